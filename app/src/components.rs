@@ -1,0 +1,173 @@
+//! Widgets shared by several pages: header, footer, progress, level badges, pagination,
+//! and the loading, error and not-found states.
+
+use crate::i18n::{format_count, t, t_with, use_lang, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let location = use_location();
+    let current = use_lang();
+    view! {
+        <header class="site-header">
+            <a class="site-name" href="/">{t(Key::AppName)}</a>
+            <nav aria-label=t(Key::NavMain)>
+                <ul class="nav-list">
+                    <li><a href="/">{t(Key::NavOverview)}</a></li>
+                    <li><a href="/members">{t(Key::NavMembers)}</a></li>
+                </ul>
+            </nav>
+            <nav class="language-switch" aria-label=t(Key::LanguageLabel)>
+                <ul class="nav-list">
+                    {Lang::ALL
+                        .into_iter()
+                        .map(|lang| {
+                            let href = move || {
+                                format!(
+                                    "/language/{}?next={}",
+                                    lang.code(),
+                                    encode_path(&location.pathname.get(), &location.search.get()),
+                                )
+                            };
+                            view! {
+                                <li>
+                                    <a
+                                        href=href
+                                        rel="external"
+                                        lang=lang.code()
+                                        hreflang=lang.code()
+                                        aria-current=(lang == current).then_some("true")
+                                    >
+                                        {lang.native_name()}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// Percent-encodes a path and query for use as a query value.
+fn encode_path(path: &str, search: &str) -> String {
+    let full = if search.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", search.trim_start_matches('?'))
+    };
+    full.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>{t(Key::FooterText)}</p>
+        </footer>
+    }
+}
+
+#[component]
+pub fn DemoBanner() -> impl IntoView {
+    view! { <p class="demo-banner" role="note">{t(Key::DemoBanner)}</p> }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">{t(Key::Loading)}</p> }
+}
+
+#[component]
+pub fn ErrorNotice() -> impl IntoView {
+    view! {
+        <section class="notice notice-error" role="alert">
+            <h2>{t(Key::ErrorTitle)}</h2>
+            <p>{t(Key::ErrorText)}</p>
+        </section>
+    }
+}
+
+/// Marks the response as 404 on the server.
+pub fn set_not_found_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_not_found_status();
+    view! {
+        <Title text=t(Key::NotFoundTitle)/>
+        <h1>{t(Key::NotFoundTitle)}</h1>
+        <p>{t(Key::NotFoundText)}</p>
+        <p><a href="/">{t(Key::BackHome)}</a></p>
+    }
+}
+
+/// A percentage as text and bar; a dash when there is nothing to measure.
+#[component]
+pub fn ProgressBar(value: Option<f64>) -> impl IntoView {
+    match value {
+        Some(v) => {
+            let percent = v.round().clamp(0.0, 100.0) as i64;
+            let label = t_with(Key::ProgressValue, &[("percent", &percent.to_string())]);
+            view! {
+                <span class="progress">
+                    <meter min="0" max="100" value=percent aria-label=t(Key::ProgressLabel)>
+                        {label.clone()}
+                    </meter>
+                    <span class="progress-value">{label}</span>
+                </span>
+            }
+            .into_any()
+        }
+        None => view! { <span class="muted">{t(Key::NotAvailable)}</span> }.into_any(),
+    }
+}
+
+/// A level shown as a labelled badge; the machine name is kept as a class for styling.
+#[component]
+pub fn LevelBadge(key: Key, machine: &'static str) -> impl IntoView {
+    view! { <span class=format!("badge level-{}", machine.replace('_', "-"))>{t(key)}</span> }
+}
+
+/// Previous / next links for a list of `total` rows shown `page_size` at a time.
+#[component]
+pub fn Pagination(page: i64, total: i64, page_size: i64, base: String) -> impl IntoView {
+    let pages = ((total + page_size - 1) / page_size).max(1);
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let link = move |p: i64| format!("{base}{separator}page={p}");
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label=t(Key::PaginationLabel)>
+                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">{t(Key::PagePrevious)}</a> })}
+                <span>
+                    {t_with(
+                        Key::PageOf,
+                        &[("page", &format_count(page)), ("pages", &format_count(pages))],
+                    )}
+                </span>
+                {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">{t(Key::PageNext)}</a> })}
+            </nav>
+        }
+    })
+}
+
+/// The 1-based page number from the query string; 1 when absent or unreadable.
+pub fn query_page(value: Option<String>) -> i64 {
+    value
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}

@@ -1,0 +1,431 @@
+//! Assessments: one reviewer's scores for one commitment at one stage, on one IRM scale set,
+//! and the starred rule computed from them.
+
+use super::levels::*;
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+level_enum! {
+    /// The four OGP values a commitment can be relevant to.
+    OgpValue {
+        AccessToInformation = "access_to_information" => ValueAccessToInformation,
+        CivicParticipation = "civic_participation" => ValueCivicParticipation,
+        PublicAccountability = "public_accountability" => ValuePublicAccountability,
+        TechnologyInnovation = "technology_innovation" => ValueTechnologyInnovation,
+    }
+}
+
+level_enum! {
+    /// When in the cycle an assessment was made.
+    Stage {
+        Design = "design" => StageDesign,
+        MidTerm = "mid_term" => StageMidTerm,
+        EndOfTerm = "end_of_term" => StageEndOfTerm,
+    }
+}
+
+level_enum! {
+    ScaleSet {
+        Classic = "classic" => ScaleClassic,
+        Refreshed = "refreshed" => ScaleRefreshed,
+    }
+}
+
+level_enum! {
+    /// Whose account an assessment is.
+    AssessmentSource {
+        Government = "government" => SourceGovernment,
+        CivilSociety = "civil_society" => SourceCivilSociety,
+        Irm = "irm" => SourceIrm,
+    }
+}
+
+/// What an assessment scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Indicator {
+    Specificity,
+    Verifiability,
+    Relevance(OgpValue),
+    PotentialImpact,
+    Completion,
+    OpenedGovernment,
+    OpenedGovernmentFor(OgpValue),
+    OpenGovernmentLens,
+    PotentialForResults,
+    Promising,
+    EarlyResults,
+}
+
+/// A typed level of one indicator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rating {
+    Specificity(Specificity),
+    Verifiability(Verifiability),
+    Relevance(Relevance),
+    PotentialImpact(PotentialImpact),
+    Completion(Completion),
+    OpenedGovernment(OpenedGovernment),
+    YesNo(YesNo),
+    PotentialForResults(PotentialForResults),
+    EarlyResults(EarlyResults),
+}
+
+/// A score as recorded: a level, or one of OGP's missing-value codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScoreValue {
+    Rated(Rating),
+    Missing(MissingCode),
+}
+
+impl Rating {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Specificity(l) => l.as_str(),
+            Rating::Verifiability(l) => l.as_str(),
+            Rating::Relevance(l) => l.as_str(),
+            Rating::PotentialImpact(l) => l.as_str(),
+            Rating::Completion(l) => l.as_str(),
+            Rating::OpenedGovernment(l) => l.as_str(),
+            Rating::YesNo(l) => l.as_str(),
+            Rating::PotentialForResults(l) => l.as_str(),
+            Rating::EarlyResults(l) => l.as_str(),
+        }
+    }
+
+    pub fn label_key(self) -> Key {
+        match self {
+            Rating::Specificity(l) => l.label_key(),
+            Rating::Verifiability(l) => l.label_key(),
+            Rating::Relevance(l) => l.label_key(),
+            Rating::PotentialImpact(l) => l.label_key(),
+            Rating::Completion(l) => l.label_key(),
+            Rating::OpenedGovernment(l) => l.label_key(),
+            Rating::YesNo(l) => l.label_key(),
+            Rating::PotentialForResults(l) => l.label_key(),
+            Rating::EarlyResults(l) => l.label_key(),
+        }
+    }
+}
+
+impl ScoreValue {
+    /// The machine name stored and exported: a level's name, or `ND` / `NR` / `NA`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScoreValue::Rated(rating) => rating.as_str(),
+            ScoreValue::Missing(code) => code.as_str(),
+        }
+    }
+
+    pub fn label_key(self) -> Key {
+        match self {
+            ScoreValue::Rated(rating) => rating.label_key(),
+            ScoreValue::Missing(code) => code.label_key(),
+        }
+    }
+}
+
+impl Indicator {
+    /// Every indicator, in display order.
+    pub fn all() -> Vec<Indicator> {
+        let mut all = vec![Indicator::Specificity, Indicator::Verifiability];
+        all.extend(OgpValue::ALL.iter().map(|v| Indicator::Relevance(*v)));
+        all.extend([
+            Indicator::PotentialImpact,
+            Indicator::Completion,
+            Indicator::OpenedGovernment,
+        ]);
+        all.extend(OgpValue::ALL.iter().map(|v| Indicator::OpenedGovernmentFor(*v)));
+        all.extend([
+            Indicator::OpenGovernmentLens,
+            Indicator::PotentialForResults,
+            Indicator::Promising,
+            Indicator::EarlyResults,
+        ]);
+        all
+    }
+
+    /// Stable machine name, e.g. `relevance.civic_participation`.
+    pub fn machine_name(self) -> String {
+        match self {
+            Indicator::Specificity => "specificity".into(),
+            Indicator::Verifiability => "verifiability".into(),
+            Indicator::Relevance(v) => format!("relevance.{}", v.as_str()),
+            Indicator::PotentialImpact => "potential_impact".into(),
+            Indicator::Completion => "completion".into(),
+            Indicator::OpenedGovernment => "opened_government".into(),
+            Indicator::OpenedGovernmentFor(v) => format!("opened_government.{}", v.as_str()),
+            Indicator::OpenGovernmentLens => "open_government_lens".into(),
+            Indicator::PotentialForResults => "potential_for_results".into(),
+            Indicator::Promising => "promising".into(),
+            Indicator::EarlyResults => "early_results".into(),
+        }
+    }
+
+    pub fn from_machine_name(name: &str) -> Option<Indicator> {
+        Indicator::all().into_iter().find(|i| i.machine_name() == name)
+    }
+
+    pub fn label_key(self) -> Key {
+        match self {
+            Indicator::Specificity => Key::IndicatorSpecificity,
+            Indicator::Verifiability => Key::IndicatorVerifiability,
+            Indicator::Relevance(_) => Key::IndicatorRelevance,
+            Indicator::PotentialImpact => Key::IndicatorPotentialImpact,
+            Indicator::Completion => Key::IndicatorCompletion,
+            Indicator::OpenedGovernment => Key::IndicatorOpenedGovernment,
+            Indicator::OpenedGovernmentFor(_) => Key::IndicatorOpenedGovernmentFor,
+            Indicator::OpenGovernmentLens => Key::IndicatorOpenGovernmentLens,
+            Indicator::PotentialForResults => Key::IndicatorPotentialForResults,
+            Indicator::Promising => Key::IndicatorPromising,
+            Indicator::EarlyResults => Key::IndicatorEarlyResults,
+        }
+    }
+
+    /// The OGP value an indicator is about, for per-value indicators.
+    pub fn value(self) -> Option<OgpValue> {
+        match self {
+            Indicator::Relevance(v) | Indicator::OpenedGovernmentFor(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Reads a level of this indicator, from a level name as OGP writes it or a machine name.
+    pub fn parse_rating(self, raw: &str) -> Option<Rating> {
+        Some(match self {
+            Indicator::Specificity => Rating::Specificity(Specificity::parse_label(raw)?),
+            Indicator::Verifiability => Rating::Verifiability(Verifiability::parse_label(raw)?),
+            Indicator::Relevance(_) => Rating::Relevance(Relevance::parse_label(raw)?),
+            Indicator::PotentialImpact => {
+                Rating::PotentialImpact(PotentialImpact::parse_label(raw)?)
+            }
+            Indicator::Completion => Rating::Completion(Completion::parse_label(raw)?),
+            Indicator::OpenedGovernment | Indicator::OpenedGovernmentFor(_) => {
+                Rating::OpenedGovernment(OpenedGovernment::parse_label(raw)?)
+            }
+            Indicator::OpenGovernmentLens | Indicator::Promising => {
+                Rating::YesNo(YesNo::parse_label(raw)?)
+            }
+            Indicator::PotentialForResults => {
+                Rating::PotentialForResults(PotentialForResults::parse_label(raw)?)
+            }
+            Indicator::EarlyResults => Rating::EarlyResults(EarlyResults::parse_label(raw)?),
+        })
+    }
+
+    /// Reads a score: a missing-value code or a level; `None` when the text is neither.
+    pub fn parse_score(self, raw: &str) -> Option<ScoreValue> {
+        if let Some(code) = MissingCode::parse_label(raw) {
+            return Some(ScoreValue::Missing(code));
+        }
+        self.parse_rating(raw).map(ScoreValue::Rated)
+    }
+}
+
+/// One indicator's score in an assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub indicator: Indicator,
+    pub value: ScoreValue,
+    pub justification: Option<String>,
+}
+
+/// One reviewer's scores for one commitment at one stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub source: AssessmentSource,
+    /// Public label of who assessed: a role and institution, never an e-mail address.
+    pub assessor: String,
+    pub stage: Stage,
+    pub scale: ScaleSet,
+    pub scores: Vec<Score>,
+}
+
+impl Assessment {
+    pub fn rating(&self, indicator: Indicator) -> Option<Rating> {
+        self.scores
+            .iter()
+            .find(|s| s.indicator == indicator)
+            .and_then(|s| match s.value {
+                ScoreValue::Rated(r) => Some(r),
+                ScoreValue::Missing(_) => None,
+            })
+    }
+}
+
+level_enum! {
+    /// The IRM's two definitions of a starred commitment.
+    StarRule {
+        Irm2014 = "irm_2014" => StarRule2014,
+        Irm2015 = "irm_2015" => StarRule2015,
+    }
+}
+
+impl StarRule {
+    /// The 2015 rule applies to plans submitted from 2015 on.
+    pub fn for_plan_year(year: Option<i64>) -> StarRule {
+        match year {
+            Some(y) if y < 2015 => StarRule::Irm2014,
+            _ => StarRule::Irm2015,
+        }
+    }
+}
+
+/// The inputs of the starred rule; `None` where the IRM gave no level.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StarInputs {
+    pub specificity: Option<Specificity>,
+    pub relevant_to_core_value: Option<bool>,
+    pub potential_impact: Option<PotentialImpact>,
+    pub completion: Option<Completion>,
+}
+
+impl StarInputs {
+    /// Gathers the inputs from a commitment's classic IRM assessments: design scores and the
+    /// latest completion (end of term before mid-term).
+    pub fn from_assessments(assessments: &[Assessment]) -> StarInputs {
+        let irm_classic = |stage: Stage| {
+            assessments.iter().find(|a| {
+                a.source == AssessmentSource::Irm && a.scale == ScaleSet::Classic && a.stage == stage
+            })
+        };
+        let mut inputs = StarInputs::default();
+        if let Some(design) = irm_classic(Stage::Design) {
+            if let Some(Rating::Specificity(s)) = design.rating(Indicator::Specificity) {
+                inputs.specificity = Some(s);
+            }
+            if let Some(Rating::PotentialImpact(p)) = design.rating(Indicator::PotentialImpact) {
+                inputs.potential_impact = Some(p);
+            }
+            let core = [
+                OgpValue::AccessToInformation,
+                OgpValue::CivicParticipation,
+                OgpValue::PublicAccountability,
+            ];
+            let ratings: Vec<Rating> = core
+                .iter()
+                .filter_map(|v| design.rating(Indicator::Relevance(*v)))
+                .collect();
+            if !ratings.is_empty() {
+                inputs.relevant_to_core_value = Some(
+                    ratings
+                        .iter()
+                        .any(|r| *r == Rating::Relevance(Relevance::Relevant)),
+                );
+            }
+        }
+        for stage in [Stage::EndOfTerm, Stage::MidTerm] {
+            if let Some(Rating::Completion(c)) =
+                irm_classic(stage).and_then(|a| a.rating(Indicator::Completion))
+            {
+                inputs.completion = Some(c);
+                break;
+            }
+        }
+        inputs
+    }
+
+    /// Whether the commitment is starred under `rule`; `None` when a needed score is missing.
+    pub fn starred(&self, rule: StarRule) -> Option<bool> {
+        let specificity = self.specificity?;
+        let relevant = self.relevant_to_core_value?;
+        let impact = self.potential_impact?;
+        let completion = self.completion?;
+        let impact_ok = match rule {
+            StarRule::Irm2014 => impact >= PotentialImpact::Moderate,
+            StarRule::Irm2015 => impact == PotentialImpact::Transformative,
+        };
+        Some(specificity >= Specificity::Medium && relevant && impact_ok && completion.is_high())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(impact: PotentialImpact) -> StarInputs {
+        StarInputs {
+            specificity: Some(Specificity::Medium),
+            relevant_to_core_value: Some(true),
+            potential_impact: Some(impact),
+            completion: Some(Completion::Substantial),
+        }
+    }
+
+    #[test]
+    fn moderate_impact_is_starred_only_under_the_2014_rule() {
+        assert_eq!(inputs(PotentialImpact::Moderate).starred(StarRule::Irm2014), Some(true));
+        assert_eq!(inputs(PotentialImpact::Moderate).starred(StarRule::Irm2015), Some(false));
+        assert_eq!(inputs(PotentialImpact::Transformative).starred(StarRule::Irm2015), Some(true));
+    }
+
+    #[test]
+    fn low_specificity_or_limited_completion_is_never_starred() {
+        let mut low = inputs(PotentialImpact::Transformative);
+        low.specificity = Some(Specificity::Low);
+        assert_eq!(low.starred(StarRule::Irm2014), Some(false));
+        let mut limited = inputs(PotentialImpact::Transformative);
+        limited.completion = Some(Completion::Limited);
+        assert_eq!(limited.starred(StarRule::Irm2015), Some(false));
+    }
+
+    #[test]
+    fn missing_scores_make_the_star_unknown() {
+        let mut missing = inputs(PotentialImpact::Transformative);
+        missing.specificity = None;
+        assert_eq!(missing.starred(StarRule::Irm2015), None);
+    }
+
+    #[test]
+    fn rule_follows_the_plan_year() {
+        assert_eq!(StarRule::for_plan_year(Some(2013)), StarRule::Irm2014);
+        assert_eq!(StarRule::for_plan_year(Some(2015)), StarRule::Irm2015);
+    }
+
+    #[test]
+    fn indicator_machine_names_round_trip() {
+        for indicator in Indicator::all() {
+            assert_eq!(Indicator::from_machine_name(&indicator.machine_name()), Some(indicator));
+        }
+    }
+
+    #[test]
+    fn scores_keep_missing_codes_apart_from_levels() {
+        assert_eq!(
+            Indicator::PotentialImpact.parse_score("NR"),
+            Some(ScoreValue::Missing(MissingCode::NotReviewed))
+        );
+        assert_eq!(
+            Indicator::Relevance(OgpValue::CivicParticipation).parse_score("1"),
+            Some(ScoreValue::Rated(Rating::Relevance(Relevance::Relevant)))
+        );
+        assert_eq!(Indicator::OpenedGovernment.parse_score("No early results to report yet"), None);
+    }
+
+    #[test]
+    fn star_inputs_come_from_classic_irm_assessments() {
+        let score = |indicator: Indicator, raw: &str| Score {
+            indicator,
+            value: indicator.parse_score(raw).unwrap(),
+            justification: None,
+        };
+        let design = Assessment {
+            source: AssessmentSource::Irm,
+            assessor: "IRM".into(),
+            stage: Stage::Design,
+            scale: ScaleSet::Classic,
+            scores: vec![
+                score(Indicator::Specificity, "High"),
+                score(Indicator::Relevance(OgpValue::AccessToInformation), "1"),
+                score(Indicator::PotentialImpact, "Transformative"),
+            ],
+        };
+        let end = Assessment {
+            stage: Stage::EndOfTerm,
+            scores: vec![score(Indicator::Completion, "Complete")],
+            ..design.clone()
+        };
+        let inputs = StarInputs::from_assessments(&[design, end]);
+        assert_eq!(inputs.completion, Some(Completion::Complete));
+        assert_eq!(inputs.starred(StarRule::Irm2015), Some(true));
+    }
+}

@@ -1,0 +1,256 @@
+//! Ordered level scales: the IRM indicators' levels and OGP's missing-value codes.
+//!
+//! Each level has an explicit order (declaration order), a stable machine name used in
+//! storage, the API and exports, and a translation key for its label.
+
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+/// Normalises a level as OGP files write it: any case, surrounding spaces, and the
+/// explorer's rank prefix (`c. high`) removed; underscores read as spaces.
+pub fn normalize_label(raw: &str) -> String {
+    let lower = raw.trim().to_lowercase().replace('_', " ");
+    let bytes = lower.as_bytes();
+    let without_rank = if bytes.len() > 3
+        && bytes[0].is_ascii_lowercase()
+        && bytes[1] == b'.'
+        && bytes[2] == b' '
+    {
+        &lower[3..]
+    } else {
+        &lower[..]
+    };
+    without_rank.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+macro_rules! level_enum {
+    ($(#[$meta:meta])* $name:ident {
+        $($variant:ident = $machine:literal => $key:ident $(| $alias:literal)*),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $machine)] $variant),+
+        }
+
+        impl $name {
+            /// Every level, lowest first.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable machine name used in storage, the API and exports.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $machine),+ }
+            }
+
+            pub fn label_key(self) -> Key {
+                match self { $($name::$variant => Key::$key),+ }
+            }
+
+            pub fn from_machine(name: &str) -> Option<Self> {
+                match name { $($machine => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Reads a level as written in OGP data, or `None` when the text is not one of its levels.
+            pub fn parse_label(raw: &str) -> Option<Self> {
+                let text = normalize_label(raw);
+                $(
+                    if text == normalize_label($machine) $(|| text == $alias)* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+        }
+    };
+}
+
+level_enum! {
+    /// OGP's codes for a value that is not there, each a different fact.
+    MissingCode {
+        NoData = "ND" => MissingNoData | "no data",
+        NotReviewed = "NR" => MissingNotReviewed | "not reviewed",
+        NotApplicable = "NA" => MissingNotApplicable | "not applicable" | "n/a",
+    }
+}
+
+level_enum! {
+    Specificity {
+        None = "none" => SpecificityNone,
+        Low = "low" => SpecificityLow,
+        Medium = "medium" => SpecificityMedium,
+        High = "high" => SpecificityHigh,
+    }
+}
+
+level_enum! {
+    Verifiability {
+        NotVerifiable = "not_verifiable" => VerifiabilityNo | "no",
+        Verifiable = "verifiable" => VerifiabilityYes | "yes",
+    }
+}
+
+level_enum! {
+    /// Relevance of a commitment to one OGP value (classic IRM), coded 0/1 in OGP data.
+    Relevance {
+        NotRelevant = "not_relevant" => RelevanceNo | "0",
+        Relevant = "relevant" => RelevanceYes | "1",
+    }
+}
+
+level_enum! {
+    PotentialImpact {
+        None = "none" => ImpactNone,
+        Minor = "minor" => ImpactMinor,
+        Moderate = "moderate" => ImpactModerate,
+        Transformative = "transformative" => ImpactTransformative,
+    }
+}
+
+level_enum! {
+    /// Completion on both IRM scale sets; the classic set adds withdrawn and unclear,
+    /// the refreshed set adds "no evidence available".
+    Completion {
+        NoEvidence = "no_evidence_available" => CompletionNoEvidence | "no evidence",
+        NotStarted = "not_started" => CompletionNotStarted,
+        Limited = "limited" => CompletionLimited,
+        Substantial = "substantial" => CompletionSubstantial,
+        Complete = "complete" => CompletionComplete | "completed",
+        Withdrawn = "withdrawn" => CompletionWithdrawn,
+        Unclear = "unclear" => CompletionUnclear,
+    }
+}
+
+level_enum! {
+    /// "Did it open government?" (classic, end of term).
+    OpenedGovernment {
+        Worsened = "worsened" => OpenedWorsened,
+        DidNotChange = "did_not_change" => OpenedDidNotChange | "none",
+        Marginal = "marginal" => OpenedMarginal,
+        Major = "major" => OpenedMajor,
+        Outstanding = "outstanding" => OpenedOutstanding,
+    }
+}
+
+level_enum! {
+    PotentialForResults {
+        Unclear = "unclear" => ResultsPotentialUnclear,
+        Modest = "modest" => ResultsPotentialModest,
+        Substantial = "substantial" => ResultsPotentialSubstantial,
+    }
+}
+
+level_enum! {
+    EarlyResults {
+        NoNotableResults = "no_notable_results" => EarlyNone,
+        Moderate = "moderate" => EarlyModerate,
+        Significant = "significant" => EarlySignificant,
+        Outstanding = "outstanding" => EarlyOutstanding,
+    }
+}
+
+level_enum! {
+    YesNo {
+        No = "no" => No,
+        Yes = "yes" => Yes,
+    }
+}
+
+level_enum! {
+    /// The tracker's own milestone status.
+    MilestoneStatus {
+        NotStarted = "not_started" => StatusNotStarted,
+        InProgress = "in_progress" => StatusInProgress,
+        Delayed = "delayed" => StatusDelayed,
+        Completed = "completed" => StatusCompleted,
+        Withdrawn = "withdrawn" => StatusWithdrawn,
+    }
+}
+
+impl Completion {
+    /// OGP's "high completion": substantial or complete.
+    pub fn is_high(self) -> bool {
+        matches!(self, Completion::Substantial | Completion::Complete)
+    }
+}
+
+impl OpenedGovernment {
+    /// OGP's "strong results" on the classic scale: major or outstanding.
+    pub fn is_strong(self) -> bool {
+        matches!(self, OpenedGovernment::Major | OpenedGovernment::Outstanding)
+    }
+}
+
+impl EarlyResults {
+    /// OGP's "strong results" on the refreshed scale: significant or outstanding.
+    pub fn is_strong(self) -> bool {
+        matches!(self, EarlyResults::Significant | EarlyResults::Outstanding)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explorer_rank_prefixes_are_ignored() {
+        assert_eq!(Specificity::parse_label("c. high"), Some(Specificity::High));
+        assert_eq!(Completion::parse_label("b. Limited"), Some(Completion::Limited));
+        assert_eq!(Completion::parse_label("d. Complete"), Some(Completion::Complete));
+        assert_eq!(Completion::parse_label("a. Not Started"), Some(Completion::NotStarted));
+        assert_eq!(OpenedGovernment::parse_label("b. None"), Some(OpenedGovernment::DidNotChange));
+    }
+
+    #[test]
+    fn current_layout_labels_parse() {
+        assert_eq!(PotentialImpact::parse_label("Transformative"), Some(PotentialImpact::Transformative));
+        assert_eq!(OpenedGovernment::parse_label("Did Not Change"), Some(OpenedGovernment::DidNotChange));
+        assert_eq!(EarlyResults::parse_label("No notable results"), Some(EarlyResults::NoNotableResults));
+        assert_eq!(PotentialForResults::parse_label("Modest"), Some(PotentialForResults::Modest));
+        assert_eq!(Verifiability::parse_label("Yes"), Some(Verifiability::Verifiable));
+    }
+
+    #[test]
+    fn free_text_and_stray_values_are_not_levels() {
+        assert_eq!(OpenedGovernment::parse_label("No early results to report yet"), None);
+        assert_eq!(Verifiability::parse_label("1"), None);
+        assert_eq!(Specificity::parse_label(""), None);
+    }
+
+    #[test]
+    fn missing_codes_stay_distinct() {
+        assert_eq!(MissingCode::parse_label("ND"), Some(MissingCode::NoData));
+        assert_eq!(MissingCode::parse_label("NR"), Some(MissingCode::NotReviewed));
+        assert_eq!(MissingCode::parse_label("NA"), Some(MissingCode::NotApplicable));
+        assert_eq!(MissingCode::parse_label("Not Applicable"), Some(MissingCode::NotApplicable));
+        assert_ne!(MissingCode::NoData, MissingCode::NotApplicable);
+    }
+
+    #[test]
+    fn levels_are_ordered_lowest_first() {
+        assert!(Specificity::None < Specificity::Low && Specificity::Medium < Specificity::High);
+        assert!(PotentialImpact::Moderate < PotentialImpact::Transformative);
+        assert!(Completion::Limited < Completion::Substantial && Completion::Substantial < Completion::Complete);
+        assert!(OpenedGovernment::Worsened < OpenedGovernment::DidNotChange);
+        assert!(EarlyResults::Moderate < EarlyResults::Significant);
+        assert_eq!(Specificity::ALL.first(), Some(&Specificity::None));
+    }
+
+    #[test]
+    fn machine_names_round_trip() {
+        for level in Completion::ALL {
+            assert_eq!(Completion::from_machine(level.as_str()), Some(*level));
+            assert_eq!(Completion::parse_label(level.as_str()), Some(*level));
+        }
+        for status in MilestoneStatus::ALL {
+            assert_eq!(MilestoneStatus::from_machine(status.as_str()), Some(*status));
+        }
+    }
+
+    #[test]
+    fn high_completion_and_strong_results_follow_ogp_groupings() {
+        assert!(Completion::Substantial.is_high() && Completion::Complete.is_high());
+        assert!(!Completion::Limited.is_high());
+        assert!(OpenedGovernment::Major.is_strong() && !OpenedGovernment::Marginal.is_strong());
+        assert!(EarlyResults::Significant.is_strong() && !EarlyResults::Moderate.is_strong());
+    }
+}

@@ -1,0 +1,80 @@
+//! Milestones and their append-only progress updates.
+
+use super::levels::MilestoneStatus;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub id: i64,
+    pub position: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub responsible_institution: Option<String>,
+    pub planned_start: Option<String>,
+    pub planned_end: Option<String>,
+    pub completed_on: Option<String>,
+    pub status: MilestoneStatus,
+    /// 0-100.
+    pub progress: i64,
+    pub weight: f64,
+    pub latest_update: Option<ProgressUpdate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceLink {
+    pub url: String,
+    pub title: String,
+}
+
+/// A report on a milestone; never edited in place, a correction is a new update.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgressUpdate {
+    pub id: i64,
+    pub author: String,
+    pub created_at: String,
+    pub status: MilestoneStatus,
+    pub progress: i64,
+    pub narrative: String,
+    pub evidence: Vec<EvidenceLink>,
+    pub corrects: Option<i64>,
+}
+
+/// A recent update as shown on the overview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecentUpdate {
+    pub commitment_code: String,
+    pub commitment_title: String,
+    pub milestone_title: String,
+    pub author: String,
+    pub created_at: String,
+    pub status: MilestoneStatus,
+    pub progress: i64,
+}
+
+/// A commitment's progress as the weighted mean of its milestones' progress;
+/// `None` without milestones. The formula is shown to the public beside the number.
+pub fn rolled_up_progress(milestones: &[(i64, f64)]) -> Option<f64> {
+    let total_weight: f64 = milestones.iter().map(|(_, w)| w).sum();
+    if milestones.is_empty() || total_weight <= 0.0 {
+        return None;
+    }
+    Some(
+        milestones
+            .iter()
+            .map(|(progress, weight)| *progress as f64 * weight)
+            .sum::<f64>()
+            / total_weight,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_a_weighted_mean() {
+        assert_eq!(rolled_up_progress(&[]), None);
+        assert_eq!(rolled_up_progress(&[(100, 1.0), (0, 1.0)]), Some(50.0));
+        assert_eq!(rolled_up_progress(&[(100, 3.0), (0, 1.0)]), Some(75.0));
+    }
+}

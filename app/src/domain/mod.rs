@@ -1,0 +1,16 @@
+//! The OGP domain, defined once and used by the server, the importer, the API and the UI.
+
+#[macro_use]
+pub mod levels;
+pub mod assessment;
+pub mod commitment;
+pub mod member;
+pub mod milestone;
+pub mod plan;
+
+pub use assessment::*;
+pub use commitment::*;
+pub use levels::*;
+pub use member::*;
+pub use milestone::*;
+pub use plan::*;

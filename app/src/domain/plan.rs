@@ -1,0 +1,63 @@
+//! Action plans: one member's plan for one cycle.
+
+use super::levels::*;
+use super::member::Member;
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+level_enum! {
+    PlanStatus {
+        Draft = "draft" => PlanDraft,
+        Active = "active" => PlanActive | "implementation",
+        Completed = "completed" => PlanCompleted,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActionPlan {
+    /// `AP_<member code><NN>`, e.g. `AP_ARG03`.
+    pub key: String,
+    pub member_code: String,
+    pub number: i64,
+    pub title: Option<String>,
+    pub year_submitted: Option<i64>,
+    pub end_year: Option<i64>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub status: PlanStatus,
+    pub document_url: Option<String>,
+}
+
+impl ActionPlan {
+    pub fn key_for(member_code: &str, number: i64) -> String {
+        format!("AP_{member_code}{number:02}")
+    }
+
+    /// "2017–2019" from the years known.
+    pub fn period(&self) -> String {
+        match (self.year_submitted, self.end_year) {
+            (Some(start), Some(end)) => format!("{start}–{end}"),
+            (Some(start), None) => start.to_string(),
+            (None, Some(end)) => format!("–{end}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// A plan as listed, with its commitment count and progress roll-up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub plan: ActionPlan,
+    pub commitments: i64,
+    /// Mean of the commitments' progress, where milestones exist.
+    pub progress: Option<f64>,
+}
+
+/// Everything the plan page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanDetail {
+    pub plan: ActionPlan,
+    pub member: Member,
+    pub commitments: Vec<super::CommitmentSummary>,
+    pub total_commitments: i64,
+}

@@ -1,0 +1,161 @@
+//! The translation layer: every user-facing string goes through [`t`].
+//!
+//! Texts live in `app/locales/<lang>.json`; the build script turns them into [`Key`] and
+//! [`text`] and refuses to build when a language lacks a key.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+include!(concat!(env!("OUT_DIR"), "/translations.rs"));
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+    Fr,
+    Ar,
+}
+
+/// Name of the cookie that remembers the reader's language.
+pub const LANG_COOKIE: &str = "lang";
+
+impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Es, Lang::Fr, Lang::Ar];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::Fr => "fr",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// The language's own name, the same in every interface language.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+            Lang::Fr => "Français",
+            Lang::Ar => "العربية",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    pub fn is_rtl(self) -> bool {
+        self == Lang::Ar
+    }
+
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header, by quality.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut candidates: Vec<(f32, usize, Lang)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, part)| {
+                let mut pieces = part.split(';');
+                let lang = Lang::from_code(pieces.next()?)?;
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (quality > 0.0).then_some((quality, position, lang))
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.first().map(|c| c.2)
+    }
+
+    /// The reader's language from the remembered cookie, else the browser's preference.
+    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
+        cookie_header
+            .and_then(|cookies| {
+                cookies.split(';').find_map(|c| {
+                    let (name, value) = c.trim().split_once('=')?;
+                    (name == LANG_COOKIE).then(|| Lang::from_code(value)).flatten()
+                })
+            })
+            .or_else(|| accept_language.and_then(Lang::from_accept_language))
+            .unwrap_or_default()
+    }
+}
+
+/// The page's language, provided once by the app root.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The text of `key` in the page's language.
+pub fn t(key: Key) -> &'static str {
+    text(use_lang(), key)
+}
+
+/// The text of `key` with `{name}` placeholders filled in.
+pub fn t_with(key: Key, values: &[(&str, &str)]) -> String {
+    let mut out = t(key).to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// Formats a number the way the page's language writes it (thousands separators).
+pub fn format_count(n: i64) -> String {
+    let separator = match use_lang() {
+        Lang::En => ",",
+        Lang::Es => ".",
+        Lang::Fr => "\u{202f}",
+        Lang::Ar => "٬",
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_highest_quality_supported() {
+        assert_eq!(Lang::from_accept_language("de-DE,fr;q=0.8,es;q=0.9"), Some(Lang::Es));
+        assert_eq!(Lang::from_accept_language("ar-EG"), Some(Lang::Ar));
+        assert_eq!(Lang::from_accept_language("de,ja"), None);
+    }
+
+    #[test]
+    fn cookie_wins_over_browser_preference() {
+        assert_eq!(Lang::negotiate(Some("a=b; lang=fr"), Some("es")), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some("lang=xx"), Some("es")), Lang::Es);
+        assert_eq!(Lang::negotiate(None, None), Lang::En);
+    }
+
+    #[test]
+    fn every_language_has_its_own_text() {
+        assert_ne!(text(Lang::En, Key::NavMembers), text(Lang::Ar, Key::NavMembers));
+        assert_eq!(Lang::Ar.dir(), "rtl");
+        assert_eq!(Lang::Fr.dir(), "ltr");
+    }
+}

@@ -1,0 +1,102 @@
+//! The OGP commitment tracker's shared crate: domain types, translations, components,
+//! pages and server functions. Compiled for the server (`ssr`) and the browser (`hydrate`);
+//! storage is server-only.
+
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
+use crate::components::{SiteFooter, SiteHeader};
+use crate::i18n::{t, Key, Lang};
+use crate::pages::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+
+/// The reader's language: negotiated from the request on the server, read back from
+/// `<html lang>` in the browser so hydration renders the same text.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use http::header::{ACCEPT_LANGUAGE, COOKIE};
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+                Lang::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code() dir=lang.dir()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(request_lang());
+    let app_name = t(Key::AppName);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/ogp-tracker.css"/>
+        <Title formatter=move |page: String| {
+            if page.is_empty() { app_name.to_string() } else { format!("{page} · {app_name}") }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("members") view=MembersPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("members"), ParamSegment("slug"))
+                        view=MemberPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("plans"), ParamSegment("key"))
+                        view=PlanPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"))
+                        view=CommitmentPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

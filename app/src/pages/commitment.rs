@@ -1,0 +1,273 @@
+//! `/commitments/{id}`: a commitment's full record, milestones and every assessment.
+
+use crate::components::{
+    set_not_found_status, DemoBanner, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar,
+};
+use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
+use crate::i18n::{t, t_with, Key};
+use crate::server_fns::get_commitment;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CommitmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let commitment = Resource::new(
+        move || params.read().get("code").unwrap_or_default(),
+        get_commitment,
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match commitment.await {
+                    Ok(Some(detail)) => view! { <CommitmentBody detail/> }.into_any(),
+                    Ok(None) => {
+                        set_not_found_status();
+                        view! { <NotFound/> }.into_any()
+                    }
+                    Err(_) => view! { <ErrorNotice/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A field's value; else the missing-value code or raw text the source held, labelled.
+fn field_value(value: Option<String>, raw: Option<&RawValue>) -> String {
+    match (value, raw) {
+        (Some(v), _) => v,
+        (None, Some(raw)) => match raw.missing_code() {
+            Some(code) => t(code.label_key()).to_string(),
+            None => t_with(Key::RawValueNote, &[("raw", &raw.raw)]),
+        },
+        (None, None) => t(Key::NotAvailable).to_string(),
+    }
+}
+
+fn yes_no(value: Option<bool>) -> String {
+    match value {
+        Some(true) => t(Key::Yes).to_string(),
+        Some(false) => t(Key::No).to_string(),
+        None => t(Key::NotAvailable).to_string(),
+    }
+}
+
+#[component]
+fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
+    let progress = detail.progress();
+    let starred = detail.starred();
+    let rule = detail.star_rule();
+    let CommitmentDetail {
+        commitment,
+        plan,
+        member,
+        milestones,
+        assessments,
+        raw_values,
+    } = detail;
+    let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
+    let plan_label = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
+    let facts: Vec<(Key, String)> = vec![
+        (Key::FieldTheme, field_value(commitment.theme.clone(), raw("theme").as_ref())),
+        (
+            Key::FieldLeadInstitution,
+            field_value(commitment.lead_institution.clone(), raw("lead_institution").as_ref()),
+        ),
+        (
+            Key::FieldSupportingInstitutions,
+            field_value(commitment.supporting_institutions.clone(), raw("supporting_institutions").as_ref()),
+        ),
+        (Key::FieldStartDate, field_value(commitment.start_date.clone(), raw("start_date").as_ref())),
+        (Key::FieldEndDate, field_value(commitment.end_date.clone(), raw("end_date").as_ref())),
+        (
+            Key::FieldValues,
+            if commitment.values.is_empty() {
+                t(Key::NotAvailable).to_string()
+            } else {
+                commitment.values.iter().map(|v| t(v.label_key())).collect::<Vec<_>>().join(", ")
+            },
+        ),
+        (
+            Key::FieldPolicyAreas,
+            if commitment.policy_areas.is_empty() {
+                t(Key::NotAvailable).to_string()
+            } else {
+                commitment.policy_areas.join(", ")
+            },
+        ),
+        (Key::FieldCarriedForward, yes_no(commitment.carried_forward)),
+        (Key::FieldActive, yes_no(commitment.active)),
+        (Key::FieldCluster, field_value(commitment.cluster_ids.clone(), raw("cluster_ids").as_ref())),
+    ];
+    view! {
+        <Title text=format!("{} · {}", commitment.code, commitment.title)/>
+        <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
+            <a href="/members">{t(Key::NavMembers)}</a>
+            " / "
+            <a href=format!("/members/{}", member.slug)>{member.name.clone()}</a>
+            " / "
+            <a href=format!("/plans/{}", plan.key)>{plan_label.clone()}</a>
+        </nav>
+        {commitment.demo.then(|| view! { <DemoBanner/> })}
+        <p class="commitment-code">{commitment.code.clone()}</p>
+        <h1>{commitment.title.clone()}</h1>
+        {commitment.code_derived.then(|| view! { <p class="note">{t(Key::CommitmentIdDerived)}</p> })}
+        {starred.map(|is_starred| {
+            let label = if is_starred { t(Key::Starred) } else { t(Key::NotStarred) };
+            view! {
+                <p class=if is_starred { "star starred" } else { "star" }>
+                    {if is_starred { "★ " } else { "☆ " }}
+                    {label}
+                    " ("
+                    {t_with(Key::StarRuleNote, &[("rule", t(rule.label_key()))])}
+                    ")"
+                </p>
+            }
+        })}
+        <section aria-labelledby="details-heading">
+            <h2 id="details-heading">{t(Key::FieldDetails)}</h2>
+            <dl class="facts">
+                <dt>{t(Key::FieldMember)}</dt>
+                <dd><a href=format!("/members/{}", member.slug)>{member.name.clone()}</a></dd>
+                <dt>{t(Key::FieldPlan)}</dt>
+                <dd><a href=format!("/plans/{}", plan.key)>{plan_label}" ("{plan.period()}")"</a></dd>
+                {facts
+                    .into_iter()
+                    .map(|(key, value)| view! { <dt>{t(key)}</dt> <dd>{value}</dd> })
+                    .collect_view()}
+                {commitment.source_url.clone().map(|url| {
+                    let href = url.clone();
+                    view! {
+                        <dt>{t(Key::FieldSource)}</dt>
+                        <dd><a href=href rel="noopener">{url}</a></dd>
+                    }
+                })}
+            </dl>
+        </section>
+        {commitment.full_text.clone().map(|text| view! {
+            <section aria-labelledby="text-heading">
+                <h2 id="text-heading">{t(Key::FieldFullText)}</h2>
+                <p class="full-text">{text}</p>
+            </section>
+        })}
+        <section aria-labelledby="milestones-heading">
+            <h2 id="milestones-heading">{t(Key::MilestonesTitle)}</h2>
+            <p>{t(Key::ProgressLabel)}": " <ProgressBar value=progress/></p>
+            <p class="formula">{t(Key::ProgressFormula)}</p>
+            <MilestoneTable milestones/>
+        </section>
+        <section aria-labelledby="assessments-heading">
+            <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
+            {if assessments.is_empty() {
+                view! { <p class="empty">{t(Key::NoAssessments)}</p> }.into_any()
+            } else {
+                assessments
+                    .into_iter()
+                    .map(|assessment| view! { <AssessmentTable assessment/> })
+                    .collect_view()
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn MilestoneTable(milestones: Vec<Milestone>) -> impl IntoView {
+    if milestones.is_empty() {
+        return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Key::ColMilestone)}</th>
+                        <th scope="col">{t(Key::ColDue)}</th>
+                        <th scope="col">{t(Key::ColStatus)}</th>
+                        <th scope="col">{t(Key::ColProgress)}</th>
+                        <th scope="col">{t(Key::ColLatestUpdate)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {milestones
+                        .into_iter()
+                        .map(|m| {
+                            view! {
+                                <tr>
+                                    <th scope="row">{m.title}</th>
+                                    <td>{m.planned_end.unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
+                                    <td><LevelBadge key=m.status.label_key() machine=m.status.as_str()/></td>
+                                    <td><ProgressBar value=Some(m.progress as f64)/></td>
+                                    <td>
+                                        {m.latest_update.map(|u| {
+                                            let date = u.created_at.get(..10).unwrap_or_default().to_string();
+                                            view! {
+                                                <p>{u.narrative}</p>
+                                                <p class="meta">{t_with(Key::UpdateBy, &[("author", &u.author), ("date", &date)])}</p>
+                                                <ul class="evidence">
+                                                    {u.evidence
+                                                        .into_iter()
+                                                        .map(|e| view! { <li><a href=e.url rel="noopener">{e.title}</a></li> })
+                                                        .collect_view()}
+                                                </ul>
+                                            }
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn AssessmentTable(assessment: Assessment) -> impl IntoView {
+    let heading = t_with(
+        Key::AssessmentHeading,
+        &[
+            ("source", t(assessment.source.label_key())),
+            ("stage", t(assessment.stage.label_key())),
+            ("scale", t(assessment.scale.label_key())),
+        ],
+    );
+    view! {
+        <article class="assessment" data-source=assessment.source.as_str() data-stage=assessment.stage.as_str()>
+            <h3>{heading}</h3>
+            <p class="meta">{assessment.assessor.clone()}</p>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Key::ColIndicator)}</th>
+                        <th scope="col">{t(Key::ColScore)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {assessment
+                        .scores
+                        .into_iter()
+                        .map(|score| {
+                            let indicator = match score.indicator.value() {
+                                Some(value) => format!("{}: {}", t(score.indicator.label_key()), t(value.label_key())),
+                                None => t(score.indicator.label_key()).to_string(),
+                            };
+                            view! {
+                                <tr data-indicator=score.indicator.machine_name()>
+                                    <th scope="row">{indicator}</th>
+                                    <td>
+                                        <LevelBadge key=score.value.label_key() machine=score.value.as_str()/>
+                                        {score.justification.map(|j| view! { <p class="justification">{j}</p> })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </article>
+    }
+}

@@ -1,0 +1,96 @@
+//! `/members/{slug}`: one member and its action plans.
+
+use crate::components::{set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar};
+use crate::i18n::{format_count, t, t_with, Key};
+use crate::server_fns::{get_member, MemberDetail};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn MemberPage() -> impl IntoView {
+    let params = use_params_map();
+    let member = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_member,
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match member.await {
+                    Ok(Some(detail)) => view! { <MemberBody detail/> }.into_any(),
+                    Ok(None) => {
+                        set_not_found_status();
+                        view! { <NotFound/> }.into_any()
+                    }
+                    Err(_) => view! { <ErrorNotice/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MemberBody(detail: MemberDetail) -> impl IntoView {
+    let member = detail.member;
+    view! {
+        <Title text=member.name.clone()/>
+        <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
+            <a href="/members">{t(Key::NavMembers)}</a>
+        </nav>
+        <h1>{member.name.clone()}</h1>
+        <dl class="facts">
+            <dt>{t(Key::ColCode)}</dt>
+            <dd>{member.code.clone()}</dd>
+            <dt>{t(Key::ColRegion)}</dt>
+            <dd>{member.region.map(|r| t(r.label_key())).unwrap_or(t(Key::NotAvailable))}</dd>
+            <dt>{t(Key::ColKind)}</dt>
+            <dd>{t(member.kind.label_key())}</dd>
+        </dl>
+        <section aria-labelledby="plans-heading">
+            <h2 id="plans-heading">{t(Key::MemberPlans)}</h2>
+            {if detail.plans.is_empty() {
+                view! { <p class="empty">{t(Key::NoPlans)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Key::ColPlan)}</th>
+                                    <th scope="col">{t(Key::ColPeriod)}</th>
+                                    <th scope="col">{t(Key::ColStatus)}</th>
+                                    <th scope="col" class="number">{t(Key::ColCommitments)}</th>
+                                    <th scope="col">{t(Key::ColProgress)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {detail
+                                    .plans
+                                    .into_iter()
+                                    .map(|summary| {
+                                        let plan = summary.plan;
+                                        view! {
+                                            <tr>
+                                                <th scope="row">
+                                                    <a href=format!("/plans/{}", plan.key)>
+                                                        {t_with(Key::PlanHeading, &[("number", &plan.number.to_string())])}
+                                                    </a>
+                                                </th>
+                                                <td>{plan.period()}</td>
+                                                <td><LevelBadge key=plan.status.label_key() machine=plan.status.as_str()/></td>
+                                                <td class="number">{format_count(summary.commitments)}</td>
+                                                <td><ProgressBar value=summary.progress/></td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,116 @@
+//! `/plans/{key}`: one action plan's commitments with progress and IRM levels.
+
+use crate::components::{
+    query_page, set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, Pagination, ProgressBar,
+};
+use crate::domain::PlanDetail;
+use crate::i18n::{format_count, t, t_with, Key};
+use crate::server_fns::{get_plan, PAGE_SIZE};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = move || {
+        (
+            params.read().get("key").unwrap_or_default(),
+            query_page(query.read().get("page")),
+        )
+    };
+    let plan = Resource::new(args, |(key, page)| get_plan(key, page));
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let (_, page) = args();
+                match plan.await {
+                    Ok(Some(detail)) => view! { <PlanBody detail page/> }.into_any(),
+                    Ok(None) => {
+                        set_not_found_status();
+                        view! { <NotFound/> }.into_any()
+                    }
+                    Err(_) => view! { <ErrorNotice/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
+    let plan = detail.plan;
+    let member = detail.member;
+    let heading = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
+    let base = format!("/plans/{}", plan.key);
+    view! {
+        <Title text=format!("{} · {}", heading, member.name)/>
+        <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
+            <a href="/members">{t(Key::NavMembers)}</a>
+            " / "
+            <a href=format!("/members/{}", member.slug)>{member.name.clone()}</a>
+        </nav>
+        <h1>{heading}" · "{member.name.clone()}</h1>
+        <dl class="facts">
+            <dt>{t(Key::ColPeriod)}</dt>
+            <dd>{plan.period()}</dd>
+            <dt>{t(Key::ColStatus)}</dt>
+            <dd><LevelBadge key=plan.status.label_key() machine=plan.status.as_str()/></dd>
+            <dt>{t(Key::StatCommitments)}</dt>
+            <dd>{format_count(detail.total_commitments)}</dd>
+        </dl>
+        <section aria-labelledby="commitments-heading">
+            <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>
+            {if detail.commitments.is_empty() {
+                view! { <p class="empty">{t(Key::NoCommitments)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Key::ColCode)}</th>
+                                    <th scope="col">{t(Key::ColCommitment)}</th>
+                                    <th scope="col">{t(Key::ColLead)}</th>
+                                    <th scope="col" class="number">{t(Key::ColMilestones)}</th>
+                                    <th scope="col">{t(Key::ColProgress)}</th>
+                                    <th scope="col">{t(Key::ColPotentialImpact)}</th>
+                                    <th scope="col">{t(Key::ColCompletion)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {detail
+                                    .commitments
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <tr>
+                                                <td><a href=format!("/commitments/{}", c.code)>{c.code.clone()}</a></td>
+                                                <th scope="row">{c.title}</th>
+                                                <td>{c.lead_institution.unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
+                                                <td class="number">{format_count(c.milestones)}</td>
+                                                <td><ProgressBar value=c.progress/></td>
+                                                <td>{level_or_dash(c.potential_impact.map(|l| (l.label_key(), l.as_str())))}</td>
+                                                <td>{level_or_dash(c.completion.map(|l| (l.label_key(), l.as_str())))}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pagination page total=detail.total_commitments page_size=PAGE_SIZE base/>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+fn level_or_dash(level: Option<(Key, &'static str)>) -> AnyView {
+    match level {
+        Some((key, machine)) => view! { <LevelBadge key machine/> }.into_any(),
+        None => view! { <span class="muted">{t(Key::NotAvailable)}</span> }.into_any(),
+    }
+}

@@ -1,0 +1,106 @@
+//! The command line: configuration by flag or environment, and the subcommands.
+
+use crate::{demo, http, import};
+use app::storage::{Db, StorageError};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "ogp-tracker", version, about = "Open Government Partnership commitment tracker")]
+pub struct Cli {
+    /// Database: sqlite://PATH (created on first start) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/ogp-tracker.db", global = true)]
+    pub database_url: String,
+    /// Log filter, e.g. `info` or `ogp_tracker=debug,info`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the site (the default).
+    Serve {
+        /// Load demo data when the database holds no member yet.
+        #[arg(long, env = "DEMO_IF_EMPTY")]
+        demo_if_empty: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Import an OGP commitment file (either published layout) and print a report.
+    Import {
+        file: PathBuf,
+        /// Report what the import would do, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Generate demo data (scale 1 is about OGP's size).
+    Demo {
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        #[arg(long, default_value_t = 2011)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("server failed: {0}")]
+    Serve(String),
+}
+
+async fn open(url: &str) -> Result<Db, CliError> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log_level)
+                .map_err(|e| CliError::Invalid(format!("--log-level {:?}: {e}", cli.log_level)))?,
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command.unwrap_or(Command::Serve { demo_if_empty: false }) {
+        Command::Serve { demo_if_empty } => {
+            let db = open(&cli.database_url).await?;
+            if demo_if_empty && app::storage::is_empty(&db).await? {
+                tracing::info!("database is empty: loading demo data");
+                let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
+                tracing::info!("{summary}");
+            }
+            http::serve(db).await.map_err(|e| CliError::Serve(e.to_string()))
+        }
+        Command::Migrate => {
+            open(&cli.database_url).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Import { file, dry_run } => {
+            let db = open(&cli.database_url).await?;
+            let report = import::import_file(&db, &file, dry_run).await?;
+            print!("{report}");
+            Ok(())
+        }
+        Command::Demo { scale, seed } => {
+            if !(scale > 0.0 && scale <= 20.0) {
+                return Err(CliError::Invalid(format!(
+                    "--scale must be above 0 and at most 20, not {scale}"
+                )));
+            }
+            let db = open(&cli.database_url).await?;
+            let summary = demo::generate(&db, &demo::DemoConfig { scale, seed }).await?;
+            println!("{summary}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The HTTP side: the Leptos site, server functions, static assets and the language switch.
+
+use app::i18n::{Lang, LANG_COOKIE};
+use app::storage::Db;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::io::Write;
+use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub options: LeptosOptions,
+    pub db: Db,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.options.clone()
+    }
+}
+
+/// Leptos options from the environment cargo-leptos sets, with defaults that let the
+/// release binary run on its own.
+pub fn leptos_options() -> std::io::Result<LeptosOptions> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .leptos_options;
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
+        options.output_name = "ogp-tracker".into();
+    }
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        // cargo-leptos writes the hashes beside the binary it builds.
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+        options.hash_files = beside_binary.is_some_and(|path| path.exists());
+    }
+    Ok(options)
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_db = state.db.clone();
+    let shell_options = state.options.clone();
+    let pkg_dir = std::path::Path::new(state.options.site_root.as_ref()).join(state.options.site_pkg_dir.as_ref());
+    // Asset names carry a content hash, so browsers may keep them for a year.
+    let assets = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+
+    Router::new()
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route("/language/{code}", get(set_language))
+        .route("/healthz", get(|| async { "ok" }))
+        .nest_service("/pkg", assets)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_db.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(fallback)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.db.clone()), request).await
+}
+
+/// Files from the site root (e.g. `favicon.ico`), else the app's 404 page.
+async fn fallback(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let root = state.options.site_root.to_string();
+    let (parts, body) = request.into_parts();
+    let probe = Request::from_parts(parts.clone(), Body::empty());
+    let Ok(response) = ServeDir::new(&root).oneshot(probe).await;
+    if response.status() == StatusCode::OK {
+        return response.into_response();
+    }
+    let options = state.options.clone();
+    let db = state.db.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(db.clone()),
+        move || shell(options.clone()),
+    );
+    render(Request::from_parts(parts, body)).await.into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageQuery {
+    next: Option<String>,
+}
+
+/// Remembers the chosen language in a cookie and returns to the page the reader was on.
+async fn set_language(Path(code): Path<String>, Query(query): Query<LanguageQuery>) -> Response {
+    let Some(lang) = Lang::from_code(&code) else {
+        let supported: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("language: {code:?} is not supported; choose one of {}", supported.join(", ")),
+        )
+            .into_response();
+    };
+    // Only same-site paths, so the switch cannot send readers elsewhere.
+    let next = query
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        lang.code()
+    );
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, next)
+        .header(header::SET_COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Writes `.br` and `.gz` beside each built asset that lacks them, so they are served
+/// precompressed at the best compression level.
+pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
+    let mut written = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        if !matches!(ext, "js" | "wasm" | "css") {
+            continue;
+        }
+        let source = std::fs::read(&path)?;
+        let modified = entry.metadata()?.modified()?;
+        let fresh = |target: &std::path::Path| {
+            std::fs::metadata(target)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t >= modified)
+        };
+        let br = path.with_extension(format!("{ext}.br"));
+        if !fresh(&br) {
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut source.as_slice(), &mut out, &params)?;
+            std::fs::write(&br, out)?;
+            written += 1;
+        }
+        let gz = path.with_extension(format!("{ext}.gz"));
+        if !fresh(&gz) {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(&source)?;
+            std::fs::write(&gz, encoder.finish()?)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+pub async fn serve(db: Db) -> std::io::Result<()> {
+    let options = leptos_options()?;
+    let addr = options.site_addr;
+    let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    match precompress_assets(&pkg_dir) {
+        Ok(n) if n > 0 => tracing::info!("precompressed {n} asset files in {}", pkg_dir.display()),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("assets are served uncompressed: {e}"),
+    }
+    let app = router(AppState { options, db });
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

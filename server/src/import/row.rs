@@ -1,0 +1,216 @@
+//! Reading one row of an import file into domain values, recording what could not be read.
+
+use super::report::{ImportReport, KeptValue};
+use super::values::{self, Cell, DateRead};
+use app::domain::{
+    ActionPlan, Assessment, AssessmentSource, Commitment, Indicator, Member, RawValue, ScaleSet, Score,
+    Stage,
+};
+use csv::StringRecord;
+use std::collections::HashMap;
+
+/// Everything one row becomes.
+#[derive(Clone, Debug)]
+pub struct ImportRecord {
+    pub line: u64,
+    pub member: Member,
+    pub plan: ActionPlan,
+    /// Its code is empty when the code is to be derived.
+    pub commitment: Commitment,
+    pub raw_values: Vec<RawValue>,
+    pub assessments: Vec<Assessment>,
+}
+
+/// Column positions by header name.
+pub struct Columns {
+    index: HashMap<String, usize>,
+}
+
+impl Columns {
+    pub fn new(headers: &StringRecord) -> Columns {
+        let mut index = HashMap::new();
+        for (i, name) in headers.iter().enumerate() {
+            index.entry(name.trim().to_string()).or_insert(i);
+        }
+        Columns { index }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    pub fn missing<'a>(&self, required: &[&'a str]) -> Vec<&'a str> {
+        required.iter().copied().filter(|c| !self.has(c)).collect()
+    }
+}
+
+/// One row being read.
+pub struct Row<'a> {
+    pub line: u64,
+    columns: &'a Columns,
+    record: &'a StringRecord,
+    report: &'a mut ImportReport,
+    pub raw_values: Vec<RawValue>,
+}
+
+impl<'a> Row<'a> {
+    pub fn new(line: u64, columns: &'a Columns, record: &'a StringRecord, report: &'a mut ImportReport) -> Row<'a> {
+        Row {
+            line,
+            columns,
+            record,
+            report,
+            raw_values: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, column: &str) -> &'a str {
+        self.columns
+            .index
+            .get(column)
+            .and_then(|i| self.record.get(*i))
+            .unwrap_or("")
+    }
+
+    fn keep(&mut self, column: &str, field: &str, value: &str, reason: &str) {
+        self.raw_values.push(RawValue {
+            field: field.to_string(),
+            raw: value.to_string(),
+        });
+        self.report.kept_raw.push(KeptValue {
+            line: self.line,
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+
+    /// Keeps a missing-value code on the commitment; it is a fact, not a problem to report.
+    fn keep_missing(&mut self, field: &str, raw: &str) {
+        self.raw_values.push(RawValue {
+            field: field.to_string(),
+            raw: raw.trim().to_string(),
+        });
+    }
+
+    pub fn text(&mut self, column: &str, field: &str) -> Option<String> {
+        let raw = self.get(column);
+        match values::text(raw) {
+            Cell::Value(v) => Some(v),
+            Cell::Missing(_) => {
+                self.keep_missing(field, raw);
+                None
+            }
+            Cell::Empty | Cell::Unreadable(_) => None,
+        }
+    }
+
+    pub fn integer(&mut self, column: &str) -> Option<i64> {
+        let raw = self.get(column);
+        match values::integer(raw) {
+            Cell::Value(v) => Some(v),
+            Cell::Unreadable(v) => {
+                self.report.kept_raw.push(KeptValue {
+                    line: self.line,
+                    column: column.to_string(),
+                    value: v,
+                    reason: "not a whole number".into(),
+                });
+                None
+            }
+            Cell::Empty | Cell::Missing(_) => None,
+        }
+    }
+
+    pub fn flag(&mut self, column: &str, field: &str) -> Option<bool> {
+        let raw = self.get(column);
+        match values::flag(raw) {
+            Cell::Value(v) => Some(v),
+            Cell::Missing(_) => {
+                self.keep_missing(field, raw);
+                None
+            }
+            Cell::Unreadable(v) => {
+                self.keep(column, field, &v, "not 0 or 1");
+                None
+            }
+            Cell::Empty => None,
+        }
+    }
+
+    /// An ISO date, or `None` with the original text kept.
+    pub fn date(&mut self, column: &str, field: &str) -> Option<String> {
+        let raw = self.get(column);
+        match values::date(raw) {
+            Cell::Value(DateRead::MonthFirst(d)) => Some(d.to_string()),
+            Cell::Value(DateRead::DayFirst(d)) => {
+                self.report.day_first_dates.push(KeptValue {
+                    line: self.line,
+                    column: column.to_string(),
+                    value: raw.trim().to_string(),
+                    reason: "read day first".into(),
+                });
+                Some(d.to_string())
+            }
+            Cell::Missing(_) => {
+                self.keep_missing(field, raw);
+                None
+            }
+            Cell::Unreadable(v) => {
+                self.keep(column, field, &v, "not a date");
+                None
+            }
+            Cell::Empty => None,
+        }
+    }
+
+    /// A score of `indicator`, or `None` when the cell is empty or unreadable (kept as text).
+    pub fn score(&mut self, column: &str, indicator: Indicator) -> Option<Score> {
+        let raw = self.get(column).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match indicator.parse_score(raw) {
+            Some(value) => Some(Score {
+                indicator,
+                value,
+                justification: None,
+            }),
+            None => {
+                let field = format!("score.{}", indicator.machine_name());
+                self.keep(column, &field, raw, "not a level of this indicator");
+                None
+            }
+        }
+    }
+
+    /// 1 in a policy-area column tags the commitment; 0 does not; anything else is kept.
+    pub fn policy_area(&mut self, column: &str) -> bool {
+        let field = format!("policy_area.{}", app::domain::slugify(column));
+        self.flag(column, &field).unwrap_or(false)
+    }
+}
+
+/// An IRM assessment from the scores given, if at least one of them is a level.
+pub fn irm_assessment(stage: Stage, scale: ScaleSet, scores: Vec<Option<Score>>) -> Option<Assessment> {
+    let scores: Vec<Score> = scores.into_iter().flatten().collect();
+    let has_level = scores
+        .iter()
+        .any(|s| matches!(s.value, app::domain::ScoreValue::Rated(_)));
+    has_level.then(|| Assessment {
+        source: AssessmentSource::Irm,
+        assessor: "Independent Reporting Mechanism (IRM)".to_string(),
+        stage,
+        scale,
+        scores,
+    })
+}
+
+/// Plans whose last year is past are completed; the rest are being implemented.
+pub fn plan_status(end_year: Option<i64>, year_submitted: Option<i64>, current_year: i64) -> app::domain::PlanStatus {
+    let last_year = end_year.or(year_submitted.map(|y| y + 2));
+    match last_year {
+        Some(year) if year < current_year => app::domain::PlanStatus::Completed,
+        _ => app::domain::PlanStatus::Active,
+    }
+}
