@@ -123,7 +123,7 @@ level_enum! {
 level_enum! {
     /// "Did it open government?" (classic, end of term).
     OpenedGovernment {
-        Worsened = "worsened" => OpenedWorsened,
+        Worsened = "worsened" => OpenedWorsened | "worsens",
         DidNotChange = "did_not_change" => OpenedDidNotChange | "none",
         Marginal = "marginal" => OpenedMarginal,
         Major = "major" => OpenedMajor,

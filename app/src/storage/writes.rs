@@ -88,19 +88,36 @@ pub enum CommitmentWrite {
     Conflict { existing_plan: String, existing_number: String },
 }
 
-/// The code of the commitment numbered `number` in plan `plan_id`, if one is stored.
-pub async fn commitment_code_in_plan(
+/// A stored commitment found by its place in a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCommitment {
+    pub code: String,
+    pub code_derived: bool,
+}
+
+/// The commitment numbered `number` in plan `plan_id`, if one is stored. Some files number
+/// several commitments alike, so a title tells them apart where one is given.
+pub async fn commitment_in_plan(
     tx: &mut Tx<'_>,
     plan_id: i64,
     number: &str,
-) -> Result<Option<String>, StorageError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT code FROM commitments WHERE plan_id = $1 AND number = $2 ORDER BY id LIMIT 1")
+    title: &str,
+) -> Result<Option<StoredCommitment>, StorageError> {
+    let rows: Vec<(String, i64, String)> =
+        sqlx::query_as("SELECT code, code_derived, title FROM commitments WHERE plan_id = $1 AND number = $2 ORDER BY id")
             .bind(plan_id)
             .bind(number)
-            .fetch_optional(&mut **tx)
+            .fetch_all(&mut **tx)
             .await?;
-    Ok(row.map(|(code,)| code))
+    let found = match rows.iter().find(|(_, _, stored_title)| stored_title == title) {
+        Some(row) => Some(row),
+        None if rows.len() == 1 && rows[0].1 == 0 => rows.first(),
+        None => None,
+    };
+    Ok(found.map(|(code, derived, _)| StoredCommitment {
+        code: code.clone(),
+        code_derived: *derived != 0,
+    }))
 }
 
 /// The next free commitment ID for a member: its prefix and one more than the highest

@@ -109,7 +109,10 @@ pub fn parse(file: &str, text: &str, dry_run: bool) -> Result<(Vec<ImportRecord>
             Ok(record) => {
                 let identity = match layout {
                     Layout::Current => record.commitment.code.clone(),
-                    Layout::Explorer => format!("{} number {}", record.plan.key, record.commitment.number),
+                    Layout::Explorer => format!(
+                        "{} number {} ({:?})",
+                        record.plan.key, record.commitment.number, record.commitment.title
+                    ),
                 };
                 if let Some(first) = first_seen.get(&identity) {
                     report.skip(line, format!("repeats {identity} of row {first}"));
@@ -173,8 +176,22 @@ async fn write(db: &Db, records: Vec<ImportRecord>, report: &mut ImportReport) -
             }
         };
         if record.commitment.code_derived {
-            let code = match storage::commitment_code_in_plan(&mut tx, plan_id, &record.commitment.number).await? {
-                Some(code) => code,
+            let stored =
+                storage::commitment_in_plan(&mut tx, plan_id, &record.commitment.number, &record.commitment.title)
+                    .await?;
+            let code = match stored {
+                Some(stored) if !stored.code_derived => {
+                    // Stored from a file that carries OGP's own ID: that record stays as it is.
+                    report.skip(
+                        record.line,
+                        format!(
+                            "commitment {} of {} is already stored as {} from a file with OGP IDs; kept as it is",
+                            record.commitment.number, record.plan.key, stored.code
+                        ),
+                    );
+                    continue;
+                }
+                Some(stored) => stored.code,
                 None => storage::next_commitment_code(&mut tx, &prefix).await?,
             };
             report.derived_ids.push((record.line, code.clone()));

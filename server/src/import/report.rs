@@ -117,7 +117,7 @@ impl fmt::Display for ImportReport {
         )?;
         writeln!(f, "Rows skipped: {}", self.skipped.len())?;
         for row in &self.skipped {
-            writeln!(f, "  row {}: {}", row.line, row.reason)?;
+            writeln!(f, "  line {}: {}", row.line, row.reason)?;
         }
         if !self.derived_ids.is_empty() {
             let first = self.derived_ids.first().map(|(_, id)| id.as_str()).unwrap_or_default();
@@ -148,13 +148,13 @@ impl fmt::Display for ImportReport {
                 .push(kept.line);
         }
         for ((column, reason, value), rows) in grouped {
-            writeln!(f, "  {column}: {value:?} ({reason}) in rows {}", lines(&rows))?;
+            writeln!(f, "  {column}: {value:?} ({reason}) on lines {}", lines(&rows))?;
         }
         if !self.day_first_dates.is_empty() {
             let rows: Vec<u64> = self.day_first_dates.iter().map(|d| d.line).collect();
             writeln!(
                 f,
-                "Dates read day first because they cannot be month first: {} (rows {})",
+                "Dates read day first because they cannot be month first: {} (lines {})",
                 self.day_first_dates.len(),
                 lines(&rows)
             )?;

@@ -1,0 +1,95 @@
+use crate::common::*;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use ogp_tracker::http::{router, AppState};
+use ogp_tracker::import::import_file;
+use tower::ServiceExt;
+
+async fn app() -> (TestDb, axum::Router) {
+    let t = test_db().await;
+    import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
+    let router = router(AppState { options, db: t.db.clone() });
+    (t, router)
+}
+
+async fn get(router: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::builder().uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn commitment_page_is_server_rendered_with_its_scores() {
+    let (_t, router) = app().await;
+    let (status, headers, body) = get(&router, "/commitments/AR0045", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Apertura de datos del Congreso Nacional"), "{body}");
+    assert!(body.contains("Transformative"));
+    assert!(body.contains("<html lang=\"en\" dir=\"ltr\""));
+    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+}
+
+#[tokio::test]
+async fn unknown_keys_answer_404_with_a_page() {
+    let (_t, router) = app().await;
+    for uri in ["/commitments/ZZ9999", "/plans/AP_ZZZ01", "/members/atlantis", "/no/such/page"] {
+        let (status, _, body) = get(&router, uri, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(body.contains("Page not found"), "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn pages_follow_accept_language_and_the_language_cookie() {
+    let (_t, router) = app().await;
+    let (_, _, arabic) = get(&router, "/members", &[("accept-language", "ar-EG,ar;q=0.9")]).await;
+    assert!(arabic.contains("<html lang=\"ar\" dir=\"rtl\""));
+    assert!(arabic.contains("الأعضاء"));
+    let (_, _, french) = get(&router, "/members", &[("accept-language", "ar"), ("cookie", "lang=fr")]).await;
+    assert!(french.contains("<html lang=\"fr\" dir=\"ltr\""));
+    assert!(french.contains("Membres"));
+}
+
+#[tokio::test]
+async fn language_switch_sets_a_cookie_and_returns_to_the_page() {
+    let (_t, router) = app().await;
+    let (status, headers, _) = get(&router, "/language/es?next=/plans/AP_ARG03", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/plans/AP_ARG03");
+    let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("lang=es;") && cookie.contains("SameSite=Lax"));
+    let (status, headers, _) = get(&router, "/language/es?next=//evil.example", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/");
+    let (status, _, body) = get(&router, "/language/xx", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("language"));
+}
+
+#[tokio::test]
+async fn members_page_filters_without_javascript() {
+    let (_t, router) = app().await;
+    let (status, _, body) = get(&router, "/members?region=americas", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Argentina"));
+    assert!(!body.contains(">Albania<"));
+    let (_, _, plan) = get(&router, "/plans/AP_ARG03", &[]).await;
+    assert!(plan.contains("AR0045"));
+}
+
+#[tokio::test]
+async fn html_is_compressed_when_the_browser_accepts_it() {
+    let (_t, router) = app().await;
+    let (status, headers, _) = get(&router, "/members", &[("accept-encoding", "br, gzip")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+}

@@ -1,0 +1,7 @@
+//! Integration tests against a real database: a fresh SQLite file per test, or a fresh
+//! PostgreSQL database per test when `TEST_DATABASE_URL` names a server.
+
+mod common;
+mod http;
+mod import;
+mod storage;
