@@ -56,6 +56,12 @@ pub enum CliError {
     Serve(String),
 }
 
+/// Prints to standard output; a closed pipe (`| head`) is not an error worth a panic.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
 async fn open(url: &str) -> Result<Db, CliError> {
     let db = Db::connect(url).await?;
     db.migrate().await?;
@@ -82,13 +88,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Migrate => {
             open(&cli.database_url).await?;
-            println!("Database is up to date.");
+            say("Database is up to date.\n");
             Ok(())
         }
         Command::Import { file, dry_run } => {
             let db = open(&cli.database_url).await?;
             let report = import::import_file(&db, &file, dry_run).await?;
-            print!("{report}");
+            say(&report.to_string());
             Ok(())
         }
         Command::Demo { scale, seed } => {
@@ -99,7 +105,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
             let db = open(&cli.database_url).await?;
             let summary = demo::generate(&db, &demo::DemoConfig { scale, seed }).await?;
-            println!("{summary}");
+            say(&format!("{summary}\n"));
             Ok(())
         }
     }

@@ -1,7 +1,496 @@
-//! Demo data: placeholder until the generator lands.
-use app::storage::{Db, StorageError};
+//! Demo data: a deterministic, realistic installation for trying the tracker and for
+//! benchmarks. Scale 1 is about OGP's size (75 members, ~400 plans, ~4,000 commitments,
+//! ~16,000 milestones), with every milestone status, overdue milestones, and government,
+//! civil-society and IRM assessments that disagree. Everything is marked as demo data.
+
+use app::domain::*;
+use app::storage::{self, Db, NewMilestone, NewProgressUpdate, OnExisting, StorageError};
+use chrono::{Datelike, Duration, NaiveDate};
+use std::fmt;
 
 #[derive(Clone, Debug)]
-pub struct DemoConfig { pub scale: f64, pub seed: u64 }
-impl Default for DemoConfig { fn default() -> Self { DemoConfig { scale: 1.0, seed: 2011 } } }
-pub async fn generate(_db: &Db, _config: &DemoConfig) -> Result<String, StorageError> { Ok(String::new()) }
+pub struct DemoConfig {
+    pub scale: f64,
+    pub seed: u64,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig { scale: 1.0, seed: 2011 }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub members: usize,
+    pub plans: usize,
+    pub commitments: usize,
+    pub milestones: usize,
+    pub updates: usize,
+    pub assessments: usize,
+}
+
+impl fmt::Display for DemoSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Demo data loaded: {} members, {} action plans, {} commitments, {} milestones, {} progress updates, {} assessments",
+            self.members, self.plans, self.commitments, self.milestones, self.updates, self.assessments
+        )
+    }
+}
+
+/// SplitMix64: small, fast and the same on every platform, so a seed always gives the same data.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number in `low..=high`.
+    fn range(&mut self, low: i64, high: i64) -> i64 {
+        low + (self.next() % ((high - low + 1) as u64)) as i64
+    }
+
+    fn chance(&mut self, probability: f64) -> bool {
+        (self.next() % 10_000) as f64 / 10_000.0 < probability
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "nor", "va", "lis", "ta", "mar", "don", "bel", "ca", "ri", "so", "ka", "len", "thu", "vi", "ra", "mon", "zel",
+    "pa", "dor", "an", "esk", "il", "ur", "sen",
+];
+const MINISTRIES: &[&str] = &[
+    "Ministry of Finance", "Ministry of Justice", "Office of the Prime Minister", "National Statistics Office",
+    "Ministry of Health", "Ministry of Education", "Public Procurement Agency", "National Parliament",
+    "Anti-Corruption Commission", "Ministry of Environment", "Digital Government Agency", "Supreme Audit Institution",
+];
+const TOPICS: &[(&str, &str)] = &[
+    ("Open contracting for public works", "Open Contracting"),
+    ("Beneficial ownership register", "Beneficial Ownership"),
+    ("Citizen participation in the budget", "Public Participation In Budget/Fiscal Policy"),
+    ("Access to information law reform", "Right To Information"),
+    ("Open parliament data portal", "Open Parliaments"),
+    ("Whistleblower protection framework", "Whistleblower Protections"),
+    ("Lobbying transparency register", "Lobbying"),
+    ("Open justice: publishing court decisions", "Open Justice"),
+    ("Climate finance tracking", "Climate Finance"),
+    ("Asset declarations of public officials", "Asset Disclosure"),
+    ("Open data for health services", "Health & Nutrition"),
+    ("Gender-responsive open government", "Gender"),
+    ("Fiscal transparency portal", "Fiscal Openness"),
+    ("Digital participation platform", "Digital Participation"),
+];
+const MILESTONE_STEPS: &[&str] = &[
+    "Publish the draft for public consultation",
+    "Hold consultations with civil society",
+    "Adopt the regulation",
+    "Launch the open data portal",
+    "Train officials in the new procedures",
+    "Publish the first annual report",
+    "Evaluate results with civil society",
+];
+
+fn member_name(random: &mut Random) -> String {
+    let parts = random.range(2, 3);
+    let mut name = String::new();
+    for _ in 0..parts {
+        name.push_str(random.pick::<&str>(SYLLABLES));
+    }
+    let mut chars = name.chars();
+    let capitalised = chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+    match random.range(0, 3) {
+        0 => format!("Republic of {capitalised}"),
+        1 => format!("{capitalised}ia"),
+        _ => capitalised,
+    }
+}
+
+/// Codes outside ISO-3166's range for real countries: X followed by two letters.
+fn member_code(index: usize) -> String {
+    let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    format!("X{}{}", letters[(index / 26) % 26] as char, letters[index % 26] as char)
+}
+
+fn date(year: i64, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year as i32, month, day).unwrap_or_default()
+}
+
+/// Generates demo data in one transaction, replacing earlier demo data; real data stays.
+pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, StorageError> {
+    let mut random = Random(config.seed);
+    let today = chrono::Utc::now().date_naive();
+    let this_year = i64::from(today.year());
+    let member_count = ((75.0 * config.scale).round() as usize).clamp(1, 676);
+    let mut summary = DemoSummary::default();
+    let mut tx = db.begin().await?;
+    storage::delete_demo_data(&mut tx).await?;
+    let mut used_names = std::collections::HashSet::new();
+
+    for index in 0..member_count {
+        let code = member_code(index);
+        let mut name = member_name(&mut random);
+        while !used_names.insert(name.clone()) {
+            name = format!("{name} {}", index + 1);
+        }
+        let kind = match random.range(0, 99) {
+            0..=84 => MemberKind::National,
+            85..=96 => MemberKind::Local,
+            _ => MemberKind::Other,
+        };
+        let member = Member {
+            slug: slugify(&name),
+            name,
+            code: code.clone(),
+            kind,
+            region: Some(*random.pick(Region::ALL)),
+            commitment_prefix: code.clone(),
+        };
+        let member_id = storage::upsert_member(&mut tx, &member, true, OnExisting::Overwrite).await?;
+        summary.members += 1;
+
+        let plan_count = random.range(3, 8);
+        let first_year = random.range(2011, 2016);
+        let mut commitment_number = 0;
+        for plan_number in 1..=plan_count {
+            let start_year = first_year + (plan_number - 1) * 2;
+            if start_year > this_year + 1 {
+                break;
+            }
+            let duration = if start_year >= 2022 && random.chance(0.3) { 4 } else { 2 };
+            let end_year = start_year + duration;
+            let status = if start_year > this_year {
+                PlanStatus::Draft
+            } else if end_year < this_year {
+                PlanStatus::Completed
+            } else {
+                PlanStatus::Active
+            };
+            let plan = ActionPlan {
+                key: ActionPlan::key_for(&code, plan_number),
+                member_code: code.clone(),
+                number: plan_number,
+                title: Some(format!("{} action plan {plan_number}", member.name)),
+                year_submitted: Some(start_year),
+                end_year: Some(end_year),
+                start_date: Some(date(start_year, 9, 1).to_string()),
+                end_date: Some(date(end_year, 8, 31).to_string()),
+                status,
+                document_url: None,
+            };
+            let plan_id = storage::upsert_plan(&mut tx, &plan, member_id, OnExisting::Overwrite).await?;
+            summary.plans += 1;
+
+            let refreshed = start_year >= 2020;
+            for number in 1..=random.range(6, 14) {
+                commitment_number += 1;
+                let (topic, area) = *random.pick(TOPICS);
+                let lead = random.pick(MINISTRIES).to_string();
+                let mut values: Vec<OgpValue> =
+                    OgpValue::ALL.iter().copied().filter(|_| random.chance(0.45)).collect();
+                if values.is_empty() {
+                    values.push(OgpValue::AccessToInformation);
+                }
+                let commitment = Commitment {
+                    code: format!("{code}{commitment_number:04}"),
+                    code_derived: false,
+                    plan_key: plan.key.clone(),
+                    number: number.to_string(),
+                    title: format!("{topic} ({})", member.name),
+                    short_title: Some(topic.to_string()),
+                    full_text: Some(format!(
+                        "Demonstration commitment. Problem: information about {} is scattered and hard to use. \
+                         Commitment: {} will publish it as open data and involve civil society in its oversight.",
+                        topic.to_lowercase(),
+                        lead
+                    )),
+                    theme: Some(area.to_string()),
+                    start_date: plan.start_date.clone(),
+                    end_date: plan.end_date.clone(),
+                    lead_institution: Some(lead.clone()),
+                    supporting_institutions: Some("Transparency coalition (civil society)".into()),
+                    values,
+                    policy_areas: vec![area.to_string()],
+                    carried_forward: Some(random.chance(0.1)),
+                    active: Some(status == PlanStatus::Active),
+                    cluster_ids: None,
+                    source_url: None,
+                    budget: random.chance(0.3).then(|| Budget {
+                        amount: Some(random.range(10, 900) as f64 * 1000.0),
+                        currency: Some("USD".into()),
+                        funding_source: Some("National budget".into()),
+                        funded: Some(random.chance(0.7)),
+                    }),
+                    demo: true,
+                };
+                let storage::CommitmentWrite::Inserted(commitment_id) =
+                    storage::upsert_commitment(&mut tx, &commitment, plan_id, &[]).await?
+                else {
+                    continue;
+                };
+                summary.commitments += 1;
+
+                let plan_start = date(start_year, 9, 1);
+                let plan_days = duration * 365;
+                let milestone_count = random.range(2, 6);
+                for position in 1..=milestone_count {
+                    let planned_end = plan_start + Duration::days(plan_days * position / milestone_count);
+                    let due = planned_end < today;
+                    let status = if status == PlanStatus::Draft {
+                        MilestoneStatus::NotStarted
+                    } else if random.chance(0.04) {
+                        MilestoneStatus::Withdrawn
+                    } else if due && random.chance(0.75) {
+                        MilestoneStatus::Completed
+                    } else if due {
+                        MilestoneStatus::Delayed
+                    } else if planned_end - Duration::days(240) < today {
+                        MilestoneStatus::InProgress
+                    } else {
+                        MilestoneStatus::NotStarted
+                    };
+                    let progress = match status {
+                        MilestoneStatus::Completed => 100,
+                        MilestoneStatus::InProgress => random.range(10, 90),
+                        MilestoneStatus::Delayed => random.range(5, 70),
+                        MilestoneStatus::NotStarted | MilestoneStatus::Withdrawn => 0,
+                    };
+                    let step = random.pick(MILESTONE_STEPS).to_string();
+                    let milestone = NewMilestone {
+                        position,
+                        title: step.clone(),
+                        description: None,
+                        responsible_institution: Some(lead.clone()),
+                        planned_start: Some((planned_end - Duration::days(180)).to_string()),
+                        planned_end: Some(planned_end.to_string()),
+                        completed_on: (status == MilestoneStatus::Completed)
+                            .then(|| (planned_end - Duration::days(random.range(0, 60))).to_string()),
+                        status,
+                        progress,
+                        weight: if random.chance(0.2) { 2.0 } else { 1.0 },
+                    };
+                    let milestone_id = storage::insert_milestone(&mut tx, commitment_id, &milestone).await?;
+                    summary.milestones += 1;
+
+                    if status == MilestoneStatus::NotStarted {
+                        continue;
+                    }
+                    let update_count = random.range(1, 2);
+                    for n in 1..=update_count {
+                        let last = n == update_count;
+                        let at = (planned_end - Duration::days(30 * (update_count - n + 1)))
+                            .min(today - Duration::days(random.range(1, 400)))
+                            .and_hms_opt(10, 0, 0)
+                            .unwrap_or_default();
+                        let (update_status, update_progress) = if last {
+                            (status, progress)
+                        } else {
+                            (MilestoneStatus::InProgress, progress / 2)
+                        };
+                        let evidence = if update_status == MilestoneStatus::Completed {
+                            vec![EvidenceLink {
+                                url: format!("https://example.org/{}/{}/{}", code.to_lowercase(), commitment_number, position),
+                                title: format!("Evidence: {step}"),
+                            }]
+                        } else {
+                            Vec::new()
+                        };
+                        storage::insert_progress_update(
+                            &mut tx,
+                            milestone_id,
+                            &NewProgressUpdate {
+                                author: format!("Point of contact, {lead}"),
+                                created_at: format!("{}Z", at.format("%Y-%m-%dT%H:%M:%S")),
+                                status: update_status,
+                                progress: update_progress,
+                                narrative: match update_status {
+                                    MilestoneStatus::Completed => format!("Done: {}.", step.to_lowercase()),
+                                    MilestoneStatus::Delayed => "Delayed: waiting for budget approval.".into(),
+                                    MilestoneStatus::Withdrawn => "Withdrawn after the change of government.".into(),
+                                    _ => "Work is under way with civil society.".into(),
+                                },
+                                evidence,
+                            },
+                        )
+                        .await?;
+                        summary.updates += 1;
+                    }
+                }
+                summary.assessments +=
+                    assess(&mut tx, &mut random, commitment_id, refreshed, status, &lead).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(summary)
+}
+
+fn score(indicator: Indicator, value: ScoreValue, justification: Option<&str>) -> Score {
+    Score {
+        indicator,
+        value,
+        justification: justification.map(String::from),
+    }
+}
+
+/// IRM scores for every commitment, and, for some, a government self-assessment and a
+/// civil-society assessment that disagree on completion.
+async fn assess(
+    tx: &mut storage::Tx<'_>,
+    random: &mut Random,
+    commitment_id: i64,
+    refreshed: bool,
+    plan_status: PlanStatus,
+    lead: &str,
+) -> Result<usize, StorageError> {
+    if plan_status == PlanStatus::Draft {
+        return Ok(0);
+    }
+    let now = "2026-01-15T09:00:00Z";
+    let rated = ScoreValue::Rated;
+    let mut assessments = Vec::new();
+    let irm = |stage, scale, scores| Assessment {
+        source: AssessmentSource::Irm,
+        assessor: "Independent Reporting Mechanism (IRM)".into(),
+        stage,
+        scale,
+        scores,
+    };
+    let completion = *random.pick(&Completion::ALL[1..5]);
+    if refreshed {
+        assessments.push(irm(
+            Stage::Design,
+            ScaleSet::Refreshed,
+            vec![
+                score(Indicator::Verifiability, rated(Rating::Verifiability(*random.pick(Verifiability::ALL))), None),
+                score(Indicator::OpenGovernmentLens, rated(Rating::YesNo(YesNo::Yes)), None),
+                score(
+                    Indicator::PotentialForResults,
+                    rated(Rating::PotentialForResults(*random.pick(PotentialForResults::ALL))),
+                    None,
+                ),
+                score(Indicator::Promising, rated(Rating::YesNo(*random.pick(YesNo::ALL))), None),
+            ],
+        ));
+        if plan_status == PlanStatus::Completed {
+            assessments.push(irm(
+                Stage::EndOfTerm,
+                ScaleSet::Refreshed,
+                vec![
+                    score(Indicator::Completion, rated(Rating::Completion(completion)), None),
+                    score(Indicator::EarlyResults, rated(Rating::EarlyResults(*random.pick(EarlyResults::ALL))), None),
+                ],
+            ));
+        }
+    } else {
+        let relevance = |random: &mut Random| {
+            if random.chance(0.5) {
+                rated(Rating::Relevance(Relevance::Relevant))
+            } else {
+                rated(Rating::Relevance(Relevance::NotRelevant))
+            }
+        };
+        let mut design = vec![score(Indicator::Specificity, rated(Rating::Specificity(*random.pick(Specificity::ALL))), None)];
+        for value in OgpValue::ALL {
+            design.push(score(Indicator::Relevance(*value), relevance(random), None));
+        }
+        let impact = if random.chance(0.05) {
+            ScoreValue::Missing(MissingCode::NotReviewed)
+        } else {
+            rated(Rating::PotentialImpact(*random.pick(PotentialImpact::ALL)))
+        };
+        design.push(score(Indicator::PotentialImpact, impact, None));
+        assessments.push(irm(Stage::Design, ScaleSet::Classic, design));
+        assessments.push(irm(
+            Stage::MidTerm,
+            ScaleSet::Classic,
+            vec![score(Indicator::Completion, rated(Rating::Completion(*random.pick(&Completion::ALL[1..5]))), None)],
+        ));
+        if plan_status == PlanStatus::Completed {
+            assessments.push(irm(
+                Stage::EndOfTerm,
+                ScaleSet::Classic,
+                vec![
+                    score(Indicator::Completion, rated(Rating::Completion(completion)), None),
+                    score(
+                        Indicator::OpenedGovernment,
+                        rated(Rating::OpenedGovernment(*random.pick(&OpenedGovernment::ALL[1..]))),
+                        None,
+                    ),
+                ],
+            ));
+        }
+    }
+    if random.chance(0.3) {
+        let scale = if refreshed { ScaleSet::Refreshed } else { ScaleSet::Classic };
+        let claimed = Completion::Complete;
+        let seen = *random.pick(&Completion::ALL[1..4]);
+        assessments.push(Assessment {
+            source: AssessmentSource::Government,
+            assessor: format!("Point of contact, {lead}"),
+            stage: Stage::EndOfTerm,
+            scale,
+            scores: vec![score(
+                Indicator::Completion,
+                rated(Rating::Completion(claimed)),
+                Some("All milestones were delivered, see the evidence links."),
+            )],
+        });
+        assessments.push(Assessment {
+            source: AssessmentSource::CivilSociety,
+            assessor: "Open government coalition (civil society)".into(),
+            stage: Stage::EndOfTerm,
+            scale,
+            scores: vec![score(
+                Indicator::Completion,
+                rated(Rating::Completion(seen)),
+                Some("The portal is online, but half of the promised data sets are missing."),
+            )],
+        });
+    }
+    for assessment in &assessments {
+        storage::upsert_assessment(tx, commitment_id, assessment, now).await?;
+    }
+    Ok(assessments.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_numbers() {
+        let mut a = Random(7);
+        let mut b = Random(7);
+        let first: Vec<u64> = (0..5).map(|_| a.next()).collect();
+        let second: Vec<u64> = (0..5).map(|_| b.next()).collect();
+        assert_eq!(first, second);
+        assert_ne!(Random(8).next(), first[0]);
+    }
+
+    #[test]
+    fn member_codes_stay_outside_real_country_codes() {
+        assert_eq!(member_code(0), "XAA");
+        assert_eq!(member_code(27), "XBB");
+        assert!((0..676).all(|i| member_code(i).starts_with('X')));
+    }
+
+    #[test]
+    fn ranges_stay_inside_their_bounds() {
+        let mut random = Random(1);
+        for _ in 0..1000 {
+            let n = random.range(3, 8);
+            assert!((3..=8).contains(&n));
+        }
+    }
+}

@@ -383,3 +383,22 @@ pub async fn member_prefix(tx: &mut Tx<'_>, member_id: i64) -> Result<String, St
         .await?;
     Ok(prefix)
 }
+
+/// Removes all demo data, so the generator can replace it.
+pub async fn delete_demo_data(tx: &mut Tx<'_>) -> Result<(), StorageError> {
+    const DEMO_COMMITMENTS: &str = "SELECT id FROM commitments WHERE demo = 1";
+    let statements = [
+        format!("DELETE FROM evidence_links WHERE update_id IN (SELECT u.id FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id WHERE ms.commitment_id IN ({DEMO_COMMITMENTS}))"),
+        format!("DELETE FROM progress_updates WHERE milestone_id IN (SELECT id FROM milestones WHERE commitment_id IN ({DEMO_COMMITMENTS}))"),
+        format!("DELETE FROM milestones WHERE commitment_id IN ({DEMO_COMMITMENTS})"),
+        format!("DELETE FROM assessment_scores WHERE assessment_id IN (SELECT id FROM assessments WHERE commitment_id IN ({DEMO_COMMITMENTS}))"),
+        format!("DELETE FROM assessments WHERE commitment_id IN ({DEMO_COMMITMENTS})"),
+        "DELETE FROM commitments WHERE demo = 1".to_string(),
+        "DELETE FROM action_plans WHERE member_id IN (SELECT id FROM members WHERE demo = 1)".to_string(),
+        "DELETE FROM members WHERE demo = 1".to_string(),
+    ];
+    for statement in statements {
+        sqlx::query(&statement).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

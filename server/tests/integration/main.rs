@@ -2,6 +2,7 @@
 //! PostgreSQL database per test when `TEST_DATABASE_URL` names a server.
 
 mod common;
+mod demo;
 mod http;
 mod import;
 mod storage;
