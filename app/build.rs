@@ -45,9 +45,9 @@ fn main() {
         for (key, text) in english {
             match table.get(key) {
                 None => problems.push(format!("{code}.json lacks `{key}`")),
-                Some(t) if placeholders(t) != placeholders(text) => {
-                    problems.push(format!("{code}.json `{key}` has other placeholders than en.json"))
-                }
+                Some(t) if placeholders(t) != placeholders(text) => problems.push(format!(
+                    "{code}.json `{key}` has other placeholders than en.json"
+                )),
                 Some(_) => {}
             }
         }
@@ -55,7 +55,11 @@ fn main() {
             problems.push(format!("{code}.json has `{key}`, unknown in en.json"));
         }
     }
-    assert!(problems.is_empty(), "translation problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "translation problems:\n{}",
+        problems.join("\n")
+    );
 
     let mut out = String::new();
     out.push_str("/// Every translatable string.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Key {\n");

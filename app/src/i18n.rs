@@ -84,7 +84,9 @@ impl Lang {
             .and_then(|cookies| {
                 cookies.split(';').find_map(|c| {
                     let (name, value) = c.trim().split_once('=')?;
-                    (name == LANG_COOKIE).then(|| Lang::from_code(value)).flatten()
+                    (name == LANG_COOKIE)
+                        .then(|| Lang::from_code(value))
+                        .flatten()
                 })
             })
             .or_else(|| accept_language.and_then(Lang::from_accept_language))
@@ -122,7 +124,7 @@ pub fn format_count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(separator);
         }
         out.push(c);
@@ -140,7 +142,10 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_quality_supported() {
-        assert_eq!(Lang::from_accept_language("de-DE,fr;q=0.8,es;q=0.9"), Some(Lang::Es));
+        assert_eq!(
+            Lang::from_accept_language("de-DE,fr;q=0.8,es;q=0.9"),
+            Some(Lang::Es)
+        );
         assert_eq!(Lang::from_accept_language("ar-EG"), Some(Lang::Ar));
         assert_eq!(Lang::from_accept_language("de,ja"), None);
     }
@@ -154,7 +159,10 @@ mod tests {
 
     #[test]
     fn every_language_has_its_own_text() {
-        assert_ne!(text(Lang::En, Key::NavMembers), text(Lang::Ar, Key::NavMembers));
+        assert_ne!(
+            text(Lang::En, Key::NavMembers),
+            text(Lang::Ar, Key::NavMembers)
+        );
         assert_eq!(Lang::Ar.dir(), "rtl");
         assert_eq!(Lang::Fr.dir(), "ltr");
     }

@@ -15,7 +15,7 @@ use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{t, Key, Lang};
 use crate::pages::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -52,6 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -67,8 +69,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_lang());
     let app_name = t(Key::AppName);
+    // Effects run only in the browser: this marks the page as hydrated, for tests and CSS.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
-        <Stylesheet id="leptos" href="/pkg/ogp-tracker.css"/>
         <Title formatter=move |page: String| {
             if page.is_empty() { app_name.to_string() } else { format!("{page} · {app_name}") }
         }/>

@@ -6,10 +6,19 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "ogp-tracker", version, about = "Open Government Partnership commitment tracker")]
+#[command(
+    name = "ogp-tracker",
+    version,
+    about = "Open Government Partnership commitment tracker"
+)]
 pub struct Cli {
     /// Database: sqlite://PATH (created on first start) or postgres://USER@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/ogp-tracker.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/ogp-tracker.db",
+        global = true
+    )]
     pub database_url: String,
     /// Log filter, e.g. `info` or `ogp_tracker=debug,info`.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
@@ -76,7 +85,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match cli.command.unwrap_or(Command::Serve { demo_if_empty: false }) {
+    match cli.command.unwrap_or(Command::Serve {
+        demo_if_empty: false,
+    }) {
         Command::Serve { demo_if_empty } => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&db).await? {
@@ -84,7 +95,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");
             }
-            http::serve(db).await.map_err(|e| CliError::Serve(e.to_string()))
+            http::serve(db)
+                .await
+                .map_err(|e| CliError::Serve(e.to_string()))
         }
         Command::Migrate => {
             open(&cli.database_url).await?;

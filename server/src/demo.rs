@@ -16,7 +16,10 @@ pub struct DemoConfig {
 
 impl Default for DemoConfig {
     fn default() -> Self {
-        DemoConfig { scale: 1.0, seed: 2011 }
+        DemoConfig {
+            scale: 1.0,
+            seed: 2011,
+        }
     }
 }
 
@@ -67,21 +70,36 @@ impl Random {
 }
 
 const SYLLABLES: &[&str] = &[
-    "nor", "va", "lis", "ta", "mar", "don", "bel", "ca", "ri", "so", "ka", "len", "thu", "vi", "ra", "mon", "zel",
-    "pa", "dor", "an", "esk", "il", "ur", "sen",
+    "nor", "va", "lis", "ta", "mar", "don", "bel", "ca", "ri", "so", "ka", "len", "thu", "vi",
+    "ra", "mon", "zel", "pa", "dor", "an", "esk", "il", "ur", "sen",
 ];
 const MINISTRIES: &[&str] = &[
-    "Ministry of Finance", "Ministry of Justice", "Office of the Prime Minister", "National Statistics Office",
-    "Ministry of Health", "Ministry of Education", "Public Procurement Agency", "National Parliament",
-    "Anti-Corruption Commission", "Ministry of Environment", "Digital Government Agency", "Supreme Audit Institution",
+    "Ministry of Finance",
+    "Ministry of Justice",
+    "Office of the Prime Minister",
+    "National Statistics Office",
+    "Ministry of Health",
+    "Ministry of Education",
+    "Public Procurement Agency",
+    "National Parliament",
+    "Anti-Corruption Commission",
+    "Ministry of Environment",
+    "Digital Government Agency",
+    "Supreme Audit Institution",
 ];
 const TOPICS: &[(&str, &str)] = &[
     ("Open contracting for public works", "Open Contracting"),
     ("Beneficial ownership register", "Beneficial Ownership"),
-    ("Citizen participation in the budget", "Public Participation In Budget/Fiscal Policy"),
+    (
+        "Citizen participation in the budget",
+        "Public Participation In Budget/Fiscal Policy",
+    ),
     ("Access to information law reform", "Right To Information"),
     ("Open parliament data portal", "Open Parliaments"),
-    ("Whistleblower protection framework", "Whistleblower Protections"),
+    (
+        "Whistleblower protection framework",
+        "Whistleblower Protections",
+    ),
     ("Lobbying transparency register", "Lobbying"),
     ("Open justice: publishing court decisions", "Open Justice"),
     ("Climate finance tracking", "Climate Finance"),
@@ -108,7 +126,10 @@ fn member_name(random: &mut Random) -> String {
         name.push_str(random.pick::<&str>(SYLLABLES));
     }
     let mut chars = name.chars();
-    let capitalised = chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+    let capitalised = chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default();
     match random.range(0, 3) {
         0 => format!("Republic of {capitalised}"),
         1 => format!("{capitalised}ia"),
@@ -119,7 +140,11 @@ fn member_name(random: &mut Random) -> String {
 /// Codes outside ISO-3166's range for real countries: X followed by two letters.
 fn member_code(index: usize) -> String {
     let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    format!("X{}{}", letters[(index / 26) % 26] as char, letters[index % 26] as char)
+    format!(
+        "X{}{}",
+        letters[(index / 26) % 26] as char,
+        letters[index % 26] as char
+    )
 }
 
 fn date(year: i64, month: u32, day: u32) -> NaiveDate {
@@ -156,7 +181,8 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
             region: Some(*random.pick(Region::ALL)),
             commitment_prefix: code.clone(),
         };
-        let member_id = storage::upsert_member(&mut tx, &member, true, OnExisting::Overwrite).await?;
+        let member_id =
+            storage::upsert_member(&mut tx, &member, true, OnExisting::Overwrite).await?;
         summary.members += 1;
 
         let plan_count = random.range(3, 8);
@@ -167,7 +193,11 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
             if start_year > this_year + 1 {
                 break;
             }
-            let duration = if start_year >= 2022 && random.chance(0.3) { 4 } else { 2 };
+            let duration = if start_year >= 2022 && random.chance(0.3) {
+                4
+            } else {
+                2
+            };
             let end_year = start_year + duration;
             let status = if start_year > this_year {
                 PlanStatus::Draft
@@ -188,7 +218,8 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                 status,
                 document_url: None,
             };
-            let plan_id = storage::upsert_plan(&mut tx, &plan, member_id, OnExisting::Overwrite).await?;
+            let plan_id =
+                storage::upsert_plan(&mut tx, &plan, member_id, OnExisting::Overwrite).await?;
             summary.plans += 1;
 
             let refreshed = start_year >= 2020;
@@ -196,8 +227,11 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                 commitment_number += 1;
                 let (topic, area) = *random.pick(TOPICS);
                 let lead = random.pick(MINISTRIES).to_string();
-                let mut values: Vec<OgpValue> =
-                    OgpValue::ALL.iter().copied().filter(|_| random.chance(0.45)).collect();
+                let mut values: Vec<OgpValue> = OgpValue::ALL
+                    .iter()
+                    .copied()
+                    .filter(|_| random.chance(0.45))
+                    .collect();
                 if values.is_empty() {
                     values.push(OgpValue::AccessToInformation);
                 }
@@ -244,7 +278,8 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                 let plan_days = duration * 365;
                 let milestone_count = random.range(2, 6);
                 for position in 1..=milestone_count {
-                    let planned_end = plan_start + Duration::days(plan_days * position / milestone_count);
+                    let planned_end =
+                        plan_start + Duration::days(plan_days * position / milestone_count);
                     let due = planned_end < today;
                     let status = if status == PlanStatus::Draft {
                         MilestoneStatus::NotStarted
@@ -273,13 +308,15 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         responsible_institution: Some(lead.clone()),
                         planned_start: Some((planned_end - Duration::days(180)).to_string()),
                         planned_end: Some(planned_end.to_string()),
-                        completed_on: (status == MilestoneStatus::Completed)
-                            .then(|| (planned_end - Duration::days(random.range(0, 60))).to_string()),
+                        completed_on: (status == MilestoneStatus::Completed).then(|| {
+                            (planned_end - Duration::days(random.range(0, 60))).to_string()
+                        }),
                         status,
                         progress,
                         weight: if random.chance(0.2) { 2.0 } else { 1.0 },
                     };
-                    let milestone_id = storage::insert_milestone(&mut tx, commitment_id, &milestone).await?;
+                    let milestone_id =
+                        storage::insert_milestone(&mut tx, commitment_id, &milestone).await?;
                     summary.milestones += 1;
 
                     if status == MilestoneStatus::NotStarted {
@@ -299,7 +336,12 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         };
                         let evidence = if update_status == MilestoneStatus::Completed {
                             vec![EvidenceLink {
-                                url: format!("https://example.org/{}/{}/{}", code.to_lowercase(), commitment_number, position),
+                                url: format!(
+                                    "https://example.org/{}/{}/{}",
+                                    code.to_lowercase(),
+                                    commitment_number,
+                                    position
+                                ),
                                 title: format!("Evidence: {step}"),
                             }]
                         } else {
@@ -314,9 +356,15 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                                 status: update_status,
                                 progress: update_progress,
                                 narrative: match update_status {
-                                    MilestoneStatus::Completed => format!("Done: {}.", step.to_lowercase()),
-                                    MilestoneStatus::Delayed => "Delayed: waiting for budget approval.".into(),
-                                    MilestoneStatus::Withdrawn => "Withdrawn after the change of government.".into(),
+                                    MilestoneStatus::Completed => {
+                                        format!("Done: {}.", step.to_lowercase())
+                                    }
+                                    MilestoneStatus::Delayed => {
+                                        "Delayed: waiting for budget approval.".into()
+                                    }
+                                    MilestoneStatus::Withdrawn => {
+                                        "Withdrawn after the change of government.".into()
+                                    }
                                     _ => "Work is under way with civil society.".into(),
                                 },
                                 evidence,
@@ -326,8 +374,15 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         summary.updates += 1;
                     }
                 }
-                summary.assessments +=
-                    assess(&mut tx, &mut random, commitment_id, refreshed, status, &lead).await?;
+                summary.assessments += assess(
+                    &mut tx,
+                    &mut random,
+                    commitment_id,
+                    refreshed,
+                    status,
+                    &lead,
+                )
+                .await?;
             }
         }
     }
@@ -372,14 +427,28 @@ async fn assess(
             Stage::Design,
             ScaleSet::Refreshed,
             vec![
-                score(Indicator::Verifiability, rated(Rating::Verifiability(*random.pick(Verifiability::ALL))), None),
-                score(Indicator::OpenGovernmentLens, rated(Rating::YesNo(YesNo::Yes)), None),
                 score(
-                    Indicator::PotentialForResults,
-                    rated(Rating::PotentialForResults(*random.pick(PotentialForResults::ALL))),
+                    Indicator::Verifiability,
+                    rated(Rating::Verifiability(*random.pick(Verifiability::ALL))),
                     None,
                 ),
-                score(Indicator::Promising, rated(Rating::YesNo(*random.pick(YesNo::ALL))), None),
+                score(
+                    Indicator::OpenGovernmentLens,
+                    rated(Rating::YesNo(YesNo::Yes)),
+                    None,
+                ),
+                score(
+                    Indicator::PotentialForResults,
+                    rated(Rating::PotentialForResults(
+                        *random.pick(PotentialForResults::ALL),
+                    )),
+                    None,
+                ),
+                score(
+                    Indicator::Promising,
+                    rated(Rating::YesNo(*random.pick(YesNo::ALL))),
+                    None,
+                ),
             ],
         ));
         if plan_status == PlanStatus::Completed {
@@ -387,8 +456,16 @@ async fn assess(
                 Stage::EndOfTerm,
                 ScaleSet::Refreshed,
                 vec![
-                    score(Indicator::Completion, rated(Rating::Completion(completion)), None),
-                    score(Indicator::EarlyResults, rated(Rating::EarlyResults(*random.pick(EarlyResults::ALL))), None),
+                    score(
+                        Indicator::Completion,
+                        rated(Rating::Completion(completion)),
+                        None,
+                    ),
+                    score(
+                        Indicator::EarlyResults,
+                        rated(Rating::EarlyResults(*random.pick(EarlyResults::ALL))),
+                        None,
+                    ),
                 ],
             ));
         }
@@ -400,7 +477,11 @@ async fn assess(
                 rated(Rating::Relevance(Relevance::NotRelevant))
             }
         };
-        let mut design = vec![score(Indicator::Specificity, rated(Rating::Specificity(*random.pick(Specificity::ALL))), None)];
+        let mut design = vec![score(
+            Indicator::Specificity,
+            rated(Rating::Specificity(*random.pick(Specificity::ALL))),
+            None,
+        )];
         for value in OgpValue::ALL {
             design.push(score(Indicator::Relevance(*value), relevance(random), None));
         }
@@ -414,17 +495,27 @@ async fn assess(
         assessments.push(irm(
             Stage::MidTerm,
             ScaleSet::Classic,
-            vec![score(Indicator::Completion, rated(Rating::Completion(*random.pick(&Completion::ALL[1..5]))), None)],
+            vec![score(
+                Indicator::Completion,
+                rated(Rating::Completion(*random.pick(&Completion::ALL[1..5]))),
+                None,
+            )],
         ));
         if plan_status == PlanStatus::Completed {
             assessments.push(irm(
                 Stage::EndOfTerm,
                 ScaleSet::Classic,
                 vec![
-                    score(Indicator::Completion, rated(Rating::Completion(completion)), None),
+                    score(
+                        Indicator::Completion,
+                        rated(Rating::Completion(completion)),
+                        None,
+                    ),
                     score(
                         Indicator::OpenedGovernment,
-                        rated(Rating::OpenedGovernment(*random.pick(&OpenedGovernment::ALL[1..]))),
+                        rated(Rating::OpenedGovernment(
+                            *random.pick(&OpenedGovernment::ALL[1..]),
+                        )),
                         None,
                     ),
                 ],
@@ -432,7 +523,11 @@ async fn assess(
         }
     }
     if random.chance(0.3) {
-        let scale = if refreshed { ScaleSet::Refreshed } else { ScaleSet::Classic };
+        let scale = if refreshed {
+            ScaleSet::Refreshed
+        } else {
+            ScaleSet::Classic
+        };
         let claimed = Completion::Complete;
         let seen = *random.pick(&Completion::ALL[1..4]);
         assessments.push(Assessment {

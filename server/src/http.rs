@@ -53,17 +53,25 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_db = state.db.clone();
     let shell_options = state.options.clone();
-    let pkg_dir = std::path::Path::new(state.options.site_root.as_ref()).join(state.options.site_pkg_dir.as_ref());
+    let pkg_dir = std::path::Path::new(state.options.site_root.as_ref())
+        .join(state.options.site_pkg_dir.as_ref());
     // Asset names carry a content hash, so browsers may keep them for a year.
     let assets = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
-        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
 
     Router::new()
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
         .route("/language/{code}", get(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
@@ -90,7 +98,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.db.clone()), request).await
 }
 
@@ -109,7 +120,9 @@ async fn fallback(State(state): State<AppState>, request: Request<Body>) -> Resp
         move || provide_context(db.clone()),
         move || shell(options.clone()),
     );
-    render(Request::from_parts(parts, body)).await.into_response()
+    render(Request::from_parts(parts, body))
+        .await
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -123,7 +136,10 @@ async fn set_language(Path(code): Path<String>, Query(query): Query<LanguageQuer
         let supported: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
         return (
             StatusCode::BAD_REQUEST,
-            format!("language: {code:?} is not supported; choose one of {}", supported.join(", ")),
+            format!(
+                "language: {code:?} is not supported; choose one of {}",
+                supported.join(", ")
+            ),
         )
             .into_response();
     };
@@ -153,7 +169,9 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
         if !matches!(ext, "js" | "wasm" | "css") {
             continue;
         }
@@ -177,7 +195,8 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
         }
         let gz = path.with_extension(format!("{ext}.gz"));
         if !fresh(&gz) {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             encoder.write_all(&source)?;
             std::fs::write(&gz, encoder.finish()?)?;
             written += 1;
@@ -189,7 +208,8 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
 pub async fn serve(db: Db) -> std::io::Result<()> {
     let options = leptos_options()?;
     let addr = options.site_addr;
-    let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let pkg_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     match precompress_assets(&pkg_dir) {
         Ok(n) if n > 0 => tracing::info!("precompressed {n} asset files in {}", pkg_dir.display()),
         Ok(_) => {}

@@ -134,7 +134,11 @@ impl Indicator {
             Indicator::Completion,
             Indicator::OpenedGovernment,
         ]);
-        all.extend(OgpValue::ALL.iter().map(|v| Indicator::OpenedGovernmentFor(*v)));
+        all.extend(
+            OgpValue::ALL
+                .iter()
+                .map(|v| Indicator::OpenedGovernmentFor(*v)),
+        );
         all.extend([
             Indicator::OpenGovernmentLens,
             Indicator::PotentialForResults,
@@ -162,7 +166,9 @@ impl Indicator {
     }
 
     pub fn from_machine_name(name: &str) -> Option<Indicator> {
-        Indicator::all().into_iter().find(|i| i.machine_name() == name)
+        Indicator::all()
+            .into_iter()
+            .find(|i| i.machine_name() == name)
     }
 
     pub fn label_key(self) -> Key {
@@ -285,7 +291,9 @@ impl StarInputs {
     pub fn from_assessments(assessments: &[Assessment]) -> StarInputs {
         let irm_classic = |stage: Stage| {
             assessments.iter().find(|a| {
-                a.source == AssessmentSource::Irm && a.scale == ScaleSet::Classic && a.stage == stage
+                a.source == AssessmentSource::Irm
+                    && a.scale == ScaleSet::Classic
+                    && a.stage == stage
             })
         };
         let mut inputs = StarInputs::default();
@@ -306,11 +314,8 @@ impl StarInputs {
                 .filter_map(|v| design.rating(Indicator::Relevance(*v)))
                 .collect();
             if !ratings.is_empty() {
-                inputs.relevant_to_core_value = Some(
-                    ratings
-                        .iter()
-                        .any(|r| *r == Rating::Relevance(Relevance::Relevant)),
-                );
+                inputs.relevant_to_core_value =
+                    Some(ratings.contains(&Rating::Relevance(Relevance::Relevant)));
             }
         }
         for stage in [Stage::EndOfTerm, Stage::MidTerm] {
@@ -353,9 +358,18 @@ mod tests {
 
     #[test]
     fn moderate_impact_is_starred_only_under_the_2014_rule() {
-        assert_eq!(inputs(PotentialImpact::Moderate).starred(StarRule::Irm2014), Some(true));
-        assert_eq!(inputs(PotentialImpact::Moderate).starred(StarRule::Irm2015), Some(false));
-        assert_eq!(inputs(PotentialImpact::Transformative).starred(StarRule::Irm2015), Some(true));
+        assert_eq!(
+            inputs(PotentialImpact::Moderate).starred(StarRule::Irm2014),
+            Some(true)
+        );
+        assert_eq!(
+            inputs(PotentialImpact::Moderate).starred(StarRule::Irm2015),
+            Some(false)
+        );
+        assert_eq!(
+            inputs(PotentialImpact::Transformative).starred(StarRule::Irm2015),
+            Some(true)
+        );
     }
 
     #[test]
@@ -384,7 +398,10 @@ mod tests {
     #[test]
     fn indicator_machine_names_round_trip() {
         for indicator in Indicator::all() {
-            assert_eq!(Indicator::from_machine_name(&indicator.machine_name()), Some(indicator));
+            assert_eq!(
+                Indicator::from_machine_name(&indicator.machine_name()),
+                Some(indicator)
+            );
         }
     }
 
@@ -398,7 +415,10 @@ mod tests {
             Indicator::Relevance(OgpValue::CivicParticipation).parse_score("1"),
             Some(ScoreValue::Rated(Rating::Relevance(Relevance::Relevant)))
         );
-        assert_eq!(Indicator::OpenedGovernment.parse_score("No early results to report yet"), None);
+        assert_eq!(
+            Indicator::OpenedGovernment.parse_score("No early results to report yet"),
+            None
+        );
     }
 
     #[test]

@@ -11,16 +11,17 @@ use serde::{Deserialize, Serialize};
 pub fn normalize_label(raw: &str) -> String {
     let lower = raw.trim().to_lowercase().replace('_', " ");
     let bytes = lower.as_bytes();
-    let without_rank = if bytes.len() > 3
-        && bytes[0].is_ascii_lowercase()
-        && bytes[1] == b'.'
-        && bytes[2] == b' '
-    {
-        &lower[3..]
-    } else {
-        &lower[..]
-    };
-    without_rank.split_whitespace().collect::<Vec<_>>().join(" ")
+    let without_rank =
+        if bytes.len() > 3 && bytes[0].is_ascii_lowercase() && bytes[1] == b'.' && bytes[2] == b' '
+        {
+            &lower[3..]
+        } else {
+            &lower[..]
+        };
+    without_rank
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 macro_rules! level_enum {
@@ -176,7 +177,10 @@ impl Completion {
 impl OpenedGovernment {
     /// OGP's "strong results" on the classic scale: major or outstanding.
     pub fn is_strong(self) -> bool {
-        matches!(self, OpenedGovernment::Major | OpenedGovernment::Outstanding)
+        matches!(
+            self,
+            OpenedGovernment::Major | OpenedGovernment::Outstanding
+        )
     }
 }
 
@@ -194,24 +198,54 @@ mod tests {
     #[test]
     fn explorer_rank_prefixes_are_ignored() {
         assert_eq!(Specificity::parse_label("c. high"), Some(Specificity::High));
-        assert_eq!(Completion::parse_label("b. Limited"), Some(Completion::Limited));
-        assert_eq!(Completion::parse_label("d. Complete"), Some(Completion::Complete));
-        assert_eq!(Completion::parse_label("a. Not Started"), Some(Completion::NotStarted));
-        assert_eq!(OpenedGovernment::parse_label("b. None"), Some(OpenedGovernment::DidNotChange));
+        assert_eq!(
+            Completion::parse_label("b. Limited"),
+            Some(Completion::Limited)
+        );
+        assert_eq!(
+            Completion::parse_label("d. Complete"),
+            Some(Completion::Complete)
+        );
+        assert_eq!(
+            Completion::parse_label("a. Not Started"),
+            Some(Completion::NotStarted)
+        );
+        assert_eq!(
+            OpenedGovernment::parse_label("b. None"),
+            Some(OpenedGovernment::DidNotChange)
+        );
     }
 
     #[test]
     fn current_layout_labels_parse() {
-        assert_eq!(PotentialImpact::parse_label("Transformative"), Some(PotentialImpact::Transformative));
-        assert_eq!(OpenedGovernment::parse_label("Did Not Change"), Some(OpenedGovernment::DidNotChange));
-        assert_eq!(EarlyResults::parse_label("No notable results"), Some(EarlyResults::NoNotableResults));
-        assert_eq!(PotentialForResults::parse_label("Modest"), Some(PotentialForResults::Modest));
-        assert_eq!(Verifiability::parse_label("Yes"), Some(Verifiability::Verifiable));
+        assert_eq!(
+            PotentialImpact::parse_label("Transformative"),
+            Some(PotentialImpact::Transformative)
+        );
+        assert_eq!(
+            OpenedGovernment::parse_label("Did Not Change"),
+            Some(OpenedGovernment::DidNotChange)
+        );
+        assert_eq!(
+            EarlyResults::parse_label("No notable results"),
+            Some(EarlyResults::NoNotableResults)
+        );
+        assert_eq!(
+            PotentialForResults::parse_label("Modest"),
+            Some(PotentialForResults::Modest)
+        );
+        assert_eq!(
+            Verifiability::parse_label("Yes"),
+            Some(Verifiability::Verifiable)
+        );
     }
 
     #[test]
     fn free_text_and_stray_values_are_not_levels() {
-        assert_eq!(OpenedGovernment::parse_label("No early results to report yet"), None);
+        assert_eq!(
+            OpenedGovernment::parse_label("No early results to report yet"),
+            None
+        );
         assert_eq!(Verifiability::parse_label("1"), None);
         assert_eq!(Specificity::parse_label(""), None);
     }
@@ -219,9 +253,18 @@ mod tests {
     #[test]
     fn missing_codes_stay_distinct() {
         assert_eq!(MissingCode::parse_label("ND"), Some(MissingCode::NoData));
-        assert_eq!(MissingCode::parse_label("NR"), Some(MissingCode::NotReviewed));
-        assert_eq!(MissingCode::parse_label("NA"), Some(MissingCode::NotApplicable));
-        assert_eq!(MissingCode::parse_label("Not Applicable"), Some(MissingCode::NotApplicable));
+        assert_eq!(
+            MissingCode::parse_label("NR"),
+            Some(MissingCode::NotReviewed)
+        );
+        assert_eq!(
+            MissingCode::parse_label("NA"),
+            Some(MissingCode::NotApplicable)
+        );
+        assert_eq!(
+            MissingCode::parse_label("Not Applicable"),
+            Some(MissingCode::NotApplicable)
+        );
         assert_ne!(MissingCode::NoData, MissingCode::NotApplicable);
     }
 
@@ -229,7 +272,10 @@ mod tests {
     fn levels_are_ordered_lowest_first() {
         assert!(Specificity::None < Specificity::Low && Specificity::Medium < Specificity::High);
         assert!(PotentialImpact::Moderate < PotentialImpact::Transformative);
-        assert!(Completion::Limited < Completion::Substantial && Completion::Substantial < Completion::Complete);
+        assert!(
+            Completion::Limited < Completion::Substantial
+                && Completion::Substantial < Completion::Complete
+        );
         assert!(OpenedGovernment::Worsened < OpenedGovernment::DidNotChange);
         assert!(EarlyResults::Moderate < EarlyResults::Significant);
         assert_eq!(Specificity::ALL.first(), Some(&Specificity::None));
@@ -242,7 +288,10 @@ mod tests {
             assert_eq!(Completion::parse_label(level.as_str()), Some(*level));
         }
         for status in MilestoneStatus::ALL {
-            assert_eq!(MilestoneStatus::from_machine(status.as_str()), Some(*status));
+            assert_eq!(
+                MilestoneStatus::from_machine(status.as_str()),
+                Some(*status)
+            );
         }
     }
 

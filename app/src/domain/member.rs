@@ -81,8 +81,17 @@ mod tests {
 
     #[test]
     fn kinds_and_regions_read_ogp_labels() {
-        assert_eq!(MemberKind::parse_label("Legacy Local"), Some(MemberKind::Local));
-        assert_eq!(Region::parse_label("Africa and the Middle East"), Some(Region::Africa));
-        assert_eq!(Region::parse_label("Asia and the Pacific"), Some(Region::AsiaPacific));
+        assert_eq!(
+            MemberKind::parse_label("Legacy Local"),
+            Some(MemberKind::Local)
+        );
+        assert_eq!(
+            Region::parse_label("Africa and the Middle East"),
+            Some(Region::Africa)
+        );
+        assert_eq!(
+            Region::parse_label("Asia and the Pacific"),
+            Some(Region::AsiaPacific)
+        );
     }
 }

@@ -69,23 +69,43 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
     let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
     let plan_label = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
     let facts: Vec<(Key, String)> = vec![
-        (Key::FieldTheme, field_value(commitment.theme.clone(), raw("theme").as_ref())),
+        (
+            Key::FieldTheme,
+            field_value(commitment.theme.clone(), raw("theme").as_ref()),
+        ),
         (
             Key::FieldLeadInstitution,
-            field_value(commitment.lead_institution.clone(), raw("lead_institution").as_ref()),
+            field_value(
+                commitment.lead_institution.clone(),
+                raw("lead_institution").as_ref(),
+            ),
         ),
         (
             Key::FieldSupportingInstitutions,
-            field_value(commitment.supporting_institutions.clone(), raw("supporting_institutions").as_ref()),
+            field_value(
+                commitment.supporting_institutions.clone(),
+                raw("supporting_institutions").as_ref(),
+            ),
         ),
-        (Key::FieldStartDate, field_value(commitment.start_date.clone(), raw("start_date").as_ref())),
-        (Key::FieldEndDate, field_value(commitment.end_date.clone(), raw("end_date").as_ref())),
+        (
+            Key::FieldStartDate,
+            field_value(commitment.start_date.clone(), raw("start_date").as_ref()),
+        ),
+        (
+            Key::FieldEndDate,
+            field_value(commitment.end_date.clone(), raw("end_date").as_ref()),
+        ),
         (
             Key::FieldValues,
             if commitment.values.is_empty() {
                 t(Key::NotAvailable).to_string()
             } else {
-                commitment.values.iter().map(|v| t(v.label_key())).collect::<Vec<_>>().join(", ")
+                commitment
+                    .values
+                    .iter()
+                    .map(|v| t(v.label_key()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         ),
         (
@@ -98,7 +118,10 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         ),
         (Key::FieldCarriedForward, yes_no(commitment.carried_forward)),
         (Key::FieldActive, yes_no(commitment.active)),
-        (Key::FieldCluster, field_value(commitment.cluster_ids.clone(), raw("cluster_ids").as_ref())),
+        (
+            Key::FieldCluster,
+            field_value(commitment.cluster_ids.clone(), raw("cluster_ids").as_ref()),
+        ),
     ];
     view! {
         <Title text=format!("{} · {}", commitment.code, commitment.title)/>

@@ -1,6 +1,8 @@
 //! `/members/{slug}`: one member and its action plans.
 
-use crate::components::{set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar};
+use crate::components::{
+    set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar,
+};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{get_member, MemberDetail};
 use leptos::prelude::*;

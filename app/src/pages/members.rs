@@ -19,7 +19,9 @@ pub fn MembersPage() -> impl IntoView {
             crate::components::query_page(q.get("page")),
         )
     };
-    let members = Resource::new(filters, |(region, kind, page)| list_members(region, kind, page));
+    let members = Resource::new(filters, |(region, kind, page)| {
+        list_members(region, kind, page)
+    });
     view! {
         <Title text=t(Key::MembersTitle)/>
         <h1>{t(Key::MembersTitle)}</h1>

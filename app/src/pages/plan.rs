@@ -1,7 +1,8 @@
 //! `/plans/{key}`: one action plan's commitments with progress and IRM levels.
 
 use crate::components::{
-    query_page, set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, Pagination, ProgressBar,
+    query_page, set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, Pagination,
+    ProgressBar,
 };
 use crate::domain::PlanDetail;
 use crate::i18n::{format_count, t, t_with, Key};

@@ -18,16 +18,24 @@ pub(crate) fn score_value(indicator: Indicator, stored: &str) -> Result<ScoreVal
 
 /// A commitment's assessments (IRM first, then by stage), in one query.
 pub async fn assessments_of(db: &Db, commitment_id: i64) -> Result<Vec<Assessment>, StorageError> {
-    let rows: Vec<(i64, String, String, String, String, String, String, Option<String>)> =
-        sqlx::query_as(
-            "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value, s.justification
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value, s.justification
              FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
              WHERE a.commitment_id = $1
              ORDER BY a.id",
-        )
-        .bind(commitment_id)
-        .fetch_all(&db.pool)
-        .await?;
+    )
+    .bind(commitment_id)
+    .fetch_all(&db.pool)
+    .await?;
     let mut assessments: Vec<(i64, Assessment)> = Vec::new();
     for (id, source, assessor, stage, scale, indicator, value, justification) in rows {
         if assessments.last().map(|(last, _)| *last) != Some(id) {
@@ -38,7 +46,8 @@ pub async fn assessments_of(db: &Db, commitment_id: i64) -> Result<Vec<Assessmen
                         .ok_or_else(|| corrupt("assessment source", &source))?,
                     assessor,
                     stage: Stage::from_machine(&stage).ok_or_else(|| corrupt("stage", &stage))?,
-                    scale: ScaleSet::from_machine(&scale).ok_or_else(|| corrupt("scale", &scale))?,
+                    scale: ScaleSet::from_machine(&scale)
+                        .ok_or_else(|| corrupt("scale", &scale))?,
                     scores: Vec::new(),
                 },
             ));

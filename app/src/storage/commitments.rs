@@ -10,7 +10,10 @@ use sqlx::Row;
 
 /// The commitment `code` with its plan, member, milestones, assessments and raw values,
 /// in a fixed number of queries.
-pub async fn commitment_detail(db: &Db, code: &str) -> Result<Option<CommitmentDetail>, StorageError> {
+pub async fn commitment_detail(
+    db: &Db,
+    code: &str,
+) -> Result<Option<CommitmentDetail>, StorageError> {
     let sql = format!(
         "SELECT c.id, c.code, c.code_derived, c.number, c.title, c.short_title, c.full_text, c.theme,
             c.start_date, c.end_date, c.lead_institution, c.supporting_institutions,
@@ -22,7 +25,11 @@ pub async fn commitment_detail(db: &Db, code: &str) -> Result<Option<CommitmentD
          JOIN members m ON m.id = p.member_id
          WHERE c.code = $1"
     );
-    let Some(row) = sqlx::query(&sql).bind(code).fetch_optional(&db.pool).await? else {
+    let Some(row) = sqlx::query(&sql)
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
         return Ok(None);
     };
     let id: i64 = row.try_get("id")?;
@@ -47,11 +54,12 @@ pub async fn commitment_detail(db: &Db, code: &str) -> Result<Option<CommitmentD
         row.try_get("commitment_prefix")?,
     ))?;
 
-    let values: Vec<(String,)> =
-        sqlx::query_as("SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?;
+    let values: Vec<(String,)> = sqlx::query_as(
+        "SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
     let policy_areas: Vec<(String,)> = sqlx::query_as(
         "SELECT pa.name FROM policy_areas pa
          JOIN commitment_policy_areas cpa ON cpa.policy_area_id = pa.id
@@ -70,13 +78,16 @@ pub async fn commitment_detail(db: &Db, code: &str) -> Result<Option<CommitmentD
     let budget_currency: Option<String> = row.try_get("budget_currency")?;
     let funding_source: Option<String> = row.try_get("funding_source")?;
     let funded = from_flag(row.try_get("funded")?);
-    let budget = (budget_amount.is_some() || budget_currency.is_some() || funding_source.is_some() || funded.is_some())
-        .then_some(Budget {
-            amount: budget_amount,
-            currency: budget_currency,
-            funding_source,
-            funded,
-        });
+    let budget = (budget_amount.is_some()
+        || budget_currency.is_some()
+        || funding_source.is_some()
+        || funded.is_some())
+    .then_some(Budget {
+        amount: budget_amount,
+        currency: budget_currency,
+        funding_source,
+        funded,
+    });
 
     let commitment = Commitment {
         code: row.try_get(1)?,

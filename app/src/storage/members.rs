@@ -5,7 +5,8 @@ use crate::domain::{Member, MemberKind, MemberSummary, Region};
 
 pub(crate) type MemberRow = (String, String, String, String, Option<String>, String);
 
-pub(crate) const MEMBER_COLUMNS: &str = "m.code, m.name, m.slug, m.kind, m.region, m.commitment_prefix";
+pub(crate) const MEMBER_COLUMNS: &str =
+    "m.code, m.name, m.slug, m.kind, m.region, m.commitment_prefix";
 
 pub(crate) fn member_from_row(row: MemberRow) -> Result<Member, StorageError> {
     let (code, name, slug, kind, region, commitment_prefix) = row;
@@ -48,14 +49,22 @@ pub async fn list_members(
          ORDER BY m.name, m.code
          LIMIT $3 OFFSET $4"
     );
-    let rows: Vec<(String, String, String, String, Option<String>, String, i64, i64)> =
-        sqlx::query_as(&sql)
-            .bind(&region)
-            .bind(&kind)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        i64,
+        i64,
+    )> = sqlx::query_as(&sql)
+        .bind(&region)
+        .bind(&kind)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
     let (total,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM members m WHERE ($1 IS NULL OR m.region = $1) AND ($2 IS NULL OR m.kind = $2)",
     )
@@ -65,31 +74,35 @@ pub async fn list_members(
     .await?;
     let members = rows
         .into_iter()
-        .map(|(code, name, slug, kind, region, prefix, plans, commitments)| {
-            Ok(MemberSummary {
-                member: member_from_row((code, name, slug, kind, region, prefix))?,
-                plans,
-                commitments,
-            })
-        })
+        .map(
+            |(code, name, slug, kind, region, prefix, plans, commitments)| {
+                Ok(MemberSummary {
+                    member: member_from_row((code, name, slug, kind, region, prefix))?,
+                    plans,
+                    commitments,
+                })
+            },
+        )
         .collect::<Result<_, StorageError>>()?;
     Ok((members, total))
 }
 
 pub async fn member_by_slug(db: &Db, slug: &str) -> Result<Option<Member>, StorageError> {
-    let row: Option<MemberRow> =
-        sqlx::query_as(&format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.slug = $1"))
-            .bind(slug)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.slug = $1"
+    ))
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?;
     row.map(member_from_row).transpose()
 }
 
 pub async fn member_by_code(db: &Db, code: &str) -> Result<Option<Member>, StorageError> {
-    let row: Option<MemberRow> =
-        sqlx::query_as(&format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.code = $1"))
-            .bind(code)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
     row.map(member_from_row).transpose()
 }

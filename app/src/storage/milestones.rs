@@ -8,7 +8,8 @@ fn status(value: &str) -> Result<MilestoneStatus, StorageError> {
     MilestoneStatus::from_machine(value).ok_or_else(|| corrupt("milestone status", value))
 }
 
-const LATEST_UPDATE: &str = "u.id = (SELECT u2.id FROM progress_updates u2 WHERE u2.milestone_id = u.milestone_id
+const LATEST_UPDATE: &str =
+    "u.id = (SELECT u2.id FROM progress_updates u2 WHERE u2.milestone_id = u.milestone_id
                     ORDER BY u2.created_at DESC, u2.id DESC LIMIT 1)";
 
 /// A commitment's milestones in order, each with its latest update and that update's evidence.
@@ -62,7 +63,9 @@ pub async fn milestones_of(db: &Db, commitment_id: i64) -> Result<Vec<Milestone>
             .push(EvidenceLink { url, title });
     }
     let mut latest_by_milestone: HashMap<i64, ProgressUpdate> = HashMap::new();
-    for (id, milestone_id, author, created_at, update_status, progress, narrative, corrects) in updates {
+    for (id, milestone_id, author, created_at, update_status, progress, narrative, corrects) in
+        updates
+    {
         latest_by_milestone.insert(
             milestone_id,
             ProgressUpdate {
@@ -79,7 +82,19 @@ pub async fn milestones_of(db: &Db, commitment_id: i64) -> Result<Vec<Milestone>
     }
     rows.into_iter()
         .map(
-            |(id, position, title, description, responsible_institution, planned_start, planned_end, completed_on, milestone_status, progress, weight)| {
+            |(
+                id,
+                position,
+                title,
+                description,
+                responsible_institution,
+                planned_start,
+                planned_end,
+                completed_on,
+                milestone_status,
+                progress,
+                weight,
+            )| {
                 Ok(Milestone {
                     latest_update: latest_by_milestone.remove(&id),
                     id,
@@ -114,7 +129,15 @@ pub async fn recent_updates(db: &Db, limit: i64) -> Result<Vec<RecentUpdate>, St
     .await?;
     rows.into_iter()
         .map(
-            |(commitment_code, commitment_title, milestone_title, author, created_at, update_status, progress)| {
+            |(
+                commitment_code,
+                commitment_title,
+                milestone_title,
+                author,
+                created_at,
+                update_status,
+                progress,
+            )| {
                 Ok(RecentUpdate {
                     commitment_code,
                     commitment_title,

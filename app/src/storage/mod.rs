@@ -1,6 +1,9 @@
 //! The storage layer: the only place with SQL. One code path serves SQLite and PostgreSQL
 //! through sqlx's `Any` driver; queries use `$1` parameters, which both accept.
 
+// Rows are read as tuples in the order of each query's SELECT list, right beside it.
+#![allow(clippy::type_complexity)]
+
 mod assessments;
 mod commitments;
 mod members;
@@ -79,7 +82,9 @@ impl Db {
             .await?;
         if backend == Backend::Sqlite {
             // WAL lets readers go on while an import writes; it persists in the file.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         Ok(Db { pool, backend })
     }
@@ -99,7 +104,9 @@ impl Db {
 
 /// Makes sure the SQLite file's folder exists and asks sqlx to create the file.
 fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
     if !path.is_empty() && path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {

@@ -6,9 +6,16 @@ use crate::domain::Overview;
 
 /// Installation-wide totals; `today` (ISO date) decides which milestones are overdue.
 pub async fn overview(db: &Db, today: &str) -> Result<Overview, StorageError> {
-    let (members, plans, commitments, milestones, completed, overdue, demo): (i64, i64, i64, i64, i64, i64, i64) =
-        sqlx::query_as(
-            "SELECT
+    let (members, plans, commitments, milestones, completed, overdue, demo): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT
                 (SELECT COUNT(*) FROM members),
                 (SELECT COUNT(*) FROM action_plans),
                 (SELECT COUNT(*) FROM commitments),
@@ -17,10 +24,10 @@ pub async fn overview(db: &Db, today: &str) -> Result<Overview, StorageError> {
                 (SELECT COUNT(*) FROM milestones
                   WHERE status NOT IN ('completed', 'withdrawn') AND planned_end < $1),
                 (SELECT COUNT(*) FROM members WHERE demo = 1)",
-        )
-        .bind(today)
-        .fetch_one(&db.pool)
-        .await?;
+    )
+    .bind(today)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(Overview {
         members,
         plans,

@@ -3,8 +3,7 @@
 use super::members::{member_from_row, MemberRow, MEMBER_COLUMNS};
 use super::{corrupt, Db, StorageError};
 use crate::domain::{
-    ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary,
-    PotentialImpact,
+    ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary, PotentialImpact,
 };
 
 pub(crate) const PLAN_COLUMNS: &str = "p.plan_key, m.code, p.number, p.title, p.year_submitted, p.end_year, p.start_date, p.end_date, p.status, p.document_url";
@@ -23,8 +22,18 @@ pub(crate) type PlanRow = (
 );
 
 pub(crate) fn plan_from_row(row: PlanRow) -> Result<ActionPlan, StorageError> {
-    let (key, member_code, number, title, year_submitted, end_year, start_date, end_date, status, document_url) =
-        row;
+    let (
+        key,
+        member_code,
+        number,
+        title,
+        year_submitted,
+        end_year,
+        start_date,
+        end_date,
+        status,
+        document_url,
+    ) = row;
     Ok(ActionPlan {
         status: PlanStatus::from_machine(&status).ok_or_else(|| corrupt("plan status", &status))?,
         key,
@@ -68,7 +77,10 @@ pub async fn plans_of_member(db: &Db, member_code: &str) -> Result<Vec<PlanSumma
         Option<String>,
         i64,
         Option<f64>,
-    )> = sqlx::query_as(&sql).bind(member_code).fetch_all(&db.pool).await?;
+    )> = sqlx::query_as(&sql)
+        .bind(member_code)
+        .fetch_all(&db.pool)
+        .await?;
     rows.into_iter()
         .map(|(a, b, c, d, e, f, g, h, i, j, commitments, progress)| {
             Ok(PlanSummary {
@@ -141,13 +153,21 @@ pub async fn plan_detail(
         impact = irm_level("potential_impact", "'design'"),
         completion = irm_level("completion", "'end_of_term', 'mid_term'"),
     );
-    let rows: Vec<(String, String, String, Option<String>, i64, Option<f64>, Option<String>, Option<String>)> =
-        sqlx::query_as(&sql)
-            .bind(key)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(&sql)
+        .bind(key)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
     let (total_commitments,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM commitments c JOIN action_plans p ON p.id = c.plan_id WHERE p.plan_key = $1",
     )

@@ -2,7 +2,9 @@
 //! transaction the caller commits.
 
 use super::{flag, slugify_policy_area, StorageError, Tx};
-use crate::domain::{ActionPlan, Assessment, Commitment, EvidenceLink, Member, MilestoneStatus, RawValue};
+use crate::domain::{
+    ActionPlan, Assessment, Commitment, EvidenceLink, Member, MilestoneStatus, RawValue,
+};
 
 /// Whether an existing row is overwritten with the incoming values or kept as it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,14 +49,16 @@ pub async fn upsert_plan(
     on_existing: OnExisting,
 ) -> Result<i64, StorageError> {
     let update = match on_existing {
-        OnExisting::Overwrite => "member_id = excluded.member_id, number = excluded.number,
+        OnExisting::Overwrite => {
+            "member_id = excluded.member_id, number = excluded.number,
             title = COALESCE(excluded.title, action_plans.title),
             year_submitted = COALESCE(excluded.year_submitted, action_plans.year_submitted),
             end_year = COALESCE(excluded.end_year, action_plans.end_year),
             start_date = COALESCE(excluded.start_date, action_plans.start_date),
             end_date = COALESCE(excluded.end_date, action_plans.end_date),
             status = excluded.status,
-            document_url = COALESCE(excluded.document_url, action_plans.document_url)",
+            document_url = COALESCE(excluded.document_url, action_plans.document_url)"
+        }
         OnExisting::Keep => "plan_key = excluded.plan_key",
     };
     let (id,): (i64,) = sqlx::query_as(&format!(
@@ -85,7 +89,10 @@ pub enum CommitmentWrite {
     Inserted(i64),
     Updated(i64),
     /// The ID is taken by another commitment (another plan or number): nothing was written.
-    Conflict { existing_plan: String, existing_number: String },
+    Conflict {
+        existing_plan: String,
+        existing_number: String,
+    },
 }
 
 /// A stored commitment found by its place in a plan.
@@ -109,7 +116,10 @@ pub async fn commitment_in_plan(
             .bind(number)
             .fetch_all(&mut **tx)
             .await?;
-    let found = match rows.iter().find(|(_, _, stored_title)| stored_title == title) {
+    let found = match rows
+        .iter()
+        .find(|(_, _, stored_title)| stored_title == title)
+    {
         Some(row) => Some(row),
         None if rows.len() == 1 && rows[0].1 == 0 => rows.first(),
         None => None,
@@ -377,10 +387,11 @@ pub async fn is_empty(db: &super::Db) -> Result<bool, StorageError> {
 
 /// The commitment-ID prefix stored for a member.
 pub async fn member_prefix(tx: &mut Tx<'_>, member_id: i64) -> Result<String, StorageError> {
-    let (prefix,): (String,) = sqlx::query_as("SELECT commitment_prefix FROM members WHERE id = $1")
-        .bind(member_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let (prefix,): (String,) =
+        sqlx::query_as("SELECT commitment_prefix FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_one(&mut **tx)
+            .await?;
     Ok(prefix)
 }
 

@@ -20,29 +20,84 @@ const POLICY_AREAS_BEFORE: &str = "Report Publication Year (Progress Report)";
 
 /// Columns read by name below.
 const READ: &[&str] = &[
-    "Commitment Unique Identifier", "Country/Locality", "Action Plan Number", "Commitment Number", "Code",
-    "Region", "National Or Local", "Year Of Submission", "Action Plan End Year", "Action Plan Duration (Years)",
-    "Theme", "Commitment Title", "Short Title", "Full Text", "Start Date", "End Date", "Lead Institution",
-    "Supporting Institution(s)", "Specificity", "Verifiable", "OGP Value Access To Information",
-    "OGP Value Civic Participation", "OGP Value Public Accountability", "OGP Value Technology",
-    "Potential Impact", "Completion (Progress Report)", "Potential for Results", "Cluster (AP Review)",
-    "Cluster Commitment ID(s)", "Completion (End Of Term)", "Early Results", "Did It Open Government (Overall)",
-    "Did It Open Government (Access To Information)", "Did It Open Government (Civic Participation)",
-    "Did It Open Government: Public Accountability", "Carried Forward", "Active Commitment", "URL",
+    "Commitment Unique Identifier",
+    "Country/Locality",
+    "Action Plan Number",
+    "Commitment Number",
+    "Code",
+    "Region",
+    "National Or Local",
+    "Year Of Submission",
+    "Action Plan End Year",
+    "Action Plan Duration (Years)",
+    "Theme",
+    "Commitment Title",
+    "Short Title",
+    "Full Text",
+    "Start Date",
+    "End Date",
+    "Lead Institution",
+    "Supporting Institution(s)",
+    "Specificity",
+    "Verifiable",
+    "OGP Value Access To Information",
+    "OGP Value Civic Participation",
+    "OGP Value Public Accountability",
+    "OGP Value Technology",
+    "Potential Impact",
+    "Completion (Progress Report)",
+    "Potential for Results",
+    "Cluster (AP Review)",
+    "Cluster Commitment ID(s)",
+    "Completion (End Of Term)",
+    "Early Results",
+    "Did It Open Government (Overall)",
+    "Did It Open Government (Access To Information)",
+    "Did It Open Government (Civic Participation)",
+    "Did It Open Government: Public Accountability",
+    "Carried Forward",
+    "Active Commitment",
+    "URL",
     "Action Plan ID",
 ];
 
 /// Known columns deliberately not imported: OGP's derived figures (the tracker recomputes
 /// stars and groupings from the scores), numeric twins, and bookkeeping.
 const NOT_IMPORTED: &[&str] = &[
-    "Commitment Dummy", "Report Publication Year (Progress Report)", "Compound", "Cluster",
-    "Starred (2015 Only)", "Starred (Current Formula) Progress Report", "Report Publication Year (End Of Term)",
-    "Change In Completion", "Starred (Current Formula) End of Term", "Most Recently Assessed",
-    "Star - Most Recently Assessed", "IRM Assessed", "Updated? (Website)", "Max star", "Ambition Assessed",
-    "Comp Assessed", "DIOG Assessed", "Midterm Only", "Max Completion", "Raw Completion", "High Completion",
-    "High Ambition", "High DIOG", "Ambitious and complete, or DIOG", "Ambitious but not complete",
-    "Complete but not ambitious", "Not complete or ambitious", "Not reviewed", "CHECKSUM", "IRM-Based Score",
-    "Binding constraint", "Latest IRM Report", "Subnational in NAPs", "id",
+    "Commitment Dummy",
+    "Report Publication Year (Progress Report)",
+    "Compound",
+    "Cluster",
+    "Starred (2015 Only)",
+    "Starred (Current Formula) Progress Report",
+    "Report Publication Year (End Of Term)",
+    "Change In Completion",
+    "Starred (Current Formula) End of Term",
+    "Most Recently Assessed",
+    "Star - Most Recently Assessed",
+    "IRM Assessed",
+    "Updated? (Website)",
+    "Max star",
+    "Ambition Assessed",
+    "Comp Assessed",
+    "DIOG Assessed",
+    "Midterm Only",
+    "Max Completion",
+    "Raw Completion",
+    "High Completion",
+    "High Ambition",
+    "High DIOG",
+    "Ambitious and complete, or DIOG",
+    "Ambitious but not complete",
+    "Complete but not ambitious",
+    "Not complete or ambitious",
+    "Not reviewed",
+    "CHECKSUM",
+    "IRM-Based Score",
+    "Binding constraint",
+    "Latest IRM Report",
+    "Subnational in NAPs",
+    "id",
 ];
 
 /// Sorts the header into policy areas, and reports unknown and not-imported columns.
@@ -71,11 +126,19 @@ pub fn policy_area_columns(headers: &StringRecord, report: &mut ImportReport) ->
 fn id_prefix(code: &str) -> Option<&str> {
     let letters = code.chars().take_while(|c| c.is_ascii_uppercase()).count();
     let (prefix, digits) = code.split_at(letters);
-    (letters > 0 && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(prefix)
+    (letters > 0 && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        .then_some(prefix)
 }
 
-pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -> Result<ImportRecord, String> {
-    let code = row.get("Commitment Unique Identifier").trim().to_uppercase();
+pub fn read_row(
+    row: &mut Row<'_>,
+    policy_areas: &[String],
+    current_year: i64,
+) -> Result<ImportRecord, String> {
+    let code = row
+        .get("Commitment Unique Identifier")
+        .trim()
+        .to_uppercase();
     let prefix = id_prefix(&code)
         .ok_or_else(|| format!("commitment ID {code:?} is not a member prefix followed by digits"))?
         .to_string();
@@ -104,7 +167,8 @@ pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -
         return Err(format!("unknown region {region_raw:?}"));
     }
     let kind_raw = row.get("National Or Local");
-    let kind = MemberKind::parse_label(kind_raw).ok_or_else(|| format!("unknown member kind {kind_raw:?}"))?;
+    let kind = MemberKind::parse_label(kind_raw)
+        .ok_or_else(|| format!("unknown member kind {kind_raw:?}"))?;
     let member = Member {
         slug: slugify(&member_name),
         code: member_code.clone(),
@@ -164,7 +228,15 @@ pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -
     // verifiability and completion belong to the refreshed scale set.
     let refreshed_design = row.score("Potential for Results", Indicator::PotentialForResults);
     let refreshed_results = row.score("Early Results", Indicator::EarlyResults);
-    let is_rated = |s: &Option<Score>| matches!(s, Some(Score { value: ScoreValue::Rated(_), .. }));
+    let is_rated = |s: &Option<Score>| {
+        matches!(
+            s,
+            Some(Score {
+                value: ScoreValue::Rated(_),
+                ..
+            })
+        )
+    };
     let design_is_refreshed = is_rated(&refreshed_design);
     let results_are_refreshed = is_rated(&refreshed_results);
 
@@ -184,16 +256,31 @@ pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -
     let classic_design = vec![
         row.score("Specificity", Indicator::Specificity),
         classic_verifiable,
-        row.score("OGP Value Access To Information", Indicator::Relevance(OgpValue::AccessToInformation)),
-        row.score("OGP Value Civic Participation", Indicator::Relevance(OgpValue::CivicParticipation)),
-        row.score("OGP Value Public Accountability", Indicator::Relevance(OgpValue::PublicAccountability)),
-        row.score("OGP Value Technology", Indicator::Relevance(OgpValue::TechnologyInnovation)),
+        row.score(
+            "OGP Value Access To Information",
+            Indicator::Relevance(OgpValue::AccessToInformation),
+        ),
+        row.score(
+            "OGP Value Civic Participation",
+            Indicator::Relevance(OgpValue::CivicParticipation),
+        ),
+        row.score(
+            "OGP Value Public Accountability",
+            Indicator::Relevance(OgpValue::PublicAccountability),
+        ),
+        row.score(
+            "OGP Value Technology",
+            Indicator::Relevance(OgpValue::TechnologyInnovation),
+        ),
         row.score("Potential Impact", Indicator::PotentialImpact),
     ];
     let classic_mid = vec![row.score("Completion (Progress Report)", Indicator::Completion)];
     let classic_end = vec![
         classic_end_completion,
-        row.score("Did It Open Government (Overall)", Indicator::OpenedGovernment),
+        row.score(
+            "Did It Open Government (Overall)",
+            Indicator::OpenedGovernment,
+        ),
         row.score(
             "Did It Open Government (Access To Information)",
             Indicator::OpenedGovernmentFor(OgpValue::AccessToInformation),
@@ -215,7 +302,11 @@ pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -
         irm_assessment(Stage::MidTerm, ScaleSet::Classic, classic_mid),
         irm_assessment(Stage::EndOfTerm, ScaleSet::Classic, classic_end),
         irm_assessment(Stage::Design, ScaleSet::Refreshed, refreshed_design_scores),
-        irm_assessment(Stage::EndOfTerm, ScaleSet::Refreshed, refreshed_results_scores),
+        irm_assessment(
+            Stage::EndOfTerm,
+            ScaleSet::Refreshed,
+            refreshed_results_scores,
+        ),
     ]
     .into_iter()
     .flatten()

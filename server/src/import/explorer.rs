@@ -7,33 +7,84 @@ use super::row::{irm_assessment, plan_status, Columns, ImportRecord, Row};
 use app::domain::*;
 use csv::StringRecord;
 
-pub const REQUIRED: &[&str] = &["Country", "Action Plan Number", "Comm No", "Commitment Title"];
+pub const REQUIRED: &[&str] = &[
+    "Country",
+    "Action Plan Number",
+    "Comm No",
+    "Commitment Title",
+];
 
 const POLICY_AREAS_AFTER: &str = "Contact Telephone";
 const POLICY_AREAS_BEFORE: &str = "Checksum";
 
 const READ: &[&str] = &[
-    "Country", "Action Plan Number", "Theme", "Comm No", "Commitment Title", "Short Title", "Full Text",
-    "Start Date", "End Date", "Lead Institution", "Supporting Institution(s)", "Specificity", "Value -Info",
-    "Value -Part", "Value -Acc", "Value -Tech", "Potential impact", "Completion (progress report)",
-    "Year of submission", "Completion (end of term)", "Did it open government (end of term only)",
+    "Country",
+    "Action Plan Number",
+    "Theme",
+    "Comm No",
+    "Commitment Title",
+    "Short Title",
+    "Full Text",
+    "Start Date",
+    "End Date",
+    "Lead Institution",
+    "Supporting Institution(s)",
+    "Specificity",
+    "Value -Info",
+    "Value -Part",
+    "Value -Acc",
+    "Value -Tech",
+    "Potential impact",
+    "Completion (progress report)",
+    "Year of submission",
+    "Completion (end of term)",
+    "Did it open government (end of term only)",
 ];
 
 /// Known columns not imported: contact data (personal, and only `NR` here), working-group and
 /// grand-challenge tags, OGP's derived figures and numeric twins.
 const NOT_IMPORTED: &[&str] = &[
-    "Comm Dummy", "Contact Name", "Contact Position", "Contact Email", "Contact Telephone", "Checksum",
-    "ODWG", "FOWG", "LOWG", "ATWG", "ONRWG", "Compound", "Cluster", "PoC Specified? (Delete?)", "GC-PubInt",
-    "GC-PubRes", "GC-PubSvc", "GC-CorpAcc", "GC-SafComm", "Starred (pre-June 2014 assessments)",
-    "Starred (2015 only)", "Starred (current formula) progress report", "IRM Assessed (Y/N)?",
-    "Report publication year (progress report)", "Report publication year (end of term)",
-    "Change in completion", "Starred (current formula) end of term",
+    "Comm Dummy",
+    "Contact Name",
+    "Contact Position",
+    "Contact Email",
+    "Contact Telephone",
+    "Checksum",
+    "ODWG",
+    "FOWG",
+    "LOWG",
+    "ATWG",
+    "ONRWG",
+    "Compound",
+    "Cluster",
+    "PoC Specified? (Delete?)",
+    "GC-PubInt",
+    "GC-PubRes",
+    "GC-PubSvc",
+    "GC-CorpAcc",
+    "GC-SafComm",
+    "Starred (pre-June 2014 assessments)",
+    "Starred (2015 only)",
+    "Starred (current formula) progress report",
+    "IRM Assessed (Y/N)?",
+    "Report publication year (progress report)",
+    "Report publication year (end of term)",
+    "Change in completion",
+    "Starred (current formula) end of term",
 ];
 
 /// True when a row is the Explorer's column index: 0, 1, 2, … in order.
 pub fn is_column_index(record: &StringRecord) -> bool {
-    let filled: Vec<&str> = record.iter().map(str::trim).filter(|f| !f.is_empty()).collect();
-    filled.len() > 10 && filled.iter().enumerate().all(|(i, f)| f.parse::<usize>() == Ok(i))
+    let filled: Vec<&str> = record
+        .iter()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    filled.len() > 10
+        && filled
+            .iter()
+            .enumerate()
+            .all(|(i, f)| f.parse::<usize>() == Ok(i))
 }
 
 pub fn policy_area_columns(headers: &StringRecord, report: &mut ImportReport) -> Vec<String> {
@@ -56,19 +107,27 @@ pub fn policy_area_columns(headers: &StringRecord, report: &mut ImportReport) ->
         }
     }
     if unnamed > 0 {
-        report.unknown_columns.push(format!("({unnamed} columns without a name)"));
+        report
+            .unknown_columns
+            .push(format!("({unnamed} columns without a name)"));
     }
     areas
 }
 
-pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -> Result<ImportRecord, String> {
+pub fn read_row(
+    row: &mut Row<'_>,
+    policy_areas: &[String],
+    current_year: i64,
+) -> Result<ImportRecord, String> {
     let country = row.get("Country").trim().to_string();
     let known = explorer_member(&country).ok_or_else(|| format!("unknown country {country:?}"))?;
     let plan_number = row
         .integer("Action Plan Number")
         .filter(|n| *n > 0)
         .ok_or("no action plan number")?;
-    let number = row.text("Comm No", "number").ok_or("no commitment number")?;
+    let number = row
+        .text("Comm No", "number")
+        .ok_or("no commitment number")?;
     let title = row
         .text("Commitment Title", "title")
         .or_else(|| row.text("Short Title", "short_title"))
@@ -123,16 +182,31 @@ pub fn read_row(row: &mut Row<'_>, policy_areas: &[String], current_year: i64) -
     };
     let design = vec![
         row.score("Specificity", Indicator::Specificity),
-        row.score("Value -Info", Indicator::Relevance(OgpValue::AccessToInformation)),
-        row.score("Value -Part", Indicator::Relevance(OgpValue::CivicParticipation)),
-        row.score("Value -Acc", Indicator::Relevance(OgpValue::PublicAccountability)),
-        row.score("Value -Tech", Indicator::Relevance(OgpValue::TechnologyInnovation)),
+        row.score(
+            "Value -Info",
+            Indicator::Relevance(OgpValue::AccessToInformation),
+        ),
+        row.score(
+            "Value -Part",
+            Indicator::Relevance(OgpValue::CivicParticipation),
+        ),
+        row.score(
+            "Value -Acc",
+            Indicator::Relevance(OgpValue::PublicAccountability),
+        ),
+        row.score(
+            "Value -Tech",
+            Indicator::Relevance(OgpValue::TechnologyInnovation),
+        ),
         row.score("Potential impact", Indicator::PotentialImpact),
     ];
     let mid = vec![row.score("Completion (progress report)", Indicator::Completion)];
     let end = vec![
         row.score("Completion (end of term)", Indicator::Completion),
-        row.score("Did it open government (end of term only)", Indicator::OpenedGovernment),
+        row.score(
+            "Did it open government (end of term only)",
+            Indicator::OpenedGovernment,
+        ),
     ];
     let assessments = [
         irm_assessment(Stage::Design, ScaleSet::Classic, design),

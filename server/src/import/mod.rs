@@ -35,7 +35,11 @@ pub enum ImportError {
 }
 
 /// Reads `text` (the content of `file`) into records and a report, without touching the database.
-pub fn parse(file: &str, text: &str, dry_run: bool) -> Result<(Vec<ImportRecord>, ImportReport), ImportError> {
+pub fn parse(
+    file: &str,
+    text: &str,
+    dry_run: bool,
+) -> Result<(Vec<ImportRecord>, ImportReport), ImportError> {
     let csv_error = |e: csv::Error| ImportError::Csv {
         path: file.to_string(),
         reason: e.to_string(),
@@ -49,18 +53,27 @@ pub fn parse(file: &str, text: &str, dry_run: bool) -> Result<(Vec<ImportRecord>
         .next()
         .transpose()
         .map_err(csv_error)?
-        .ok_or_else(|| ImportError::UnknownLayout { path: file.to_string() })?;
+        .ok_or_else(|| ImportError::UnknownLayout {
+            path: file.to_string(),
+        })?;
     let (layout, headers) = if explorer::is_column_index(&first) {
         let headers = records
             .next()
             .transpose()
             .map_err(csv_error)?
-            .ok_or_else(|| ImportError::UnknownLayout { path: file.to_string() })?;
+            .ok_or_else(|| ImportError::UnknownLayout {
+                path: file.to_string(),
+            })?;
         (Layout::Explorer, headers)
-    } else if first.iter().any(|h| h.trim() == "Commitment Unique Identifier") {
+    } else if first
+        .iter()
+        .any(|h| h.trim() == "Commitment Unique Identifier")
+    {
         (Layout::Current, first)
     } else {
-        return Err(ImportError::UnknownLayout { path: file.to_string() });
+        return Err(ImportError::UnknownLayout {
+            path: file.to_string(),
+        });
     };
     let columns = Columns::new(&headers);
     let missing = match layout {
@@ -137,7 +150,10 @@ pub async fn import_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportRe
     })?;
     let text = String::from_utf8(bytes).map_err(|e| ImportError::Read {
         path: file.clone(),
-        reason: format!("not UTF-8 text (first bad byte at {})", e.utf8_error().valid_up_to()),
+        reason: format!(
+            "not UTF-8 text (first bad byte at {})",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (records, mut report) = parse(&file, text, dry_run)?;
@@ -145,7 +161,11 @@ pub async fn import_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportRe
     Ok(report)
 }
 
-async fn write(db: &Db, records: Vec<ImportRecord>, report: &mut ImportReport) -> Result<(), StorageError> {
+async fn write(
+    db: &Db,
+    records: Vec<ImportRecord>,
+    report: &mut ImportReport,
+) -> Result<(), StorageError> {
     let mut tx = db.begin().await?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     // The current layout is OGP's reference for members and plans; the Explorer's names
@@ -161,7 +181,8 @@ async fn write(db: &Db, records: Vec<ImportRecord>, report: &mut ImportReport) -
         let (member_id, prefix) = match member_ids.get(&record.member.code) {
             Some(found) => found.clone(),
             None => {
-                let id = storage::upsert_member(&mut tx, &record.member, false, on_existing).await?;
+                let id =
+                    storage::upsert_member(&mut tx, &record.member, false, on_existing).await?;
                 let prefix = storage::member_prefix(&mut tx, id).await?;
                 member_ids.insert(record.member.code.clone(), (id, prefix.clone()));
                 (id, prefix)
@@ -170,15 +191,20 @@ async fn write(db: &Db, records: Vec<ImportRecord>, report: &mut ImportReport) -
         let plan_id = match plan_ids.get(&record.plan.key) {
             Some(id) => *id,
             None => {
-                let id = storage::upsert_plan(&mut tx, &record.plan, member_id, on_existing).await?;
+                let id =
+                    storage::upsert_plan(&mut tx, &record.plan, member_id, on_existing).await?;
                 plan_ids.insert(record.plan.key.clone(), id);
                 id
             }
         };
         if record.commitment.code_derived {
-            let stored =
-                storage::commitment_in_plan(&mut tx, plan_id, &record.commitment.number, &record.commitment.title)
-                    .await?;
+            let stored = storage::commitment_in_plan(
+                &mut tx,
+                plan_id,
+                &record.commitment.number,
+                &record.commitment.title,
+            )
+            .await?;
             let code = match stored {
                 Some(stored) if !stored.code_derived => {
                     // Stored from a file that carries OGP's own ID: that record stays as it is.
@@ -197,30 +223,36 @@ async fn write(db: &Db, records: Vec<ImportRecord>, report: &mut ImportReport) -
             report.derived_ids.push((record.line, code.clone()));
             record.commitment.code = code;
         }
-        let commitment_id =
-            match storage::upsert_commitment(&mut tx, &record.commitment, plan_id, &record.raw_values).await? {
-                CommitmentWrite::Inserted(id) => {
-                    report.inserted += 1;
-                    id
-                }
-                CommitmentWrite::Updated(id) => {
-                    report.updated += 1;
-                    id
-                }
-                CommitmentWrite::Conflict {
-                    existing_plan,
-                    existing_number,
-                } => {
-                    report.skip(
+        let commitment_id = match storage::upsert_commitment(
+            &mut tx,
+            &record.commitment,
+            plan_id,
+            &record.raw_values,
+        )
+        .await?
+        {
+            CommitmentWrite::Inserted(id) => {
+                report.inserted += 1;
+                id
+            }
+            CommitmentWrite::Updated(id) => {
+                report.updated += 1;
+                id
+            }
+            CommitmentWrite::Conflict {
+                existing_plan,
+                existing_number,
+            } => {
+                report.skip(
                         record.line,
                         format!(
                             "ID {} already belongs to commitment {existing_number} of {existing_plan}; nothing overwritten",
                             record.commitment.code
                         ),
                     );
-                    continue;
-                }
-            };
+                continue;
+            }
+        };
         members_touched.insert(record.member.code.clone());
         for assessment in &record.assessments {
             storage::upsert_assessment(&mut tx, commitment_id, assessment, &now).await?;

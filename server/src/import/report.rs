@@ -101,7 +101,11 @@ fn lines(lines: &[u64]) -> String {
 
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mode = if self.dry_run { " (dry run: nothing was written)" } else { "" };
+        let mode = if self.dry_run {
+            " (dry run: nothing was written)"
+        } else {
+            ""
+        };
         writeln!(f, "Import of {}{mode}", self.file)?;
         writeln!(f, "Layout: {}", self.layout)?;
         writeln!(f, "Rows read: {}", self.rows_read)?;
@@ -120,15 +124,27 @@ impl fmt::Display for ImportReport {
             writeln!(f, "  line {}: {}", row.line, row.reason)?;
         }
         if !self.derived_ids.is_empty() {
-            let first = self.derived_ids.first().map(|(_, id)| id.as_str()).unwrap_or_default();
-            let last = self.derived_ids.last().map(|(_, id)| id.as_str()).unwrap_or_default();
+            let first = self
+                .derived_ids
+                .first()
+                .map(|(_, id)| id.as_str())
+                .unwrap_or_default();
+            let last = self
+                .derived_ids
+                .last()
+                .map(|(_, id)| id.as_str())
+                .unwrap_or_default();
             writeln!(
                 f,
                 "Commitment IDs derived (the file has none): {} (member prefix + running number, e.g. {first} … {last})",
                 self.derived_ids.len()
             )?;
         }
-        writeln!(f, "Unknown columns (not imported): {}", self.unknown_columns.len())?;
+        writeln!(
+            f,
+            "Unknown columns (not imported): {}",
+            self.unknown_columns.len()
+        )?;
         for column in &self.unknown_columns {
             writeln!(f, "  {column:?}")?;
         }
@@ -143,12 +159,20 @@ impl fmt::Display for ImportReport {
         let mut grouped: BTreeMap<(&str, &str, &str), Vec<u64>> = BTreeMap::new();
         for kept in &self.kept_raw {
             grouped
-                .entry((kept.column.as_str(), kept.reason.as_str(), kept.value.as_str()))
+                .entry((
+                    kept.column.as_str(),
+                    kept.reason.as_str(),
+                    kept.value.as_str(),
+                ))
                 .or_default()
                 .push(kept.line);
         }
         for ((column, reason, value), rows) in grouped {
-            writeln!(f, "  {column}: {value:?} ({reason}) on lines {}", lines(&rows))?;
+            writeln!(
+                f,
+                "  {column}: {value:?} ({reason}) on lines {}",
+                lines(&rows)
+            )?;
         }
         if !self.day_first_dates.is_empty() {
             let rows: Vec<u64> = self.day_first_dates.iter().map(|d| d.line).collect();

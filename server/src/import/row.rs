@@ -3,8 +3,8 @@
 use super::report::{ImportReport, KeptValue};
 use super::values::{self, Cell, DateRead};
 use app::domain::{
-    ActionPlan, Assessment, AssessmentSource, Commitment, Indicator, Member, RawValue, ScaleSet, Score,
-    Stage,
+    ActionPlan, Assessment, AssessmentSource, Commitment, Indicator, Member, RawValue, ScaleSet,
+    Score, Stage,
 };
 use csv::StringRecord;
 use std::collections::HashMap;
@@ -54,7 +54,12 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub fn new(line: u64, columns: &'a Columns, record: &'a StringRecord, report: &'a mut ImportReport) -> Row<'a> {
+    pub fn new(
+        line: u64,
+        columns: &'a Columns,
+        record: &'a StringRecord,
+        report: &'a mut ImportReport,
+    ) -> Row<'a> {
         Row {
             line,
             columns,
@@ -192,7 +197,11 @@ impl<'a> Row<'a> {
 }
 
 /// An IRM assessment from the scores given, if at least one of them is a level.
-pub fn irm_assessment(stage: Stage, scale: ScaleSet, scores: Vec<Option<Score>>) -> Option<Assessment> {
+pub fn irm_assessment(
+    stage: Stage,
+    scale: ScaleSet,
+    scores: Vec<Option<Score>>,
+) -> Option<Assessment> {
     let scores: Vec<Score> = scores.into_iter().flatten().collect();
     let has_level = scores
         .iter()
@@ -207,7 +216,11 @@ pub fn irm_assessment(stage: Stage, scale: ScaleSet, scores: Vec<Option<Score>>)
 }
 
 /// Plans whose last year is past are completed; the rest are being implemented.
-pub fn plan_status(end_year: Option<i64>, year_submitted: Option<i64>, current_year: i64) -> app::domain::PlanStatus {
+pub fn plan_status(
+    end_year: Option<i64>,
+    year_submitted: Option<i64>,
+    current_year: i64,
+) -> app::domain::PlanStatus {
     let last_year = end_year.or(year_submitted.map(|y| y + 2));
     match last_year {
         Some(year) if year < current_year => app::domain::PlanStatus::Completed,

@@ -103,16 +103,31 @@ mod tests {
 
     #[test]
     fn dates_are_month_first_unless_impossible() {
-        assert_eq!(date("8/1/2017"), Cell::Value(DateRead::MonthFirst(ymd(2017, 8, 1))));
-        assert_eq!(date("07/01/2012"), Cell::Value(DateRead::MonthFirst(ymd(2012, 7, 1))));
-        assert_eq!(date("31/12/2014"), Cell::Value(DateRead::DayFirst(ymd(2014, 12, 31))));
-        assert_eq!(date("2019-06-30"), Cell::Value(DateRead::MonthFirst(ymd(2019, 6, 30))));
+        assert_eq!(
+            date("8/1/2017"),
+            Cell::Value(DateRead::MonthFirst(ymd(2017, 8, 1)))
+        );
+        assert_eq!(
+            date("07/01/2012"),
+            Cell::Value(DateRead::MonthFirst(ymd(2012, 7, 1)))
+        );
+        assert_eq!(
+            date("31/12/2014"),
+            Cell::Value(DateRead::DayFirst(ymd(2014, 12, 31)))
+        );
+        assert_eq!(
+            date("2019-06-30"),
+            Cell::Value(DateRead::MonthFirst(ymd(2019, 6, 30)))
+        );
     }
 
     #[test]
     fn non_dates_are_kept_not_guessed() {
         assert_eq!(date("2012"), Cell::Unreadable("2012".into()));
-        assert_eq!(date("Not Specified"), Cell::Unreadable("Not Specified".into()));
+        assert_eq!(
+            date("Not Specified"),
+            Cell::Unreadable("Not Specified".into())
+        );
         assert_eq!(date("13/13/2014"), Cell::Unreadable("13/13/2014".into()));
         assert_eq!(date("NA"), Cell::Missing(MissingCode::NotApplicable));
         assert_eq!(date(""), Cell::Empty);
@@ -129,7 +144,10 @@ mod tests {
     #[test]
     fn text_keeps_missing_codes_apart() {
         assert_eq!(text(" NR "), Cell::Missing(MissingCode::NotReviewed));
-        assert_eq!(text("Ministry of Justice"), Cell::Value("Ministry of Justice".into()));
+        assert_eq!(
+            text("Ministry of Justice"),
+            Cell::Value("Ministry of Justice".into())
+        );
         assert_eq!(integer("2a"), Cell::Unreadable("2a".into()));
     }
 }

@@ -20,14 +20,21 @@ pub async fn test_db() -> TestDb {
                 COUNTER.fetch_add(1, Ordering::SeqCst),
                 chrono::Utc::now().timestamp_micros()
             );
-            let admin = Db::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+            let admin = Db::connect(&admin_url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&admin.pool)
                 .await
                 .expect("create test database");
             admin.pool.close().await;
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-            let db = Db::connect(&format!("{base}/{name}")).await.expect("connect test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
+            let db = Db::connect(&format!("{base}/{name}"))
+                .await
+                .expect("connect test database");
             assert_eq!(db.backend, Backend::Postgres);
             db.migrate().await.expect("migrate");
             TestDb { db, _dir: None }
@@ -38,7 +45,10 @@ pub async fn test_db() -> TestDb {
             let db = Db::connect(&url).await.expect("open sqlite");
             assert_eq!(db.backend, Backend::Sqlite);
             db.migrate().await.expect("migrate");
-            TestDb { db, _dir: Some(dir) }
+            TestDb {
+                db,
+                _dir: Some(dir),
+            }
         }
     }
 }

@@ -2,7 +2,10 @@ use crate::common::*;
 use app::storage;
 use ogp_tracker::demo::{generate, DemoConfig};
 
-const SMALL: DemoConfig = DemoConfig { scale: 0.08, seed: 7 };
+const SMALL: DemoConfig = DemoConfig {
+    scale: 0.08,
+    seed: 7,
+};
 
 #[tokio::test]
 async fn demo_data_is_deterministic_and_replaces_itself() {
@@ -10,12 +13,26 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
     let first = generate(&t.db, &SMALL).await.unwrap();
     assert_eq!(first.members, 6);
     assert!(first.plans >= 6 && first.commitments >= 6 * first.plans);
-    assert!(first.milestones >= 2 * first.commitments && first.updates > 0 && first.assessments > 0);
+    assert!(
+        first.milestones >= 2 * first.commitments && first.updates > 0 && first.assessments > 0
+    );
     let snapshot = counts(&t.db).await;
     let second = generate(&t.db, &SMALL).await.unwrap();
     assert_eq!(first, second, "same seed, same data");
-    assert_eq!(counts(&t.db).await, snapshot, "a second run replaces, never duplicates");
-    let other = generate(&t.db, &DemoConfig { scale: 0.08, seed: 8 }).await.unwrap();
+    assert_eq!(
+        counts(&t.db).await,
+        snapshot,
+        "a second run replaces, never duplicates"
+    );
+    let other = generate(
+        &t.db,
+        &DemoConfig {
+            scale: 0.08,
+            seed: 8,
+        },
+    )
+    .await
+    .unwrap();
     assert_ne!(other, first);
 }
 
@@ -23,21 +40,38 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
 async fn demo_data_covers_every_state_and_is_labelled() {
     let t = test_db().await;
     generate(&t.db, &SMALL).await.unwrap();
-    let overview = storage::overview(&t.db, &chrono::Utc::now().date_naive().to_string()).await.unwrap();
+    let overview = storage::overview(&t.db, &chrono::Utc::now().date_naive().to_string())
+        .await
+        .unwrap();
     assert!(overview.demo);
     assert!(overview.overdue_milestones > 0);
     assert!(!overview.recent_updates.is_empty());
-    let statuses: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT status FROM milestones ORDER BY status")
-        .fetch_all(&t.db.pool)
-        .await
-        .unwrap();
+    let statuses: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT status FROM milestones ORDER BY status")
+            .fetch_all(&t.db.pool)
+            .await
+            .unwrap();
     let statuses: Vec<&str> = statuses.iter().map(|(s,)| s.as_str()).collect();
-    assert_eq!(statuses, ["completed", "delayed", "in_progress", "not_started", "withdrawn"]);
-    let sources: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT source FROM assessments ORDER BY source")
-        .fetch_all(&t.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(sources.len(), 3, "government, civil society and IRM assessments");
+    assert_eq!(
+        statuses,
+        [
+            "completed",
+            "delayed",
+            "in_progress",
+            "not_started",
+            "withdrawn"
+        ]
+    );
+    let sources: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT source FROM assessments ORDER BY source")
+            .fetch_all(&t.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        sources.len(),
+        3,
+        "government, civil society and IRM assessments"
+    );
     // Government and civil society disagree on completion somewhere.
     let (disagreements,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM assessments g JOIN assessments c ON c.commitment_id = g.commitment_id
@@ -60,7 +94,9 @@ async fn demo_data_covers_every_state_and_is_labelled() {
 #[tokio::test]
 async fn demo_data_leaves_imported_data_alone() {
     let t = test_db().await;
-    ogp_tracker::import::import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    ogp_tracker::import::import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
     generate(&t.db, &SMALL).await.unwrap();
     generate(&t.db, &SMALL).await.unwrap();
     let (real,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM commitments WHERE demo = 0")
@@ -68,5 +104,8 @@ async fn demo_data_leaves_imported_data_alone() {
         .await
         .unwrap();
     assert_eq!(real, 558);
-    assert!(storage::commitment_detail(&t.db, "AR0045").await.unwrap().is_some());
+    assert!(storage::commitment_detail(&t.db, "AR0045")
+        .await
+        .unwrap()
+        .is_some());
 }

@@ -9,18 +9,31 @@ use tower::ServiceExt;
 
 async fn app() -> (TestDb, axum::Router) {
     let t = test_db().await;
-    import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
     let options = LeptosOptions::builder().output_name("ogp-tracker").build();
-    let router = router(AppState { options, db: t.db.clone() });
+    let router = router(AppState {
+        options,
+        db: t.db.clone(),
+    });
     (t, router)
 }
 
-async fn get(router: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+async fn get(
+    router: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let mut request = Request::builder().uri(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -32,16 +45,27 @@ async fn commitment_page_is_server_rendered_with_its_scores() {
     let (_t, router) = app().await;
     let (status, headers, body) = get(&router, "/commitments/AR0045", &[]).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("Apertura de datos del Congreso Nacional"), "{body}");
+    assert!(
+        body.contains("Apertura de datos del Congreso Nacional"),
+        "{body}"
+    );
     assert!(body.contains("Transformative"));
     assert!(body.contains("<html lang=\"en\" dir=\"ltr\""));
-    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(
+        headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
 }
 
 #[tokio::test]
 async fn unknown_keys_answer_404_with_a_page() {
     let (_t, router) = app().await;
-    for uri in ["/commitments/ZZ9999", "/plans/AP_ZZZ01", "/members/atlantis", "/no/such/page"] {
+    for uri in [
+        "/commitments/ZZ9999",
+        "/plans/AP_ZZZ01",
+        "/members/atlantis",
+        "/no/such/page",
+    ] {
         let (status, _, body) = get(&router, uri, &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
         assert!(body.contains("Page not found"), "{uri}: {body}");
@@ -51,10 +75,20 @@ async fn unknown_keys_answer_404_with_a_page() {
 #[tokio::test]
 async fn pages_follow_accept_language_and_the_language_cookie() {
     let (_t, router) = app().await;
-    let (_, _, arabic) = get(&router, "/members", &[("accept-language", "ar-EG,ar;q=0.9")]).await;
+    let (_, _, arabic) = get(
+        &router,
+        "/members",
+        &[("accept-language", "ar-EG,ar;q=0.9")],
+    )
+    .await;
     assert!(arabic.contains("<html lang=\"ar\" dir=\"rtl\""));
     assert!(arabic.contains("الأعضاء"));
-    let (_, _, french) = get(&router, "/members", &[("accept-language", "ar"), ("cookie", "lang=fr")]).await;
+    let (_, _, french) = get(
+        &router,
+        "/members",
+        &[("accept-language", "ar"), ("cookie", "lang=fr")],
+    )
+    .await;
     assert!(french.contains("<html lang=\"fr\" dir=\"ltr\""));
     assert!(french.contains("Membres"));
 }

@@ -7,14 +7,20 @@ use std::io::Write;
 #[tokio::test]
 async fn current_layout_imports_every_commitment_member_and_plan() {
     let t = test_db().await;
-    let report = import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    let report = import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
     assert_eq!(report.layout, Layout::Current);
     assert_eq!(report.rows_read, 558);
     assert_eq!(report.inserted, 558);
     assert_eq!(report.skipped, vec![]);
     assert_eq!(report.members, 75);
     assert_eq!(report.plans, 214);
-    assert!(report.unknown_columns.is_empty(), "{:?}", report.unknown_columns);
+    assert!(
+        report.unknown_columns.is_empty(),
+        "{:?}",
+        report.unknown_columns
+    );
     assert_eq!(count(&t.db, "commitments").await, 558);
     assert_eq!(count(&t.db, "members").await, 75);
     assert_eq!(count(&t.db, "action_plans").await, 214);
@@ -24,20 +30,35 @@ async fn current_layout_imports_every_commitment_member_and_plan() {
 #[tokio::test]
 async fn ar0045_carries_its_irm_scores() {
     let t = test_db().await;
-    import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
-    let detail = storage::commitment_detail(&t.db, "AR0045").await.unwrap().expect("AR0045 stored");
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    let detail = storage::commitment_detail(&t.db, "AR0045")
+        .await
+        .unwrap()
+        .expect("AR0045 stored");
     assert_eq!(detail.plan.key, "AP_ARG03");
     assert_eq!(detail.member.code, "ARG");
     assert_eq!(detail.member.region, Some(Region::Americas));
-    assert_eq!(detail.commitment.title, "Apertura de datos del Congreso Nacional");
+    assert_eq!(
+        detail.commitment.title,
+        "Apertura de datos del Congreso Nacional"
+    );
     assert_eq!(detail.commitment.start_date.as_deref(), Some("2017-08-01"));
     assert_eq!(detail.commitment.end_date.as_deref(), Some("2019-06-30"));
-    assert!(detail.commitment.policy_areas.contains(&"Open Parliaments".to_string()));
+    assert!(detail
+        .commitment
+        .policy_areas
+        .contains(&"Open Parliaments".to_string()));
     let irm = |stage: Stage, indicator: Indicator| {
         detail
             .assessments
             .iter()
-            .find(|a| a.source == AssessmentSource::Irm && a.scale == ScaleSet::Classic && a.stage == stage)
+            .find(|a| {
+                a.source == AssessmentSource::Irm
+                    && a.scale == ScaleSet::Classic
+                    && a.stage == stage
+            })
             .and_then(|a| a.rating(indicator))
     };
     assert_eq!(
@@ -58,11 +79,21 @@ async fn ar0045_carries_its_irm_scores() {
         .iter()
         .find(|a| a.stage == Stage::Design && a.scale == ScaleSet::Classic)
         .unwrap();
-    let specificity = design.scores.iter().find(|s| s.indicator == Indicator::Specificity).unwrap();
+    let specificity = design
+        .scores
+        .iter()
+        .find(|s| s.indicator == Indicator::Specificity)
+        .unwrap();
     assert_eq!(specificity.value, ScoreValue::Missing(MissingCode::NoData));
     // Mid-term completion is NA: a different fact from ND.
-    let mid = detail.assessments.iter().find(|a| a.stage == Stage::MidTerm);
-    assert!(mid.is_none(), "a stage with only missing codes makes no assessment");
+    let mid = detail
+        .assessments
+        .iter()
+        .find(|a| a.stage == Stage::MidTerm);
+    assert!(
+        mid.is_none(),
+        "a stage with only missing codes makes no assessment"
+    );
     assert_eq!(detail.raw_value("theme"), None);
     // Without a specificity level the star cannot be computed.
     assert_eq!(detail.starred(), None);
@@ -71,7 +102,9 @@ async fn ar0045_carries_its_irm_scores() {
 #[tokio::test]
 async fn missing_codes_and_unreadable_text_are_kept_apart() {
     let t = test_db().await;
-    let report = import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    let report = import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
     // Free text in a level column is kept and reported, never turned into a level.
     let kept = report
         .kept_raw
@@ -87,28 +120,39 @@ async fn missing_codes_and_unreadable_text_are_kept_apart() {
     .unwrap();
     assert_eq!(raw_text, 22);
     // The theme column's NA stays NA (not applicable), distinct from empty.
-    let (na_themes,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM raw_values WHERE field = 'theme' AND raw = 'NA'")
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
+    let (na_themes,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM raw_values WHERE field = 'theme' AND raw = 'NA'")
+            .fetch_one(&t.db.pool)
+            .await
+            .unwrap();
     assert_eq!(na_themes, 272);
     // The stray 1 in the Yes/No "Verifiable" column is reported, not read as yes.
-    assert!(report.kept_raw.iter().any(|k| k.column == "Verifiable" && k.value == "1"));
+    assert!(report
+        .kept_raw
+        .iter()
+        .any(|k| k.column == "Verifiable" && k.value == "1"));
     // Unreadable dates are reported with their text.
-    assert!(report.kept_raw.iter().any(|k| k.column == "End Date" && k.value == "Ongoing"));
+    assert!(report
+        .kept_raw
+        .iter()
+        .any(|k| k.column == "End Date" && k.value == "Ongoing"));
 }
 
 #[tokio::test]
 async fn reimporting_the_same_file_changes_nothing() {
     let t = test_db().await;
-    import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
     let before = counts(&t.db).await;
     let scores_before: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT assessment_id, indicator, value FROM assessment_scores ORDER BY assessment_id, indicator")
             .fetch_all(&t.db.pool)
             .await
             .unwrap();
-    let again = import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
+    let again = import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
     assert_eq!(again.inserted, 0);
     assert_eq!(again.updated, 558);
     assert_eq!(counts(&t.db).await, before);
@@ -118,14 +162,20 @@ async fn reimporting_the_same_file_changes_nothing() {
             .await
             .unwrap();
     assert_eq!(scores_after.len(), scores_before.len());
-    let values = |rows: &[(i64, String, String)]| rows.iter().map(|(_, i, v)| (i.clone(), v.clone())).collect::<Vec<_>>();
+    let values = |rows: &[(i64, String, String)]| {
+        rows.iter()
+            .map(|(_, i, v)| (i.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(values(&scores_after), values(&scores_before));
 }
 
 #[tokio::test]
 async fn dry_run_reports_without_writing() {
     let t = test_db().await;
-    let report = import_file(&t.db, &shared_data(CURRENT), true).await.unwrap();
+    let report = import_file(&t.db, &shared_data(CURRENT), true)
+        .await
+        .unwrap();
     assert!(report.dry_run);
     assert_eq!(report.inserted, 558);
     assert!(report.to_string().contains("dry run"));
@@ -137,27 +187,40 @@ async fn dry_run_reports_without_writing() {
 #[tokio::test]
 async fn explorer_layout_derives_ids_and_reports_them() {
     let t = test_db().await;
-    let report = import_file(&t.db, &shared_data(EXPLORER), false).await.unwrap();
+    let report = import_file(&t.db, &shared_data(EXPLORER), false)
+        .await
+        .unwrap();
     assert_eq!(report.layout, Layout::Explorer);
     assert_eq!(report.rows_read, 1927);
     assert_eq!(report.inserted, 1922);
     assert_eq!(report.skipped.len(), 5);
-    assert!(report.skipped.iter().all(|s| s.reason == "no commitment number"));
+    assert!(report
+        .skipped
+        .iter()
+        .all(|s| s.reason == "no commitment number"));
     assert_eq!(report.members, 61);
     assert_eq!(report.derived_ids.len(), 1922);
     assert_eq!(count(&t.db, "members").await, 61);
     assert!(report.to_string().contains("Commitment IDs derived"));
     // Running numbers per member across plans: Albania's first commitment is AL0001.
-    let albania = storage::commitment_detail(&t.db, "AL0001").await.unwrap().expect("AL0001");
+    let albania = storage::commitment_detail(&t.db, "AL0001")
+        .await
+        .unwrap()
+        .expect("AL0001");
     assert!(albania.commitment.code_derived);
     assert_eq!(albania.member.name, "Albania");
     // Levels with rank prefixes ("c. high") are read.
-    assert!(albania.assessments.iter().any(|a| a.rating(Indicator::Specificity).is_some()));
+    assert!(albania
+        .assessments
+        .iter()
+        .any(|a| a.rating(Indicator::Specificity).is_some()));
     // Explorer dates such as 31/12/2014 are read day first and reported.
     assert!(!report.day_first_dates.is_empty());
     assert!(report.kept_raw.iter().any(|k| k.value == "Not Specified"));
     // Re-import finds the same derived IDs.
-    let again = import_file(&t.db, &shared_data(EXPLORER), false).await.unwrap();
+    let again = import_file(&t.db, &shared_data(EXPLORER), false)
+        .await
+        .unwrap();
     assert_eq!(again.inserted, 0);
     assert_eq!(again.updated, 1922);
     assert_eq!(again.derived_ids, report.derived_ids);
@@ -167,18 +230,41 @@ async fn explorer_layout_derives_ids_and_reports_them() {
 #[tokio::test]
 async fn explorer_never_overwrites_commitments_with_ogp_ids() {
     let t = test_db().await;
-    import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
-    let before = storage::commitment_detail(&t.db, "AL0002").await.unwrap().unwrap();
-    let report = import_file(&t.db, &shared_data(EXPLORER), false).await.unwrap();
-    assert!(report.skipped.iter().any(|s| s.reason.contains("already stored as AL0002")));
-    let after = storage::commitment_detail(&t.db, "AL0002").await.unwrap().unwrap();
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    let before = storage::commitment_detail(&t.db, "AL0002")
+        .await
+        .unwrap()
+        .unwrap();
+    let report = import_file(&t.db, &shared_data(EXPLORER), false)
+        .await
+        .unwrap();
+    assert!(report
+        .skipped
+        .iter()
+        .any(|s| s.reason.contains("already stored as AL0002")));
+    let after = storage::commitment_detail(&t.db, "AL0002")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(after.commitment, before.commitment);
     // The current layout's member names stay: North Macedonia, not "Macedonia".
-    let member = storage::member_by_code(&t.db, "MKD").await.unwrap().unwrap();
+    let member = storage::member_by_code(&t.db, "MKD")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(member.name, "North Macedonia");
     // New derived IDs continue after the highest stored number.
-    let albanian: Vec<&(u64, String)> = report.derived_ids.iter().filter(|(_, id)| id.starts_with("AL")).collect();
-    assert!(albanian.iter().all(|(_, id)| id.as_str() > "AL0097"), "{albanian:?}");
+    let albanian: Vec<&(u64, String)> = report
+        .derived_ids
+        .iter()
+        .filter(|(_, id)| id.starts_with("AL"))
+        .collect();
+    assert!(
+        albanian.iter().all(|(_, id)| id.as_str() > "AL0097"),
+        "{albanian:?}"
+    );
 }
 
 fn write_csv(content: &str) -> tempfile::NamedTempFile {
@@ -190,7 +276,9 @@ fn write_csv(content: &str) -> tempfile::NamedTempFile {
 /// The real header and first rows, with an extra column and some broken rows.
 fn doctored_current_file() -> String {
     let text = std::fs::read_to_string(shared_data(CURRENT)).unwrap();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     let mut rows: Vec<csv::StringRecord> = reader.records().take(4).map(|r| r.unwrap()).collect();
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header = rows[0].clone();
@@ -203,7 +291,11 @@ fn doctored_current_file() -> String {
     // A row without an ID.
     let mut no_id = rows[2].clone();
     let fields: Vec<String> = no_id.iter().map(String::from).collect();
-    no_id = csv::StringRecord::from(std::iter::once(String::new()).chain(fields.into_iter().skip(1)).collect::<Vec<_>>());
+    no_id = csv::StringRecord::from(
+        std::iter::once(String::new())
+            .chain(fields.into_iter().skip(1))
+            .collect::<Vec<_>>(),
+    );
     out.write_record(&no_id).unwrap();
     // The first row again: a repeated ID.
     out.write_record(&rows[1]).unwrap();
@@ -235,7 +327,9 @@ async fn unreadable_files_change_nothing() {
     ));
     let missing = write_csv("Commitment Unique Identifier,Code\nAR0001,ARG\n");
     match import_file(&t.db, missing.path(), false).await {
-        Err(ImportError::MissingColumns { columns, .. }) => assert!(columns.contains(&"Commitment Title".to_string())),
+        Err(ImportError::MissingColumns { columns, .. }) => {
+            assert!(columns.contains(&"Commitment Title".to_string()))
+        }
         other => panic!("expected missing columns, got {other:?}"),
     }
     let not_utf8 = {
@@ -243,7 +337,10 @@ async fn unreadable_files_change_nothing() {
         file.write_all(&[0xff, 0xfe, 0x00, 0x41]).unwrap();
         file
     };
-    assert!(matches!(import_file(&t.db, not_utf8.path(), false).await, Err(ImportError::Read { .. })));
+    assert!(matches!(
+        import_file(&t.db, not_utf8.path(), false).await,
+        Err(ImportError::Read { .. })
+    ));
     let absent = import_file(&t.db, std::path::Path::new("/no/such/file.csv"), false).await;
     assert!(matches!(absent, Err(ImportError::Read { .. })));
     for (table, n) in counts(&t.db).await {

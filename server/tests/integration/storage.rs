@@ -59,7 +59,13 @@ fn commitment(code: &str, plan_key: &str, number: &str) -> Commitment {
     }
 }
 
-fn milestone(position: i64, status: MilestoneStatus, progress: i64, weight: f64, planned_end: &str) -> NewMilestone {
+fn milestone(
+    position: i64,
+    status: MilestoneStatus,
+    progress: i64,
+    weight: f64,
+    planned_end: &str,
+) -> NewMilestone {
     NewMilestone {
         position,
         title: format!("Milestone {position}"),
@@ -77,26 +83,62 @@ fn milestone(position: i64, status: MilestoneStatus, progress: i64, weight: f64,
 /// One member, one plan, one commitment with three milestones and two updates on the first.
 async fn seed(db: &app::storage::Db) -> i64 {
     let mut tx = db.begin().await.unwrap();
-    let member_id = storage::upsert_member(&mut tx, &member("ESP", "Spain", Region::Europe), false, OnExisting::Overwrite)
+    let member_id = storage::upsert_member(
+        &mut tx,
+        &member("ESP", "Spain", Region::Europe),
+        false,
+        OnExisting::Overwrite,
+    )
+    .await
+    .unwrap();
+    let plan_id = storage::upsert_plan(&mut tx, &plan("ESP", 4), member_id, OnExisting::Overwrite)
         .await
         .unwrap();
-    let plan_id = storage::upsert_plan(&mut tx, &plan("ESP", 4), member_id, OnExisting::Overwrite).await.unwrap();
-    let write = storage::upsert_commitment(&mut tx, &commitment("ES0001", "AP_ESP04", "1"), plan_id, &[])
-        .await
-        .unwrap();
-    let storage::CommitmentWrite::Inserted(commitment_id) = write else { panic!("{write:?}") };
-    let first = storage::insert_milestone(&mut tx, commitment_id, &milestone(1, MilestoneStatus::Completed, 100, 3.0, "2023-01-31"))
-        .await
-        .unwrap();
-    storage::insert_milestone(&mut tx, commitment_id, &milestone(2, MilestoneStatus::InProgress, 0, 1.0, "2020-01-31"))
-        .await
-        .unwrap();
-    storage::insert_milestone(&mut tx, commitment_id, &milestone(3, MilestoneStatus::Withdrawn, 0, 0.0, "2020-01-31"))
-        .await
-        .unwrap();
+    let write = storage::upsert_commitment(
+        &mut tx,
+        &commitment("ES0001", "AP_ESP04", "1"),
+        plan_id,
+        &[],
+    )
+    .await
+    .unwrap();
+    let storage::CommitmentWrite::Inserted(commitment_id) = write else {
+        panic!("{write:?}")
+    };
+    let first = storage::insert_milestone(
+        &mut tx,
+        commitment_id,
+        &milestone(1, MilestoneStatus::Completed, 100, 3.0, "2023-01-31"),
+    )
+    .await
+    .unwrap();
+    storage::insert_milestone(
+        &mut tx,
+        commitment_id,
+        &milestone(2, MilestoneStatus::InProgress, 0, 1.0, "2020-01-31"),
+    )
+    .await
+    .unwrap();
+    storage::insert_milestone(
+        &mut tx,
+        commitment_id,
+        &milestone(3, MilestoneStatus::Withdrawn, 0, 0.0, "2020-01-31"),
+    )
+    .await
+    .unwrap();
     for (at, status, progress, narrative) in [
-        ("2023-01-10T10:00:00Z", MilestoneStatus::InProgress, 50, "Draft published"),
-        ("2023-01-30T10:00:00Z", MilestoneStatus::Completed, 100, "Law adopted"),
+        (
+            "2023-01-10T10:00:00Z",
+            MilestoneStatus::InProgress,
+            50,
+            "Draft published",
+        ),
+        (
+            "2023-01-30T10:00:00Z",
+            MilestoneStatus::Completed,
+            100,
+            "Law adopted",
+        ),
     ] {
         storage::insert_progress_update(
             &mut tx,
@@ -124,32 +166,47 @@ async fn seed(db: &app::storage::Db) -> i64 {
 async fn commitment_detail_round_trips_every_field() {
     let t = test_db().await;
     seed(&t.db).await;
-    let detail = storage::commitment_detail(&t.db, "ES0001").await.unwrap().unwrap();
+    let detail = storage::commitment_detail(&t.db, "ES0001")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.commitment, commitment("ES0001", "AP_ESP04", "1"));
     assert_eq!(detail.plan, plan("ESP", 4));
     assert_eq!(detail.member, member("ESP", "Spain", Region::Europe));
     assert_eq!(detail.milestones.len(), 3);
-    let latest = detail.milestones[0].latest_update.as_ref().expect("latest update");
+    let latest = detail.milestones[0]
+        .latest_update
+        .as_ref()
+        .expect("latest update");
     assert_eq!(latest.narrative, "Law adopted");
     assert_eq!(latest.evidence.len(), 1);
     assert!(detail.milestones[1].latest_update.is_none());
     // Weighted: (100 × 3 + 0 × 1 + 0 × 0) ÷ 4 = 75.
     assert_eq!(detail.progress(), Some(75.0));
-    assert!(storage::commitment_detail(&t.db, "ES9999").await.unwrap().is_none());
+    assert!(storage::commitment_detail(&t.db, "ES9999")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
 async fn plan_progress_in_sql_matches_the_published_formula() {
     let t = test_db().await;
     seed(&t.db).await;
-    let detail = storage::plan_detail(&t.db, "AP_ESP04", 50, 0).await.unwrap().unwrap();
+    let detail = storage::plan_detail(&t.db, "AP_ESP04", 50, 0)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.total_commitments, 1);
     assert_eq!(detail.commitments[0].milestones, 3);
     assert_eq!(detail.commitments[0].progress, Some(75.0));
     let plans = storage::plans_of_member(&t.db, "ESP").await.unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].progress, Some(75.0));
-    assert!(storage::plan_detail(&t.db, "AP_XXX01", 50, 0).await.unwrap().is_none());
+    assert!(storage::plan_detail(&t.db, "AP_XXX01", 50, 0)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
@@ -157,33 +214,55 @@ async fn overview_counts_overdue_and_completed_milestones() {
     let t = test_db().await;
     seed(&t.db).await;
     let overview = storage::overview(&t.db, "2024-06-01").await.unwrap();
-    assert_eq!((overview.members, overview.plans, overview.commitments), (1, 1, 1));
+    assert_eq!(
+        (overview.members, overview.plans, overview.commitments),
+        (1, 1, 1)
+    );
     assert_eq!(overview.milestones, 3);
     assert_eq!(overview.completed_milestones, 1);
     // Milestone 2 is past due and open; the withdrawn one is not overdue.
     assert_eq!(overview.overdue_milestones, 1);
     assert_eq!(overview.recent_updates.len(), 2);
-    assert_eq!(overview.recent_updates[0].status, MilestoneStatus::Completed);
+    assert_eq!(
+        overview.recent_updates[0].status,
+        MilestoneStatus::Completed
+    );
     assert!(!overview.demo);
 }
 
 #[tokio::test]
 async fn members_filter_by_region_and_kind_with_counts() {
     let t = test_db().await;
-    import_file(&t.db, &shared_data(CURRENT), false).await.unwrap();
-    let all = storage::list_members(&t.db, &MemberFilter::default(), 500, 0).await.unwrap();
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    let all = storage::list_members(&t.db, &MemberFilter::default(), 500, 0)
+        .await
+        .unwrap();
     assert_eq!(all.1, 75);
-    let americas = MemberFilter { region: Some(Region::Americas), kind: None };
-    let (members, total) = storage::list_members(&t.db, &americas, 500, 0).await.unwrap();
-    assert!(members.iter().all(|m| m.member.region == Some(Region::Americas)));
+    let americas = MemberFilter {
+        region: Some(Region::Americas),
+        kind: None,
+    };
+    let (members, total) = storage::list_members(&t.db, &americas, 500, 0)
+        .await
+        .unwrap();
+    assert!(members
+        .iter()
+        .all(|m| m.member.region == Some(Region::Americas)));
     assert_eq!(total, members.len() as i64);
     let argentina = members.iter().find(|m| m.member.code == "ARG").unwrap();
     assert!(argentina.commitments >= 1 && argentina.plans >= 1);
-    let local = MemberFilter { region: None, kind: Some(MemberKind::Local) };
+    let local = MemberFilter {
+        region: None,
+        kind: Some(MemberKind::Local),
+    };
     let (locals, _) = storage::list_members(&t.db, &local, 500, 0).await.unwrap();
     assert!(locals.iter().any(|m| m.member.code == "ARBA"));
     assert!(locals.iter().all(|m| m.member.kind == MemberKind::Local));
-    let page_two = storage::list_members(&t.db, &MemberFilter::default(), 50, 50).await.unwrap();
+    let page_two = storage::list_members(&t.db, &MemberFilter::default(), 50, 50)
+        .await
+        .unwrap();
     assert_eq!(page_two.0.len(), 25);
 }
 
@@ -192,15 +271,30 @@ async fn a_commitment_id_held_by_another_commitment_is_never_overwritten() {
     let t = test_db().await;
     seed(&t.db).await;
     let mut tx = t.db.begin().await.unwrap();
-    let member_id = storage::upsert_member(&mut tx, &member("ESP", "Spain", Region::Europe), false, OnExisting::Keep)
+    let member_id = storage::upsert_member(
+        &mut tx,
+        &member("ESP", "Spain", Region::Europe),
+        false,
+        OnExisting::Keep,
+    )
+    .await
+    .unwrap();
+    let plan_id = storage::upsert_plan(&mut tx, &plan("ESP", 5), member_id, OnExisting::Overwrite)
         .await
         .unwrap();
-    let plan_id = storage::upsert_plan(&mut tx, &plan("ESP", 5), member_id, OnExisting::Overwrite).await.unwrap();
     let mut other = commitment("ES0001", "AP_ESP05", "7");
     other.title = "Something else".into();
-    let write = storage::upsert_commitment(&mut tx, &other, plan_id, &[]).await.unwrap();
-    assert!(matches!(write, storage::CommitmentWrite::Conflict { .. }), "{write:?}");
+    let write = storage::upsert_commitment(&mut tx, &other, plan_id, &[])
+        .await
+        .unwrap();
+    assert!(
+        matches!(write, storage::CommitmentWrite::Conflict { .. }),
+        "{write:?}"
+    );
     tx.commit().await.unwrap();
-    let stored = storage::commitment_detail(&t.db, "ES0001").await.unwrap().unwrap();
+    let stored = storage::commitment_detail(&t.db, "ES0001")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.commitment.title, "Commitment ES0001");
 }

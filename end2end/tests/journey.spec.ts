@@ -1,0 +1,105 @@
+import { test, expect, Page, ConsoleMessage } from "@playwright/test";
+
+// The public journey: overview → member → plan → commitment, on imported OGP data
+// (Argentina's third plan, commitment AR0045).
+
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message: ConsoleMessage) => {
+    if (message.type() === "error" || message.type() === "warning") {
+      problems.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  return problems;
+}
+
+async function waitForHydration(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("server-rendered pages lead from the overview to a commitment", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Open Government Partnership commitments");
+    await expect(page.locator("[data-stat=StatCommitments]")).not.toHaveText("0");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+    await expect(page).toHaveURL(/\/members$/);
+    // The filter is a plain form: it works without JavaScript.
+    await page.getByLabel("Region").selectOption("americas");
+    await page.getByRole("button", { name: "Apply filter" }).click();
+    await expect(page).toHaveURL(/region=americas/);
+    await page.getByRole("link", { name: "Argentina", exact: true }).click();
+
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Argentina");
+    await page.getByRole("link", { name: "Action plan 3" }).click();
+    await expect(page).toHaveURL(/\/plans\/AP_ARG03$/);
+    await page.getByRole("link", { name: "AR0045" }).click();
+
+    await expect(page).toHaveURL(/\/commitments\/AR0045$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Apertura de datos del Congreso Nacional");
+    const design = page.locator("article[data-stage=design]");
+    await expect(design.locator("tr[data-indicator=potential_impact]")).toContainText("Transformative");
+    const endOfTerm = page.locator("article[data-stage=end_of_term]");
+    await expect(endOfTerm.locator("tr[data-indicator=completion]")).toContainText("Substantial");
+    await expect(endOfTerm.locator("tr[data-indicator=opened_government]")).toContainText("Major");
+  });
+
+  test("unknown commitments get a 404 page", async ({ page }) => {
+    const response = await page.goto("/commitments/ZZ9999");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  });
+});
+
+test.describe("with JavaScript", () => {
+  test("hydrates without errors and navigates in the browser", async ({ page }) => {
+    const problems = watchConsole(page);
+    await page.goto("/");
+    await waitForHydration(page);
+    // A marker on window survives only client-side navigation, proving the router took over.
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Members");
+    await page.getByRole("link", { name: "Argentina", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Argentina");
+    await page.getByRole("link", { name: "Action plan 3" }).click();
+    await expect(page).toHaveURL(/\/plans\/AP_ARG03$/);
+    await page.getByRole("link", { name: "AR0045" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Apertura de datos del Congreso Nacional");
+    await expect(page.locator("article[data-stage=design] tr[data-indicator=potential_impact]")).toContainText(
+      "Transformative",
+    );
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    // A direct load of a deep page hydrates too.
+    await page.goto("/commitments/AR0045");
+    await waitForHydration(page);
+    expect(problems).toEqual([]);
+  });
+
+  test("the same journey in Arabic is right-to-left", async ({ page }) => {
+    const problems = watchConsole(page);
+    await page.goto("/");
+    await page.getByRole("link", { name: "العربية" }).click();
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+    await waitForHydration(page);
+    await page.getByRole("navigation", { name: "الرئيسية" }).getByRole("link", { name: "الأعضاء" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("الأعضاء");
+    await page.getByRole("link", { name: "Argentina", exact: true }).click();
+    await page.getByRole("link", { name: "خطة العمل 3" }).click();
+    await page.getByRole("link", { name: "AR0045" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Apertura de datos del Congreso Nacional");
+    await expect(page.locator("article[data-stage=design] tr[data-indicator=potential_impact]")).toContainText("تحويلي");
+    // The choice is remembered on the next visit.
+    await page.goto("/members");
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    expect(problems).toEqual([]);
+  });
+});
