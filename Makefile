@@ -38,7 +38,7 @@ test-e2e:
 	rm -rf $(dir $(E2E_DB))
 	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker import ../shared/data/ogp-commitments-open-parliament-2024.csv > /dev/null
 	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker demo --scale 0.05
-	DATABASE_URL=sqlite://$(E2E_DB) cargo leptos end-to-end
+	cd end2end && E2E_DATABASE_URL=sqlite://$(E2E_DB) npx playwright test
 
 lint:
 	cargo fmt --all -- --check

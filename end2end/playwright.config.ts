@@ -1,7 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
-// Debian's Chromium, never a downloaded browser; the server is started by
-// `cargo leptos end-to-end` (see the Makefile), on LEPTOS_SITE_ADDR.
+// Debian's Chromium, never a downloaded browser. The server is the debug build of
+// `ogp-tracker` (built by `cargo leptos build`), on the database prepared by `make test-e2e`.
+const address = process.env.E2E_SITE_ADDR ?? "127.0.0.1:3100";
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -11,8 +12,23 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: `http://${process.env.LEPTOS_SITE_ADDR ?? "127.0.0.1:3000"}`,
+    baseURL: `http://${address}`,
     trace: "off",
+  },
+  webServer: {
+    command: "target/debug/ogp-tracker serve",
+    cwd: "..",
+    url: `http://${address}/healthz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://target/e2e/e2e.db",
+      LEPTOS_SITE_ADDR: address,
+      LEPTOS_SITE_ROOT: "target/site",
+      LOG_LEVEL: "warn",
+    },
   },
   projects: [
     {

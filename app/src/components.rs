@@ -38,7 +38,7 @@ pub fn SiteHeader() -> impl IntoView {
                                         rel="external"
                                         lang=lang.code()
                                         hreflang=lang.code()
-                                        aria-current=(lang == current).then_some("true")
+                                        aria-current=if lang == current { "true" } else { "false" }
                                     >
                                         {lang.native_name()}
                                     </a>

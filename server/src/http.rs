@@ -33,12 +33,13 @@ impl FromRef<AppState> for LeptosOptions {
 /// Leptos options from the environment cargo-leptos sets, with defaults that let the
 /// release binary run on its own.
 pub fn leptos_options() -> std::io::Result<LeptosOptions> {
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
+        // Set before the configuration is read, which warns when it is missing.
+        std::env::set_var("LEPTOS_OUTPUT_NAME", "ogp-tracker");
+    }
     let mut options = leptos::config::get_configuration(None)
         .map_err(|e| std::io::Error::other(e.to_string()))?
         .leptos_options;
-    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
-        options.output_name = "ogp-tracker".into();
-    }
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
         // cargo-leptos writes the hashes beside the binary it builds.
         let beside_binary = std::env::current_exe()
@@ -190,7 +191,7 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
                 ..Default::default()
             };
             brotli::BrotliCompress(&mut source.as_slice(), &mut out, &params)?;
-            std::fs::write(&br, out)?;
+            write_atomically(&br, &out)?;
             written += 1;
         }
         let gz = path.with_extension(format!("{ext}.gz"));
@@ -198,11 +199,18 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
             let mut encoder =
                 flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             encoder.write_all(&source)?;
-            std::fs::write(&gz, encoder.finish()?)?;
+            write_atomically(&gz, &encoder.finish()?)?;
             written += 1;
         }
     }
     Ok(written)
+}
+
+/// Writes beside the target, then renames, so a half-written file is never served.
+fn write_atomically(target: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let partial = target.with_extension("partial");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, target)
 }
 
 pub async fn serve(db: Db) -> std::io::Result<()> {
@@ -210,11 +218,12 @@ pub async fn serve(db: Db) -> std::io::Result<()> {
     let addr = options.site_addr;
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    match precompress_assets(&pkg_dir) {
+    // In the background: until a compressed copy exists, the plain file is served.
+    tokio::task::spawn_blocking(move || match precompress_assets(&pkg_dir) {
         Ok(n) if n > 0 => tracing::info!("precompressed {n} asset files in {}", pkg_dir.display()),
         Ok(_) => {}
         Err(e) => tracing::warn!("assets are served uncompressed: {e}"),
-    }
+    });
     let app = router(AppState { options, db });
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
