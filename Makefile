@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/ogp-tracker.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 E2E_DB := $(CURDIR)/target/e2e/e2e.db
 
-.PHONY: run build test test-unit test-sqlite test-postgres test-e2e setup lint bench
+.PHONY: run build test test-sqlite test-postgres test-e2e setup lint
 
 setup:
 	./scripts/setup.sh
@@ -20,16 +20,16 @@ run: build
 	DATABASE_URL=$(DATABASE_URL) LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) DEMO_IF_EMPTY=true \
 		cargo leptos serve --release
 
-test: test-unit test-sqlite test-postgres test-e2e
+test: test-sqlite test-postgres test-e2e
 
 # Unit tests of the shared crate and the server, and the integration suite on SQLite.
-test-unit test-sqlite:
+test-sqlite:
 	./scripts/setup.sh
 	TEST_DATABASE_URL= cargo test -p app -p ogp-tracker
 
-# The same integration suite on a fresh PostgreSQL server.
+# The same suite on a fresh PostgreSQL server (same package selection: no rebuild).
 test-postgres:
-	TEST_DATABASE_URL=$$(./scripts/postgres.sh) cargo test -p ogp-tracker --test integration
+	TEST_DATABASE_URL=$$(./scripts/postgres.sh) cargo test -p app -p ogp-tracker
 
 # Playwright in Debian's Chromium against the built site, on imported OGP data and demo data.
 test-e2e:

@@ -31,6 +31,9 @@ pub struct Cli {
 pub enum Command {
     /// Migrate the database and serve the site (the default).
     Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LEPTOS_SITE_ADDR")]
+        addr: Option<std::net::SocketAddr>,
         /// Load demo data when the database holds no member yet.
         #[arg(long, env = "DEMO_IF_EMPTY")]
         demo_if_empty: bool,
@@ -86,16 +89,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         .with_writer(std::io::stderr)
         .init();
     match cli.command.unwrap_or(Command::Serve {
+        addr: None,
         demo_if_empty: false,
     }) {
-        Command::Serve { demo_if_empty } => {
+        Command::Serve {
+            addr,
+            demo_if_empty,
+        } => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&db).await? {
                 tracing::info!("database is empty: loading demo data");
                 let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");
             }
-            http::serve(db)
+            http::serve(db, addr)
                 .await
                 .map_err(|e| CliError::Serve(e.to_string()))
         }

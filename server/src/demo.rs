@@ -180,6 +180,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
             kind,
             region: Some(*random.pick(Region::ALL)),
             commitment_prefix: code.clone(),
+            demo: true,
         };
         let member_id =
             storage::upsert_member(&mut tx, &member, true, OnExisting::Overwrite).await?;

@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(fallback)
+        .layer(axum::middleware::map_response(vary_by_language))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -97,6 +98,22 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .with_state(state)
+}
+
+/// Pages are rendered in the reader's language, so caches must key them on what chose it.
+async fn vary_by_language(mut response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        response.headers_mut().append(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
+    response
 }
 
 async fn server_fn_handler(
@@ -213,8 +230,11 @@ fn write_atomically(target: &std::path::Path, bytes: &[u8]) -> std::io::Result<(
     std::fs::rename(&partial, target)
 }
 
-pub async fn serve(db: Db) -> std::io::Result<()> {
-    let options = leptos_options()?;
+pub async fn serve(db: Db, addr: Option<std::net::SocketAddr>) -> std::io::Result<()> {
+    let mut options = leptos_options()?;
+    if let Some(addr) = addr {
+        options.site_addr = addr;
+    }
     let addr = options.site_addr;
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());

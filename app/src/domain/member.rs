@@ -31,6 +31,8 @@ pub struct Member {
     pub region: Option<Region>,
     /// Prefix of the member's commitment IDs (`AR`, `PNG`, `BUE`).
     pub commitment_prefix: String,
+    /// Generated demo data, labelled as such wherever it is shown.
+    pub demo: bool,
 }
 
 /// A member as listed, with counts.

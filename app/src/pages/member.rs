@@ -1,7 +1,7 @@
 //! `/members/{slug}`: one member and its action plans.
 
 use crate::components::{
-    set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar,
+    set_not_found_status, DemoBanner, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar,
 };
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{get_member, MemberDetail};
@@ -40,6 +40,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>
         </nav>
+        {member.demo.then(|| view! { <DemoBanner/> })}
         <h1>{member.name.clone()}</h1>
         <dl class="facts">
             <dt>{t(Key::ColCode)}</dt>

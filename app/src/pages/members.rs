@@ -117,6 +117,7 @@ fn MemberTable(
                                 <tr>
                                     <th scope="row">
                                         <a href=format!("/members/{}", member.slug)>{member.name}</a>
+                                        {member.demo.then(|| view! { " " <span class="badge">{t(Key::DemoLabel)}</span> })}
                                     </th>
                                     <td>{member.code}</td>
                                     <td>{member.region.map(|r| t(r.label_key())).unwrap_or(t(Key::NotAvailable))}</td>

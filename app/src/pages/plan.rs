@@ -1,8 +1,8 @@
 //! `/plans/{key}`: one action plan's commitments with progress and IRM levels.
 
 use crate::components::{
-    query_page, set_not_found_status, ErrorNotice, LevelBadge, Loading, NotFound, Pagination,
-    ProgressBar,
+    query_page, set_not_found_status, DemoBanner, ErrorNotice, LevelBadge, Loading, NotFound,
+    Pagination, ProgressBar,
 };
 use crate::domain::PlanDetail;
 use crate::i18n::{format_count, t, t_with, Key};
@@ -52,6 +52,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
             " / "
             <a href=format!("/members/{}", member.slug)>{member.name.clone()}</a>
         </nav>
+        {member.demo.then(|| view! { <DemoBanner/> })}
         <h1>{heading}" · "{member.name.clone()}</h1>
         <dl class="facts">
             <dt>{t(Key::ColPeriod)}</dt>

@@ -1,9 +1,9 @@
 //! Reading a commitment with everything its page shows.
 
 use super::assessments::assessments_of;
-use super::members::{member_from_row, MEMBER_COLUMNS};
+use super::members::{member_at, MEMBER_COLUMNS};
 use super::milestones::milestones_of;
-use super::plans::{plan_from_row, PLAN_COLUMNS};
+use super::plans::{plan_at, PLAN_COLUMNS, PLAN_COLUMN_COUNT};
 use super::{from_flag, Db, StorageError};
 use crate::domain::{Budget, Commitment, CommitmentDetail, OgpValue, RawValue};
 use sqlx::Row;
@@ -33,26 +33,9 @@ pub async fn commitment_detail(
         return Ok(None);
     };
     let id: i64 = row.try_get("id")?;
-    let plan = plan_from_row((
-        row.try_get("plan_key")?,
-        row.try_get(22)?,
-        row.try_get(23)?,
-        row.try_get(24)?,
-        row.try_get("year_submitted")?,
-        row.try_get("end_year")?,
-        row.try_get(27)?,
-        row.try_get(28)?,
-        row.try_get("status")?,
-        row.try_get("document_url")?,
-    ))?;
-    let member = member_from_row((
-        row.try_get(31)?,
-        row.try_get("name")?,
-        row.try_get("slug")?,
-        row.try_get("kind")?,
-        row.try_get("region")?,
-        row.try_get("commitment_prefix")?,
-    ))?;
+    // The commitment's 21 columns come first, then the plan's, then the member's.
+    let plan = plan_at(&row, 21)?;
+    let member = member_at(&row, 21 + PLAN_COLUMN_COUNT)?;
 
     let values: Vec<(String,)> = sqlx::query_as(
         "SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value",

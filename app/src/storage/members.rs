@@ -3,13 +3,13 @@
 use super::{corrupt, Db, StorageError};
 use crate::domain::{Member, MemberKind, MemberSummary, Region};
 
-pub(crate) type MemberRow = (String, String, String, String, Option<String>, String);
+pub(crate) type MemberRow = (String, String, String, String, Option<String>, String, i64);
 
 pub(crate) const MEMBER_COLUMNS: &str =
-    "m.code, m.name, m.slug, m.kind, m.region, m.commitment_prefix";
+    "m.code, m.name, m.slug, m.kind, m.region, m.commitment_prefix, m.demo";
 
 pub(crate) fn member_from_row(row: MemberRow) -> Result<Member, StorageError> {
-    let (code, name, slug, kind, region, commitment_prefix) = row;
+    let (code, name, slug, kind, region, commitment_prefix, demo) = row;
     Ok(Member {
         kind: MemberKind::from_machine(&kind).ok_or_else(|| corrupt("member kind", &kind))?,
         region: match region {
@@ -20,7 +20,22 @@ pub(crate) fn member_from_row(row: MemberRow) -> Result<Member, StorageError> {
         name,
         slug,
         commitment_prefix,
+        demo: demo != 0,
     })
+}
+
+/// Reads the member whose `MEMBER_COLUMNS` start at column `start` of a joined row.
+pub(crate) fn member_at(row: &sqlx::any::AnyRow, start: usize) -> Result<Member, StorageError> {
+    use sqlx::Row;
+    member_from_row((
+        row.try_get(start)?,
+        row.try_get(start + 1)?,
+        row.try_get(start + 2)?,
+        row.try_get(start + 3)?,
+        row.try_get(start + 4)?,
+        row.try_get(start + 5)?,
+        row.try_get(start + 6)?,
+    ))
 }
 
 /// Filters of the members list.
@@ -58,6 +73,7 @@ pub async fn list_members(
         String,
         i64,
         i64,
+        i64,
     )> = sqlx::query_as(&sql)
         .bind(&region)
         .bind(&kind)
@@ -75,9 +91,9 @@ pub async fn list_members(
     let members = rows
         .into_iter()
         .map(
-            |(code, name, slug, kind, region, prefix, plans, commitments)| {
+            |(code, name, slug, kind, region, prefix, demo, plans, commitments)| {
                 Ok(MemberSummary {
-                    member: member_from_row((code, name, slug, kind, region, prefix))?,
+                    member: member_from_row((code, name, slug, kind, region, prefix, demo))?,
                     plans,
                     commitments,
                 })

@@ -70,7 +70,7 @@ impl Db {
         };
         let url = match backend {
             Backend::Sqlite => prepare_sqlite_url(url)?,
-            Backend::Postgres => url.to_string(),
+            Backend::Postgres => prepare_postgres_url(url),
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
@@ -99,6 +99,19 @@ impl Db {
 
     pub async fn begin(&self) -> Result<Tx<'static>, StorageError> {
         Ok(self.pool.begin().await?)
+    }
+}
+
+/// Turns off PostgreSQL's prepared-statement cache. Through the `Any` driver a statement
+/// first run with a NULL parameter keeps that NULL's guessed type, and a later run with a
+/// value of the column's real type then fails ("incorrect binary data format").
+fn prepare_postgres_url(url: &str) -> String {
+    if url.contains("statement-cache-capacity") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&statement-cache-capacity=0")
+    } else {
+        format!("{url}?statement-cache-capacity=0")
     }
 }
 

@@ -1,6 +1,6 @@
 //! Reading action plans.
 
-use super::members::{member_from_row, MemberRow, MEMBER_COLUMNS};
+use super::members::{member_at, MEMBER_COLUMNS};
 use super::{corrupt, Db, StorageError};
 use crate::domain::{
     ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary, PotentialImpact,
@@ -20,6 +20,26 @@ pub(crate) type PlanRow = (
     String,
     Option<String>,
 );
+
+/// Reads the plan whose `PLAN_COLUMNS` start at column `start` of a joined row.
+pub(crate) fn plan_at(row: &sqlx::any::AnyRow, start: usize) -> Result<ActionPlan, StorageError> {
+    use sqlx::Row;
+    plan_from_row((
+        row.try_get(start)?,
+        row.try_get(start + 1)?,
+        row.try_get(start + 2)?,
+        row.try_get(start + 3)?,
+        row.try_get(start + 4)?,
+        row.try_get(start + 5)?,
+        row.try_get(start + 6)?,
+        row.try_get(start + 7)?,
+        row.try_get(start + 8)?,
+        row.try_get(start + 9)?,
+    ))
+}
+
+/// Number of columns in `PLAN_COLUMNS`.
+pub(crate) const PLAN_COLUMN_COUNT: usize = 10;
 
 pub(crate) fn plan_from_row(row: PlanRow) -> Result<ActionPlan, StorageError> {
     let (
@@ -100,36 +120,18 @@ pub async fn plan_detail(
     limit: i64,
     offset: i64,
 ) -> Result<Option<PlanDetail>, StorageError> {
-    let row: Option<(
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-    )> = sqlx::query_as(&format!(
+    let Some(row) = sqlx::query(&format!(
         "SELECT {PLAN_COLUMNS}, {MEMBER_COLUMNS}
          FROM action_plans p JOIN members m ON m.id = p.member_id WHERE p.plan_key = $1"
     ))
     .bind(key)
     .fetch_optional(&db.pool)
-    .await?;
-    let Some((a, b, c, d, e, f, g, h, i, j, mc, mn, ms, mk, mr, mp)) = row else {
+    .await?
+    else {
         return Ok(None);
     };
-    let plan = plan_from_row((a, b, c, d, e, f, g, h, i, j))?;
-    let member_row: MemberRow = (mc, mn, ms, mk, mr, mp);
-    let member = member_from_row(member_row)?;
+    let plan = plan_at(&row, 0)?;
+    let member = member_at(&row, PLAN_COLUMN_COUNT)?;
 
     let irm_level = |indicator: &str, stages: &str| {
         format!(

@@ -176,6 +176,7 @@ pub fn read_row(
         kind,
         region,
         commitment_prefix: prefix,
+        demo: false,
     };
 
     let year_submitted = row.integer("Year Of Submission");

@@ -139,6 +139,7 @@ pub fn read_row(
         kind: MemberKind::National,
         region: Some(known.region),
         commitment_prefix: known.prefix.to_string(),
+        demo: false,
     };
     let year_submitted = row.integer("Year of submission");
     let plan_key = ActionPlan::key_for(known.code, plan_number);

@@ -91,6 +91,17 @@ async fn pages_follow_accept_language_and_the_language_cookie() {
     .await;
     assert!(french.contains("<html lang=\"fr\" dir=\"ltr\""));
     assert!(french.contains("Membres"));
+    let (_, headers, _) = get(&router, "/members", &[]).await;
+    let vary: Vec<&str> = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        vary.iter()
+            .any(|v| v.contains("Accept-Language") && v.contains("Cookie")),
+        "{vary:?}"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ fn member(code: &str, name: &str, region: Region) -> Member {
         kind: MemberKind::National,
         region: Some(region),
         commitment_prefix: code[..2].into(),
+        demo: false,
     }
 }
 
