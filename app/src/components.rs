@@ -1,6 +1,7 @@
 //! Widgets shared by several pages: header, footer, progress, level badges, pagination,
 //! and the loading, error and not-found states.
 
+use crate::error::AppError;
 use crate::i18n::{format_count, t, t_with, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -114,6 +115,18 @@ pub fn NotFound() -> impl IntoView {
         <h1>{t(Key::NotFoundTitle)}</h1>
         <p>{t(Key::NotFoundText)}</p>
         <p><a href="/">{t(Key::BackHome)}</a></p>
+    }
+}
+
+/// A page about one record: the record's view, the 404 page, or an error notice.
+pub fn record_view<T>(
+    result: Result<Option<T>, AppError>,
+    body: impl FnOnce(T) -> AnyView,
+) -> AnyView {
+    match result {
+        Ok(Some(record)) => body(record),
+        Ok(None) => view! { <NotFound/> }.into_any(),
+        Err(_) => view! { <ErrorNotice/> }.into_any(),
     }
 }
 

@@ -1,8 +1,6 @@
 //! `/commitments/{id}`: a commitment's full record, milestones and every assessment.
 
-use crate::components::{
-    set_not_found_status, DemoBanner, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar,
-};
+use crate::components::{record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{t, t_with, Key};
 use crate::server_fns::get_commitment;
@@ -20,14 +18,7 @@ pub fn CommitmentPage() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match commitment.await {
-                    Ok(Some(detail)) => view! { <CommitmentBody detail/> }.into_any(),
-                    Ok(None) => {
-                        set_not_found_status();
-                        view! { <NotFound/> }.into_any()
-                    }
-                    Err(_) => view! { <ErrorNotice/> }.into_any(),
-                }
+                record_view(commitment.await, |detail| view! { <CommitmentBody detail/> }.into_any())
             })}
         </Suspense>
     }

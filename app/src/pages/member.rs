@@ -1,8 +1,6 @@
 //! `/members/{slug}`: one member and its action plans.
 
-use crate::components::{
-    set_not_found_status, DemoBanner, ErrorNotice, LevelBadge, Loading, NotFound, ProgressBar,
-};
+use crate::components::{record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{get_member, MemberDetail};
 use leptos::prelude::*;
@@ -19,14 +17,7 @@ pub fn MemberPage() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match member.await {
-                    Ok(Some(detail)) => view! { <MemberBody detail/> }.into_any(),
-                    Ok(None) => {
-                        set_not_found_status();
-                        view! { <NotFound/> }.into_any()
-                    }
-                    Err(_) => view! { <ErrorNotice/> }.into_any(),
-                }
+                record_view(member.await, |detail| view! { <MemberBody detail/> }.into_any())
             })}
         </Suspense>
     }

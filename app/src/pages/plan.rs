@@ -1,8 +1,7 @@
 //! `/plans/{key}`: one action plan's commitments with progress and IRM levels.
 
 use crate::components::{
-    query_page, set_not_found_status, DemoBanner, ErrorNotice, LevelBadge, Loading, NotFound,
-    Pagination, ProgressBar,
+    query_page, record_view, DemoBanner, LevelBadge, Loading, Pagination, ProgressBar,
 };
 use crate::domain::PlanDetail;
 use crate::i18n::{format_count, t, t_with, Key};
@@ -26,14 +25,7 @@ pub fn PlanPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let (_, page) = args();
-                match plan.await {
-                    Ok(Some(detail)) => view! { <PlanBody detail page/> }.into_any(),
-                    Ok(None) => {
-                        set_not_found_status();
-                        view! { <NotFound/> }.into_any()
-                    }
-                    Err(_) => view! { <ErrorNotice/> }.into_any(),
-                }
+                record_view(plan.await, |detail| view! { <PlanBody detail page/> }.into_any())
             })}
         </Suspense>
     }

@@ -5,6 +5,7 @@ use super::{corrupt, Db, StorageError};
 use crate::domain::{
     ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary, PotentialImpact,
 };
+use sqlx::Row;
 
 pub(crate) const PLAN_COLUMNS: &str = "p.plan_key, m.code, p.number, p.title, p.year_submitted, p.end_year, p.start_date, p.end_date, p.status, p.document_url";
 
@@ -23,7 +24,6 @@ pub(crate) type PlanRow = (
 
 /// Reads the plan whose `PLAN_COLUMNS` start at column `start` of a joined row.
 pub(crate) fn plan_at(row: &sqlx::any::AnyRow, start: usize) -> Result<ActionPlan, StorageError> {
-    use sqlx::Row;
     plan_from_row((
         row.try_get(start)?,
         row.try_get(start + 1)?,
@@ -84,29 +84,16 @@ pub async fn plans_of_member(db: &Db, member_code: &str) -> Result<Vec<PlanSumma
          WHERE m.code = $1
          ORDER BY p.number DESC"
     );
-    let rows: Vec<(
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        i64,
-        Option<f64>,
-    )> = sqlx::query_as(&sql)
+    let rows = sqlx::query(&sql)
         .bind(member_code)
         .fetch_all(&db.pool)
         .await?;
-    rows.into_iter()
-        .map(|(a, b, c, d, e, f, g, h, i, j, commitments, progress)| {
+    rows.iter()
+        .map(|row| {
             Ok(PlanSummary {
-                plan: plan_from_row((a, b, c, d, e, f, g, h, i, j))?,
-                commitments,
-                progress,
+                plan: plan_at(row, 0)?,
+                commitments: row.try_get(PLAN_COLUMN_COUNT)?,
+                progress: row.try_get(PLAN_COLUMN_COUNT + 1)?,
             })
         })
         .collect()

@@ -1,9 +1,7 @@
 //! OGP's current commitment layout: one header row, one commitment per row, with IDs.
 
-use super::report::ImportReport;
-use super::row::{irm_assessment, plan_status, ImportRecord, Row};
+use super::row::{irm_assessment, plan_status, ColumnPlan, ImportRecord, Row};
 use app::domain::*;
-use csv::StringRecord;
 
 pub const REQUIRED: &[&str] = &[
     "Commitment Unique Identifier",
@@ -14,9 +12,12 @@ pub const REQUIRED: &[&str] = &[
     "Commitment Title",
 ];
 
-/// The columns between these two hold one policy area each.
-const POLICY_AREAS_AFTER: &str = "Supporting Institution(s)";
-const POLICY_AREAS_BEFORE: &str = "Report Publication Year (Progress Report)";
+pub const COLUMNS: ColumnPlan = ColumnPlan {
+    policy_areas_after: "Supporting Institution(s)",
+    policy_areas_before: "Report Publication Year (Progress Report)",
+    read: READ,
+    not_imported: NOT_IMPORTED,
+};
 
 /// Columns read by name below.
 const READ: &[&str] = &[
@@ -99,28 +100,6 @@ const NOT_IMPORTED: &[&str] = &[
     "Subnational in NAPs",
     "id",
 ];
-
-/// Sorts the header into policy areas, and reports unknown and not-imported columns.
-pub fn policy_area_columns(headers: &StringRecord, report: &mut ImportReport) -> Vec<String> {
-    let names: Vec<&str> = headers.iter().map(str::trim).collect();
-    let start = names.iter().position(|n| *n == POLICY_AREAS_AFTER);
-    let end = names.iter().position(|n| *n == POLICY_AREAS_BEFORE);
-    let areas: Vec<String> = match (start, end) {
-        (Some(s), Some(e)) if s < e => names[s + 1..e].iter().map(|n| n.to_string()).collect(),
-        _ => Vec::new(),
-    };
-    for name in names {
-        if READ.contains(&name) || areas.iter().any(|a| a == name) {
-            continue;
-        }
-        if name.starts_with('_') || NOT_IMPORTED.contains(&name) {
-            report.ignored_columns.push(name.to_string());
-        } else {
-            report.unknown_columns.push(name.to_string());
-        }
-    }
-    areas
-}
 
 /// The leading letters of a commitment ID: its member prefix.
 fn id_prefix(code: &str) -> Option<&str> {

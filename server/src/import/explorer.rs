@@ -2,8 +2,7 @@
 //! instead of codes and no commitment IDs (they are derived on import).
 
 use super::countries::explorer_member;
-use super::report::ImportReport;
-use super::row::{irm_assessment, plan_status, Columns, ImportRecord, Row};
+use super::row::{irm_assessment, plan_status, ColumnPlan, Columns, ImportRecord, Row};
 use app::domain::*;
 use csv::StringRecord;
 
@@ -14,8 +13,12 @@ pub const REQUIRED: &[&str] = &[
     "Commitment Title",
 ];
 
-const POLICY_AREAS_AFTER: &str = "Contact Telephone";
-const POLICY_AREAS_BEFORE: &str = "Checksum";
+pub const COLUMNS: ColumnPlan = ColumnPlan {
+    policy_areas_after: "Contact Telephone",
+    policy_areas_before: "Checksum",
+    read: READ,
+    not_imported: NOT_IMPORTED,
+};
 
 const READ: &[&str] = &[
     "Country",
@@ -85,33 +88,6 @@ pub fn is_column_index(record: &StringRecord) -> bool {
             .iter()
             .enumerate()
             .all(|(i, f)| f.parse::<usize>() == Ok(i))
-}
-
-pub fn policy_area_columns(headers: &StringRecord, report: &mut ImportReport) -> Vec<String> {
-    let names: Vec<&str> = headers.iter().map(str::trim).collect();
-    let start = names.iter().position(|n| *n == POLICY_AREAS_AFTER);
-    let end = names.iter().position(|n| *n == POLICY_AREAS_BEFORE);
-    let areas: Vec<String> = match (start, end) {
-        (Some(s), Some(e)) if s < e => names[s + 1..e].iter().map(|n| n.to_string()).collect(),
-        _ => Vec::new(),
-    };
-    let unnamed = names.iter().filter(|n| n.is_empty()).count();
-    for name in names {
-        if name.is_empty() || READ.contains(&name) || areas.iter().any(|a| a == name) {
-            continue;
-        }
-        if name.starts_with('_') || NOT_IMPORTED.contains(&name) {
-            report.ignored_columns.push(name.to_string());
-        } else {
-            report.unknown_columns.push(name.to_string());
-        }
-    }
-    if unnamed > 0 {
-        report
-            .unknown_columns
-            .push(format!("({unnamed} columns without a name)"));
-    }
-    areas
 }
 
 pub fn read_row(

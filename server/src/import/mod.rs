@@ -88,10 +88,11 @@ pub fn parse(
     }
 
     let mut report = ImportReport::new(file, layout, dry_run);
-    let policy_areas = match layout {
-        Layout::Current => current::policy_area_columns(&headers, &mut report),
-        Layout::Explorer => explorer::policy_area_columns(&headers, &mut report),
+    let column_plan = match layout {
+        Layout::Current => &current::COLUMNS,
+        Layout::Explorer => &explorer::COLUMNS,
     };
+    let policy_areas = row::policy_area_columns(&headers, column_plan, &mut report);
     let current_year = i64::from(chrono::Utc::now().year());
     let mut parsed = Vec::new();
     // First row of each commitment ID (current) or plan + number (Explorer), to skip repeats.

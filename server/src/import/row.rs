@@ -21,6 +21,50 @@ pub struct ImportRecord {
     pub assessments: Vec<Assessment>,
 }
 
+/// What a layout knows of its columns.
+pub struct ColumnPlan {
+    /// The columns between these two hold one policy area each (0/1).
+    pub policy_areas_after: &'static str,
+    pub policy_areas_before: &'static str,
+    /// Columns read by name.
+    pub read: &'static [&'static str],
+    /// Known columns deliberately not imported.
+    pub not_imported: &'static [&'static str],
+}
+
+/// Sorts a header into policy-area columns, which it returns, and reports unknown and
+/// not-imported columns. Columns whose name starts with `_` are OGP's numeric twins.
+pub fn policy_area_columns(
+    headers: &StringRecord,
+    plan: &ColumnPlan,
+    report: &mut ImportReport,
+) -> Vec<String> {
+    let names: Vec<&str> = headers.iter().map(str::trim).collect();
+    let start = names.iter().position(|n| *n == plan.policy_areas_after);
+    let end = names.iter().position(|n| *n == plan.policy_areas_before);
+    let areas: Vec<String> = match (start, end) {
+        (Some(s), Some(e)) if s < e => names[s + 1..e].iter().map(|n| n.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let unnamed = names.iter().filter(|n| n.is_empty()).count();
+    for name in names {
+        if name.is_empty() || plan.read.contains(&name) || areas.iter().any(|a| a == name) {
+            continue;
+        }
+        if name.starts_with('_') || plan.not_imported.contains(&name) {
+            report.ignored_columns.push(name.to_string());
+        } else {
+            report.unknown_columns.push(name.to_string());
+        }
+    }
+    if unnamed > 0 {
+        report
+            .unknown_columns
+            .push(format!("({unnamed} columns without a name)"));
+    }
+    areas
+}
+
 /// Column positions by header name.
 pub struct Columns {
     index: HashMap<String, usize>,
