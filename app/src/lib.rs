@@ -2,6 +2,8 @@
 //! pages and server functions. Compiled for the server (`ssr`) and the browser (`hydrate`);
 //! storage is server-only.
 
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod error;
