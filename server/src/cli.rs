@@ -30,14 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database and serve the site (the default).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "LEPTOS_SITE_ADDR")]
-        addr: Option<std::net::SocketAddr>,
-        /// Load demo data when the database holds no member yet.
-        #[arg(long, env = "DEMO_IF_EMPTY")]
-        demo_if_empty: bool,
-    },
+    Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
     /// Import an OGP commitment file (either published layout) and print a report.
@@ -54,6 +47,18 @@ pub enum Command {
         #[arg(long, default_value_t = 2011)]
         seed: u64,
     },
+}
+
+/// Options of `serve`, which is also what runs without a subcommand (as under cargo-leptos),
+/// so they are read from the environment then too.
+#[derive(Debug, Parser)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR")]
+    pub addr: Option<std::net::SocketAddr>,
+    /// Load demo data when the database holds no member yet.
+    #[arg(long, env = "DEMO_IF_EMPTY")]
+    pub demo_if_empty: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,14 +93,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match cli.command.unwrap_or(Command::Serve {
-        addr: None,
-        demo_if_empty: false,
-    }) {
-        Command::Serve {
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(
+            ServeArgs::try_parse_from(["ogp-tracker"])
+                .map_err(|e| CliError::Invalid(e.to_string()))?,
+        ),
+    };
+    match command {
+        Command::Serve(ServeArgs {
             addr,
             demo_if_empty,
-        } => {
+        }) => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&db).await? {
                 tracing::info!("database is empty: loading demo data");
