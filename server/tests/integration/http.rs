@@ -138,3 +138,51 @@ async fn html_is_compressed_when_the_browser_accepts_it() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
 }
+
+#[tokio::test]
+async fn assets_are_precompressed_and_cached_for_a_year() {
+    let t = test_db().await;
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let script = "console.log('hydrate');\n".repeat(200);
+    std::fs::write(pkg.join("app.abc123.js"), &script).unwrap();
+    let written = ogp_tracker::http::precompress_assets(&pkg).unwrap();
+    assert_eq!(written, 2, "a .br and a .gz beside the script");
+    assert_eq!(
+        ogp_tracker::http::precompress_assets(&pkg).unwrap(),
+        0,
+        "fresh copies are kept"
+    );
+    let options = LeptosOptions::builder()
+        .output_name("ogp-tracker")
+        .site_root(site.path().display().to_string())
+        .build();
+    let router = router(AppState {
+        options,
+        db: t.db.clone(),
+    });
+    let (status, headers, body) =
+        get(&router, "/pkg/app.abc123.js", &[("accept-encoding", "br")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    assert_eq!(
+        headers.get(header::CACHE_CONTROL).unwrap(),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        body.len() < script.len() / 10,
+        "served compressed: {} bytes",
+        body.len()
+    );
+    let (_, headers, _) = get(
+        &router,
+        "/pkg/app.abc123.js",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "gzip");
+    let (_, headers, plain) = get(&router, "/pkg/app.abc123.js", &[]).await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(plain, script);
+}
