@@ -9,64 +9,25 @@ use sqlx::Row;
 
 pub(crate) const PLAN_COLUMNS: &str = "p.plan_key, m.code, p.number, p.title, p.year_submitted, p.end_year, p.start_date, p.end_date, p.status, p.document_url";
 
-pub(crate) type PlanRow = (
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
 /// Reads the plan whose `PLAN_COLUMNS` start at column `start` of a joined row.
 pub(crate) fn plan_at(row: &sqlx::any::AnyRow, start: usize) -> Result<ActionPlan, StorageError> {
-    plan_from_row((
-        row.try_get(start)?,
-        row.try_get(start + 1)?,
-        row.try_get(start + 2)?,
-        row.try_get(start + 3)?,
-        row.try_get(start + 4)?,
-        row.try_get(start + 5)?,
-        row.try_get(start + 6)?,
-        row.try_get(start + 7)?,
-        row.try_get(start + 8)?,
-        row.try_get(start + 9)?,
-    ))
+    let status: String = row.try_get(start + 8)?;
+    Ok(ActionPlan {
+        key: row.try_get(start)?,
+        member_code: row.try_get(start + 1)?,
+        number: row.try_get(start + 2)?,
+        title: row.try_get(start + 3)?,
+        year_submitted: row.try_get(start + 4)?,
+        end_year: row.try_get(start + 5)?,
+        start_date: row.try_get(start + 6)?,
+        end_date: row.try_get(start + 7)?,
+        status: PlanStatus::from_machine(&status).ok_or_else(|| corrupt("plan status", &status))?,
+        document_url: row.try_get(start + 9)?,
+    })
 }
 
 /// Number of columns in `PLAN_COLUMNS`.
 pub(crate) const PLAN_COLUMN_COUNT: usize = 10;
-
-pub(crate) fn plan_from_row(row: PlanRow) -> Result<ActionPlan, StorageError> {
-    let (
-        key,
-        member_code,
-        number,
-        title,
-        year_submitted,
-        end_year,
-        start_date,
-        end_date,
-        status,
-        document_url,
-    ) = row;
-    Ok(ActionPlan {
-        status: PlanStatus::from_machine(&status).ok_or_else(|| corrupt("plan status", &status))?,
-        key,
-        member_code,
-        number,
-        title,
-        year_submitted,
-        end_year,
-        start_date,
-        end_date,
-        document_url,
-    })
-}
 
 /// Progress of each commitment: the weighted mean of its milestones (see `rolled_up_progress`).
 const COMMITMENT_PROGRESS: &str = "(SELECT CAST(SUM(ms.progress * ms.weight) AS DOUBLE PRECISION)
