@@ -62,7 +62,7 @@ fn main() {
     );
 
     let mut out = String::new();
-    out.push_str("/// Every translatable string.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Key {\n");
+    out.push_str("/// Every translatable string.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]\npub enum Key {\n");
     for key in english.keys() {
         writeln!(out, "    {},", variant(key)).unwrap();
     }

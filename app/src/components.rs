@@ -2,7 +2,9 @@
 //! and the loading, error and not-found states.
 
 use crate::error::AppError;
+use crate::forms::CsrfField;
 use crate::i18n::{format_count, t, t_with, use_lang, Key, Lang};
+use crate::page_state::page_state;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -11,6 +13,22 @@ use leptos_router::hooks::use_location;
 pub fn SiteHeader() -> impl IntoView {
     let location = use_location();
     let current = use_lang();
+    let viewer = page_state().viewer;
+    let is_admin = crate::policy::may_administer(viewer.as_ref()).is_ok();
+    let viewer_links = match viewer {
+        Some(viewer) => view! {
+            {is_admin.then(|| view! { <li><a href="/admin/accounts">{t(Key::NavAdmin)}</a></li> })}
+            <li><a href="/account">{t_with(Key::NavAccountOf, &[("name", &viewer.display_name)])}</a></li>
+            <li>
+                <form method="post" action="/sign-out" class="inline">
+                    <CsrfField/>
+                    <button type="submit" class="link-button">{t(Key::NavSignOut)}</button>
+                </form>
+            </li>
+        }
+        .into_any(),
+        None => view! { <li><a href="/sign-in">{t(Key::NavSignIn)}</a></li> }.into_any(),
+    };
     view! {
         <header class="site-header">
             <a class="site-name" href="/">{t(Key::AppName)}</a>
@@ -18,6 +36,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <ul class="nav-list">
                     <li><a href="/">{t(Key::NavOverview)}</a></li>
                     <li><a href="/members">{t(Key::NavMembers)}</a></li>
+                    {viewer_links}
                 </ul>
             </nav>
             <nav class="language-switch" aria-label=t(Key::LanguageLabel)>
@@ -54,7 +73,7 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 /// Percent-encodes a path and query for use as a query value.
-fn encode_path(path: &str, search: &str) -> String {
+pub fn encode_path(path: &str, search: &str) -> String {
     let full = if search.is_empty() {
         path.to_string()
     } else {
@@ -126,7 +145,62 @@ pub fn record_view<T>(
     match result {
         Ok(Some(record)) => body(record),
         Ok(None) => view! { <NotFound/> }.into_any(),
-        Err(_) => view! { <ErrorNotice/> }.into_any(),
+        Err(error) => error_view(error),
+    }
+}
+
+/// A page's data, or why it cannot be shown: sign in first (401), not allowed (403), or
+/// an error.
+pub fn result_view<T>(result: Result<T, AppError>, body: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(data) => body(data),
+        Err(error) => error_view(error),
+    }
+}
+
+fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+fn error_view(error: AppError) -> AnyView {
+    match error {
+        AppError::SignInRequired => {
+            set_status(401);
+            let location = use_location();
+            let next = encode_path(
+                &location.pathname.get_untracked(),
+                &location.search.get_untracked(),
+            );
+            view! {
+                <Title text=t(Key::SignInRequiredTitle)/>
+                <section class="notice">
+                    <h1>{t(Key::SignInRequiredTitle)}</h1>
+                    <p>{t(Key::ErrSignInRequired)}</p>
+                    <p><a href=format!("/sign-in?next={next}")>{t(Key::NavSignIn)}</a></p>
+                </section>
+            }
+            .into_any()
+        }
+        AppError::NotAllowed => {
+            set_status(403);
+            view! {
+                <Title text=t(Key::NotAllowedTitle)/>
+                <section class="notice">
+                    <h1>{t(Key::NotAllowedTitle)}</h1>
+                    <p>{t(Key::ErrNotAllowed)}</p>
+                </section>
+            }
+            .into_any()
+        }
+        _ => view! { <ErrorNotice/> }.into_any(),
     }
 }
 

@@ -9,6 +9,12 @@ pub enum AppError {
     /// A field of the request is not acceptable.
     #[error("{field}: {reason}")]
     Invalid { field: String, reason: String },
+    /// The action needs a signed-in person.
+    #[error("sign in first")]
+    SignInRequired,
+    /// The signed-in person holds no role that allows this.
+    #[error("not allowed")]
+    NotAllowed,
     /// Storage or another server part failed; the details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -38,6 +44,15 @@ impl AppError {
         AppError::Invalid {
             field: field.to_string(),
             reason: reason.to_string(),
+        }
+    }
+}
+
+impl From<crate::policy::Denied> for AppError {
+    fn from(denied: crate::policy::Denied) -> Self {
+        match denied {
+            crate::policy::Denied::SignInRequired => AppError::SignInRequired,
+            crate::policy::Denied::NotAllowed => AppError::NotAllowed,
         }
     }
 }

@@ -7,13 +7,17 @@
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod forms;
 pub mod i18n;
+pub mod page_state;
 pub mod pages;
+pub mod policy;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::components::{SiteFooter, SiteHeader};
+use crate::forms::NoticeBanner;
 use crate::i18n::{t, Key, Lang};
 use crate::pages::*;
 use leptos::prelude::*;
@@ -47,6 +51,9 @@ pub fn request_lang() -> Lang {
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
+    let state = serde_json::to_string(&page_state::page_state()).unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code() dir=lang.dir()>
@@ -54,6 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
+                <meta name=page_state::META_NAME content=state/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
@@ -63,6 +71,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The Content-Security-Policy of a page: its own scripts (the hydration script by its
+/// nonce) and WASM, its own styles and images, nothing from elsewhere, never framed.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -85,6 +113,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
             <SiteHeader/>
             <main id="main" tabindex="-1">
+                <NoticeBanner/>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("members") view=MembersPage ssr=SsrMode::Async/>
@@ -101,6 +130,33 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("commitments"), ParamSegment("code"))
                         view=CommitmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("invitations"), ParamSegment("token"))
+                        view=InvitationPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("password-reset"), ParamSegment("token"))
+                        view=PasswordResetPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("accounts"))
+                        view=AdminAccountsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("accounts"), ParamSegment("id"))
+                        view=AdminAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("audit"))
+                        view=AuditLogPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

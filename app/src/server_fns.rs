@@ -4,6 +4,7 @@
 use crate::domain::*;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
 /// Rows per page in long lists.
@@ -17,6 +18,12 @@ fn db() -> Result<crate::storage::Db, AppError> {
     })
 }
 
+/// The signed-in person, as the security layer found them.
+#[cfg(feature = "ssr")]
+fn viewer() -> Option<Viewer> {
+    crate::page_state::page_state().viewer
+}
+
 /// Turns a 1-based page number into an offset, refusing nonsense.
 pub fn page_offset(page: i64) -> Result<i64, AppError> {
     if page < 1 {
@@ -25,7 +32,7 @@ pub fn page_offset(page: i64) -> Result<i64, AppError> {
     Ok((page - 1) * PAGE_SIZE)
 }
 
-#[server(endpoint = "overview")]
+#[server(endpoint = "overview", input = GetUrl)]
 pub async fn get_overview() -> Result<Overview, AppError> {
     let today = chrono::Utc::now().date_naive().to_string();
     Ok(crate::storage::overview(&db()?, &today).await?)
@@ -37,7 +44,7 @@ pub struct MemberPage {
     pub total: i64,
 }
 
-#[server(endpoint = "members")]
+#[server(endpoint = "members", input = GetUrl)]
 pub async fn list_members(
     region: Option<Region>,
     kind: Option<MemberKind>,
@@ -55,7 +62,7 @@ pub struct MemberDetail {
     pub plans: Vec<PlanSummary>,
 }
 
-#[server(endpoint = "member")]
+#[server(endpoint = "member", input = GetUrl)]
 pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> {
     let db = db()?;
     let Some(member) = crate::storage::member_by_slug(&db, &slug).await? else {
@@ -65,12 +72,120 @@ pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> 
     Ok(Some(MemberDetail { member, plans }))
 }
 
-#[server(endpoint = "plan")]
+#[server(endpoint = "plan", input = GetUrl)]
 pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppError> {
     Ok(crate::storage::plan_detail(&db()?, &key, PAGE_SIZE, page_offset(page)?).await?)
 }
 
-#[server(endpoint = "commitment")]
+#[server(endpoint = "commitment", input = GetUrl)]
 pub async fn get_commitment(code: String) -> Result<Option<CommitmentDetail>, AppError> {
     Ok(crate::storage::commitment_detail(&db()?, &code.to_uppercase()).await?)
+}
+
+/// A member as a grant's scope offers it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberChoice {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountsPage {
+    pub accounts: Vec<Account>,
+    pub members: Vec<MemberChoice>,
+}
+
+#[cfg(feature = "ssr")]
+async fn member_choices(db: &crate::storage::Db) -> Result<Vec<MemberChoice>, AppError> {
+    Ok(crate::storage::member_choices(db)
+        .await?
+        .into_iter()
+        .map(|(_, code, name)| MemberChoice { code, name })
+        .collect())
+}
+
+/// Every account with its grants; admins only.
+#[server(endpoint = "admin/accounts", input = GetUrl)]
+pub async fn admin_accounts() -> Result<AccountsPage, AppError> {
+    crate::policy::may_administer(viewer().as_ref())?;
+    let db = db()?;
+    Ok(AccountsPage {
+        accounts: crate::storage::list_accounts(&db).await?,
+        members: member_choices(&db).await?,
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub account: Account,
+    pub members: Vec<MemberChoice>,
+}
+
+/// One account; admins only.
+#[server(endpoint = "admin/account", input = GetUrl)]
+pub async fn admin_account(id: i64) -> Result<Option<AccountPage>, AppError> {
+    crate::policy::may_administer(viewer().as_ref())?;
+    let db = db()?;
+    let Some(account) = crate::storage::account(&db, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(AccountPage {
+        account,
+        members: member_choices(&db).await?,
+    }))
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: i64,
+}
+
+/// The audit log, newest first; admins only.
+#[server(endpoint = "admin/audit", input = GetUrl)]
+pub async fn audit_log(page: i64) -> Result<AuditPage, AppError> {
+    crate::policy::may_administer(viewer().as_ref())?;
+    let (entries, total) =
+        crate::storage::audit_page(&db()?, PAGE_SIZE, page_offset(page)?).await?;
+    Ok(AuditPage { entries, total })
+}
+
+/// The signed-in person's own account, e-mail included.
+#[server(endpoint = "account", input = GetUrl)]
+pub async fn own_account() -> Result<Account, AppError> {
+    let viewer = viewer();
+    crate::policy::may_manage_own_account(viewer.as_ref())?;
+    let user_id = viewer.map(|v| v.user_id).ok_or(AppError::SignInRequired)?;
+    crate::storage::account(&db()?, user_id)
+        .await?
+        .ok_or(AppError::SignInRequired)
+}
+
+/// Whether a one-time link can still be used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LinkStatus {
+    Usable { display_name: String },
+    Used,
+    Expired,
+    Unknown,
+}
+
+#[server(endpoint = "link", input = GetUrl)]
+pub async fn link_state(token: String, purpose: LinkPurpose) -> Result<LinkStatus, AppError> {
+    use crate::storage::{now, token_hash};
+    let Some(link) = crate::storage::link(&db()?, &token_hash(&token)).await? else {
+        return Ok(LinkStatus::Unknown);
+    };
+    let now = now();
+    Ok(if link.purpose != purpose {
+        LinkStatus::Unknown
+    } else if link.used_at.is_some() {
+        LinkStatus::Used
+    } else if link.expires_at <= now {
+        LinkStatus::Expired
+    } else {
+        LinkStatus::Usable {
+            display_name: link.display_name,
+        }
+    })
 }

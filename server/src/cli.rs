@@ -1,6 +1,6 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::{demo, http, import};
+use crate::{demo, http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -40,12 +40,47 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Manage accounts from the shell: the first admin, and scripting.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Generate demo data (scale 1 is about OGP's size).
     Demo {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
         #[arg(long, default_value_t = 2011)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with a role (or add the role to an existing account) and print
+    /// a one-time link that sets its password.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, poc, reviewer or irm.
+        #[arg(long)]
+        role: String,
+        /// Member code (e.g. AR) the role is limited to; required except for admin.
+        #[arg(long)]
+        member: Option<String>,
+        /// For a point of contact: the one lead institution whose commitments they keep.
+        #[arg(long)]
+        institution: Option<String>,
+        /// Name shown on the account; the e-mail's local part when absent.
+        #[arg(long)]
+        name: Option<String>,
+        /// The site's public address, for the printed link.
+        #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        public_url: String,
+    },
+    /// Print a one-time password-reset link for an account.
+    ResetLink {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        public_url: String,
     },
 }
 
@@ -59,6 +94,9 @@ pub struct ServeArgs {
     /// Load demo data when the database holds no member yet.
     #[arg(long, env = "DEMO_IF_EMPTY")]
     pub demo_if_empty: bool,
+    /// Behind a reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto headers.
+    #[arg(long, env = "TRUST_PROXY")]
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +142,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(ServeArgs {
             addr,
             demo_if_empty,
+            trust_proxy,
         }) => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&db).await? {
@@ -111,7 +150,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");
             }
-            http::serve(db, addr)
+            http::serve(db, addr, trust_proxy)
                 .await
                 .map_err(|e| CliError::Serve(e.to_string()))
         }
@@ -124,6 +163,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let db = open(&cli.database_url).await?;
             let report = import::import_file(&db, &file, dry_run).await?;
             say(&report.to_string());
+            Ok(())
+        }
+        Command::User(command) => {
+            let db = open(&cli.database_url).await?;
+            say(&format!("{}\n", users::run(&db, command).await?));
             Ok(())
         }
         Command::Demo { scale, seed } => {

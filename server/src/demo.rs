@@ -43,6 +43,34 @@ impl fmt::Display for DemoSummary {
     }
 }
 
+/// One account per role, with the published passwords of `DEMO_ACCOUNTS`; roles other than
+/// admin are limited to the first demo member. Kept across runs, their grants renewed.
+async fn demo_accounts(tx: &mut storage::Tx<'_>) -> Result<(), StorageError> {
+    let now = storage::now();
+    let member_id = storage::member_id_by_code(tx, DEMO_MEMBER_CODE).await?;
+    for (role, email, password) in DEMO_ACCOUNTS {
+        let hash = crate::auth::hash_password(password)
+            .map_err(|e| StorageError::Corrupt(format!("cannot hash a demo password: {e}")))?;
+        let name = format!("Demo {}", role.as_str());
+        let user_id = match storage::user_id_by_email(tx, email).await? {
+            Some(id) => {
+                storage::set_password(tx, id, &hash).await?;
+                id
+            }
+            None => storage::insert_user(tx, email, &name, Some(&hash), true, &now).await?,
+        };
+        let grant = storage::NewGrant {
+            role: *role,
+            member_id: if role.needs_member() { member_id } else { None },
+            institution: None,
+        };
+        if !storage::has_grant(tx, user_id, &grant).await? {
+            storage::insert_grant(tx, user_id, &grant, None, &now).await?;
+        }
+    }
+    Ok(())
+}
+
 /// SplitMix64: small, fast and the same on every platform, so a seed always gives the same data.
 struct Random(u64);
 
@@ -353,6 +381,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                             milestone_id,
                             &NewProgressUpdate {
                                 author: format!("Point of contact, {lead}"),
+                                author_id: None,
                                 created_at: format!("{}Z", at.format("%Y-%m-%dT%H:%M:%S")),
                                 status: update_status,
                                 progress: update_progress,
@@ -387,6 +416,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
             }
         }
     }
+    demo_accounts(&mut tx).await?;
     tx.commit().await?;
     Ok(summary)
 }

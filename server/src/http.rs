@@ -22,6 +22,19 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     pub options: LeptosOptions,
     pub db: Db,
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For` and HTTPS
+    /// from `X-Forwarded-Proto`. Off by default, since clients could forge both.
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    pub fn new(options: LeptosOptions, db: Db) -> AppState {
+        AppState {
+            options,
+            db,
+            trust_proxy: false,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -68,11 +81,12 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_gzip(),
         );
 
-    Router::new()
-        .route(
-            "/api/{*fn_name}",
-            get(server_fn_handler).post(server_fn_handler),
-        )
+    let mut router = Router::new();
+    for (path, handler) in crate::forms::write_routes() {
+        router = router.route(path, handler);
+    }
+    router
+        .route("/api/{*fn_name}", get(server_fn_handler))
         .route("/language/{code}", get(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
@@ -83,20 +97,12 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::layer,
+        ))
         .layer(axum::middleware::map_response(vary_by_language))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
         .with_state(state)
 }
 
@@ -121,6 +127,34 @@ async fn server_fn_handler(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.db.clone()), request).await
+}
+
+/// Renders the app's page at `path` (a GET of it) for a request whose form failed, with
+/// `page` carrying the notice and what was typed.
+pub async fn render_page(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    path: &str,
+    page: app::page_state::PageState,
+    info: crate::security::RequestInfo,
+) -> Response {
+    let mut request = Request::builder()
+        .method(axum::http::Method::GET)
+        .uri(path)
+        .body(Body::empty())
+        .unwrap_or_default();
+    *request.headers_mut() = headers.clone();
+    request.headers_mut().remove(header::CONTENT_TYPE);
+    request.headers_mut().remove(header::CONTENT_LENGTH);
+    request.extensions_mut().insert(page);
+    request.extensions_mut().insert(info);
+    let options = state.options.clone();
+    let db = state.db.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || provide_context(db.clone()),
+        move || shell(options.clone()),
+    );
+    render(request).await.into_response()
 }
 
 /// Files from the site root (e.g. `favicon.ico`), else the app's 404 page.
@@ -162,10 +196,7 @@ async fn set_language(Path(code): Path<String>, Query(query): Query<LanguageQuer
             .into_response();
     };
     // Only same-site paths, so the switch cannot send readers elsewhere.
-    let next = query
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into());
+    let next = crate::forms::local_path(query.next.as_deref(), "/");
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
         lang.code()
@@ -230,7 +261,11 @@ fn write_atomically(target: &std::path::Path, bytes: &[u8]) -> std::io::Result<(
     std::fs::rename(&partial, target)
 }
 
-pub async fn serve(db: Db, addr: Option<std::net::SocketAddr>) -> std::io::Result<()> {
+pub async fn serve(
+    db: Db,
+    addr: Option<std::net::SocketAddr>,
+    trust_proxy: bool,
+) -> std::io::Result<()> {
     let mut options = leptos_options()?;
     if let Some(addr) = addr {
         options.site_addr = addr;
@@ -244,12 +279,19 @@ pub async fn serve(db: Db, addr: Option<std::net::SocketAddr>) -> std::io::Resul
         Ok(_) => {}
         Err(e) => tracing::warn!("assets are served uncompressed: {e}"),
     });
-    let app = router(AppState { options, db });
+    let app = router(AppState {
+        options,
+        db,
+        trust_proxy,
+    });
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

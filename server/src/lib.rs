@@ -1,6 +1,10 @@
 //! The `ogp-tracker` server: command line, HTTP router, importer and demo data.
 
+pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod forms;
 pub mod http;
 pub mod import;
+pub mod security;
+pub mod users;

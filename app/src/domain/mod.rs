@@ -2,12 +2,14 @@
 
 #[macro_use]
 pub mod levels;
+pub mod account;
 pub mod assessment;
 pub mod commitment;
 pub mod member;
 pub mod milestone;
 pub mod plan;
 
+pub use account::*;
 pub use assessment::*;
 pub use commitment::*;
 pub use levels::*;

@@ -1,8 +1,10 @@
 //! `/commitments/{id}`: a commitment's full record, milestones and every assessment.
 
 use crate::components::{record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
-use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
+use crate::domain::{Assessment, CommitmentDetail, Milestone, MilestoneStatus, RawValue};
+use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, t_with, Key};
+use crate::page_state::page_state;
 use crate::server_fns::get_commitment;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -58,6 +60,13 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         raw_values,
     } = detail;
     let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
+    // The controls follow the same policy the server enforces on the post.
+    let can_update = crate::policy::may_update_milestone(
+        page_state().viewer.as_ref(),
+        &member.code,
+        commitment.lead_institution.as_deref(),
+    )
+    .is_ok();
     let plan_label = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
     let facts: Vec<(Key, String)> = vec![
         (
@@ -169,7 +178,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
             <h2 id="milestones-heading">{t(Key::MilestonesTitle)}</h2>
             <p>{t(Key::ProgressLabel)}": " <ProgressBar value=progress/></p>
             <p class="formula">{t(Key::ProgressFormula)}</p>
-            <MilestoneTable milestones/>
+            <MilestoneTable milestones can_update/>
         </section>
         <section aria-labelledby="assessments-heading">
             <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
@@ -187,7 +196,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
 }
 
 #[component]
-fn MilestoneTable(milestones: Vec<Milestone>) -> impl IntoView {
+fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView {
     if milestones.is_empty() {
         return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();
     }
@@ -201,6 +210,7 @@ fn MilestoneTable(milestones: Vec<Milestone>) -> impl IntoView {
                         <th scope="col">{t(Key::ColStatus)}</th>
                         <th scope="col">{t(Key::ColProgress)}</th>
                         <th scope="col">{t(Key::ColLatestUpdate)}</th>
+                        {can_update.then(|| view! { <th scope="col">{t(Key::ColYourUpdate)}</th> })}
                     </tr>
                 </thead>
                 <tbody>
@@ -228,6 +238,7 @@ fn MilestoneTable(milestones: Vec<Milestone>) -> impl IntoView {
                                             }
                                         })}
                                     </td>
+                                    {can_update.then(|| view! { <td><MilestoneUpdateForm id=m.id status=m.status progress=m.progress/></td> })}
                                 </tr>
                             }
                         })
@@ -283,5 +294,39 @@ fn AssessmentTable(assessment: Assessment) -> impl IntoView {
                 </tbody>
             </table>
         </article>
+    }
+}
+
+/// A point of contact's update of one milestone: new status, progress and what happened.
+#[component]
+fn MilestoneUpdateForm(id: i64, status: MilestoneStatus, progress: i64) -> impl IntoView {
+    let state = page_state();
+    let form = format!("milestone-{id}");
+    let refilled = state.form_value("form") == form;
+    let value = |name: &str, default: String| {
+        if refilled {
+            state.form_value(name)
+        } else {
+            default
+        }
+    };
+    let options = MilestoneStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), t(s.label_key()).to_string()))
+        .collect();
+    view! {
+        <details class="update-form" open=refilled>
+            <summary>{t(Key::PostUpdateSummary)}</summary>
+            <form method="post" action=format!("/milestones/{id}/updates") class="form">
+                <CsrfField/>
+                <Choice id=format!("status-{id}") name="status" label=Key::ColStatus options selected=value("status", status.as_str().to_string()) form=form.clone()/>
+                <Field id=format!("progress-{id}") name="progress" label=Key::FieldProgressPercent kind="number" value=value("progress", progress.to_string()) form=form.clone()/>
+                <div class="field">
+                    <label for=format!("narrative-{id}")>{t(Key::FieldNarrative)}</label>
+                    <textarea id=format!("narrative-{id}") name="narrative" required=true rows="3">{value("narrative", String::new())}</textarea>
+                </div>
+                <button type="submit">{t(Key::PostUpdateButton)}</button>
+            </form>
+        </details>
     }
 }

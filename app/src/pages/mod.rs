@@ -1,5 +1,7 @@
 //! The public pages, one module each.
 
+mod account;
+mod admin;
 mod commitment;
 mod member;
 mod members;
@@ -7,6 +9,8 @@ mod overview;
 mod plan;
 
 pub use crate::components::NotFound;
+pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage};
+pub use admin::{AdminAccountPage, AdminAccountsPage, AuditLogPage};
 pub use commitment::CommitmentPage;
 pub use member::MemberPage;
 pub use members::MembersPage;

@@ -151,3 +151,56 @@ pub async fn recent_updates(db: &Db, limit: i64) -> Result<Vec<RecentUpdate>, St
         )
         .collect()
 }
+
+/// Who may update a milestone depends on its commitment's member and lead institution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilestoneScope {
+    pub member_code: String,
+    pub lead_institution: Option<String>,
+    pub commitment_code: String,
+}
+
+pub async fn milestone_scope(
+    db: &Db,
+    milestone_id: i64,
+) -> Result<Option<MilestoneScope>, StorageError> {
+    let row: Option<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT m.code, c.lead_institution, c.code FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         JOIN action_plans p ON p.id = c.plan_id
+         JOIN members m ON m.id = p.member_id
+         WHERE ms.id = $1",
+    )
+    .bind(milestone_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(
+        |(member_code, lead_institution, commitment_code)| MilestoneScope {
+            member_code,
+            lead_institution,
+            commitment_code,
+        },
+    ))
+}
+
+/// Appends an update and moves the milestone to the status and progress it reports.
+pub async fn record_milestone_update(
+    tx: &mut super::Tx<'_>,
+    milestone_id: i64,
+    update: &super::NewProgressUpdate,
+) -> Result<i64, StorageError> {
+    let id = super::insert_progress_update(tx, milestone_id, update).await?;
+    let completed_on = (update.status == MilestoneStatus::Completed)
+        .then(|| update.created_at.get(..10).unwrap_or_default().to_string());
+    sqlx::query(
+        "UPDATE milestones SET status = $1, progress = $2, completed_on = COALESCE($3, completed_on)
+         WHERE id = $4",
+    )
+    .bind(update.status.as_str())
+    .bind(update.progress)
+    .bind(completed_on)
+    .bind(milestone_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}

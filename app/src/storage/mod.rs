@@ -4,6 +4,7 @@
 // Rows are read as tuples in the order of each query's SELECT list, right beside it.
 #![allow(clippy::type_complexity)]
 
+mod accounts;
 mod assessments;
 mod commitments;
 mod members;
@@ -12,6 +13,7 @@ mod overview;
 mod plans;
 mod writes;
 
+pub use accounts::*;
 pub use assessments::*;
 pub use commitments::*;
 pub use members::*;
@@ -136,6 +138,15 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// Times are stored as fixed-width UTC text, so comparing the text compares the times.
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub fn now() -> String {
+    timestamp(chrono::Utc::now())
 }
 
 /// SQLite and PostgreSQL both store our flags as 0/1 integers.

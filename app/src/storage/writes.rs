@@ -341,7 +341,10 @@ pub async fn insert_milestone(
 /// A progress update to append.
 #[derive(Clone, Debug)]
 pub struct NewProgressUpdate {
+    /// Shown publicly: a role and an institution, never an e-mail address.
     pub author: String,
+    /// The account that wrote it, when written through the site.
+    pub author_id: Option<i64>,
     pub created_at: String,
     pub status: MilestoneStatus,
     pub progress: i64,
@@ -355,8 +358,8 @@ pub async fn insert_progress_update(
     update: &NewProgressUpdate,
 ) -> Result<i64, StorageError> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO progress_updates (milestone_id, author, created_at, status, progress, narrative)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO progress_updates (milestone_id, author, created_at, status, progress, narrative, author_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(milestone_id)
     .bind(&update.author)
@@ -364,6 +367,7 @@ pub async fn insert_progress_update(
     .bind(update.status.as_str())
     .bind(update.progress)
     .bind(&update.narrative)
+    .bind(update.author_id)
     .fetch_one(&mut **tx)
     .await?;
     for link in &update.evidence {
@@ -399,6 +403,8 @@ pub async fn member_prefix(tx: &mut Tx<'_>, member_id: i64) -> Result<String, St
 pub async fn delete_demo_data(tx: &mut Tx<'_>) -> Result<(), StorageError> {
     const DEMO_COMMITMENTS: &str = "SELECT id FROM commitments WHERE demo = 1";
     let statements = [
+        // Grants on demo members go with them; demo accounts stay and get theirs again.
+        "DELETE FROM role_grants WHERE member_id IN (SELECT id FROM members WHERE demo = 1)".to_string(),
         format!("DELETE FROM evidence_links WHERE update_id IN (SELECT u.id FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id WHERE ms.commitment_id IN ({DEMO_COMMITMENTS}))"),
         format!("DELETE FROM progress_updates WHERE milestone_id IN (SELECT id FROM milestones WHERE commitment_id IN ({DEMO_COMMITMENTS}))"),
         format!("DELETE FROM milestones WHERE commitment_id IN ({DEMO_COMMITMENTS})"),

@@ -13,10 +13,7 @@ async fn app() -> (TestDb, axum::Router) {
         .await
         .unwrap();
     let options = LeptosOptions::builder().output_name("ogp-tracker").build();
-    let router = router(AppState {
-        options,
-        db: t.db.clone(),
-    });
+    let router = router(AppState::new(options, t.db.clone()));
     (t, router)
 }
 
@@ -158,10 +155,7 @@ async fn assets_are_precompressed_and_cached_for_a_year() {
         .output_name("ogp-tracker")
         .site_root(site.path().display().to_string())
         .build();
-    let router = router(AppState {
-        options,
-        db: t.db.clone(),
-    });
+    let router = router(AppState::new(options, t.db.clone()));
     let (status, headers, body) =
         get(&router, "/pkg/app.abc123.js", &[("accept-encoding", "br")]).await;
     assert_eq!(status, StatusCode::OK);

@@ -146,6 +146,7 @@ async fn seed(db: &app::storage::Db) -> i64 {
             first,
             &NewProgressUpdate {
                 author: "Point of contact, Ministry of Finance".into(),
+                author_id: None,
                 created_at: at.into(),
                 status,
                 progress,

@@ -1,0 +1,119 @@
+//! People who write to the tracker: their roles, the scope of each role, and what the
+//! pages may know about the person viewing them. E-mail addresses stay on the server
+//! except on the person's own account page and in the admin's account list.
+
+use super::levels::normalize_label;
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+level_enum! {
+    /// What a role grant lets its holder do; the scope is on the grant.
+    Role {
+        Admin = "admin" => RoleAdmin,
+        Poc = "poc" => RolePoc,
+        Reviewer = "reviewer" => RoleReviewer,
+        Irm = "irm" => RoleIrm,
+    }
+}
+
+impl Role {
+    /// Roles other than admin only make sense for a member.
+    pub fn needs_member(self) -> bool {
+        self != Role::Admin
+    }
+}
+
+/// One role held by one person, with its scope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Grant {
+    pub id: i64,
+    pub role: Role,
+    /// The code of the member the role is limited to; `None` for admins.
+    pub member_code: Option<String>,
+    pub member_name: Option<String>,
+    /// For a point of contact: the one lead institution whose commitments they keep.
+    pub institution: Option<String>,
+}
+
+/// The signed-in person as every page and handler sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+}
+
+/// An account as the admin's list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub disabled: bool,
+    /// The account has a password (an invitation not yet accepted leaves it without).
+    pub active: bool,
+    pub demo: bool,
+    pub created_at: String,
+    pub last_sign_in_at: Option<String>,
+    pub grants: Vec<Grant>,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject: Option<String>,
+    pub detail: String,
+    pub address: Option<String>,
+}
+
+/// What a one-time link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkPurpose {
+    Invitation,
+    Reset,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::Reset => "reset",
+        }
+    }
+
+    /// Where the link leads; the token follows.
+    pub fn path(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "/invitations/",
+            LinkPurpose::Reset => "/password-reset/",
+        }
+    }
+
+    /// How long a link stays usable.
+    pub fn lifetime_hours(self) -> i64 {
+        match self {
+            LinkPurpose::Invitation => 7 * 24,
+            LinkPurpose::Reset => 24,
+        }
+    }
+}
+
+/// Member code every demo account's role is limited to (the first demo member).
+pub const DEMO_MEMBER_CODE: &str = "XAA";
+
+/// The demo accounts, one per role, with their published passwords. They exist only in
+/// demo installations, and the sign-in page lists them only there.
+pub const DEMO_ACCOUNTS: &[(Role, &str, &str)] = &[
+    (Role::Admin, "admin@demo.example", "demo-admin-password"),
+    (Role::Poc, "poc@demo.example", "demo-poc-password"),
+    (
+        Role::Reviewer,
+        "reviewer@demo.example",
+        "demo-reviewer-password",
+    ),
+    (Role::Irm, "irm@demo.example", "demo-irm-password"),
+];

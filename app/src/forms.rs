@@ -1,0 +1,142 @@
+//! Form parts every write form uses: the CSRF field, labelled inputs that show their own
+//! error, and the notice left by the last post. Forms post plainly (no JavaScript needed).
+
+use crate::i18n::{t, t_with, Key};
+use crate::page_state::{page_state, NoticeKind, CSRF_FIELD};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The hidden token the security layer checks on every post.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name=CSRF_FIELD value=page_state().csrf_token/> }
+}
+
+/// The reason a field was refused, when the last post failed on it.
+fn field_error(name: &str, form: Option<&str>) -> Option<String> {
+    let state = page_state();
+    let same_form = form.is_none_or(|f| state.form_value("form") == f);
+    let notice = state
+        .notice
+        .as_ref()
+        .filter(|_| same_form && state.is_invalid(name))?;
+    let values: Vec<(&str, &str)> = notice
+        .values
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    Some(t_with(notice.message, &values))
+}
+
+/// A labelled input. `form` names which of several forms on a page it belongs to, so an
+/// error shows beside the right one; `id` must be unique on the page.
+#[component]
+pub fn Field(
+    id: String,
+    name: &'static str,
+    label: Key,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = true)] required: bool,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(optional, into)] form: Option<String>,
+) -> impl IntoView {
+    let error = field_error(name, form.as_deref());
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let described = format!("{id}-note");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=invalid
+                aria-describedby=described.clone()
+            />
+            <p id=described class="field-note">
+                {error
+                    .map(|e| view! { <strong class="field-error">{e}</strong> }.into_any())
+                    .unwrap_or_else(|| hint.map(t).unwrap_or_default().into_any())}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled choice among `options` (value, label).
+#[component]
+pub fn Choice(
+    id: String,
+    name: &'static str,
+    label: Key,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(optional, into)] form: Option<String>,
+) -> impl IntoView {
+    let error = field_error(name, form.as_deref());
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let described = format!("{id}-note");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <select id=id name=name aria-invalid=invalid aria-describedby=described.clone()>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p id=described class="field-note">
+                {error.map(|e| view! { <strong class="field-error">{e}</strong> })}
+            </p>
+        </div>
+    }
+}
+
+/// The outcome of the last form post, at the top of the page it led to. Shown on the
+/// page the server rendered, not again after moving on within the app.
+#[component]
+pub fn NoticeBanner() -> impl IntoView {
+    let location = use_location();
+    let first_path = location.pathname.get_untracked();
+    let still_here = move || location.pathname.get() == first_path;
+    let notice = page_state().notice;
+    move || {
+        let notice = notice.clone().filter(|_| still_here())?;
+        let values: Vec<(&str, &str)> = notice
+            .values
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let message = t_with(notice.message, &values);
+        let link = notice.link.clone();
+        Some(match notice.kind {
+            NoticeKind::Success => view! {
+                <section class="notice notice-success" role="status">
+                    <p>{message}</p>
+                    {link.map(|link| view! {
+                        <p>
+                            <label for="one-time-link">{t(Key::OneTimeLinkLabel)}</label>
+                            <input id="one-time-link" class="link-output" type="text" readonly value=link/>
+                        </p>
+                        <p class="meta">{t(Key::OneTimeLinkNote)}</p>
+                    })}
+                </section>
+            }
+            .into_any(),
+            NoticeKind::Error => view! {
+                <section class="notice notice-error" role="alert">
+                    <h2>{t(Key::FormErrorTitle)}</h2>
+                    <p>{message}</p>
+                </section>
+            }
+            .into_any(),
+        })
+    }
+}

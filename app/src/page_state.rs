@@ -1,0 +1,113 @@
+//! What a page knows about its request beyond the URL: the signed-in person, the CSRF
+//! token its forms carry, and the notice left by the last form post.
+//!
+//! The server builds it per request and renders it into a `<meta>` of the document head;
+//! the browser reads it back from there, so hydration renders the same controls.
+
+use crate::domain::Viewer;
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+/// Name of the hidden form field (and `x-csrf-token` header) that carries the token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// Name of the `<meta>` element that carries the state to the browser.
+pub const META_NAME: &str = "ogp-state";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeKind {
+    Success,
+    Error,
+}
+
+/// A message about the last form post: what was saved, or what was wrong and where.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub message: Key,
+    /// `{name}` values of the message.
+    pub values: Vec<(String, String)>,
+    /// The form field the error is about, by its `name`.
+    pub field: Option<String>,
+    /// A one-time link to show to an admin, once.
+    pub link: Option<String>,
+}
+
+impl Notice {
+    pub fn success(message: Key) -> Notice {
+        Notice {
+            kind: NoticeKind::Success,
+            message,
+            values: Vec::new(),
+            field: None,
+            link: None,
+        }
+    }
+
+    pub fn error(message: Key, field: Option<&str>) -> Notice {
+        Notice {
+            kind: NoticeKind::Error,
+            message,
+            values: Vec::new(),
+            field: field.map(str::to_string),
+            link: None,
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Notice {
+        self.values.push((name.to_string(), value.into()));
+        self
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageState {
+    pub csrf_token: String,
+    pub viewer: Option<Viewer>,
+    pub notice: Option<Notice>,
+    /// What the person typed into the form that failed (never passwords), to fill it again.
+    pub form_values: Vec<(String, String)>,
+    /// Demo accounts exist: the sign-in page lists them.
+    pub demo_mode: bool,
+}
+
+impl PageState {
+    pub fn form_value(&self, name: &str) -> String {
+        self.form_values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the failed field is `name`, for `aria-invalid`.
+    pub fn is_invalid(&self, name: &str) -> bool {
+        self.notice
+            .as_ref()
+            .is_some_and(|n| n.kind == NoticeKind::Error && n.field.as_deref() == Some(name))
+    }
+}
+
+/// The current page's state.
+pub fn page_state() -> PageState {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PageState>().cloned())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        thread_local! {
+            static STATE: PageState = read_meta().unwrap_or_default();
+        }
+        STATE.with(Clone::clone)
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn read_meta() -> Option<PageState> {
+    let element = leptos::prelude::document()
+        .query_selector(&format!("meta[name=\"{META_NAME}\"]"))
+        .ok()??;
+    serde_json::from_str(&element.get_attribute("content")?).ok()
+}

@@ -1,0 +1,268 @@
+//! The security layer every request passes: it resolves the session into a viewer,
+//! hands out the CSRF token, refuses state changes without it, carries the one-shot
+//! notice of the last form post, and sets the security headers.
+
+use crate::auth::{self, CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE};
+use crate::http::AppState;
+use app::i18n::{text, Key, Lang};
+use app::page_state::{Notice, PageState, CSRF_FIELD};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Largest form body read for the CSRF check; forms are small.
+const MAX_FORM_BYTES: usize = 1 << 20;
+
+/// Facts about the request the write handlers need, beside the page state.
+#[derive(Clone, Debug)]
+pub struct RequestInfo {
+    /// Hash-to-be of the session cookie, when one was sent.
+    pub session_token: Option<String>,
+    /// The client address used for throttling.
+    pub address: String,
+    /// Served over HTTPS (directly or behind a proxy that says so): cookies get `Secure`.
+    pub https: bool,
+    /// The client asked for JSON, so errors are answered as JSON.
+    pub wants_json: bool,
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: header::HeaderName) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn client_address(request: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(forwarded) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return forwarded.trim().to_string();
+        }
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn is_https(request: &Request, trust_proxy: bool) -> bool {
+    request.uri().scheme_str() == Some("https")
+        || (trust_proxy
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")))
+}
+
+fn encode_notice(notice: &Notice) -> String {
+    serde_json::to_vec(notice)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decode_notice(value: &str) -> Option<Notice> {
+    let bytes: Option<Vec<u8>> = (0..value.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(value.get(i..i + 2)?, 16).ok())
+        .collect();
+    serde_json::from_slice(&bytes?).ok()
+}
+
+/// The `Set-Cookie` value that carries `notice` to the next page.
+pub fn notice_cookie(notice: &Notice, secure: bool) -> String {
+    auth::cookie(FLASH_COOKIE, &encode_notice(notice), 300, secure)
+}
+
+/// The same-origin check: a browser sends `Origin` on every cross-site POST.
+fn origin_matches(headers: &HeaderMap) -> bool {
+    let Some(origin) = header_str(headers, header::ORIGIN) else {
+        return true;
+    };
+    let Some(host) = header_str(headers, header::HOST) else {
+        return false;
+    };
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+}
+
+/// The token a write carries: the `x-csrf-token` header, or the form field.
+fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
+    if let Some(token) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return Some(token.to_string());
+    }
+    let is_form = header_str(headers, header::CONTENT_TYPE)
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return None;
+    }
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value)
+}
+
+fn refuse(status: StatusCode, lang: Lang, key: Key) -> Response {
+    let message = text(lang, key);
+    let back = text(lang, Key::BackHome);
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><title>{message}</title></head>\
+         <body><main><h1>{message}</h1><p><a href=\"/\">{back}</a></p></main></body></html>",
+        lang.code(),
+        lang.dir()
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let headers = parts.headers.clone();
+    let cookies = header_str(&headers, header::COOKIE);
+    let lang = Lang::negotiate(cookies, header_str(&headers, header::ACCEPT_LANGUAGE));
+    let probe = Request::from_parts(parts.clone(), Body::empty());
+    let info = RequestInfo {
+        session_token: auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string),
+        address: client_address(&probe, state.trust_proxy),
+        https: is_https(&probe, state.trust_proxy),
+        wants_json: header_str(&headers, header::ACCEPT)
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
+    };
+    let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE)
+        .filter(|t| t.len() == 64)
+        .map(str::to_string);
+    let csrf_token = existing_csrf.clone().unwrap_or_else(auth::random_token);
+
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let body = if unsafe_method {
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, lang, Key::ErrTooLarge);
+        };
+        let token_ok = existing_csrf.as_deref().is_some_and(|expected| {
+            submitted_token(&headers, &bytes).is_some_and(|t| auth::same_token(&t, expected))
+        });
+        if !token_ok || !origin_matches(&headers) {
+            tracing::info!(path = %parts.uri.path(), "refused a write without a valid CSRF token");
+            return refuse(StatusCode::FORBIDDEN, lang, Key::ErrCsrf);
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    let viewer = match &info.session_token {
+        Some(token) => match auth::viewer_for_token(&state.db, token).await {
+            Ok(viewer) => viewer,
+            Err(error) => {
+                tracing::error!(%error, "cannot read the session");
+                return refuse(StatusCode::INTERNAL_SERVER_ERROR, lang, Key::ErrorTitle);
+            }
+        },
+        None => None,
+    };
+    let flash = auth::cookie_value(cookies, FLASH_COOKIE).map(str::to_string);
+    let notice = flash.as_deref().and_then(decode_notice);
+    let demo_mode = parts.uri.path() == "/sign-in"
+        && app::storage::has_demo_accounts(&state.db)
+            .await
+            .unwrap_or(false);
+    let stale_session = info.session_token.is_some() && viewer.is_none();
+    parts.extensions.insert(PageState {
+        csrf_token: csrf_token.clone(),
+        viewer,
+        notice,
+        form_values: Vec::new(),
+        demo_mode,
+    });
+    let https = info.https;
+    parts.extensions.insert(info);
+
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+
+    let response_headers = response.headers_mut();
+    let mut set_cookie = |value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response_headers.append(header::SET_COOKIE, value);
+        }
+    };
+    if existing_csrf.is_none() {
+        set_cookie(auth::cookie(
+            CSRF_COOKIE,
+            &csrf_token,
+            60 * 60 * 24 * 365,
+            https,
+        ));
+    }
+    if flash.is_some() && !unsafe_method {
+        set_cookie(auth::cookie(FLASH_COOKIE, "", 0, https));
+    }
+    if stale_session && !unsafe_method {
+        set_cookie(auth::cookie(SESSION_COOKIE, "", 0, https));
+    }
+    set_security_headers(response.headers_mut());
+    response
+}
+
+/// Pages set their own Content-Security-Policy with the nonce of their scripts; every
+/// other answer gets one that allows nothing to run.
+fn set_security_headers(headers: &mut HeaderMap) {
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_survive_the_cookie() {
+        let notice = Notice::success(Key::BackHome).with("name", "Ana; \"x\"");
+        assert_eq!(decode_notice(&encode_notice(&notice)), Some(notice));
+        assert_eq!(decode_notice("zz"), None);
+    }
+
+    #[test]
+    fn cross_site_origins_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("tracker.example"));
+        assert!(origin_matches(&headers));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://tracker.example"),
+        );
+        assert!(origin_matches(&headers));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!origin_matches(&headers));
+    }
+}
