@@ -99,6 +99,24 @@ pub fn Choice(
     }
 }
 
+/// The label of a form field by its `name`, to say which field an error is about.
+fn field_label(name: &str) -> Option<Key> {
+    Some(match name {
+        "email" => Key::FieldEmail,
+        "password" => Key::FieldPassword,
+        "current" => Key::FieldCurrentPassword,
+        "confirmation" => Key::FieldConfirmPassword,
+        "display_name" => Key::FieldDisplayName,
+        "role" => Key::ColRole,
+        "member" => Key::FieldMember,
+        "institution" => Key::FieldInstitution,
+        "status" => Key::ColStatus,
+        "progress" => Key::FieldProgressPercent,
+        "narrative" => Key::FieldNarrative,
+        _ => return None,
+    })
+}
+
 /// The outcome of the last form post, at the top of the page it led to. Shown on the
 /// page the server rendered, not again after moving on within the app.
 #[component]
@@ -114,7 +132,11 @@ pub fn NoticeBanner() -> impl IntoView {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        let message = t_with(notice.message, &values);
+        let reason = t_with(notice.message, &values);
+        let message = match notice.field.as_deref().and_then(field_label) {
+            Some(label) => format!("{}: {reason}", t(label)),
+            None => reason,
+        };
         let link = notice.link.clone();
         Some(match notice.kind {
             NoticeKind::Success => view! {

@@ -62,8 +62,9 @@ pub async fn sign_in(ctx: Ctx, Form(form): Form<SignInForm>) -> Response {
             ctx.done_with_cookies(&next, Notice::success(Key::NoticeSignedIn), cookies)
         }
         Ok(SignIn::Rejected) => {
+            // No field named: saying which one was wrong would tell whether the account exists.
             ctx.fail(
-                Failure::invalid("password", Key::ErrSignInRejected),
+                Failure::Rejected(Key::ErrSignInRejected),
                 "/sign-in",
                 values,
             )

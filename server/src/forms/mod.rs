@@ -53,6 +53,8 @@ pub enum Failure {
         field: &'static str,
         message: Key,
     },
+    /// Refused as a whole, with no one field to blame (422).
+    Rejected(Key),
     /// The value collides with what is stored (409).
     Conflict {
         field: &'static str,
@@ -73,7 +75,7 @@ impl Failure {
 
     fn status(&self) -> StatusCode {
         match self {
-            Failure::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Failure::Invalid { .. } | Failure::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Conflict { .. } => StatusCode::CONFLICT,
             Failure::SignInRequired => StatusCode::UNAUTHORIZED,
             Failure::NotAllowed => StatusCode::FORBIDDEN,
@@ -88,6 +90,7 @@ impl Failure {
             Failure::Invalid { field, message } | Failure::Conflict { field, message } => {
                 Notice::error(*message, Some(field))
             }
+            Failure::Rejected(message) => Notice::error(*message, None),
             Failure::SignInRequired => Notice::error(Key::ErrSignInRequired, None),
             Failure::NotAllowed => Notice::error(Key::ErrNotAllowed, None),
             Failure::NotFound => Notice::error(Key::ErrNotFound, None),

@@ -1,6 +1,8 @@
 //! Integration tests against a real database: a fresh SQLite file per test, or a fresh
 //! PostgreSQL database per test when `TEST_DATABASE_URL` names a server.
 
+mod accounts;
+mod browser;
 mod common;
 mod demo;
 mod http;

@@ -1,0 +1,738 @@
+//! Sessions, CSRF, throttling and one-time links, through the HTTP router.
+
+use crate::browser::*;
+use crate::common::*;
+use app::domain::Role;
+use axum::http::StatusCode;
+use ogp_tracker::auth;
+
+async fn audit_actions(db: &app::storage::Db) -> Vec<String> {
+    let (entries, _) = app::storage::audit_page(db, 500, 0).await.unwrap();
+    entries.into_iter().map(|e| e.action).collect()
+}
+
+#[tokio::test]
+async fn a_session_lasts_until_sign_out_and_its_token_is_dead_afterwards() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[(Role::Admin, None, None)]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    assert_eq!(
+        browser.get("/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let answer = browser.sign_in("Ana@Example.org", PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.location(), "/account");
+    let cookie = answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("ogp_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP gets no Secure flag: {cookie}"
+    );
+    let token = browser.cookies["ogp_session"].clone();
+    assert_eq!(count(&t.db, "sessions").await, 1);
+    let stored: (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_ne!(stored.0, token, "only a hash of the token is stored");
+
+    let page = browser.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ana@example.org"));
+    assert!(
+        page.body.contains("You are signed in."),
+        "the notice is shown once"
+    );
+    assert!(!browser
+        .get("/account")
+        .await
+        .body
+        .contains("You are signed in."));
+
+    assert_eq!(
+        browser.post("/sign-out", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(count(&t.db, "sessions").await, 0);
+    assert_eq!(
+        browser.get("/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    browser.cookies.insert("ogp_session".into(), token);
+    assert_eq!(
+        browser.get("/account").await.status,
+        StatusCode::UNAUTHORIZED,
+        "a signed-out token opens nothing"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_the_csrf_token() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let csrf_before = browser.csrf().await;
+    browser.sign_in("ana@example.org", PASSWORD).await;
+    let first = browser.cookies["ogp_session"].clone();
+    assert_ne!(browser.cookies["ogp_csrf"], csrf_before);
+    browser.sign_in("ana@example.org", PASSWORD).await;
+    assert_ne!(browser.cookies["ogp_session"], first);
+    assert_eq!(
+        count(&t.db, "sessions").await,
+        1,
+        "the earlier session ended"
+    );
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session_of_the_account() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    add_user(&t.db, "ben@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut laptop = Browser::new(&router);
+    let mut phone = Browser::new(&router);
+    let mut other = Browser::new(&router);
+    laptop.sign_in("ana@example.org", PASSWORD).await;
+    phone.sign_in("ana@example.org", PASSWORD).await;
+    other.sign_in("ben@example.org", PASSWORD).await;
+    assert_eq!(count(&t.db, "sessions").await, 3);
+    let answer = laptop.post("/account/sign-out-everywhere", &[]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(phone.get("/account").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        laptop.get("/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(other.get("/account").await.status, StatusCode::OK);
+    assert!(audit_actions(&t.db)
+        .await
+        .contains(&"signed_out_everywhere".to_string()));
+}
+
+#[tokio::test]
+async fn writes_without_the_right_csrf_token_are_refused_and_change_nothing() {
+    let t = test_db().await;
+    add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let mut stranger = Browser::new(&router);
+    let foreign_token = stranger.csrf().await;
+    let own_token = admin.csrf().await;
+    let invite = |token: &str| {
+        serde_urlencoded::to_string([
+            ("_csrf", token),
+            ("email", "new@example.org"),
+            ("display_name", "New"),
+            ("role", "admin"),
+        ])
+        .unwrap()
+    };
+    let before = (
+        count(&t.db, "users").await,
+        count(&t.db, "role_grants").await,
+    );
+    let cases: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+        (
+            "no token",
+            "email=new%40example.org&role=admin".into(),
+            vec![],
+        ),
+        ("another browser's token", invite(&foreign_token), vec![]),
+        ("a made-up token", invite(&"0".repeat(64)), vec![]),
+        (
+            "the right token from another site",
+            invite(&own_token),
+            vec![("origin", "https://evil.example")],
+        ),
+    ];
+    for (case, body, headers) in cases {
+        let answer = admin.post_raw("/admin/invitations", body, &headers).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{case}");
+        assert!(
+            answer.body.contains("This form has expired"),
+            "{case}: {}",
+            answer.body
+        );
+    }
+    // A JSON client may send the token in a header instead.
+    let answer = admin
+        .post_raw(
+            "/admin/invitations",
+            "email=x%40example.org&display_name=X&role=admin".into(),
+            &[("x-csrf-token", &own_token), ("accept", "application/json")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(
+        (
+            count(&t.db, "users").await,
+            count(&t.db, "role_grants").await
+        ),
+        (before.0 + 1, before.1 + 1),
+        "only the write with the right token went through"
+    );
+    // Server functions are read-only: a POST to one is refused before it runs.
+    let answer = admin.post_raw("/api/overview", String::new(), &[]).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let wrong = browser.sign_in("ana@example.org", "not the password").await;
+    let unknown = browser
+        .sign_in("nobody@example.org", "not the password")
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status, wrong.status);
+    let notice = |body: &str| {
+        let start = body.find("notice-error").expect("an error notice");
+        body[start..start + 200].to_string()
+    };
+    assert_eq!(notice(&wrong.body), notice(&unknown.body));
+    assert!(wrong
+        .body
+        .contains("The e-mail address or the password is not correct."));
+    assert!(
+        wrong.body.contains("value=\"ana@example.org\""),
+        "the e-mail is kept in the form"
+    );
+    assert!(
+        !wrong.body.contains("not the password"),
+        "passwords are never echoed"
+    );
+    // A disabled account answers the same, even with the right password.
+    sqlx::query("UPDATE users SET disabled = 1")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let disabled = browser.sign_in("ana@example.org", PASSWORD).await;
+    assert_eq!(notice(&disabled.body), notice(&wrong.body));
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_and_are_audited() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    for _ in 0..auth::ACCOUNT_FAILURE_LIMIT {
+        let answer = browser.sign_in("ana@example.org", "wrong password!").await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let answer = browser.sign_in("ana@example.org", PASSWORD).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(answer.body.contains("Wait 15 minutes"), "{}", answer.body);
+    // The same for an account that does not exist: throttling reveals nothing either.
+    for _ in 0..auth::ACCOUNT_FAILURE_LIMIT {
+        browser
+            .sign_in("ghost@example.org", "wrong password!")
+            .await;
+    }
+    assert_eq!(
+        browser
+            .sign_in("ghost@example.org", "wrong password!")
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let throttled = audit_actions(&t.db)
+        .await
+        .iter()
+        .filter(|a| *a == "sign_in_throttled")
+        .count();
+    assert_eq!(throttled, 2, "one audit line per burst");
+    // Another account from the same address is not yet affected.
+    add_user(&t.db, "ben@example.org", &[]).await;
+    assert_eq!(
+        browser.sign_in("ben@example.org", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_throttle_it() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    for i in 0..auth::ADDRESS_FAILURE_LIMIT {
+        let email = format!("guess{i}@example.org");
+        browser.sign_in(&email, "wrong password!").await;
+    }
+    let answer = browser.sign_in("ana@example.org", PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(count(&t.db, "sessions").await, 0);
+}
+
+#[tokio::test]
+async fn an_invitation_works_once_and_sets_name_and_password() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let (status, json) = admin
+        .post_json(
+            "/admin/invitations",
+            &[
+                ("email", "poc@ministry.example"),
+                ("display_name", "Pat"),
+                ("role", "poc"),
+                ("member", "XAA"),
+                ("institution", "Ministry of Finance"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let path = link_path(&json);
+    assert!(path.starts_with("/invitations/"), "{path}");
+
+    let mut invitee = Browser::new(&router);
+    let page = invitee.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("value=\"Pat\""), "the name is offered");
+    // Before accepting, the account cannot sign in.
+    assert_eq!(
+        invitee
+            .sign_in("poc@ministry.example", "any password at all")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mismatch = invitee
+        .post(
+            &path,
+            &[
+                ("display_name", "Pat Q"),
+                ("password", "twelve chars!"),
+                ("confirmation", "twelve chars?"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.body.contains("the two passwords differ"));
+    let accepted = invitee
+        .post(
+            &path,
+            &[
+                ("display_name", "Pat Q"),
+                ("password", "twelve chars!"),
+                ("confirmation", "twelve chars!"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let again = invitee
+        .post(
+            &path,
+            &[
+                ("display_name", "Mallory"),
+                ("password", "another password"),
+                ("confirmation", "another password"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("already been used"), "{}", again.body);
+    assert!(invitee.get(&path).await.body.contains("already been used"));
+
+    assert_eq!(
+        invitee
+            .sign_in("poc@ministry.example", "twelve chars!")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let account = invitee.get("/account").await;
+    assert!(account.body.contains("Pat Q"));
+    assert!(account.body.contains("Government point of contact"));
+    assert!(account.body.contains("Ministry of Finance"));
+    let actions = audit_actions(&t.db).await;
+    assert!(actions.contains(&"invited".to_string()));
+    assert!(actions.contains(&"invitation_accepted".to_string()));
+}
+
+#[tokio::test]
+async fn expired_links_are_refused_and_change_nothing() {
+    let t = test_db().await;
+    let admin_id = add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let (status, json) = admin
+        .post_json(&format!("/admin/accounts/{admin_id}/reset-link"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let path = link_path(&json);
+    assert!(path.starts_with("/password-reset/"));
+    sqlx::query("UPDATE account_links SET expires_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let hash_before = app::storage::password_hash_of(&t.db, admin_id)
+        .await
+        .unwrap();
+    let mut visitor = Browser::new(&router);
+    assert!(visitor
+        .get(&path)
+        .await
+        .body
+        .contains("This link has expired"));
+    let answer = visitor
+        .post(
+            &path,
+            &[
+                ("password", "a brand new password"),
+                ("confirmation", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.body.contains("This link has expired"));
+    assert_eq!(
+        app::storage::password_hash_of(&t.db, admin_id)
+            .await
+            .unwrap(),
+        hash_before
+    );
+    // A made-up token is simply not found.
+    let unknown = format!("/password-reset/{}", "ab".repeat(32));
+    assert_eq!(visitor.get(&unknown).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_ends_sessions_and_only_the_latest_works() {
+    let t = test_db().await;
+    let admin_id = add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let ana = add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let mut ana_browser = Browser::new(&router);
+    ana_browser.sign_in("ana@example.org", PASSWORD).await;
+    let (_, first) = admin
+        .post_json(&format!("/admin/accounts/{ana}/reset-link"), &[])
+        .await;
+    let (_, second) = admin
+        .post_json(&format!("/admin/accounts/{ana}/reset-link"), &[])
+        .await;
+    let fields = [
+        ("password", "fresh password 2026"),
+        ("confirmation", "fresh password 2026"),
+    ];
+    let mut visitor = Browser::new(&router);
+    assert_eq!(
+        visitor.post(&link_path(&first), &fields).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a newer link replaces the older one"
+    );
+    assert_eq!(
+        visitor.post(&link_path(&second), &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        ana_browser.get("/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        visitor
+            .sign_in("ana@example.org", "fresh password 2026")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let _ = admin_id;
+}
+
+#[tokio::test]
+async fn changing_a_password_needs_the_current_one() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    browser.sign_in("ana@example.org", PASSWORD).await;
+    let wrong = browser
+        .post(
+            "/account/password",
+            &[
+                ("current", "not it at all"),
+                ("password", "new password 2026"),
+                ("confirmation", "new password 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("the current password is not correct"));
+    let short = browser
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "short"),
+                ("confirmation", "short"),
+            ],
+        )
+        .await;
+    assert!(short.body.contains("use at least 12 characters"));
+    let done = browser
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "new password 2026"),
+                ("confirmation", "new password 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let mut fresh = Browser::new(&router);
+    assert_eq!(
+        fresh.sign_in("ana@example.org", PASSWORD).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        fresh
+            .sign_in("ana@example.org", "new password 2026")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn admins_grant_revoke_and_disable_and_every_change_is_audited() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let admin_id = add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let ana = add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let mut ana_browser = Browser::new(&router);
+    ana_browser.sign_in("ana@example.org", PASSWORD).await;
+
+    let grant_path = format!("/admin/accounts/{ana}/grants");
+    let missing_member = admin
+        .post(&grant_path, &[("role", "reviewer"), ("member", "")])
+        .await;
+    assert_eq!(missing_member.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing_member.body.contains("choose the member"),
+        "{}",
+        missing_member.body
+    );
+    let unknown_member = admin
+        .post(&grant_path, &[("role", "reviewer"), ("member", "ZZZ")])
+        .await;
+    assert!(unknown_member.body.contains("no member has this code"));
+    let bad_role = admin
+        .post(&grant_path, &[("role", "king"), ("member", "XAA")])
+        .await;
+    assert!(bad_role.body.contains("choose one of the listed roles"));
+    let granted = admin
+        .post(&grant_path, &[("role", "reviewer"), ("member", "XAA")])
+        .await;
+    assert_eq!(granted.status, StatusCode::SEE_OTHER);
+    let twice = admin
+        .post(&grant_path, &[("role", "reviewer"), ("member", "XAA")])
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(ana_browser
+        .get("/account")
+        .await
+        .body
+        .contains("Civil-society reviewer"));
+
+    let grants = app::storage::grants_of(&t.db, ana).await.unwrap();
+    let revoked = admin
+        .post(&format!("/admin/grants/{}/revoke", grants[0].id), &[])
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert!(app::storage::grants_of(&t.db, ana)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The demo admin aside, this is the installation's only admin.
+    sqlx::query("DELETE FROM role_grants WHERE role = 'admin' AND user_id <> $1")
+        .bind(admin_id)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let own_admin_grant = app::storage::grants_of(&t.db, admin_id).await.unwrap()[0].id;
+    let last = admin
+        .post(&format!("/admin/grants/{own_admin_grant}/revoke"), &[])
+        .await;
+    assert_eq!(
+        last.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the last admin stays"
+    );
+    assert_eq!(
+        app::storage::grants_of(&t.db, admin_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let self_disable = admin
+        .post(
+            &format!("/admin/accounts/{admin_id}/disabled"),
+            &[("disabled", "true")],
+        )
+        .await;
+    assert_eq!(self_disable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let disabled = admin
+        .post(
+            &format!("/admin/accounts/{ana}/disabled"),
+            &[("disabled", "true")],
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ana_browser.get("/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        ana_browser
+            .sign_in("ana@example.org", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    admin
+        .post(
+            &format!("/admin/accounts/{ana}/disabled"),
+            &[("disabled", "false")],
+        )
+        .await;
+    assert_eq!(
+        ana_browser
+            .sign_in("ana@example.org", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    let actions = audit_actions(&t.db).await;
+    for action in [
+        "role_granted",
+        "role_revoked",
+        "account_disabled",
+        "account_enabled",
+    ] {
+        assert!(
+            actions.contains(&action.to_string()),
+            "{action} in {actions:?}"
+        );
+    }
+    let log = admin.get("/admin/audit").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains("role_revoked") && log.body.contains("ana@example.org"));
+    let mut public = Browser::new(&router);
+    assert_eq!(
+        public.get("/admin/audit").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        ana_browser.get("/admin/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn public_pages_name_role_and_institution_never_the_email() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let (milestone, commitment, lead): (i64, String, String) = sqlx::query_as(
+        "SELECT ms.id, c.code, c.lead_institution FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         WHERE c.code LIKE 'XAA%' AND c.lead_institution IS NOT NULL ORDER BY ms.id LIMIT 1",
+    )
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    add_user(
+        &t.db,
+        "pat.secret@ministry.example",
+        &[(Role::Poc, Some("XAA"), Some(&lead))],
+    )
+    .await;
+    let router = test_router(&t.db);
+    let mut poc = Browser::new(&router);
+    poc.sign_in("pat.secret@ministry.example", PASSWORD).await;
+    let page = poc.get(&format!("/commitments/{commitment}")).await;
+    assert!(
+        page.body
+            .contains(&format!("/milestones/{milestone}/updates")),
+        "the POC sees the edit control"
+    );
+    let bad = poc
+        .post(
+            &format!("/milestones/{milestone}/updates"),
+            &[
+                ("status", "completed"),
+                ("progress", "150"),
+                ("narrative", "Done"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("Progress (%): enter a whole number from 0 to 100."),
+        "field and reason"
+    );
+    assert!(
+        bad.body.contains(">Done</textarea>"),
+        "what was typed is kept"
+    );
+    let saved = poc
+        .post(
+            &format!("/milestones/{milestone}/updates"),
+            &[
+                ("status", "completed"),
+                ("progress", "100"),
+                ("narrative", "Law published in the gazette"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let mut public = Browser::new(&router);
+    let page = public.get(&format!("/commitments/{commitment}")).await;
+    assert!(page.body.contains("Law published in the gazette"));
+    assert!(page.body.contains(&format!("Point of contact, {lead}")));
+    assert!(
+        !page.body.contains("pat.secret"),
+        "no e-mail on public pages"
+    );
+    assert!(
+        !page.body.contains("/updates\""),
+        "the public sees no edit control"
+    );
+}

@@ -1,0 +1,203 @@
+//! A small browser over the router: keeps cookies, sends the CSRF token the way a page's
+//! form would, and reads the answer.
+
+use app::domain::Role;
+use app::storage::{self, Db, NewGrant};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use ogp_tracker::http::{router, AppState};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long test password";
+
+pub fn test_router(db: &Db) -> axum::Router {
+    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
+    router(AppState::new(options, db.clone()))
+}
+
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Clone)]
+pub struct Browser {
+    pub router: axum::Router,
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    pub fn new(router: &axum::Router) -> Browser {
+        Browser {
+            router: router.clone(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, headers: &HeaderMap) {
+        for value in headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+
+    pub async fn send(&mut self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        self.keep_cookies(&headers);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Answer {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// The CSRF token, fetched the way a browser gets it: by loading a page first.
+    pub async fn csrf(&mut self) -> String {
+        if !self.cookies.contains_key("ogp_csrf") {
+            self.get("/sign-in").await;
+        }
+        self.cookies["ogp_csrf"].clone()
+    }
+
+    /// Posts a form as a page would, with the CSRF token.
+    pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Answer {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &token)];
+        all.extend_from_slice(fields);
+        self.post_raw(uri, serde_urlencoded::to_string(&all).unwrap(), &[])
+            .await
+    }
+
+    pub async fn post_raw(&mut self, uri: &str, body: String, headers: &[(&str, &str)]) -> Answer {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "tracker.test");
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
+        {
+            request = request.header(header::ACCEPT, "text/html");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
+        self.post("/sign-in", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+/// An account with `PASSWORD` and the given grants (role, member code, institution).
+pub async fn add_user(db: &Db, email: &str, grants: &[(Role, Option<&str>, Option<&str>)]) -> i64 {
+    let hash = ogp_tracker::auth::hash_password(PASSWORD).unwrap();
+    let now = storage::now();
+    let mut tx = db.begin().await.unwrap();
+    let id = storage::insert_user(&mut tx, email, email, Some(&hash), false, &now)
+        .await
+        .unwrap();
+    for (role, member, institution) in grants {
+        let member_id = match member {
+            Some(code) => storage::member_id_by_code(&mut tx, code).await.unwrap(),
+            None => None,
+        };
+        let grant = NewGrant {
+            role: *role,
+            member_id,
+            institution: institution.map(str::to_string),
+        };
+        storage::insert_grant(&mut tx, id, &grant, None, &now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    id
+}
+
+/// Demo data small enough to be quick: two members with milestones, and the demo accounts.
+pub async fn small_demo(db: &Db) {
+    ogp_tracker::demo::generate(
+        db,
+        &ogp_tracker::demo::DemoConfig {
+            scale: 0.03,
+            seed: 7,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+impl Browser {
+    /// Posts a form asking for JSON, as a script would; returns the status and the JSON.
+    pub async fn post_json(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, serde_json::Value) {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &token)];
+        all.extend_from_slice(fields);
+        let answer = self
+            .post_raw(
+                uri,
+                serde_urlencoded::to_string(&all).unwrap(),
+                &[("accept", "application/json")],
+            )
+            .await;
+        let json = serde_json::from_str(&answer.body).unwrap_or(serde_json::Value::Null);
+        (answer.status, json)
+    }
+}
+
+/// The path of a one-time link from a JSON answer.
+pub fn link_path(json: &serde_json::Value) -> String {
+    let link = json["link"].as_str().expect("a link in the answer");
+    let path_start = link.find("://").map(|i| i + 3).unwrap();
+    let path = &link[path_start..];
+    path[path.find('/').unwrap()..].to_string()
+}
