@@ -2,6 +2,7 @@
 //! PostgreSQL database per test when `TEST_DATABASE_URL` names a server.
 
 mod accounts;
+mod authorization;
 mod browser;
 mod common;
 mod demo;

@@ -1,0 +1,307 @@
+//! The authorization matrix: every state-changing route, tried by anonymous visitors and
+//! by each role in and out of scope. The expected answers are the table below; a route
+//! added to the router without a row here fails the test.
+
+use crate::browser::*;
+use crate::common::*;
+use app::domain::{LinkPurpose, Role};
+use app::storage::Db;
+use axum::http::Method;
+
+/// Who tries: the order of the columns of `MATRIX`.
+#[derive(Clone, Copy, Debug)]
+enum Actor {
+    Anonymous,
+    Admin,
+    /// Point of contact of the milestone's member and its lead institution.
+    PocInScope,
+    /// Point of contact of the same member, for another institution.
+    PocOtherInstitution,
+    PocOtherMember,
+    ReviewerInScope,
+    ReviewerOutOfScope,
+    IrmInScope,
+    IrmOutOfScope,
+}
+
+const ACTORS: [Actor; 9] = [
+    Actor::Anonymous,
+    Actor::Admin,
+    Actor::PocInScope,
+    Actor::PocOtherInstitution,
+    Actor::PocOtherMember,
+    Actor::ReviewerInScope,
+    Actor::ReviewerOutOfScope,
+    Actor::IrmInScope,
+    Actor::IrmOutOfScope,
+];
+
+const OK: u16 = 303;
+const SIGN_IN: u16 = 401;
+const NO: u16 = 403;
+
+/// Expected status per route and actor, columns in the order of `ACTORS`:
+/// anonymous, admin, POC in scope, POC other institution, POC other member,
+/// reviewer in scope, reviewer out of scope, IRM in scope, IRM out of scope.
+const MATRIX: &[(&str, [u16; 9])] = &[
+    ("/sign-in", [OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+    ("/sign-out", [OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "/account/sign-out-everywhere",
+        [SIGN_IN, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "/account/password",
+        [SIGN_IN, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    // The one-time token is the authority here, whoever holds it.
+    ("/invitations/{token}", [OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "/password-reset/{token}",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "/admin/invitations",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/admin/accounts/{id}/grants",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/admin/grants/{id}/revoke",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/admin/accounts/{id}/disabled",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/admin/accounts/{id}/reset-link",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/milestones/{id}/updates",
+        [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
+    ),
+];
+
+struct Fixture {
+    db: Db,
+    milestone: i64,
+    fresh: usize,
+}
+
+impl Fixture {
+    fn email(actor: Actor) -> String {
+        format!("{actor:?}@matrix.example").to_lowercase()
+    }
+
+    /// A new account for a route to act on, so every try starts from the same state.
+    async fn fresh_user(&mut self, grants: &[(Role, Option<&str>, Option<&str>)]) -> i64 {
+        self.fresh += 1;
+        add_user(
+            &self.db,
+            &format!("target{}@matrix.example", self.fresh),
+            grants,
+        )
+        .await
+    }
+
+    async fn fresh_link(&mut self, purpose: LinkPurpose) -> String {
+        let user = self.fresh_user(&[]).await;
+        let mut conn = self.db.pool.acquire().await.unwrap();
+        ogp_tracker::auth::create_link(&mut conn, user, purpose, None)
+            .await
+            .unwrap()
+    }
+
+    /// The request that exercises `route` with valid input, so only authorization decides.
+    async fn request(&mut self, route: &str) -> (String, Vec<(&'static str, String)>) {
+        let password = || {
+            vec![
+                ("display_name", "Someone".to_string()),
+                ("password", PASSWORD.to_string()),
+                ("confirmation", PASSWORD.to_string()),
+            ]
+        };
+        match route {
+            "/sign-in" => (
+                route.into(),
+                vec![
+                    ("email", "signin@matrix.example".into()),
+                    ("password", PASSWORD.into()),
+                ],
+            ),
+            "/sign-out" | "/account/sign-out-everywhere" => (route.into(), vec![]),
+            "/account/password" => (
+                route.into(),
+                vec![
+                    ("current", PASSWORD.into()),
+                    ("password", PASSWORD.into()),
+                    ("confirmation", PASSWORD.into()),
+                ],
+            ),
+            "/invitations/{token}" => (self.fresh_link(LinkPurpose::Invitation).await, password()),
+            "/password-reset/{token}" => (self.fresh_link(LinkPurpose::Reset).await, password()),
+            "/admin/invitations" => {
+                self.fresh += 1;
+                (
+                    route.into(),
+                    vec![
+                        ("email", format!("invited{}@matrix.example", self.fresh)),
+                        ("display_name", "Invited".into()),
+                        ("role", "reviewer".into()),
+                        ("member", "XAA".into()),
+                    ],
+                )
+            }
+            "/admin/accounts/{id}/grants" => {
+                let user = self.fresh_user(&[]).await;
+                (
+                    format!("/admin/accounts/{user}/grants"),
+                    vec![("role", "reviewer".into()), ("member", "XAA".into())],
+                )
+            }
+            "/admin/grants/{id}/revoke" => {
+                let user = self
+                    .fresh_user(&[(Role::Reviewer, Some("XAA"), None)])
+                    .await;
+                let grant = app::storage::grants_of(&self.db, user).await.unwrap()[0].id;
+                (format!("/admin/grants/{grant}/revoke"), vec![])
+            }
+            "/admin/accounts/{id}/disabled" => {
+                let user = self.fresh_user(&[]).await;
+                (
+                    format!("/admin/accounts/{user}/disabled"),
+                    vec![("disabled", "true".into())],
+                )
+            }
+            "/admin/accounts/{id}/reset-link" => {
+                let user = self.fresh_user(&[]).await;
+                (format!("/admin/accounts/{user}/reset-link"), vec![])
+            }
+            "/milestones/{id}/updates" => (
+                format!("/milestones/{}/updates", self.milestone),
+                vec![
+                    ("status", "in_progress".into()),
+                    ("progress", "40".into()),
+                    ("narrative", "Consultation held".into()),
+                ],
+            ),
+            other => panic!("no request is known for the route {other}: add one here"),
+        }
+    }
+}
+
+/// What a refused write must leave exactly as it was.
+async fn snapshot(db: &Db) -> Vec<i64> {
+    let mut all = Vec::new();
+    for table in ["users", "role_grants", "progress_updates", "audit_log"] {
+        all.push(count(db, table).await);
+    }
+    for condition in [
+        "SELECT COUNT(*) FROM users WHERE disabled = 1",
+        "SELECT COUNT(*) FROM account_links WHERE used_at IS NOT NULL",
+        "SELECT COUNT(*) FROM account_links",
+        "SELECT COALESCE(SUM(progress), 0) FROM milestones",
+    ] {
+        let (n,): (i64,) = sqlx::query_as(condition).fetch_one(&db.pool).await.unwrap();
+        all.push(n);
+    }
+    all
+}
+
+#[tokio::test]
+async fn every_write_route_answers_each_role_as_the_matrix_says() {
+    // Every route and every state-changing server function needs a row.
+    let routes: Vec<&str> = ogp_tracker::forms::write_routes()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let rows: Vec<&str> = MATRIX.iter().map(|(route, _)| *route).collect();
+    let missing: Vec<&&str> = routes.iter().filter(|r| !rows.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "write routes without a row in MATRIX: {missing:?}"
+    );
+    let stale: Vec<&&str> = rows.iter().filter(|r| !routes.contains(r)).collect();
+    assert!(
+        stale.is_empty(),
+        "MATRIX rows for routes that do not exist: {stale:?}"
+    );
+    let writing_server_fns: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .filter(|(_, method)| *method != Method::GET)
+        .map(|(path, method)| format!("{method} {path}"))
+        .filter(|route| !rows.iter().any(|r| route.ends_with(r)))
+        .collect();
+    assert!(
+        writing_server_fns.is_empty(),
+        "server functions that change state without a row in MATRIX: {writing_server_fns:?}"
+    );
+
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let (milestone, lead): (i64, String) = sqlx::query_as(
+        "SELECT ms.id, c.lead_institution FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         WHERE c.code LIKE 'XAA%' AND c.lead_institution IS NOT NULL ORDER BY ms.id LIMIT 1",
+    )
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    let grants = |actor: Actor| -> Vec<(Role, Option<&str>, Option<&str>)> {
+        match actor {
+            Actor::Anonymous => vec![],
+            Actor::Admin => vec![(Role::Admin, None, None)],
+            Actor::PocInScope => vec![(Role::Poc, Some("XAA"), Some(lead.as_str()))],
+            Actor::PocOtherInstitution => {
+                vec![(Role::Poc, Some("XAA"), Some("Not the lead institution"))]
+            }
+            Actor::PocOtherMember => vec![(Role::Poc, Some("XAB"), None)],
+            Actor::ReviewerInScope => vec![(Role::Reviewer, Some("XAA"), None)],
+            Actor::ReviewerOutOfScope => vec![(Role::Reviewer, Some("XAB"), None)],
+            Actor::IrmInScope => vec![(Role::Irm, Some("XAA"), None)],
+            Actor::IrmOutOfScope => vec![(Role::Irm, Some("XAB"), None)],
+        }
+    };
+    for actor in ACTORS.into_iter().skip(1) {
+        add_user(&t.db, &Fixture::email(actor), &grants(actor)).await;
+    }
+    add_user(&t.db, "signin@matrix.example", &[]).await;
+    let router = test_router(&t.db);
+    let mut fixture = Fixture {
+        db: t.db.clone(),
+        milestone,
+        fresh: 0,
+    };
+
+    let mut failures = Vec::new();
+    for (route, expected) in MATRIX {
+        for (actor, want) in ACTORS.into_iter().zip(expected) {
+            let mut browser = Browser::new(&router);
+            if !matches!(actor, Actor::Anonymous) {
+                let answer = browser.sign_in(&Fixture::email(actor), PASSWORD).await;
+                assert_eq!(answer.status.as_u16(), 303, "{actor:?} signs in");
+            }
+            let (uri, fields) = fixture.request(route).await;
+            let before = snapshot(&t.db).await;
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let answer = browser.post(&uri, &fields).await;
+            let got = answer.status.as_u16();
+            if got != *want {
+                failures.push(format!("{route} as {actor:?}: expected {want}, got {got}"));
+            }
+            if got == SIGN_IN || got == NO {
+                if snapshot(&t.db).await != before {
+                    failures.push(format!("{route} as {actor:?}: refused, yet data changed"));
+                }
+                let html = &answer.body;
+                if !html.contains("notice-error") {
+                    failures.push(format!("{route} as {actor:?}: refused without saying why"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
