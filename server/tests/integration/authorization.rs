@@ -204,7 +204,7 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM users WHERE disabled = 1",
         "SELECT COUNT(*) FROM account_links WHERE used_at IS NOT NULL",
         "SELECT COUNT(*) FROM account_links",
-        "SELECT COALESCE(SUM(progress), 0) FROM milestones",
+        "SELECT CAST(COALESCE(SUM(progress), 0) AS BIGINT) FROM milestones",
     ] {
         let (n,): (i64,) = sqlx::query_as(condition).fetch_one(&db.pool).await.unwrap();
         all.push(n);
