@@ -41,15 +41,31 @@ pub fn Field(
     #[prop(optional, into)] value: String,
     #[prop(optional)] hint: Option<Key>,
     #[prop(optional, into)] form: Option<String>,
+    /// A multi-line text (`<textarea>`) instead of an input.
+    #[prop(default = false)]
+    multiline: bool,
 ) -> impl IntoView {
     let error = field_error(name, form.as_deref());
     let invalid = if error.is_some() { "true" } else { "false" };
     let described = format!("{id}-note");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{t(label)}</label>
+    let control = if multiline {
+        view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="3"
+                required=required
+                aria-invalid=invalid
+                aria-describedby=described.clone()
+            >
+                {value}
+            </textarea>
+        }
+        .into_any()
+    } else {
+        view! {
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=kind
                 value=value
@@ -58,6 +74,13 @@ pub fn Field(
                 aria-invalid=invalid
                 aria-describedby=described.clone()
             />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{t(label)}</label>
+            {control}
             <p id=described class="field-note">
                 {error
                     .map(|e| view! { <strong class="field-error">{e}</strong> }.into_any())

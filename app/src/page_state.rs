@@ -98,10 +98,24 @@ pub fn page_state() -> PageState {
     #[cfg(not(feature = "ssr"))]
     {
         thread_local! {
-            static STATE: PageState = read_meta().unwrap_or_default();
+            static STATE: (PageState, Option<String>) = (read_meta().unwrap_or_default(), current_path());
         }
-        STATE.with(Clone::clone)
+        STATE.with(|(state, loaded_at)| {
+            let mut state = state.clone();
+            // The notice and the typed values belong to the page the server rendered; after
+            // moving on in the browser they would show up on the wrong form.
+            if current_path() != *loaded_at {
+                state.notice = None;
+                state.form_values.clear();
+            }
+            state
+        })
     }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn current_path() -> Option<String> {
+    leptos::prelude::window().location().pathname().ok()
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -178,6 +178,15 @@ pub async fn sign_in(
     }
 }
 
+/// Removes expired sessions and sign-in failures too old to count; run now and then.
+pub async fn sweep(db: &Db) -> Result<(u64, u64), StorageError> {
+    let now_at = Utc::now();
+    let sessions = storage::delete_expired_sessions(db, &timestamp(now_at)).await?;
+    let cutoff = timestamp(now_at - Duration::minutes(THROTTLE_WINDOW_MINUTES));
+    let failures = storage::delete_sign_in_failures_before(db, &cutoff).await?;
+    Ok((sessions, failures))
+}
+
 pub async fn viewer_for_token(db: &Db, token: &str) -> Result<Option<Viewer>, StorageError> {
     storage::viewer_for_session(db, &token_hash(token), &now()).await
 }

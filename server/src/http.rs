@@ -279,6 +279,16 @@ pub async fn serve(
         Ok(_) => {}
         Err(e) => tracing::warn!("assets are served uncompressed: {e}"),
     });
+    let sweep_db = db.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            if let Err(error) = crate::auth::sweep(&sweep_db).await {
+                tracing::warn!(%error, "cannot remove expired sessions");
+            }
+        }
+    });
     let app = router(AppState {
         options,
         db,

@@ -321,10 +321,7 @@ fn MilestoneUpdateForm(id: i64, status: MilestoneStatus, progress: i64) -> impl 
                 <CsrfField/>
                 <Choice id=format!("status-{id}") name="status" label=Key::ColStatus options selected=value("status", status.as_str().to_string()) form=form.clone()/>
                 <Field id=format!("progress-{id}") name="progress" label=Key::FieldProgressPercent kind="number" value=value("progress", progress.to_string()) form=form.clone()/>
-                <div class="field">
-                    <label for=format!("narrative-{id}")>{t(Key::FieldNarrative)}</label>
-                    <textarea id=format!("narrative-{id}") name="narrative" required=true rows="3">{value("narrative", String::new())}</textarea>
-                </div>
+                <Field id=format!("narrative-{id}") name="narrative" label=Key::FieldNarrative multiline=true value=value("narrative", String::new()) form=form.clone()/>
                 <button type="submit">{t(Key::PostUpdateButton)}</button>
             </form>
         </details>

@@ -611,3 +611,12 @@ pub async fn has_grant(
     .await?;
     Ok(n > 0)
 }
+
+/// Failed sign-ins older than `before` no longer count toward any limit.
+pub async fn delete_sign_in_failures_before(db: &Db, before: &str) -> Result<u64, StorageError> {
+    let done = sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(before)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}

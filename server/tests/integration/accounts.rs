@@ -146,7 +146,9 @@ async fn writes_without_the_right_csrf_token_are_refused_and_change_nothing() {
         count(&t.db, "users").await,
         count(&t.db, "role_grants").await,
     );
-    let cases: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    // (case, form body, extra headers)
+    type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
         (
             "no token",
             "email=new%40example.org&role=admin".into(),
@@ -735,4 +737,106 @@ async fn public_pages_name_role_and_institution_never_the_email() {
         !page.body.contains("/updates\""),
         "the public sees no edit control"
     );
+}
+
+#[tokio::test]
+async fn expired_sessions_open_nothing_and_are_swept() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    browser.sign_in("ana@example.org", PASSWORD).await;
+    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    let answer = browser.get("/account").await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        !browser.cookies.contains_key("ogp_session"),
+        "the dead cookie is cleared"
+    );
+    let (sessions, _) = auth::sweep(&t.db).await.unwrap();
+    assert_eq!(sessions, 1);
+    assert_eq!(count(&t.db, "sessions").await, 0);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_a_trusted_https_proxy() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("ogp-tracker")
+        .build();
+    let mut state = ogp_tracker::http::AppState::new(options, t.db.clone());
+    state.trust_proxy = true;
+    let router = ogp_tracker::http::router(state);
+    let mut browser = Browser::new(&router);
+    let token = browser.csrf().await;
+    let body = serde_urlencoded::to_string([
+        ("_csrf", token.as_str()),
+        ("email", "ana@example.org"),
+        ("password", PASSWORD),
+    ])
+    .unwrap();
+    let answer = browser
+        .post_raw("/sign-in", body, &[("x-forwarded-proto", "https")])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let session = answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("ogp_session="))
+        .unwrap();
+    assert!(session.contains("; Secure"), "{session}");
+}
+
+#[tokio::test]
+async fn pages_allow_only_their_own_nonced_scripts_and_are_never_framed() {
+    let t = test_db().await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let page = browser.get("/sign-in").await;
+    let policy = page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let script_src = policy
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let nonce = script_src
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-"))
+        .and_then(|s| s.strip_suffix('\''))
+        .expect("a nonce in script-src");
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry it"
+    );
+    let scripts = page.body.matches("<script").count();
+    let nonced = page.body.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(
+        scripts > 0 && nonced >= scripts,
+        "{scripts} scripts, {nonced} with the nonce"
+    );
+    assert_ne!(
+        browser.get("/sign-in").await.headers["content-security-policy"],
+        page.headers["content-security-policy"],
+        "a new nonce per page"
+    );
+    let api = browser.get("/api/overview").await;
+    assert_eq!(
+        api.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next(),
+        Some("default-src 'none'")
+    );
+    assert_eq!(api.headers["x-frame-options"], "DENY");
 }

@@ -9,3 +9,4 @@ mod demo;
 mod http;
 mod import;
 mod storage;
+mod users;
