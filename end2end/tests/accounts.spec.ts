@@ -1,23 +1,13 @@
-import { test, expect, Page, ConsoleMessage } from "@playwright/test";
+import { test, expect, Page } from "@playwright/test";
+import { watchConsole, waitForHydration } from "./helpers";
 
 // Accounts in the browser: an admin invites a point of contact, who accepts, signs in,
 // sees edit controls on their own member's commitments only, posts an update and signs out.
 // The demo data (member XAA, the demo admin) comes from `make test-e2e`.
 
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (message: ConsoleMessage) => {
-    if (message.type() === "error" || message.type() === "warning") {
-      problems.push(`${message.type()}: ${message.text()}`);
-    }
-  });
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  return problems;
-}
-
 async function signIn(page: Page, email: string, password: string) {
   await page.goto("/sign-in");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await waitForHydration(page);
   await page.getByLabel("E-mail address").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -62,7 +52,7 @@ test("an admin invites a point of contact, who accepts and keeps only their memb
 
   // Their own member's commitment has an update form per milestone; others have none.
   await page.goto("/commitments/XAA0001");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await waitForHydration(page);
   const forms = page.locator("details.update-form");
   expect(await forms.count()).toBeGreaterThan(0);
   await page.goto("/commitments/XAB0001");

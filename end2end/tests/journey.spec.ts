@@ -1,22 +1,8 @@
-import { test, expect, Page, ConsoleMessage } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { watchConsole, waitForHydration } from "./helpers";
 
 // The public journey: overview → member → plan → commitment, on imported OGP data
 // (Argentina's third plan, commitment AR0045).
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (message: ConsoleMessage) => {
-    if (message.type() === "error" || message.type() === "warning") {
-      problems.push(`${message.type()}: ${message.text()}`);
-    }
-  });
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  return problems;
-}
-
-async function waitForHydration(page: Page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });

@@ -97,6 +97,9 @@ pub struct ServeArgs {
     /// Behind a reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto headers.
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// The site's public address, for the one-time links shown to admins.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +146,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             demo_if_empty,
             trust_proxy,
+            public_url,
         }) => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&db).await? {
@@ -150,7 +154,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");
             }
-            http::serve(db, addr, trust_proxy)
+            http::serve(db, addr, trust_proxy, public_url)
                 .await
                 .map_err(|e| CliError::Serve(e.to_string()))
         }

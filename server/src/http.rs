@@ -25,6 +25,9 @@ pub struct AppState {
     /// Behind a reverse proxy: take the client address from `X-Forwarded-For` and HTTPS
     /// from `X-Forwarded-Proto`. Off by default, since clients could forge both.
     pub trust_proxy: bool,
+    /// The site's public address (`https://tracker.example.org`), for the one-time links
+    /// shown to admins; else the address the request came to.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             options,
             db,
             trust_proxy: false,
+            public_url: None,
         }
     }
 }
@@ -265,6 +269,7 @@ pub async fn serve(
     db: Db,
     addr: Option<std::net::SocketAddr>,
     trust_proxy: bool,
+    public_url: Option<String>,
 ) -> std::io::Result<()> {
     let mut options = leptos_options()?;
     if let Some(addr) = addr {
@@ -293,6 +298,7 @@ pub async fn serve(
         options,
         db,
         trust_proxy,
+        public_url,
     });
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");

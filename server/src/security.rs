@@ -26,6 +26,8 @@ pub struct RequestInfo {
     pub https: bool,
     /// The client asked for JSON, so errors are answered as JSON.
     pub wants_json: bool,
+    /// The host the visitor addressed (`X-Forwarded-Host` behind a trusted proxy).
+    pub host: String,
 }
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
@@ -48,6 +50,17 @@ fn client_address(request: &Request, trust_proxy: bool) -> String {
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+fn visited_host(request: &Request, trust_proxy: bool) -> String {
+    let forwarded = trust_proxy
+        .then(|| request.headers().get("x-forwarded-host"))
+        .flatten();
+    forwarded
+        .or_else(|| request.headers().get(header::HOST))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn is_https(request: &Request, trust_proxy: bool) -> bool {
@@ -82,16 +95,13 @@ pub fn notice_cookie(notice: &Notice, secure: bool) -> String {
 }
 
 /// The same-origin check: a browser sends `Origin` on every cross-site POST.
-fn origin_matches(headers: &HeaderMap) -> bool {
+fn origin_matches(headers: &HeaderMap, host: &str) -> bool {
     let Some(origin) = header_str(headers, header::ORIGIN) else {
         return true;
     };
-    let Some(host) = header_str(headers, header::HOST) else {
-        return false;
-    };
     origin
         .split_once("://")
-        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+        .is_some_and(|(_, rest)| !host.is_empty() && rest.trim_end_matches('/') == host)
 }
 
 /// The token a write carries: the `x-csrf-token` header, or the form field.
@@ -140,6 +150,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         https: is_https(&probe, state.trust_proxy),
         wants_json: header_str(&headers, header::ACCEPT)
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
+        host: visited_host(&probe, state.trust_proxy),
     };
     let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE)
         .filter(|t| t.len() == 64)
@@ -154,7 +165,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         let token_ok = existing_csrf.as_deref().is_some_and(|expected| {
             submitted_token(&headers, &bytes).is_some_and(|t| auth::same_token(&t, expected))
         });
-        if !token_ok || !origin_matches(&headers) {
+        if !token_ok || !origin_matches(&headers, &info.host) {
             tracing::info!(path = %parts.uri.path(), "refused a write without a valid CSRF token");
             return refuse(StatusCode::FORBIDDEN, lang, Key::ErrCsrf);
         }
@@ -252,17 +263,24 @@ mod tests {
     #[test]
     fn cross_site_origins_are_refused() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_static("tracker.example"));
-        assert!(origin_matches(&headers));
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://tracker.example"),
+        assert!(
+            origin_matches(&headers, "tracker.example"),
+            "no Origin: same-site"
         );
-        assert!(origin_matches(&headers));
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
+        let mut with_origin = |origin: &'static str| {
+            headers.insert(header::ORIGIN, HeaderValue::from_static(origin));
+            headers.clone()
+        };
+        let same = with_origin("https://tracker.example");
+        assert!(origin_matches(&same, "tracker.example"));
+        assert!(
+            !origin_matches(&same, ""),
+            "an unknown host matches nothing"
         );
-        assert!(!origin_matches(&headers));
+        assert!(!origin_matches(
+            &with_origin("https://evil.example"),
+            "tracker.example"
+        ));
+        assert!(!origin_matches(&with_origin("null"), "tracker.example"));
     }
 }

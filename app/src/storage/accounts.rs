@@ -492,60 +492,15 @@ pub async fn audit_page(
     Ok((entries, total))
 }
 
-/// Every account with its grants, by e-mail, in two queries.
-pub async fn list_accounts(db: &Db) -> Result<Vec<Account>, StorageError> {
-    let users: Vec<(i64, String, String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, email, display_name, disabled,
-                CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, demo, created_at, last_sign_in_at
-             FROM users ORDER BY email",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    let grants: Vec<GrantRow> = sqlx::query_as(&format!("{GRANT_SELECT} ORDER BY g.id"))
-        .fetch_all(&db.pool)
-        .await?;
-    let mut grants: Vec<(i64, Grant)> = grants
-        .into_iter()
-        .map(grant_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(users
-        .into_iter()
-        .map(
-            |(id, email, display_name, disabled, active, demo, created_at, last_sign_in_at)| {
-                let (own, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut grants)
-                    .into_iter()
-                    .partition(|(u, _)| *u == id);
-                grants = rest;
-                Account {
-                    id,
-                    email,
-                    display_name,
-                    disabled: disabled != 0,
-                    active: active != 0,
-                    demo: demo != 0,
-                    created_at,
-                    last_sign_in_at,
-                    grants: own.into_iter().map(|(_, g)| g).collect(),
-                }
-            },
-        )
-        .collect())
-}
+type AccountRow = (i64, String, String, i64, i64, i64, String, Option<String>);
 
-pub async fn account(db: &Db, user_id: i64) -> Result<Option<Account>, StorageError> {
-    let row: Option<(i64, String, String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, email, display_name, disabled,
-                CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, demo, created_at, last_sign_in_at
-             FROM users WHERE id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((id, email, display_name, disabled, active, demo, created_at, last_sign_in_at)) = row
-    else {
-        return Ok(None);
-    };
-    Ok(Some(Account {
+const ACCOUNT_SELECT: &str = "SELECT id, email, display_name, disabled,
+        CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, demo, created_at, last_sign_in_at
+    FROM users";
+
+fn account_from_row(row: AccountRow, grants: Vec<Grant>) -> Account {
+    let (id, email, display_name, disabled, active, demo, created_at, last_sign_in_at) = row;
+    Account {
         id,
         email,
         display_name,
@@ -554,8 +509,41 @@ pub async fn account(db: &Db, user_id: i64) -> Result<Option<Account>, StorageEr
         demo: demo != 0,
         created_at,
         last_sign_in_at,
-        grants: grants_of(db, user_id).await?,
-    }))
+        grants,
+    }
+}
+
+/// Every account with its grants, by e-mail, in two queries.
+pub async fn list_accounts(db: &Db) -> Result<Vec<Account>, StorageError> {
+    let users: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY email"))
+        .fetch_all(&db.pool)
+        .await?;
+    let rows: Vec<GrantRow> = sqlx::query_as(&format!("{GRANT_SELECT} ORDER BY g.id"))
+        .fetch_all(&db.pool)
+        .await?;
+    let mut grants: std::collections::HashMap<i64, Vec<Grant>> = std::collections::HashMap::new();
+    for row in rows {
+        let (user_id, grant) = grant_from_row(row)?;
+        grants.entry(user_id).or_default().push(grant);
+    }
+    Ok(users
+        .into_iter()
+        .map(|row| {
+            let own = grants.remove(&row.0).unwrap_or_default();
+            account_from_row(row, own)
+        })
+        .collect())
+}
+
+pub async fn account(db: &Db, user_id: i64) -> Result<Option<Account>, StorageError> {
+    let row: Option<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE id = $1"))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(account_from_row(row, grants_of(db, user_id).await?))),
+        None => Ok(None),
+    }
 }
 
 /// Whether the demo accounts exist: then the sign-in page lists them.

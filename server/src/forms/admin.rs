@@ -81,15 +81,16 @@ async fn read_grant(
     ))
 }
 
-/// The link as the admin passes it on: absolute, on the address they are using.
+/// The link as the admin passes it on: absolute, on the public address when configured,
+/// else on the address they are using.
 fn absolute(ctx: &Ctx, path: &str) -> String {
-    let host = ctx
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if ctx.info.https { "https" } else { "http" };
-    format!("{scheme}://{host}{path}")
+    match &ctx.state.public_url {
+        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+        None => {
+            let scheme = if ctx.info.https { "https" } else { "http" };
+            format!("{scheme}://{}{path}", ctx.info.host)
+        }
+    }
 }
 
 pub async fn invite(ctx: Ctx, Form(form): Form<GrantForm>) -> Response {

@@ -25,13 +25,7 @@ async fn a_session_lasts_until_sign_out_and_its_token_is_dead_afterwards() {
     let answer = browser.sign_in("Ana@Example.org", PASSWORD).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert_eq!(answer.location(), "/account");
-    let cookie = answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("ogp_session="))
-        .unwrap();
+    let cookie = answer.set_cookie("ogp_session").unwrap();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
@@ -783,13 +777,7 @@ async fn cookies_are_secure_behind_a_trusted_https_proxy() {
         .post_raw("/sign-in", body, &[("x-forwarded-proto", "https")])
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    let session = answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("ogp_session="))
-        .unwrap();
+    let session = answer.set_cookie("ogp_session").unwrap();
     assert!(session.contains("; Secure"), "{session}");
 }
 

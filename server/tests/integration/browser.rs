@@ -26,6 +26,16 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The whole `Set-Cookie` value for cookie `name`, attributes included.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+
     pub fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)
