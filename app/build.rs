@@ -62,10 +62,21 @@ fn main() {
     );
 
     let mut out = String::new();
-    out.push_str("/// Every translatable string.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]\npub enum Key {\n");
+    out.push_str("/// Every translatable string.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Key {\n");
     for key in english.keys() {
         writeln!(out, "    {},", variant(key)).unwrap();
     }
+    // Keys travel (in notices) by their name. Written out by hand rather than derived: a
+    // derived `Deserialize` of a few hundred variants would weigh on the WASM bundle.
+    out.push_str("}\n\nimpl Key {\n    pub const ALL: &'static [Key] = &[\n");
+    for key in english.keys() {
+        writeln!(out, "        Key::{},", variant(key)).unwrap();
+    }
+    out.push_str("    ];\n\n    /// The key as written in the locale files.\n    pub fn name(self) -> &'static str {\n        match self {\n");
+    for key in english.keys() {
+        writeln!(out, "            Key::{} => {:?},", variant(key), key).unwrap();
+    }
+    out.push_str("        }\n    }\n\n    pub fn from_name(name: &str) -> Option<Key> {\n        Key::ALL.iter().copied().find(|k| k.name() == name)\n    }\n");
     out.push_str("}\n\n/// The text of `key` in `lang`.\npub fn text(lang: Lang, key: Key) -> &'static str {\n    match lang {\n");
     for ((_, lang_variant), table) in LANGUAGES.iter().zip(&tables) {
         writeln!(out, "        Lang::{lang_variant} => match key {{").unwrap();

@@ -8,6 +8,20 @@ use serde::{Deserialize, Serialize};
 
 include!(concat!(env!("OUT_DIR"), "/translations.rs"));
 
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Key::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown text key {name:?}")))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Lang {
     #[default]
@@ -165,5 +179,16 @@ mod tests {
         );
         assert_eq!(Lang::Ar.dir(), "rtl");
         assert_eq!(Lang::Fr.dir(), "ltr");
+    }
+
+    #[test]
+    fn every_key_travels_by_its_name() {
+        for key in Key::ALL {
+            let json = serde_json::to_string(key).unwrap();
+            assert_eq!(json, format!("{:?}", key.name()));
+            assert_eq!(serde_json::from_str::<Key>(&json).unwrap(), *key);
+        }
+        assert_eq!(Key::from_name("app_name"), Some(Key::AppName));
+        assert!(serde_json::from_str::<Key>("\"no_such_key\"").is_err());
     }
 }

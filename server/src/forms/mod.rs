@@ -253,9 +253,14 @@ fn append_cookies(headers: &mut HeaderMap, cookies: Vec<String>) {
 
 /// A same-site path to return to; anything else becomes `fallback`.
 pub fn local_path(next: Option<&str>, fallback: &str) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or(fallback)
-        .to_string()
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or(fallback)
+    .to_string()
 }
 
 /// Trims a text field and refuses it when empty or too long.
@@ -286,6 +291,7 @@ mod tests {
             "https://evil.example",
             "/\\evil",
             "account",
+            "/a\r\nSet-Cookie: x=y",
         ] {
             assert_eq!(local_path(Some(outside), "/"), "/", "{outside}");
         }
