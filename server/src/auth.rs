@@ -3,7 +3,7 @@
 //! Passwords are hashed with argon2id. Session, CSRF and one-time-link tokens are 256
 //! random bits; only their SHA-256 is stored.
 
-use app::domain::{LinkPurpose, Viewer};
+use app::domain::{AuditAction, LinkPurpose, Viewer};
 use app::storage::{self, Db, NewAuditEntry, StorageError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -165,11 +165,11 @@ pub async fn sign_in(
             if let Some(detail) = burst {
                 let mut conn = db.pool.acquire().await?;
                 let entry = NewAuditEntry {
-                    action: "sign_in_throttled",
+                    actor_id: None,
+                    action: AuditAction::SignInThrottled,
                     subject_id: credentials.map(|c| c.user_id),
                     detail,
                     address: Some(address.to_string()),
-                    ..Default::default()
                 };
                 storage::insert_audit(&mut conn, &entry, &now).await?;
             }

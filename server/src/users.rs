@@ -3,7 +3,7 @@
 
 use crate::auth;
 use crate::cli::{CliError, UserCommand};
-use app::domain::{LinkPurpose, Role};
+use app::domain::{AuditAction, LinkPurpose, Role};
 use app::storage::{self, Db, NewAuditEntry, NewGrant};
 
 pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
@@ -25,7 +25,7 @@ pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
             let path = auth::create_link(&mut tx, user_id, LinkPurpose::Reset, None).await?;
             audit(
                 &mut tx,
-                "reset_link_created",
+                AuditAction::ResetLinkCreated,
                 user_id,
                 "created a password-reset link on the command line".into(),
             )
@@ -47,16 +47,16 @@ fn valid_email(raw: &str) -> Result<String, CliError> {
 
 async fn audit(
     conn: &mut sqlx::AnyConnection,
-    action: &str,
+    action: AuditAction,
     subject: i64,
     detail: String,
 ) -> Result<(), CliError> {
     let entry = NewAuditEntry {
+        actor_id: None,
         action,
         subject_id: Some(subject),
         detail,
         address: Some("command line".into()),
-        ..Default::default()
     };
     Ok(storage::insert_audit(conn, &entry, &auth::now()).await?)
 }
@@ -124,7 +124,7 @@ async fn add(
     storage::insert_grant(&mut tx, user_id, &grant, None, &now).await?;
     audit(
         &mut tx,
-        "role_granted",
+        AuditAction::RoleGranted,
         user_id,
         format!("granted {} on the command line", role.as_str()),
     )

@@ -58,6 +58,23 @@ pub struct Account {
     pub grants: Vec<Grant>,
 }
 
+level_enum! {
+    /// What an audit log line records.
+    AuditAction {
+        Invited = "invited" => AuditInvited,
+        InvitationAccepted = "invitation_accepted" => AuditInvitationAccepted,
+        RoleGranted = "role_granted" => AuditRoleGranted,
+        RoleRevoked = "role_revoked" => AuditRoleRevoked,
+        AccountDisabled = "account_disabled" => AuditAccountDisabled,
+        AccountEnabled = "account_enabled" => AuditAccountEnabled,
+        ResetLinkCreated = "reset_link_created" => AuditResetLinkCreated,
+        PasswordReset = "password_reset" => AuditPasswordReset,
+        PasswordChanged = "password_changed" => AuditPasswordChanged,
+        SignedOutEverywhere = "signed_out_everywhere" => AuditSignedOutEverywhere,
+        SignInThrottled = "sign_in_throttled" => AuditSignInThrottled,
+    }
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {

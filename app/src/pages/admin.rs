@@ -2,7 +2,7 @@
 
 use super::account::grant_text;
 use crate::components::{query_page, record_view, result_view, Loading, Pagination};
-use crate::domain::{Account, Role};
+use crate::domain::{Account, AuditAction, Role};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, Key};
 use crate::page_state::page_state;
@@ -249,15 +249,20 @@ pub fn AuditLogPage() -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {data.entries.into_iter().map(|e| view! {
+                                        {data.entries.into_iter().map(|e| {
+                                            let label = AuditAction::from_machine(&e.action)
+                                                .map(|action| t(action.label_key()).to_string())
+                                                .unwrap_or_else(|| e.action.clone());
+                                            view! {
                                             <tr>
                                                 <td>{e.at.get(..19).unwrap_or_default().replace('T', " ")}</td>
                                                 <td>{e.actor.unwrap_or_default()}</td>
-                                                <th scope="row"><code>{e.action}</code></th>
+                                                <th scope="row" data-action=e.action>{label}</th>
                                                 <td>{e.subject.unwrap_or_default()}</td>
                                                 <td>{e.detail}</td>
                                                 <td>{e.address.unwrap_or_default()}</td>
                                             </tr>
+                                            }
                                         }).collect_view()}
                                     </tbody>
                                 </table>

@@ -2,7 +2,7 @@
 //! Tokens arrive here already hashed: the database never holds a usable secret.
 
 use super::{Db, StorageError};
-use crate::domain::{Account, AuditEntry, Grant, LinkPurpose, Role, Viewer};
+use crate::domain::{Account, AuditAction, AuditEntry, Grant, LinkPurpose, Role, Viewer};
 use sqlx::AnyConnection;
 
 /// What is stored of a session or link token: its SHA-256, in hex.
@@ -41,10 +41,10 @@ pub struct NewGrant {
 }
 
 /// An audit log line to write.
-#[derive(Clone, Debug, Default)]
-pub struct NewAuditEntry<'a> {
+#[derive(Clone, Debug)]
+pub struct NewAuditEntry {
     pub actor_id: Option<i64>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub subject_id: Option<i64>,
     pub detail: String,
     pub address: Option<String>,
@@ -429,7 +429,7 @@ pub async fn clear_sign_in_failures(
 
 pub async fn insert_audit(
     conn: &mut AnyConnection,
-    entry: &NewAuditEntry<'_>,
+    entry: &NewAuditEntry,
     now: &str,
 ) -> Result<(), StorageError> {
     sqlx::query(
@@ -438,7 +438,7 @@ pub async fn insert_audit(
     )
     .bind(now)
     .bind(entry.actor_id)
-    .bind(entry.action)
+    .bind(entry.action.as_str())
     .bind(entry.subject_id)
     .bind(&entry.detail)
     .bind(&entry.address)

@@ -2,7 +2,7 @@
 
 use super::{local_path, required_text, Ctx, Failure};
 use crate::auth::{self, PasswordProblem, SignIn, SESSION_COOKIE};
-use app::domain::LinkPurpose;
+use app::domain::{AuditAction, LinkPurpose};
 use app::i18n::Key;
 use app::page_state::Notice;
 use app::policy;
@@ -92,7 +92,7 @@ pub async fn sign_out_everywhere(ctx: Ctx) -> Response {
         let ended = storage::delete_sessions_of(&mut tx, viewer.user_id).await?;
         let entry = ctx.audit(
             Some(&viewer),
-            "signed_out_everywhere",
+            AuditAction::SignedOutEverywhere,
             Some(viewer.user_id),
             format!("{ended} sessions ended"),
         );
@@ -163,7 +163,7 @@ pub async fn change_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Respon
         storage::set_password(&mut tx, viewer.user_id, &hash).await?;
         let entry = ctx.audit(
             Some(&viewer),
-            "password_changed",
+            AuditAction::PasswordChanged,
             Some(viewer.user_id),
             "changed own password".into(),
         );
@@ -226,8 +226,11 @@ async fn use_link(
     // A reset ends every session: whoever knew the old password is out.
     storage::delete_sessions_of(&mut tx, link.user_id).await?;
     let (action, detail) = match purpose {
-        LinkPurpose::Invitation => ("invitation_accepted", "accepted the invitation"),
-        LinkPurpose::Reset => ("password_reset", "set a new password with a reset link"),
+        LinkPurpose::Invitation => (AuditAction::InvitationAccepted, "accepted the invitation"),
+        LinkPurpose::Reset => (
+            AuditAction::PasswordReset,
+            "set a new password with a reset link",
+        ),
     };
     let entry = ctx.audit(None, action, Some(link.user_id), detail.into());
     storage::insert_audit(&mut tx, &entry, &now).await?;

@@ -3,7 +3,7 @@
 
 use super::{required_text, Ctx, Failure};
 use crate::auth;
-use app::domain::{LinkPurpose, Role, Viewer};
+use app::domain::{AuditAction, LinkPurpose, Role, Viewer};
 use app::i18n::Key;
 use app::page_state::Notice;
 use app::policy;
@@ -120,7 +120,7 @@ pub async fn invite(ctx: Ctx, Form(form): Form<GrantForm>) -> Response {
         .await?;
         let entry = ctx.audit(
             Some(&admin),
-            "invited",
+            AuditAction::Invited,
             Some(user_id),
             format!("invited {email} as {description}"),
         );
@@ -158,7 +158,7 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(form): Form<GrantFor
         storage::insert_grant(&mut tx, user_id, &grant, Some(admin.user_id), &now).await?;
         let entry = ctx.audit(
             Some(&admin),
-            "role_granted",
+            AuditAction::RoleGranted,
             Some(user_id),
             format!("granted {description}"),
         );
@@ -189,7 +189,7 @@ pub async fn revoke(ctx: Ctx, Path(grant_id): Path<i64>) -> Response {
             .unwrap_or_default();
         let entry = ctx.audit(
             Some(&admin),
-            "role_revoked",
+            AuditAction::RoleRevoked,
             Some(user_id),
             format!("revoked {}{scope}", grant.role.as_str()),
         );
@@ -238,11 +238,11 @@ pub async fn set_disabled(
         }
         let (action, detail) = if disabled {
             (
-                "account_disabled",
+                AuditAction::AccountDisabled,
                 "disabled the account and ended its sessions",
             )
         } else {
-            ("account_enabled", "enabled the account")
+            (AuditAction::AccountEnabled, "enabled the account")
         };
         let entry = ctx.audit(Some(&admin), action, Some(user_id), detail.into());
         storage::insert_audit(&mut tx, &entry, &auth::now()).await?;
@@ -269,7 +269,7 @@ pub async fn reset_link(ctx: Ctx, Path(user_id): Path<i64>) -> Response {
             auth::create_link(&mut tx, user_id, LinkPurpose::Reset, Some(admin.user_id)).await?;
         let entry = ctx.audit(
             Some(&admin),
-            "reset_link_created",
+            AuditAction::ResetLinkCreated,
             Some(user_id),
             "created a password-reset link".into(),
         );

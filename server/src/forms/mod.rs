@@ -12,7 +12,7 @@ mod milestones;
 
 use crate::http::{render_page, AppState};
 use crate::security::{notice_cookie, RequestInfo};
-use app::domain::Viewer;
+use app::domain::{AuditAction, Viewer};
 use app::i18n::{text, Key, Lang};
 use app::page_state::{Notice, PageState};
 use app::policy::{Decision, Denied};
@@ -166,13 +166,13 @@ impl Ctx {
         Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
     }
 
-    pub fn audit<'a>(
+    pub fn audit(
         &self,
         actor: Option<&Viewer>,
-        action: &'a str,
+        action: AuditAction,
         subject_id: Option<i64>,
         detail: String,
-    ) -> NewAuditEntry<'a> {
+    ) -> NewAuditEntry {
         NewAuditEntry {
             actor_id: actor.map(|v| v.user_id),
             action,
