@@ -1,7 +1,7 @@
 //! Form parts every write form uses: the CSRF field, labelled inputs that show their own
 //! error, and the notice left by the last post. Forms post plainly (no JavaScript needed).
 
-use crate::i18n::{t, t_with, Key};
+use crate::i18n::{t, use_lang, Key};
 use crate::page_state::{page_state, NoticeKind, CSRF_FIELD};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -20,12 +20,7 @@ fn field_error(name: &str, form: Option<&str>) -> Option<String> {
         .notice
         .as_ref()
         .filter(|_| same_form && state.is_invalid(name))?;
-    let values: Vec<(&str, &str)> = notice
-        .values
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    Some(t_with(notice.message, &values))
+    Some(notice.text(use_lang()))
 }
 
 /// A labelled input. `form` names which of several forms on a page it belongs to, so an
@@ -150,12 +145,7 @@ pub fn NoticeBanner() -> impl IntoView {
     let notice = page_state().notice;
     move || {
         let notice = notice.clone().filter(|_| still_here())?;
-        let values: Vec<(&str, &str)> = notice
-            .values
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let reason = t_with(notice.message, &values);
+        let reason = notice.text(use_lang());
         let message = match notice.field.as_deref().and_then(field_label) {
             Some(label) => format!("{}: {reason}", t(label)),
             None => reason,

@@ -120,7 +120,12 @@ pub fn t(key: Key) -> &'static str {
 
 /// The text of `key` with `{name}` placeholders filled in.
 pub fn t_with(key: Key, values: &[(&str, &str)]) -> String {
-    let mut out = t(key).to_string();
+    fill(t(key), values.iter().copied())
+}
+
+/// `text` with its `{name}` placeholders filled in.
+pub fn fill<'a>(text: &str, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = text.to_string();
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);
     }

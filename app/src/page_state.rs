@@ -53,6 +53,14 @@ impl Notice {
         }
     }
 
+    /// The message in `lang`, placeholders filled in.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::fill(
+            crate::i18n::text(lang, self.message),
+            self.values.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        )
+    }
+
     pub fn with(mut self, name: &str, value: impl Into<String>) -> Notice {
         self.values.push((name.to_string(), value.into()));
         self

@@ -23,16 +23,12 @@ pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-pub use app::storage::{now, timestamp, token_hash};
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use app::storage::{now, timestamp, to_hex, token_hash};
 
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
+    to_hex(&bytes)
 }
 
 /// Compares without stopping at the first difference, so timing says nothing about a token.
@@ -71,6 +67,30 @@ pub fn verify_password(hash: Option<&str>, password: &str) -> bool {
         .verify_password(password.as_bytes(), &parsed)
         .is_ok()
         && real
+}
+
+/// `verify_password` off the async workers: a check takes tens of milliseconds of CPU.
+pub async fn password_matches(hash: Option<String>, password: &str) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || verify_password(hash.as_deref(), &password))
+        .await
+        .unwrap_or(false)
+}
+
+/// `hash_password` off the async workers.
+pub async fn hash_password_off_workers(password: &str) -> Option<String> {
+    let password = password.to_string();
+    match tokio::task::spawn_blocking(move || hash_password(&password)).await {
+        Ok(Ok(hash)) => Some(hash),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "cannot hash a password");
+            None
+        }
+        Err(error) => {
+            tracing::error!(%error, "password hashing did not finish");
+            None
+        }
+    }
 }
 
 /// A plausible e-mail address, lower-cased; `None` when it cannot be one.
@@ -135,11 +155,7 @@ pub async fn sign_in(
     }
     let credentials = storage::credentials(db, email).await?;
     let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    let password = password.to_string();
-    // Hashing takes tens of milliseconds of CPU: keep it off the async workers.
-    let matches = tokio::task::spawn_blocking(move || verify_password(hash.as_deref(), &password))
-        .await
-        .unwrap_or(false);
+    let matches = password_matches(hash, password).await;
     match credentials {
         Some(c) if matches && !c.disabled => {
             storage::clear_sign_in_failures(db, "account", email).await?;

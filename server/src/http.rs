@@ -152,6 +152,11 @@ pub async fn render_page(
     request.headers_mut().remove(header::CONTENT_LENGTH);
     request.extensions_mut().insert(page);
     request.extensions_mut().insert(info);
+    render_app(state, request).await
+}
+
+/// The app rendered for `request` outside the Leptos routes (404 pages, failed forms).
+async fn render_app(state: &AppState, request: Request<Body>) -> Response {
     let options = state.options.clone();
     let db = state.db.clone();
     let render = leptos_axum::render_app_async_with_context(
@@ -170,15 +175,7 @@ async fn fallback(State(state): State<AppState>, request: Request<Body>) -> Resp
     if response.status() == StatusCode::OK {
         return response.into_response();
     }
-    let options = state.options.clone();
-    let db = state.db.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(db.clone()),
-        move || shell(options.clone()),
-    );
-    render(Request::from_parts(parts, body))
-        .await
-        .into_response()
+    render_app(&state, Request::from_parts(parts, body)).await
 }
 
 #[derive(serde::Deserialize)]

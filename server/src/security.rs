@@ -8,6 +8,7 @@ use app::i18n::{text, Key, Lang};
 use app::page_state::{Notice, PageState, CSRF_FIELD};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,10 +35,10 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn client_address(request: &Request, trust_proxy: bool) -> String {
+fn client_address(request: &Parts, trust_proxy: bool) -> String {
     if trust_proxy {
         if let Some(forwarded) = request
-            .headers()
+            .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
@@ -46,39 +47,35 @@ fn client_address(request: &Request, trust_proxy: bool) -> String {
         }
     }
     request
-        .extensions()
+        .extensions
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn visited_host(request: &Request, trust_proxy: bool) -> String {
+fn visited_host(request: &Parts, trust_proxy: bool) -> String {
     let forwarded = trust_proxy
-        .then(|| request.headers().get("x-forwarded-host"))
+        .then(|| request.headers.get("x-forwarded-host"))
         .flatten();
     forwarded
-        .or_else(|| request.headers().get(header::HOST))
+        .or_else(|| request.headers.get(header::HOST))
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string()
 }
 
-fn is_https(request: &Request, trust_proxy: bool) -> bool {
-    request.uri().scheme_str() == Some("https")
+fn is_https(request: &Parts, trust_proxy: bool) -> bool {
+    request.uri.scheme_str() == Some("https")
         || (trust_proxy
             && request
-                .headers()
+                .headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")))
 }
 
 fn encode_notice(notice: &Notice) -> String {
-    serde_json::to_vec(notice)
-        .unwrap_or_default()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    auth::to_hex(&serde_json::to_vec(notice).unwrap_or_default())
 }
 
 fn decode_notice(value: &str) -> Option<Notice> {
@@ -143,14 +140,13 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let headers = parts.headers.clone();
     let cookies = header_str(&headers, header::COOKIE);
     let lang = Lang::negotiate(cookies, header_str(&headers, header::ACCEPT_LANGUAGE));
-    let probe = Request::from_parts(parts.clone(), Body::empty());
     let info = RequestInfo {
         session_token: auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string),
-        address: client_address(&probe, state.trust_proxy),
-        https: is_https(&probe, state.trust_proxy),
+        address: client_address(&parts, state.trust_proxy),
+        https: is_https(&parts, state.trust_proxy),
         wants_json: header_str(&headers, header::ACCEPT)
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
-        host: visited_host(&probe, state.trust_proxy),
+        host: visited_host(&parts, state.trust_proxy),
     };
     let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE)
         .filter(|t| t.len() == 64)

@@ -5,13 +5,15 @@ use super::{Db, StorageError};
 use crate::domain::{Account, AuditAction, AuditEntry, Grant, LinkPurpose, Role, Viewer};
 use sqlx::AnyConnection;
 
+/// Bytes as lower-case hex: how tokens, their hashes and cookie payloads are written.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// What is stored of a session or link token: its SHA-256, in hex.
 pub fn token_hash(token: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    to_hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// What sign-in needs to know about an account.
@@ -86,6 +88,14 @@ pub async fn user_id_by_email(
         .fetch_optional(conn)
         .await?;
     Ok(row.map(|r| r.0))
+}
+
+pub async fn user_exists(conn: &mut AnyConnection, user_id: i64) -> Result<bool, StorageError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
 }
 
 pub async fn credentials(db: &Db, email: &str) -> Result<Option<Credentials>, StorageError> {

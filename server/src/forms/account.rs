@@ -90,13 +90,14 @@ pub async fn sign_out_everywhere(ctx: Ctx) -> Response {
         let viewer = ctx.allowed(policy::may_manage_own_account(ctx.viewer()))?;
         let mut tx = ctx.state.db.begin().await?;
         let ended = storage::delete_sessions_of(&mut tx, viewer.user_id).await?;
-        let entry = ctx.audit(
+        ctx.audit(
+            &mut tx,
             Some(&viewer),
             AuditAction::SignedOutEverywhere,
             Some(viewer.user_id),
             format!("{ended} sessions ended"),
-        );
-        storage::insert_audit(&mut tx, &entry, &auth::now()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, Failure>(())
     }
@@ -114,24 +115,16 @@ pub async fn sign_out_everywhere(ctx: Ctx) -> Response {
     }
 }
 
-pub(super) fn password_failure(problem: PasswordProblem, field: &'static str) -> Failure {
-    match problem {
-        PasswordProblem::TooShort => Failure::invalid(field, Key::ErrPasswordShort),
-        PasswordProblem::TooLong => Failure::invalid(field, Key::ErrTooLong),
+/// The hash of a new password typed twice, or why it is refused.
+async fn new_password_hash(password: &str, confirmation: &str) -> Result<String, Failure> {
+    auth::check_new_password(password, confirmation).map_err(|problem| match problem {
+        PasswordProblem::TooShort => Failure::invalid("password", Key::ErrPasswordShort),
+        PasswordProblem::TooLong => Failure::invalid("password", Key::ErrTooLong),
         PasswordProblem::Mismatch => Failure::invalid("confirmation", Key::ErrPasswordMismatch),
-    }
-}
-
-/// Hashing is slow on purpose; it runs off the async workers.
-pub(super) async fn hash(password: &str) -> Result<String, Failure> {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+    })?;
+    auth::hash_password_off_workers(password)
         .await
-        .map_err(|_| Failure::Internal)?
-        .map_err(|error| {
-            tracing::error!(%error, "cannot hash a password");
-            Failure::Internal
-        })
+        .ok_or(Failure::Internal)
 }
 
 #[derive(Deserialize)]
@@ -148,26 +141,20 @@ pub async fn change_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Respon
     let result = async {
         let viewer = ctx.allowed(policy::may_manage_own_account(ctx.viewer()))?;
         let stored = storage::password_hash_of(&ctx.state.db, viewer.user_id).await?;
-        let current = form.current.clone();
-        let matches =
-            tokio::task::spawn_blocking(move || auth::verify_password(stored.as_deref(), &current))
-                .await
-                .unwrap_or(false);
-        if !matches {
+        if !auth::password_matches(stored, &form.current).await {
             return Err(Failure::invalid("current", Key::ErrCurrentPassword));
         }
-        auth::check_new_password(&form.password, &form.confirmation)
-            .map_err(|p| password_failure(p, "password"))?;
-        let hash = hash(&form.password).await?;
+        let hash = new_password_hash(&form.password, &form.confirmation).await?;
         let mut tx = ctx.state.db.begin().await?;
         storage::set_password(&mut tx, viewer.user_id, &hash).await?;
-        let entry = ctx.audit(
+        ctx.audit(
+            &mut tx,
             Some(&viewer),
             AuditAction::PasswordChanged,
             Some(viewer.user_id),
             "changed own password".into(),
-        );
-        storage::insert_audit(&mut tx, &entry, &auth::now()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -210,9 +197,7 @@ async fn use_link(
         LinkPurpose::Invitation => Some(required_text(&form.display_name, "display_name", 120)?),
         LinkPurpose::Reset => None,
     };
-    auth::check_new_password(&form.password, &form.confirmation)
-        .map_err(|p| password_failure(p, "password"))?;
-    let hash = hash(&form.password).await?;
+    let hash = new_password_hash(&form.password, &form.confirmation).await?;
     let now = auth::now();
     let mut tx = ctx.state.db.begin().await?;
     // Checked again inside the transaction: of two uses racing, one wins.
@@ -232,8 +217,8 @@ async fn use_link(
             "set a new password with a reset link",
         ),
     };
-    let entry = ctx.audit(None, action, Some(link.user_id), detail.into());
-    storage::insert_audit(&mut tx, &entry, &now).await?;
+    ctx.audit(&mut tx, None, action, Some(link.user_id), detail.into())
+        .await?;
     tx.commit().await?;
     Ok(())
 }

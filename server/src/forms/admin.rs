@@ -118,13 +118,14 @@ pub async fn invite(ctx: Ctx, Form(form): Form<GrantForm>) -> Response {
             Some(admin.user_id),
         )
         .await?;
-        let entry = ctx.audit(
+        ctx.audit(
+            &mut tx,
             Some(&admin),
             AuditAction::Invited,
             Some(user_id),
             format!("invited {email} as {description}"),
-        );
-        storage::insert_audit(&mut tx, &entry, &now).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok((user_id, path))
     }
@@ -144,7 +145,7 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(form): Form<GrantFor
     let result = async {
         let admin = ctx.allowed(policy::may_administer(ctx.viewer()))?;
         let mut tx = ctx.state.db.begin().await?;
-        if storage::account(&ctx.state.db, user_id).await?.is_none() {
+        if !storage::user_exists(&mut tx, user_id).await? {
             return Err(Failure::NotFound);
         }
         let (grant, description) = read_grant(&mut tx, &form).await?;
@@ -156,13 +157,14 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(form): Form<GrantFor
         }
         let now = auth::now();
         storage::insert_grant(&mut tx, user_id, &grant, Some(admin.user_id), &now).await?;
-        let entry = ctx.audit(
+        ctx.audit(
+            &mut tx,
             Some(&admin),
             AuditAction::RoleGranted,
             Some(user_id),
             format!("granted {description}"),
-        );
-        storage::insert_audit(&mut tx, &entry, &now).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -187,13 +189,14 @@ pub async fn revoke(ctx: Ctx, Path(grant_id): Path<i64>) -> Response {
             .member_code
             .map(|c| format!(" for {c}"))
             .unwrap_or_default();
-        let entry = ctx.audit(
+        ctx.audit(
+            &mut tx,
             Some(&admin),
             AuditAction::RoleRevoked,
             Some(user_id),
             format!("revoked {}{scope}", grant.role.as_str()),
-        );
-        storage::insert_audit(&mut tx, &entry, &auth::now()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(user_id)
     }
@@ -244,8 +247,8 @@ pub async fn set_disabled(
         } else {
             (AuditAction::AccountEnabled, "enabled the account")
         };
-        let entry = ctx.audit(Some(&admin), action, Some(user_id), detail.into());
-        storage::insert_audit(&mut tx, &entry, &auth::now()).await?;
+        ctx.audit(&mut tx, Some(&admin), action, Some(user_id), detail.into())
+            .await?;
         tx.commit().await?;
         Ok(disabled)
     }
@@ -261,19 +264,20 @@ pub async fn reset_link(ctx: Ctx, Path(user_id): Path<i64>) -> Response {
     let page = format!("/admin/accounts/{user_id}");
     let result = async {
         let admin = ctx.allowed(policy::may_administer(ctx.viewer()))?;
-        if storage::account(&ctx.state.db, user_id).await?.is_none() {
+        let mut tx = ctx.state.db.begin().await?;
+        if !storage::user_exists(&mut tx, user_id).await? {
             return Err(Failure::NotFound);
         }
-        let mut tx = ctx.state.db.begin().await?;
         let path =
             auth::create_link(&mut tx, user_id, LinkPurpose::Reset, Some(admin.user_id)).await?;
-        let entry = ctx.audit(
+        ctx.audit(
+            &mut tx,
             Some(&admin),
             AuditAction::ResetLinkCreated,
             Some(user_id),
             "created a password-reset link".into(),
-        );
-        storage::insert_audit(&mut tx, &entry, &auth::now()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(path)
     }

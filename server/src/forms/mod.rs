@@ -13,7 +13,7 @@ mod milestones;
 use crate::http::{render_page, AppState};
 use crate::security::{notice_cookie, RequestInfo};
 use app::domain::{AuditAction, Viewer};
-use app::i18n::{text, Key, Lang};
+use app::i18n::{Key, Lang};
 use app::page_state::{Notice, PageState};
 use app::policy::{Decision, Denied};
 use app::storage::{NewAuditEntry, StorageError};
@@ -161,25 +161,23 @@ impl Ctx {
         self.viewer().cloned().ok_or(Failure::SignInRequired)
     }
 
-    pub fn lang(&self) -> Lang {
-        let header = |name| self.headers.get(name).and_then(|v| v.to_str().ok());
-        Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
-    }
-
-    pub fn audit(
+    /// Writes an audit line, from this request's address, in the write's transaction.
+    pub async fn audit(
         &self,
+        conn: &mut sqlx::AnyConnection,
         actor: Option<&Viewer>,
         action: AuditAction,
         subject_id: Option<i64>,
         detail: String,
-    ) -> NewAuditEntry {
-        NewAuditEntry {
+    ) -> Result<(), StorageError> {
+        let entry = NewAuditEntry {
             actor_id: actor.map(|v| v.user_id),
             action,
             subject_id,
             detail,
             address: Some(self.info.address.clone()),
-        }
+        };
+        app::storage::insert_audit(conn, &entry, &crate::auth::now()).await
     }
 
     /// Success: on to `to`, where `notice` is shown once.
@@ -193,7 +191,7 @@ impl Ctx {
                 StatusCode::OK,
                 axum::Json(serde_json::json!({
                     "ok": true,
-                    "message": text(Lang::En, notice.message),
+                    "message": notice.text(Lang::En),
                     "link": notice.link,
                     "location": to,
                 })),
@@ -221,11 +219,7 @@ impl Ctx {
         let status = failure.status();
         let notice = failure.notice();
         if self.info.wants_json {
-            let reason = text(Lang::En, notice.message);
-            let mut reason = reason.to_string();
-            for (name, value) in &notice.values {
-                reason = reason.replace(&format!("{{{name}}}"), value);
-            }
+            let reason = notice.text(Lang::En);
             return (
                 status,
                 axum::Json(serde_json::json!({
