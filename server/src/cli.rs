@@ -1,6 +1,6 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::{demo, http, import, users};
+use crate::{demo, forms, http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -59,8 +59,7 @@ pub enum UserCommand {
     Add {
         #[arg(long)]
         email: String,
-        /// admin, poc, reviewer or irm.
-        #[arg(long)]
+        #[arg(long, value_parser = ["admin", "poc", "reviewer", "irm"])]
         role: String,
         /// Member code (e.g. AR) the role is limited to; required except for admin.
         #[arg(long)]
@@ -112,6 +111,20 @@ pub enum CliError {
     Invalid(String),
     #[error("server failed: {0}")]
     Serve(String),
+}
+
+/// A check shared with the web forms failed: name the flag (the form field's name, but
+/// `--name` for `display_name`) and give the form's reason, in English.
+impl From<forms::Failure> for CliError {
+    fn from(failure: forms::Failure) -> Self {
+        let notice = failure.notice();
+        let reason = notice.text(app::i18n::Lang::En);
+        CliError::Invalid(match notice.field.as_deref() {
+            Some("display_name") => format!("--name: {reason}"),
+            Some(field) => format!("--{field}: {reason}"),
+            None => reason,
+        })
+    }
 }
 
 /// Prints to standard output; a closed pipe (`| head`) is not an error worth a panic.
@@ -185,5 +198,45 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             say(&format!("{summary}\n"));
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_add_lists_the_roles_when_given_another() {
+        let error = Cli::try_parse_from([
+            "ogp-tracker",
+            "user",
+            "add",
+            "--email",
+            "a@example.org",
+            "--role",
+            "king",
+        ])
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("--role") && text.contains("possible values: admin, poc, reviewer, irm"),
+            "{text}"
+        );
+        let parsed = Cli::try_parse_from([
+            "ogp-tracker",
+            "user",
+            "add",
+            "--email",
+            "a@example.org",
+            "--role",
+            "poc",
+            "--member",
+            "ARG",
+        ])
+        .unwrap();
+        assert!(matches!(
+            parsed.command,
+            Some(Command::User(UserCommand::Add { ref role, .. })) if role == "poc"
+        ));
     }
 }

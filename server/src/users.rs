@@ -1,10 +1,10 @@
 //! `ogp-tracker user ...`: accounts from the shell, for the first admin and for scripts.
 //! Passwords never pass through the command line; it prints one-time links instead.
 
-use crate::auth;
 use crate::cli::{CliError, UserCommand};
-use app::domain::{AuditAction, LinkPurpose, Role};
-use app::storage::{self, Db, NewAuditEntry, NewGrant};
+use crate::{auth, forms};
+use app::domain::{AuditAction, LinkPurpose};
+use app::storage::{self, Db, NewAuditEntry};
 
 pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
     match command {
@@ -61,6 +61,8 @@ async fn audit(
     Ok(storage::insert_audit(conn, &entry, &auth::now()).await?)
 }
 
+/// Creates the account, or adds the role to an existing one, with the same checks as the
+/// admin's invitation form; a link is printed while the account has no password yet.
 async fn add(
     db: &Db,
     email: &str,
@@ -71,50 +73,22 @@ async fn add(
     public_url: &str,
 ) -> Result<String, CliError> {
     let email = valid_email(email)?;
-    let role = Role::from_machine(role.trim()).ok_or_else(|| {
-        CliError::Invalid(format!(
-            "--role: {role:?} is not a role; use admin, poc, reviewer or irm"
-        ))
-    })?;
+    let name = match name {
+        Some(name) => forms::required_text(&name, "display_name", forms::DISPLAY_NAME_MAX_CHARS)?,
+        None => email.split('@').next().unwrap_or_default().to_string(),
+    };
     let mut tx = db.begin().await?;
-    let member_id = match (role.needs_member(), member) {
-        (false, _) => None,
-        (true, None) => {
-            return Err(CliError::Invalid(format!(
-                "--member: the {} role needs a member code (e.g. --member AR)",
-                role.as_str()
-            )))
-        }
-        (true, Some(code)) => {
-            let code = code.trim().to_uppercase();
-            Some(
-                storage::member_id_by_code(&mut tx, &code)
-                    .await?
-                    .ok_or_else(|| {
-                        CliError::Invalid(format!("--member: no member has code {code}"))
-                    })?,
-            )
-        }
-    };
-    let grant = NewGrant {
+    let (grant, description) = forms::read_grant(
+        &mut tx,
         role,
-        member_id,
-        institution: institution
-            .map(|i| i.trim().to_string())
-            .filter(|i| !i.is_empty() && role == Role::Poc),
-    };
+        member.as_deref().unwrap_or_default(),
+        institution.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let now = auth::now();
-    let (user_id, created) = match storage::user_id_by_email(&mut tx, &email).await? {
-        Some(id) => (id, false),
-        None => {
-            let name = name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
-            (
-                storage::insert_user(&mut tx, &email, name.trim(), None, false, &now).await?,
-                true,
-            )
-        }
+    let user_id = match storage::user_id_by_email(&mut tx, &email).await? {
+        Some(id) => id,
+        None => storage::insert_user(&mut tx, &email, &name, None, false, &now).await?,
     };
     if storage::has_grant(&mut tx, user_id, &grant).await? {
         return Err(CliError::Invalid(format!(
@@ -126,12 +100,11 @@ async fn add(
         &mut tx,
         AuditAction::RoleGranted,
         user_id,
-        format!("granted {} on the command line", role.as_str()),
+        format!("granted {description} on the command line"),
     )
     .await?;
-    let mut out = format!("{email} now holds the {} role.", role.as_str());
-    let has_password = storage::password_hash_of(db, user_id).await?.is_some();
-    if created || !has_password {
+    let mut out = format!("{email} now holds the {} role.", grant.role.as_str());
+    if !storage::has_password(&mut tx, user_id).await? {
         let path = auth::create_link(&mut tx, user_id, LinkPurpose::Invitation, None).await?;
         out.push_str(&format!(
             "\nInvitation link (valid {} days, once): {}{path}",

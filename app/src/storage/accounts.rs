@@ -120,6 +120,16 @@ pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, S
     Ok(row.and_then(|r| r.0))
 }
 
+/// Whether the account has set a password (accepted its invitation), read inside a write.
+pub async fn has_password(conn: &mut AnyConnection, user_id: i64) -> Result<bool, StorageError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE id = $1 AND password_hash IS NOT NULL")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
 pub async fn insert_user(
     conn: &mut AnyConnection,
     email: &str,

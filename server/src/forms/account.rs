@@ -1,6 +1,6 @@
 //! Signing in and out, one's own password, and the one-time links that set a password.
 
-use super::{local_path, required_text, Ctx, Failure};
+use super::{local_path, required_text, Ctx, Failure, DISPLAY_NAME_MAX_CHARS};
 use crate::auth::{self, PasswordProblem, SignIn, SESSION_COOKIE};
 use app::domain::{AuditAction, LinkPurpose};
 use app::i18n::Key;
@@ -194,7 +194,11 @@ async fn use_link(
         return Err(Failure::invalid("token", Key::ErrLinkExpired));
     }
     let display_name = match purpose {
-        LinkPurpose::Invitation => Some(required_text(&form.display_name, "display_name", 120)?),
+        LinkPurpose::Invitation => Some(required_text(
+            &form.display_name,
+            "display_name",
+            DISPLAY_NAME_MAX_CHARS,
+        )?),
         LinkPurpose::Reset => None,
     };
     let hash = new_password_hash(&form.password, &form.confirmation).await?;

@@ -1,7 +1,7 @@
 //! The admin's writes: invitations, role grants and revocations, disabling accounts and
 //! password-reset links. Each is audited in the same transaction as the change.
 
-use super::{required_text, Ctx, Failure};
+use super::{required_text, Ctx, Failure, DISPLAY_NAME_MAX_CHARS};
 use crate::auth;
 use app::domain::{AuditAction, LinkPurpose, Role, Viewer};
 use app::i18n::Key;
@@ -28,6 +28,10 @@ pub struct GrantForm {
 }
 
 impl GrantForm {
+    async fn read(&self, conn: &mut sqlx::AnyConnection) -> Result<(NewGrant, String), Failure> {
+        read_grant(conn, &self.role, &self.member, &self.institution).await
+    }
+
     fn values(&self) -> Vec<(String, String)> {
         [
             ("email", &self.email),
@@ -42,16 +46,19 @@ impl GrantForm {
     }
 }
 
-/// Reads and checks a grant's role and scope; the member must exist.
-async fn read_grant(
+/// Checks a grant as asked for, on the admin pages or the command line: the role must be
+/// one of the four, the member must exist when the role needs one, and only a point of
+/// contact's grant names an institution. Also returns its description for the audit log.
+pub async fn read_grant(
     conn: &mut sqlx::AnyConnection,
-    form: &GrantForm,
+    role: &str,
+    member: &str,
+    institution: &str,
 ) -> Result<(NewGrant, String), Failure> {
-    let role =
-        Role::from_machine(form.role.trim()).ok_or(Failure::invalid("role", Key::ErrRole))?;
+    let role = Role::from_machine(role.trim()).ok_or(Failure::invalid("role", Key::ErrRole))?;
     let mut description = role.as_str().to_string();
     let member_id = if role.needs_member() {
-        let code = form.member.trim().to_uppercase();
+        let code = member.trim().to_uppercase();
         if code.is_empty() {
             return Err(Failure::invalid("member", Key::ErrMemberRequired));
         }
@@ -63,7 +70,7 @@ async fn read_grant(
     } else {
         None
     };
-    let institution = match form.institution.trim() {
+    let institution = match institution.trim() {
         "" => None,
         _ if role != Role::Poc => None,
         text => Some(required_text(text, "institution", 200)?),
@@ -98,9 +105,10 @@ pub async fn invite(ctx: Ctx, Form(form): Form<GrantForm>) -> Response {
         let admin = ctx.allowed(policy::may_administer(ctx.viewer()))?;
         let email =
             auth::normalize_email(&form.email).ok_or(Failure::invalid("email", Key::ErrEmail))?;
-        let display_name = required_text(&form.display_name, "display_name", 120)?;
+        let display_name =
+            required_text(&form.display_name, "display_name", DISPLAY_NAME_MAX_CHARS)?;
         let mut tx = ctx.state.db.begin().await?;
-        let (grant, description) = read_grant(&mut tx, &form).await?;
+        let (grant, description) = form.read(&mut tx).await?;
         if storage::user_id_by_email(&mut tx, &email).await?.is_some() {
             return Err(Failure::Conflict {
                 field: "email",
@@ -148,7 +156,7 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(form): Form<GrantFor
         if !storage::user_exists(&mut tx, user_id).await? {
             return Err(Failure::NotFound);
         }
-        let (grant, description) = read_grant(&mut tx, &form).await?;
+        let (grant, description) = form.read(&mut tx).await?;
         if storage::has_grant(&mut tx, user_id, &grant).await? {
             return Err(Failure::Conflict {
                 field: "role",

@@ -10,6 +10,8 @@ mod account;
 mod admin;
 mod milestones;
 
+pub use admin::read_grant;
+
 use crate::http::{render_page, AppState};
 use crate::security::{notice_cookie, RequestInfo};
 use app::domain::{AuditAction, Viewer};
@@ -85,7 +87,7 @@ impl Failure {
         }
     }
 
-    fn notice(&self) -> Notice {
+    pub(crate) fn notice(&self) -> Notice {
         match self {
             Failure::Invalid { field, message } | Failure::Conflict { field, message } => {
                 Notice::error(*message, Some(field))
@@ -258,6 +260,9 @@ pub fn local_path(next: Option<&str>, fallback: &str) -> String {
 }
 
 /// Trims a text field and refuses it when empty or too long.
+/// The longest display name an account may have, wherever it is set.
+pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
+
 pub fn required_text(
     value: &str,
     field: &'static str,

@@ -7,12 +7,22 @@ use ogp_tracker::cli::{CliError, UserCommand};
 use ogp_tracker::users;
 
 fn add(email: &str, role: &str, member: Option<&str>) -> UserCommand {
+    add_with(email, role, member, None, None)
+}
+
+fn add_with(
+    email: &str,
+    role: &str,
+    member: Option<&str>,
+    institution: Option<String>,
+    name: Option<&str>,
+) -> UserCommand {
     UserCommand::Add {
         email: email.into(),
         role: role.into(),
         member: member.map(str::to_string),
-        institution: None,
-        name: None,
+        institution,
+        name: name.map(str::to_string),
         public_url: "https://tracker.example/".into(),
     }
 }
@@ -96,7 +106,21 @@ async fn bad_arguments_are_explained_and_change_nothing() {
         (add("a@example.org", "poc", None), "--member"),
         (
             add("a@example.org", "poc", Some("ZZZ")),
-            "no member has code ZZZ",
+            "--member: no member has this code",
+        ),
+        (
+            add_with(
+                "a@example.org",
+                "poc",
+                Some("ARG"),
+                Some("Ministry ".repeat(30)),
+                None,
+            ),
+            "--institution: this is too long",
+        ),
+        (
+            add_with("a@example.org", "admin", None, None, Some("   ")),
+            "--name: this field is required",
         ),
         (
             UserCommand::ResetLink {
