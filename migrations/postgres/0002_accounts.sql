@@ -60,7 +60,9 @@ CREATE TABLE audit_log (
     actor_id BIGINT REFERENCES users (id),
     action TEXT NOT NULL,
     subject_id BIGINT REFERENCES users (id),
-    detail TEXT NOT NULL,
+    -- A JSON object of what the line records, keyed by fact (role, member, email, ...):
+    -- facts rather than sentences, so the log can be read in any language.
+    facts TEXT NOT NULL,
     address TEXT
 );
 CREATE INDEX audit_log_at ON audit_log (at);

@@ -3,7 +3,7 @@
 //! Passwords are hashed with argon2id. Session, CSRF and one-time-link tokens are 256
 //! random bits; only their SHA-256 is stored.
 
-use app::domain::{AuditAction, LinkPurpose, Viewer};
+use app::domain::{AuditAction, AuditFact, LinkPurpose, Viewer};
 use app::storage::{self, Db, NewAuditEntry, StorageError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -171,20 +171,28 @@ pub async fn sign_in(
         credentials => {
             storage::insert_sign_in_failure(db, "account", email, &now).await?;
             storage::insert_sign_in_failure(db, "address", address, &now).await?;
+            // The typed e-mail is recorded for a burst on one account (it may name no
+            // account); the address column already says where a burst came from.
             let burst = if account_failures + 1 == ACCOUNT_FAILURE_LIMIT {
-                Some(format!("{ACCOUNT_FAILURE_LIMIT} failed sign-ins for {email} within {THROTTLE_WINDOW_MINUTES} minutes; further attempts refused"))
+                Some(vec![
+                    (AuditFact::Email, email.to_string()),
+                    (AuditFact::Attempts, ACCOUNT_FAILURE_LIMIT.to_string()),
+                ])
             } else if address_failures + 1 == ADDRESS_FAILURE_LIMIT {
-                Some(format!("{ADDRESS_FAILURE_LIMIT} failed sign-ins from {address} within {THROTTLE_WINDOW_MINUTES} minutes; further attempts refused"))
+                Some(vec![(
+                    AuditFact::Attempts,
+                    ADDRESS_FAILURE_LIMIT.to_string(),
+                )])
             } else {
                 None
             };
-            if let Some(detail) = burst {
+            if let Some(facts) = burst {
                 let mut conn = db.pool.acquire().await?;
                 let entry = NewAuditEntry {
                     actor_id: None,
                     action: AuditAction::SignInThrottled,
                     subject_id: credentials.map(|c| c.user_id),
-                    detail,
+                    facts,
                     address: Some(address.to_string()),
                 };
                 storage::insert_audit(&mut conn, &entry, &now).await?;

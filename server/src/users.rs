@@ -3,7 +3,7 @@
 
 use crate::cli::{CliError, UserCommand};
 use crate::{auth, forms};
-use app::domain::{AuditAction, LinkPurpose};
+use app::domain::{AuditAction, AuditFact, LinkPurpose, VIA_COMMAND_LINE};
 use app::storage::{self, Db, NewAuditEntry};
 
 pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
@@ -23,13 +23,7 @@ pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
                 .await?
                 .ok_or_else(|| CliError::Invalid(format!("--email: no account has {email}")))?;
             let path = auth::create_link(&mut tx, user_id, LinkPurpose::Reset, None).await?;
-            audit(
-                &mut tx,
-                AuditAction::ResetLinkCreated,
-                user_id,
-                "created a password-reset link on the command line".into(),
-            )
-            .await?;
+            audit(&mut tx, AuditAction::ResetLinkCreated, user_id, Vec::new()).await?;
             tx.commit().await.map_err(storage::StorageError::from)?;
             Ok(format!(
                 "Password-reset link for {email} (valid {} hours, once):\n{}{path}",
@@ -49,14 +43,15 @@ async fn audit(
     conn: &mut sqlx::AnyConnection,
     action: AuditAction,
     subject: i64,
-    detail: String,
+    mut facts: Vec<(AuditFact, String)>,
 ) -> Result<(), CliError> {
+    facts.push((AuditFact::Via, VIA_COMMAND_LINE.to_string()));
     let entry = NewAuditEntry {
         actor_id: None,
         action,
         subject_id: Some(subject),
-        detail,
-        address: Some("command line".into()),
+        facts,
+        address: None,
     };
     Ok(storage::insert_audit(conn, &entry, &auth::now()).await?)
 }
@@ -78,7 +73,7 @@ async fn add(
         None => email.split('@').next().unwrap_or_default().to_string(),
     };
     let mut tx = db.begin().await?;
-    let (grant, description) = forms::read_grant(
+    let (grant, facts) = forms::read_grant(
         &mut tx,
         role,
         member.as_deref().unwrap_or_default(),
@@ -96,13 +91,7 @@ async fn add(
         )));
     }
     storage::insert_grant(&mut tx, user_id, &grant, None, &now).await?;
-    audit(
-        &mut tx,
-        AuditAction::RoleGranted,
-        user_id,
-        format!("granted {description} on the command line"),
-    )
-    .await?;
+    audit(&mut tx, AuditAction::RoleGranted, user_id, facts).await?;
     let mut out = format!("{email} now holds the {} role.", grant.role.as_str());
     if !storage::has_password(&mut tx, user_id).await? {
         let path = auth::create_link(&mut tx, user_id, LinkPurpose::Invitation, None).await?;

@@ -75,6 +75,39 @@ level_enum! {
     }
 }
 
+level_enum! {
+    /// A fact an audit line records beside its action. Lines store facts, not sentences,
+    /// so the log reads in the admin's language and stays machine-readable.
+    AuditFact {
+        Email = "email" => AuditFactEmail,
+        Role = "role" => AuditFactRole,
+        Member = "member" => AuditFactMember,
+        Institution = "institution" => AuditFactInstitution,
+        Sessions = "sessions" => AuditFactSessions,
+        Attempts = "attempts" => AuditFactAttempts,
+        Via = "via" => AuditFactVia,
+    }
+}
+
+/// The value of [`AuditFact::Via`] for changes made with `ogp-tracker user ...`.
+pub const VIA_COMMAND_LINE: &str = "command_line";
+
+/// The facts describing a role grant: its role (machine name) and scope.
+pub fn grant_facts(
+    role: Role,
+    member_code: Option<&str>,
+    institution: Option<&str>,
+) -> Vec<(AuditFact, String)> {
+    let mut facts = vec![(AuditFact::Role, role.as_str().to_string())];
+    if let Some(code) = member_code {
+        facts.push((AuditFact::Member, code.to_string()));
+    }
+    if let Some(institution) = institution {
+        facts.push((AuditFact::Institution, institution.to_string()));
+    }
+    facts
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -83,7 +116,8 @@ pub struct AuditEntry {
     pub actor: Option<String>,
     pub action: String,
     pub subject: Option<String>,
-    pub detail: String,
+    /// In [`AuditFact`] order.
+    pub facts: Vec<(AuditFact, String)>,
     pub address: Option<String>,
 }
 

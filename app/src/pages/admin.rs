@@ -2,7 +2,7 @@
 
 use super::account::grant_text;
 use crate::components::{query_page, record_view, result_view, Loading, Pagination};
-use crate::domain::{Account, AuditAction, Role};
+use crate::domain::{Account, AuditAction, AuditFact, Role, VIA_COMMAND_LINE};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, Key};
 use crate::page_state::page_state;
@@ -219,6 +219,31 @@ pub fn AdminAccountPage() -> impl IntoView {
     }
 }
 
+/// An audit line's facts as a description list, names and known values translated.
+fn audit_facts(facts: Vec<(AuditFact, String)>) -> impl IntoView {
+    (!facts.is_empty()).then(|| {
+        view! {
+            <dl class="facts">
+                {facts.into_iter().map(|(fact, value)| {
+                    let shown = match fact {
+                        AuditFact::Role => Role::from_machine(&value)
+                            .map(|role| t(role.label_key()).to_string())
+                            .unwrap_or(value),
+                        AuditFact::Via if value == VIA_COMMAND_LINE => {
+                            t(Key::AuditViaCommandLine).to_string()
+                        }
+                        _ => value,
+                    };
+                    view! {
+                        <dt data-fact=fact.as_str()>{t(fact.label_key())}</dt>
+                        <dd>{shown}</dd>
+                    }
+                }).collect_view()}
+            </dl>
+        }
+    })
+}
+
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
@@ -259,7 +284,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                                 <td>{e.actor.unwrap_or_default()}</td>
                                                 <th scope="row" data-action=e.action>{label}</th>
                                                 <td>{e.subject.unwrap_or_default()}</td>
-                                                <td>{e.detail}</td>
+                                                <td>{audit_facts(e.facts)}</td>
                                                 <td>{e.address.unwrap_or_default()}</td>
                                             </tr>
                                             }

@@ -2,7 +2,9 @@
 //! Tokens arrive here already hashed: the database never holds a usable secret.
 
 use super::{Db, StorageError};
-use crate::domain::{Account, AuditAction, AuditEntry, Grant, LinkPurpose, Role, Viewer};
+use crate::domain::{
+    Account, AuditAction, AuditEntry, AuditFact, Grant, LinkPurpose, Role, Viewer,
+};
 use sqlx::AnyConnection;
 
 /// Bytes as lower-case hex: how tokens, their hashes and cookie payloads are written.
@@ -48,8 +50,39 @@ pub struct NewAuditEntry {
     pub actor_id: Option<i64>,
     pub action: AuditAction,
     pub subject_id: Option<i64>,
-    pub detail: String,
+    pub facts: Vec<(AuditFact, String)>,
     pub address: Option<String>,
+}
+
+/// Facts are stored as one JSON object keyed by the facts' machine names.
+fn facts_to_json(facts: &[(AuditFact, String)]) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = facts
+        .iter()
+        .map(|(fact, value)| (fact.as_str().to_string(), value.clone().into()))
+        .collect();
+    serde_json::Value::Object(object).to_string()
+}
+
+/// Reads stored facts back in [`AuditFact`] order; names this version does not know are
+/// kept out rather than failing the whole page.
+fn facts_from_json(text: &str) -> Vec<(AuditFact, String)> {
+    let object = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(object)) => object,
+        _ => return Vec::new(),
+    };
+    let mut facts: Vec<(AuditFact, String)> = object
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let fact = AuditFact::from_machine(&name)?;
+            let value = match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            Some((fact, value))
+        })
+        .collect();
+    facts.sort();
+    facts
 }
 
 type GrantRow = (
@@ -453,14 +486,14 @@ pub async fn insert_audit(
     now: &str,
 ) -> Result<(), StorageError> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address)
+        "INSERT INTO audit_log (at, actor_id, action, subject_id, facts, address)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(now)
     .bind(entry.actor_id)
     .bind(entry.action.as_str())
     .bind(entry.subject_id)
-    .bind(&entry.detail)
+    .bind(facts_to_json(&entry.facts))
     .bind(&entry.address)
     .execute(conn)
     .await?;
@@ -482,7 +515,7 @@ pub async fn audit_page(
         String,
         Option<String>,
     )> = sqlx::query_as(
-        "SELECT a.id, a.at, actor.email, a.action, subject.email, a.detail, a.address
+        "SELECT a.id, a.at, actor.email, a.action, subject.email, a.facts, a.address
              FROM audit_log a
              LEFT JOIN users actor ON actor.id = a.actor_id
              LEFT JOIN users subject ON subject.id = a.subject_id
@@ -498,13 +531,13 @@ pub async fn audit_page(
     let entries = rows
         .into_iter()
         .map(
-            |(id, at, actor, action, subject, detail, address)| AuditEntry {
+            |(id, at, actor, action, subject, facts, address)| AuditEntry {
                 id,
                 at,
                 actor,
                 action,
                 subject,
-                detail,
+                facts: facts_from_json(&facts),
                 address,
             },
         )
@@ -627,4 +660,30 @@ pub async fn delete_sign_in_failures_before(db: &Db, before: &str) -> Result<u64
         .execute(&db.pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_facts_round_trip_in_fact_order_and_skip_unknown_names() {
+        let facts = vec![
+            (AuditFact::Member, "XAA".to_string()),
+            (AuditFact::Role, "poc".to_string()),
+        ];
+        let stored = facts_to_json(&facts);
+        assert_eq!(
+            facts_from_json(&stored),
+            vec![
+                (AuditFact::Role, "poc".to_string()),
+                (AuditFact::Member, "XAA".to_string()),
+            ]
+        );
+        assert_eq!(
+            facts_from_json(r#"{"sessions": 3, "colour": "blue"}"#),
+            vec![(AuditFact::Sessions, "3".to_string())]
+        );
+        assert!(facts_from_json("not json").is_empty());
+    }
 }

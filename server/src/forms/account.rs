@@ -2,7 +2,7 @@
 
 use super::{local_path, required_text, Ctx, Failure, DISPLAY_NAME_MAX_CHARS};
 use crate::auth::{self, PasswordProblem, SignIn, SESSION_COOKIE};
-use app::domain::{AuditAction, LinkPurpose};
+use app::domain::{AuditAction, AuditFact, LinkPurpose};
 use app::i18n::Key;
 use app::page_state::Notice;
 use app::policy;
@@ -95,7 +95,7 @@ pub async fn sign_out_everywhere(ctx: Ctx) -> Response {
             Some(&viewer),
             AuditAction::SignedOutEverywhere,
             Some(viewer.user_id),
-            format!("{ended} sessions ended"),
+            vec![(AuditFact::Sessions, ended.to_string())],
         )
         .await?;
         tx.commit().await?;
@@ -152,7 +152,7 @@ pub async fn change_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Respon
             Some(&viewer),
             AuditAction::PasswordChanged,
             Some(viewer.user_id),
-            "changed own password".into(),
+            Vec::new(),
         )
         .await?;
         tx.commit().await?;
@@ -213,15 +213,16 @@ async fn use_link(
         storage::set_display_name(&mut tx, link.user_id, name).await?;
     }
     // A reset ends every session: whoever knew the old password is out.
-    storage::delete_sessions_of(&mut tx, link.user_id).await?;
-    let (action, detail) = match purpose {
-        LinkPurpose::Invitation => (AuditAction::InvitationAccepted, "accepted the invitation"),
-        LinkPurpose::Reset => (
-            AuditAction::PasswordReset,
-            "set a new password with a reset link",
-        ),
+    let ended = storage::delete_sessions_of(&mut tx, link.user_id).await?;
+    let action = match purpose {
+        LinkPurpose::Invitation => AuditAction::InvitationAccepted,
+        LinkPurpose::Reset => AuditAction::PasswordReset,
     };
-    ctx.audit(&mut tx, None, action, Some(link.user_id), detail.into())
+    let facts = match ended {
+        0 => Vec::new(),
+        ended => vec![(AuditFact::Sessions, ended.to_string())],
+    };
+    ctx.audit(&mut tx, None, action, Some(link.user_id), facts)
         .await?;
     tx.commit().await?;
     Ok(())

@@ -3,7 +3,7 @@
 
 use super::{required_text, Ctx, Failure, DISPLAY_NAME_MAX_CHARS};
 use crate::auth;
-use app::domain::{AuditAction, LinkPurpose, Role, Viewer};
+use app::domain::{grant_facts, AuditAction, AuditFact, LinkPurpose, Role, Viewer};
 use app::i18n::Key;
 use app::page_state::Notice;
 use app::policy;
@@ -28,7 +28,10 @@ pub struct GrantForm {
 }
 
 impl GrantForm {
-    async fn read(&self, conn: &mut sqlx::AnyConnection) -> Result<(NewGrant, String), Failure> {
+    async fn read(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<(NewGrant, Vec<(AuditFact, String)>), Failure> {
         read_grant(conn, &self.role, &self.member, &self.institution).await
     }
 
@@ -48,16 +51,15 @@ impl GrantForm {
 
 /// Checks a grant as asked for, on the admin pages or the command line: the role must be
 /// one of the four, the member must exist when the role needs one, and only a point of
-/// contact's grant names an institution. Also returns its description for the audit log.
+/// contact's grant names an institution. Also returns its facts for the audit log.
 pub async fn read_grant(
     conn: &mut sqlx::AnyConnection,
     role: &str,
     member: &str,
     institution: &str,
-) -> Result<(NewGrant, String), Failure> {
+) -> Result<(NewGrant, Vec<(AuditFact, String)>), Failure> {
     let role = Role::from_machine(role.trim()).ok_or(Failure::invalid("role", Key::ErrRole))?;
-    let mut description = role.as_str().to_string();
-    let member_id = if role.needs_member() {
+    let (member_id, member_code) = if role.needs_member() {
         let code = member.trim().to_uppercase();
         if code.is_empty() {
             return Err(Failure::invalid("member", Key::ErrMemberRequired));
@@ -65,26 +67,23 @@ pub async fn read_grant(
         let id = storage::member_id_by_code(conn, &code)
             .await?
             .ok_or(Failure::invalid("member", Key::ErrMemberUnknown))?;
-        description.push_str(&format!(" for {code}"));
-        Some(id)
+        (Some(id), Some(code))
     } else {
-        None
+        (None, None)
     };
     let institution = match institution.trim() {
         "" => None,
         _ if role != Role::Poc => None,
         text => Some(required_text(text, "institution", 200)?),
     };
-    if let Some(institution) = &institution {
-        description.push_str(&format!(" ({institution})"));
-    }
+    let facts = grant_facts(role, member_code.as_deref(), institution.as_deref());
     Ok((
         NewGrant {
             role,
             member_id,
             institution,
         },
-        description,
+        facts,
     ))
 }
 
@@ -108,7 +107,7 @@ pub async fn invite(ctx: Ctx, Form(form): Form<GrantForm>) -> Response {
         let display_name =
             required_text(&form.display_name, "display_name", DISPLAY_NAME_MAX_CHARS)?;
         let mut tx = ctx.state.db.begin().await?;
-        let (grant, description) = form.read(&mut tx).await?;
+        let (grant, grant_facts) = form.read(&mut tx).await?;
         if storage::user_id_by_email(&mut tx, &email).await?.is_some() {
             return Err(Failure::Conflict {
                 field: "email",
@@ -131,7 +130,7 @@ pub async fn invite(ctx: Ctx, Form(form): Form<GrantForm>) -> Response {
             Some(&admin),
             AuditAction::Invited,
             Some(user_id),
-            format!("invited {email} as {description}"),
+            [vec![(AuditFact::Email, email.clone())], grant_facts].concat(),
         )
         .await?;
         tx.commit().await?;
@@ -156,7 +155,7 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(form): Form<GrantFor
         if !storage::user_exists(&mut tx, user_id).await? {
             return Err(Failure::NotFound);
         }
-        let (grant, description) = form.read(&mut tx).await?;
+        let (grant, facts) = form.read(&mut tx).await?;
         if storage::has_grant(&mut tx, user_id, &grant).await? {
             return Err(Failure::Conflict {
                 field: "role",
@@ -170,7 +169,7 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(form): Form<GrantFor
             Some(&admin),
             AuditAction::RoleGranted,
             Some(user_id),
-            format!("granted {description}"),
+            facts,
         )
         .await?;
         tx.commit().await?;
@@ -193,16 +192,16 @@ pub async fn revoke(ctx: Ctx, Path(grant_id): Path<i64>) -> Response {
         if grant.role == Role::Admin && storage::admin_grant_count(&mut tx).await? == 0 {
             return Err(Failure::invalid("grant", Key::ErrLastAdmin));
         }
-        let scope = grant
-            .member_code
-            .map(|c| format!(" for {c}"))
-            .unwrap_or_default();
         ctx.audit(
             &mut tx,
             Some(&admin),
             AuditAction::RoleRevoked,
             Some(user_id),
-            format!("revoked {}{scope}", grant.role.as_str()),
+            grant_facts(
+                grant.role,
+                grant.member_code.as_deref(),
+                grant.institution.as_deref(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -244,18 +243,16 @@ pub async fn set_disabled(
         if !storage::set_disabled(&mut tx, user_id, disabled).await? {
             return Err(Failure::NotFound);
         }
-        if disabled {
-            storage::delete_sessions_of(&mut tx, user_id).await?;
-        }
-        let (action, detail) = if disabled {
+        let (action, facts) = if disabled {
+            let ended = storage::delete_sessions_of(&mut tx, user_id).await?;
             (
                 AuditAction::AccountDisabled,
-                "disabled the account and ended its sessions",
+                vec![(AuditFact::Sessions, ended.to_string())],
             )
         } else {
-            (AuditAction::AccountEnabled, "enabled the account")
+            (AuditAction::AccountEnabled, Vec::new())
         };
-        ctx.audit(&mut tx, Some(&admin), action, Some(user_id), detail.into())
+        ctx.audit(&mut tx, Some(&admin), action, Some(user_id), facts)
             .await?;
         tx.commit().await?;
         Ok(disabled)
@@ -283,7 +280,7 @@ pub async fn reset_link(ctx: Ctx, Path(user_id): Path<i64>) -> Response {
             Some(&admin),
             AuditAction::ResetLinkCreated,
             Some(user_id),
-            "created a password-reset link".into(),
+            Vec::new(),
         )
         .await?;
         tx.commit().await?;

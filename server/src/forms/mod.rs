@@ -14,7 +14,7 @@ pub use admin::read_grant;
 
 use crate::http::{render_page, AppState};
 use crate::security::{notice_cookie, RequestInfo};
-use app::domain::{AuditAction, Viewer};
+use app::domain::{AuditAction, AuditFact, Viewer};
 use app::i18n::{Key, Lang};
 use app::page_state::{Notice, PageState};
 use app::policy::{Decision, Denied};
@@ -170,13 +170,13 @@ impl Ctx {
         actor: Option<&Viewer>,
         action: AuditAction,
         subject_id: Option<i64>,
-        detail: String,
+        facts: Vec<(AuditFact, String)>,
     ) -> Result<(), StorageError> {
         let entry = NewAuditEntry {
             actor_id: actor.map(|v| v.user_id),
             action,
             subject_id,
-            detail,
+            facts,
             address: Some(self.info.address.clone()),
         };
         app::storage::insert_audit(conn, &entry, &crate::auth::now()).await

@@ -2,7 +2,7 @@
 
 use crate::browser::*;
 use crate::common::*;
-use app::domain::Role;
+use app::domain::{AuditFact, Role};
 use axum::http::StatusCode;
 use ogp_tracker::auth;
 
@@ -260,6 +260,15 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
         .filter(|a| *a == "sign_in_throttled")
         .count();
     assert_eq!(throttled, 2, "one audit line per burst");
+    let (entries, _) = app::storage::audit_page(&t.db, 500, 0).await.unwrap();
+    assert_eq!(
+        entries[0].facts,
+        vec![
+            (AuditFact::Email, "ghost@example.org".to_string()),
+            (AuditFact::Attempts, auth::ACCOUNT_FAILURE_LIMIT.to_string()),
+        ],
+        "the burst names the typed e-mail, even one without an account"
+    );
     // Another account from the same address is not yet affected.
     add_user(&t.db, "ben@example.org", &[]).await;
     assert_eq!(
@@ -655,6 +664,43 @@ async fn admins_grant_revoke_and_disable_and_every_change_is_audited() {
         "labelled"
     );
     assert!(log.body.contains("ana@example.org"));
+
+    // Lines record facts, not sentences: the page names them in the reader's language.
+    let (entries, _) = app::storage::audit_page(&t.db, 500, 0).await.unwrap();
+    let line = |action: &str| {
+        entries
+            .iter()
+            .find(|e| e.action == action)
+            .unwrap_or_else(|| panic!("no {action} line"))
+            .facts
+            .clone()
+    };
+    let reviewer_of_xaa = vec![
+        (AuditFact::Role, "reviewer".to_string()),
+        (AuditFact::Member, "XAA".to_string()),
+    ];
+    assert_eq!(line("role_granted"), reviewer_of_xaa);
+    assert_eq!(line("role_revoked"), reviewer_of_xaa);
+    assert_eq!(
+        line("account_disabled"),
+        vec![(AuditFact::Sessions, "1".to_string())],
+        "Ana's one session ended"
+    );
+    assert!(line("account_enabled").is_empty());
+    assert!(
+        log.body.contains("data-fact=\"role\">Role<")
+            && log.body.contains(">Civil-society reviewer<"),
+        "{}",
+        log.body
+    );
+    admin.get("/language/es").await;
+    let spanish = admin.get("/admin/audit").await.body;
+    assert!(
+        spanish.contains("data-fact=\"role\">Función<")
+            && spanish.contains(">Revisor de la sociedad civil<"),
+        "{spanish}"
+    );
+
     let mut public = Browser::new(&router);
     assert_eq!(
         public.get("/admin/audit").await.status,

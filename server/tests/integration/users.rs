@@ -2,6 +2,7 @@
 
 use crate::browser::*;
 use crate::common::*;
+use app::domain::{AuditFact, VIA_COMMAND_LINE};
 use axum::http::StatusCode;
 use ogp_tracker::cli::{CliError, UserCommand};
 use ogp_tracker::users;
@@ -37,6 +38,16 @@ async fn the_first_admin_comes_from_the_command_line_with_a_one_time_link() {
         out.contains("root@example.org now holds the admin role."),
         "{out}"
     );
+    let (entries, _) = app::storage::audit_page(&t.db, 10, 0).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0].facts,
+        vec![
+            (AuditFact::Role, "admin".to_string()),
+            (AuditFact::Via, VIA_COMMAND_LINE.to_string()),
+        ]
+    );
+    assert_eq!(entries[0].address, None);
     let link = out
         .lines()
         .last()
