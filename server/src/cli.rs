@@ -205,35 +205,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 mod tests {
     use super::*;
 
+    fn user_add(rest: &[&str]) -> Result<Cli, clap::Error> {
+        let start = ["ogp-tracker", "user", "add", "--email", "a@example.org"];
+        Cli::try_parse_from(start.iter().chain(rest))
+    }
+
     #[test]
     fn user_add_lists_the_roles_when_given_another() {
-        let error = Cli::try_parse_from([
-            "ogp-tracker",
-            "user",
-            "add",
-            "--email",
-            "a@example.org",
-            "--role",
-            "king",
-        ])
-        .unwrap_err();
-        let text = error.to_string();
+        let text = user_add(&["--role", "king"]).unwrap_err().to_string();
         assert!(
             text.contains("--role") && text.contains("possible values: admin, poc, reviewer, irm"),
             "{text}"
         );
-        let parsed = Cli::try_parse_from([
-            "ogp-tracker",
-            "user",
-            "add",
-            "--email",
-            "a@example.org",
-            "--role",
-            "poc",
-            "--member",
-            "ARG",
-        ])
-        .unwrap();
+        let parsed = user_add(&["--role", "poc", "--member", "ARG"]).unwrap();
         assert!(matches!(
             parsed.command,
             Some(Command::User(UserCommand::Add { ref role, .. })) if role == "poc"
