@@ -31,17 +31,14 @@ pub struct RequestInfo {
     pub host: String,
 }
 
-fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 fn client_address(request: &Parts, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(forwarded) = request
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        if let Some(forwarded) =
+            header_str(&request.headers, "x-forwarded-for").and_then(|v| v.split(',').next())
         {
             return forwarded.trim().to_string();
         }
@@ -55,11 +52,10 @@ fn client_address(request: &Parts, trust_proxy: bool) -> String {
 
 fn visited_host(request: &Parts, trust_proxy: bool) -> String {
     let forwarded = trust_proxy
-        .then(|| request.headers.get("x-forwarded-host"))
+        .then(|| header_str(&request.headers, "x-forwarded-host"))
         .flatten();
     forwarded
-        .or_else(|| request.headers.get(header::HOST))
-        .and_then(|v| v.to_str().ok())
+        .or_else(|| header_str(&request.headers, header::HOST))
         .unwrap_or_default()
         .to_string()
 }
@@ -67,10 +63,7 @@ fn visited_host(request: &Parts, trust_proxy: bool) -> String {
 fn is_https(request: &Parts, trust_proxy: bool) -> bool {
     request.uri.scheme_str() == Some("https")
         || (trust_proxy
-            && request
-                .headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
+            && header_str(&request.headers, "x-forwarded-proto")
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")))
 }
 
@@ -103,7 +96,7 @@ fn origin_matches(headers: &HeaderMap, host: &str) -> bool {
 
 /// The token a write carries: the `x-csrf-token` header, or the form field.
 fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
-    if let Some(token) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(token) = header_str(headers, "x-csrf-token") {
         return Some(token.to_string());
     }
     let is_form = header_str(headers, header::CONTENT_TYPE)
@@ -137,14 +130,14 @@ fn refuse(status: StatusCode, lang: Lang, key: Key) -> Response {
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
-    let headers = parts.headers.clone();
-    let cookies = header_str(&headers, header::COOKIE);
-    let lang = Lang::negotiate(cookies, header_str(&headers, header::ACCEPT_LANGUAGE));
+    let headers = &parts.headers;
+    let cookies = header_str(headers, header::COOKIE);
+    let lang = Lang::negotiate(cookies, header_str(headers, header::ACCEPT_LANGUAGE));
     let info = RequestInfo {
         session_token: auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string),
         address: client_address(&parts, state.trust_proxy),
         https: is_https(&parts, state.trust_proxy),
-        wants_json: header_str(&headers, header::ACCEPT)
+        wants_json: header_str(headers, header::ACCEPT)
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
         host: visited_host(&parts, state.trust_proxy),
     };
@@ -159,9 +152,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             return refuse(StatusCode::PAYLOAD_TOO_LARGE, lang, Key::ErrTooLarge);
         };
         let token_ok = existing_csrf.as_deref().is_some_and(|expected| {
-            submitted_token(&headers, &bytes).is_some_and(|t| auth::same_token(&t, expected))
+            submitted_token(headers, &bytes).is_some_and(|t| auth::same_token(&t, expected))
         });
-        if !token_ok || !origin_matches(&headers, &info.host) {
+        if !token_ok || !origin_matches(headers, &info.host) {
             tracing::info!(path = %parts.uri.path(), "refused a write without a valid CSRF token");
             return refuse(StatusCode::FORBIDDEN, lang, Key::ErrCsrf);
         }

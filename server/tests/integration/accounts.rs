@@ -73,6 +73,32 @@ async fn a_session_lasts_until_sign_out_and_its_token_is_dead_afterwards() {
 }
 
 #[tokio::test]
+async fn the_sign_in_page_lists_demo_passwords_only_when_the_demo_accounts_exist() {
+    let t = test_db().await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let without = browser.get("/sign-in").await;
+    assert_eq!(without.status, StatusCode::OK);
+    assert!(!without.body.contains("demo-accounts-heading"));
+    assert!(!without.body.contains("demo-admin-password"));
+
+    small_demo(&t.db).await;
+    let with = browser.get("/sign-in").await.body;
+    assert!(with.contains("demo-accounts-heading"), "{with}");
+    for (_, email, password) in app::domain::DEMO_ACCOUNTS {
+        assert!(with.contains(email) && with.contains(password), "{email}");
+    }
+    let failed = browser
+        .sign_in("admin@demo.example", "not the password")
+        .await;
+    assert_eq!(failed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        failed.body.contains("demo-accounts-heading"),
+        "the page shown again after a failed sign-in still lists them"
+    );
+}
+
+#[tokio::test]
 async fn sign_in_rotates_the_session_and_the_csrf_token() {
     let t = test_db().await;
     add_user(&t.db, "ana@example.org", &[]).await;
