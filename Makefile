@@ -22,10 +22,11 @@ run: build
 
 test: test-sqlite test-postgres test-e2e
 
-# Unit tests of the shared crate and the server, and the integration suite on SQLite.
+# Unit tests of the shared crate and the server, and the integration suite on SQLite (the
+# schema test compares the migrated SQLite schema with PostgreSQL's, so it gets a server).
 test-sqlite:
 	./scripts/setup.sh
-	TEST_DATABASE_URL= cargo test -p app -p ogp-tracker
+	SCHEMA_DATABASE_URL=$$(./scripts/postgres.sh) TEST_DATABASE_URL= cargo test -p app -p ogp-tracker
 
 # The same suite on a fresh PostgreSQL server (same package selection: no rebuild).
 test-postgres:

@@ -38,6 +38,8 @@ fn variant(key: &str) -> String {
 }
 
 fn main() {
+    // `sqlx::migrate!` embeds the migrations; rebuild when one is added or changed.
+    println!("cargo:rerun-if-changed=../migrations");
     let tables: Vec<_> = LANGUAGES.iter().map(|(code, _)| load(code)).collect();
     let english = &tables[0];
     let mut problems = Vec::new();

@@ -204,6 +204,16 @@ fn error_view(error: AppError) -> AnyView {
     }
 }
 
+/// A date as the pages show it: ISO 8601, the same in every language.
+pub fn date_text(date: chrono::NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A moment as the pages show it, in UTC to the minute.
+pub fn time_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// A percentage as text and bar; a dash when there is nothing to measure.
 #[component]
 pub fn ProgressBar(value: Option<f64>) -> impl IntoView {

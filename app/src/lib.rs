@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod input;
 pub mod page_state;
 pub mod pages;
 pub mod policy;
@@ -94,6 +95,23 @@ fn set_page_security_policy() {
     }
 }
 
+/// A refused form post is shown at the address it was sent to; once the page runs, its
+/// history entry becomes a plain visit, so reloading shows the page instead of posting the
+/// form again.
+fn forget_refused_post() {
+    let refused = page_state::page_state()
+        .notice
+        .is_some_and(|n| n.kind == page_state::NoticeKind::Error);
+    if !refused {
+        return;
+    }
+    let window = window();
+    if let (Ok(history), Ok(href)) = (window.history(), window.location().href()) {
+        let _ =
+            history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&href));
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -104,6 +122,7 @@ pub fn App() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        forget_refused_post();
     });
     view! {
         <Title formatter=move |page: String| {
@@ -132,8 +151,31 @@ pub fn App() -> impl IntoView {
                         view=CommitmentPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("history"))
+                        view=CommitmentHistoryPage
+                        ssr=SsrMode::Async
+                    />
+                    // Every address a form posts to is also a page, so a refused post is shown
+                    // where it was sent and the browser's app finds a route there.
+                    <Route
+                        path=(StaticSegment("milestones"), ParamSegment("id"), StaticSegment("updates"))
+                        view=MilestonePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sign-out") view=SignOutPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("password"))
+                        view=AccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("sign-out-everywhere"))
+                        view=AccountPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("invitations"), ParamSegment("token"))
                         view=InvitationPage
@@ -150,7 +192,32 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"))
+                        view=AdminAccountsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("grants"), ParamSegment("id"), StaticSegment("revoke"))
+                        view=AdminAccountsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("accounts"), ParamSegment("id"))
+                        view=AdminAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("accounts"), ParamSegment("id"), StaticSegment("grants"))
+                        view=AdminAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("accounts"), ParamSegment("id"), StaticSegment("disabled"))
+                        view=AdminAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("accounts"), ParamSegment("id"), StaticSegment("reset-link"))
                         view=AdminAccountPage
                         ssr=SsrMode::Async
                     />

@@ -3,20 +3,14 @@
 //! the check; these functions are.
 
 use crate::domain::{Grant, Role, Viewer};
+use crate::error::AppError;
 
-/// Why an action is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Denied {
-    /// Nobody is signed in (HTTP 401).
-    SignInRequired,
-    /// The signed-in person holds no grant that covers the action (HTTP 403).
-    NotAllowed,
-}
+/// Allowed, or refused as `AppError::SignInRequired` (nobody is signed in) or
+/// `AppError::NotAllowed` (no grant covers the action).
+pub type Decision = Result<(), AppError>;
 
-pub type Decision = Result<(), Denied>;
-
-fn signed_in(viewer: Option<&Viewer>) -> Result<&Viewer, Denied> {
-    viewer.ok_or(Denied::SignInRequired)
+fn signed_in(viewer: Option<&Viewer>) -> Result<&Viewer, AppError> {
+    viewer.ok_or(AppError::SignInRequired)
 }
 
 fn any_grant(viewer: Option<&Viewer>, covers: impl Fn(&Grant) -> bool) -> Decision {
@@ -24,7 +18,7 @@ fn any_grant(viewer: Option<&Viewer>, covers: impl Fn(&Grant) -> bool) -> Decisi
     if viewer.grants.iter().any(covers) {
         Ok(())
     } else {
-        Err(Denied::NotAllowed)
+        Err(AppError::NotAllowed)
     }
 }
 
@@ -77,7 +71,7 @@ pub fn may_update_milestone(
     {
         Ok(())
     } else {
-        Err(Denied::NotAllowed)
+        Err(AppError::NotAllowed)
     }
 }
 
@@ -119,14 +113,14 @@ mod tests {
 
     #[test]
     fn anonymous_must_sign_in_for_every_action() {
-        assert_eq!(may_administer(None), Err(Denied::SignInRequired));
-        assert_eq!(may_manage_own_account(None), Err(Denied::SignInRequired));
+        assert_eq!(may_administer(None), Err(AppError::SignInRequired));
+        assert_eq!(may_manage_own_account(None), Err(AppError::SignInRequired));
         assert_eq!(
             may_update_milestone(None, "AA", None),
-            Err(Denied::SignInRequired)
+            Err(AppError::SignInRequired)
         );
-        assert_eq!(may_review(None, "AA"), Err(Denied::SignInRequired));
-        assert_eq!(may_assess_as_irm(None, "AA"), Err(Denied::SignInRequired));
+        assert_eq!(may_review(None, "AA"), Err(AppError::SignInRequired));
+        assert_eq!(may_assess_as_irm(None, "AA"), Err(AppError::SignInRequired));
     }
 
     #[test]
@@ -138,7 +132,7 @@ mod tests {
         );
         assert_eq!(
             may_update_milestone(Some(&whole_member), "BB", Some("Any")),
-            Err(Denied::NotAllowed)
+            Err(AppError::NotAllowed)
         );
         let one_institution = viewer(vec![grant(
             Role::Poc,
@@ -151,11 +145,11 @@ mod tests {
         );
         assert_eq!(
             may_update_milestone(Some(&one_institution), "AA", Some("Ministry of Justice")),
-            Err(Denied::NotAllowed)
+            Err(AppError::NotAllowed)
         );
         assert_eq!(
             may_update_milestone(Some(&one_institution), "AA", None),
-            Err(Denied::NotAllowed)
+            Err(AppError::NotAllowed)
         );
     }
 
@@ -165,20 +159,20 @@ mod tests {
         let irm = viewer(vec![grant(Role::Irm, Some("AA"), None)]);
         let admin = viewer(vec![grant(Role::Admin, None, None)]);
         assert_eq!(may_review(Some(&reviewer), "AA"), Ok(()));
-        assert_eq!(may_review(Some(&reviewer), "BB"), Err(Denied::NotAllowed));
+        assert_eq!(may_review(Some(&reviewer), "BB"), Err(AppError::NotAllowed));
         assert_eq!(
             may_assess_as_irm(Some(&reviewer), "AA"),
-            Err(Denied::NotAllowed)
+            Err(AppError::NotAllowed)
         );
         assert_eq!(may_assess_as_irm(Some(&irm), "AA"), Ok(()));
         assert_eq!(
             may_update_milestone(Some(&irm), "AA", None),
-            Err(Denied::NotAllowed)
+            Err(AppError::NotAllowed)
         );
-        assert_eq!(may_administer(Some(&reviewer)), Err(Denied::NotAllowed));
+        assert_eq!(may_administer(Some(&reviewer)), Err(AppError::NotAllowed));
         assert_eq!(may_administer(Some(&admin)), Ok(()));
         // An admin keeps records straight but does not speak for civil society or the IRM.
-        assert_eq!(may_review(Some(&admin), "AA"), Err(Denied::NotAllowed));
+        assert_eq!(may_review(Some(&admin), "AA"), Err(AppError::NotAllowed));
         assert_eq!(may_update_milestone(Some(&admin), "AA", None), Ok(()));
     }
 
@@ -192,7 +186,7 @@ mod tests {
         assert_eq!(may_update_milestone(Some(&both), "BB", None), Ok(()));
         assert_eq!(
             may_update_milestone(Some(&both), "AA", None),
-            Err(Denied::NotAllowed)
+            Err(AppError::NotAllowed)
         );
     }
 }

@@ -10,12 +10,14 @@ use serde::{Deserialize, Serialize};
 /// Rows per page in long lists.
 pub const PAGE_SIZE: i64 = 50;
 
+/// A database connection for the request's reads.
 #[cfg(feature = "ssr")]
-fn db() -> Result<crate::storage::Db, AppError> {
-    use_context::<crate::storage::Db>().ok_or_else(|| {
+async fn db() -> Result<crate::storage::Pooled, AppError> {
+    let db = use_context::<crate::storage::Db>().ok_or_else(|| {
         tracing::error!("no database in the request context");
         AppError::Internal
-    })
+    })?;
+    Ok(db.acquire().await?)
 }
 
 /// The signed-in person, as the security layer found them.
@@ -27,15 +29,15 @@ fn viewer() -> Option<Viewer> {
 /// Turns a 1-based page number into an offset, refusing nonsense.
 pub fn page_offset(page: i64) -> Result<i64, AppError> {
     if page < 1 {
-        return Err(AppError::invalid("page", "must be 1 or more"));
+        return Err(AppError::invalid("page", crate::i18n::Key::ErrPage));
     }
     Ok((page - 1) * PAGE_SIZE)
 }
 
 #[server(endpoint = "overview", input = GetUrl)]
 pub async fn get_overview() -> Result<Overview, AppError> {
-    let today = chrono::Utc::now().date_naive().to_string();
-    Ok(crate::storage::overview(&db()?, &today).await?)
+    let today = chrono::Utc::now().date_naive();
+    Ok(crate::storage::overview(&mut db().await?, today).await?)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,7 +54,8 @@ pub async fn list_members(
 ) -> Result<MemberPage, AppError> {
     let filter = crate::storage::MemberFilter { region, kind };
     let (members, total) =
-        crate::storage::list_members(&db()?, &filter, PAGE_SIZE, page_offset(page)?).await?;
+        crate::storage::list_members(&mut db().await?, &filter, PAGE_SIZE, page_offset(page)?)
+            .await?;
     Ok(MemberPage { members, total })
 }
 
@@ -64,22 +67,64 @@ pub struct MemberDetail {
 
 #[server(endpoint = "member", input = GetUrl)]
 pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> {
-    let db = db()?;
-    let Some(member) = crate::storage::member_by_slug(&db, &slug).await? else {
+    let mut db = db().await?;
+    let Some(member) = crate::storage::member_by_slug(&mut db, &slug).await? else {
         return Ok(None);
     };
-    let plans = crate::storage::plans_of_member(&db, &member.code).await?;
+    let plans = crate::storage::plans_of_member(&mut db, &member.code).await?;
     Ok(Some(MemberDetail { member, plans }))
 }
 
 #[server(endpoint = "plan", input = GetUrl)]
 pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppError> {
-    Ok(crate::storage::plan_detail(&db()?, &key, PAGE_SIZE, page_offset(page)?).await?)
+    let offset = page_offset(page)?;
+    Ok(crate::storage::plan_detail(&mut db().await?, &key, PAGE_SIZE, offset).await?)
 }
 
 #[server(endpoint = "commitment", input = GetUrl)]
 pub async fn get_commitment(code: String) -> Result<Option<CommitmentDetail>, AppError> {
-    Ok(crate::storage::commitment_detail(&db()?, &code.to_uppercase()).await?)
+    Ok(crate::storage::commitment_detail(&mut db().await?, &code.to_uppercase()).await?)
+}
+
+/// A milestone with every update, for its page (where its update form also lives).
+#[server(endpoint = "milestone", input = GetUrl)]
+pub async fn get_milestone(id: i64) -> Result<Option<MilestoneDetail>, AppError> {
+    let mut db = db().await?;
+    let Some((milestone, scope)) = crate::storage::milestone_in_context(&mut db, id).await? else {
+        return Ok(None);
+    };
+    let updates = crate::storage::updates_of_milestone(&mut db, id).await?;
+    Ok(Some(MilestoneDetail {
+        milestone,
+        commitment_code: scope.commitment_code,
+        commitment_title: scope.commitment_title,
+        member_code: scope.member_code,
+        lead_institution: scope.lead_institution,
+        demo: scope.demo,
+        updates,
+    }))
+}
+
+/// Changes per page of a commitment's history.
+pub const HISTORY_PAGE_SIZE: i64 = 20;
+
+/// One page of a commitment's public history, newest change first.
+#[server(endpoint = "commitment-history", input = GetUrl)]
+pub async fn get_commitment_history(
+    code: String,
+    page: i64,
+) -> Result<Option<HistoryPage>, AppError> {
+    if page < 1 {
+        return Err(AppError::invalid("page", crate::i18n::Key::ErrPage));
+    }
+    let offset = (page - 1) * HISTORY_PAGE_SIZE;
+    Ok(crate::storage::commitment_history(
+        &mut db().await?,
+        &code.to_uppercase(),
+        HISTORY_PAGE_SIZE,
+        offset,
+    )
+    .await?)
 }
 
 /// A member as a grant's scope offers it.
@@ -96,7 +141,7 @@ pub struct AccountsPage {
 }
 
 #[cfg(feature = "ssr")]
-async fn member_choices(db: &crate::storage::Db) -> Result<Vec<MemberChoice>, AppError> {
+async fn member_choices(db: &mut crate::storage::Pooled) -> Result<Vec<MemberChoice>, AppError> {
     Ok(crate::storage::member_choices(db)
         .await?
         .into_iter()
@@ -108,10 +153,10 @@ async fn member_choices(db: &crate::storage::Db) -> Result<Vec<MemberChoice>, Ap
 #[server(endpoint = "admin/accounts", input = GetUrl)]
 pub async fn admin_accounts() -> Result<AccountsPage, AppError> {
     crate::policy::may_administer(viewer().as_ref())?;
-    let db = db()?;
+    let mut db = db().await?;
     Ok(AccountsPage {
-        accounts: crate::storage::list_accounts(&db).await?,
-        members: member_choices(&db).await?,
+        accounts: crate::storage::list_accounts(&mut db).await?,
+        members: member_choices(&mut db).await?,
     })
 }
 
@@ -125,13 +170,13 @@ pub struct AccountPage {
 #[server(endpoint = "admin/account", input = GetUrl)]
 pub async fn admin_account(id: i64) -> Result<Option<AccountPage>, AppError> {
     crate::policy::may_administer(viewer().as_ref())?;
-    let db = db()?;
-    let Some(account) = crate::storage::account(&db, id).await? else {
+    let mut db = db().await?;
+    let Some(account) = crate::storage::account(&mut db, id).await? else {
         return Ok(None);
     };
     Ok(Some(AccountPage {
         account,
-        members: member_choices(&db).await?,
+        members: member_choices(&mut db).await?,
     }))
 }
 
@@ -145,8 +190,8 @@ pub struct AuditPage {
 #[server(endpoint = "admin/audit", input = GetUrl)]
 pub async fn audit_log(page: i64) -> Result<AuditPage, AppError> {
     crate::policy::may_administer(viewer().as_ref())?;
-    let (entries, total) =
-        crate::storage::audit_page(&db()?, PAGE_SIZE, page_offset(page)?).await?;
+    let offset = page_offset(page)?;
+    let (entries, total) = crate::storage::audit_page(&mut db().await?, PAGE_SIZE, offset).await?;
     Ok(AuditPage { entries, total })
 }
 
@@ -156,7 +201,7 @@ pub async fn own_account() -> Result<Account, AppError> {
     let viewer = viewer();
     crate::policy::may_manage_own_account(viewer.as_ref())?;
     let user_id = viewer.map(|v| v.user_id).ok_or(AppError::SignInRequired)?;
-    crate::storage::account(&db()?, user_id)
+    crate::storage::account(&mut db().await?, user_id)
         .await?
         .ok_or(AppError::SignInRequired)
 }
@@ -173,7 +218,7 @@ pub enum LinkStatus {
 #[server(endpoint = "link", input = GetUrl)]
 pub async fn link_state(token: String, purpose: LinkPurpose) -> Result<LinkStatus, AppError> {
     use crate::storage::{now, token_hash};
-    let Some(link) = crate::storage::link(&db()?, &token_hash(&token)).await? else {
+    let Some(link) = crate::storage::link(&mut db().await?, &token_hash(&token)).await? else {
         return Ok(LinkStatus::Unknown);
     };
     let now = now();

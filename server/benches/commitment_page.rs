@@ -6,12 +6,12 @@
 //! Run with `cargo bench -p ogp-tracker --bench commitment_page`
 //! (`BENCH_DATABASE_URL=$(scripts/postgres.sh)` for PostgreSQL too).
 
+use app::storage::Db;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
-use app::storage::Db;
-use ogp_tracker::demo::{self, DemoConfig};
+use ogp_tracker::commands::demo::{self, DemoConfig};
 use ogp_tracker::http::{router, AppState};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
@@ -30,15 +30,13 @@ async fn fresh_database(url: &str) -> (Db, Option<DropDatabase>) {
         return (db, None);
     }
     let name = format!("ogp_bench_{}", std::process::id());
-    let admin = Db::connect(url).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&admin.pool)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin.pool)
-        .await
-        .unwrap();
+    let admin = sqlx::PgPool::connect(url).await.unwrap();
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(&statement).execute(&admin).await.unwrap();
+    }
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
     let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
     db.migrate().await.unwrap();
@@ -46,15 +44,15 @@ async fn fresh_database(url: &str) -> (Db, Option<DropDatabase>) {
 }
 
 struct DropDatabase {
-    admin: Db,
+    admin: sqlx::PgPool,
     name: String,
 }
 
 impl DropDatabase {
     async fn drop_now(self, db: Db) {
-        db.pool.close().await;
+        db.close().await;
         sqlx::query(&format!("DROP DATABASE IF EXISTS {}", self.name))
-            .execute(&self.admin.pool)
+            .execute(&self.admin)
             .await
             .unwrap();
     }
@@ -62,16 +60,15 @@ impl DropDatabase {
 
 /// The commitment with the most milestones and progress updates.
 async fn busiest_commitment(db: &Db) -> (String, i64, i64) {
-    sqlx::query_as(
-        "SELECT c.code,
+    const BUSIEST: &str = "SELECT code, milestones, updates FROM (SELECT c.code,
             (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id) AS milestones,
             (SELECT COUNT(*) FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
               WHERE ms.commitment_id = c.id) AS updates
-         FROM commitments c ORDER BY milestones + updates DESC, c.code LIMIT 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap()
+         FROM commitments c) counted ORDER BY milestones + updates DESC, code LIMIT 1";
+    match db {
+        Db::Sqlite(pool) => sqlx::query_as(BUSIEST).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_as(BUSIEST).fetch_one(pool).await.unwrap(),
+    }
 }
 
 async fn render(app: &axum::Router, path: &str) -> usize {
@@ -81,7 +78,13 @@ async fn render(app: &axum::Router, path: &str) -> usize {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.into_body().collect().await.unwrap().to_bytes().len()
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .len()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -93,7 +96,10 @@ async fn measure(label: &str, url: &str) {
     let (db, guard) = fresh_database(url).await;
     let started = Instant::now();
     let summary = demo::generate(&db, &DemoConfig::default()).await.unwrap();
-    println!("{label}: demo data in {:.1} s ({summary})", started.elapsed().as_secs_f64());
+    println!(
+        "{label}: demo data in {:.1} s ({summary})",
+        started.elapsed().as_secs_f64()
+    );
     let (code, milestones, updates) = busiest_commitment(&db).await;
     let path = format!("/commitments/{code}");
     let options = LeptosOptions::builder().output_name("ogp-tracker").build();

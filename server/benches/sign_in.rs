@@ -2,8 +2,11 @@
 //! The first two must cost about the same, so timing does not tell whether an account
 //! exists. Run with `cargo bench -p ogp-tracker --bench sign_in`.
 
+use app::error::AppError;
+use app::input::SignInInput;
 use app::storage::{self, Db};
-use ogp_tracker::auth::{self, SignIn};
+use ogp_tracker::auth;
+use ogp_tracker::commands::accounts;
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 40;
@@ -15,14 +18,19 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 async fn attempt(db: &Db, email: &str, password: &str, round: usize) -> Duration {
     // A fresh address and cleared account failures, so throttling never answers early.
-    storage::clear_sign_in_failures(db, "account", email)
+    storage::clear_sign_in_failures(&mut db.acquire().await.unwrap(), "account", email)
         .await
         .unwrap();
     let address = format!("bench-{round}");
+    let input = SignInInput {
+        email: email.to_string(),
+        password: password.to_string(),
+        next: String::new(),
+    };
     let started = Instant::now();
-    let outcome = auth::sign_in(db, email, password, &address).await.unwrap();
+    let outcome = accounts::sign_in(db, &address, &input).await;
     let elapsed = started.elapsed();
-    assert!(!matches!(outcome, SignIn::Throttled));
+    assert!(!matches!(outcome, Err(AppError::Throttled { .. })));
     elapsed
 }
 
@@ -41,7 +49,7 @@ async fn main() {
         "Ana",
         Some(&hash),
         false,
-        &storage::now(),
+        storage::now(),
     )
     .await
     .unwrap();

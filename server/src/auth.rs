@@ -1,29 +1,22 @@
-//! Passwords, tokens, sessions and sign-in throttling.
+//! Passwords, tokens, sessions and cookies.
 //!
 //! Passwords are hashed with argon2id. Session, CSRF and one-time-link tokens are 256
 //! random bits; only their SHA-256 is stored.
 
-use app::domain::{AuditAction, AuditFact, LinkPurpose, Viewer};
-use app::storage::{self, Db, NewAuditEntry, StorageError};
+use app::domain::{LinkPurpose, Viewer};
+use app::storage::{self, Conn, Db, StorageError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "ogp_session";
 pub const CSRF_COOKIE: &str = "ogp_csrf";
 pub const FLASH_COOKIE: &str = "ogp_flash";
 pub const SESSION_DAYS: i64 = 14;
-/// Failed sign-ins within the window after which an account (as typed) is refused.
-pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
-/// Failed sign-ins from one address within the window after which it is refused.
-pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-pub const MIN_PASSWORD_CHARS: usize = 12;
-pub const MAX_PASSWORD_CHARS: usize = 256;
 
-pub use app::storage::{now, timestamp, to_hex, token_hash};
+pub use app::storage::{to_hex, token_hash};
 
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -93,146 +86,39 @@ pub async fn hash_password_off_workers(password: &str) -> Option<String> {
     }
 }
 
-/// A plausible e-mail address, lower-cased; `None` when it cannot be one.
-pub fn normalize_email(raw: &str) -> Option<String> {
-    let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let fine = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    fine.then_some(email)
-}
-
-/// Why a new password is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PasswordProblem {
-    TooShort,
-    TooLong,
-    Mismatch,
-}
-
-pub fn check_new_password(password: &str, confirmation: &str) -> Result<(), PasswordProblem> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        Err(PasswordProblem::TooShort)
-    } else if chars > MAX_PASSWORD_CHARS {
-        Err(PasswordProblem::TooLong)
-    } else if password != confirmation {
-        Err(PasswordProblem::Mismatch)
-    } else {
-        Ok(())
-    }
-}
-
-/// The answer to a sign-in attempt.
-#[derive(Debug)]
-pub enum SignIn {
-    /// A new session; the token goes into the cookie.
-    Accepted { token: String, user_id: i64 },
-    /// Unknown e-mail, wrong password or disabled account: deliberately one answer.
-    Rejected,
-    /// Too many failures for this account or from this address.
-    Throttled,
-}
-
-pub async fn sign_in(
-    db: &Db,
-    email: &str,
-    password: &str,
-    address: &str,
-) -> Result<SignIn, StorageError> {
-    let now_at = Utc::now();
-    let now = timestamp(now_at);
-    let since = timestamp(now_at - Duration::minutes(THROTTLE_WINDOW_MINUTES));
-    let account_failures = storage::sign_in_failures_since(db, "account", email, &since).await?;
-    let address_failures = storage::sign_in_failures_since(db, "address", address, &since).await?;
-    if account_failures >= ACCOUNT_FAILURE_LIMIT || address_failures >= ADDRESS_FAILURE_LIMIT {
-        return Ok(SignIn::Throttled);
-    }
-    let credentials = storage::credentials(db, email).await?;
-    let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    let matches = password_matches(hash, password).await;
-    match credentials {
-        Some(c) if matches && !c.disabled => {
-            storage::clear_sign_in_failures(db, "account", email).await?;
-            let token = random_token();
-            let expires = timestamp(now_at + Duration::days(SESSION_DAYS));
-            storage::insert_session(db, &token_hash(&token), c.user_id, &now, &expires).await?;
-            storage::record_sign_in(db, c.user_id, &now).await?;
-            Ok(SignIn::Accepted {
-                token,
-                user_id: c.user_id,
-            })
-        }
-        credentials => {
-            storage::insert_sign_in_failure(db, "account", email, &now).await?;
-            storage::insert_sign_in_failure(db, "address", address, &now).await?;
-            // The typed e-mail is recorded for a burst on one account (it may name no
-            // account); the address column already says where a burst came from.
-            let burst = if account_failures + 1 == ACCOUNT_FAILURE_LIMIT {
-                Some(vec![
-                    (AuditFact::Email, email.to_string()),
-                    (AuditFact::Attempts, ACCOUNT_FAILURE_LIMIT.to_string()),
-                ])
-            } else if address_failures + 1 == ADDRESS_FAILURE_LIMIT {
-                Some(vec![(
-                    AuditFact::Attempts,
-                    ADDRESS_FAILURE_LIMIT.to_string(),
-                )])
-            } else {
-                None
-            };
-            if let Some(facts) = burst {
-                let mut conn = db.pool.acquire().await?;
-                let entry = NewAuditEntry {
-                    actor_id: None,
-                    action: AuditAction::SignInThrottled,
-                    subject_id: credentials.map(|c| c.user_id),
-                    facts,
-                    address: Some(address.to_string()),
-                };
-                storage::insert_audit(&mut conn, &entry, &now).await?;
-            }
-            Ok(SignIn::Rejected)
-        }
-    }
-}
-
 /// Removes expired sessions and sign-in failures too old to count; run now and then.
 pub async fn sweep(db: &Db) -> Result<(u64, u64), StorageError> {
-    let now_at = Utc::now();
-    let sessions = storage::delete_expired_sessions(db, &timestamp(now_at)).await?;
-    let cutoff = timestamp(now_at - Duration::minutes(THROTTLE_WINDOW_MINUTES));
-    let failures = storage::delete_sign_in_failures_before(db, &cutoff).await?;
+    let mut conn = db.acquire().await?;
+    let now = storage::now();
+    let sessions = storage::delete_expired_sessions(&mut conn, now).await?;
+    let window = Duration::minutes(crate::commands::accounts::THROTTLE_WINDOW_MINUTES);
+    let failures = storage::delete_sign_in_failures_before(&mut conn, now - window).await?;
     Ok((sessions, failures))
 }
 
 pub async fn viewer_for_token(db: &Db, token: &str) -> Result<Option<Viewer>, StorageError> {
-    storage::viewer_for_session(db, &token_hash(token), &now()).await
+    let mut conn = db.acquire().await?;
+    storage::viewer_for_session(&mut conn, &token_hash(token), storage::now()).await
 }
 
 /// Creates a one-time link for an account and returns its path (the token is in it).
 pub async fn create_link(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut dyn Conn,
     user_id: i64,
     purpose: LinkPurpose,
     created_by: Option<i64>,
 ) -> Result<String, StorageError> {
     let token = random_token();
-    let now_at = Utc::now();
-    let expires = timestamp(now_at + Duration::hours(purpose.lifetime_hours()));
+    let now = storage::now();
+    let expires = now + Duration::hours(purpose.lifetime_hours());
     storage::insert_link(
         conn,
         &token_hash(&token),
         user_id,
         purpose,
         created_by,
-        &timestamp(now_at),
-        &expires,
+        now,
+        expires,
     )
     .await?;
     Ok(format!("{}{token}", purpose.path()))
@@ -275,47 +161,5 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_token(&a, &a.clone()));
         assert!(!same_token(&a, &random_token()));
-    }
-
-    #[test]
-    fn emails_are_normalized_or_refused() {
-        assert_eq!(
-            normalize_email("  Ana@Example.ORG "),
-            Some("ana@example.org".into())
-        );
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@example.org",
-            "ana@example",
-            "a b@example.org",
-        ] {
-            assert_eq!(normalize_email(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn new_passwords_need_length_and_confirmation() {
-        assert_eq!(
-            check_new_password("short", "short"),
-            Err(PasswordProblem::TooShort)
-        );
-        assert_eq!(
-            check_new_password("long enough pass", "long enough pasS"),
-            Err(PasswordProblem::Mismatch)
-        );
-        assert_eq!(
-            check_new_password("long enough pass", "long enough pass"),
-            Ok(())
-        );
-    }
-
-    #[test]
-    fn timestamps_sort_as_text() {
-        let early = timestamp(Utc::now());
-        let late = timestamp(Utc::now() + Duration::seconds(1));
-        assert!(early < late);
-        assert_eq!(early.len(), late.len());
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::{demo, forms, http, import, users};
+use crate::commands::{demo, AppError};
+use crate::{http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -113,13 +114,12 @@ pub enum CliError {
     Serve(String),
 }
 
-/// A check shared with the web forms failed: name the flag (the form field's name, but
-/// `--name` for `display_name`) and give the form's reason, in English.
-impl From<forms::Failure> for CliError {
-    fn from(failure: forms::Failure) -> Self {
-        let notice = failure.notice();
-        let reason = notice.text(app::i18n::Lang::En);
-        CliError::Invalid(match notice.field.as_deref() {
+/// A command refused: name the flag (the form field's name, but `--name` for
+/// `display_name`) and give the same reason as the web form, in English.
+impl From<AppError> for CliError {
+    fn from(error: AppError) -> Self {
+        let reason = error.reason(app::i18n::Lang::En);
+        CliError::Invalid(match error.field() {
             Some("display_name") => format!("--name: {reason}"),
             Some(field) => format!("--{field}: {reason}"),
             None => reason,
@@ -162,7 +162,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             public_url,
         }) => {
             let db = open(&cli.database_url).await?;
-            if demo_if_empty && app::storage::is_empty(&db).await? {
+            if demo_if_empty && app::storage::is_empty(&mut db.acquire().await?).await? {
                 tracing::info!("database is empty: loading demo data");
                 let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");

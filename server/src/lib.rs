@@ -2,7 +2,7 @@
 
 pub mod auth;
 pub mod cli;
-pub mod demo;
+pub mod commands;
 pub mod forms;
 pub mod http;
 pub mod import;

@@ -175,10 +175,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     };
     let flash = auth::cookie_value(cookies, FLASH_COOKIE).map(str::to_string);
     let notice = flash.as_deref().and_then(decode_notice);
-    let demo_mode = parts.uri.path() == "/sign-in"
-        && app::storage::has_demo_accounts(&state.db)
-            .await
-            .unwrap_or(false);
+    let demo_mode = parts.uri.path() == "/sign-in" && has_demo_accounts(&state.db).await;
     let stale_session = info.session_token.is_some() && viewer.is_none();
     parts.extensions.insert(PageState {
         csrf_token: csrf_token.clone(),
@@ -214,6 +211,15 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
     set_security_headers(response.headers_mut());
     response
+}
+
+async fn has_demo_accounts(db: &app::storage::Db) -> bool {
+    match db.acquire().await {
+        Ok(mut conn) => app::storage::has_demo_accounts(&mut conn)
+            .await
+            .unwrap_or(false),
+        Err(_) => false,
+    }
 }
 
 /// Pages set their own Content-Security-Policy with the nonce of their scripts; every

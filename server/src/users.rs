@@ -2,9 +2,10 @@
 //! Passwords never pass through the command line; it prints one-time links instead.
 
 use crate::cli::{CliError, UserCommand};
-use crate::{auth, forms};
-use app::domain::{AuditAction, AuditFact, LinkPurpose, VIA_COMMAND_LINE};
-use app::storage::{self, Db, NewAuditEntry};
+use crate::commands::{admin, Actor};
+use app::domain::LinkPurpose;
+use app::input::GrantInput;
+use app::storage::Db;
 
 pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
     match command {
@@ -15,92 +16,38 @@ pub async fn run(db: &Db, command: UserCommand) -> Result<String, CliError> {
             institution,
             name,
             public_url,
-        } => add(db, &email, &role, member, institution, name, &public_url).await,
+        } => {
+            let input = GrantInput {
+                email,
+                display_name: name.unwrap_or_default(),
+                role,
+                member: member.unwrap_or_default(),
+                institution: institution.unwrap_or_default(),
+            };
+            let added = admin::add_role(db, &Actor::CommandLine, &input).await?;
+            let mut out = format!(
+                "{} now holds the {} role.",
+                added.email,
+                added.role.as_str()
+            );
+            if let Some(path) = added.invitation_path {
+                out.push_str(&format!(
+                    "\nInvitation link (valid {} days, once): {}{path}",
+                    LinkPurpose::Invitation.lifetime_hours() / 24,
+                    public_url.trim_end_matches('/')
+                ));
+            }
+            Ok(out)
+        }
         UserCommand::ResetLink { email, public_url } => {
-            let email = valid_email(&email)?;
-            let mut tx = db.begin().await?;
-            let user_id = storage::user_id_by_email(&mut tx, &email)
-                .await?
-                .ok_or_else(|| CliError::Invalid(format!("--email: no account has {email}")))?;
-            let path = auth::create_link(&mut tx, user_id, LinkPurpose::Reset, None).await?;
-            audit(&mut tx, AuditAction::ResetLinkCreated, user_id, Vec::new()).await?;
-            tx.commit().await.map_err(storage::StorageError::from)?;
+            let user_id = admin::account_by_email(db, &email).await?;
+            let path = admin::reset_link(db, &Actor::CommandLine, user_id).await?;
             Ok(format!(
-                "Password-reset link for {email} (valid {} hours, once):\n{}{path}",
+                "Password-reset link for {} (valid {} hours, once):\n{}{path}",
+                email.trim().to_lowercase(),
                 LinkPurpose::Reset.lifetime_hours(),
                 public_url.trim_end_matches('/')
             ))
         }
     }
-}
-
-fn valid_email(raw: &str) -> Result<String, CliError> {
-    auth::normalize_email(raw)
-        .ok_or_else(|| CliError::Invalid(format!("--email: {raw:?} is not an e-mail address")))
-}
-
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    action: AuditAction,
-    subject: i64,
-    mut facts: Vec<(AuditFact, String)>,
-) -> Result<(), CliError> {
-    facts.push((AuditFact::Via, VIA_COMMAND_LINE.to_string()));
-    let entry = NewAuditEntry {
-        actor_id: None,
-        action,
-        subject_id: Some(subject),
-        facts,
-        address: None,
-    };
-    Ok(storage::insert_audit(conn, &entry, &auth::now()).await?)
-}
-
-/// Creates the account, or adds the role to an existing one, with the same checks as the
-/// admin's invitation form; a link is printed while the account has no password yet.
-async fn add(
-    db: &Db,
-    email: &str,
-    role: &str,
-    member: Option<String>,
-    institution: Option<String>,
-    name: Option<String>,
-    public_url: &str,
-) -> Result<String, CliError> {
-    let email = valid_email(email)?;
-    let name = match name {
-        Some(name) => forms::required_text(&name, "display_name", forms::DISPLAY_NAME_MAX_CHARS)?,
-        None => email.split('@').next().unwrap_or_default().to_string(),
-    };
-    let mut tx = db.begin().await?;
-    let (grant, facts) = forms::read_grant(
-        &mut tx,
-        role,
-        member.as_deref().unwrap_or_default(),
-        institution.as_deref().unwrap_or_default(),
-    )
-    .await?;
-    let now = auth::now();
-    let user_id = match storage::user_id_by_email(&mut tx, &email).await? {
-        Some(id) => id,
-        None => storage::insert_user(&mut tx, &email, &name, None, false, &now).await?,
-    };
-    if storage::has_grant(&mut tx, user_id, &grant).await? {
-        return Err(CliError::Invalid(format!(
-            "--role: {email} already holds this role with this scope"
-        )));
-    }
-    storage::insert_grant(&mut tx, user_id, &grant, None, &now).await?;
-    audit(&mut tx, AuditAction::RoleGranted, user_id, facts).await?;
-    let mut out = format!("{email} now holds the {} role.", grant.role.as_str());
-    if !storage::has_password(&mut tx, user_id).await? {
-        let path = auth::create_link(&mut tx, user_id, LinkPurpose::Invitation, None).await?;
-        out.push_str(&format!(
-            "\nInvitation link (valid {} days, once): {}{path}",
-            LinkPurpose::Invitation.lifetime_hours() / 24,
-            public_url.trim_end_matches('/')
-        ));
-    }
-    tx.commit().await.map_err(storage::StorageError::from)?;
-    Ok(out)
 }

@@ -4,6 +4,7 @@
 
 use super::levels::normalize_label;
 use crate::i18n::Key;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 level_enum! {
@@ -53,8 +54,8 @@ pub struct Account {
     /// The account has a password (an invitation not yet accepted leaves it without).
     pub active: bool,
     pub demo: bool,
-    pub created_at: String,
-    pub last_sign_in_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
     pub grants: Vec<Grant>,
 }
 
@@ -112,7 +113,7 @@ pub fn grant_facts(
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub action: String,
     pub subject: Option<String>,
@@ -133,6 +134,14 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Invitation => "invitation",
             LinkPurpose::Reset => "reset",
+        }
+    }
+
+    pub fn from_machine(name: &str) -> Option<LinkPurpose> {
+        match name {
+            "invitation" => Some(LinkPurpose::Invitation),
+            "reset" => Some(LinkPurpose::Reset),
+            _ => None,
         }
     }
 

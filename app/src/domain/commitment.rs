@@ -5,6 +5,7 @@ use super::levels::{Completion, MissingCode, PotentialImpact};
 use super::member::Member;
 use super::milestone::Milestone;
 use super::plan::ActionPlan;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,8 +21,8 @@ pub struct Commitment {
     pub short_title: Option<String>,
     pub full_text: Option<String>,
     pub theme: Option<String>,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
     pub lead_institution: Option<String>,
     pub supporting_institutions: Option<String>,
     pub values: Vec<OgpValue>,

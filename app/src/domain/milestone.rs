@@ -1,6 +1,7 @@
 //! Milestones and their append-only progress updates.
 
 use super::levels::MilestoneStatus;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10,13 +11,16 @@ pub struct Milestone {
     pub title: String,
     pub description: Option<String>,
     pub responsible_institution: Option<String>,
-    pub planned_start: Option<String>,
-    pub planned_end: Option<String>,
-    pub completed_on: Option<String>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    /// Set exactly while the status is completed (then progress is 100).
+    pub completed_on: Option<NaiveDate>,
     pub status: MilestoneStatus,
     /// 0-100.
     pub progress: i64,
     pub weight: f64,
+    /// Raised by every change; an edit names the version it was made from.
+    pub version: i64,
     pub latest_update: Option<ProgressUpdate>,
 }
 
@@ -31,12 +35,24 @@ pub struct EvidenceLink {
 pub struct ProgressUpdate {
     pub id: i64,
     pub author: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub status: MilestoneStatus,
     pub progress: i64,
     pub narrative: String,
     pub evidence: Vec<EvidenceLink>,
     pub corrects: Option<i64>,
+}
+
+/// A milestone's own page: where it sits, its state and every update, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneDetail {
+    pub milestone: Milestone,
+    pub commitment_code: String,
+    pub commitment_title: String,
+    pub member_code: String,
+    pub lead_institution: Option<String>,
+    pub demo: bool,
+    pub updates: Vec<ProgressUpdate>,
 }
 
 /// A recent update as shown on the overview.
@@ -46,7 +62,7 @@ pub struct RecentUpdate {
     pub commitment_title: String,
     pub milestone_title: String,
     pub author: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub status: MilestoneStatus,
     pub progress: i64,
 }

@@ -3,6 +3,7 @@
 use super::levels::*;
 use super::member::Member;
 use crate::i18n::Key;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 level_enum! {
@@ -22,8 +23,8 @@ pub struct ActionPlan {
     pub title: Option<String>,
     pub year_submitted: Option<i64>,
     pub end_year: Option<i64>,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
     pub status: PlanStatus,
     pub document_url: Option<String>,
 }

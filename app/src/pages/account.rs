@@ -71,6 +71,20 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// `/sign-out`: where the header's sign-out button posts, also as a page of its own.
+#[component]
+pub fn SignOutPage() -> impl IntoView {
+    view! {
+        <Title text=t(Key::SignOutTitle)/>
+        <h1>{t(Key::SignOutTitle)}</h1>
+        <p>{t(Key::SignOutIntro)}</p>
+        <form method="post" action="/sign-out">
+            <CsrfField/>
+            <button type="submit">{t(Key::NavSignOut)}</button>
+        </form>
+    }
+}
+
 /// A role and its scope, in words.
 pub fn grant_text(grant: &Grant) -> String {
     let role = t(grant.role.label_key());

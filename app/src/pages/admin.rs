@@ -1,7 +1,7 @@
 //! The admin's pages: accounts and their grants, invitations, and the audit log.
 
 use super::account::grant_text;
-use crate::components::{query_page, record_view, result_view, Loading, Pagination};
+use crate::components::{date_text, query_page, record_view, result_view, Loading, Pagination};
 use crate::domain::{Account, AuditAction, AuditFact, Role, VIA_COMMAND_LINE};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, Key};
@@ -116,9 +116,7 @@ fn AccountTable(accounts: Vec<Account>) -> impl IntoView {
                             let roles = account.grants.iter().map(grant_text).collect::<Vec<_>>().join("; ");
                             let last = account
                                 .last_sign_in_at
-                                .as_deref()
-                                .and_then(|at| at.get(..10))
-                                .map(str::to_string)
+                                .map(|at| date_text(at.date_naive()))
                                 .unwrap_or_else(|| t(Key::NotAvailable).to_string());
                             view! {
                                 <tr>
@@ -280,7 +278,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                                 .unwrap_or_else(|| e.action.clone());
                                             view! {
                                             <tr>
-                                                <td>{e.at.get(..19).unwrap_or_default().replace('T', " ")}</td>
+                                                <td>{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                                                 <td>{e.actor.unwrap_or_default()}</td>
                                                 <th scope="row" data-action=e.action>{label}</th>
                                                 <td>{e.subject.unwrap_or_default()}</td>

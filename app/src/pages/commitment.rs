@@ -1,8 +1,8 @@
 //! `/commitments/{id}`: a commitment's full record, milestones and every assessment.
 
-use crate::components::{record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
-use crate::domain::{Assessment, CommitmentDetail, Milestone, MilestoneStatus, RawValue};
-use crate::forms::{Choice, CsrfField, Field};
+use super::milestone::MilestoneUpdateForm;
+use crate::components::{date_text, record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
+use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{t, t_with, Key};
 use crate::page_state::page_state;
 use crate::server_fns::get_commitment;
@@ -89,11 +89,14 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         ),
         (
             Key::FieldStartDate,
-            field_value(commitment.start_date.clone(), raw("start_date").as_ref()),
+            field_value(
+                commitment.start_date.map(date_text),
+                raw("start_date").as_ref(),
+            ),
         ),
         (
             Key::FieldEndDate,
-            field_value(commitment.end_date.clone(), raw("end_date").as_ref()),
+            field_value(commitment.end_date.map(date_text), raw("end_date").as_ref()),
         ),
         (
             Key::FieldValues,
@@ -180,6 +183,13 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
             <p class="formula">{t(Key::ProgressFormula)}</p>
             <MilestoneTable milestones can_update/>
         </section>
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">{t(Key::HistoryHeading)}</h2>
+            <p>
+                {t(Key::HistoryIntro)} " "
+                <a href=format!("/commitments/{}/history", commitment.code)>{t(Key::HistoryLink)}</a>
+            </p>
+        </section>
         <section aria-labelledby="assessments-heading">
             <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
             {if assessments.is_empty() {
@@ -217,15 +227,20 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                     {milestones
                         .into_iter()
                         .map(|m| {
+                            let updates_link = format!("/milestones/{}/updates", m.id);
                             view! {
-                                <tr>
-                                    <th scope="row">{m.title}</th>
-                                    <td>{m.planned_end.unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
+                                <tr id=format!("milestone-{}", m.id)>
+                                    <th scope="row">
+                                        {m.title}
+                                        <br/>
+                                        <a class="meta" href=updates_link>{t(Key::MilestoneAllUpdates)}</a>
+                                    </th>
+                                    <td>{m.planned_end.map(date_text).unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
                                     <td><LevelBadge key=m.status.label_key() machine=m.status.as_str()/></td>
                                     <td><ProgressBar value=Some(m.progress as f64)/></td>
                                     <td>
                                         {m.latest_update.map(|u| {
-                                            let date = u.created_at.get(..10).unwrap_or_default().to_string();
+                                            let date = date_text(u.created_at.date_naive());
                                             view! {
                                                 <p>{u.narrative}</p>
                                                 <p class="meta">{t_with(Key::UpdateBy, &[("author", &u.author), ("date", &date)])}</p>
@@ -238,7 +253,14 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                                             }
                                         })}
                                     </td>
-                                    {can_update.then(|| view! { <td><MilestoneUpdateForm id=m.id status=m.status progress=m.progress/></td> })}
+                                    {can_update.then(|| view! {
+                                        <td>
+                                            <details class="update-form">
+                                                <summary>{t(Key::PostUpdateSummary)}</summary>
+                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false/>
+                                            </details>
+                                        </td>
+                                    })}
                                 </tr>
                             }
                         })
@@ -294,36 +316,5 @@ fn AssessmentTable(assessment: Assessment) -> impl IntoView {
                 </tbody>
             </table>
         </article>
-    }
-}
-
-/// A point of contact's update of one milestone: new status, progress and what happened.
-#[component]
-fn MilestoneUpdateForm(id: i64, status: MilestoneStatus, progress: i64) -> impl IntoView {
-    let state = page_state();
-    let form = format!("milestone-{id}");
-    let refilled = state.form_value("form") == form;
-    let value = |name: &str, default: String| {
-        if refilled {
-            state.form_value(name)
-        } else {
-            default
-        }
-    };
-    let options = MilestoneStatus::ALL
-        .iter()
-        .map(|s| (s.as_str().to_string(), t(s.label_key()).to_string()))
-        .collect();
-    view! {
-        <details class="update-form" open=refilled>
-            <summary>{t(Key::PostUpdateSummary)}</summary>
-            <form method="post" action=format!("/milestones/{id}/updates") class="form">
-                <CsrfField/>
-                <Choice id=format!("status-{id}") name="status" label=Key::ColStatus options selected=value("status", status.as_str().to_string()) form=form.clone()/>
-                <Field id=format!("progress-{id}") name="progress" label=Key::FieldProgressPercent kind="number" value=value("progress", progress.to_string()) form=form.clone()/>
-                <Field id=format!("narrative-{id}") name="narrative" label=Key::FieldNarrative multiline=true value=value("narrative", String::new()) form=form.clone()/>
-                <button type="submit">{t(Key::PostUpdateButton)}</button>
-            </form>
-        </details>
     }
 }

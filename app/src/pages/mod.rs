@@ -3,16 +3,20 @@
 mod account;
 mod admin;
 mod commitment;
+mod history;
 mod member;
 mod members;
+mod milestone;
 mod overview;
 mod plan;
 
 pub use crate::components::NotFound;
-pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage};
+pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage, SignOutPage};
 pub use admin::{AdminAccountPage, AdminAccountsPage, AuditLogPage};
 pub use commitment::CommitmentPage;
+pub use history::CommitmentHistoryPage;
 pub use member::MemberPage;
 pub use members::MembersPage;
+pub use milestone::MilestonePage;
 pub use overview::OverviewPage;
 pub use plan::PlanPage;

@@ -1,6 +1,6 @@
 //! `/`: totals and the latest progress updates.
 
-use crate::components::{DemoBanner, ErrorNotice, LevelBadge, Loading};
+use crate::components::{date_text, DemoBanner, ErrorNotice, LevelBadge, Loading};
 use crate::domain::Overview;
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_overview;
@@ -64,7 +64,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                             .recent_updates
                             .into_iter()
                             .map(|update| {
-                                let date = update.created_at.get(..10).unwrap_or_default().to_string();
+                                let date = date_text(update.created_at.date_naive());
                                 view! {
                                     <li>
                                         <a href=format!("/commitments/{}", update.commitment_code)>

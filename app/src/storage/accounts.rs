@@ -1,11 +1,11 @@
 //! Accounts, role grants, sessions, one-time links, sign-in failures and the audit log.
 //! Tokens arrive here already hashed: the database never holds a usable secret.
 
-use super::{Db, StorageError};
+use super::{Conn, StorageError};
 use crate::domain::{
     Account, AuditAction, AuditEntry, AuditFact, Grant, LinkPurpose, Role, Viewer,
 };
-use sqlx::AnyConnection;
+use chrono::{DateTime, Utc};
 
 /// Bytes as lower-case hex: how tokens, their hashes and cookie payloads are written.
 pub fn to_hex(bytes: &[u8]) -> String {
@@ -19,20 +19,21 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// What sign-in needs to know about an account.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Credentials {
+    #[sqlx(rename = "id")]
     pub user_id: i64,
     pub password_hash: Option<String>,
     pub disabled: bool,
 }
 
 /// A one-time link as stored.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct StoredLink {
     pub user_id: i64,
     pub purpose: LinkPurpose,
-    pub expires_at: String,
-    pub used_at: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
     pub display_name: String,
 }
 
@@ -85,581 +86,662 @@ fn facts_from_json(text: &str) -> Vec<(AuditFact, String)> {
     facts
 }
 
-type GrantRow = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    id: i64,
+    user_id: i64,
+    role: Role,
+    member_code: Option<String>,
+    member_name: Option<String>,
+    institution: Option<String>,
+}
 
-const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, m.code, m.name, g.institution
+const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, m.code AS member_code,
+        m.name AS member_name, g.institution
     FROM role_grants g LEFT JOIN members m ON m.id = g.member_id";
 
-fn grant_from_row(row: GrantRow) -> Result<(i64, Grant), StorageError> {
-    let (id, user_id, role, member_code, member_name, institution) = row;
-    let role = Role::from_machine(&role).ok_or_else(|| super::corrupt("role", &role))?;
-    Ok((
-        user_id,
-        Grant {
-            id,
-            role,
-            member_code,
-            member_name,
-            institution,
-        },
-    ))
+impl GrantRow {
+    fn into_grant(self) -> (i64, Grant) {
+        (
+            self.user_id,
+            Grant {
+                id: self.id,
+                role: self.role,
+                member_code: self.member_code,
+                member_name: self.member_name,
+                institution: self.institution,
+            },
+        )
+    }
+}
+
+async fn id_where(
+    conn: &mut dyn Conn,
+    sql: &'static str,
+    value: impl ToString,
+) -> Result<Option<i64>, StorageError> {
+    let value = value.to_string();
+    let row: Option<(i64,)> = native!(conn, |c| {
+        sqlx::query_as(sql).bind(&value).fetch_optional(c).await
+    })?;
+    Ok(row.map(|(id,)| id))
 }
 
 pub async fn user_id_by_email(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     email: &str,
 ) -> Result<Option<i64>, StorageError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| r.0))
+    id_where(conn, "SELECT id FROM users WHERE email = $1", email).await
 }
 
-pub async fn user_exists(conn: &mut AnyConnection, user_id: i64) -> Result<bool, StorageError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await?;
+pub async fn user_exists(conn: &mut dyn Conn, user_id: i64) -> Result<bool, StorageError> {
+    let row: Option<(i64,)> = native!(conn, |c| {
+        sqlx::query_as("SELECT id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(c)
+            .await
+    })?;
     Ok(row.is_some())
 }
 
-pub async fn credentials(db: &Db, email: &str) -> Result<Option<Credentials>, StorageError> {
-    let row: Option<(i64, Option<String>, i64)> =
+pub async fn credentials(
+    conn: &mut dyn Conn,
+    email: &str,
+) -> Result<Option<Credentials>, StorageError> {
+    Ok(native!(conn, |c| {
         sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE email = $1")
             .bind(email)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|(user_id, password_hash, disabled)| Credentials {
-        user_id,
-        password_hash,
-        disabled: disabled != 0,
-    }))
+            .fetch_optional(c)
+            .await
+    })?)
 }
 
-pub async fn password_hash_of(db: &Db, user_id: i64) -> Result<Option<String>, StorageError> {
-    let row: Option<(Option<String>,)> =
+pub async fn password_hash_of(
+    conn: &mut dyn Conn,
+    user_id: i64,
+) -> Result<Option<String>, StorageError> {
+    let row: Option<(Option<String>,)> = native!(conn, |c| {
         sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.and_then(|r| r.0))
+            .fetch_optional(c)
+            .await
+    })?;
+    Ok(row.and_then(|(hash,)| hash))
 }
 
-/// Whether the account has set a password (accepted its invitation), read inside a write.
-pub async fn has_password(conn: &mut AnyConnection, user_id: i64) -> Result<bool, StorageError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM users WHERE id = $1 AND password_hash IS NOT NULL")
-            .bind(user_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.is_some())
+/// Whether the account has set a password (accepted its invitation).
+pub async fn has_password(conn: &mut dyn Conn, user_id: i64) -> Result<bool, StorageError> {
+    Ok(password_hash_of(conn, user_id).await?.is_some())
 }
 
 pub async fn insert_user(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     email: &str,
     display_name: &str,
     password_hash: Option<&str>,
     demo: bool,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (email, display_name, password_hash, demo, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(email)
-    .bind(display_name)
-    .bind(password_hash)
-    .bind(i64::from(demo))
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
+    let (id,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "INSERT INTO users (email, display_name, password_hash, demo, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(email)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(demo)
+        .bind(now)
+        .fetch_one(c)
+        .await
+    })?;
     Ok(id)
 }
 
 pub async fn set_password(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     user_id: i64,
     password_hash: &str,
 ) -> Result<(), StorageError> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(password_hash)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    native!(conn, |c| {
+        sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn set_display_name(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     user_id: i64,
     display_name: &str,
 ) -> Result<(), StorageError> {
-    sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
-        .bind(display_name)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    native!(conn, |c| {
+        sqlx::query("UPDATE users SET display_name = $1, version = version + 1 WHERE id = $2")
+            .bind(display_name)
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 
 /// Returns whether the account exists.
 pub async fn set_disabled(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     user_id: i64,
     disabled: bool,
 ) -> Result<bool, StorageError> {
-    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-        .bind(i64::from(disabled))
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = native!(conn, |c| {
+        sqlx::query("UPDATE users SET disabled = $1, version = version + 1 WHERE id = $2")
+            .bind(disabled)
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
 }
 
-pub async fn record_sign_in(db: &Db, user_id: i64, now: &str) -> Result<(), StorageError> {
-    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+pub async fn record_sign_in(
+    conn: &mut dyn Conn,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    native!(conn, |c| {
+        sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn insert_grant(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     user_id: i64,
     grant: &NewGrant,
     granted_by: Option<i64>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO role_grants (user_id, role, member_id, institution, granted_by, granted_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(grant.role.as_str())
-    .bind(grant.member_id)
-    .bind(&grant.institution)
-    .bind(granted_by)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
+    let (id,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "INSERT INTO role_grants (user_id, role, member_id, institution, granted_by, granted_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(grant.role)
+        .bind(grant.member_id)
+        .bind(&grant.institution)
+        .bind(granted_by)
+        .bind(now)
+        .fetch_one(c)
+        .await
+    })?;
     Ok(id)
 }
 
 /// Removes a grant, returning whose it was and what it said, or `None` when absent.
 pub async fn delete_grant(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     grant_id: i64,
 ) -> Result<Option<(i64, Grant)>, StorageError> {
-    let row: Option<GrantRow> = sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.id = $1"))
-        .bind(grant_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let sql = format!("{GRANT_SELECT} WHERE g.id = $1");
+    let row: Option<GrantRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(grant_id).fetch_optional(c).await
+    })?;
     let Some(row) = row else { return Ok(None) };
-    sqlx::query("DELETE FROM role_grants WHERE id = $1")
-        .bind(grant_id)
-        .execute(conn)
-        .await?;
-    grant_from_row(row).map(Some)
+    native!(conn, |c| {
+        sqlx::query("DELETE FROM role_grants WHERE id = $1")
+            .bind(grant_id)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(Some(row.into_grant()))
 }
 
-pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>, StorageError> {
-    let rows: Vec<GrantRow> = sqlx::query_as(&format!(
-        "{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id"
-    ))
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.into_iter()
-        .map(|r| grant_from_row(r).map(|(_, g)| g))
-        .collect()
+pub async fn grants_of(conn: &mut dyn Conn, user_id: i64) -> Result<Vec<Grant>, StorageError> {
+    let sql = format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id");
+    let rows: Vec<GrantRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(user_id).fetch_all(c).await
+    })?;
+    Ok(rows.into_iter().map(|r| r.into_grant().1).collect())
 }
 
 pub async fn insert_session(
-    db: &Db,
+    conn: &mut dyn Conn,
     token_hash: &str,
     user_id: i64,
-    now: &str,
-    expires_at: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(&db.pool)
-    .await?;
+    native!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
     Ok(())
 }
 
 /// The person behind a live session of an enabled account.
 pub async fn viewer_for_session(
-    db: &Db,
+    conn: &mut dyn Conn,
     token_hash: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<Viewer>, StorageError> {
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.display_name FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row: Option<(i64, String)> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT u.id, u.display_name FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(c)
+        .await
+    })?;
     let Some((user_id, display_name)) = row else {
         return Ok(None);
     };
     Ok(Some(Viewer {
         user_id,
         display_name,
-        grants: grants_of(db, user_id).await?,
+        grants: grants_of(conn, user_id).await?,
     }))
 }
 
-pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&db.pool)
-        .await?;
+pub async fn delete_session(conn: &mut dyn Conn, token_hash: &str) -> Result<(), StorageError> {
+    native!(conn, |c| {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 
 /// Ends every session of an account; returns how many there were.
-pub async fn delete_sessions_of(
-    conn: &mut AnyConnection,
-    user_id: i64,
-) -> Result<u64, StorageError> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
+pub async fn delete_sessions_of(conn: &mut dyn Conn, user_id: i64) -> Result<u64, StorageError> {
+    Ok(native!(conn, |c| {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected())
+    })?)
 }
 
-pub async fn delete_expired_sessions(db: &Db, now: &str) -> Result<u64, StorageError> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected())
+pub async fn delete_expired_sessions(
+    conn: &mut dyn Conn,
+    now: DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    Ok(native!(conn, |c| {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected())
+    })?)
 }
 
 /// Stores a new one-time link; earlier unused links of the same kind for the account stop
 /// working, so only the latest one handed out is valid.
 pub async fn insert_link(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     token_hash: &str,
     user_id: i64,
     purpose: LinkPurpose,
     created_by: Option<i64>,
-    now: &str,
-    expires_at: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    sqlx::query(
-        "UPDATE account_links SET expires_at = $1
-         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO account_links (token_hash, user_id, purpose, created_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .bind(created_by)
-    .bind(now)
-    .bind(expires_at)
-    .execute(conn)
-    .await?;
+    native!(conn, |c| {
+        sqlx::query(
+            "UPDATE account_links SET expires_at = $1
+             WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(purpose)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    native!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO account_links (token_hash, user_id, purpose, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(purpose)
+        .bind(created_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
     Ok(())
 }
 
-pub async fn link(db: &Db, token_hash: &str) -> Result<Option<StoredLink>, StorageError> {
-    let row: Option<(i64, String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT l.user_id, l.purpose, l.expires_at, l.used_at, u.display_name
-         FROM account_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|(user_id, purpose, expires_at, used_at, display_name)| {
-        let purpose = match purpose.as_str() {
-            "invitation" => LinkPurpose::Invitation,
-            "reset" => LinkPurpose::Reset,
-            other => return Err(super::corrupt("link purpose", other)),
-        };
-        Ok(StoredLink {
-            user_id,
-            purpose,
-            expires_at,
-            used_at,
-            display_name,
-        })
-    })
-    .transpose()
+pub async fn link(
+    conn: &mut dyn Conn,
+    token_hash: &str,
+) -> Result<Option<StoredLink>, StorageError> {
+    Ok(native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT l.user_id, l.purpose, l.expires_at, l.used_at, u.display_name
+             FROM account_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(c)
+        .await
+    })?)
 }
 
 /// Marks a link used if it still can be; false when it was used or expired meanwhile, so
 /// two requests racing with one link cannot both succeed.
 pub async fn consume_link(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     token_hash: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<bool, StorageError> {
-    let done = sqlx::query(
-        "UPDATE account_links SET used_at = $1
-         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(token_hash)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = native!(conn, |c| {
+        sqlx::query(
+            "UPDATE account_links SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
 }
 
 /// `scope` is `account` or `address`.
 pub async fn insert_sign_in_failure(
-    db: &Db,
+    conn: &mut dyn Conn,
     scope: &str,
     subject: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    sqlx::query("INSERT INTO sign_in_failures (scope, subject, at) VALUES ($1, $2, $3)")
-        .bind(scope)
-        .bind(subject)
-        .bind(now)
-        .execute(&db.pool)
-        .await?;
+    native!(conn, |c| {
+        sqlx::query("INSERT INTO sign_in_failures (scope, subject, at) VALUES ($1, $2, $3)")
+            .bind(scope)
+            .bind(subject)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn sign_in_failures_since(
-    db: &Db,
+    conn: &mut dyn Conn,
     scope: &str,
     subject: &str,
-    since: &str,
+    since: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3",
-    )
-    .bind(scope)
-    .bind(subject)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
+    let (n,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3",
+        )
+        .bind(scope)
+        .bind(subject)
+        .bind(since)
+        .fetch_one(c)
+        .await
+    })?;
     Ok(n)
 }
 
 pub async fn clear_sign_in_failures(
-    db: &Db,
+    conn: &mut dyn Conn,
     scope: &str,
     subject: &str,
 ) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1 AND subject = $2")
-        .bind(scope)
-        .bind(subject)
-        .execute(&db.pool)
-        .await?;
+    native!(conn, |c| {
+        sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1 AND subject = $2")
+            .bind(scope)
+            .bind(subject)
+            .execute(c)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 
+/// Failed sign-ins older than `before` no longer count toward any limit.
+pub async fn delete_sign_in_failures_before(
+    conn: &mut dyn Conn,
+    before: DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    Ok(native!(conn, |c| {
+        sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+            .bind(before)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected())
+    })?)
+}
+
 pub async fn insert_audit(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     entry: &NewAuditEntry,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, subject_id, facts, address)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(now)
-    .bind(entry.actor_id)
-    .bind(entry.action.as_str())
-    .bind(entry.subject_id)
-    .bind(facts_to_json(&entry.facts))
-    .bind(&entry.address)
-    .execute(conn)
-    .await?;
+    let facts = facts_to_json(&entry.facts);
+    native!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, action, subject_id, facts, address)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now)
+        .bind(entry.actor_id)
+        .bind(entry.action)
+        .bind(entry.subject_id)
+        .bind(&facts)
+        .bind(&entry.address)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: Option<String>,
+    action: String,
+    subject: Option<String>,
+    facts: String,
+    address: Option<String>,
 }
 
 /// One page of the audit log, newest first, and the number of lines.
 pub async fn audit_page(
-    db: &Db,
+    conn: &mut dyn Conn,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditEntry>, i64), StorageError> {
-    let rows: Vec<(
-        i64,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
-        "SELECT a.id, a.at, actor.email, a.action, subject.email, a.facts, a.address
+    let rows: Vec<AuditRow> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT a.id, a.at, actor.email AS actor, a.action, subject.email AS subject,
+                a.facts, a.address
              FROM audit_log a
              LEFT JOIN users actor ON actor.id = a.actor_id
              LEFT JOIN users subject ON subject.id = a.subject_id
              ORDER BY a.id DESC LIMIT $1 OFFSET $2",
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
-    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(&db.pool)
-        .await?;
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(c)
+        .await
+    })?;
+    let (total,): (i64,) = native!(conn, |c| {
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(c)
+            .await
+    })?;
     let entries = rows
         .into_iter()
-        .map(
-            |(id, at, actor, action, subject, facts, address)| AuditEntry {
-                id,
-                at,
-                actor,
-                action,
-                subject,
-                facts: facts_from_json(&facts),
-                address,
-            },
-        )
+        .map(|row| AuditEntry {
+            id: row.id,
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            subject: row.subject,
+            facts: facts_from_json(&row.facts),
+            address: row.address,
+        })
         .collect();
     Ok((entries, total))
 }
 
-type AccountRow = (i64, String, String, i64, i64, i64, String, Option<String>);
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    disabled: bool,
+    active: bool,
+    demo: bool,
+    created_at: DateTime<Utc>,
+    last_sign_in_at: Option<DateTime<Utc>>,
+}
 
 const ACCOUNT_SELECT: &str = "SELECT id, email, display_name, disabled,
-        CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, demo, created_at, last_sign_in_at
+        password_hash IS NOT NULL AS active, demo, created_at, last_sign_in_at
     FROM users";
 
-fn account_from_row(row: AccountRow, grants: Vec<Grant>) -> Account {
-    let (id, email, display_name, disabled, active, demo, created_at, last_sign_in_at) = row;
-    Account {
-        id,
-        email,
-        display_name,
-        disabled: disabled != 0,
-        active: active != 0,
-        demo: demo != 0,
-        created_at,
-        last_sign_in_at,
-        grants,
+impl AccountRow {
+    fn into_account(self, grants: Vec<Grant>) -> Account {
+        Account {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            disabled: self.disabled,
+            active: self.active,
+            demo: self.demo,
+            created_at: self.created_at,
+            last_sign_in_at: self.last_sign_in_at,
+            grants,
+        }
     }
 }
 
 /// Every account with its grants, by e-mail, in two queries.
-pub async fn list_accounts(db: &Db) -> Result<Vec<Account>, StorageError> {
-    let users: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY email"))
-        .fetch_all(&db.pool)
-        .await?;
-    let rows: Vec<GrantRow> = sqlx::query_as(&format!("{GRANT_SELECT} ORDER BY g.id"))
-        .fetch_all(&db.pool)
-        .await?;
+pub async fn list_accounts(conn: &mut dyn Conn) -> Result<Vec<Account>, StorageError> {
+    let sql = format!("{ACCOUNT_SELECT} ORDER BY email");
+    let users: Vec<AccountRow> = native!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)?;
+    let sql = format!("{GRANT_SELECT} ORDER BY g.id");
+    let rows: Vec<GrantRow> = native!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)?;
     let mut grants: std::collections::HashMap<i64, Vec<Grant>> = std::collections::HashMap::new();
     for row in rows {
-        let (user_id, grant) = grant_from_row(row)?;
+        let (user_id, grant) = row.into_grant();
         grants.entry(user_id).or_default().push(grant);
     }
     Ok(users
         .into_iter()
         .map(|row| {
-            let own = grants.remove(&row.0).unwrap_or_default();
-            account_from_row(row, own)
+            let own = grants.remove(&row.id).unwrap_or_default();
+            row.into_account(own)
         })
         .collect())
 }
 
-pub async fn account(db: &Db, user_id: i64) -> Result<Option<Account>, StorageError> {
-    let row: Option<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE id = $1"))
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
+pub async fn account(conn: &mut dyn Conn, user_id: i64) -> Result<Option<Account>, StorageError> {
+    let sql = format!("{ACCOUNT_SELECT} WHERE id = $1");
+    let row: Option<AccountRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(user_id).fetch_optional(c).await
+    })?;
     match row {
-        Some(row) => Ok(Some(account_from_row(row, grants_of(db, user_id).await?))),
+        Some(row) => {
+            let grants = grants_of(conn, user_id).await?;
+            Ok(Some(row.into_account(grants)))
+        }
         None => Ok(None),
     }
 }
 
 /// Whether the demo accounts exist: then the sign-in page lists them.
-pub async fn has_demo_accounts(db: &Db) -> Result<bool, StorageError> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE demo = 1")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n > 0)
+pub async fn has_demo_accounts(conn: &mut dyn Conn) -> Result<bool, StorageError> {
+    let row: Option<(i64,)> = native!(conn, |c| {
+        sqlx::query_as("SELECT id FROM users WHERE demo LIMIT 1")
+            .fetch_optional(c)
+            .await
+    })?;
+    Ok(row.is_some())
 }
 
-/// Member ids and names, for choosing a grant's scope.
-pub async fn member_choices(db: &Db) -> Result<Vec<(i64, String, String)>, StorageError> {
-    Ok(
+/// Member ids, codes and names, for choosing a grant's scope.
+pub async fn member_choices(
+    conn: &mut dyn Conn,
+) -> Result<Vec<(i64, String, String)>, StorageError> {
+    Ok(native!(conn, |c| {
         sqlx::query_as("SELECT id, code, name FROM members ORDER BY name")
-            .fetch_all(&db.pool)
-            .await?,
-    )
+            .fetch_all(c)
+            .await
+    })?)
 }
 
 pub async fn member_id_by_code(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     code: &str,
 ) -> Result<Option<i64>, StorageError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM members WHERE code = $1")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| r.0))
+    id_where(conn, "SELECT id FROM members WHERE code = $1", code).await
 }
 
-pub async fn admin_grant_count(conn: &mut AnyConnection) -> Result<i64, StorageError> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM role_grants WHERE role = 'admin'")
-        .fetch_one(conn)
-        .await?;
+pub async fn admin_grant_count(conn: &mut dyn Conn) -> Result<i64, StorageError> {
+    let (n,): (i64,) = native!(conn, |c| {
+        sqlx::query_as("SELECT COUNT(*) FROM role_grants WHERE role = 'admin'")
+            .fetch_one(c)
+            .await
+    })?;
     Ok(n)
 }
 
 /// Whether the account already holds exactly this grant.
 pub async fn has_grant(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Conn,
     user_id: i64,
     grant: &NewGrant,
 ) -> Result<bool, StorageError> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND role = $2
-         AND COALESCE(member_id, 0) = $3 AND COALESCE(institution, '') = $4",
-    )
-    .bind(user_id)
-    .bind(grant.role.as_str())
-    .bind(grant.member_id.unwrap_or(0))
-    .bind(grant.institution.clone().unwrap_or_default())
-    .fetch_one(conn)
-    .await?;
+    let institution = grant.institution.clone().unwrap_or_default();
+    let (n,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND role = $2
+             AND COALESCE(member_id, 0) = $3 AND COALESCE(institution, '') = $4",
+        )
+        .bind(user_id)
+        .bind(grant.role)
+        .bind(grant.member_id.unwrap_or(0))
+        .bind(&institution)
+        .fetch_one(c)
+        .await
+    })?;
     Ok(n > 0)
-}
-
-/// Failed sign-ins older than `before` no longer count toward any limit.
-pub async fn delete_sign_in_failures_before(db: &Db, before: &str) -> Result<u64, StorageError> {
-    let done = sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
-        .bind(before)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

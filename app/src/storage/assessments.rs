@@ -1,6 +1,6 @@
 //! Reading assessments and their scores.
 
-use super::{corrupt, Db, StorageError};
+use super::{corrupt, Conn, StorageError};
 use crate::domain::{
     Assessment, AssessmentSource, Indicator, MissingCode, ScaleSet, Score, ScoreValue, Stage,
 };
@@ -16,60 +16,94 @@ pub(crate) fn score_value(indicator: Indicator, stored: &str) -> Result<ScoreVal
         .ok_or_else(|| corrupt("score", stored))
 }
 
-/// A commitment's assessments (IRM first, then by stage), in one query.
-pub async fn assessments_of(db: &Db, commitment_id: i64) -> Result<Vec<Assessment>, StorageError> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
-        "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value, s.justification
-             FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
-             WHERE a.commitment_id = $1
-             ORDER BY a.id",
-    )
-    .bind(commitment_id)
-    .fetch_all(&db.pool)
-    .await?;
+#[derive(sqlx::FromRow)]
+struct ScoreRow {
+    id: i64,
+    source: AssessmentSource,
+    assessor: String,
+    stage: Stage,
+    scale: ScaleSet,
+    indicator: String,
+    value: String,
+    justification: Option<String>,
+}
+
+/// Groups joined assessment-and-score rows (ordered by assessment) into assessments.
+fn assessments_from_rows(rows: Vec<ScoreRow>) -> Result<Vec<(i64, Assessment)>, StorageError> {
     let mut assessments: Vec<(i64, Assessment)> = Vec::new();
-    for (id, source, assessor, stage, scale, indicator, value, justification) in rows {
-        if assessments.last().map(|(last, _)| *last) != Some(id) {
+    for row in rows {
+        if assessments.last().map(|(last, _)| *last) != Some(row.id) {
             assessments.push((
-                id,
+                row.id,
                 Assessment {
-                    source: AssessmentSource::from_machine(&source)
-                        .ok_or_else(|| corrupt("assessment source", &source))?,
-                    assessor,
-                    stage: Stage::from_machine(&stage).ok_or_else(|| corrupt("stage", &stage))?,
-                    scale: ScaleSet::from_machine(&scale)
-                        .ok_or_else(|| corrupt("scale", &scale))?,
+                    source: row.source,
+                    assessor: row.assessor,
+                    stage: row.stage,
+                    scale: row.scale,
                     scores: Vec::new(),
                 },
             ));
         }
-        let indicator = Indicator::from_machine_name(&indicator)
-            .ok_or_else(|| corrupt("indicator", &indicator))?;
+        let indicator = Indicator::from_machine_name(&row.indicator)
+            .ok_or_else(|| corrupt("indicator", &row.indicator))?;
         let score = Score {
             indicator,
-            value: score_value(indicator, &value)?,
-            justification,
+            value: score_value(indicator, &row.value)?,
+            justification: row.justification,
         };
         if let Some((_, assessment)) = assessments.last_mut() {
             assessment.scores.push(score);
         }
     }
-    let mut assessments: Vec<Assessment> = assessments.into_iter().map(|(_, a)| a).collect();
-    for assessment in &mut assessments {
-        let order = Indicator::all();
+    let order = Indicator::all();
+    for (_, assessment) in &mut assessments {
         assessment
             .scores
             .sort_by_key(|s| order.iter().position(|i| *i == s.indicator));
     }
+    Ok(assessments)
+}
+
+const SCORE_SELECT: &str =
+    "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value, s.justification
+     FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id";
+
+/// A commitment's assessments (IRM first, then by stage), in one query.
+pub async fn assessments_of(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<Vec<Assessment>, StorageError> {
+    let sql = format!("{SCORE_SELECT} WHERE a.commitment_id = $1 ORDER BY a.id");
+    let rows: Vec<ScoreRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
+    })?;
+    let mut assessments: Vec<Assessment> = assessments_from_rows(rows)?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
     assessments.sort_by_key(|a| (a.source != AssessmentSource::Irm, a.stage, a.scale));
     Ok(assessments)
+}
+
+/// The stored assessment of a commitment by one assessor at one stage and scale, with its id.
+pub async fn stored_assessment(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    assessment: &Assessment,
+) -> Result<Option<(i64, Assessment)>, StorageError> {
+    let sql = format!(
+        "{SCORE_SELECT} WHERE a.commitment_id = $1 AND a.source = $2 AND a.assessor = $3
+           AND a.stage = $4 AND a.scale = $5 ORDER BY a.id"
+    );
+    let rows: Vec<ScoreRow> = native!(conn, |c| {
+        sqlx::query_as(&sql)
+            .bind(commitment_id)
+            .bind(assessment.source)
+            .bind(&assessment.assessor)
+            .bind(assessment.stage)
+            .bind(assessment.scale)
+            .fetch_all(c)
+            .await
+    })?;
+    Ok(assessments_from_rows(rows)?.into_iter().next())
 }

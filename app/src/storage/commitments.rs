@@ -1,111 +1,196 @@
 //! Reading a commitment with everything its page shows.
 
 use super::assessments::assessments_of;
-use super::members::{member_at, MEMBER_COLUMNS};
+use super::members::{MemberRow, MEMBER_COLUMNS};
 use super::milestones::milestones_of;
-use super::plans::{plan_at, PLAN_COLUMNS, PLAN_COLUMN_COUNT};
-use super::{from_flag, Db, StorageError};
+use super::plans::{PlanRow, PLAN_COLUMNS};
+use super::{Conn, StorageError};
 use crate::domain::{Budget, Commitment, CommitmentDetail, OgpValue, RawValue};
-use sqlx::Row;
+use chrono::NaiveDate;
+
+/// A commitment as stored (without its values and policy areas, which have their tables).
+#[derive(sqlx::FromRow)]
+pub(crate) struct CommitmentRow {
+    pub id: i64,
+    pub plan_id: i64,
+    pub code: String,
+    pub code_derived: bool,
+    pub number: String,
+    pub title: String,
+    pub short_title: Option<String>,
+    pub full_text: Option<String>,
+    pub theme: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub lead_institution: Option<String>,
+    pub supporting_institutions: Option<String>,
+    pub carried_forward: Option<bool>,
+    pub active: Option<bool>,
+    pub cluster_ids: Option<String>,
+    pub source_url: Option<String>,
+    pub budget_amount: Option<f64>,
+    pub budget_currency: Option<String>,
+    pub funding_source: Option<String>,
+    pub funded: Option<bool>,
+    pub demo: bool,
+}
+
+const COMMITMENT_COLUMNS: &str = "id, plan_id, code, code_derived, number, title, short_title, \
+     full_text, theme, start_date, end_date, lead_institution, supporting_institutions, \
+     carried_forward, active, cluster_ids, source_url, budget_amount, budget_currency, \
+     funding_source, funded, demo";
+
+impl CommitmentRow {
+    /// The domain commitment, given its plan's key, values and policy areas.
+    pub(crate) fn into_commitment(
+        self,
+        plan_key: String,
+        values: Vec<OgpValue>,
+        policy_areas: Vec<String>,
+    ) -> Commitment {
+        let budget = (self.budget_amount.is_some()
+            || self.budget_currency.is_some()
+            || self.funding_source.is_some()
+            || self.funded.is_some())
+        .then_some(Budget {
+            amount: self.budget_amount,
+            currency: self.budget_currency,
+            funding_source: self.funding_source,
+            funded: self.funded,
+        });
+        Commitment {
+            code: self.code,
+            code_derived: self.code_derived,
+            plan_key,
+            number: self.number,
+            title: self.title,
+            short_title: self.short_title,
+            full_text: self.full_text,
+            theme: self.theme,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            lead_institution: self.lead_institution,
+            supporting_institutions: self.supporting_institutions,
+            values,
+            policy_areas,
+            carried_forward: self.carried_forward,
+            active: self.active,
+            cluster_ids: self.cluster_ids,
+            source_url: self.source_url,
+            budget,
+            demo: self.demo,
+        }
+    }
+}
+
+pub(crate) async fn commitment_row(
+    conn: &mut dyn Conn,
+    code: &str,
+) -> Result<Option<CommitmentRow>, StorageError> {
+    let sql = format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE code = $1");
+    Ok(native!(conn, |c| {
+        sqlx::query_as(&sql).bind(code).fetch_optional(c).await
+    })?)
+}
+
+/// A commitment's OGP values and policy areas, each sorted.
+pub(crate) async fn values_and_areas(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<(Vec<OgpValue>, Vec<String>), StorageError> {
+    let values: Vec<(OgpValue,)> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value",
+        )
+        .bind(commitment_id)
+        .fetch_all(c)
+        .await
+    })?;
+    let areas: Vec<(String,)> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT pa.name FROM policy_areas pa
+             JOIN commitment_policy_areas cpa ON cpa.policy_area_id = pa.id
+             WHERE cpa.commitment_id = $1 ORDER BY pa.name",
+        )
+        .bind(commitment_id)
+        .fetch_all(c)
+        .await
+    })?;
+    Ok((
+        values.into_iter().map(|(v,)| v).collect(),
+        areas.into_iter().map(|(a,)| a).collect(),
+    ))
+}
+
+/// The stored commitment `code` (in plan `plan_key`), with its id and plan id.
+pub(crate) async fn commitment_with_values(
+    conn: &mut dyn Conn,
+    code: &str,
+    plan_key: &str,
+) -> Result<Option<(i64, i64, Commitment)>, StorageError> {
+    let Some(row) = commitment_row(conn, code).await? else {
+        return Ok(None);
+    };
+    let (values, areas) = values_and_areas(conn, row.id).await?;
+    let (id, plan_id) = (row.id, row.plan_id);
+    Ok(Some((
+        id,
+        plan_id,
+        row.into_commitment(plan_key.to_string(), values, areas),
+    )))
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanWithMember {
+    #[sqlx(flatten)]
+    plan: PlanRow,
+    #[sqlx(flatten)]
+    member: MemberRow,
+}
 
 /// The commitment `code` with its plan, member, milestones, assessments and raw values,
 /// in a fixed number of queries.
 pub async fn commitment_detail(
-    db: &Db,
+    conn: &mut dyn Conn,
     code: &str,
 ) -> Result<Option<CommitmentDetail>, StorageError> {
-    let sql = format!(
-        "SELECT c.id, c.code, c.code_derived, c.number, c.title, c.short_title, c.full_text, c.theme,
-            c.start_date, c.end_date, c.lead_institution, c.supporting_institutions,
-            c.carried_forward, c.active, c.cluster_ids, c.source_url,
-            c.budget_amount, c.budget_currency, c.funding_source, c.funded, c.demo,
-            {PLAN_COLUMNS}, {MEMBER_COLUMNS}
-         FROM commitments c
-         JOIN action_plans p ON p.id = c.plan_id
-         JOIN members m ON m.id = p.member_id
-         WHERE c.code = $1"
-    );
-    let Some(row) = sqlx::query(&sql)
-        .bind(code)
-        .fetch_optional(&db.pool)
-        .await?
-    else {
+    let Some(row) = commitment_row(conn, code).await? else {
         return Ok(None);
     };
-    let id: i64 = row.try_get("id")?;
-    // The commitment's 21 columns come first, then the plan's, then the member's.
-    let plan = plan_at(&row, 21)?;
-    let member = member_at(&row, 21 + PLAN_COLUMN_COUNT)?;
-
-    let values: Vec<(String,)> = sqlx::query_as(
-        "SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
-    let policy_areas: Vec<(String,)> = sqlx::query_as(
-        "SELECT pa.name FROM policy_areas pa
-         JOIN commitment_policy_areas cpa ON cpa.policy_area_id = pa.id
-         WHERE cpa.commitment_id = $1 ORDER BY pa.name",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
-    let raw_values: Vec<(String, String)> =
-        sqlx::query_as("SELECT field, raw FROM raw_values WHERE commitment_id = $1 ORDER BY field")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?;
-
-    let budget_amount: Option<f64> = row.try_get("budget_amount")?;
-    let budget_currency: Option<String> = row.try_get("budget_currency")?;
-    let funding_source: Option<String> = row.try_get("funding_source")?;
-    let funded = from_flag(row.try_get("funded")?);
-    let budget = (budget_amount.is_some()
-        || budget_currency.is_some()
-        || funding_source.is_some()
-        || funded.is_some())
-    .then_some(Budget {
-        amount: budget_amount,
-        currency: budget_currency,
-        funding_source,
-        funded,
-    });
-
-    let commitment = Commitment {
-        code: row.try_get(1)?,
-        code_derived: row.try_get::<i64, _>("code_derived")? != 0,
-        plan_key: plan.key.clone(),
-        number: row.try_get(3)?,
-        title: row.try_get(4)?,
-        short_title: row.try_get("short_title")?,
-        full_text: row.try_get("full_text")?,
-        theme: row.try_get("theme")?,
-        start_date: row.try_get(8)?,
-        end_date: row.try_get(9)?,
-        lead_institution: row.try_get("lead_institution")?,
-        supporting_institutions: row.try_get("supporting_institutions")?,
-        values: values
-            .iter()
-            .filter_map(|(v,)| OgpValue::from_machine(v))
-            .collect(),
-        policy_areas: policy_areas.into_iter().map(|(name,)| name).collect(),
-        carried_forward: from_flag(row.try_get("carried_forward")?),
-        active: from_flag(row.try_get("active")?),
-        cluster_ids: row.try_get("cluster_ids")?,
-        source_url: row.try_get("source_url")?,
-        budget,
-        demo: row.try_get::<i64, _>("demo")? != 0,
-    };
+    let sql = format!(
+        "SELECT {PLAN_COLUMNS}, {MEMBER_COLUMNS}
+         FROM action_plans p JOIN members m ON m.id = p.member_id WHERE p.id = $1"
+    );
+    let found: PlanWithMember = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(row.plan_id).fetch_one(c).await
+    })?;
+    let id = row.id;
+    let (values, policy_areas) = values_and_areas(conn, id).await?;
+    let raw_values = raw_values_of(conn, id).await?;
+    let plan: crate::domain::ActionPlan = found.plan.into();
     Ok(Some(CommitmentDetail {
-        commitment,
+        commitment: row.into_commitment(plan.key.clone(), values, policy_areas),
         plan,
-        member,
-        milestones: milestones_of(db, id).await?,
-        assessments: assessments_of(db, id).await?,
-        raw_values: raw_values
-            .into_iter()
-            .map(|(field, raw)| RawValue { field, raw })
-            .collect(),
+        member: found.member.into(),
+        milestones: milestones_of(conn, id).await?,
+        assessments: assessments_of(conn, id).await?,
+        raw_values,
     }))
+}
+
+/// The original text kept for a commitment's fields, by field.
+pub async fn raw_values_of(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<Vec<RawValue>, StorageError> {
+    let rows: Vec<(String, String)> = native!(conn, |c| {
+        sqlx::query_as("SELECT field, raw FROM raw_values WHERE commitment_id = $1 ORDER BY field")
+            .bind(commitment_id)
+            .fetch_all(c)
+            .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(field, raw)| RawValue { field, raw })
+        .collect())
 }

@@ -1,41 +1,45 @@
 //! Reading members.
 
-use super::{corrupt, Db, StorageError};
+use super::{Conn, StorageError};
 use crate::domain::{Member, MemberKind, MemberSummary, Region};
 
-pub(crate) type MemberRow = (String, String, String, String, Option<String>, String, i64);
-
-pub(crate) const MEMBER_COLUMNS: &str =
-    "m.code, m.name, m.slug, m.kind, m.region, m.commitment_prefix, m.demo";
-
-pub(crate) fn member_from_row(row: MemberRow) -> Result<Member, StorageError> {
-    let (code, name, slug, kind, region, commitment_prefix, demo) = row;
-    Ok(Member {
-        kind: MemberKind::from_machine(&kind).ok_or_else(|| corrupt("member kind", &kind))?,
-        region: match region {
-            Some(r) => Some(Region::from_machine(&r).ok_or_else(|| corrupt("region", &r))?),
-            None => None,
-        },
-        code,
-        name,
-        slug,
-        commitment_prefix,
-        demo: demo != 0,
-    })
+/// A member as stored; joined queries select its columns under these names.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MemberRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub slug: String,
+    pub kind: MemberKind,
+    pub region: Option<Region>,
+    pub commitment_prefix: String,
+    pub demo: bool,
 }
 
-/// Reads the member whose `MEMBER_COLUMNS` start at column `start` of a joined row.
-pub(crate) fn member_at(row: &sqlx::any::AnyRow, start: usize) -> Result<Member, StorageError> {
-    use sqlx::Row;
-    member_from_row((
-        row.try_get(start)?,
-        row.try_get(start + 1)?,
-        row.try_get(start + 2)?,
-        row.try_get(start + 3)?,
-        row.try_get(start + 4)?,
-        row.try_get(start + 5)?,
-        row.try_get(start + 6)?,
-    ))
+/// The member columns of `m`, named as [`MemberRow`] reads them, for joined queries.
+pub(crate) const MEMBER_COLUMNS: &str = "m.id, m.code, m.name, m.slug, m.kind, m.region, \
+     m.commitment_prefix, m.demo";
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Member {
+        Member {
+            code: row.code,
+            name: row.name,
+            slug: row.slug,
+            kind: row.kind,
+            region: row.region,
+            commitment_prefix: row.commitment_prefix,
+            demo: row.demo,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberSummaryRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    plans: i64,
+    commitments: i64,
 }
 
 /// Filters of the members list.
@@ -47,13 +51,11 @@ pub struct MemberFilter {
 
 /// One page of members matching `filter`, by name, and the number of matches.
 pub async fn list_members(
-    db: &Db,
+    conn: &mut dyn Conn,
     filter: &MemberFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<MemberSummary>, i64), StorageError> {
-    let region = filter.region.map(|r| r.as_str().to_string());
-    let kind = filter.kind.map(|k| k.as_str().to_string());
     let sql = format!(
         "SELECT {MEMBER_COLUMNS},
             (SELECT COUNT(*) FROM action_plans p WHERE p.member_id = m.id) AS plans,
@@ -64,61 +66,69 @@ pub async fn list_members(
          ORDER BY m.name, m.code
          LIMIT $3 OFFSET $4"
     );
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        i64,
-        i64,
-        i64,
-    )> = sqlx::query_as(&sql)
-        .bind(&region)
-        .bind(&kind)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&db.pool)
-        .await?;
-    let (total,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM members m WHERE ($1 IS NULL OR m.region = $1) AND ($2 IS NULL OR m.kind = $2)",
-    )
-    .bind(&region)
-    .bind(&kind)
-    .fetch_one(&db.pool)
-    .await?;
+    let rows: Vec<MemberSummaryRow> = native!(conn, |c| {
+        sqlx::query_as(&sql)
+            .bind(filter.region)
+            .bind(filter.kind)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(c)
+            .await
+    })?;
+    let (total,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM members m
+             WHERE ($1 IS NULL OR m.region = $1) AND ($2 IS NULL OR m.kind = $2)",
+        )
+        .bind(filter.region)
+        .bind(filter.kind)
+        .fetch_one(c)
+        .await
+    })?;
     let members = rows
         .into_iter()
-        .map(
-            |(code, name, slug, kind, region, prefix, demo, plans, commitments)| {
-                Ok(MemberSummary {
-                    member: member_from_row((code, name, slug, kind, region, prefix, demo))?,
-                    plans,
-                    commitments,
-                })
-            },
-        )
-        .collect::<Result<_, StorageError>>()?;
+        .map(|row| MemberSummary {
+            member: row.member.into(),
+            plans: row.plans,
+            commitments: row.commitments,
+        })
+        .collect();
     Ok((members, total))
 }
 
-pub async fn member_by_slug(db: &Db, slug: &str) -> Result<Option<Member>, StorageError> {
-    let row: Option<MemberRow> = sqlx::query_as(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.slug = $1"
-    ))
-    .bind(slug)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(member_from_row).transpose()
+async fn member_where(
+    conn: &mut dyn Conn,
+    condition: &str,
+    value: &str,
+) -> Result<Option<MemberRow>, StorageError> {
+    let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE {condition}");
+    Ok(native!(conn, |c| {
+        sqlx::query_as(&sql).bind(value).fetch_optional(c).await
+    })?)
 }
 
-pub async fn member_by_code(db: &Db, code: &str) -> Result<Option<Member>, StorageError> {
-    let row: Option<MemberRow> = sqlx::query_as(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.code = $1"
-    ))
-    .bind(code)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(member_from_row).transpose()
+pub async fn member_by_slug(
+    conn: &mut dyn Conn,
+    slug: &str,
+) -> Result<Option<Member>, StorageError> {
+    Ok(member_where(conn, "m.slug = $1", slug)
+        .await?
+        .map(Member::from))
+}
+
+pub async fn member_by_code(
+    conn: &mut dyn Conn,
+    code: &str,
+) -> Result<Option<Member>, StorageError> {
+    Ok(member_where(conn, "m.code = $1", code)
+        .await?
+        .map(Member::from))
+}
+
+/// The stored member with this code, with its id, for writes that compare before changing.
+pub(crate) async fn member_row_by_code(
+    conn: &mut dyn Conn,
+    code: &str,
+) -> Result<Option<MemberRow>, StorageError> {
+    member_where(conn, "m.code = $1", code).await
 }

@@ -1,206 +1,312 @@
-//! Reading milestones and their progress updates.
+//! Milestones and their progress updates.
 
-use super::{corrupt, Db, StorageError};
+use super::{Conn, StorageError};
 use crate::domain::{EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, RecentUpdate};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
-fn status(value: &str) -> Result<MilestoneStatus, StorageError> {
-    MilestoneStatus::from_machine(value).ok_or_else(|| corrupt("milestone status", value))
+#[derive(sqlx::FromRow)]
+struct MilestoneRow {
+    id: i64,
+    position: i64,
+    title: String,
+    description: Option<String>,
+    responsible_institution: Option<String>,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+    status: MilestoneStatus,
+    progress: i64,
+    weight: f64,
+    version: i64,
+}
+
+const MILESTONE_COLUMNS: &str = "ms.id, ms.position, ms.title, ms.description, \
+     ms.responsible_institution, ms.planned_start, ms.planned_end, ms.completed_on, ms.status, \
+     ms.progress, ms.weight, ms.version";
+
+impl MilestoneRow {
+    fn into_milestone(self, latest_update: Option<ProgressUpdate>) -> Milestone {
+        Milestone {
+            id: self.id,
+            position: self.position,
+            title: self.title,
+            description: self.description,
+            responsible_institution: self.responsible_institution,
+            planned_start: self.planned_start,
+            planned_end: self.planned_end,
+            completed_on: self.completed_on,
+            status: self.status,
+            progress: self.progress,
+            weight: self.weight,
+            version: self.version,
+            latest_update,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UpdateRow {
+    id: i64,
+    milestone_id: i64,
+    author: String,
+    created_at: DateTime<Utc>,
+    status: MilestoneStatus,
+    progress: i64,
+    narrative: String,
+    corrects_id: Option<i64>,
+}
+
+const UPDATE_COLUMNS: &str =
+    "u.id, u.milestone_id, u.author, u.created_at, u.status, u.progress, u.narrative, u.corrects_id";
+
+#[derive(sqlx::FromRow)]
+struct EvidenceRow {
+    update_id: i64,
+    url: String,
+    title: String,
 }
 
 const LATEST_UPDATE: &str =
     "u.id = (SELECT u2.id FROM progress_updates u2 WHERE u2.milestone_id = u.milestone_id
                     ORDER BY u2.created_at DESC, u2.id DESC LIMIT 1)";
 
-/// A commitment's milestones in order, each with its latest update and that update's evidence.
-pub async fn milestones_of(db: &Db, commitment_id: i64) -> Result<Vec<Milestone>, StorageError> {
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        i64,
-        f64,
-    )> = sqlx::query_as(
-        "SELECT id, position, title, description, responsible_institution, planned_start,
-                planned_end, completed_on, status, progress, weight
-         FROM milestones WHERE commitment_id = $1 ORDER BY position, id",
-    )
-    .bind(commitment_id)
-    .fetch_all(&db.pool)
-    .await?;
+/// Updates with their evidence, keyed by id.
+fn with_evidence(
+    updates: Vec<UpdateRow>,
+    evidence: Vec<EvidenceRow>,
+) -> Vec<(i64, ProgressUpdate)> {
+    let mut by_update: HashMap<i64, Vec<EvidenceLink>> = HashMap::new();
+    for row in evidence {
+        by_update
+            .entry(row.update_id)
+            .or_default()
+            .push(EvidenceLink {
+                url: row.url,
+                title: row.title,
+            });
+    }
+    updates
+        .into_iter()
+        .map(|row| {
+            (
+                row.milestone_id,
+                ProgressUpdate {
+                    evidence: by_update.remove(&row.id).unwrap_or_default(),
+                    id: row.id,
+                    author: row.author,
+                    created_at: row.created_at,
+                    status: row.status,
+                    progress: row.progress,
+                    narrative: row.narrative,
+                    corrects: row.corrects_id,
+                },
+            )
+        })
+        .collect()
+}
 
-    let updates: Vec<(i64, i64, String, String, String, i64, String, Option<i64>)> =
-        sqlx::query_as(&format!(
-            "SELECT u.id, u.milestone_id, u.author, u.created_at, u.status, u.progress, u.narrative, u.corrects_id
-             FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
-             WHERE ms.commitment_id = $1 AND {LATEST_UPDATE}"
-        ))
-        .bind(commitment_id)
-        .fetch_all(&db.pool)
-        .await?;
-    let evidence: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+/// A commitment's milestones in order, each with its latest update and that update's evidence.
+pub async fn milestones_of(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<Vec<Milestone>, StorageError> {
+    let sql = format!(
+        "SELECT {MILESTONE_COLUMNS} FROM milestones ms
+         WHERE ms.commitment_id = $1 ORDER BY ms.position, ms.id"
+    );
+    let rows: Vec<MilestoneRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
+    })?;
+    let sql = format!(
+        "SELECT {UPDATE_COLUMNS}
+         FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
+         WHERE ms.commitment_id = $1 AND {LATEST_UPDATE}"
+    );
+    let updates: Vec<UpdateRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
+    })?;
+    let sql = format!(
         "SELECT e.update_id, e.url, e.title
          FROM evidence_links e JOIN progress_updates u ON u.id = e.update_id
          JOIN milestones ms ON ms.id = u.milestone_id
          WHERE ms.commitment_id = $1 AND {LATEST_UPDATE}
          ORDER BY e.id"
-    ))
-    .bind(commitment_id)
-    .fetch_all(&db.pool)
-    .await?;
-
-    let mut evidence_by_update: HashMap<i64, Vec<EvidenceLink>> = HashMap::new();
-    for (update_id, url, title) in evidence {
-        evidence_by_update
-            .entry(update_id)
-            .or_default()
-            .push(EvidenceLink { url, title });
-    }
-    let mut latest_by_milestone: HashMap<i64, ProgressUpdate> = HashMap::new();
-    for (id, milestone_id, author, created_at, update_status, progress, narrative, corrects) in
-        updates
-    {
-        latest_by_milestone.insert(
-            milestone_id,
-            ProgressUpdate {
-                id,
-                author,
-                created_at,
-                status: status(&update_status)?,
-                progress,
-                narrative,
-                evidence: evidence_by_update.remove(&id).unwrap_or_default(),
-                corrects,
-            },
-        );
-    }
-    rows.into_iter()
-        .map(
-            |(
-                id,
-                position,
-                title,
-                description,
-                responsible_institution,
-                planned_start,
-                planned_end,
-                completed_on,
-                milestone_status,
-                progress,
-                weight,
-            )| {
-                Ok(Milestone {
-                    latest_update: latest_by_milestone.remove(&id),
-                    id,
-                    position,
-                    title,
-                    description,
-                    responsible_institution,
-                    planned_start,
-                    planned_end,
-                    completed_on,
-                    status: status(&milestone_status)?,
-                    progress,
-                    weight,
-                })
-            },
-        )
-        .collect()
+    );
+    let evidence: Vec<EvidenceRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
+    })?;
+    let mut latest: HashMap<i64, ProgressUpdate> =
+        with_evidence(updates, evidence).into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let update = latest.remove(&row.id);
+            row.into_milestone(update)
+        })
+        .collect())
 }
 
-/// The newest progress updates across the installation.
-pub async fn recent_updates(db: &Db, limit: i64) -> Result<Vec<RecentUpdate>, StorageError> {
-    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT c.code, c.title, ms.title, u.author, u.created_at, u.status, u.progress
-         FROM progress_updates u
-         JOIN milestones ms ON ms.id = u.milestone_id
-         JOIN commitments c ON c.id = ms.commitment_id
-         ORDER BY u.created_at DESC, u.id DESC
-         LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.into_iter()
-        .map(
-            |(
-                commitment_code,
-                commitment_title,
-                milestone_title,
-                author,
-                created_at,
-                update_status,
-                progress,
-            )| {
-                Ok(RecentUpdate {
-                    commitment_code,
-                    commitment_title,
-                    milestone_title,
-                    author,
-                    created_at,
-                    status: status(&update_status)?,
-                    progress,
-                })
-            },
-        )
-        .collect()
-}
-
-/// Who may update a milestone depends on its commitment's member and lead institution.
+/// Where a milestone sits: what its page and its policy check need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MilestoneScope {
+    pub milestone_id: i64,
+    pub commitment_id: i64,
+    pub commitment_code: String,
+    pub commitment_title: String,
     pub member_code: String,
     pub lead_institution: Option<String>,
-    pub commitment_code: String,
+    pub demo: bool,
 }
 
-pub async fn milestone_scope(
-    db: &Db,
+#[derive(sqlx::FromRow)]
+struct MilestoneInContext {
+    #[sqlx(flatten)]
+    milestone: MilestoneRow,
+    commitment_id: i64,
+    commitment_code: String,
+    commitment_title: String,
+    member_code: String,
+    lead_institution: Option<String>,
+    demo: bool,
+}
+
+/// A milestone, as stored now, with where it sits.
+pub async fn milestone_in_context(
+    conn: &mut dyn Conn,
     milestone_id: i64,
-) -> Result<Option<MilestoneScope>, StorageError> {
-    let row: Option<(String, Option<String>, String)> = sqlx::query_as(
-        "SELECT m.code, c.lead_institution, c.code FROM milestones ms
+) -> Result<Option<(Milestone, MilestoneScope)>, StorageError> {
+    let sql = format!(
+        "SELECT {MILESTONE_COLUMNS}, c.id AS commitment_id, c.code AS commitment_code,
+            c.title AS commitment_title, m.code AS member_code, c.lead_institution, c.demo
+         FROM milestones ms
          JOIN commitments c ON c.id = ms.commitment_id
          JOIN action_plans p ON p.id = c.plan_id
          JOIN members m ON m.id = p.member_id
-         WHERE ms.id = $1",
-    )
-    .bind(milestone_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(
-        |(member_code, lead_institution, commitment_code)| MilestoneScope {
-            member_code,
-            lead_institution,
-            commitment_code,
-        },
-    ))
+         WHERE ms.id = $1"
+    );
+    let row: Option<MilestoneInContext> = native!(conn, |c| {
+        sqlx::query_as(&sql)
+            .bind(milestone_id)
+            .fetch_optional(c)
+            .await
+    })?;
+    Ok(row.map(|row| {
+        let scope = MilestoneScope {
+            milestone_id: row.milestone.id,
+            commitment_id: row.commitment_id,
+            commitment_code: row.commitment_code,
+            commitment_title: row.commitment_title,
+            member_code: row.member_code,
+            lead_institution: row.lead_institution,
+            demo: row.demo,
+        };
+        (row.milestone.into_milestone(None), scope)
+    }))
 }
 
-/// Appends an update and moves the milestone to the status and progress it reports.
-pub async fn record_milestone_update(
-    tx: &mut super::Tx<'_>,
+/// Every update of a milestone, newest first, with evidence.
+pub async fn updates_of_milestone(
+    conn: &mut dyn Conn,
     milestone_id: i64,
-    update: &super::NewProgressUpdate,
-) -> Result<i64, StorageError> {
-    let id = super::insert_progress_update(tx, milestone_id, update).await?;
-    let completed_on = (update.status == MilestoneStatus::Completed)
-        .then(|| update.created_at.get(..10).unwrap_or_default().to_string());
-    sqlx::query(
-        "UPDATE milestones SET status = $1, progress = $2, completed_on = COALESCE($3, completed_on)
-         WHERE id = $4",
-    )
-    .bind(update.status.as_str())
-    .bind(update.progress)
-    .bind(completed_on)
-    .bind(milestone_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
+) -> Result<Vec<ProgressUpdate>, StorageError> {
+    let sql = format!(
+        "SELECT {UPDATE_COLUMNS} FROM progress_updates u WHERE u.milestone_id = $1
+         ORDER BY u.created_at DESC, u.id DESC"
+    );
+    let updates: Vec<UpdateRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(milestone_id).fetch_all(c).await
+    })?;
+    let evidence: Vec<EvidenceRow> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT e.update_id, e.url, e.title FROM evidence_links e
+             JOIN progress_updates u ON u.id = e.update_id
+             WHERE u.milestone_id = $1 ORDER BY e.id",
+        )
+        .bind(milestone_id)
+        .fetch_all(c)
+        .await
+    })?;
+    Ok(with_evidence(updates, evidence)
+        .into_iter()
+        .map(|(_, update)| update)
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RecentRow {
+    commitment_code: String,
+    commitment_title: String,
+    milestone_title: String,
+    author: String,
+    created_at: DateTime<Utc>,
+    status: MilestoneStatus,
+    progress: i64,
+}
+
+/// The newest progress updates across the installation.
+pub async fn recent_updates(
+    conn: &mut dyn Conn,
+    limit: i64,
+) -> Result<Vec<RecentUpdate>, StorageError> {
+    let rows: Vec<RecentRow> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT c.code AS commitment_code, c.title AS commitment_title,
+                ms.title AS milestone_title, u.author, u.created_at, u.status, u.progress
+             FROM progress_updates u
+             JOIN milestones ms ON ms.id = u.milestone_id
+             JOIN commitments c ON c.id = ms.commitment_id
+             ORDER BY u.created_at DESC, u.id DESC
+             LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(c)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|row| RecentUpdate {
+            commitment_code: row.commitment_code,
+            commitment_title: row.commitment_title,
+            milestone_title: row.milestone_title,
+            author: row.author,
+            created_at: row.created_at,
+            status: row.status,
+            progress: row.progress,
+        })
+        .collect())
+}
+
+/// A milestone's state as an update sets it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilestoneState {
+    pub status: MilestoneStatus,
+    pub progress: i64,
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// Sets a milestone's state if it is still at `version`, raising the version; false when
+/// another change came first (then nothing is written).
+pub async fn set_milestone_state(
+    conn: &mut dyn Conn,
+    milestone_id: i64,
+    version: i64,
+    state: &MilestoneState,
+) -> Result<bool, StorageError> {
+    let done = native!(conn, |c| {
+        sqlx::query(
+            "UPDATE milestones SET status = $1, progress = $2, completed_on = $3,
+                version = version + 1
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(state.status)
+        .bind(state.progress)
+        .bind(state.completed_on)
+        .bind(milestone_id)
+        .bind(version)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(done == 1)
 }

@@ -1,12 +1,28 @@
-//! The storage layer: the only place with SQL. One code path serves SQLite and PostgreSQL
-//! through sqlx's `Any` driver; queries use `$1` parameters, which both accept.
+//! The storage layer: the only place with SQL. SQLite (the embedded default) and PostgreSQL
+//! (for several app servers) run on sqlx's native drivers, with their statement caches on.
+//!
+//! Every storage function takes `&mut dyn Conn`: a write's transaction ([`Tx`]) or a pooled
+//! connection for reads ([`Pooled`]), so reads can run inside a write. Most SQL is written
+//! once and checked against each driver by [`native!`]; where the dialects differ, the two
+//! variants sit side by side in [`dialect`].
 
-// Rows are read as tuples in the order of each query's SELECT list, right beside it.
-#![allow(clippy::type_complexity)]
+/// Runs `$body` with `$c` bound to the native connection behind `$conn`: the same SQL and
+/// binds, compiled once for each driver.
+macro_rules! native {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn.native() {
+            $crate::storage::Native::Sqlite($c) => $body,
+            $crate::storage::Native::Postgres($c) => $body,
+        }
+    };
+}
 
 mod accounts;
 mod assessments;
+mod codec;
 mod commitments;
+pub mod dialect;
+mod history;
 mod members;
 mod milestones;
 mod overview;
@@ -16,17 +32,22 @@ mod writes;
 pub use accounts::*;
 pub use assessments::*;
 pub use commitments::*;
+pub use history::*;
 pub use members::*;
 pub use milestones::*;
 pub use overview::*;
 pub use plans::*;
 pub use writes::*;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Transaction};
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection, Postgres, Sqlite, Transaction};
 use std::str::FromStr;
-
-pub type Tx<'a> = Transaction<'a, sqlx::Any>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -40,17 +61,91 @@ pub enum StorageError {
     Corrupt(String),
 }
 
+impl StorageError {
+    /// Whether the database refused the write for a unique constraint (a value taken).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StorageError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
 }
 
-/// The connection pool and which database is behind it.
+/// The connection pool of either database.
 #[derive(Clone, Debug)]
-pub struct Db {
-    pub pool: AnyPool,
-    pub backend: Backend,
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write's transaction. SQLite's begins `IMMEDIATE`, taking the write lock at once, so two
+/// writers queue instead of one failing when it upgrades a read.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A connection from the pool, for reads.
+pub enum Pooled {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// The native connection a storage function runs its SQL on.
+pub enum Native<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+/// What every storage function runs on: a [`Tx`] or a [`Pooled`] connection.
+pub trait Conn: Send {
+    fn native(&mut self) -> Native<'_>;
+
+    fn backend(&mut self) -> Backend {
+        match self.native() {
+            Native::Sqlite(_) => Backend::Sqlite,
+            Native::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+impl Conn for Tx {
+    fn native(&mut self) -> Native<'_> {
+        match self {
+            Tx::Sqlite(tx) => Native::Sqlite(&mut **tx),
+            Tx::Postgres(tx) => Native::Postgres(&mut **tx),
+        }
+    }
+}
+
+impl Conn for Pooled {
+    fn native(&mut self) -> Native<'_> {
+        match self {
+            Pooled::Sqlite(conn) => Native::Sqlite(&mut **conn),
+            Pooled::Postgres(conn) => Native::Postgres(&mut **conn),
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StorageError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StorageError> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -60,65 +155,94 @@ impl Db {
     /// Opens `url` (`sqlite://...` or `postgres://...`), creating a SQLite file and its
     /// folder when missing.
     pub async fn connect(url: &str) -> Result<Db, StorageError> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            return Err(StorageError::Location(format!(
-                "DATABASE_URL must start with sqlite:// or postgres://, not {url:?}"
-            )));
-        };
-        let url = match backend {
-            Backend::Sqlite => prepare_sqlite_url(url)?,
-            Backend::Postgres => prepare_postgres_url(url),
-        };
-        let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 10,
-            })
-            .connect_with(options)
-            .await?;
-        if backend == Backend::Sqlite {
-            // WAL lets readers go on while an import writes; it persists in the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .connect_with(options)
                 .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            prepare_sqlite_folder(url)?;
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets readers go on while a write is under way; NORMAL is durable with it.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(std::time::Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(StorageError::Location(format!(
+                "DATABASE_URL must start with sqlite:// or postgres://, not {url:?}"
+            )))
         }
-        Ok(Db { pool, backend })
     }
 
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date. SQLite migrations that rebuild a table run with
+    /// foreign-key enforcement off (SQLite cannot switch it inside the migration's
+    /// transaction), and the references are checked once they are done.
     pub async fn migrate(&self) -> Result<(), StorageError> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        match self {
+            Db::Sqlite(pool) => {
+                let options = (*pool.connect_options()).clone().foreign_keys(false);
+                let mut conn = options.connect().await?;
+                SQLITE_MIGRATIONS.run(&mut conn).await?;
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut conn)
+                    .await?;
+                conn.close().await?;
+                if let Some(row) = broken.first() {
+                    use sqlx::Row;
+                    let table: String = row.try_get(0)?;
+                    return Err(StorageError::Corrupt(format!(
+                        "after migrating, {} rows refer to rows that do not exist (first in {table})",
+                        broken.len()
+                    )));
+                }
+            }
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
 
-    pub async fn begin(&self) -> Result<Tx<'static>, StorageError> {
-        Ok(self.pool.begin().await?)
+    /// A transaction for a write; commit it, or it rolls back when dropped.
+    pub async fn begin(&self) -> Result<Tx, StorageError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A connection for reads.
+    pub async fn acquire(&self) -> Result<Pooled, StorageError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            Db::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
-/// Turns off PostgreSQL's prepared-statement cache. Through the `Any` driver a statement
-/// first run with a NULL parameter keeps that NULL's guessed type, and a later run with a
-/// value of the column's real type then fails ("incorrect binary data format").
-fn prepare_postgres_url(url: &str) -> String {
-    if url.contains("statement-cache-capacity") {
-        url.to_string()
-    } else if url.contains('?') {
-        format!("{url}&statement-cache-capacity=0")
-    } else {
-        format!("{url}?statement-cache-capacity=0")
-    }
-}
-
-/// Makes sure the SQLite file's folder exists and asks sqlx to create the file.
-fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
+/// Makes sure the SQLite file's folder exists.
+fn prepare_sqlite_folder(url: &str) -> Result<(), StorageError> {
     let rest = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
@@ -131,37 +255,15 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
             }
         }
     }
-    Ok(if url.contains("mode=") {
-        url.to_string()
-    } else if url.contains('?') {
-        format!("{url}&mode=rwc")
-    } else {
-        format!("{url}?mode=rwc")
-    })
+    Ok(())
 }
 
-/// Times are stored as fixed-width UTC text, so comparing the text compares the times.
-pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-pub fn now() -> String {
-    timestamp(chrono::Utc::now())
-}
-
-/// SQLite and PostgreSQL both store our flags as 0/1 integers.
-pub(crate) fn flag(value: Option<bool>) -> Option<i64> {
-    value.map(i64::from)
-}
-
-pub(crate) fn from_flag(value: Option<i64>) -> Option<bool> {
-    value.map(|v| v != 0)
+/// The current time as stored: UTC, whole microseconds (what PostgreSQL keeps), so a value
+/// reads back the same from either database. Take it inside the write's transaction.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
 }
 
 pub(crate) fn corrupt(what: &str, value: &str) -> StorageError {
     StorageError::Corrupt(format!("{what} {value:?}"))
-}
-
-pub(crate) fn slugify_policy_area(name: &str) -> String {
-    crate::domain::slugify(name)
 }

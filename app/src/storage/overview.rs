@@ -1,41 +1,47 @@
 //! The overview's totals.
 
 use super::milestones::recent_updates;
-use super::{Db, StorageError};
+use super::{Conn, StorageError};
 use crate::domain::Overview;
+use chrono::NaiveDate;
 
-/// Installation-wide totals; `today` (ISO date) decides which milestones are overdue.
-pub async fn overview(db: &Db, today: &str) -> Result<Overview, StorageError> {
-    let (members, plans, commitments, milestones, completed, overdue, demo): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = sqlx::query_as(
-        "SELECT
-                (SELECT COUNT(*) FROM members),
-                (SELECT COUNT(*) FROM action_plans),
-                (SELECT COUNT(*) FROM commitments),
-                (SELECT COUNT(*) FROM milestones),
-                (SELECT COUNT(*) FROM milestones WHERE status = 'completed'),
+#[derive(sqlx::FromRow)]
+struct Totals {
+    members: i64,
+    plans: i64,
+    commitments: i64,
+    milestones: i64,
+    completed: i64,
+    overdue: i64,
+    demo_members: i64,
+}
+
+/// Installation-wide totals; `today` decides which milestones are overdue.
+pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview, StorageError> {
+    let totals: Totals = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT
+                (SELECT COUNT(*) FROM members) AS members,
+                (SELECT COUNT(*) FROM action_plans) AS plans,
+                (SELECT COUNT(*) FROM commitments) AS commitments,
+                (SELECT COUNT(*) FROM milestones) AS milestones,
+                (SELECT COUNT(*) FROM milestones WHERE status = 'completed') AS completed,
                 (SELECT COUNT(*) FROM milestones
-                  WHERE status NOT IN ('completed', 'withdrawn') AND planned_end < $1),
-                (SELECT COUNT(*) FROM members WHERE demo = 1)",
-    )
-    .bind(today)
-    .fetch_one(&db.pool)
-    .await?;
+                  WHERE status NOT IN ('completed', 'withdrawn') AND planned_end < $1) AS overdue,
+                (SELECT COUNT(*) FROM members WHERE demo) AS demo_members",
+        )
+        .bind(today)
+        .fetch_one(c)
+        .await
+    })?;
     Ok(Overview {
-        members,
-        plans,
-        commitments,
-        milestones,
-        completed_milestones: completed,
-        overdue_milestones: overdue,
-        demo: demo > 0,
-        recent_updates: recent_updates(db, 10).await?,
+        members: totals.members,
+        plans: totals.plans,
+        commitments: totals.commitments,
+        milestones: totals.milestones,
+        completed_milestones: totals.completed,
+        overdue_milestones: totals.overdue,
+        demo: totals.demo_members > 0,
+        recent_updates: recent_updates(conn, 10).await?,
     })
 }

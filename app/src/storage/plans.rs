@@ -1,149 +1,195 @@
 //! Reading action plans.
 
-use super::members::{member_at, MEMBER_COLUMNS};
-use super::{corrupt, Db, StorageError};
+use super::members::{MemberRow, MEMBER_COLUMNS};
+use super::{Conn, StorageError};
 use crate::domain::{
     ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary, PotentialImpact,
 };
-use sqlx::Row;
+use chrono::NaiveDate;
 
-pub(crate) const PLAN_COLUMNS: &str = "p.plan_key, m.code, p.number, p.title, p.year_submitted, p.end_year, p.start_date, p.end_date, p.status, p.document_url";
-
-/// Reads the plan whose `PLAN_COLUMNS` start at column `start` of a joined row.
-pub(crate) fn plan_at(row: &sqlx::any::AnyRow, start: usize) -> Result<ActionPlan, StorageError> {
-    let status: String = row.try_get(start + 8)?;
-    Ok(ActionPlan {
-        key: row.try_get(start)?,
-        member_code: row.try_get(start + 1)?,
-        number: row.try_get(start + 2)?,
-        title: row.try_get(start + 3)?,
-        year_submitted: row.try_get(start + 4)?,
-        end_year: row.try_get(start + 5)?,
-        start_date: row.try_get(start + 6)?,
-        end_date: row.try_get(start + 7)?,
-        status: PlanStatus::from_machine(&status).ok_or_else(|| corrupt("plan status", &status))?,
-        document_url: row.try_get(start + 9)?,
-    })
+/// A plan as stored, with its member's code; joined queries select it under these names.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PlanRow {
+    #[sqlx(rename = "plan_id")]
+    pub id: i64,
+    pub plan_key: String,
+    pub member_code: String,
+    #[sqlx(rename = "plan_number")]
+    pub number: i64,
+    #[sqlx(rename = "plan_title")]
+    pub title: Option<String>,
+    pub year_submitted: Option<i64>,
+    pub end_year: Option<i64>,
+    #[sqlx(rename = "plan_start_date")]
+    pub start_date: Option<NaiveDate>,
+    #[sqlx(rename = "plan_end_date")]
+    pub end_date: Option<NaiveDate>,
+    #[sqlx(rename = "plan_status")]
+    pub status: PlanStatus,
+    pub document_url: Option<String>,
 }
 
-/// Number of columns in `PLAN_COLUMNS`.
-pub(crate) const PLAN_COLUMN_COUNT: usize = 10;
+/// The plan columns of `p` (and its member `m`), named as [`PlanRow`] reads them.
+pub(crate) const PLAN_COLUMNS: &str = "p.id AS plan_id, p.plan_key, m.code AS member_code, \
+     p.number AS plan_number, p.title AS plan_title, p.year_submitted, p.end_year, \
+     p.start_date AS plan_start_date, p.end_date AS plan_end_date, p.status AS plan_status, \
+     p.document_url";
+
+impl From<PlanRow> for ActionPlan {
+    fn from(row: PlanRow) -> ActionPlan {
+        ActionPlan {
+            key: row.plan_key,
+            member_code: row.member_code,
+            number: row.number,
+            title: row.title,
+            year_submitted: row.year_submitted,
+            end_year: row.end_year,
+            start_date: row.start_date,
+            end_date: row.end_date,
+            status: row.status,
+            document_url: row.document_url,
+        }
+    }
+}
 
 /// Progress of each commitment: the weighted mean of its milestones (see `rolled_up_progress`).
 const COMMITMENT_PROGRESS: &str = "(SELECT CAST(SUM(ms.progress * ms.weight) AS DOUBLE PRECISION)
       / NULLIF(CAST(SUM(ms.weight) AS DOUBLE PRECISION), 0)
     FROM milestones ms WHERE ms.commitment_id = c.id)";
 
+#[derive(sqlx::FromRow)]
+struct PlanSummaryRow {
+    #[sqlx(flatten)]
+    plan: PlanRow,
+    commitments: i64,
+    progress: Option<f64>,
+}
+
 /// A member's plans, newest first, with commitment counts and progress.
-pub async fn plans_of_member(db: &Db, member_code: &str) -> Result<Vec<PlanSummary>, StorageError> {
+pub async fn plans_of_member(
+    conn: &mut dyn Conn,
+    member_code: &str,
+) -> Result<Vec<PlanSummary>, StorageError> {
     let sql = format!(
         "SELECT {PLAN_COLUMNS},
             (SELECT COUNT(*) FROM commitments c WHERE c.plan_id = p.id) AS commitments,
-            (SELECT AVG({COMMITMENT_PROGRESS}) FROM commitments c WHERE c.plan_id = p.id
+            (SELECT CAST(AVG({COMMITMENT_PROGRESS}) AS DOUBLE PRECISION) FROM commitments c
+              WHERE c.plan_id = p.id
               AND EXISTS (SELECT 1 FROM milestones ms WHERE ms.commitment_id = c.id)) AS progress
          FROM action_plans p JOIN members m ON m.id = p.member_id
          WHERE m.code = $1
          ORDER BY p.number DESC"
     );
-    let rows = sqlx::query(&sql)
-        .bind(member_code)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PlanSummary {
-                plan: plan_at(row, 0)?,
-                commitments: row.try_get(PLAN_COLUMN_COUNT)?,
-                progress: row.try_get(PLAN_COLUMN_COUNT + 1)?,
-            })
+    let rows: Vec<PlanSummaryRow> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(member_code).fetch_all(c).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PlanSummary {
+            plan: row.plan.into(),
+            commitments: row.commitments,
+            progress: row.progress,
         })
-        .collect()
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanWithMember {
+    #[sqlx(flatten)]
+    plan: PlanRow,
+    #[sqlx(flatten)]
+    member: MemberRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct CommitmentSummaryRow {
+    code: String,
+    number: String,
+    title: String,
+    lead_institution: Option<String>,
+    milestones: i64,
+    progress: Option<f64>,
+    potential_impact: Option<String>,
+    completion: Option<String>,
+}
+
+/// The IRM's latest level of `indicator` among the stages given, skipping missing values.
+fn irm_level(indicator: &str, stages: &str) -> String {
+    format!(
+        "(SELECT s.value FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id
+          WHERE a.commitment_id = c.id AND a.source = 'irm' AND s.indicator = '{indicator}'
+            AND a.stage IN ({stages}) AND s.value NOT IN ('ND', 'NR', 'NA')
+          ORDER BY CASE a.stage WHEN 'end_of_term' THEN 0 WHEN 'mid_term' THEN 1 ELSE 2 END
+          LIMIT 1)"
+    )
 }
 
 /// A plan with one page of its commitments, each with milestone count, progress and the
 /// IRM's latest potential impact and completion.
 pub async fn plan_detail(
-    db: &Db,
+    conn: &mut dyn Conn,
     key: &str,
     limit: i64,
     offset: i64,
 ) -> Result<Option<PlanDetail>, StorageError> {
-    let Some(row) = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {PLAN_COLUMNS}, {MEMBER_COLUMNS}
          FROM action_plans p JOIN members m ON m.id = p.member_id WHERE p.plan_key = $1"
-    ))
-    .bind(key)
-    .fetch_optional(&db.pool)
-    .await?
+    );
+    let Some(found): Option<PlanWithMember> = native!(conn, |c| {
+        sqlx::query_as(&sql).bind(key).fetch_optional(c).await
+    })?
     else {
         return Ok(None);
     };
-    let plan = plan_at(&row, 0)?;
-    let member = member_at(&row, PLAN_COLUMN_COUNT)?;
+    let plan_id = found.plan.id;
 
-    let irm_level = |indicator: &str, stages: &str| {
-        format!(
-            "(SELECT s.value FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id
-              WHERE a.commitment_id = c.id AND a.source = 'irm' AND s.indicator = '{indicator}'
-                AND a.stage IN ({stages}) AND s.value NOT IN ('ND', 'NR', 'NA')
-              ORDER BY CASE a.stage WHEN 'end_of_term' THEN 0 WHEN 'mid_term' THEN 1 ELSE 2 END
-              LIMIT 1)"
-        )
-    };
     let sql = format!(
         "SELECT c.code, c.number, c.title, c.lead_institution,
             (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id) AS milestones,
             {COMMITMENT_PROGRESS} AS progress,
             {impact} AS potential_impact,
             {completion} AS completion
-         FROM commitments c JOIN action_plans p ON p.id = c.plan_id
-         WHERE p.plan_key = $1
+         FROM commitments c
+         WHERE c.plan_id = $1
          ORDER BY c.code
          LIMIT $2 OFFSET $3",
         impact = irm_level("potential_impact", "'design'"),
         completion = irm_level("completion", "'end_of_term', 'mid_term'"),
     );
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        Option<String>,
-        i64,
-        Option<f64>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(&sql)
-        .bind(key)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&db.pool)
-        .await?;
-    let (total_commitments,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM commitments c JOIN action_plans p ON p.id = c.plan_id WHERE p.plan_key = $1",
-    )
-    .bind(key)
-    .fetch_one(&db.pool)
-    .await?;
+    let rows: Vec<CommitmentSummaryRow> = native!(conn, |c| {
+        sqlx::query_as(&sql)
+            .bind(plan_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(c)
+            .await
+    })?;
+    let (total_commitments,): (i64,) = native!(conn, |c| {
+        sqlx::query_as("SELECT COUNT(*) FROM commitments c WHERE c.plan_id = $1")
+            .bind(plan_id)
+            .fetch_one(c)
+            .await
+    })?;
     let commitments = rows
         .into_iter()
-        .map(
-            |(code, number, title, lead_institution, milestones, progress, impact, completion)| {
-                CommitmentSummary {
-                    code,
-                    number,
-                    title,
-                    lead_institution,
-                    milestones,
-                    progress,
-                    potential_impact: impact.as_deref().and_then(PotentialImpact::from_machine),
-                    completion: completion.as_deref().and_then(Completion::from_machine),
-                }
-            },
-        )
+        .map(|row| CommitmentSummary {
+            code: row.code,
+            number: row.number,
+            title: row.title,
+            lead_institution: row.lead_institution,
+            milestones: row.milestones,
+            progress: row.progress,
+            potential_impact: row
+                .potential_impact
+                .as_deref()
+                .and_then(PotentialImpact::from_machine),
+            completion: row.completion.as_deref().and_then(Completion::from_machine),
+        })
         .collect();
     Ok(Some(PlanDetail {
-        plan,
-        member,
+        plan: found.plan.into(),
+        member: found.member.into(),
         commitments,
         total_commitments,
     }))

@@ -1,24 +1,21 @@
-//! Every write: plain HTML form posts that work without JavaScript.
+//! The site's front door for writes: plain HTML form posts that work without JavaScript.
 //!
-//! Each handler checks the CSRF token (done by the security layer before it runs), asks
-//! the policy module whether the viewer may act, validates, writes in one transaction,
-//! audits, and answers. Success redirects (303) with a notice for the next page. Failure
-//! renders the form's page again with the reason, the field and what was typed, under a
-//! 4xx status, or answers JSON to clients that ask for it. Nothing is written on failure.
+//! Each handler is an adapter: the security layer has checked the CSRF token before it
+//! runs; it reads the form into the input struct the page rendered, calls the command
+//! (`crate::commands`), and answers. Success redirects (303) with a notice for the next
+//! page. Failure renders the page at the form's own address again (every write route is
+//! also a page, so the browser's app finds a route there) with the reason, the field and
+//! what was typed, under the error's 4xx status; or answers JSON to clients that ask.
 
 mod account;
 mod admin;
 mod milestones;
 
-pub use admin::read_grant;
-
+use crate::commands::{Actor, AppError};
 use crate::http::{render_page, AppState};
 use crate::security::{notice_cookie, RequestInfo};
-use app::domain::{AuditAction, AuditFact, Viewer};
-use app::i18n::{Key, Lang};
+use app::i18n::Lang;
 use app::page_state::{Notice, PageState};
-use app::policy::{Decision, Denied};
-use app::storage::{NewAuditEntry, StorageError};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -47,90 +44,14 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// Why a write was refused; each maps to one status and one message.
-#[derive(Debug)]
-pub enum Failure {
-    /// A field's value is not acceptable (422).
-    Invalid {
-        field: &'static str,
-        message: Key,
-    },
-    /// Refused as a whole, with no one field to blame (422).
-    Rejected(Key),
-    /// The value collides with what is stored (409).
-    Conflict {
-        field: &'static str,
-        message: Key,
-    },
-    SignInRequired,
-    NotAllowed,
-    NotFound,
-    /// Too many failed sign-ins (429).
-    Throttled,
-    Internal,
-}
-
-impl Failure {
-    pub fn invalid(field: &'static str, message: Key) -> Failure {
-        Failure::Invalid { field, message }
-    }
-
-    fn status(&self) -> StatusCode {
-        match self {
-            Failure::Invalid { .. } | Failure::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Failure::Conflict { .. } => StatusCode::CONFLICT,
-            Failure::SignInRequired => StatusCode::UNAUTHORIZED,
-            Failure::NotAllowed => StatusCode::FORBIDDEN,
-            Failure::NotFound => StatusCode::NOT_FOUND,
-            Failure::Throttled => StatusCode::TOO_MANY_REQUESTS,
-            Failure::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    pub(crate) fn notice(&self) -> Notice {
-        match self {
-            Failure::Invalid { field, message } | Failure::Conflict { field, message } => {
-                Notice::error(*message, Some(field))
-            }
-            Failure::Rejected(message) => Notice::error(*message, None),
-            Failure::SignInRequired => Notice::error(Key::ErrSignInRequired, None),
-            Failure::NotAllowed => Notice::error(Key::ErrNotAllowed, None),
-            Failure::NotFound => Notice::error(Key::ErrNotFound, None),
-            Failure::Throttled => Notice::error(Key::ErrThrottled, None)
-                .with("minutes", crate::auth::THROTTLE_WINDOW_MINUTES.to_string()),
-            Failure::Internal => Notice::error(Key::ErrorText, None),
-        }
-    }
-}
-
-impl From<StorageError> for Failure {
-    fn from(error: StorageError) -> Self {
-        tracing::error!(%error, "a write failed");
-        Failure::Internal
-    }
-}
-
-impl From<sqlx::Error> for Failure {
-    fn from(error: sqlx::Error) -> Self {
-        Failure::from(StorageError::from(error))
-    }
-}
-
-impl From<Denied> for Failure {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::SignInRequired => Failure::SignInRequired,
-            Denied::NotAllowed => Failure::NotAllowed,
-        }
-    }
-}
-
 /// What a write handler knows about its request.
 pub struct Ctx {
     pub state: AppState,
     pub page: PageState,
     pub info: RequestInfo,
     pub headers: HeaderMap,
+    /// The path the form was posted to, where a failure is shown.
+    pub path: String,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -146,6 +67,7 @@ impl FromRequestParts<AppState> for Ctx {
                 page,
                 info,
                 headers: parts.headers.clone(),
+                path: parts.uri.path().to_string(),
             }),
             _ => Err(StatusCode::INTERNAL_SERVER_ERROR),
         }
@@ -153,33 +75,9 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 impl Ctx {
-    pub fn viewer(&self) -> Option<&Viewer> {
-        self.page.viewer.as_ref()
-    }
-
-    /// The viewer, if `decision` lets them act.
-    pub fn allowed(&self, decision: Decision) -> Result<Viewer, Failure> {
-        decision?;
-        self.viewer().cloned().ok_or(Failure::SignInRequired)
-    }
-
-    /// Writes an audit line, from this request's address, in the write's transaction.
-    pub async fn audit(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        actor: Option<&Viewer>,
-        action: AuditAction,
-        subject_id: Option<i64>,
-        facts: Vec<(AuditFact, String)>,
-    ) -> Result<(), StorageError> {
-        let entry = NewAuditEntry {
-            actor_id: actor.map(|v| v.user_id),
-            action,
-            subject_id,
-            facts,
-            address: Some(self.info.address.clone()),
-        };
-        app::storage::insert_audit(conn, &entry, &crate::auth::now()).await
+    /// The person posting, as the commands see them.
+    pub fn actor(&self) -> Actor {
+        Actor::visitor(self.page.viewer.clone(), &self.info.address)
     }
 
     /// Success: on to `to`, where `notice` is shown once.
@@ -210,16 +108,12 @@ impl Ctx {
         response
     }
 
-    /// Failure: the page at `page` again, with the reason and what was typed (`values`,
-    /// never passwords), under the failure's status.
-    pub async fn fail(
-        self,
-        failure: Failure,
-        page: &str,
-        values: Vec<(String, String)>,
-    ) -> Response {
-        let status = failure.status();
-        let notice = failure.notice();
+    /// Failure: the page at the form's address again, with the reason and what was typed
+    /// (`values`, never passwords), under the error's status.
+    pub async fn fail(self, error: AppError, values: Vec<(String, String)>) -> Response {
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let notice = error.notice();
         if self.info.wants_json {
             let reason = notice.text(Lang::En);
             return (
@@ -233,7 +127,8 @@ impl Ctx {
         let mut state = self.page.clone();
         state.notice = Some(notice);
         state.form_values = values;
-        let mut response = render_page(&self.state, &self.headers, page, state, self.info).await;
+        let mut response =
+            render_page(&self.state, &self.headers, &self.path, state, self.info).await;
         *response.status_mut() = status;
         response
     }
@@ -257,25 +152,6 @@ pub fn local_path(next: Option<&str>, fallback: &str) -> String {
     })
     .unwrap_or(fallback)
     .to_string()
-}
-
-/// Trims a text field and refuses it when empty or too long.
-/// The longest display name an account may have, wherever it is set.
-pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
-
-pub fn required_text(
-    value: &str,
-    field: &'static str,
-    max_chars: usize,
-) -> Result<String, Failure> {
-    let value = value.trim();
-    if value.is_empty() {
-        Err(Failure::invalid(field, Key::ErrRequired))
-    } else if value.chars().count() > max_chars {
-        Err(Failure::invalid(field, Key::ErrTooLong))
-    } else {
-        Ok(value.to_string())
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! `ogp-tracker import FILE`: loads OGP commitment data in either published layout.
 //!
-//! Reading is separate from writing: the whole file is read into records and a report
-//! first, then written in one transaction (rolled back on `--dry-run`). A bad row is
-//! skipped and reported; it never stops the import.
+//! Reading is separate from writing: the whole file is read here into records and a report
+//! first, then written by `commands::imports` in one transaction (rolled back on
+//! `--dry-run`). A bad row is skipped and reported; it never stops the import.
 
 mod countries;
 mod current;
@@ -14,10 +14,11 @@ mod values;
 pub use report::{ImportReport, KeptValue, Layout, SkippedRow};
 pub use row::ImportRecord;
 
-use app::storage::{self, CommitmentWrite, Db, OnExisting, StorageError};
+use crate::commands::{Actor, AppError};
+use app::storage::{Db, StorageError};
 use chrono::Datelike;
 use row::{Columns, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,8 @@ pub enum ImportError {
     MissingColumns { path: String, columns: Vec<String> },
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error("import refused: {0}")]
+    Refused(AppError),
 }
 
 /// Reads `text` (the content of `file`) into records and a report, without touching the database.
@@ -141,8 +144,7 @@ pub fn parse(
     Ok((parsed, report))
 }
 
-/// Imports `path` into `db` in one transaction; with `dry_run` the transaction is rolled
-/// back, so the report says what an import would do.
+/// `ogp-tracker import FILE`: reads the file and imports it as the command line.
 pub async fn import_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| ImportError::Read {
@@ -156,116 +158,5 @@ pub async fn import_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportRe
             e.utf8_error().valid_up_to()
         ),
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let (records, mut report) = parse(&file, text, dry_run)?;
-    write(db, records, &mut report).await?;
-    Ok(report)
-}
-
-async fn write(
-    db: &Db,
-    records: Vec<ImportRecord>,
-    report: &mut ImportReport,
-) -> Result<(), StorageError> {
-    let mut tx = db.begin().await?;
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    // The current layout is OGP's reference for members and plans; the Explorer's names
-    // are older, so they never overwrite what is stored.
-    let on_existing = match report.layout {
-        Layout::Current => OnExisting::Overwrite,
-        Layout::Explorer => OnExisting::Keep,
-    };
-    let mut member_ids: HashMap<String, (i64, String)> = HashMap::new();
-    let mut plan_ids: HashMap<String, i64> = HashMap::new();
-    let mut members_touched = HashSet::new();
-    for mut record in records {
-        let (member_id, prefix) = match member_ids.get(&record.member.code) {
-            Some(found) => found.clone(),
-            None => {
-                let id =
-                    storage::upsert_member(&mut tx, &record.member, false, on_existing).await?;
-                let prefix = storage::member_prefix(&mut tx, id).await?;
-                member_ids.insert(record.member.code.clone(), (id, prefix.clone()));
-                (id, prefix)
-            }
-        };
-        let plan_id = match plan_ids.get(&record.plan.key) {
-            Some(id) => *id,
-            None => {
-                let id =
-                    storage::upsert_plan(&mut tx, &record.plan, member_id, on_existing).await?;
-                plan_ids.insert(record.plan.key.clone(), id);
-                id
-            }
-        };
-        if record.commitment.code_derived {
-            let stored = storage::commitment_in_plan(
-                &mut tx,
-                plan_id,
-                &record.commitment.number,
-                &record.commitment.title,
-            )
-            .await?;
-            let code = match stored {
-                Some(stored) if !stored.code_derived => {
-                    // Stored from a file that carries OGP's own ID: that record stays as it is.
-                    report.skip(
-                        record.line,
-                        format!(
-                            "commitment {} of {} is already stored as {} from a file with OGP IDs; kept as it is",
-                            record.commitment.number, record.plan.key, stored.code
-                        ),
-                    );
-                    continue;
-                }
-                Some(stored) => stored.code,
-                None => storage::next_commitment_code(&mut tx, &prefix).await?,
-            };
-            report.derived_ids.push((record.line, code.clone()));
-            record.commitment.code = code;
-        }
-        let commitment_id = match storage::upsert_commitment(
-            &mut tx,
-            &record.commitment,
-            plan_id,
-            &record.raw_values,
-        )
-        .await?
-        {
-            CommitmentWrite::Inserted(id) => {
-                report.inserted += 1;
-                id
-            }
-            CommitmentWrite::Updated(id) => {
-                report.updated += 1;
-                id
-            }
-            CommitmentWrite::Conflict {
-                existing_plan,
-                existing_number,
-            } => {
-                report.skip(
-                        record.line,
-                        format!(
-                            "ID {} already belongs to commitment {existing_number} of {existing_plan}; nothing overwritten",
-                            record.commitment.code
-                        ),
-                    );
-                continue;
-            }
-        };
-        members_touched.insert(record.member.code.clone());
-        for assessment in &record.assessments {
-            storage::upsert_assessment(&mut tx, commitment_id, assessment, &now).await?;
-            report.assessments += 1;
-        }
-    }
-    report.members = members_touched.len();
-    report.plans = plan_ids.len();
-    if report.dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
-    Ok(())
+    crate::commands::imports::import_text(db, &Actor::CommandLine, &file, &text, dry_run).await
 }

@@ -43,6 +43,10 @@ pub struct ImportReport {
     pub rows_read: usize,
     pub inserted: usize,
     pub updated: usize,
+    /// Stored already, with the same values: nothing written.
+    pub unchanged: usize,
+    /// Entries the import added to the public history.
+    pub history_entries: usize,
     pub members: usize,
     pub plans: usize,
     pub assessments: usize,
@@ -65,6 +69,8 @@ impl ImportReport {
             rows_read: 0,
             inserted: 0,
             updated: 0,
+            unchanged: 0,
+            history_entries: 0,
             members: 0,
             plans: 0,
             assessments: 0,
@@ -78,7 +84,7 @@ impl ImportReport {
     }
 
     pub fn imported(&self) -> usize {
-        self.inserted + self.updated
+        self.inserted + self.updated + self.unchanged
     }
 
     pub fn skip(&mut self, line: u64, reason: impl Into<String>) {
@@ -111,14 +117,16 @@ impl fmt::Display for ImportReport {
         writeln!(f, "Rows read: {}", self.rows_read)?;
         writeln!(
             f,
-            "Commitments imported: {} ({} new, {} updated) in {} plans of {} members; {} assessments",
+            "Commitments imported: {} ({} new, {} updated, {} unchanged) in {} plans of {} members; {} assessments",
             self.imported(),
             self.inserted,
             self.updated,
+            self.unchanged,
             self.plans,
             self.members,
             self.assessments
         )?;
+        writeln!(f, "History entries written: {}", self.history_entries)?;
         writeln!(f, "Rows skipped: {}", self.skipped.len())?;
         for row in &self.skipped {
             writeln!(f, "  line {}: {}", row.line, row.reason)?;

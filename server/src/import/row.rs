@@ -188,10 +188,10 @@ impl<'a> Row<'a> {
     }
 
     /// An ISO date, or `None` with the original text kept.
-    pub fn date(&mut self, column: &str, field: &str) -> Option<String> {
+    pub fn date(&mut self, column: &str, field: &str) -> Option<chrono::NaiveDate> {
         let raw = self.get(column);
         match values::date(raw) {
-            Cell::Value(DateRead::MonthFirst(d)) => Some(d.to_string()),
+            Cell::Value(DateRead::MonthFirst(d)) => Some(d),
             Cell::Value(DateRead::DayFirst(d)) => {
                 self.report.day_first_dates.push(KeptValue {
                     line: self.line,
@@ -199,7 +199,7 @@ impl<'a> Row<'a> {
                     value: raw.trim().to_string(),
                     reason: "read day first".into(),
                 });
-                Some(d.to_string())
+                Some(d)
             }
             Cell::Missing(_) => {
                 self.keep_missing(field, raw);

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use ogp_tracker::auth;
 
 async fn audit_actions(db: &app::storage::Db) -> Vec<String> {
-    let (entries, _) = app::storage::audit_page(db, 500, 0).await.unwrap();
+    let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
+        .await
+        .unwrap();
     entries.into_iter().map(|e| e.action).collect()
 }
 
@@ -36,10 +38,12 @@ async fn a_session_lasts_until_sign_out_and_its_token_is_dead_afterwards() {
     );
     let token = browser.cookies["ogp_session"].clone();
     assert_eq!(count(&t.db, "sessions").await, 1);
-    let stored: (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
+    let stored: (String,) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT token_hash FROM sessions"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
     assert_ne!(stored.0, token, "only a hash of the token is stored");
 
     let page = browser.get("/account").await;
@@ -242,10 +246,13 @@ async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
         "passwords are never echoed"
     );
     // A disabled account answers the same, even with the right password.
-    sqlx::query("UPDATE users SET disabled = 1")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
+    on_pool!(&t.db, |pool| sqlx::query(
+        "UPDATE users SET disabled = TRUE"
+    )
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
     let disabled = browser.sign_in("ana@example.org", PASSWORD).await;
     assert_eq!(notice(&disabled.body), notice(&wrong.body));
 }
@@ -256,7 +263,7 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
     add_user(&t.db, "ana@example.org", &[]).await;
     let router = test_router(&t.db);
     let mut browser = Browser::new(&router);
-    for _ in 0..auth::ACCOUNT_FAILURE_LIMIT {
+    for _ in 0..ogp_tracker::commands::accounts::ACCOUNT_FAILURE_LIMIT {
         let answer = browser.sign_in("ana@example.org", "wrong password!").await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -268,7 +275,7 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
     );
     assert!(answer.body.contains("Wait 15 minutes"), "{}", answer.body);
     // The same for an account that does not exist: throttling reveals nothing either.
-    for _ in 0..auth::ACCOUNT_FAILURE_LIMIT {
+    for _ in 0..ogp_tracker::commands::accounts::ACCOUNT_FAILURE_LIMIT {
         browser
             .sign_in("ghost@example.org", "wrong password!")
             .await;
@@ -286,12 +293,17 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
         .filter(|a| *a == "sign_in_throttled")
         .count();
     assert_eq!(throttled, 2, "one audit line per burst");
-    let (entries, _) = app::storage::audit_page(&t.db, 500, 0).await.unwrap();
+    let (entries, _) = app::storage::audit_page(&mut conn(&t.db).await, 500, 0)
+        .await
+        .unwrap();
     assert_eq!(
         entries[0].facts,
         vec![
             (AuditFact::Email, "ghost@example.org".to_string()),
-            (AuditFact::Attempts, auth::ACCOUNT_FAILURE_LIMIT.to_string()),
+            (
+                AuditFact::Attempts,
+                ogp_tracker::commands::accounts::ACCOUNT_FAILURE_LIMIT.to_string()
+            ),
         ],
         "the burst names the typed e-mail, even one without an account"
     );
@@ -309,7 +321,7 @@ async fn many_failures_from_one_address_throttle_it() {
     add_user(&t.db, "ana@example.org", &[]).await;
     let router = test_router(&t.db);
     let mut browser = Browser::new(&router);
-    for i in 0..auth::ADDRESS_FAILURE_LIMIT {
+    for i in 0..ogp_tracker::commands::accounts::ADDRESS_FAILURE_LIMIT {
         let email = format!("guess{i}@example.org");
         browser.sign_in(&email, "wrong password!").await;
     }
@@ -420,11 +432,14 @@ async fn expired_links_are_refused_and_change_nothing() {
     assert_eq!(status, StatusCode::OK, "{json}");
     let path = link_path(&json);
     assert!(path.starts_with("/password-reset/"));
-    sqlx::query("UPDATE account_links SET expires_at = '2000-01-01T00:00:00.000000Z'")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
-    let hash_before = app::storage::password_hash_of(&t.db, admin_id)
+    on_pool!(&t.db, |pool| sqlx::query(
+        "UPDATE account_links SET expires_at = '2000-01-01T00:00:00.000000Z'"
+    )
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
+    let hash_before = app::storage::password_hash_of(&mut conn(&t.db).await, admin_id)
         .await
         .unwrap();
     let mut visitor = Browser::new(&router);
@@ -445,7 +460,7 @@ async fn expired_links_are_refused_and_change_nothing() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer.body.contains("This link has expired"));
     assert_eq!(
-        app::storage::password_hash_of(&t.db, admin_id)
+        app::storage::password_hash_of(&mut conn(&t.db).await, admin_id)
             .await
             .unwrap(),
         hash_before
@@ -598,23 +613,31 @@ async fn admins_grant_revoke_and_disable_and_every_change_is_audited() {
         .body
         .contains("Civil-society reviewer"));
 
-    let grants = app::storage::grants_of(&t.db, ana).await.unwrap();
+    let grants = app::storage::grants_of(&mut conn(&t.db).await, ana)
+        .await
+        .unwrap();
     let revoked = admin
         .post(&format!("/admin/grants/{}/revoke", grants[0].id), &[])
         .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
-    assert!(app::storage::grants_of(&t.db, ana)
+    assert!(app::storage::grants_of(&mut conn(&t.db).await, ana)
         .await
         .unwrap()
         .is_empty());
 
     // The demo admin aside, this is the installation's only admin.
-    sqlx::query("DELETE FROM role_grants WHERE role = 'admin' AND user_id <> $1")
-        .bind(admin_id)
-        .execute(&t.db.pool)
+    on_pool!(&t.db, |pool| sqlx::query(
+        "DELETE FROM role_grants WHERE role = 'admin' AND user_id <> $1"
+    )
+    .bind(admin_id)
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
+    let own_admin_grant = app::storage::grants_of(&mut conn(&t.db).await, admin_id)
         .await
-        .unwrap();
-    let own_admin_grant = app::storage::grants_of(&t.db, admin_id).await.unwrap()[0].id;
+        .unwrap()[0]
+        .id;
     let last = admin
         .post(&format!("/admin/grants/{own_admin_grant}/revoke"), &[])
         .await;
@@ -624,7 +647,7 @@ async fn admins_grant_revoke_and_disable_and_every_change_is_audited() {
         "the last admin stays"
     );
     assert_eq!(
-        app::storage::grants_of(&t.db, admin_id)
+        app::storage::grants_of(&mut conn(&t.db).await, admin_id)
             .await
             .unwrap()
             .len(),
@@ -692,7 +715,9 @@ async fn admins_grant_revoke_and_disable_and_every_change_is_audited() {
     assert!(log.body.contains("ana@example.org"));
 
     // Lines record facts, not sentences: the page names them in the reader's language.
-    let (entries, _) = app::storage::audit_page(&t.db, 500, 0).await.unwrap();
+    let (entries, _) = app::storage::audit_page(&mut conn(&t.db).await, 500, 0)
+        .await
+        .unwrap();
     let line = |action: &str| {
         entries
             .iter()
@@ -742,14 +767,15 @@ async fn admins_grant_revoke_and_disable_and_every_change_is_audited() {
 async fn public_pages_name_role_and_institution_never_the_email() {
     let t = test_db().await;
     small_demo(&t.db).await;
-    let (milestone, commitment, lead): (i64, String, String) = sqlx::query_as(
-        "SELECT ms.id, c.code, c.lead_institution FROM milestones ms
+    let (milestone, commitment, lead): (i64, String, String) =
+        on_pool!(&t.db, |pool| sqlx::query_as(
+            "SELECT ms.id, c.code, c.lead_institution FROM milestones ms
          JOIN commitments c ON c.id = ms.commitment_id
          WHERE c.code LIKE 'XAA%' AND c.lead_institution IS NOT NULL ORDER BY ms.id LIMIT 1",
-    )
-    .fetch_one(&t.db.pool)
-    .await
-    .unwrap();
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
     add_user(
         &t.db,
         "pat.secret@ministry.example",
@@ -760,18 +786,17 @@ async fn public_pages_name_role_and_institution_never_the_email() {
     let mut poc = Browser::new(&router);
     poc.sign_in("pat.secret@ministry.example", PASSWORD).await;
     let page = poc.get(&format!("/commitments/{commitment}")).await;
-    assert!(
-        page.body
-            .contains(&format!("/milestones/{milestone}/updates")),
-        "the POC sees the edit control"
-    );
+    let form = format!("action=\"/milestones/{milestone}/updates\"");
+    assert!(page.body.contains(&form), "the POC sees the edit control");
+    let version = milestone_version(&t.db, milestone).await.to_string();
     let bad = poc
         .post(
             &format!("/milestones/{milestone}/updates"),
             &[
-                ("status", "completed"),
+                ("status", "in_progress"),
                 ("progress", "150"),
                 ("narrative", "Done"),
+                ("version", &version),
             ],
         )
         .await;
@@ -792,6 +817,7 @@ async fn public_pages_name_role_and_institution_never_the_email() {
                 ("status", "completed"),
                 ("progress", "100"),
                 ("narrative", "Law published in the gazette"),
+                ("version", &version),
             ],
         )
         .await;
@@ -805,7 +831,7 @@ async fn public_pages_name_role_and_institution_never_the_email() {
         "no e-mail on public pages"
     );
     assert!(
-        !page.body.contains("/updates\""),
+        !page.body.contains(&form),
         "the public sees no edit control"
     );
 }
@@ -817,10 +843,13 @@ async fn expired_sessions_open_nothing_and_are_swept() {
     let router = test_router(&t.db);
     let mut browser = Browser::new(&router);
     browser.sign_in("ana@example.org", PASSWORD).await;
-    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000000Z'")
-        .execute(&t.db.pool)
-        .await
-        .unwrap();
+    on_pool!(&t.db, |pool| sqlx::query(
+        "UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000000Z'"
+    )
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
     let answer = browser.get("/account").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(

@@ -110,7 +110,7 @@ impl Fixture {
 
     async fn fresh_link(&mut self, purpose: LinkPurpose) -> String {
         let user = self.fresh_user(&[]).await;
-        let mut conn = self.db.pool.acquire().await.unwrap();
+        let mut conn = conn(&self.db).await;
         ogp_tracker::auth::create_link(&mut conn, user, purpose, None)
             .await
             .unwrap()
@@ -167,7 +167,10 @@ impl Fixture {
                 let user = self
                     .fresh_user(&[(Role::Reviewer, Some("XAA"), None)])
                     .await;
-                let grant = app::storage::grants_of(&self.db, user).await.unwrap()[0].id;
+                let grant = app::storage::grants_of(&mut conn(&self.db).await, user)
+                    .await
+                    .unwrap()[0]
+                    .id;
                 (format!("/admin/grants/{grant}/revoke"), vec![])
             }
             "/admin/accounts/{id}/disabled" => {
@@ -181,14 +184,19 @@ impl Fixture {
                 let user = self.fresh_user(&[]).await;
                 (format!("/admin/accounts/{user}/reset-link"), vec![])
             }
-            "/milestones/{id}/updates" => (
-                format!("/milestones/{}/updates", self.milestone),
-                vec![
-                    ("status", "in_progress".into()),
-                    ("progress", "40".into()),
-                    ("narrative", "Consultation held".into()),
-                ],
-            ),
+            "/milestones/{id}/updates" => {
+                // The version the page would show now: every accepted update raises it.
+                let version = milestone_version(&self.db, self.milestone).await;
+                (
+                    format!("/milestones/{}/updates", self.milestone),
+                    vec![
+                        ("status", "in_progress".into()),
+                        ("progress", "40".into()),
+                        ("narrative", "Consultation held".into()),
+                        ("version", version.to_string()),
+                    ],
+                )
+            }
             other => panic!("no request is known for the route {other}: add one here"),
         }
     }
@@ -197,17 +205,24 @@ impl Fixture {
 /// What a refused write must leave exactly as it was.
 async fn snapshot(db: &Db) -> Vec<i64> {
     let mut all = Vec::new();
-    for table in ["users", "role_grants", "progress_updates", "audit_log"] {
+    for table in [
+        "users",
+        "role_grants",
+        "progress_updates",
+        "audit_log",
+        "changes",
+        "change_entries",
+    ] {
         all.push(count(db, table).await);
     }
     for condition in [
-        "SELECT COUNT(*) FROM users WHERE disabled = 1",
+        "SELECT COUNT(*) FROM users WHERE disabled",
         "SELECT COUNT(*) FROM account_links WHERE used_at IS NOT NULL",
         "SELECT COUNT(*) FROM account_links",
         "SELECT CAST(COALESCE(SUM(progress), 0) AS BIGINT) FROM milestones",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM milestones",
     ] {
-        let (n,): (i64,) = sqlx::query_as(condition).fetch_one(&db.pool).await.unwrap();
-        all.push(n);
+        all.push(scalar(db, condition).await);
     }
     all
 }
@@ -242,14 +257,14 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
 
     let t = test_db().await;
     small_demo(&t.db).await;
-    let (milestone, lead): (i64, String) = sqlx::query_as(
+    let (milestone, lead): (i64, String) = on_pool!(&t.db, |pool| sqlx::query_as(
         "SELECT ms.id, c.lead_institution FROM milestones ms
          JOIN commitments c ON c.id = ms.commitment_id
          WHERE c.code LIKE 'XAA%' AND c.lead_institution IS NOT NULL ORDER BY ms.id LIMIT 1",
     )
-    .fetch_one(&t.db.pool)
+    .fetch_one(pool)
     .await
-    .unwrap();
+    .unwrap());
     let grants = |actor: Actor| -> Vec<(Role, Option<&str>, Option<&str>)> {
         match actor {
             Actor::Anonymous => vec![],

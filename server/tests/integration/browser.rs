@@ -148,7 +148,7 @@ pub async fn add_user(db: &Db, email: &str, grants: &[(Role, Option<&str>, Optio
     let hash = ogp_tracker::auth::hash_password(PASSWORD).unwrap();
     let now = storage::now();
     let mut tx = db.begin().await.unwrap();
-    let id = storage::insert_user(&mut tx, email, email, Some(&hash), false, &now)
+    let id = storage::insert_user(&mut tx, email, email, Some(&hash), false, now)
         .await
         .unwrap();
     for (role, member, institution) in grants {
@@ -161,7 +161,7 @@ pub async fn add_user(db: &Db, email: &str, grants: &[(Role, Option<&str>, Optio
             member_id,
             institution: institution.map(str::to_string),
         };
-        storage::insert_grant(&mut tx, id, &grant, None, &now)
+        storage::insert_grant(&mut tx, id, &grant, None, now)
             .await
             .unwrap();
     }
@@ -171,9 +171,9 @@ pub async fn add_user(db: &Db, email: &str, grants: &[(Role, Option<&str>, Optio
 
 /// Demo data small enough to be quick: two members with milestones, and the demo accounts.
 pub async fn small_demo(db: &Db) {
-    ogp_tracker::demo::generate(
+    ogp_tracker::commands::demo::generate(
         db,
-        &ogp_tracker::demo::DemoConfig {
+        &ogp_tracker::commands::demo::DemoConfig {
             scale: 0.03,
             seed: 7,
         },

@@ -1,33 +1,90 @@
-use app::storage::{Backend, Db};
+use app::storage::{Backend, Db, Pooled};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Keeps a test's database alive; the SQLite folder goes with it.
+/// Runs `$body` with `$pool` bound to the pool of either database, for tests that reach
+/// past the storage layer (to count rows or to age a session, say).
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            app::storage::Db::Sqlite($pool) => $body,
+            app::storage::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Keeps a test's database alive: the SQLite folder goes with it, and a PostgreSQL
+/// database is dropped when the test ends.
 pub struct TestDb {
     pub db: Db,
     _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop cannot wait for async work: a thread with its own runtime drops the database.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let admin = sqlx::PgPool::connect(&admin_url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&admin)
+                    .await?;
+                admin.close().await;
+                Ok::<_, sqlx::Error>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.db_name());
+        }
+    }
+}
+
+impl TestDb {
+    fn db_name(&self) -> String {
+        self.postgres
+            .as_ref()
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The PostgreSQL server the suite runs on, when `TEST_DATABASE_URL` names one.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
 /// A fresh, migrated database.
 pub async fn test_db() -> TestDb {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
+    match postgres_server() {
+        Some(admin_url) => {
             let name = format!(
                 "ogp_test_{}_{}_{}",
                 std::process::id(),
                 COUNTER.fetch_add(1, Ordering::SeqCst),
                 chrono::Utc::now().timestamp_micros()
             );
-            let admin = Db::connect(&admin_url)
+            let admin = sqlx::PgPool::connect(&admin_url)
                 .await
                 .expect("connect to TEST_DATABASE_URL");
             sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&admin.pool)
+                .execute(&admin)
                 .await
                 .expect("create test database");
-            admin.pool.close().await;
+            admin.close().await;
             let base = admin_url
                 .rsplit_once('/')
                 .map(|(b, _)| b)
@@ -35,22 +92,32 @@ pub async fn test_db() -> TestDb {
             let db = Db::connect(&format!("{base}/{name}"))
                 .await
                 .expect("connect test database");
-            assert_eq!(db.backend, Backend::Postgres);
+            assert_eq!(db.backend(), Backend::Postgres);
             db.migrate().await.expect("migrate");
-            TestDb { db, _dir: None }
+            TestDb {
+                db,
+                _dir: None,
+                postgres: Some((admin_url, name)),
+            }
         }
-        _ => {
+        None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/test.db", dir.path().display());
             let db = Db::connect(&url).await.expect("open sqlite");
-            assert_eq!(db.backend, Backend::Sqlite);
+            assert_eq!(db.backend(), Backend::Sqlite);
             db.migrate().await.expect("migrate");
             TestDb {
                 db,
                 _dir: Some(dir),
+                postgres: None,
             }
         }
     }
+}
+
+/// A connection for calling storage functions directly.
+pub async fn conn(db: &Db) -> Pooled {
+    db.acquire().await.expect("a connection")
 }
 
 /// A file of `../shared/data/`.
@@ -63,12 +130,17 @@ pub fn shared_data(name: &str) -> PathBuf {
 pub const CURRENT: &str = "ogp-commitments-open-parliament-2024.csv";
 pub const EXPLORER: &str = "ogp-irm-explorer-2016.csv";
 
-pub async fn count(db: &Db, table: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&db.pool)
+/// The one number `sql` answers.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    let (n,): (i64,) = on_pool!(db, |pool| sqlx::query_as(sql)
+        .fetch_one(pool)
         .await
-        .expect("count");
+        .expect(sql));
     n
+}
+
+pub async fn count(db: &Db, table: &str) -> i64 {
+    scalar(db, &format!("SELECT COUNT(*) FROM {table}")).await
 }
 
 pub const TABLES: &[&str] = &[
@@ -84,6 +156,8 @@ pub const TABLES: &[&str] = &[
     "evidence_links",
     "assessments",
     "assessment_scores",
+    "changes",
+    "change_entries",
 ];
 
 pub async fn counts(db: &Db) -> Vec<(String, i64)> {
@@ -92,4 +166,13 @@ pub async fn counts(db: &Db) -> Vec<(String, i64)> {
         all.push((table.to_string(), count(db, table).await));
     }
     all
+}
+
+/// The version a milestone is at now, as its page would carry it.
+pub async fn milestone_version(db: &Db, milestone: i64) -> i64 {
+    scalar(
+        db,
+        &format!("SELECT version FROM milestones WHERE id = {milestone}"),
+    )
+    .await
 }

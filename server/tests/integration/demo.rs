@@ -1,6 +1,6 @@
 use crate::common::*;
 use app::storage;
-use ogp_tracker::demo::{generate, DemoConfig};
+use ogp_tracker::commands::demo::{generate, DemoConfig};
 
 const SMALL: DemoConfig = DemoConfig {
     scale: 0.08,
@@ -40,17 +40,18 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
 async fn demo_data_covers_every_state_and_is_labelled() {
     let t = test_db().await;
     generate(&t.db, &SMALL).await.unwrap();
-    let overview = storage::overview(&t.db, &chrono::Utc::now().date_naive().to_string())
+    let overview = storage::overview(&mut conn(&t.db).await, chrono::Utc::now().date_naive())
         .await
         .unwrap();
     assert!(overview.demo);
     assert!(overview.overdue_milestones > 0);
     assert!(!overview.recent_updates.is_empty());
-    let statuses: Vec<(String,)> =
-        sqlx::query_as("SELECT DISTINCT status FROM milestones ORDER BY status")
-            .fetch_all(&t.db.pool)
-            .await
-            .unwrap();
+    let statuses: Vec<(String,)> = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT DISTINCT status FROM milestones ORDER BY status"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
     let statuses: Vec<&str> = statuses.iter().map(|(s,)| s.as_str()).collect();
     assert_eq!(
         statuses,
@@ -62,32 +63,38 @@ async fn demo_data_covers_every_state_and_is_labelled() {
             "withdrawn"
         ]
     );
-    let sources: Vec<(String,)> =
-        sqlx::query_as("SELECT DISTINCT source FROM assessments ORDER BY source")
-            .fetch_all(&t.db.pool)
-            .await
-            .unwrap();
+    let sources: Vec<(String,)> = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT DISTINCT source FROM assessments ORDER BY source"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
     assert_eq!(
         sources.len(),
         3,
         "government, civil society and IRM assessments"
     );
     // Government and civil society disagree on completion somewhere.
-    let (disagreements,): (i64,) = sqlx::query_as(
+    let (disagreements,): (i64,) =
+        on_pool!(&t.db, |pool| {
+            sqlx::query_as(
         "SELECT COUNT(*) FROM assessments g JOIN assessments c ON c.commitment_id = g.commitment_id
            AND c.stage = g.stage AND c.source = 'civil_society'
          JOIN assessment_scores gs ON gs.assessment_id = g.id AND gs.indicator = 'completion'
          JOIN assessment_scores cs ON cs.assessment_id = c.id AND cs.indicator = 'completion'
          WHERE g.source = 'government' AND gs.value <> cs.value",
     )
-    .fetch_one(&t.db.pool)
+    .fetch_one(pool)
     .await
-    .unwrap();
+    .unwrap()
+        });
     assert!(disagreements > 0);
-    let (not_demo,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM commitments WHERE demo = 0")
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
+    let (not_demo,): (i64,) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM commitments WHERE NOT demo"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
     assert_eq!(not_demo, 0);
 }
 
@@ -99,12 +106,14 @@ async fn demo_data_leaves_imported_data_alone() {
         .unwrap();
     generate(&t.db, &SMALL).await.unwrap();
     generate(&t.db, &SMALL).await.unwrap();
-    let (real,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM commitments WHERE demo = 0")
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
+    let (real,): (i64,) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM commitments WHERE NOT demo"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
     assert_eq!(real, 558);
-    assert!(storage::commitment_detail(&t.db, "AR0045")
+    assert!(storage::commitment_detail(&mut conn(&t.db).await, "AR0045")
         .await
         .unwrap()
         .is_some());

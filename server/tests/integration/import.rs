@@ -33,7 +33,7 @@ async fn ar0045_carries_its_irm_scores() {
     import_file(&t.db, &shared_data(CURRENT), false)
         .await
         .unwrap();
-    let detail = storage::commitment_detail(&t.db, "AR0045")
+    let detail = storage::commitment_detail(&mut conn(&t.db).await, "AR0045")
         .await
         .unwrap()
         .expect("AR0045 stored");
@@ -44,8 +44,18 @@ async fn ar0045_carries_its_irm_scores() {
         detail.commitment.title,
         "Apertura de datos del Congreso Nacional"
     );
-    assert_eq!(detail.commitment.start_date.as_deref(), Some("2017-08-01"));
-    assert_eq!(detail.commitment.end_date.as_deref(), Some("2019-06-30"));
+    assert_eq!(
+        detail
+            .commitment
+            .start_date
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2017-08-01")
+    );
+    assert_eq!(
+        detail.commitment.end_date.map(|d| d.to_string()).as_deref(),
+        Some("2019-06-30")
+    );
     assert!(detail
         .commitment
         .policy_areas
@@ -112,19 +122,22 @@ async fn missing_codes_and_unreadable_text_are_kept_apart() {
         .filter(|k| k.value == "No early results to report yet")
         .count();
     assert_eq!(kept, 22);
-    let (raw_text,): (i64,) = sqlx::query_as(
+    let (raw_text,): (i64,) = on_pool!(&t.db, |pool| {
+        sqlx::query_as(
         "SELECT COUNT(*) FROM raw_values WHERE field = 'score.opened_government' AND raw = 'No early results to report yet'",
     )
-    .fetch_one(&t.db.pool)
+    .fetch_one(pool)
     .await
-    .unwrap();
+    .unwrap()
+    });
     assert_eq!(raw_text, 22);
     // The theme column's NA stays NA (not applicable), distinct from empty.
-    let (na_themes,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM raw_values WHERE field = 'theme' AND raw = 'NA'")
-            .fetch_one(&t.db.pool)
-            .await
-            .unwrap();
+    let (na_themes,): (i64,) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM raw_values WHERE field = 'theme' AND raw = 'NA'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
     assert_eq!(na_themes, 272);
     // The stray 1 in the Yes/No "Verifiable" column is reported, not read as yes.
     assert!(report
@@ -145,22 +158,29 @@ async fn reimporting_the_same_file_changes_nothing() {
         .await
         .unwrap();
     let before = counts(&t.db).await;
-    let scores_before: Vec<(i64, String, String)> =
+    let scores_before: Vec<(i64, String, String)> = on_pool!(&t.db, |pool| {
         sqlx::query_as("SELECT assessment_id, indicator, value FROM assessment_scores ORDER BY assessment_id, indicator")
-            .fetch_all(&t.db.pool)
+            .fetch_all(pool)
             .await
-            .unwrap();
+            .unwrap()
+    });
     let again = import_file(&t.db, &shared_data(CURRENT), false)
         .await
         .unwrap();
     assert_eq!(again.inserted, 0);
-    assert_eq!(again.updated, 558);
+    assert_eq!(again.updated, 0);
+    assert_eq!(again.unchanged, 558);
+    assert_eq!(
+        again.history_entries, 0,
+        "nothing changed, so nothing in history"
+    );
     assert_eq!(counts(&t.db).await, before);
-    let scores_after: Vec<(i64, String, String)> =
+    let scores_after: Vec<(i64, String, String)> = on_pool!(&t.db, |pool| {
         sqlx::query_as("SELECT a.id, s.indicator, s.value FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id ORDER BY a.id, s.indicator")
-            .fetch_all(&t.db.pool)
+            .fetch_all(pool)
             .await
-            .unwrap();
+            .unwrap()
+    });
     assert_eq!(scores_after.len(), scores_before.len());
     let values = |rows: &[(i64, String, String)]| {
         rows.iter()
@@ -203,7 +223,7 @@ async fn explorer_layout_derives_ids_and_reports_them() {
     assert_eq!(count(&t.db, "members").await, 61);
     assert!(report.to_string().contains("Commitment IDs derived"));
     // Running numbers per member across plans: Albania's first commitment is AL0001.
-    let albania = storage::commitment_detail(&t.db, "AL0001")
+    let albania = storage::commitment_detail(&mut conn(&t.db).await, "AL0001")
         .await
         .unwrap()
         .expect("AL0001");
@@ -222,7 +242,8 @@ async fn explorer_layout_derives_ids_and_reports_them() {
         .await
         .unwrap();
     assert_eq!(again.inserted, 0);
-    assert_eq!(again.updated, 1922);
+    assert_eq!(again.updated, 0);
+    assert_eq!(again.unchanged, 1922);
     assert_eq!(again.derived_ids, report.derived_ids);
     assert_eq!(count(&t.db, "commitments").await, 1922);
 }
@@ -233,7 +254,7 @@ async fn explorer_never_overwrites_commitments_with_ogp_ids() {
     import_file(&t.db, &shared_data(CURRENT), false)
         .await
         .unwrap();
-    let before = storage::commitment_detail(&t.db, "AL0002")
+    let before = storage::commitment_detail(&mut conn(&t.db).await, "AL0002")
         .await
         .unwrap()
         .unwrap();
@@ -244,13 +265,13 @@ async fn explorer_never_overwrites_commitments_with_ogp_ids() {
         .skipped
         .iter()
         .any(|s| s.reason.contains("already stored as AL0002")));
-    let after = storage::commitment_detail(&t.db, "AL0002")
+    let after = storage::commitment_detail(&mut conn(&t.db).await, "AL0002")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(after.commitment, before.commitment);
     // The current layout's member names stay: North Macedonia, not "Macedonia".
-    let member = storage::member_by_code(&t.db, "MKD")
+    let member = storage::member_by_code(&mut conn(&t.db).await, "MKD")
         .await
         .unwrap()
         .unwrap();
@@ -346,4 +367,54 @@ async fn unreadable_files_change_nothing() {
     for (table, n) in counts(&t.db).await {
         assert_eq!(n, 0, "{table} changed");
     }
+}
+
+/// The real header and its first row, with the row's commitment number changed: the same
+/// OGP ID for another commitment of the plan.
+fn first_row_renumbered() -> String {
+    let text = std::fs::read_to_string(shared_data(CURRENT)).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().take(2).map(|r| r.unwrap()).collect();
+    let number = rows[0]
+        .iter()
+        .position(|h| h.trim() == "Commitment Number")
+        .unwrap();
+    let changed: Vec<String> = rows[1]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if i == number {
+                "99".to_string()
+            } else {
+                v.to_string()
+            }
+        })
+        .collect();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(&rows[0]).unwrap();
+    out.write_record(&changed).unwrap();
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_commitment_id_held_by_another_commitment_is_never_overwritten() {
+    let t = test_db().await;
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    let file = write_csv(&first_row_renumbered());
+    let before = counts(&t.db).await;
+    let report = import_file(&t.db, file.path(), false).await.unwrap();
+    assert_eq!(report.imported(), 0);
+    assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
+    assert!(
+        report.skipped[0]
+            .reason
+            .contains("already belongs to commitment"),
+        "{:?}",
+        report.skipped
+    );
+    assert_eq!(counts(&t.db).await, before, "nothing was written");
 }

@@ -1,7 +1,12 @@
 use crate::common::*;
 use app::domain::*;
-use app::storage::{self, MemberFilter, NewMilestone, NewProgressUpdate, OnExisting};
+use app::storage::{self, MemberFilter, NewMilestone, NewProgressUpdate};
+use chrono::{NaiveDate, TimeZone, Utc};
 use ogp_tracker::import::import_file;
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().expect("an ISO date")
+}
 
 fn member(code: &str, name: &str, region: Region) -> Member {
     Member {
@@ -40,8 +45,8 @@ fn commitment(code: &str, plan_key: &str, number: &str) -> Commitment {
         short_title: None,
         full_text: Some("Publish every contract.".into()),
         theme: None,
-        start_date: Some("2022-01-01".into()),
-        end_date: Some("2024-12-31".into()),
+        start_date: Some(day("2022-01-01")),
+        end_date: Some(day("2024-12-31")),
         lead_institution: Some("Ministry of Finance".into()),
         supporting_institutions: None,
         values: vec![OgpValue::AccessToInformation],
@@ -72,9 +77,9 @@ fn milestone(
         title: format!("Milestone {position}"),
         description: None,
         responsible_institution: None,
-        planned_start: Some("2022-01-01".into()),
-        planned_end: Some(planned_end.into()),
-        completed_on: None,
+        planned_start: Some(day("2022-01-01")),
+        planned_end: Some(day(planned_end)),
+        completed_on: (status == MilestoneStatus::Completed).then(|| day(planned_end)),
         status,
         progress,
         weight,
@@ -84,18 +89,13 @@ fn milestone(
 /// One member, one plan, one commitment with three milestones and two updates on the first.
 async fn seed(db: &app::storage::Db) -> i64 {
     let mut tx = db.begin().await.unwrap();
-    let member_id = storage::upsert_member(
-        &mut tx,
-        &member("ESP", "Spain", Region::Europe),
-        false,
-        OnExisting::Overwrite,
-    )
-    .await
-    .unwrap();
-    let plan_id = storage::upsert_plan(&mut tx, &plan("ESP", 4), member_id, OnExisting::Overwrite)
+    let member_id = storage::insert_member(&mut tx, &member("ESP", "Spain", Region::Europe), false)
         .await
         .unwrap();
-    let write = storage::upsert_commitment(
+    let plan_id = storage::insert_plan(&mut tx, &plan("ESP", 4), member_id)
+        .await
+        .unwrap();
+    let commitment_id = storage::insert_commitment(
         &mut tx,
         &commitment("ES0001", "AP_ESP04", "1"),
         plan_id,
@@ -103,9 +103,6 @@ async fn seed(db: &app::storage::Db) -> i64 {
     )
     .await
     .unwrap();
-    let storage::CommitmentWrite::Inserted(commitment_id) = write else {
-        panic!("{write:?}")
-    };
     let first = storage::insert_milestone(
         &mut tx,
         commitment_id,
@@ -127,27 +124,20 @@ async fn seed(db: &app::storage::Db) -> i64 {
     )
     .await
     .unwrap();
-    for (at, status, progress, narrative) in [
-        (
-            "2023-01-10T10:00:00Z",
-            MilestoneStatus::InProgress,
-            50,
-            "Draft published",
-        ),
-        (
-            "2023-01-30T10:00:00Z",
-            MilestoneStatus::Completed,
-            100,
-            "Law adopted",
-        ),
+    for (day_of_january, status, progress, narrative) in [
+        (10, MilestoneStatus::InProgress, 50, "Draft published"),
+        (30, MilestoneStatus::Completed, 100, "Law adopted"),
     ] {
+        let at = Utc
+            .with_ymd_and_hms(2023, 1, day_of_january, 10, 0, 0)
+            .unwrap();
         storage::insert_progress_update(
             &mut tx,
             first,
             &NewProgressUpdate {
                 author: "Point of contact, Ministry of Finance".into(),
                 author_id: None,
-                created_at: at.into(),
+                created_at: at,
                 status,
                 progress,
                 narrative: narrative.into(),
@@ -168,7 +158,7 @@ async fn seed(db: &app::storage::Db) -> i64 {
 async fn commitment_detail_round_trips_every_field() {
     let t = test_db().await;
     seed(&t.db).await;
-    let detail = storage::commitment_detail(&t.db, "ES0001")
+    let detail = storage::commitment_detail(&mut conn(&t.db).await, "ES0001")
         .await
         .unwrap()
         .unwrap();
@@ -185,7 +175,7 @@ async fn commitment_detail_round_trips_every_field() {
     assert!(detail.milestones[1].latest_update.is_none());
     // Weighted: (100 × 3 + 0 × 1 + 0 × 0) ÷ 4 = 75.
     assert_eq!(detail.progress(), Some(75.0));
-    assert!(storage::commitment_detail(&t.db, "ES9999")
+    assert!(storage::commitment_detail(&mut conn(&t.db).await, "ES9999")
         .await
         .unwrap()
         .is_none());
@@ -195,27 +185,33 @@ async fn commitment_detail_round_trips_every_field() {
 async fn plan_progress_in_sql_matches_the_published_formula() {
     let t = test_db().await;
     seed(&t.db).await;
-    let detail = storage::plan_detail(&t.db, "AP_ESP04", 50, 0)
+    let detail = storage::plan_detail(&mut conn(&t.db).await, "AP_ESP04", 50, 0)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(detail.total_commitments, 1);
     assert_eq!(detail.commitments[0].milestones, 3);
     assert_eq!(detail.commitments[0].progress, Some(75.0));
-    let plans = storage::plans_of_member(&t.db, "ESP").await.unwrap();
+    let plans = storage::plans_of_member(&mut conn(&t.db).await, "ESP")
+        .await
+        .unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].progress, Some(75.0));
-    assert!(storage::plan_detail(&t.db, "AP_XXX01", 50, 0)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        storage::plan_detail(&mut conn(&t.db).await, "AP_XXX01", 50, 0)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn overview_counts_overdue_and_completed_milestones() {
     let t = test_db().await;
     seed(&t.db).await;
-    let overview = storage::overview(&t.db, "2024-06-01").await.unwrap();
+    let overview = storage::overview(&mut conn(&t.db).await, day("2024-06-01"))
+        .await
+        .unwrap();
     assert_eq!(
         (overview.members, overview.plans, overview.commitments),
         (1, 1, 1)
@@ -238,7 +234,7 @@ async fn members_filter_by_region_and_kind_with_counts() {
     import_file(&t.db, &shared_data(CURRENT), false)
         .await
         .unwrap();
-    let all = storage::list_members(&t.db, &MemberFilter::default(), 500, 0)
+    let all = storage::list_members(&mut conn(&t.db).await, &MemberFilter::default(), 500, 0)
         .await
         .unwrap();
     assert_eq!(all.1, 75);
@@ -246,7 +242,7 @@ async fn members_filter_by_region_and_kind_with_counts() {
         region: Some(Region::Americas),
         kind: None,
     };
-    let (members, total) = storage::list_members(&t.db, &americas, 500, 0)
+    let (members, total) = storage::list_members(&mut conn(&t.db).await, &americas, 500, 0)
         .await
         .unwrap();
     assert!(members
@@ -259,44 +255,13 @@ async fn members_filter_by_region_and_kind_with_counts() {
         region: None,
         kind: Some(MemberKind::Local),
     };
-    let (locals, _) = storage::list_members(&t.db, &local, 500, 0).await.unwrap();
+    let (locals, _) = storage::list_members(&mut conn(&t.db).await, &local, 500, 0)
+        .await
+        .unwrap();
     assert!(locals.iter().any(|m| m.member.code == "ARBA"));
     assert!(locals.iter().all(|m| m.member.kind == MemberKind::Local));
-    let page_two = storage::list_members(&t.db, &MemberFilter::default(), 50, 50)
+    let page_two = storage::list_members(&mut conn(&t.db).await, &MemberFilter::default(), 50, 50)
         .await
         .unwrap();
     assert_eq!(page_two.0.len(), 25);
-}
-
-#[tokio::test]
-async fn a_commitment_id_held_by_another_commitment_is_never_overwritten() {
-    let t = test_db().await;
-    seed(&t.db).await;
-    let mut tx = t.db.begin().await.unwrap();
-    let member_id = storage::upsert_member(
-        &mut tx,
-        &member("ESP", "Spain", Region::Europe),
-        false,
-        OnExisting::Keep,
-    )
-    .await
-    .unwrap();
-    let plan_id = storage::upsert_plan(&mut tx, &plan("ESP", 5), member_id, OnExisting::Overwrite)
-        .await
-        .unwrap();
-    let mut other = commitment("ES0001", "AP_ESP05", "7");
-    other.title = "Something else".into();
-    let write = storage::upsert_commitment(&mut tx, &other, plan_id, &[])
-        .await
-        .unwrap();
-    assert!(
-        matches!(write, storage::CommitmentWrite::Conflict { .. }),
-        "{write:?}"
-    );
-    tx.commit().await.unwrap();
-    let stored = storage::commitment_detail(&t.db, "ES0001")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(stored.commitment.title, "Commitment ES0001");
 }

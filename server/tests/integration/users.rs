@@ -38,7 +38,9 @@ async fn the_first_admin_comes_from_the_command_line_with_a_one_time_link() {
         out.contains("root@example.org now holds the admin role."),
         "{out}"
     );
-    let (entries, _) = app::storage::audit_page(&t.db, 10, 0).await.unwrap();
+    let (entries, _) = app::storage::audit_page(&mut conn(&t.db).await, 10, 0)
+        .await
+        .unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(
         entries[0].facts,
@@ -84,7 +86,13 @@ async fn the_first_admin_comes_from_the_command_line_with_a_one_time_link() {
         .await
         .unwrap();
     assert!(!out.contains("/invitations/"), "{out}");
-    assert_eq!(app::storage::grants_of(&t.db, 1).await.unwrap().len(), 2);
+    assert_eq!(
+        app::storage::grants_of(&mut conn(&t.db).await, 1)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 
     let reset = users::run(
         &t.db,
@@ -138,7 +146,7 @@ async fn bad_arguments_are_explained_and_change_nothing() {
                 email: "nobody@example.org".into(),
                 public_url: "http://x".into(),
             },
-            "no account has nobody@example.org",
+            "--email: no account has this e-mail address",
         ),
     ];
     for (command, expected) in cases {

@@ -4,8 +4,11 @@
 //! civil-society and IRM assessments that disagree. Everything is marked as demo data.
 
 use app::domain::*;
-use app::storage::{self, Db, NewMilestone, NewProgressUpdate, OnExisting, StorageError};
-use chrono::{Datelike, Duration, NaiveDate};
+use app::storage::{
+    self, ChangeRecorder, Conn, Db, NewChange, NewEntry, NewMilestone, NewProgressUpdate,
+    StorageError,
+};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use std::fmt;
 
 #[derive(Clone, Debug)]
@@ -45,7 +48,7 @@ impl fmt::Display for DemoSummary {
 
 /// One account per role, with the published passwords of `DEMO_ACCOUNTS`; roles other than
 /// admin are limited to the first demo member. Kept across runs, their grants renewed.
-async fn demo_accounts(tx: &mut storage::Tx<'_>) -> Result<(), StorageError> {
+async fn demo_accounts(tx: &mut dyn Conn) -> Result<(), StorageError> {
     let now = storage::now();
     let member_id = storage::member_id_by_code(tx, DEMO_MEMBER_CODE).await?;
     for (role, email, password) in DEMO_ACCOUNTS {
@@ -57,7 +60,7 @@ async fn demo_accounts(tx: &mut storage::Tx<'_>) -> Result<(), StorageError> {
                 storage::set_password(tx, id, &hash).await?;
                 id
             }
-            None => storage::insert_user(tx, email, &name, Some(&hash), true, &now).await?,
+            None => storage::insert_user(tx, email, &name, Some(&hash), true, now).await?,
         };
         let grant = storage::NewGrant {
             role: *role,
@@ -65,7 +68,7 @@ async fn demo_accounts(tx: &mut storage::Tx<'_>) -> Result<(), StorageError> {
             institution: None,
         };
         if !storage::has_grant(tx, user_id, &grant).await? {
-            storage::insert_grant(tx, user_id, &grant, None, &now).await?;
+            storage::insert_grant(tx, user_id, &grant, None, now).await?;
         }
     }
     Ok(())
@@ -188,6 +191,13 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
     let mut summary = DemoSummary::default();
     let mut tx = db.begin().await?;
     storage::delete_demo_data(&mut tx).await?;
+    let mut history = ChangeRecorder::new(NewChange {
+        at: storage::now(),
+        cause: ChangeCause::Demo,
+        source: None,
+        actor: PublicActor::default(),
+        actor_user_id: None,
+    });
     let mut used_names = std::collections::HashSet::new();
 
     for index in 0..member_count {
@@ -210,8 +220,13 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
             commitment_prefix: code.clone(),
             demo: true,
         };
-        let member_id =
-            storage::upsert_member(&mut tx, &member, true, OnExisting::Overwrite).await?;
+        let member_id = storage::insert_member(&mut tx, &member, true).await?;
+        history
+            .add(
+                &mut tx,
+                created(RecordKind::Member, member_id, None, None, &member.name),
+            )
+            .await?;
         summary.members += 1;
 
         let plan_count = random.range(3, 8);
@@ -242,13 +257,18 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                 title: Some(format!("{} action plan {plan_number}", member.name)),
                 year_submitted: Some(start_year),
                 end_year: Some(end_year),
-                start_date: Some(date(start_year, 9, 1).to_string()),
-                end_date: Some(date(end_year, 8, 31).to_string()),
+                start_date: Some(date(start_year, 9, 1)),
+                end_date: Some(date(end_year, 8, 31)),
                 status,
                 document_url: None,
             };
-            let plan_id =
-                storage::upsert_plan(&mut tx, &plan, member_id, OnExisting::Overwrite).await?;
+            let plan_id = storage::insert_plan(&mut tx, &plan, member_id).await?;
+            history
+                .add(
+                    &mut tx,
+                    created(RecordKind::Plan, plan_id, None, None, &plan.key),
+                )
+                .await?;
             summary.plans += 1;
 
             let refreshed = start_year >= 2020;
@@ -278,8 +298,8 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         lead
                     )),
                     theme: Some(area.to_string()),
-                    start_date: plan.start_date.clone(),
-                    end_date: plan.end_date.clone(),
+                    start_date: plan.start_date,
+                    end_date: plan.end_date,
                     lead_institution: Some(lead.clone()),
                     supporting_institutions: Some("Transparency coalition (civil society)".into()),
                     values,
@@ -296,11 +316,21 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                     }),
                     demo: true,
                 };
-                let storage::CommitmentWrite::Inserted(commitment_id) =
-                    storage::upsert_commitment(&mut tx, &commitment, plan_id, &[]).await?
-                else {
-                    continue;
-                };
+                let commitment_id =
+                    storage::insert_commitment(&mut tx, &commitment, plan_id, &[]).await?;
+                let in_commitment = Some(commitment_id);
+                history
+                    .add(
+                        &mut tx,
+                        created(
+                            RecordKind::Commitment,
+                            commitment_id,
+                            in_commitment,
+                            None,
+                            &commitment.title,
+                        ),
+                    )
+                    .await?;
                 summary.commitments += 1;
 
                 let plan_start = date(start_year, 9, 1);
@@ -335,17 +365,28 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         title: step.clone(),
                         description: None,
                         responsible_institution: Some(lead.clone()),
-                        planned_start: Some((planned_end - Duration::days(180)).to_string()),
-                        planned_end: Some(planned_end.to_string()),
-                        completed_on: (status == MilestoneStatus::Completed).then(|| {
-                            (planned_end - Duration::days(random.range(0, 60))).to_string()
-                        }),
+                        planned_start: Some(planned_end - Duration::days(180)),
+                        planned_end: Some(planned_end),
+                        completed_on: (status == MilestoneStatus::Completed)
+                            .then(|| planned_end - Duration::days(random.range(0, 60))),
                         status,
                         progress,
                         weight: if random.chance(0.2) { 2.0 } else { 1.0 },
                     };
                     let milestone_id =
                         storage::insert_milestone(&mut tx, commitment_id, &milestone).await?;
+                    history
+                        .add(
+                            &mut tx,
+                            created(
+                                RecordKind::Milestone,
+                                milestone_id,
+                                in_commitment,
+                                Some(milestone_id),
+                                &milestone.title,
+                            ),
+                        )
+                        .await?;
                     summary.milestones += 1;
 
                     if status == MilestoneStatus::NotStarted {
@@ -376,36 +417,50 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         } else {
                             Vec::new()
                         };
-                        storage::insert_progress_update(
+                        let narrative: String = match update_status {
+                            MilestoneStatus::Completed => {
+                                format!("Done: {}.", step.to_lowercase())
+                            }
+                            MilestoneStatus::Delayed => {
+                                "Delayed: waiting for budget approval.".into()
+                            }
+                            MilestoneStatus::Withdrawn => {
+                                "Withdrawn after the change of government.".into()
+                            }
+                            _ => "Work is under way with civil society.".into(),
+                        };
+                        let update_id = storage::insert_progress_update(
                             &mut tx,
                             milestone_id,
                             &NewProgressUpdate {
                                 author: format!("Point of contact, {lead}"),
                                 author_id: None,
-                                created_at: format!("{}Z", at.format("%Y-%m-%dT%H:%M:%S")),
+                                created_at: at.and_utc(),
                                 status: update_status,
                                 progress: update_progress,
-                                narrative: match update_status {
-                                    MilestoneStatus::Completed => {
-                                        format!("Done: {}.", step.to_lowercase())
-                                    }
-                                    MilestoneStatus::Delayed => {
-                                        "Delayed: waiting for budget approval.".into()
-                                    }
-                                    MilestoneStatus::Withdrawn => {
-                                        "Withdrawn after the change of government.".into()
-                                    }
-                                    _ => "Work is under way with civil society.".into(),
-                                },
+                                narrative: narrative.clone(),
                                 evidence,
                             },
                         )
                         .await?;
+                        history
+                            .add(
+                                &mut tx,
+                                created(
+                                    RecordKind::ProgressUpdate,
+                                    update_id,
+                                    in_commitment,
+                                    Some(milestone_id),
+                                    &narrative,
+                                ),
+                            )
+                            .await?;
                         summary.updates += 1;
                     }
                 }
                 summary.assessments += assess(
                     &mut tx,
+                    &mut history,
                     &mut random,
                     commitment_id,
                     refreshed,
@@ -417,8 +472,28 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
         }
     }
     demo_accounts(&mut tx).await?;
+    history.flush(&mut tx).await?;
     tx.commit().await?;
     Ok(summary)
+}
+
+/// The history entry saying a demo record was created.
+fn created(
+    record: RecordKind,
+    record_id: i64,
+    commitment_id: Option<i64>,
+    milestone_id: Option<i64>,
+    label: &str,
+) -> NewEntry {
+    NewEntry {
+        record,
+        record_id,
+        commitment_id,
+        milestone_id,
+        field: HistoryField::Field(RecordField::Record),
+        before: None,
+        after: Some(label.to_string()),
+    }
 }
 
 fn score(indicator: Indicator, value: ScoreValue, justification: Option<&str>) -> Score {
@@ -432,7 +507,8 @@ fn score(indicator: Indicator, value: ScoreValue, justification: Option<&str>) -
 /// IRM scores for every commitment, and, for some, a government self-assessment and a
 /// civil-society assessment that disagree on completion.
 async fn assess(
-    tx: &mut storage::Tx<'_>,
+    tx: &mut dyn Conn,
+    history: &mut ChangeRecorder,
     random: &mut Random,
     commitment_id: i64,
     refreshed: bool,
@@ -442,7 +518,10 @@ async fn assess(
     if plan_status == PlanStatus::Draft {
         return Ok(0);
     }
-    let now = "2026-01-15T09:00:00Z";
+    let assessed_at = Utc
+        .with_ymd_and_hms(2026, 1, 15, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
     let rated = ScoreValue::Rated;
     let mut assessments = Vec::new();
     let irm = |stage, scale, scores| Assessment {
@@ -585,7 +664,20 @@ async fn assess(
         });
     }
     for assessment in &assessments {
-        storage::upsert_assessment(tx, commitment_id, assessment, now).await?;
+        let id = storage::save_assessment(tx, commitment_id, assessment, assessed_at).await?;
+        let label = assessment.history_label();
+        history
+            .add(
+                tx,
+                created(
+                    RecordKind::Assessment,
+                    id,
+                    Some(commitment_id),
+                    None,
+                    &label,
+                ),
+            )
+            .await?;
     }
     Ok(assessments.len())
 }

@@ -1,0 +1,247 @@
+//! What people send: one struct per form, shared by the page that renders the form, the
+//! server's form handler and command, and the browser. A field's name is written once,
+//! in the struct: the form's `name=`, the error's field and the refilled value all read
+//! it from there (`MilestoneUpdateInput::progress` is the string `"progress"`).
+//!
+//! Checks that need nothing but the typed text live here too, so the browser can run the
+//! same code the server runs; checks against stored data belong to the commands.
+
+use crate::domain::MilestoneStatus;
+use crate::error::AppError;
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+/// Declares a form's input: every field is the text as typed (absent fields are empty),
+/// and each field's name is an associated constant of the same name.
+macro_rules! form_input {
+    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        pub struct $name {
+            $($(#[$field_meta])* #[serde(default)] pub $field: String,)+
+        }
+
+        #[allow(non_upper_case_globals)]
+        impl $name {
+            $(pub const $field: &'static str = stringify!($field);)+
+
+            /// The form's fields as (name, value), in declaration order.
+            pub fn fields(&self) -> Vec<(String, String)> {
+                vec![$((stringify!($field).to_string(), self.$field.clone())),+]
+            }
+        }
+    };
+}
+
+form_input! {
+    SignInInput { email, password, next }
+}
+
+form_input! {
+    /// Changing one's own password.
+    PasswordChangeInput { current, password, confirmation }
+}
+
+form_input! {
+    /// Setting a password from an invitation (with a name) or a reset link.
+    SetPasswordInput { display_name, password, confirmation }
+}
+
+form_input! {
+    /// An admin's invitation (with e-mail and name) or a role granted to an account.
+    GrantInput { email, display_name, role, member, institution }
+}
+
+form_input! {
+    DisabledInput { disabled }
+}
+
+form_input! {
+    /// A point of contact's update of one milestone.
+    MilestoneUpdateInput {
+        status,
+        progress,
+        narrative,
+        /// The milestone's version the form was rendered from.
+        version
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+/// The longest display name an account may have, wherever it is set.
+pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
+pub const NARRATIVE_MAX_CHARS: usize = 5000;
+pub const INSTITUTION_MAX_CHARS: usize = 200;
+
+/// Trims a text field and refuses it when empty or too long.
+pub fn required_text(value: &str, field: &str, max_chars: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(AppError::invalid(field, Key::ErrRequired))
+    } else if value.chars().count() > max_chars {
+        Err(AppError::invalid(field, Key::ErrTooLong))
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+/// A plausible e-mail address, lower-cased; `None` when it cannot be one.
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let fine = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    fine.then_some(email)
+}
+
+/// An e-mail address from the field `field`, or why it cannot be one.
+pub fn email(value: &str, field: &str) -> Result<String, AppError> {
+    normalize_email(value).ok_or_else(|| AppError::invalid(field, Key::ErrEmail))
+}
+
+/// A new password typed twice (fields `password` and `confirmation`), or why it is refused.
+pub fn new_password(password: &str, confirmation: &str) -> Result<(), AppError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Err(AppError::invalid("password", Key::ErrPasswordShort))
+    } else if chars > MAX_PASSWORD_CHARS {
+        Err(AppError::invalid("password", Key::ErrTooLong))
+    } else if password != confirmation {
+        Err(AppError::invalid("confirmation", Key::ErrPasswordMismatch))
+    } else {
+        Ok(())
+    }
+}
+
+/// A milestone update, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilestoneUpdate {
+    pub status: MilestoneStatus,
+    pub progress: i64,
+    pub narrative: String,
+    pub version: i64,
+}
+
+impl MilestoneUpdateInput {
+    /// The update, or the first field that is wrong and why. A completed milestone is at
+    /// 100%: the tracker does not guess which of the two the person meant.
+    pub fn validate(&self) -> Result<MilestoneUpdate, AppError> {
+        let status = MilestoneStatus::from_machine(self.status.trim())
+            .ok_or_else(|| AppError::invalid(Self::status, Key::ErrStatus))?;
+        let progress: i64 = self
+            .progress
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| (0..=100).contains(p))
+            .ok_or_else(|| AppError::invalid(Self::progress, Key::ErrProgress))?;
+        if status == MilestoneStatus::Completed && progress != 100 {
+            return Err(AppError::invalid(Self::progress, Key::ErrCompletedProgress));
+        }
+        let narrative = required_text(&self.narrative, Self::narrative, NARRATIVE_MAX_CHARS)?;
+        // The version is the page's, not the person's: a missing one means a form from
+        // before versions, which must be reloaded like a stale one.
+        let version = self.version.trim().parse().map_err(|_| AppError::Stale)?;
+        Ok(MilestoneUpdate {
+            status,
+            progress,
+            narrative,
+            version,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(status: &str, progress: &str, narrative: &str) -> MilestoneUpdateInput {
+        MilestoneUpdateInput {
+            status: status.into(),
+            progress: progress.into(),
+            narrative: narrative.into(),
+            version: "3".into(),
+        }
+    }
+
+    #[test]
+    fn field_names_are_the_struct_fields() {
+        assert_eq!(MilestoneUpdateInput::progress, "progress");
+        let names: Vec<String> = MilestoneUpdateInput::default()
+            .fields()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, ["status", "progress", "narrative", "version"]);
+    }
+
+    #[test]
+    fn milestone_updates_are_checked_field_by_field() {
+        assert_eq!(
+            update("in_progress", " 40 ", " Tendered. ").validate(),
+            Ok(MilestoneUpdate {
+                status: MilestoneStatus::InProgress,
+                progress: 40,
+                narrative: "Tendered.".into(),
+                version: 3,
+            })
+        );
+        let field =
+            |input: MilestoneUpdateInput| input.validate().unwrap_err().field().map(String::from);
+        assert_eq!(field(update("finished", "40", "x")), Some("status".into()));
+        assert_eq!(
+            field(update("in_progress", "150", "x")),
+            Some("progress".into())
+        );
+        assert_eq!(
+            field(update("in_progress", "4.5", "x")),
+            Some("progress".into())
+        );
+        assert_eq!(
+            field(update("completed", "90", "x")),
+            Some("progress".into())
+        );
+        assert_eq!(
+            field(update("in_progress", "40", "  ")),
+            Some("narrative".into())
+        );
+        let mut stale = update("in_progress", "40", "x");
+        stale.version = String::new();
+        assert_eq!(stale.validate(), Err(AppError::Stale));
+    }
+
+    #[test]
+    fn emails_are_normalized_or_refused() {
+        assert_eq!(
+            normalize_email("  Ana@Example.ORG "),
+            Some("ana@example.org".into())
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "a b@example.org",
+        ] {
+            assert_eq!(normalize_email(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn new_passwords_need_length_and_confirmation() {
+        let field = |p: &str, c: &str| new_password(p, c).unwrap_err().field().map(String::from);
+        assert_eq!(field("short", "short"), Some("password".into()));
+        assert_eq!(
+            field("long enough pass", "long enough pasS"),
+            Some("confirmation".into())
+        );
+        assert_eq!(new_password("long enough pass", "long enough pass"), Ok(()));
+    }
+}

@@ -1,0 +1,181 @@
+//! `/milestones/{id}/updates`: one milestone, every update posted on it, and the form for
+//! a new one. The update forms post here, so a refused update is shown on this page, with
+//! the milestone as it is now beside what the person typed.
+
+use crate::components::{
+    date_text, record_view, time_text, DemoBanner, LevelBadge, Loading, ProgressBar,
+};
+use crate::domain::{MilestoneDetail, MilestoneStatus};
+use crate::forms::{Choice, CsrfField, Field};
+use crate::i18n::{t, t_with, Key};
+use crate::input::MilestoneUpdateInput;
+use crate::page_state::page_state;
+use crate::server_fns::get_milestone;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn MilestonePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let milestone = Resource::new(id, get_milestone);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                record_view(milestone.await, |detail| view! { <MilestoneBody detail/> }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
+    let MilestoneDetail {
+        milestone,
+        commitment_code,
+        commitment_title,
+        member_code,
+        lead_institution,
+        demo,
+        updates,
+    } = detail;
+    let can_update = crate::policy::may_update_milestone(
+        page_state().viewer.as_ref(),
+        &member_code,
+        lead_institution.as_deref(),
+    )
+    .is_ok();
+    let commitment_href = format!("/commitments/{commitment_code}");
+    let not_available = || t(Key::NotAvailable).to_string();
+    view! {
+        <Title text=format!("{} · {}", milestone.title, commitment_code)/>
+        <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
+            <a href=commitment_href.clone()>{commitment_code.clone()}" · "{commitment_title}</a>
+        </nav>
+        {demo.then(|| view! { <DemoBanner/> })}
+        <h1>{milestone.title.clone()}</h1>
+        <section aria-labelledby="now-heading" class="current-state" data-version=milestone.version>
+            <h2 id="now-heading">{t(Key::MilestoneNow)}</h2>
+            <dl class="facts">
+                <dt>{t(Key::ColStatus)}</dt>
+                <dd data-status=milestone.status.as_str()>
+                    <LevelBadge key=milestone.status.label_key() machine=milestone.status.as_str()/>
+                </dd>
+                <dt>{t(Key::ColProgress)}</dt>
+                <dd data-progress=milestone.progress><ProgressBar value=Some(milestone.progress as f64)/></dd>
+                <dt>{t(Key::ColDue)}</dt>
+                <dd>{milestone.planned_end.map(date_text).unwrap_or_else(not_available)}</dd>
+                <dt>{t(Key::FieldCompletedOn)}</dt>
+                <dd>{milestone.completed_on.map(date_text).unwrap_or_else(not_available)}</dd>
+            </dl>
+        </section>
+        {can_update.then(|| view! {
+            <section aria-labelledby="update-heading">
+                <h2 id="update-heading">{t(Key::PostUpdateSummary)}</h2>
+                <MilestoneUpdateForm
+                    id=milestone.id
+                    status=milestone.status
+                    progress=milestone.progress
+                    version=milestone.version
+                    refill=true
+                />
+            </section>
+        })}
+        <section aria-labelledby="updates-heading">
+            <h2 id="updates-heading">{t(Key::MilestoneUpdatesTitle)}</h2>
+            {if updates.is_empty() {
+                view! { <p class="empty">{t(Key::NoUpdates)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="updates">
+                        {updates
+                            .into_iter()
+                            .map(|u| view! {
+                                <li data-update=u.id>
+                                    <p class="meta">
+                                        {time_text(u.created_at)} " · " {u.author} " · "
+                                        <LevelBadge key=u.status.label_key() machine=u.status.as_str()/>
+                                        " " {t_with(Key::ProgressValue, &[("percent", &u.progress.to_string())])}
+                                    </p>
+                                    <p>{u.narrative}</p>
+                                    <ul class="evidence">
+                                        {u.evidence
+                                            .into_iter()
+                                            .map(|e| view! { <li><a href=e.url rel="noopener">{e.title}</a></li> })
+                                            .collect_view()}
+                                    </ul>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                .into_any()
+            }}
+        </section>
+        <p><a href=commitment_href>{t(Key::BackToCommitment)}</a></p>
+    }
+}
+
+/// A point of contact's update of one milestone: new status, progress and what happened,
+/// with the version of the milestone it was made from. With `refill`, a refused update's
+/// values come back into the form (the version is always the milestone's current one).
+#[component]
+pub fn MilestoneUpdateForm(
+    id: i64,
+    status: MilestoneStatus,
+    progress: i64,
+    version: i64,
+    refill: bool,
+) -> impl IntoView {
+    let state = page_state();
+    let refilled = refill && !state.form_values.is_empty();
+    let value = |name: &str, current: String| {
+        if refilled {
+            state.form_value(name)
+        } else {
+            current
+        }
+    };
+    let options = MilestoneStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), t(s.label_key()).to_string()))
+        .collect();
+    // Field ids are unique on the commitment page, where every milestone has a form.
+    let field_id = |name: &str| format!("{name}-{id}");
+    view! {
+        <form method="post" action=format!("/milestones/{id}/updates") class="form" data-milestone=id>
+            <CsrfField/>
+            <input type="hidden" name=MilestoneUpdateInput::version value=version/>
+            <Choice
+                id=field_id(MilestoneUpdateInput::status)
+                name=MilestoneUpdateInput::status
+                label=Key::ColStatus
+                options
+                selected=value(MilestoneUpdateInput::status, status.as_str().to_string())
+            />
+            <Field
+                id=field_id(MilestoneUpdateInput::progress)
+                name=MilestoneUpdateInput::progress
+                label=Key::FieldProgressPercent
+                kind="number"
+                value=value(MilestoneUpdateInput::progress, progress.to_string())
+                hint=Key::ProgressHint
+            />
+            <Field
+                id=field_id(MilestoneUpdateInput::narrative)
+                name=MilestoneUpdateInput::narrative
+                label=Key::FieldNarrative
+                multiline=true
+                value=value(MilestoneUpdateInput::narrative, String::new())
+            />
+            <button type="submit">{t(Key::PostUpdateButton)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,264 @@
+//! The public change history: written in the same transaction as the change it records,
+//! never updated; only replacing demo data removes the history of demo records.
+
+use super::{Conn, StorageError};
+use crate::domain::{
+    Change, ChangeCause, HistoryEntry, HistoryField, HistoryPage, PublicActor, RecordKind, Role,
+};
+use chrono::{DateTime, Utc};
+
+/// What caused a change and who made it.
+#[derive(Clone, Debug)]
+pub struct NewChange {
+    pub at: DateTime<Utc>,
+    pub cause: ChangeCause,
+    /// For an import: the file's name.
+    pub source: Option<String>,
+    pub actor: PublicActor,
+    /// The account behind the change, kept for accountability; never shown publicly.
+    pub actor_user_id: Option<i64>,
+}
+
+/// One field of one record, before and after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEntry {
+    pub record: RecordKind,
+    pub record_id: i64,
+    /// The commitment whose history shows the entry (none for members and plans).
+    pub commitment_id: Option<i64>,
+    pub milestone_id: Option<i64>,
+    pub field: HistoryField,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Collects the history of one command: the change is written with its first entry, so a
+/// command that changed nothing leaves no trace.
+#[derive(Debug)]
+pub struct ChangeRecorder {
+    change: NewChange,
+    id: Option<i64>,
+    /// Entries added but not written yet (see [`ChangeRecorder::add`]).
+    pending: Vec<NewEntry>,
+    /// How many entries were written.
+    pub entries: usize,
+}
+
+impl ChangeRecorder {
+    pub fn new(change: NewChange) -> ChangeRecorder {
+        ChangeRecorder {
+            change,
+            id: None,
+            pending: Vec::new(),
+            entries: 0,
+        }
+    }
+
+    pub fn at(&self) -> DateTime<Utc> {
+        self.change.at
+    }
+
+    /// Adds an entry to write with others, in batches; [`ChangeRecorder::flush`] writes the
+    /// rest before the transaction commits.
+    pub async fn add(&mut self, conn: &mut dyn Conn, entry: NewEntry) -> Result<(), StorageError> {
+        self.pending.push(entry);
+        if self.pending.len() >= ENTRIES_PER_STATEMENT {
+            self.flush(conn).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn flush(&mut self, conn: &mut dyn Conn) -> Result<(), StorageError> {
+        let pending = std::mem::take(&mut self.pending);
+        self.record(conn, &pending).await
+    }
+
+    /// Writes `entries` now.
+    pub async fn record(
+        &mut self,
+        conn: &mut dyn Conn,
+        entries: &[NewEntry],
+    ) -> Result<(), StorageError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let change_id = match self.id {
+            Some(id) => id,
+            None => {
+                let id = insert_change(conn, &self.change).await?;
+                self.id = Some(id);
+                id
+            }
+        };
+        insert_entries(conn, change_id, entries).await?;
+        self.entries += entries.len();
+        Ok(())
+    }
+}
+
+async fn insert_change(conn: &mut dyn Conn, change: &NewChange) -> Result<i64, StorageError> {
+    let (id,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "INSERT INTO changes (at, cause, source, actor_role, actor_member, actor_institution,
+                actor_user_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(change.at)
+        .bind(change.cause)
+        .bind(&change.source)
+        .bind(change.actor.role)
+        .bind(&change.actor.member)
+        .bind(&change.actor.institution)
+        .bind(change.actor_user_id)
+        .fetch_one(c)
+        .await
+    })?;
+    Ok(id)
+}
+
+/// Entries go in batches: a demo load or an import writes tens of thousands.
+const ENTRIES_PER_STATEMENT: usize = 400;
+
+async fn insert_entries(
+    conn: &mut dyn Conn,
+    change_id: i64,
+    entries: &[NewEntry],
+) -> Result<(), StorageError> {
+    for chunk in entries.chunks(ENTRIES_PER_STATEMENT) {
+        native!(conn, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO change_entries (change_id, record, record_id, commitment_id,
+                    milestone_id, field, value_before, value_after) ",
+            );
+            insert.push_values(chunk, |mut row, entry| {
+                row.push_bind(change_id)
+                    .push_bind(entry.record)
+                    .push_bind(entry.record_id)
+                    .push_bind(entry.commitment_id)
+                    .push_bind(entry.milestone_id)
+                    .push_bind(entry.field.machine_name())
+                    .push_bind(entry.before.clone())
+                    .push_bind(entry.after.clone());
+            });
+            insert.build().execute(c).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    change_id: i64,
+    at: DateTime<Utc>,
+    cause: ChangeCause,
+    source: Option<String>,
+    actor_role: Option<Role>,
+    actor_member: Option<String>,
+    actor_institution: Option<String>,
+    record: RecordKind,
+    record_id: i64,
+    milestone: Option<String>,
+    field: String,
+    value_before: Option<String>,
+    value_after: Option<String>,
+}
+
+/// One page of a commitment's history (its own fields, its milestones, their updates and
+/// its assessments), newest change first, with the number of changes.
+pub async fn commitment_history(
+    conn: &mut dyn Conn,
+    code: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Option<HistoryPage>, StorageError> {
+    let commitment: Option<(i64, String, String)> = native!(conn, |c| {
+        sqlx::query_as("SELECT id, code, title FROM commitments WHERE code = $1")
+            .bind(code)
+            .fetch_optional(c)
+            .await
+    })?;
+    let Some((commitment_id, commitment_code, commitment_title)) = commitment else {
+        return Ok(None);
+    };
+    let (total_changes,): (i64,) = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT COUNT(DISTINCT change_id) FROM change_entries WHERE commitment_id = $1",
+        )
+        .bind(commitment_id)
+        .fetch_one(c)
+        .await
+    })?;
+    let ids: Vec<(i64,)> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT DISTINCT change_id FROM change_entries WHERE commitment_id = $1
+             ORDER BY change_id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(commitment_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(c)
+        .await
+    })?;
+    let (Some((newest,)), Some((oldest,))) = (ids.first(), ids.last()) else {
+        return Ok(Some(HistoryPage {
+            commitment_code,
+            commitment_title,
+            changes: Vec::new(),
+            total_changes,
+        }));
+    };
+    // The page's changes are consecutive among this commitment's, so a range finds them.
+    let rows: Vec<EntryRow> = native!(conn, |c| {
+        sqlx::query_as(
+            "SELECT e.change_id, ch.at, ch.cause, ch.source, ch.actor_role, ch.actor_member,
+                ch.actor_institution, e.record, e.record_id, ms.title AS milestone, e.field,
+                e.value_before, e.value_after
+             FROM change_entries e
+             JOIN changes ch ON ch.id = e.change_id
+             LEFT JOIN milestones ms ON ms.id = e.milestone_id
+             WHERE e.commitment_id = $1 AND e.change_id BETWEEN $2 AND $3
+             ORDER BY e.change_id DESC, e.id",
+        )
+        .bind(commitment_id)
+        .bind(*oldest)
+        .bind(*newest)
+        .fetch_all(c)
+        .await
+    })?;
+    let mut changes: Vec<Change> = Vec::new();
+    for row in rows {
+        let Some(field) = HistoryField::from_machine_name(&row.field) else {
+            return Err(super::corrupt("history field", &row.field));
+        };
+        if changes.last().map(|c| c.id) != Some(row.change_id) {
+            changes.push(Change {
+                id: row.change_id,
+                at: row.at,
+                cause: row.cause,
+                source: row.source,
+                actor: PublicActor {
+                    role: row.actor_role,
+                    member: row.actor_member,
+                    institution: row.actor_institution,
+                },
+                entries: Vec::new(),
+            });
+        }
+        if let Some(change) = changes.last_mut() {
+            change.entries.push(HistoryEntry {
+                record: row.record,
+                record_id: row.record_id,
+                milestone: row.milestone,
+                field,
+                before: row.value_before,
+                after: row.value_after,
+            });
+        }
+    }
+    Ok(Some(HistoryPage {
+        commitment_code,
+        commitment_title,
+        changes,
+        total_changes,
+    }))
+}

@@ -1,0 +1,371 @@
+//! Importing OGP commitment data: the records read from a file (see `crate::import`)
+//! written in one transaction, each member, plan, commitment and assessment compared with
+//! what is stored, so that only what changed is written and shows in the history, named
+//! after the file.
+
+use super::{Actor, AppError};
+use crate::import::{self, ImportError, ImportRecord, ImportReport, Layout};
+use app::domain::{
+    changed_fields, ActionPlan, Assessment, ChangeCause, FieldValues, HistoryField, Indicator,
+    Member, PublicActor, RecordField, RecordKind,
+};
+use app::storage::{self, ChangeRecorder, Conn, NewEntry, StorageError};
+use std::collections::{HashMap, HashSet};
+
+/// Imports `text`, the content of the file named `file`, in one transaction; with
+/// `dry_run` the transaction is rolled back, so the report says what an import would do.
+pub async fn import_text(
+    db: &storage::Db,
+    actor: &Actor,
+    file: &str,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    actor.authorize(app::policy::may_administer)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (records, mut report) = import::parse(file, text, dry_run)?;
+    write(db, actor, records, &mut report).await?;
+    Ok(report)
+}
+
+/// History entries about one record, from its values before (none: created) and after.
+fn entries_for(
+    record: RecordKind,
+    record_id: i64,
+    commitment_id: Option<i64>,
+    before: Option<&FieldValues>,
+    after: &FieldValues,
+    label: String,
+) -> Vec<NewEntry> {
+    let entry = |field, before, after| NewEntry {
+        record,
+        record_id,
+        commitment_id,
+        milestone_id: None,
+        field,
+        before,
+        after,
+    };
+    match before {
+        None => vec![entry(
+            HistoryField::Field(RecordField::Record),
+            None,
+            Some(label),
+        )],
+        Some(before) => changed_fields(before, after)
+            .into_iter()
+            .map(|(field, before, after)| entry(field, before, after))
+            .collect(),
+    }
+}
+
+/// Where the importer keeps what it found: the newest layout is OGP's reference for members
+/// and plans; the Explorer's names are older, so they never overwrite what is stored.
+fn overwrites(layout: Layout) -> bool {
+    layout == Layout::Current
+}
+
+async fn write_member(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    member: &Member,
+    layout: Layout,
+) -> Result<i64, StorageError> {
+    match storage::stored_member(conn, &member.code).await? {
+        None => {
+            let id = storage::insert_member(conn, member, false).await?;
+            let entries = entries_for(
+                RecordKind::Member,
+                id,
+                None,
+                None,
+                &member.history_values(),
+                member.name.clone(),
+            );
+            history.record(conn, &entries).await?;
+            Ok(id)
+        }
+        Some((id, stored)) if overwrites(layout) => {
+            let merged = Member {
+                region: member.region.or(stored.region),
+                demo: stored.demo,
+                ..member.clone()
+            };
+            if merged != stored {
+                storage::update_member(conn, id, &merged).await?;
+                let entries = entries_for(
+                    RecordKind::Member,
+                    id,
+                    None,
+                    Some(&stored.history_values()),
+                    &merged.history_values(),
+                    merged.name.clone(),
+                );
+                history.record(conn, &entries).await?;
+            }
+            Ok(id)
+        }
+        Some((id, _)) => Ok(id),
+    }
+}
+
+async fn write_plan(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    plan: &ActionPlan,
+    member_id: i64,
+    layout: Layout,
+) -> Result<i64, StorageError> {
+    match storage::stored_plan(conn, &plan.key).await? {
+        None => {
+            let id = storage::insert_plan(conn, plan, member_id).await?;
+            let entries = entries_for(
+                RecordKind::Plan,
+                id,
+                None,
+                None,
+                &plan.history_values(),
+                plan.key.clone(),
+            );
+            history.record(conn, &entries).await?;
+            Ok(id)
+        }
+        Some((id, stored_member, stored)) if overwrites(layout) => {
+            // What the file leaves empty, the stored plan keeps.
+            let merged = ActionPlan {
+                title: plan.title.clone().or(stored.title.clone()),
+                year_submitted: plan.year_submitted.or(stored.year_submitted),
+                end_year: plan.end_year.or(stored.end_year),
+                start_date: plan.start_date.or(stored.start_date),
+                end_date: plan.end_date.or(stored.end_date),
+                document_url: plan.document_url.clone().or(stored.document_url.clone()),
+                ..plan.clone()
+            };
+            if merged != stored || stored_member != member_id {
+                storage::update_plan(conn, id, member_id, &merged).await?;
+                let entries = entries_for(
+                    RecordKind::Plan,
+                    id,
+                    None,
+                    Some(&stored.history_values()),
+                    &merged.history_values(),
+                    merged.key.clone(),
+                );
+                history.record(conn, &entries).await?;
+            }
+            Ok(id)
+        }
+        Some((id, _, _)) => Ok(id),
+    }
+}
+
+/// Scores in the order the tracker shows them, to compare an assessment with a stored one.
+fn in_order(assessment: &Assessment) -> Assessment {
+    let order = Indicator::all();
+    let mut sorted = assessment.clone();
+    sorted
+        .scores
+        .sort_by_key(|s| order.iter().position(|i| *i == s.indicator));
+    sorted
+}
+
+async fn write_assessment(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    commitment_id: i64,
+    assessment: &Assessment,
+) -> Result<(), StorageError> {
+    let assessment = in_order(assessment);
+    let stored = storage::stored_assessment(conn, commitment_id, &assessment).await?;
+    if stored.as_ref().is_some_and(|(_, s)| *s == assessment) {
+        return Ok(());
+    }
+    let id = storage::save_assessment(conn, commitment_id, &assessment, history.at()).await?;
+    let entries = entries_for(
+        RecordKind::Assessment,
+        id,
+        Some(commitment_id),
+        stored.as_ref().map(|(_, s)| s.history_values()).as_ref(),
+        &assessment.history_values(),
+        assessment.history_label(),
+    );
+    history.record(conn, &entries).await
+}
+
+/// What became of one commitment.
+enum Written {
+    Inserted(i64),
+    Updated(i64),
+    Unchanged(i64),
+    /// The ID belongs to another commitment (another plan or number): nothing was written.
+    Conflict {
+        plan: String,
+        number: String,
+    },
+}
+
+async fn write_commitment(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    record: &ImportRecord,
+    plan_id: i64,
+) -> Result<Written, StorageError> {
+    let commitment = &record.commitment;
+    let Some((id, stored_plan_id, stored)) =
+        storage::stored_commitment(conn, &commitment.code).await?
+    else {
+        let id = storage::insert_commitment(conn, commitment, plan_id, &record.raw_values).await?;
+        let entries = entries_for(
+            RecordKind::Commitment,
+            id,
+            Some(id),
+            None,
+            &commitment.history_values(),
+            commitment.title.clone(),
+        );
+        history.record(conn, &entries).await?;
+        return Ok(Written::Inserted(id));
+    };
+    if stored_plan_id != plan_id || stored.number != commitment.number {
+        return Ok(Written::Conflict {
+            plan: stored.plan_key,
+            number: stored.number,
+        });
+    }
+    let before = stored.history_values();
+    let after = commitment.history_values();
+    let stored_raw = storage::raw_values_of(conn, id).await?;
+    let mut raw = record.raw_values.clone();
+    raw.sort_by(|a, b| a.field.cmp(&b.field));
+    if before == after && stored_raw == raw && stored.code_derived == commitment.code_derived {
+        return Ok(Written::Unchanged(id));
+    }
+    storage::update_commitment(conn, id, commitment, &record.raw_values).await?;
+    let entries = entries_for(
+        RecordKind::Commitment,
+        id,
+        Some(id),
+        Some(&before),
+        &after,
+        commitment.title.clone(),
+    );
+    history.record(conn, &entries).await?;
+    Ok(Written::Updated(id))
+}
+
+async fn write(
+    db: &storage::Db,
+    actor: &Actor,
+    records: Vec<ImportRecord>,
+    report: &mut ImportReport,
+) -> Result<(), StorageError> {
+    let mut tx = db.begin().await?;
+    let file_name = std::path::Path::new(&report.file)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| report.file.clone());
+    let mut change = actor.change(storage::now(), PublicActor::default());
+    change.cause = ChangeCause::Import;
+    change.source = Some(file_name);
+    let mut history = ChangeRecorder::new(change);
+
+    let mut member_ids: HashMap<String, (i64, String)> = HashMap::new();
+    let mut plan_ids: HashMap<String, i64> = HashMap::new();
+    let mut members_touched = HashSet::new();
+    for mut record in records {
+        let (member_id, prefix) = match member_ids.get(&record.member.code) {
+            Some(found) => found.clone(),
+            None => {
+                let id = write_member(&mut tx, &mut history, &record.member, report.layout).await?;
+                let prefix = storage::member_prefix(&mut tx, id).await?;
+                member_ids.insert(record.member.code.clone(), (id, prefix.clone()));
+                (id, prefix)
+            }
+        };
+        let plan_id = match plan_ids.get(&record.plan.key) {
+            Some(id) => *id,
+            None => {
+                let id = write_plan(
+                    &mut tx,
+                    &mut history,
+                    &record.plan,
+                    member_id,
+                    report.layout,
+                )
+                .await?;
+                plan_ids.insert(record.plan.key.clone(), id);
+                id
+            }
+        };
+        if record.commitment.code_derived {
+            let stored = storage::commitment_in_plan(
+                &mut tx,
+                plan_id,
+                &record.commitment.number,
+                &record.commitment.title,
+            )
+            .await?;
+            let code = match stored {
+                Some(stored) if !stored.code_derived => {
+                    // Stored from a file that carries OGP's own ID: that record stays as it is.
+                    report.skip(
+                        record.line,
+                        format!(
+                            "commitment {} of {} is already stored as {} from a file with OGP IDs; kept as it is",
+                            record.commitment.number, record.plan.key, stored.code
+                        ),
+                    );
+                    continue;
+                }
+                Some(stored) => stored.code,
+                None => storage::next_commitment_code(&mut tx, &prefix).await?,
+            };
+            report.derived_ids.push((record.line, code.clone()));
+            record.commitment.code = code;
+        }
+        let commitment_id = match write_commitment(&mut tx, &mut history, &record, plan_id).await? {
+            Written::Inserted(id) => {
+                report.inserted += 1;
+                id
+            }
+            Written::Updated(id) => {
+                report.updated += 1;
+                id
+            }
+            Written::Unchanged(id) => {
+                report.unchanged += 1;
+                id
+            }
+            Written::Conflict { plan, number } => {
+                report.skip(
+                    record.line,
+                    format!(
+                        "ID {} already belongs to commitment {number} of {plan}; nothing overwritten",
+                        record.commitment.code
+                    ),
+                );
+                continue;
+            }
+        };
+        members_touched.insert(record.member.code.clone());
+        for assessment in &record.assessments {
+            write_assessment(&mut tx, &mut history, commitment_id, assessment).await?;
+            report.assessments += 1;
+        }
+    }
+    report.members = members_touched.len();
+    report.plans = plan_ids.len();
+    report.history_entries = history.entries;
+    if report.dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+impl From<AppError> for ImportError {
+    fn from(error: AppError) -> Self {
+        ImportError::Refused(error)
+    }
+}

@@ -1,0 +1,128 @@
+//! Progress updates on milestones, posted by the member's points of contact (and admins).
+
+use super::{Actor, AppError};
+use app::domain::{
+    changed_fields, HistoryField, MilestoneStatus, PublicActor, RecordField, RecordKind, Role,
+};
+use app::input::MilestoneUpdateInput;
+use app::policy;
+use app::storage::{self, ChangeRecorder, Db, MilestoneState, NewEntry, NewProgressUpdate};
+
+/// What a posted update changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdatePosted {
+    pub commitment_code: String,
+    pub update_id: i64,
+}
+
+/// Appends a progress update to a milestone and moves the milestone to the status and
+/// progress it reports, if the milestone is still at the version the form was rendered
+/// from; else nothing is written and the answer is [`AppError::Stale`].
+pub async fn post_update(
+    db: &Db,
+    actor: &Actor,
+    milestone_id: i64,
+    input: &MilestoneUpdateInput,
+) -> Result<UpdatePosted, AppError> {
+    let mut tx = db.begin().await?;
+    let (milestone, scope) = storage::milestone_in_context(&mut tx, milestone_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lead = scope.lead_institution.as_deref();
+    let viewer =
+        actor.authorize(|viewer| policy::may_update_milestone(viewer, &scope.member_code, lead))?;
+    let update = input.validate()?;
+    if update.version != milestone.version {
+        return Err(AppError::Stale);
+    }
+
+    // Public pages name the role and the institution, never the person.
+    let poc_grant = viewer.and_then(|v| policy::poc_grant_for(v, &scope.member_code, lead));
+    let public = match poc_grant {
+        Some(grant) => PublicActor {
+            role: Some(Role::Poc),
+            member: Some(scope.member_code.clone()),
+            institution: grant
+                .institution
+                .clone()
+                .or_else(|| scope.lead_institution.clone())
+                .or_else(|| grant.member_name.clone()),
+        },
+        None => PublicActor {
+            role: viewer.map(|_| Role::Admin),
+            member: None,
+            institution: None,
+        },
+    };
+    let author = match (&public.role, &public.institution) {
+        (Some(Role::Poc), institution) => {
+            format!(
+                "Point of contact, {}",
+                institution.clone().unwrap_or_default()
+            )
+        }
+        _ => "Administrator".to_string(),
+    };
+
+    let now = storage::now();
+    // A milestone keeps the day it was completed while it stays completed.
+    let completed_on = (update.status == MilestoneStatus::Completed)
+        .then(|| milestone.completed_on.unwrap_or(now.date_naive()));
+    let state = MilestoneState {
+        status: update.status,
+        progress: update.progress,
+        completed_on,
+    };
+    if !storage::set_milestone_state(&mut tx, milestone_id, update.version, &state).await? {
+        return Err(AppError::Stale);
+    }
+    let update_id = storage::insert_progress_update(
+        &mut tx,
+        milestone_id,
+        &NewProgressUpdate {
+            author,
+            author_id: viewer.map(|v| v.user_id),
+            created_at: now,
+            status: update.status,
+            progress: update.progress,
+            narrative: update.narrative.clone(),
+            evidence: Vec::new(),
+        },
+    )
+    .await?;
+
+    let mut after = milestone.clone();
+    after.status = state.status;
+    after.progress = state.progress;
+    after.completed_on = state.completed_on;
+    let in_commitment = |record, record_id, field, before, after| NewEntry {
+        record,
+        record_id,
+        commitment_id: Some(scope.commitment_id),
+        milestone_id: Some(milestone_id),
+        field,
+        before,
+        after,
+    };
+    let mut entries = vec![in_commitment(
+        RecordKind::ProgressUpdate,
+        update_id,
+        HistoryField::Field(RecordField::Narrative),
+        None,
+        Some(update.narrative),
+    )];
+    entries.extend(
+        changed_fields(&milestone.history_values(), &after.history_values())
+            .into_iter()
+            .map(|(field, before, after)| {
+                in_commitment(RecordKind::Milestone, milestone_id, field, before, after)
+            }),
+    );
+    let mut history = ChangeRecorder::new(actor.change(now, public));
+    history.record(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(UpdatePosted {
+        commitment_code: scope.commitment_code,
+        update_id,
+    })
+}

@@ -1,0 +1,116 @@
+//! Every state change is a command here, in a module per area. A command takes the
+//! database, the actor and a typed input; it validates, asks the policy module, writes,
+//! and records the audit line and the public history entry, all in one transaction, and
+//! answers with a typed outcome or one [`AppError`]. The HTML form handlers
+//! (`crate::forms`), the command line (`crate::cli`) and the coming REST API are adapters
+//! that parse their input, call a command and render what it answers.
+
+pub mod accounts;
+pub mod admin;
+pub mod demo;
+pub mod imports;
+pub mod milestones;
+
+pub use app::error::AppError;
+
+use app::domain::{AuditAction, AuditFact, ChangeCause, PublicActor, Viewer, VIA_COMMAND_LINE};
+use app::policy::Decision;
+use app::storage::{self, Conn, NewAuditEntry, NewChange, StorageError};
+use chrono::{DateTime, Utc};
+
+/// Who runs a command, and through which door.
+#[derive(Clone, Debug)]
+pub enum Actor {
+    /// Someone using the site, signed in or not, from an address.
+    Visitor {
+        viewer: Option<Viewer>,
+        address: String,
+    },
+    /// Whoever runs `ogp-tracker` on the server: the installation's operator, who may do
+    /// anything the database allows.
+    CommandLine,
+}
+
+impl Actor {
+    pub fn visitor(viewer: Option<Viewer>, address: &str) -> Actor {
+        Actor::Visitor {
+            viewer,
+            address: address.to_string(),
+        }
+    }
+
+    pub fn viewer(&self) -> Option<&Viewer> {
+        match self {
+            Actor::Visitor { viewer, .. } => viewer.as_ref(),
+            Actor::CommandLine => None,
+        }
+    }
+
+    /// Whether the actor may act: a visitor as `decision` says for them; the command line
+    /// always. Answers the signed-in person, if any.
+    pub fn authorize(
+        &self,
+        decision: impl FnOnce(Option<&Viewer>) -> Decision,
+    ) -> Result<Option<&Viewer>, AppError> {
+        match self {
+            Actor::Visitor { viewer, .. } => {
+                decision(viewer.as_ref())?;
+                Ok(viewer.as_ref())
+            }
+            Actor::CommandLine => Ok(None),
+        }
+    }
+
+    /// Like [`Actor::authorize`], for actions only a signed-in person takes.
+    pub fn signed_in(
+        &self,
+        decision: impl FnOnce(Option<&Viewer>) -> Decision,
+    ) -> Result<&Viewer, AppError> {
+        self.authorize(decision)?.ok_or(AppError::SignInRequired)
+    }
+
+    /// The door a change came through, for its history.
+    pub fn cause(&self) -> ChangeCause {
+        match self {
+            Actor::Visitor { .. } => ChangeCause::Form,
+            Actor::CommandLine => ChangeCause::CommandLine,
+        }
+    }
+
+    /// A change made now by this actor, publicly named as `public`.
+    pub fn change(&self, at: DateTime<Utc>, public: PublicActor) -> NewChange {
+        NewChange {
+            at,
+            cause: self.cause(),
+            source: None,
+            actor: public,
+            actor_user_id: self.viewer().map(|v| v.user_id),
+        }
+    }
+
+    /// Writes an audit line for this actor, in the command's transaction: the address of a
+    /// visitor, or the fact that it came from the command line.
+    pub async fn audit(
+        &self,
+        conn: &mut dyn Conn,
+        action: AuditAction,
+        subject_id: Option<i64>,
+        mut facts: Vec<(AuditFact, String)>,
+    ) -> Result<(), StorageError> {
+        let address = match self {
+            Actor::Visitor { address, .. } => Some(address.clone()),
+            Actor::CommandLine => {
+                facts.push((AuditFact::Via, VIA_COMMAND_LINE.to_string()));
+                None
+            }
+        };
+        let entry = NewAuditEntry {
+            actor_id: self.viewer().map(|v| v.user_id),
+            action,
+            subject_id,
+            facts,
+            address,
+        };
+        storage::insert_audit(conn, &entry, storage::now()).await
+    }
+}

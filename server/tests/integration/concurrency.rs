@@ -1,0 +1,139 @@
+//! No lost updates: every edit names the version it was made from, and of two edits made
+//! from the same version, one wins and the other is refused with nothing of it written.
+
+use crate::browser::*;
+use crate::common::*;
+use app::domain::Role;
+use axum::http::StatusCode;
+use std::sync::Arc;
+
+async fn poc_browsers(db: &app::storage::Db) -> (i64, Browser, Browser) {
+    small_demo(db).await;
+    let (milestone, lead): (i64, String) = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT ms.id, c.lead_institution FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         WHERE c.code LIKE 'XAA%' AND ms.status NOT IN ('completed', 'withdrawn')
+         ORDER BY ms.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let grant = [(Role::Poc, Some("XAA"), Some(lead.as_str()))];
+    add_user(db, "first@ministry.example", &grant).await;
+    add_user(db, "second@ministry.example", &grant).await;
+    let router = test_router(db);
+    let mut first = Browser::new(&router);
+    first.sign_in("first@ministry.example", PASSWORD).await;
+    let mut second = Browser::new(&router);
+    second.sign_in("second@ministry.example", PASSWORD).await;
+    (milestone, first, second)
+}
+
+fn update(narrative: &str, progress: &str, version: i64) -> Vec<(String, String)> {
+    vec![
+        ("status".into(), "in_progress".into()),
+        ("progress".into(), progress.into()),
+        ("narrative".into(), narrative.into()),
+        ("version".into(), version.to_string()),
+    ]
+}
+
+async fn post(browser: &mut Browser, milestone: i64, fields: &[(String, String)]) -> Answer {
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    browser
+        .post(&format!("/milestones/{milestone}/updates"), &fields)
+        .await
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_with_the_current_values_and_what_was_typed() {
+    let t = test_db().await;
+    let (milestone, mut first, mut second) = poc_browsers(&t.db).await;
+    let version = milestone_version(&t.db, milestone).await;
+    // Both opened the page at the same version; the first sends.
+    let won = post(
+        &mut first,
+        milestone,
+        &update("Tender launched.", "45", version),
+    )
+    .await;
+    assert_eq!(won.status, StatusCode::SEE_OTHER, "{}", won.body);
+    let before = counts(&t.db).await;
+    let stale = post(
+        &mut second,
+        milestone,
+        &update("Consultation held.", "30", version),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        counts(&t.db).await,
+        before,
+        "nothing of the stale edit is written"
+    );
+    // The page answered is the milestone's, at the address posted to: what is saved now
+    // beside what the person typed, with the new version to send it again.
+    assert!(
+        stale.body.contains("data-progress=\"45\""),
+        "current value shown"
+    );
+    assert!(
+        stale.body.contains(">Consultation held.</textarea>"),
+        "typed text kept"
+    );
+    assert!(stale.body.contains("value=\"30\""), "typed progress kept");
+    assert!(stale
+        .body
+        .contains(&format!("name=\"version\" value=\"{}\"", version + 1)));
+    assert!(stale.body.contains("notice-error"));
+    // Sending it again from the current version works.
+    let again = post(
+        &mut second,
+        milestone,
+        &update("Consultation held.", "30", version + 1),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(milestone_version(&t.db, milestone).await, version + 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_parallel_edits_from_one_version_exactly_one_wins() {
+    let t = test_db().await;
+    let (milestone, first, second) = poc_browsers(&t.db).await;
+    for round in 0..8 {
+        let version = milestone_version(&t.db, milestone).await;
+        let updates_before = count(&t.db, "progress_updates").await;
+        let changes_before = count(&t.db, "changes").await;
+        // Both requests start together, each on its own task.
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let send = |mut browser: Browser, narrative: String, progress: &'static str| {
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                post(
+                    &mut browser,
+                    milestone,
+                    &update(&narrative, progress, version),
+                )
+                .await
+                .status
+            })
+        };
+        let a = send(first.clone(), format!("Round {round}, first."), "61");
+        let b = send(second.clone(), format!("Round {round}, second."), "62");
+        let mut statuses = vec![a.await.unwrap(), b.await.unwrap()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            vec![StatusCode::SEE_OTHER, StatusCode::CONFLICT],
+            "round {round}"
+        );
+        assert_eq!(count(&t.db, "progress_updates").await, updates_before + 1);
+        assert_eq!(count(&t.db, "changes").await, changes_before + 1);
+        assert_eq!(milestone_version(&t.db, milestone).await, version + 1);
+    }
+}

@@ -1,0 +1,428 @@
+//! The public change history: what an update, a correction, an import and a re-import
+//! leave in it, how the public reads it, and that nothing can change or remove it.
+
+use crate::browser::*;
+use crate::common::*;
+use app::domain::{ChangeCause, HistoryField, HistoryPage, RecordField, RecordKind, Role};
+use app::storage;
+use axum::http::StatusCode;
+use ogp_tracker::import::import_file;
+use std::io::Write;
+
+async fn history(db: &app::storage::Db, code: &str) -> HistoryPage {
+    storage::commitment_history(&mut conn(db).await, code, 100, 0)
+        .await
+        .unwrap()
+        .expect("the commitment exists")
+}
+
+/// The (record, field, before, after) of each entry of a change.
+fn entries(
+    page: &HistoryPage,
+    change: usize,
+) -> Vec<(RecordKind, String, Option<String>, Option<String>)> {
+    page.changes[change]
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.record,
+                e.field.machine_name(),
+                e.before.clone(),
+                e.after.clone(),
+            )
+        })
+        .collect()
+}
+
+/// An open demo milestone of member XAA: its id, its commitment's code, its lead
+/// institution, and its status and progress now.
+async fn open_milestone(db: &app::storage::Db) -> (i64, String, String, String, i64) {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT ms.id, c.code, c.lead_institution, ms.status, ms.progress FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         WHERE c.code LIKE 'XAA%' AND ms.status NOT IN ('completed', 'withdrawn')
+         ORDER BY ms.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+async fn post_update(
+    browser: &mut Browser,
+    db: &app::storage::Db,
+    milestone: i64,
+    status: &str,
+    progress: &str,
+    narrative: &str,
+) -> Answer {
+    let version = milestone_version(db, milestone).await.to_string();
+    browser
+        .post(
+            &format!("/milestones/{milestone}/updates"),
+            &[
+                ("status", status),
+                ("progress", progress),
+                ("narrative", narrative),
+                ("version", &version),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn an_update_and_its_correction_leave_exactly_their_entries() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let (milestone, code, lead, status, progress) = open_milestone(&t.db).await;
+    add_user(
+        &t.db,
+        "pat@ministry.example",
+        &[(Role::Poc, Some("XAA"), Some(&lead))],
+    )
+    .await;
+    let router = test_router(&t.db);
+    let mut poc = Browser::new(&router);
+    poc.sign_in("pat@ministry.example", PASSWORD).await;
+    let before = history(&t.db, &code).await.total_changes;
+
+    let done = post_update(&mut poc, &t.db, milestone, "completed", "100", "Adopted.").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let page = history(&t.db, &code).await;
+    assert_eq!(page.total_changes, before + 1);
+    let change = &page.changes[0];
+    assert_eq!(change.cause, ChangeCause::Form);
+    assert_eq!(change.actor.role, Some(Role::Poc));
+    assert_eq!(change.actor.member.as_deref(), Some("XAA"));
+    assert_eq!(change.actor.institution.as_deref(), Some(lead.as_str()));
+    assert_eq!(
+        entries(&page, 0),
+        vec![
+            (
+                RecordKind::ProgressUpdate,
+                "narrative".into(),
+                None,
+                Some("Adopted.".into())
+            ),
+            (
+                RecordKind::Milestone,
+                "status".into(),
+                Some(status),
+                Some("completed".into())
+            ),
+            (
+                RecordKind::Milestone,
+                "progress".into(),
+                Some(progress.to_string()),
+                Some("100".into())
+            ),
+            (
+                RecordKind::Milestone,
+                "completed_on".into(),
+                None,
+                Some(today.clone())
+            ),
+        ]
+    );
+
+    // A correction: it was not finished after all. Going back clears the completion date.
+    let corrected = post_update(
+        &mut poc,
+        &t.db,
+        milestone,
+        "in_progress",
+        "80",
+        "Correction: not yet adopted.",
+    )
+    .await;
+    assert_eq!(
+        corrected.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        corrected.body
+    );
+    let page = history(&t.db, &code).await;
+    assert_eq!(page.total_changes, before + 2);
+    assert_eq!(
+        entries(&page, 0),
+        vec![
+            (
+                RecordKind::ProgressUpdate,
+                "narrative".into(),
+                None,
+                Some("Correction: not yet adopted.".into())
+            ),
+            (
+                RecordKind::Milestone,
+                "status".into(),
+                Some("completed".into()),
+                Some("in_progress".into())
+            ),
+            (
+                RecordKind::Milestone,
+                "progress".into(),
+                Some("100".into()),
+                Some("80".into())
+            ),
+            (
+                RecordKind::Milestone,
+                "completed_on".into(),
+                Some(today),
+                None
+            ),
+        ]
+    );
+    let (status, completed_on): (String, Option<chrono::NaiveDate>) = on_pool!(&t.db, |pool| {
+        sqlx::query_as("SELECT status, completed_on FROM milestones WHERE id = $1")
+            .bind(milestone)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!((status.as_str(), completed_on), ("in_progress", None));
+
+    // The public reads it on the history page, named by role and institution.
+    let mut public = Browser::new(&router);
+    let page = public.get(&format!("/commitments/{code}/history")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-cause=\"form\""));
+    assert!(page.body.contains("data-field=\"completed_on\""));
+    assert!(page
+        .body
+        .contains(&format!("Government point of contact, {lead}")));
+    assert!(!page.body.contains("pat@ministry.example"));
+    let spanish = public
+        .send(
+            axum::http::Request::builder()
+                .uri(format!("/commitments/{code}/history"))
+                .header("accept-language", "es")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(spanish.body.contains("Historial de"), "translated");
+    assert!(
+        spanish.body.contains("Completado el"),
+        "field names translated"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_milestone_is_at_one_hundred_percent() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let (milestone, code, lead, _, _) = open_milestone(&t.db).await;
+    add_user(
+        &t.db,
+        "pat@ministry.example",
+        &[(Role::Poc, Some("XAA"), Some(&lead))],
+    )
+    .await;
+    let router = test_router(&t.db);
+    let mut poc = Browser::new(&router);
+    poc.sign_in("pat@ministry.example", PASSWORD).await;
+    let before = counts(&t.db).await;
+    let refused = post_update(&mut poc, &t.db, milestone, "completed", "90", "Nearly.").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("aria-invalid=\"true\""));
+    assert_eq!(counts(&t.db).await, before);
+    // The database refuses it too, whatever writes.
+    let direct = on_pool!(&t.db, |pool| sqlx::query(
+        "UPDATE milestones SET status = 'completed', progress = 90, completed_on = '2024-01-01'
+         WHERE id = $1"
+    )
+    .bind(milestone)
+    .execute(pool)
+    .await
+    .map(|_| ()));
+    assert!(direct.is_err(), "the CHECK constraint holds");
+    let moved_back_with_date =
+        on_pool!(&t.db, |pool| {
+            sqlx::query(
+        "UPDATE milestones SET status = 'in_progress', completed_on = '2024-01-01' WHERE id = $1"
+    )
+    .bind(milestone)
+    .execute(pool)
+    .await
+    .map(|_| ())
+        });
+    assert!(moved_back_with_date.is_err());
+    assert_eq!(
+        history(&t.db, &code).await.changes[0].cause,
+        ChangeCause::Demo
+    );
+}
+
+fn write_csv(content: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    file.write_all(content.as_bytes()).unwrap();
+    file
+}
+
+/// The real file with one commitment's title changed.
+fn retitled(code: &str, title: &str) -> String {
+    let text = std::fs::read_to_string(shared_data(CURRENT)).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let column = |name: &str| rows[0].iter().position(|h| h.trim() == name).unwrap();
+    let (id, title_column) = (
+        column("Commitment Unique Identifier"),
+        column("Commitment Title"),
+    );
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in &rows {
+        let fields: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                if i == title_column && row.get(id) == Some(code) {
+                    title.to_string()
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        out.write_record(&fields).unwrap();
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name() {
+    let t = test_db().await;
+    let report = import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    // One entry per record created: members, plans, commitments and assessments.
+    let created = 75 + 214 + 558 + scalar(&t.db, "SELECT COUNT(*) FROM assessments").await;
+    assert_eq!(report.history_entries as i64, created);
+    assert_eq!(count(&t.db, "change_entries").await, created);
+    assert_eq!(count(&t.db, "changes").await, 1);
+    let page = history(&t.db, "AR0045").await;
+    assert_eq!(page.total_changes, 1);
+    let change = &page.changes[0];
+    assert_eq!(change.cause, ChangeCause::Import);
+    assert_eq!(change.source.as_deref(), Some(CURRENT));
+    assert_eq!(change.actor.role, None);
+    assert_eq!(change.entries[0].record, RecordKind::Commitment);
+    assert_eq!(
+        change.entries[0].field,
+        HistoryField::Field(RecordField::Record)
+    );
+    assert!(change
+        .entries
+        .iter()
+        .skip(1)
+        .all(|e| e.record == RecordKind::Assessment));
+
+    // The same file again changes nothing, so it adds nothing.
+    let again = import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    assert_eq!((again.updated, again.history_entries), (0, 0));
+    assert_eq!(count(&t.db, "changes").await, 1);
+
+    // A file that changes one title leaves one entry, with the value before and after.
+    let old_title = page.commitment_title.clone();
+    let file = write_csv(&retitled("AR0045", "Open data of the National Congress"));
+    let changed = import_file(&t.db, file.path(), false).await.unwrap();
+    assert_eq!((changed.updated, changed.history_entries), (1, 1));
+    let page = history(&t.db, "AR0045").await;
+    assert_eq!(page.total_changes, 2);
+    let file_name = file
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert_eq!(page.changes[0].source.as_deref(), Some(file_name.as_str()));
+    assert_eq!(
+        entries(&page, 0),
+        vec![(
+            RecordKind::Commitment,
+            "title".into(),
+            Some(old_title),
+            Some("Open data of the National Congress".into())
+        )]
+    );
+    let version = scalar(
+        &t.db,
+        "SELECT version FROM commitments WHERE code = 'AR0045'",
+    )
+    .await;
+    assert_eq!(version, 2, "the change raised the commitment's version");
+}
+
+#[tokio::test]
+async fn history_can_be_neither_changed_nor_deleted_in_the_database() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    for statement in [
+        "UPDATE change_entries SET value_after = 'forged'",
+        "UPDATE changes SET cause = 'form'",
+    ] {
+        let refused = on_pool!(&t.db, |pool| sqlx::query(statement)
+            .execute(pool)
+            .await
+            .map(|_| ()));
+        assert!(refused.is_err(), "{statement} must be refused");
+    }
+    assert_eq!(
+        scalar(
+            &t.db,
+            "SELECT COUNT(*) FROM change_entries WHERE value_after = 'forged'"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_history_page_is_paginated_and_unknown_commitments_are_not_found() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let (milestone, code, lead, _, _) = open_milestone(&t.db).await;
+    add_user(
+        &t.db,
+        "pat@ministry.example",
+        &[(Role::Poc, Some("XAA"), Some(&lead))],
+    )
+    .await;
+    let router = test_router(&t.db);
+    let mut poc = Browser::new(&router);
+    poc.sign_in("pat@ministry.example", PASSWORD).await;
+    for n in 0..21 {
+        let progress = (n + 1).to_string();
+        let answer = post_update(
+            &mut poc,
+            &t.db,
+            milestone,
+            "in_progress",
+            &progress,
+            "Step.",
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    }
+    let total = history(&t.db, &code).await.total_changes;
+    assert_eq!(total, 22, "21 updates and the demo data's creation");
+    let mut public = Browser::new(&router);
+    let first = public.get(&format!("/commitments/{code}/history")).await;
+    let changes = |body: &str| body.matches("aria-labelledby=\"change-").count();
+    assert_eq!(changes(&first.body), 20);
+    assert!(first.body.contains("rel=\"next\""));
+    let second = public
+        .get(&format!("/commitments/{code}/history?page=2"))
+        .await;
+    assert_eq!(changes(&second.body), 2);
+    assert!(
+        second.body.contains("data-cause=\"demo\""),
+        "the oldest change comes last"
+    );
+    let missing = public.get("/commitments/ZZ9999/history").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
