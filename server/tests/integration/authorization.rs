@@ -291,6 +291,8 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
         fresh: 0,
     };
 
+    let history_before = history_rows(&t.db).await;
+    assert!(!history_before.is_empty(), "the demo data left history");
     let mut failures = Vec::new();
     for (route, expected) in MATRIX {
         for (actor, want) in ACTORS.into_iter().zip(expected) {
@@ -319,4 +321,36 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every route was taken, accepted or refused: history only grew.
+    let history_after = history_rows(&t.db).await;
+    assert!(
+        history_after.len() > history_before.len(),
+        "accepted updates added history"
+    );
+    assert_eq!(
+        history_after[..history_before.len()],
+        history_before[..],
+        "no route changed or removed history"
+    );
+}
+
+/// Every history entry with its change, in order, as text.
+async fn history_rows(db: &Db) -> Vec<String> {
+    let rows: Vec<(
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+    )> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT e.id, e.change_id, c.cause, e.field, e.record_id, e.value_before,
+                e.value_after
+             FROM change_entries e JOIN changes c ON c.id = e.change_id ORDER BY e.id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    rows.into_iter().map(|row| format!("{row:?}")).collect()
 }

@@ -75,9 +75,8 @@ async fn demo_data_covers_every_state_and_is_labelled() {
         "government, civil society and IRM assessments"
     );
     // Government and civil society disagree on completion somewhere.
-    let (disagreements,): (i64,) =
-        on_pool!(&t.db, |pool| {
-            sqlx::query_as(
+    let (disagreements,): (i64,) = on_pool!(&t.db, |pool| {
+        sqlx::query_as(
         "SELECT COUNT(*) FROM assessments g JOIN assessments c ON c.commitment_id = g.commitment_id
            AND c.stage = g.stage AND c.source = 'civil_society'
          JOIN assessment_scores gs ON gs.assessment_id = g.id AND gs.indicator = 'completion'
@@ -87,7 +86,7 @@ async fn demo_data_covers_every_state_and_is_labelled() {
     .fetch_one(pool)
     .await
     .unwrap()
-        });
+    });
     assert!(disagreements > 0);
     let (not_demo,): (i64,) = on_pool!(&t.db, |pool| sqlx::query_as(
         "SELECT COUNT(*) FROM commitments WHERE NOT demo"

@@ -238,16 +238,15 @@ async fn a_completed_milestone_is_at_one_hundred_percent() {
     .await
     .map(|_| ()));
     assert!(direct.is_err(), "the CHECK constraint holds");
-    let moved_back_with_date =
-        on_pool!(&t.db, |pool| {
-            sqlx::query(
+    let moved_back_with_date = on_pool!(&t.db, |pool| {
+        sqlx::query(
         "UPDATE milestones SET status = 'in_progress', completed_on = '2024-01-01' WHERE id = $1"
     )
     .bind(milestone)
     .execute(pool)
     .await
     .map(|_| ())
-        });
+    });
     assert!(moved_back_with_date.is_err());
     assert_eq!(
         history(&t.db, &code).await.changes[0].cause,

@@ -180,3 +180,36 @@ async fn assets_are_precompressed_and_cached_for_a_year() {
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain, script);
 }
+
+/// A path with each `{param}` replaced by `{}`, to compare routes whatever their names.
+fn route_shape(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                "{}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[test]
+fn every_address_a_form_posts_to_is_also_a_page() {
+    // A refused post is shown at its own address; the browser's app must have a route
+    // there, or hydration fails.
+    let pages: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|route| route_shape(route.path()))
+        .collect();
+    let without_page: Vec<&str> = ogp_tracker::forms::write_routes()
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| !pages.contains(&route_shape(path)))
+        .collect();
+    assert!(
+        without_page.is_empty(),
+        "form addresses without a page: {without_page:?}"
+    );
+}

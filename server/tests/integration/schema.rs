@@ -87,26 +87,195 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
             .filter(|f| f.contains("unknown("))
             .collect::<Vec<_>>()
     );
-    let intended = |fact: &String| INTENDED.iter().any(|(f, _)| f == fact);
-    let only_sqlite: Vec<&String> = lite
-        .iter()
-        .filter(|f| !pg.contains(f) && !intended(f))
-        .collect();
-    let only_postgres: Vec<&String> = pg
-        .iter()
-        .filter(|f| !lite.contains(f) && !intended(f))
-        .collect();
+    let (only_sqlite, only_postgres) = differences(&lite, &pg);
     assert!(
         only_sqlite.is_empty() && only_postgres.is_empty(),
         "the migration sets differ.\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
     );
 }
 
-#[test]
-fn the_comparison_fails_on_a_difference() {
-    // The same check as above, on outlines that differ in one column's nullability.
-    let lite = vec!["column t.a text not null".to_string()];
-    let pg = vec!["column t.a text null".to_string()];
-    let only_sqlite: Vec<&String> = lite.iter().filter(|f| !pg.contains(f)).collect();
-    assert_eq!(only_sqlite.len(), 1);
+/// The facts of each outline the other lacks, leaving out the intended differences.
+fn differences(sqlite: &[String], postgres: &[String]) -> (Vec<String>, Vec<String>) {
+    let intended = |fact: &String| INTENDED.iter().any(|(f, _)| f == fact);
+    let only = |these: &[String], those: &[String]| {
+        these
+            .iter()
+            .filter(|f| !those.contains(f) && !intended(f))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    (only(sqlite, postgres), only(postgres, sqlite))
+}
+
+#[tokio::test]
+async fn the_comparison_names_a_drifted_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Db::connect(&format!("sqlite://{}/schema.db", dir.path().display()))
+        .await
+        .unwrap();
+    sqlite.migrate().await.unwrap();
+    let outline = dialect::schema_outline(&mut conn(&sqlite).await)
+        .await
+        .unwrap();
+    assert_eq!(differences(&outline, &outline), (vec![], vec![]));
+    // The other set, as if one migration had left members.name nullable and no index.
+    let drifted: Vec<String> = outline
+        .iter()
+        .filter(|f| f.as_str() != "index milestones(commitment_id)")
+        .map(|f| {
+            f.replace(
+                "column members.name text not null",
+                "column members.name text null",
+            )
+        })
+        .collect();
+    let (only_here, only_there) = differences(&outline, &drifted);
+    assert_eq!(
+        only_here,
+        vec![
+            "column members.name text not null".to_string(),
+            "index milestones(commitment_id)".to_string()
+        ]
+    );
+    assert_eq!(
+        only_there,
+        vec!["column members.name text null".to_string()]
+    );
+}
+
+/// Data as the first two migrations stored it: flags as integers, times as text in both
+/// forms then written, a completed milestone without a date and a date kept on a milestone
+/// that went back.
+const OLD_DATA: &[&str] = &[
+    "INSERT INTO members (id, code, name, slug, kind, region, commitment_prefix, demo)
+     VALUES (1, 'ESP', 'Spain', 'spain', 'national', 'europe', 'ES', 1)",
+    "INSERT INTO action_plans (id, plan_key, member_id, number, status, start_date, end_date)
+     VALUES (1, 'AP_ESP04', 1, 4, 'active', '2022-01-01', '2024-12-31')",
+    "INSERT INTO commitments (id, code, code_derived, plan_id, number, title, start_date,
+        carried_forward, demo)
+     VALUES (1, 'ES0001', 0, 1, '1', 'Open contracts', '2022-01-01', 1, 0)",
+    "INSERT INTO milestones (id, commitment_id, position, title, status, progress, completed_on,
+        planned_end)
+     VALUES (1, 1, 1, 'Completed without a date', 'completed', 80, NULL, '2023-06-30'),
+            (2, 1, 2, 'Back in progress with a date', 'in_progress', 40, '2023-01-01', '2024-06-30')",
+    "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
+     VALUES (1, 1, 'Point of contact', '2023-05-02T10:00:00Z', 'completed', 80, 'Done')",
+    "INSERT INTO users (id, email, display_name, disabled, demo, created_at)
+     VALUES (1, 'ana@example.org', 'Ana', 0, 0, '2024-05-01T10:00:00.123456Z')",
+    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+     VALUES ('abc', 1, '2024-05-01T10:00:00.000000Z', '2999-01-01T00:00:00.000000Z')",
+    "INSERT INTO audit_log (at, action, facts) VALUES ('2024-05-01T10:00:00.120000Z', 'invited', '{}')",
+];
+
+#[tokio::test]
+async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
+    use app::storage::{self, Db};
+    use chrono::{NaiveDate, TimeZone, Utc};
+    // A database at the second migration, as an installation of the previous release.
+    let dir = tempfile::tempdir().unwrap();
+    let (db, backend_dir, guard) = match postgres_server() {
+        Some(admin_url) => {
+            let name = format!("ogp_upgrade_{}", std::process::id());
+            let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+            for statement in [
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                sqlx::query(&statement).execute(&admin).await.unwrap();
+            }
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+            let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
+            (db, "postgres", Some((admin, name)))
+        }
+        None => {
+            let url = format!("sqlite://{}/old.db", dir.path().display());
+            (Db::connect(&url).await.unwrap(), "sqlite", None)
+        }
+    };
+    let first_two = dir.path().join("migrations");
+    std::fs::create_dir(&first_two).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(backend_dir);
+    for file in ["0001_schema.sql", "0002_accounts.sql"] {
+        std::fs::copy(source.join(file), first_two.join(file)).unwrap();
+    }
+    let old = sqlx::migrate::Migrator::new(first_two.as_path())
+        .await
+        .unwrap();
+    on_pool!(&db, |pool| old.run(pool).await.unwrap());
+    for statement in OLD_DATA {
+        on_pool!(&db, |pool| sqlx::query(statement)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap());
+    }
+
+    db.migrate().await.unwrap();
+
+    let mut c = conn(&db).await;
+    let detail = storage::commitment_detail(&mut c, "ES0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(detail.member.demo, "a flag of 1 reads as true");
+    assert!(!detail.commitment.demo);
+    assert_eq!(detail.commitment.carried_forward, Some(true));
+    assert_eq!(
+        detail.commitment.start_date,
+        NaiveDate::from_ymd_opt(2022, 1, 1)
+    );
+    assert_eq!(detail.plan.end_date, NaiveDate::from_ymd_opt(2024, 12, 31));
+    let [completed, back] = &detail.milestones[..] else {
+        panic!("two milestones: {:?}", detail.milestones)
+    };
+    assert_eq!(
+        (completed.progress, completed.completed_on),
+        (100, NaiveDate::from_ymd_opt(2023, 5, 2)),
+        "a completed milestone gets 100% and the day its update said so"
+    );
+    assert_eq!(
+        (back.progress, back.completed_on),
+        (40, None),
+        "the kept date is cleared"
+    );
+    assert_eq!((completed.version, back.version), (1, 1));
+    let update = completed.latest_update.as_ref().unwrap();
+    assert_eq!(
+        update.created_at,
+        Utc.with_ymd_and_hms(2023, 5, 2, 10, 0, 0).unwrap()
+    );
+    let account = storage::account(&mut c, 1).await.unwrap().unwrap();
+    let created = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap()
+        + chrono::Duration::microseconds(123_456);
+    assert_eq!(account.created_at, created, "microseconds survive");
+    // Times compare as times: the session expiring in 2999 is still open.
+    let viewer = storage::viewer_for_session(&mut c, "abc", storage::now())
+        .await
+        .unwrap();
+    assert_eq!(viewer.map(|v| v.user_id), Some(1));
+    let (audit, _) = storage::audit_page(&mut c, 10, 0).await.unwrap();
+    assert_eq!(
+        audit[0].at,
+        Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap() + chrono::Duration::milliseconds(120)
+    );
+    if let Db::Sqlite(pool) = &db {
+        // SQLite keeps times as text: the migrated text is exactly what the driver writes.
+        let (migrated, written): (String, String) =
+            sqlx::query_as("SELECT (SELECT at FROM audit_log), CAST($1 AS TEXT)")
+                .bind(audit[0].at)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert_eq!(migrated, written);
+    }
+    drop(c);
+    db.close().await;
+    if let Some((admin, name)) = guard {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
 }
