@@ -14,6 +14,11 @@ async function signIn(page: Page, email: string, password: string) {
   await expect(page.getByRole("status")).toContainText("You are signed in.");
 }
 
+// Chromium logs every 4xx answer to a page load; the refused post's own is expected.
+function unexpected(problems: string[]): string[] {
+  return problems.filter((p) => !/Failed to load resource: the server responded with a status of (409|422)/.test(p));
+}
+
 function countPosts(page: Page): () => number {
   let posts = 0;
   page.on("request", (request: Request) => {
@@ -61,7 +66,7 @@ test("a refused milestone update is shown on the milestone's page, keeps what wa
   await expect(page.getByRole("status")).toContainText("Your update was published.");
   await expect(page).toHaveURL(/\/commitments\/XAA0001/);
   await expect(page.getByRole("main")).toContainText("Two thirds of the data sets are published");
-  expect(problems).toEqual([]);
+  expect(unexpected(problems)).toEqual([]);
 });
 
 test("a refused password change is shown at its own address and is not posted again on reload", async ({ page }) => {
@@ -89,7 +94,7 @@ test("a refused password change is shown at its own address and is not posted ag
   await waitForHydration(page);
   expect(posts()).toBe(1);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your account");
-  expect(problems).toEqual([]);
+  expect(unexpected(problems)).toEqual([]);
 });
 
 test.describe("without JavaScript", () => {
