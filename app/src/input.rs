@@ -129,6 +129,13 @@ pub struct MilestoneUpdate {
 }
 
 impl MilestoneUpdateInput {
+    /// The milestone version the form was rendered from. It is the page's, not the
+    /// person's: a missing one means a form from before versions, to be reloaded like a
+    /// stale one.
+    pub fn base_version(&self) -> Result<i64, AppError> {
+        self.version.trim().parse().map_err(|_| AppError::Stale)
+    }
+
     /// The update, or the first field that is wrong and why. A completed milestone is at
     /// 100%: the tracker does not guess which of the two the person meant.
     pub fn validate(&self) -> Result<MilestoneUpdate, AppError> {
@@ -145,9 +152,7 @@ impl MilestoneUpdateInput {
             return Err(AppError::invalid(Self::progress, Key::ErrCompletedProgress));
         }
         let narrative = required_text(&self.narrative, Self::narrative, NARRATIVE_MAX_CHARS)?;
-        // The version is the page's, not the person's: a missing one means a form from
-        // before versions, which must be reloaded like a stale one.
-        let version = self.version.trim().parse().map_err(|_| AppError::Stale)?;
+        let version = self.base_version()?;
         Ok(MilestoneUpdate {
             status,
             progress,

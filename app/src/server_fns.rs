@@ -145,7 +145,10 @@ async fn member_choices(db: &mut crate::storage::Pooled) -> Result<Vec<MemberCho
     Ok(crate::storage::member_choices(db)
         .await?
         .into_iter()
-        .map(|(_, code, name)| MemberChoice { code, name })
+        .map(|row| MemberChoice {
+            code: row.code,
+            name: row.name,
+        })
         .collect())
 }
 

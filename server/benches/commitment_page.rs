@@ -51,10 +51,13 @@ struct DropDatabase {
 impl DropDatabase {
     async fn drop_now(self, db: Db) {
         db.close().await;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {}", self.name))
-            .execute(&self.admin)
-            .await
-            .unwrap();
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&self.admin)
+        .await
+        .unwrap();
     }
 }
 

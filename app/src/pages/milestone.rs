@@ -149,6 +149,12 @@ pub fn MilestoneUpdateForm(
         .collect();
     // Field ids are unique on the commitment page, where every milestone has a form.
     let field_id = |name: &str| format!("{name}-{id}");
+    // A refused edit keeps the version it was made from (after a stale one the server
+    // leaves it out, so the current version is taken).
+    let version = match state.form_value(MilestoneUpdateInput::version) {
+        typed if refilled && !typed.is_empty() => typed,
+        _ => version.to_string(),
+    };
     view! {
         <form method="post" action=format!("/milestones/{id}/updates") class="form" data-milestone=id>
             <CsrfField/>

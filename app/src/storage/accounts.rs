@@ -121,10 +121,9 @@ async fn id_where(
     value: impl ToString,
 ) -> Result<Option<i64>, StorageError> {
     let value = value.to_string();
-    let row: Option<(i64,)> = native!(conn, |c| {
-        sqlx::query_as(sql).bind(&value).fetch_optional(c).await
-    })?;
-    Ok(row.map(|(id,)| id))
+    Ok(native!(conn, |c| {
+        sqlx::query_scalar(sql).bind(&value).fetch_optional(c).await
+    })?)
 }
 
 pub async fn user_id_by_email(
@@ -135,13 +134,13 @@ pub async fn user_id_by_email(
 }
 
 pub async fn user_exists(conn: &mut dyn Conn, user_id: i64) -> Result<bool, StorageError> {
-    let row: Option<(i64,)> = native!(conn, |c| {
-        sqlx::query_as("SELECT id FROM users WHERE id = $1")
+    let found: Option<i64> = native!(conn, |c| {
+        sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(c)
             .await
     })?;
-    Ok(row.is_some())
+    Ok(found.is_some())
 }
 
 pub async fn credentials(
@@ -160,13 +159,13 @@ pub async fn password_hash_of(
     conn: &mut dyn Conn,
     user_id: i64,
 ) -> Result<Option<String>, StorageError> {
-    let row: Option<(Option<String>,)> = native!(conn, |c| {
-        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+    let hash: Option<Option<String>> = native!(conn, |c| {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(c)
             .await
     })?;
-    Ok(row.and_then(|(hash,)| hash))
+    Ok(hash.flatten())
 }
 
 /// Whether the account has set a password (accepted its invitation).
@@ -182,8 +181,8 @@ pub async fn insert_user(
     demo: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO users (email, display_name, password_hash, demo, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -270,8 +269,8 @@ pub async fn insert_grant(
     granted_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO role_grants (user_id, role, member_id, institution, granted_by, granted_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -344,7 +343,12 @@ pub async fn viewer_for_session(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Viewer>, StorageError> {
-    let row: Option<(i64, String)> = native!(conn, |c| {
+    #[derive(sqlx::FromRow)]
+    struct SessionUser {
+        id: i64,
+        display_name: String,
+    }
+    let user: Option<SessionUser> = native!(conn, |c| {
         sqlx::query_as(
             "SELECT u.id, u.display_name FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
@@ -354,13 +358,13 @@ pub async fn viewer_for_session(
         .fetch_optional(c)
         .await
     })?;
-    let Some((user_id, display_name)) = row else {
+    let Some(user) = user else {
         return Ok(None);
     };
     Ok(Some(Viewer {
-        user_id,
-        display_name,
-        grants: grants_of(conn, user_id).await?,
+        user_id: user.id,
+        display_name: user.display_name,
+        grants: grants_of(conn, user.id).await?,
     }))
 }
 
@@ -501,8 +505,8 @@ pub async fn sign_in_failures_since(
     subject: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (n,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let n: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT COUNT(*) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3",
         )
         .bind(scope)
@@ -599,8 +603,8 @@ pub async fn audit_page(
         .fetch_all(c)
         .await
     })?;
-    let (total,): (i64,) = native!(conn, |c| {
-        sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+    let total: i64 = native!(conn, |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
             .fetch_one(c)
             .await
     })?;
@@ -687,20 +691,25 @@ pub async fn account(conn: &mut dyn Conn, user_id: i64) -> Result<Option<Account
 
 /// Whether the demo accounts exist: then the sign-in page lists them.
 pub async fn has_demo_accounts(conn: &mut dyn Conn) -> Result<bool, StorageError> {
-    let row: Option<(i64,)> = native!(conn, |c| {
-        sqlx::query_as("SELECT id FROM users WHERE demo LIMIT 1")
+    let found: Option<i64> = native!(conn, |c| {
+        sqlx::query_scalar("SELECT id FROM users WHERE demo LIMIT 1")
             .fetch_optional(c)
             .await
     })?;
-    Ok(row.is_some())
+    Ok(found.is_some())
 }
 
-/// Member ids, codes and names, for choosing a grant's scope.
-pub async fn member_choices(
-    conn: &mut dyn Conn,
-) -> Result<Vec<(i64, String, String)>, StorageError> {
+/// A member as a grant's scope offers it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MemberChoiceRow {
+    pub code: String,
+    pub name: String,
+}
+
+/// Member codes and names, by name, for choosing a grant's scope.
+pub async fn member_choices(conn: &mut dyn Conn) -> Result<Vec<MemberChoiceRow>, StorageError> {
     Ok(native!(conn, |c| {
-        sqlx::query_as("SELECT id, code, name FROM members ORDER BY name")
+        sqlx::query_as("SELECT code, name FROM members ORDER BY name")
             .fetch_all(c)
             .await
     })?)
@@ -714,8 +723,8 @@ pub async fn member_id_by_code(
 }
 
 pub async fn admin_grant_count(conn: &mut dyn Conn) -> Result<i64, StorageError> {
-    let (n,): (i64,) = native!(conn, |c| {
-        sqlx::query_as("SELECT COUNT(*) FROM role_grants WHERE role = 'admin'")
+    let n: i64 = native!(conn, |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM role_grants WHERE role = 'admin'")
             .fetch_one(c)
             .await
     })?;
@@ -729,8 +738,8 @@ pub async fn has_grant(
     grant: &NewGrant,
 ) -> Result<bool, StorageError> {
     let institution = grant.institution.clone().unwrap_or_default();
-    let (n,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let n: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND role = $2
              AND COALESCE(member_id, 0) = $3 AND COALESCE(institution, '') = $4",
         )

@@ -98,16 +98,16 @@ pub(crate) async fn values_and_areas(
     conn: &mut dyn Conn,
     commitment_id: i64,
 ) -> Result<(Vec<OgpValue>, Vec<String>), StorageError> {
-    let values: Vec<(OgpValue,)> = native!(conn, |c| {
-        sqlx::query_as(
+    let values: Vec<OgpValue> = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value",
         )
         .bind(commitment_id)
         .fetch_all(c)
         .await
     })?;
-    let areas: Vec<(String,)> = native!(conn, |c| {
-        sqlx::query_as(
+    let areas: Vec<String> = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT pa.name FROM policy_areas pa
              JOIN commitment_policy_areas cpa ON cpa.policy_area_id = pa.id
              WHERE cpa.commitment_id = $1 ORDER BY pa.name",
@@ -116,10 +116,7 @@ pub(crate) async fn values_and_areas(
         .fetch_all(c)
         .await
     })?;
-    Ok((
-        values.into_iter().map(|(v,)| v).collect(),
-        areas.into_iter().map(|(a,)| a).collect(),
-    ))
+    Ok((values, areas))
 }
 
 /// The stored commitment `code` (in plan `plan_key`), with its id and plan id.
@@ -183,14 +180,25 @@ pub async fn raw_values_of(
     conn: &mut dyn Conn,
     commitment_id: i64,
 ) -> Result<Vec<RawValue>, StorageError> {
-    let rows: Vec<(String, String)> = native!(conn, |c| {
-        sqlx::query_as("SELECT field, raw FROM raw_values WHERE commitment_id = $1 ORDER BY field")
+    #[derive(sqlx::FromRow)]
+    struct RawRow {
+        field: String,
+        raw: String,
+    }
+    let rows: Vec<RawRow> = native!(conn, |c| {
+        sqlx::query_as("SELECT field, raw FROM raw_values WHERE commitment_id = $1")
             .bind(commitment_id)
             .fetch_all(c)
             .await
     })?;
-    Ok(rows
+    // Sorted here, not by the database, whose collation may order text otherwise.
+    let mut raw: Vec<RawValue> = rows
         .into_iter()
-        .map(|(field, raw)| RawValue { field, raw })
-        .collect())
+        .map(|row| RawValue {
+            field: row.field,
+            raw: row.raw,
+        })
+        .collect();
+    raw.sort_by(|a, b| a.field.cmp(&b.field));
+    Ok(raw)
 }

@@ -97,8 +97,8 @@ impl ChangeRecorder {
 }
 
 async fn insert_change(conn: &mut dyn Conn, change: &NewChange) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO changes (at, cause, source, actor_role, actor_member, actor_institution,
                 actor_user_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -171,25 +171,36 @@ pub async fn commitment_history(
     limit: i64,
     offset: i64,
 ) -> Result<Option<HistoryPage>, StorageError> {
-    let commitment: Option<(i64, String, String)> = native!(conn, |c| {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        id: i64,
+        code: String,
+        title: String,
+    }
+    let found: Option<Found> = native!(conn, |c| {
         sqlx::query_as("SELECT id, code, title FROM commitments WHERE code = $1")
             .bind(code)
             .fetch_optional(c)
             .await
     })?;
-    let Some((commitment_id, commitment_code, commitment_title)) = commitment else {
+    let Some(Found {
+        id: commitment_id,
+        code: commitment_code,
+        title: commitment_title,
+    }) = found
+    else {
         return Ok(None);
     };
-    let (total_changes,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let total_changes: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT COUNT(DISTINCT change_id) FROM change_entries WHERE commitment_id = $1",
         )
         .bind(commitment_id)
         .fetch_one(c)
         .await
     })?;
-    let ids: Vec<(i64,)> = native!(conn, |c| {
-        sqlx::query_as(
+    let ids: Vec<i64> = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT DISTINCT change_id FROM change_entries WHERE commitment_id = $1
              ORDER BY change_id DESC LIMIT $2 OFFSET $3",
         )
@@ -199,7 +210,7 @@ pub async fn commitment_history(
         .fetch_all(c)
         .await
     })?;
-    let (Some((newest,)), Some((oldest,))) = (ids.first(), ids.last()) else {
+    let (Some(newest), Some(oldest)) = (ids.first(), ids.last()) else {
         return Ok(Some(HistoryPage {
             commitment_code,
             commitment_title,

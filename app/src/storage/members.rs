@@ -75,8 +75,8 @@ pub async fn list_members(
             .fetch_all(c)
             .await
     })?;
-    let (total,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let total: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT COUNT(*) FROM members m
              WHERE ($1 IS NULL OR m.region = $1) AND ($2 IS NULL OR m.kind = $2)",
         )

@@ -165,8 +165,8 @@ pub async fn plan_detail(
             .fetch_all(c)
             .await
     })?;
-    let (total_commitments,): (i64,) = native!(conn, |c| {
-        sqlx::query_as("SELECT COUNT(*) FROM commitments c WHERE c.plan_id = $1")
+    let total_commitments: i64 = native!(conn, |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM commitments c WHERE c.plan_id = $1")
             .bind(plan_id)
             .fetch_one(c)
             .await

@@ -13,8 +13,8 @@ pub async fn insert_member(
     member: &Member,
     demo: bool,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO members (code, name, slug, kind, region, commitment_prefix, demo)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -60,8 +60,8 @@ pub async fn insert_plan(
     plan: &ActionPlan,
     member_id: i64,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO action_plans (plan_key, member_id, number, title, year_submitted,
                 end_year, start_date, end_date, status, document_url)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -159,7 +159,13 @@ pub async fn commitment_in_plan(
     number: &str,
     title: &str,
 ) -> Result<Option<StoredCommitment>, StorageError> {
-    let rows: Vec<(String, bool, String)> = native!(conn, |c| {
+    #[derive(sqlx::FromRow)]
+    struct Numbered {
+        code: String,
+        code_derived: bool,
+        title: String,
+    }
+    let rows: Vec<Numbered> = native!(conn, |c| {
         sqlx::query_as(
             "SELECT code, code_derived, title FROM commitments
              WHERE plan_id = $1 AND number = $2 ORDER BY id",
@@ -169,17 +175,14 @@ pub async fn commitment_in_plan(
         .fetch_all(c)
         .await
     })?;
-    let found = match rows
-        .iter()
-        .find(|(_, _, stored_title)| stored_title == title)
-    {
+    let found = match rows.iter().find(|row| row.title == title) {
         Some(row) => Some(row),
-        None if rows.len() == 1 && !rows[0].1 => rows.first(),
+        None if rows.len() == 1 && !rows[0].code_derived => rows.first(),
         None => None,
     };
-    Ok(found.map(|(code, derived, _)| StoredCommitment {
-        code: code.clone(),
-        code_derived: *derived,
+    Ok(found.map(|row| StoredCommitment {
+        code: row.code.clone(),
+        code_derived: row.code_derived,
     }))
 }
 
@@ -190,15 +193,15 @@ pub async fn next_commitment_code(
     prefix: &str,
 ) -> Result<String, StorageError> {
     let pattern = format!("{prefix}%");
-    let codes: Vec<(String,)> = native!(conn, |c| {
-        sqlx::query_as("SELECT code FROM commitments WHERE code LIKE $1")
+    let codes: Vec<String> = native!(conn, |c| {
+        sqlx::query_scalar("SELECT code FROM commitments WHERE code LIKE $1")
             .bind(&pattern)
             .fetch_all(c)
             .await
     })?;
     let highest = codes
         .iter()
-        .filter_map(|(code,)| code.strip_prefix(prefix)?.parse::<u32>().ok())
+        .filter_map(|code| code.strip_prefix(prefix)?.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
     Ok(format!("{prefix}{:04}", highest + 1))
@@ -209,8 +212,8 @@ pub async fn stored_commitment(
     conn: &mut dyn Conn,
     code: &str,
 ) -> Result<Option<(i64, i64, Commitment)>, StorageError> {
-    let plan: Option<(String,)> = native!(conn, |c| {
-        sqlx::query_as(
+    let plan_key: Option<String> = native!(conn, |c| {
+        sqlx::query_scalar(
             "SELECT p.plan_key FROM commitments c JOIN action_plans p ON p.id = c.plan_id
              WHERE c.code = $1",
         )
@@ -218,7 +221,7 @@ pub async fn stored_commitment(
         .fetch_optional(c)
         .await
     })?;
-    let Some((plan_key,)) = plan else {
+    let Some(plan_key) = plan_key else {
         return Ok(None);
     };
     super::commitments::commitment_with_values(conn, code, &plan_key).await
@@ -231,8 +234,8 @@ pub async fn insert_commitment(
     raw_values: &[RawValue],
 ) -> Result<i64, StorageError> {
     let budget = commitment.budget.as_ref();
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO commitments (code, code_derived, plan_id, number, title, short_title,
                 full_text, theme, start_date, end_date, lead_institution, supporting_institutions,
                 carried_forward, active, cluster_ids, source_url, budget_amount, budget_currency,
@@ -346,8 +349,8 @@ async fn replace_values_and_areas(
     }
     for area in &commitment.policy_areas {
         let slug = crate::domain::slugify(area);
-        let (area_id,): (i64,) = native!(conn, |c| {
-            sqlx::query_as(
+        let area_id: i64 = native!(conn, |c| {
+            sqlx::query_scalar(
                 "INSERT INTO policy_areas (slug, name) VALUES ($1, $2)
                  ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
             )
@@ -408,8 +411,8 @@ pub async fn save_assessment(
     assessment: &Assessment,
     created_at: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO assessments (commitment_id, source, assessor, stage, scale, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (commitment_id, source, assessor, stage, scale)
@@ -470,8 +473,8 @@ pub async fn insert_milestone(
     commitment_id: i64,
     milestone: &NewMilestone,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO milestones (commitment_id, position, title, description,
                 responsible_institution, planned_start, planned_end, completed_on, status,
                 progress, weight)
@@ -513,8 +516,8 @@ pub async fn insert_progress_update(
     milestone_id: i64,
     update: &NewProgressUpdate,
 ) -> Result<i64, StorageError> {
-    let (id,): (i64,) = native!(conn, |c| {
-        sqlx::query_as(
+    let id: i64 = native!(conn, |c| {
+        sqlx::query_scalar(
             "INSERT INTO progress_updates (milestone_id, author, created_at, status, progress,
                 narrative, author_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -545,18 +548,18 @@ pub async fn insert_progress_update(
 
 /// Whether the database holds no member yet (first start).
 pub async fn is_empty(conn: &mut dyn Conn) -> Result<bool, StorageError> {
-    let row: Option<(i64,)> = native!(conn, |c| {
-        sqlx::query_as("SELECT id FROM members LIMIT 1")
+    let any: Option<i64> = native!(conn, |c| {
+        sqlx::query_scalar("SELECT id FROM members LIMIT 1")
             .fetch_optional(c)
             .await
     })?;
-    Ok(row.is_none())
+    Ok(any.is_none())
 }
 
 /// The commitment-ID prefix stored for a member.
 pub async fn member_prefix(conn: &mut dyn Conn, member_id: i64) -> Result<String, StorageError> {
-    let (prefix,): (String,) = native!(conn, |c| {
-        sqlx::query_as("SELECT commitment_prefix FROM members WHERE id = $1")
+    let prefix: String = native!(conn, |c| {
+        sqlx::query_scalar("SELECT commitment_prefix FROM members WHERE id = $1")
             .bind(member_id)
             .fetch_one(c)
             .await

@@ -24,17 +24,21 @@ pub async fn post_update(
     milestone_id: i64,
     input: &MilestoneUpdateInput,
 ) -> Result<UpdatePosted, AppError> {
-    let mut tx = db.begin().await?;
-    let (milestone, scope) = storage::milestone_in_context(&mut tx, milestone_id)
+    // Everything is checked before the write lock is taken. What is read here is still what
+    // the update replaces when it is written: it is only written if the version has not
+    // moved, and every change moves it.
+    let (milestone, scope) = storage::milestone_in_context(&mut db.acquire().await?, milestone_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let lead = scope.lead_institution.as_deref();
     let viewer =
         actor.authorize(|viewer| policy::may_update_milestone(viewer, &scope.member_code, lead))?;
-    let update = input.validate()?;
-    if update.version != milestone.version {
+    // Staleness first: an edit made from an older version is refused as such even when a
+    // field is also wrong, so mending the field can never overwrite the newer change.
+    if input.base_version()? != milestone.version {
         return Err(AppError::Stale);
     }
+    let update = input.validate()?;
 
     // Public pages name the role and the institution, never the person.
     let poc_grant = viewer.and_then(|v| policy::poc_grant_for(v, &scope.member_code, lead));
@@ -54,16 +58,15 @@ pub async fn post_update(
             institution: None,
         },
     };
-    let author = match (&public.role, &public.institution) {
-        (Some(Role::Poc), institution) => {
-            format!(
-                "Point of contact, {}",
-                institution.clone().unwrap_or_default()
-            )
-        }
+    let author = match public.role {
+        Some(Role::Poc) => format!(
+            "Point of contact, {}",
+            public.institution.clone().unwrap_or_default()
+        ),
         _ => "Administrator".to_string(),
     };
 
+    let mut tx = db.begin().await?;
     let now = storage::now();
     // A milestone keeps the day it was completed while it stays completed.
     let completed_on = (update.status == MilestoneStatus::Completed)

@@ -1,7 +1,7 @@
 //! Progress updates on milestones.
 
 use super::Ctx;
-use crate::commands::milestones;
+use crate::commands::{milestones, AppError};
 use app::i18n::Key;
 use app::input::MilestoneUpdateInput;
 use app::page_state::Notice;
@@ -22,10 +22,13 @@ pub async fn post_update(
             ),
             Notice::success(Key::NoticeUpdateSaved),
         ),
-        // The version is the page's own: a refilled form takes the current one.
+        // A refilled form keeps the version it was made from, so a change that came in
+        // between is still noticed; after a stale edit it takes the current one.
         Err(error) => {
             let mut values = input.fields();
-            values.retain(|(name, _)| name != MilestoneUpdateInput::version);
+            if error == AppError::Stale {
+                values.retain(|(name, _)| name != MilestoneUpdateInput::version);
+            }
             ctx.fail(error, values).await
         }
     }

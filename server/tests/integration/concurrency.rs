@@ -137,3 +137,50 @@ async fn of_two_parallel_edits_from_one_version_exactly_one_wins() {
         assert_eq!(milestone_version(&t.db, milestone).await, version + 1);
     }
 }
+
+/// The version a refused form was rendered with.
+fn rendered_version(body: &str) -> i64 {
+    let start = body
+        .find("name=\"version\" value=\"")
+        .expect("a version field")
+        + 22;
+    body[start..].split('"').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn mending_a_refused_edit_never_overwrites_a_change_made_meanwhile() {
+    let t = test_db().await;
+    let (milestone, mut first, mut second) = poc_browsers(&t.db).await;
+    let version = milestone_version(&t.db, milestone).await;
+    // The second person's edit is refused for its progress; the page keeps its version.
+    let refused = post(
+        &mut second,
+        milestone,
+        &update("Consultation held.", "150", version),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(rendered_version(&refused.body), version);
+    // Meanwhile the first person saves a change.
+    let won = post(
+        &mut first,
+        milestone,
+        &update("Tender launched.", "45", version),
+    )
+    .await;
+    assert_eq!(won.status, StatusCode::SEE_OTHER);
+    // The mended edit, sent from the refused page, is stale: it must not overwrite.
+    let before = counts(&t.db).await;
+    let mended = update("Consultation held.", "30", rendered_version(&refused.body));
+    let stale = post(&mut second, milestone, &mended).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(counts(&t.db).await, before);
+    assert_eq!(
+        rendered_version(&stale.body),
+        version + 1,
+        "now the current version"
+    );
+    // A stale edit with a wrong field is refused as stale: what changed is shown first.
+    let both = post(&mut second, milestone, &update("x", "150", version)).await;
+    assert_eq!(both.status, StatusCode::CONFLICT);
+}
