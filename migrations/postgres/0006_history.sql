@@ -3,8 +3,8 @@
 -- import of a named file, demo data) and who, as a role and the member or institution it is
 -- held for (the account is kept for accountability, never shown). Its entries say, field by
 -- field, what each record held before and after. Written in the change's own transaction;
--- never updated (a trigger refuses it). Only replacing demo data deletes history, that of
--- the demo records it removes.
+-- never updated or deleted (triggers refuse both), but that replacing demo data deletes
+-- the history of the demo records it removes.
 
 CREATE TABLE changes (
     id BIGSERIAL PRIMARY KEY,
@@ -44,3 +44,33 @@ CREATE TRIGGER changes_append_only BEFORE UPDATE ON changes
     FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
 CREATE TRIGGER change_entries_append_only BEFORE UPDATE ON change_entries
     FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
+
+-- Deleting is refused too, but for the history of demo records while demo data is replaced
+-- (their records still exist then, marked as demo), and for a change left without entries.
+CREATE FUNCTION history_keeps_its_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (OLD.commitment_id IS NOT NULL AND EXISTS
+            (SELECT 1 FROM commitments c WHERE c.id = OLD.commitment_id AND c.demo))
+        OR (OLD.record = 'member' AND EXISTS
+            (SELECT 1 FROM members m WHERE m.id = OLD.record_id AND m.demo))
+        OR (OLD.record = 'plan' AND EXISTS
+            (SELECT 1 FROM action_plans p JOIN members m ON m.id = p.member_id
+             WHERE p.id = OLD.record_id AND m.demo)) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'the change history is append-only';
+END
+$$;
+CREATE TRIGGER change_entries_kept BEFORE DELETE ON change_entries
+    FOR EACH ROW EXECUTE FUNCTION history_keeps_its_entries();
+
+CREATE FUNCTION history_keeps_its_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM change_entries e WHERE e.change_id = OLD.id) THEN
+        RAISE EXCEPTION 'the change history is append-only';
+    END IF;
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER changes_kept BEFORE DELETE ON changes
+    FOR EACH ROW EXECUTE FUNCTION history_keeps_its_changes();

@@ -3,8 +3,8 @@
 -- import of a named file, demo data) and who, as a role and the member or institution it is
 -- held for (the account is kept for accountability, never shown). Its entries say, field by
 -- field, what each record held before and after. Written in the change's own transaction;
--- never updated (a trigger refuses it). Only replacing demo data deletes history, that of
--- the demo records it removes.
+-- never updated or deleted (triggers refuse both), but that replacing demo data deletes
+-- the history of the demo records it removes.
 
 CREATE TABLE changes (
     id INTEGER PRIMARY KEY,
@@ -40,6 +40,25 @@ BEGIN
     SELECT RAISE(ABORT, 'the change history is append-only');
 END;
 CREATE TRIGGER change_entries_append_only BEFORE UPDATE ON change_entries
+BEGIN
+    SELECT RAISE(ABORT, 'the change history is append-only');
+END;
+
+-- Deleting is refused too, but for the history of demo records while demo data is replaced
+-- (their records still exist then, marked as demo), and for a change left without entries.
+CREATE TRIGGER change_entries_kept BEFORE DELETE ON change_entries
+WHEN NOT ((OLD.commitment_id IS NOT NULL AND EXISTS
+            (SELECT 1 FROM commitments c WHERE c.id = OLD.commitment_id AND c.demo))
+        OR (OLD.record = 'member' AND EXISTS
+            (SELECT 1 FROM members m WHERE m.id = OLD.record_id AND m.demo))
+        OR (OLD.record = 'plan' AND EXISTS
+            (SELECT 1 FROM action_plans p JOIN members m ON m.id = p.member_id
+             WHERE p.id = OLD.record_id AND m.demo)))
+BEGIN
+    SELECT RAISE(ABORT, 'the change history is append-only');
+END;
+CREATE TRIGGER changes_kept BEFORE DELETE ON changes
+WHEN EXISTS (SELECT 1 FROM change_entries e WHERE e.change_id = OLD.id)
 BEGIN
     SELECT RAISE(ABORT, 'the change history is append-only');
 END;

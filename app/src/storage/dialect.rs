@@ -3,10 +3,16 @@
 use super::{Conn, Native, StorageError};
 
 /// The schema as a sorted list of facts in a vocabulary both databases share, so the two
-/// migration sets can be compared: `column T.C TYPE null|not null`, `primary key T(C, ...)`,
-/// `unique index T(C, ...)`, `index T(C, ...)`. Types are `integer`, `real`, `text`,
-/// `boolean`, `date` and `timestamp`; index names are left out (each database names the
-/// indexes behind constraints its own way).
+/// migration sets can be compared:
+///
+/// - `column T.C TYPE null|not null`, with `TYPE` one of `integer`, `real`, `text`,
+///   `boolean`, `date`, `timestamp`;
+/// - `default T.C VALUE` (lower-case, without casts; not for generated keys);
+/// - `primary key T(C, ...)`, `unique index T(C, ...)`, `index T(C, ...)` (indexes by their
+///   columns: each database names the ones behind constraints its own way);
+/// - `foreign key T(C) references P(C) on delete ACTION`;
+/// - `checks T N` (how many CHECK constraints a table has: their text is each dialect's);
+/// - `trigger T NAME`.
 pub async fn schema_outline(conn: &mut dyn Conn) -> Result<Vec<String>, StorageError> {
     let mut facts = match conn.native() {
         Native::Sqlite(c) => sqlite_outline(c).await?,
@@ -28,94 +34,220 @@ fn common_type(declared: &str) -> String {
     }
 }
 
-fn nullability(nullable: bool) -> &'static str {
-    if nullable {
-        "null"
-    } else {
-        "not null"
-    }
+/// A default as both databases can be compared on: `'1'::bigint` and `1` are `1`.
+fn common_default(expression: &str) -> String {
+    let without_cast = expression.split("::").next().unwrap_or_default();
+    without_cast.trim().trim_matches('\'').to_ascii_lowercase()
+}
+
+fn column_fact(table: &str, name: &str, declared: &str, nullable: bool) -> String {
+    let nullability = if nullable { "null" } else { "not null" };
+    format!(
+        "column {table}.{name} {} {nullability}",
+        common_type(declared)
+    )
+}
+
+fn foreign_key_fact(table: &str, column: &str, parent: &str, to: &str, on_delete: &str) -> String {
+    format!(
+        "foreign key {table}({column}) references {parent}({to}) on delete {}",
+        on_delete.to_ascii_lowercase()
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteColumn {
+    name: String,
+    #[sqlx(rename = "type")]
+    declared: String,
+    notnull: bool,
+    dflt_value: Option<String>,
+    pk: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteIndex {
+    name: String,
+    unique: bool,
+    origin: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteForeignKey {
+    table: String,
+    from: String,
+    to: String,
+    on_delete: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteTable {
+    name: String,
+    sql: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteTrigger {
+    table_name: String,
+    name: String,
 }
 
 async fn sqlite_outline(c: &mut sqlx::SqliteConnection) -> Result<Vec<String>, StorageError> {
-    let tables: Vec<(String,)> = sqlx::query_as(
-        "SELECT name FROM sqlite_master WHERE type = 'table'
+    let tables: Vec<SqliteTable> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'
            AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
     )
     .fetch_all(&mut *c)
     .await?;
     let mut facts = Vec::new();
-    for (table,) in tables {
-        let columns: Vec<(String, String, bool, i64)> = sqlx::query_as(
-            "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid",
+    for SqliteTable { name: table, sql } in tables {
+        let columns: Vec<SqliteColumn> = sqlx::query_as(
+            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY cid",
         )
         .bind(&table)
         .fetch_all(&mut *c)
         .await?;
         let mut key: Vec<(i64, String)> = Vec::new();
-        for (name, declared, not_null, pk) in columns {
+        for column in columns {
             // A primary key is never null, though SQLite does not flag it so.
-            let nullable = !not_null && pk == 0;
-            facts.push(format!(
-                "column {table}.{name} {} {}",
-                common_type(&declared),
-                nullability(nullable)
+            let nullable = !column.notnull && column.pk == 0;
+            facts.push(column_fact(
+                &table,
+                &column.name,
+                &column.declared,
+                nullable,
             ));
-            if pk > 0 {
-                key.push((pk, name));
+            if let Some(default) = &column.dflt_value {
+                facts.push(format!(
+                    "default {table}.{} {}",
+                    column.name,
+                    common_default(default)
+                ));
+            }
+            if column.pk > 0 {
+                key.push((column.pk, column.name));
             }
         }
         key.sort();
-        let key: Vec<String> = key.into_iter().map(|(_, name)| name).collect();
         if !key.is_empty() {
+            let key: Vec<String> = key.into_iter().map(|(_, name)| name).collect();
             facts.push(format!("primary key {table}({})", key.join(", ")));
         }
-        let indexes: Vec<(String, bool, String)> = sqlx::query_as(
+        let indexes: Vec<SqliteIndex> = sqlx::query_as(
             "SELECT name, \"unique\", origin FROM pragma_index_list($1) ORDER BY name",
         )
         .bind(&table)
         .fetch_all(&mut *c)
         .await?;
-        for (index, unique, origin) in indexes {
-            if origin == "pk" {
-                continue;
-            }
-            let columns: Vec<(String,)> =
-                sqlx::query_as("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
-                    .bind(&index)
+        for index in indexes.into_iter().filter(|i| i.origin != "pk") {
+            let columns: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                    .bind(&index.name)
                     .fetch_all(&mut *c)
                     .await?;
-            let columns: Vec<String> = columns.into_iter().map(|(name,)| name).collect();
-            let kind = if unique { "unique index" } else { "index" };
+            let kind = if index.unique {
+                "unique index"
+            } else {
+                "index"
+            };
             facts.push(format!("{kind} {table}({})", columns.join(", ")));
         }
+        let keys: Vec<SqliteForeignKey> = sqlx::query_as(
+            "SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list($1)",
+        )
+        .bind(&table)
+        .fetch_all(&mut *c)
+        .await?;
+        for key in keys {
+            facts.push(foreign_key_fact(
+                &table,
+                &key.from,
+                &key.table,
+                &key.to,
+                &key.on_delete,
+            ));
+        }
+        let checks = sql.to_ascii_uppercase().matches("CHECK (").count();
+        if checks > 0 {
+            facts.push(format!("checks {table} {checks}"));
+        }
+    }
+    let triggers: Vec<SqliteTrigger> = sqlx::query_as(
+        "SELECT tbl_name AS table_name, name FROM sqlite_master WHERE type = 'trigger'",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for trigger in triggers {
+        facts.push(format!("trigger {} {}", trigger.table_name, trigger.name));
     }
     Ok(facts)
 }
 
+#[derive(sqlx::FromRow)]
+struct PgColumn {
+    table_name: String,
+    column_name: String,
+    data_type: String,
+    is_nullable: String,
+    column_default: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PgIndex {
+    table_name: String,
+    primary: bool,
+    unique: bool,
+    columns: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PgForeignKey {
+    table_name: String,
+    column_name: String,
+    parent: String,
+    parent_column: String,
+    on_delete: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PgNamed {
+    table_name: String,
+    name: String,
+}
+
 async fn postgres_outline(c: &mut sqlx::PgConnection) -> Result<Vec<String>, StorageError> {
-    let columns: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text
+    let columns: Vec<PgColumn> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text,
+            column_default::text
          FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'
          ORDER BY table_name, ordinal_position",
     )
     .fetch_all(&mut *c)
     .await?;
-    let mut facts: Vec<String> = columns
-        .into_iter()
-        .map(|(table, name, declared, nullable)| {
-            format!(
-                "column {table}.{name} {} {}",
-                common_type(&declared),
-                nullability(nullable == "YES")
-            )
-        })
-        .collect();
-    let indexes: Vec<(String, bool, bool, Vec<String>)> = sqlx::query_as(
-        "SELECT t.relname::text, ix.indisprimary, ix.indisunique,
+    let mut facts = Vec::new();
+    for column in columns {
+        let (table, name) = (&column.table_name, &column.column_name);
+        facts.push(column_fact(
+            table,
+            name,
+            &column.data_type,
+            column.is_nullable == "YES",
+        ));
+        // Generated keys (BIGSERIAL) are SQLite's INTEGER PRIMARY KEY: no default there.
+        if let Some(default) = column.column_default.filter(|d| !d.starts_with("nextval(")) {
+            facts.push(format!(
+                "default {table}.{name} {}",
+                common_default(&default)
+            ));
+        }
+    }
+    let indexes: Vec<PgIndex> = sqlx::query_as(
+        "SELECT t.relname::text AS table_name, ix.indisprimary AS primary,
+            ix.indisunique AS unique,
             ARRAY(SELECT a.attname::text FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n)
                   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-                  ORDER BY k.n)
+                  ORDER BY k.n) AS columns
          FROM pg_index ix
          JOIN pg_class t ON t.oid = ix.indrelid
          JOIN pg_namespace ns ON ns.oid = t.relnamespace
@@ -123,13 +255,68 @@ async fn postgres_outline(c: &mut sqlx::PgConnection) -> Result<Vec<String>, Sto
     )
     .fetch_all(&mut *c)
     .await?;
-    for (table, primary, unique, columns) in indexes {
-        let kind = match (primary, unique) {
+    for index in indexes {
+        let kind = match (index.primary, index.unique) {
             (true, _) => "primary key",
             (false, true) => "unique index",
             (false, false) => "index",
         };
-        facts.push(format!("{kind} {table}({})", columns.join(", ")));
+        facts.push(format!(
+            "{kind} {}({})",
+            index.table_name,
+            index.columns.join(", ")
+        ));
+    }
+    // Every foreign key here is on one column.
+    let keys: Vec<PgForeignKey> = sqlx::query_as(
+        "SELECT t.relname::text AS table_name, a.attname::text AS column_name,
+            p.relname::text AS parent, pa.attname::text AS parent_column,
+            CASE con.confdeltype WHEN 'c' THEN 'cascade' WHEN 'r' THEN 'restrict'
+                WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' ELSE 'no action' END
+                AS on_delete
+         FROM pg_constraint con
+         JOIN pg_class t ON t.oid = con.conrelid
+         JOIN pg_namespace ns ON ns.oid = t.relnamespace
+         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+         JOIN pg_class p ON p.oid = con.confrelid
+         JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1]
+         WHERE con.contype = 'f' AND ns.nspname = current_schema()",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for key in keys {
+        facts.push(foreign_key_fact(
+            &key.table_name,
+            &key.column_name,
+            &key.parent,
+            &key.parent_column,
+            &key.on_delete,
+        ));
+    }
+    let checks: Vec<PgNamed> = sqlx::query_as(
+        "SELECT t.relname::text AS table_name, COUNT(*)::text AS name
+         FROM pg_constraint con
+         JOIN pg_class t ON t.oid = con.conrelid
+         JOIN pg_namespace ns ON ns.oid = t.relnamespace
+         WHERE con.contype = 'c' AND ns.nspname = current_schema()
+         GROUP BY t.relname",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for check in checks {
+        facts.push(format!("checks {} {}", check.table_name, check.name));
+    }
+    let triggers: Vec<PgNamed> = sqlx::query_as(
+        "SELECT t.relname::text AS table_name, tg.tgname::text AS name
+         FROM pg_trigger tg
+         JOIN pg_class t ON t.oid = tg.tgrelid
+         JOIN pg_namespace ns ON ns.oid = t.relnamespace
+         WHERE NOT tg.tgisinternal AND ns.nspname = current_schema()",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for trigger in triggers {
+        facts.push(format!("trigger {} {}", trigger.table_name, trigger.name));
     }
     Ok(facts)
 }

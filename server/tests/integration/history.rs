@@ -359,10 +359,15 @@ async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name(
 #[tokio::test]
 async fn history_can_be_neither_changed_nor_deleted_in_the_database() {
     let t = test_db().await;
-    small_demo(&t.db).await;
+    import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    let before = counts(&t.db).await;
     for statement in [
         "UPDATE change_entries SET value_after = 'forged'",
         "UPDATE changes SET cause = 'form'",
+        "DELETE FROM change_entries",
+        "DELETE FROM changes",
     ] {
         let refused = on_pool!(&t.db, |pool| sqlx::query(statement)
             .execute(pool)
@@ -370,14 +375,12 @@ async fn history_can_be_neither_changed_nor_deleted_in_the_database() {
             .map(|_| ()));
         assert!(refused.is_err(), "{statement} must be refused");
     }
-    assert_eq!(
-        scalar(
-            &t.db,
-            "SELECT COUNT(*) FROM change_entries WHERE value_after = 'forged'"
-        )
-        .await,
-        0
-    );
+    assert_eq!(counts(&t.db).await, before);
+    // Replacing demo data still removes the demo records' history, and only theirs.
+    small_demo(&t.db).await;
+    small_demo(&t.db).await;
+    let imported = scalar(&t.db, "SELECT COUNT(*) FROM changes WHERE cause = 'import'").await;
+    assert_eq!(imported, 1);
 }
 
 #[tokio::test]

@@ -64,21 +64,28 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
         .await
         .unwrap();
 
-    assert!(
-        lite.iter()
-            .any(|f| f == "column milestones.version integer not null")
-            && lite
-                .iter()
-                .any(|f| f == "column users.created_at timestamp not null")
-            && lite
-                .iter()
-                .any(|f| f == "column commitments.demo boolean not null")
-            && lite.iter().any(|f| f == "unique index members(code)")
-            && lite
-                .iter()
-                .any(|f| f == "index change_entries(commitment_id, change_id)"),
-        "the outline reads what it should: {lite:#?}"
-    );
+    let expected = [
+        "column milestones.version integer not null",
+        "column users.created_at timestamp not null",
+        "column commitments.demo boolean not null",
+        "unique index members(code)",
+        "index change_entries(commitment_id, change_id)",
+        "foreign key commitment_values(commitment_id) references commitments(id) on delete cascade",
+        "checks milestones 3",
+        "default milestones.version 1",
+        "default members.demo false",
+        "trigger change_entries change_entries_kept",
+    ];
+    for outline in [&lite, &pg] {
+        let missing: Vec<&&str> = expected
+            .iter()
+            .filter(|e| !outline.iter().any(|f| f == *e))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the outline lacks {missing:?}: {outline:#?}"
+        );
+    }
     assert!(
         lite.iter().chain(&pg).all(|f| !f.contains("unknown(")),
         "a column type outside the shared vocabulary: {:?}",
