@@ -3,7 +3,10 @@
 //! member or institution, never an e-mail) and what caused it. Append-only.
 
 use super::levels::*;
-use super::{ActionPlan, Assessment, Commitment, Indicator, Member, Milestone, Role};
+use super::{
+    ActionPlan, Assessment, AssessmentSource, Commitment, Indicator, Member, Milestone, Role,
+    ScaleSet, Stage,
+};
 use crate::i18n::Key;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -74,33 +77,46 @@ level_enum! {
     }
 }
 
-/// What a history entry names: a field of the record, or one score of an assessment.
+/// What a history entry names: a field of the record, or one score of an assessment, or
+/// the justification given for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HistoryField {
     Field(RecordField),
     Score(Indicator),
+    Justification(Indicator),
 }
 
 impl HistoryField {
-    /// The stored name: the field's machine name, or `score:` and the indicator's.
+    /// The stored name: the field's machine name, or `score:` or `justification:` and the
+    /// indicator's.
     pub fn machine_name(self) -> String {
         match self {
             HistoryField::Field(field) => field.as_str().to_string(),
             HistoryField::Score(indicator) => format!("score:{}", indicator.machine_name()),
+            HistoryField::Justification(indicator) => {
+                format!("justification:{}", indicator.machine_name())
+            }
         }
     }
 
     pub fn from_machine_name(name: &str) -> Option<HistoryField> {
-        match name.strip_prefix("score:") {
-            Some(indicator) => Indicator::from_machine_name(indicator).map(HistoryField::Score),
-            None => RecordField::from_machine(name).map(HistoryField::Field),
+        if let Some(indicator) = name.strip_prefix("score:") {
+            return Indicator::from_machine_name(indicator).map(HistoryField::Score);
         }
+        if let Some(indicator) = name.strip_prefix("justification:") {
+            return Indicator::from_machine_name(indicator).map(HistoryField::Justification);
+        }
+        RecordField::from_machine(name).map(HistoryField::Field)
     }
 
+    /// The field's label; a justification is labelled by its indicator and
+    /// [`Key::HistoryJustification`].
     pub fn label_key(self) -> Key {
         match self {
             HistoryField::Field(field) => field.label_key(),
-            HistoryField::Score(indicator) => indicator.label_key(),
+            HistoryField::Score(indicator) | HistoryField::Justification(indicator) => {
+                indicator.label_key()
+            }
         }
     }
 }
@@ -126,6 +142,14 @@ pub struct Change {
     pub entries: Vec<HistoryEntry>,
 }
 
+/// Which assessment an entry is about: whose, at which stage, on which scale set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentLabel {
+    pub source: AssessmentSource,
+    pub stage: Stage,
+    pub scale: ScaleSet,
+}
+
 /// One field of one record, before and after a change; `before` is `None` when the
 /// record or the value did not exist yet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +158,8 @@ pub struct HistoryEntry {
     pub record_id: i64,
     /// The milestone's title, for entries about a milestone or one of its updates.
     pub milestone: Option<String>,
+    /// For entries about an assessment: which one.
+    pub assessment: Option<AssessmentLabel>,
     pub field: HistoryField,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -151,19 +177,29 @@ pub struct HistoryPage {
 /// A record's fields as history stores them: machine names, ISO dates, `true`/`false`.
 pub type FieldValues = Vec<(HistoryField, Option<String>)>;
 
-/// The fields whose value differs between `before` and `after`, as (field, before, after).
+/// The fields whose value differs between `before` and `after`, as (field, before, after):
+/// those of `after` in its order, then those only `before` has (gone since).
 pub fn changed_fields(
     before: &FieldValues,
     after: &FieldValues,
 ) -> Vec<(HistoryField, Option<String>, Option<String>)> {
-    after
-        .iter()
-        .filter_map(|(field, new)| {
-            let old = before
-                .iter()
-                .find(|(f, _)| f == field)
-                .and_then(|(_, v)| v.clone());
-            (old != *new).then(|| (*field, old, new.clone()))
+    let value = |values: &FieldValues, field: &HistoryField| {
+        values
+            .iter()
+            .find(|(f, _)| f == field)
+            .and_then(|(_, v)| v.clone())
+    };
+    let mut fields: Vec<HistoryField> = after.iter().map(|(f, _)| *f).collect();
+    for (field, _) in before {
+        if !fields.contains(field) {
+            fields.push(*field);
+        }
+    }
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            let (old, new) = (value(before, &field), value(after, &field));
+            (old != new).then_some((field, old, new))
         })
         .collect()
 }
@@ -287,9 +323,11 @@ impl Milestone {
 }
 
 impl Assessment {
-    /// One value per indicator scored: the level's or missing code's machine name.
+    /// One value per indicator scored (the level's or missing code's machine name) and
+    /// one per justification given.
     pub fn history_values(&self) -> FieldValues {
-        self.scores
+        let mut values: FieldValues = self
+            .scores
             .iter()
             .map(|score| {
                 (
@@ -297,7 +335,15 @@ impl Assessment {
                     Some(score.value.as_str().to_string()),
                 )
             })
-            .collect()
+            .collect();
+        values.extend(self.scores.iter().filter_map(|score| {
+            let justification = score.justification.clone()?;
+            Some((
+                HistoryField::Justification(score.indicator),
+                Some(justification),
+            ))
+        }));
+        values
     }
 
     /// How the assessment is named in history: source, stage and scale set.
@@ -331,6 +377,11 @@ mod tests {
                 Some(named)
             );
         }
+        let justified = HistoryField::Justification(Indicator::Completion);
+        assert_eq!(
+            HistoryField::from_machine_name(&justified.machine_name()),
+            Some(justified)
+        );
         assert_eq!(HistoryField::from_machine_name("score:colour"), None);
     }
 
@@ -345,5 +396,14 @@ mod tests {
             vec![(title, Some("Old".into()), Some("New".into()))]
         );
         assert!(changed_fields(&after, &after).is_empty());
+        // A field the new values no longer have is a change too.
+        let gone = vec![(title, Some("New".into()))];
+        assert_eq!(changed_fields(&after, &gone), vec![]);
+        let score = HistoryField::Score(Indicator::Completion);
+        let scored = vec![(title, Some("New".into())), (score, Some("limited".into()))];
+        assert_eq!(
+            changed_fields(&scored, &gone),
+            vec![(score, Some("limited".into()), None)]
+        );
     }
 }

@@ -108,17 +108,28 @@ fn ChangeView(change: Change) -> impl IntoView {
 
 #[component]
 fn EntryRow(entry: HistoryEntry) -> impl IntoView {
-    let record = match (&entry.milestone, entry.record) {
-        (Some(title), RecordKind::Milestone | RecordKind::ProgressUpdate) => {
-            format!("{}: {title}", t(entry.record.label_key()))
+    let kind = t(entry.record.label_key());
+    let record = match (&entry.milestone, entry.assessment, entry.record) {
+        (Some(title), _, RecordKind::Milestone | RecordKind::ProgressUpdate) => {
+            format!("{kind}: {title}")
         }
-        _ => t(entry.record.label_key()).to_string(),
+        (_, Some(label), RecordKind::Assessment) => format!(
+            "{kind}: {}, {}, {}",
+            t(label.source.label_key()),
+            t(label.stage.label_key()),
+            t(label.scale.label_key())
+        ),
+        _ => kind.to_string(),
     };
     let created = entry.field == HistoryField::Field(RecordField::Record) && entry.before.is_none();
-    let field = if created {
-        t(Key::HistoryCreated).to_string()
-    } else {
-        t(entry.field.label_key()).to_string()
+    let field = match entry.field {
+        _ if created => t(Key::HistoryCreated).to_string(),
+        HistoryField::Justification(indicator) => format!(
+            "{} ({})",
+            t(indicator.label_key()),
+            t(Key::HistoryJustification)
+        ),
+        other => t(other.label_key()).to_string(),
     };
     let before = shown_value(entry.field, entry.before.as_deref());
     let after = shown_value(entry.field, entry.after.as_deref());

@@ -3,7 +3,8 @@
 
 use super::{Conn, StorageError};
 use crate::domain::{
-    Change, ChangeCause, HistoryEntry, HistoryField, HistoryPage, PublicActor, RecordKind, Role,
+    AssessmentLabel, AssessmentSource, Change, ChangeCause, HistoryEntry, HistoryField,
+    HistoryPage, PublicActor, RecordKind, Role, ScaleSet, Stage,
 };
 use chrono::{DateTime, Utc};
 
@@ -158,13 +159,22 @@ struct EntryRow {
     record: RecordKind,
     record_id: i64,
     milestone: Option<String>,
+    assessment_source: Option<AssessmentSource>,
+    assessment_stage: Option<Stage>,
+    assessment_scale: Option<ScaleSet>,
     field: String,
     value_before: Option<String>,
     value_after: Option<String>,
 }
 
-/// One page of a commitment's history (its own fields, its milestones, their updates and
-/// its assessments), newest change first, with the number of changes.
+/// The entries a commitment's history shows: its own, its milestones', their updates', its
+/// assessments', and those of its plan and member.
+const OF_COMMITMENT: &str = "(e.commitment_id = $1
+    OR (e.record = 'plan' AND e.record_id = $2)
+    OR (e.record = 'member' AND e.record_id = $3))";
+
+/// One page of a commitment's history (its own fields, its milestones, their updates, its
+/// assessments, its plan and its member), newest change first, with the number of changes.
 pub async fn commitment_history(
     conn: &mut dyn Conn,
     code: &str,
@@ -176,39 +186,51 @@ pub async fn commitment_history(
         id: i64,
         code: String,
         title: String,
+        plan_id: i64,
+        member_id: i64,
     }
     let found: Option<Found> = native!(conn, |c| {
-        sqlx::query_as("SELECT id, code, title FROM commitments WHERE code = $1")
-            .bind(code)
-            .fetch_optional(c)
-            .await
+        sqlx::query_as(
+            "SELECT c.id, c.code, c.title, c.plan_id, p.member_id
+             FROM commitments c JOIN action_plans p ON p.id = c.plan_id WHERE c.code = $1",
+        )
+        .bind(code)
+        .fetch_optional(c)
+        .await
     })?;
     let Some(Found {
         id: commitment_id,
         code: commitment_code,
         title: commitment_title,
+        plan_id,
+        member_id,
     }) = found
     else {
         return Ok(None);
     };
+    let sql =
+        format!("SELECT COUNT(DISTINCT e.change_id) FROM change_entries e WHERE {OF_COMMITMENT}");
     let total_changes: i64 = native!(conn, |c| {
-        sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT change_id) FROM change_entries WHERE commitment_id = $1",
-        )
-        .bind(commitment_id)
-        .fetch_one(c)
-        .await
+        sqlx::query_scalar(&sql)
+            .bind(commitment_id)
+            .bind(plan_id)
+            .bind(member_id)
+            .fetch_one(c)
+            .await
     })?;
+    let sql = format!(
+        "SELECT DISTINCT e.change_id FROM change_entries e WHERE {OF_COMMITMENT}
+         ORDER BY e.change_id DESC LIMIT $4 OFFSET $5"
+    );
     let ids: Vec<i64> = native!(conn, |c| {
-        sqlx::query_scalar(
-            "SELECT DISTINCT change_id FROM change_entries WHERE commitment_id = $1
-             ORDER BY change_id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind(commitment_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await
+        sqlx::query_scalar(&sql)
+            .bind(commitment_id)
+            .bind(plan_id)
+            .bind(member_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(c)
+            .await
     })?;
     let (Some(newest), Some(oldest)) = (ids.first(), ids.last()) else {
         return Ok(Some(HistoryPage {
@@ -219,22 +241,27 @@ pub async fn commitment_history(
         }));
     };
     // The page's changes are consecutive among this commitment's, so a range finds them.
+    let sql = format!(
+        "SELECT e.change_id, ch.at, ch.cause, ch.source, ch.actor_role, ch.actor_member,
+            ch.actor_institution, e.record, e.record_id, ms.title AS milestone,
+            a.source AS assessment_source, a.stage AS assessment_stage,
+            a.scale AS assessment_scale, e.field, e.value_before, e.value_after
+         FROM change_entries e
+         JOIN changes ch ON ch.id = e.change_id
+         LEFT JOIN milestones ms ON ms.id = e.milestone_id
+         LEFT JOIN assessments a ON e.record = 'assessment' AND a.id = e.record_id
+         WHERE {OF_COMMITMENT} AND e.change_id BETWEEN $4 AND $5
+         ORDER BY e.change_id DESC, e.id"
+    );
     let rows: Vec<EntryRow> = native!(conn, |c| {
-        sqlx::query_as(
-            "SELECT e.change_id, ch.at, ch.cause, ch.source, ch.actor_role, ch.actor_member,
-                ch.actor_institution, e.record, e.record_id, ms.title AS milestone, e.field,
-                e.value_before, e.value_after
-             FROM change_entries e
-             JOIN changes ch ON ch.id = e.change_id
-             LEFT JOIN milestones ms ON ms.id = e.milestone_id
-             WHERE e.commitment_id = $1 AND e.change_id BETWEEN $2 AND $3
-             ORDER BY e.change_id DESC, e.id",
-        )
-        .bind(commitment_id)
-        .bind(*oldest)
-        .bind(*newest)
-        .fetch_all(c)
-        .await
+        sqlx::query_as(&sql)
+            .bind(commitment_id)
+            .bind(plan_id)
+            .bind(member_id)
+            .bind(*oldest)
+            .bind(*newest)
+            .fetch_all(c)
+            .await
     })?;
     let mut changes: Vec<Change> = Vec::new();
     for row in rows {
@@ -260,6 +287,18 @@ pub async fn commitment_history(
                 record: row.record,
                 record_id: row.record_id,
                 milestone: row.milestone,
+                assessment: match (
+                    row.assessment_source,
+                    row.assessment_stage,
+                    row.assessment_scale,
+                ) {
+                    (Some(source), Some(stage), Some(scale)) => Some(AssessmentLabel {
+                        source,
+                        stage,
+                        scale,
+                    }),
+                    _ => None,
+                },
                 field,
                 before: row.value_before,
                 after: row.value_after,

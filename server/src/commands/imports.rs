@@ -6,8 +6,8 @@
 use super::{Actor, AppError};
 use crate::import::{self, ImportError, ImportRecord, ImportReport, Layout};
 use app::domain::{
-    changed_fields, ActionPlan, Assessment, ChangeCause, FieldValues, HistoryField, Indicator,
-    Member, PublicActor, RecordField, RecordKind,
+    changed_fields, slugify, ActionPlan, Assessment, ChangeCause, FieldValues, HistoryField,
+    Indicator, Member, PublicActor, RawValue, RecordField, RecordKind,
 };
 use app::storage::{self, ChangeRecorder, Conn, NewEntry, StorageError};
 use std::collections::{HashMap, HashSet};
@@ -232,15 +232,27 @@ async fn write_commitment(
             number: stored.number,
         });
     }
-    let before = stored.history_values();
-    let after = commitment.history_values();
+    // A policy area is stored once per slug, under its first spelling: a file spelling it
+    // otherwise names the same area.
+    let mut commitment = commitment.clone();
+    for area in &mut commitment.policy_areas {
+        if let Some(known) = stored
+            .policy_areas
+            .iter()
+            .find(|known| slugify(known) == slugify(area))
+        {
+            area.clone_from(known);
+        }
+    }
     let stored_raw = storage::raw_values_of(conn, id).await?;
     let mut raw = record.raw_values.clone();
     raw.sort_by(|a, b| a.field.cmp(&b.field));
+    let before = with_raw(stored.history_values(), &stored_raw);
+    let after = with_raw(commitment.history_values(), &raw);
     if before == after && stored_raw == raw && stored.code_derived == commitment.code_derived {
         return Ok(Written::Unchanged(id));
     }
-    storage::update_commitment(conn, id, commitment, &record.raw_values).await?;
+    storage::update_commitment(conn, id, &commitment, &record.raw_values).await?;
     let entries = entries_for(
         RecordKind::Commitment,
         id,
@@ -251,6 +263,19 @@ async fn write_commitment(
     );
     history.record(conn, &entries).await?;
     Ok(Written::Updated(id))
+}
+
+/// A record's values with, where no value could be read, the text the file held instead
+/// (an OGP missing-value code, or text that is not a date): a change of that text shows in
+/// the history too.
+fn with_raw(mut values: FieldValues, raw: &[RawValue]) -> FieldValues {
+    for (field, value) in &mut values {
+        if value.is_none() {
+            let name = field.machine_name();
+            *value = raw.iter().find(|r| r.field == name).map(|r| r.raw.clone());
+        }
+    }
+    values
 }
 
 async fn write(

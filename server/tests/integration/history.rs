@@ -307,16 +307,20 @@ async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name(
     assert_eq!(change.cause, ChangeCause::Import);
     assert_eq!(change.source.as_deref(), Some(CURRENT));
     assert_eq!(change.actor.role, None);
-    assert_eq!(change.entries[0].record, RecordKind::Commitment);
+    // Its member and plan were created by the same import, then the commitment and its
+    // assessments: each a "created" entry.
+    let records: Vec<RecordKind> = change.entries.iter().map(|e| e.record).collect();
     assert_eq!(
-        change.entries[0].field,
-        HistoryField::Field(RecordField::Record)
+        records[..3],
+        [RecordKind::Member, RecordKind::Plan, RecordKind::Commitment]
     );
+    assert!(records[3..].iter().all(|r| *r == RecordKind::Assessment));
+    assert!(records.len() > 3);
     assert!(change
         .entries
         .iter()
-        .skip(1)
-        .all(|e| e.record == RecordKind::Assessment));
+        .all(|e| e.field == HistoryField::Field(RecordField::Record) && e.before.is_none()));
+    assert!(change.entries[3..].iter().all(|e| e.assessment.is_some()));
 
     // The same file again changes nothing, so it adds nothing.
     let again = import_file(&t.db, &shared_data(CURRENT), false)
