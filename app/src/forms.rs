@@ -12,19 +12,15 @@ pub fn CsrfField() -> impl IntoView {
     view! { <input type="hidden" name=CSRF_FIELD value=page_state().csrf_token/> }
 }
 
-/// The reason a field was refused, when the last post failed on it.
-fn field_error(name: &str, form: Option<&str>) -> Option<String> {
+/// The reason a field was refused, when the last post failed on it. A refused post is
+/// shown at its own address, whose page has that one form.
+fn field_error(name: &str) -> Option<String> {
     let state = page_state();
-    let same_form = form.is_none_or(|f| state.form_value("form") == f);
-    let notice = state
-        .notice
-        .as_ref()
-        .filter(|_| same_form && state.is_invalid(name))?;
+    let notice = state.notice.as_ref().filter(|_| state.is_invalid(name))?;
     Some(notice.text(use_lang()))
 }
 
-/// A labelled input. `form` names which of several forms on a page it belongs to, so an
-/// error shows beside the right one; `id` must be unique on the page.
+/// A labelled input; `id` must be unique on the page.
 #[component]
 pub fn Field(
     id: String,
@@ -35,12 +31,11 @@ pub fn Field(
     #[prop(default = true)] required: bool,
     #[prop(optional, into)] value: String,
     #[prop(optional)] hint: Option<Key>,
-    #[prop(optional, into)] form: Option<String>,
     /// A multi-line text (`<textarea>`) instead of an input.
     #[prop(default = false)]
     multiline: bool,
 ) -> impl IntoView {
-    let error = field_error(name, form.as_deref());
+    let error = field_error(name);
     let invalid = if error.is_some() { "true" } else { "false" };
     let described = format!("{id}-note");
     let control = if multiline {
@@ -93,9 +88,8 @@ pub fn Choice(
     label: Key,
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: String,
-    #[prop(optional, into)] form: Option<String>,
 ) -> impl IntoView {
-    let error = field_error(name, form.as_deref());
+    let error = field_error(name);
     let invalid = if error.is_some() { "true" } else { "false" };
     let described = format!("{id}-note");
     view! {

@@ -26,12 +26,32 @@ fn viewer() -> Option<Viewer> {
     crate::page_state::page_state().viewer
 }
 
-/// Turns a 1-based page number into an offset, refusing nonsense.
+/// Turns a 1-based page number into an offset for pages of `size` rows, refusing nonsense
+/// (a page below 1, or one so far that the offset would overflow).
+pub fn offset_of_page(page: i64, size: i64) -> Result<i64, AppError> {
+    page.checked_sub(1)
+        .filter(|before| *before >= 0)
+        .and_then(|before| before.checked_mul(size))
+        .ok_or_else(|| AppError::invalid("page", crate::i18n::Key::ErrPage))
+}
+
+/// The offset of a page of [`PAGE_SIZE`] rows.
 pub fn page_offset(page: i64) -> Result<i64, AppError> {
-    if page < 1 {
-        return Err(AppError::invalid("page", crate::i18n::Key::ErrPage));
+    offset_of_page(page, PAGE_SIZE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_start_at_one_and_never_overflow() {
+        assert_eq!(offset_of_page(1, 50), Ok(0));
+        assert_eq!(offset_of_page(3, 20), Ok(40));
+        for page in [0, -1, i64::MIN, i64::MAX] {
+            assert!(offset_of_page(page, 50).is_err(), "{page}");
+        }
     }
-    Ok((page - 1) * PAGE_SIZE)
 }
 
 #[server(endpoint = "overview", input = GetUrl)]
@@ -114,10 +134,7 @@ pub async fn get_commitment_history(
     code: String,
     page: i64,
 ) -> Result<Option<HistoryPage>, AppError> {
-    if page < 1 {
-        return Err(AppError::invalid("page", crate::i18n::Key::ErrPage));
-    }
-    let offset = (page - 1) * HISTORY_PAGE_SIZE;
+    let offset = offset_of_page(page, HISTORY_PAGE_SIZE)?;
     Ok(crate::storage::commitment_history(
         &mut db().await?,
         &code.to_uppercase(),

@@ -7,6 +7,33 @@
 -- database driver writes (`2024-05-01T10:00:00.123+00:00`: RFC 3339, whole seconds or
 -- milli- or microseconds), which sorts as text in time order.
 
+-- A time in any other form would be mangled below: then nothing is migrated.
+CREATE TEMP TABLE time_forms (
+    known INTEGER NOT NULL CONSTRAINT a_stored_time_is_in_an_unknown_form CHECK (known = 1)
+);
+INSERT INTO time_forms (known)
+SELECT 0 FROM (
+    SELECT created_at AS t FROM progress_updates
+    UNION ALL SELECT created_at FROM assessments
+    UNION ALL SELECT created_at FROM users
+    UNION ALL SELECT last_sign_in_at FROM users
+    UNION ALL SELECT granted_at FROM role_grants
+    UNION ALL SELECT created_at FROM sessions
+    UNION ALL SELECT expires_at FROM sessions
+    UNION ALL SELECT created_at FROM account_links
+    UNION ALL SELECT expires_at FROM account_links
+    UNION ALL SELECT used_at FROM account_links
+    UNION ALL SELECT at FROM sign_in_failures
+    UNION ALL SELECT at FROM audit_log
+) AS times
+WHERE t IS NOT NULL AND NOT (
+    (length(t) = 20
+        AND t GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z')
+    OR (length(t) = 27
+        AND t GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z')
+);
+DROP TABLE time_forms;
+
 CREATE TABLE members_new (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,

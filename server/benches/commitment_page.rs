@@ -98,7 +98,13 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn measure(label: &str, url: &str) {
     let (db, guard) = fresh_database(url).await;
     let started = Instant::now();
-    let summary = demo::generate(&db, &DemoConfig::default()).await.unwrap();
+    let summary = demo::generate(
+        &db,
+        &ogp_tracker::commands::Actor::CommandLine,
+        &DemoConfig::default(),
+    )
+    .await
+    .unwrap();
     println!(
         "{label}: demo data in {:.1} s ({summary})",
         started.elapsed().as_secs_f64()

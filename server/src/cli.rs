@@ -1,6 +1,6 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::commands::{demo, AppError};
+use crate::commands::{demo, Actor, AppError};
 use crate::{http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
@@ -164,7 +164,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&mut db.acquire().await?).await? {
                 tracing::info!("database is empty: loading demo data");
-                let summary = demo::generate(&db, &demo::DemoConfig::default()).await?;
+                let summary =
+                    demo::generate(&db, &Actor::CommandLine, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");
             }
             http::serve(db, addr, trust_proxy, public_url)
@@ -194,7 +195,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 )));
             }
             let db = open(&cli.database_url).await?;
-            let summary = demo::generate(&db, &demo::DemoConfig { scale, seed }).await?;
+            let summary =
+                demo::generate(&db, &Actor::CommandLine, &demo::DemoConfig { scale, seed }).await?;
             say(&format!("{summary}\n"));
             Ok(())
         }

@@ -73,6 +73,8 @@ level_enum! {
         PasswordChanged = "password_changed" => AuditPasswordChanged,
         SignedOutEverywhere = "signed_out_everywhere" => AuditSignedOutEverywhere,
         SignInThrottled = "sign_in_throttled" => AuditSignInThrottled,
+        DataImported = "data_imported" => AuditDataImported,
+        DemoDataLoaded = "demo_data_loaded" => AuditDemoDataLoaded,
     }
 }
 
@@ -87,6 +89,8 @@ level_enum! {
         Sessions = "sessions" => AuditFactSessions,
         Attempts = "attempts" => AuditFactAttempts,
         Via = "via" => AuditFactVia,
+        File = "file" => AuditFactFile,
+        Changes = "changes" => AuditFactChanges,
     }
 }
 

@@ -2,6 +2,18 @@
 
 use super::{Conn, Native, StorageError};
 
+/// Holds the admin grants until the transaction ends, so two revocations cannot both see
+/// another admin left. SQLite needs nothing: its write transactions begin `IMMEDIATE`, so
+/// only one writer runs at a time.
+pub async fn lock_admin_grants(conn: &mut dyn Conn) -> Result<(), StorageError> {
+    if let Native::Postgres(c) = conn.native() {
+        sqlx::query("SELECT id FROM role_grants WHERE role = 'admin' FOR UPDATE")
+            .execute(c)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The schema as a sorted list of facts in a vocabulary both databases share, so the two
 /// migration sets can be compared:
 ///

@@ -33,6 +33,27 @@ pub struct NewEntry {
     pub after: Option<String>,
 }
 
+impl NewEntry {
+    /// The entry saying a record was created, named by `label` (its title, say).
+    pub fn created(
+        record: RecordKind,
+        record_id: i64,
+        commitment_id: Option<i64>,
+        milestone_id: Option<i64>,
+        label: &str,
+    ) -> NewEntry {
+        NewEntry {
+            record,
+            record_id,
+            commitment_id,
+            milestone_id,
+            field: HistoryField::Field(crate::domain::RecordField::Record),
+            before: None,
+            after: Some(label.to_string()),
+        }
+    }
+}
+
 /// Collects the history of one command: the change is written with its first entry, so a
 /// command that changed nothing leaves no trace.
 #[derive(Debug)]

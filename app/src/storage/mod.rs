@@ -103,13 +103,6 @@ pub enum Native<'c> {
 /// What every storage function runs on: a [`Tx`] or a [`Pooled`] connection.
 pub trait Conn: Send {
     fn native(&mut self) -> Native<'_>;
-
-    fn backend(&mut self) -> Backend {
-        match self.native() {
-            Native::Sqlite(_) => Backend::Sqlite,
-            Native::Postgres(_) => Backend::Postgres,
-        }
-    }
 }
 
 impl Conn for Tx {

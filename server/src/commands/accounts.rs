@@ -6,7 +6,7 @@ use app::domain::{AuditAction, AuditFact, LinkPurpose};
 use app::i18n::Key;
 use app::input::{self, PasswordChangeInput, SetPasswordInput, SignInInput};
 use app::policy;
-use app::storage::{self, Db, NewAuditEntry};
+use app::storage::{self, Db};
 use chrono::Duration;
 
 /// Failed sign-ins within the window after which an account (as typed) is refused.
@@ -45,22 +45,25 @@ pub async fn sign_in(db: &Db, address: &str, input: &SignInInput) -> Result<Sign
     let credentials = storage::credentials(&mut conn, &email).await?;
     let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let matches = auth::password_matches(hash, &input.password).await;
-    match credentials {
+    drop(conn);
+    // The checks above ran without the write lock (a password check takes tens of
+    // milliseconds); what follows is written in one transaction.
+    let mut tx = db.begin().await?;
+    let outcome = match credentials {
         Some(c) if matches && !c.disabled => {
-            storage::clear_sign_in_failures(&mut conn, "account", &email).await?;
+            storage::clear_sign_in_failures(&mut tx, "account", &email).await?;
             let token = auth::random_token();
             let expires = now + Duration::days(auth::SESSION_DAYS);
-            storage::insert_session(&mut conn, &token_hash(&token), c.user_id, now, expires)
-                .await?;
-            storage::record_sign_in(&mut conn, c.user_id, now).await?;
+            storage::insert_session(&mut tx, &token_hash(&token), c.user_id, now, expires).await?;
+            storage::record_sign_in(&mut tx, c.user_id, now).await?;
             Ok(SignedIn {
                 token,
                 user_id: c.user_id,
             })
         }
         credentials => {
-            storage::insert_sign_in_failure(&mut conn, "account", &email, now).await?;
-            storage::insert_sign_in_failure(&mut conn, "address", address, now).await?;
+            storage::insert_sign_in_failure(&mut tx, "account", &email, now).await?;
+            storage::insert_sign_in_failure(&mut tx, "address", address, now).await?;
             // The typed e-mail is recorded for a burst on one account (it may name no
             // account); the address column already says where a burst came from.
             let burst = if account_failures + 1 == ACCOUNT_FAILURE_LIMIT {
@@ -77,18 +80,16 @@ pub async fn sign_in(db: &Db, address: &str, input: &SignInInput) -> Result<Sign
                 None
             };
             if let Some(facts) = burst {
-                let entry = NewAuditEntry {
-                    actor_id: None,
-                    action: AuditAction::SignInThrottled,
-                    subject_id: credentials.map(|c| c.user_id),
-                    facts,
-                    address: Some(address.to_string()),
-                };
-                storage::insert_audit(&mut conn, &entry, now).await?;
+                let subject = credentials.map(|c| c.user_id);
+                Actor::visitor(None, address)
+                    .audit(&mut tx, AuditAction::SignInThrottled, subject, facts)
+                    .await?;
             }
             Err(AppError::Rejected(Key::ErrSignInRejected))
         }
-    }
+    };
+    tx.commit().await?;
+    outcome
 }
 
 /// Ends the session whose token the browser holds, if any.

@@ -81,7 +81,15 @@ pub async fn invite(
     }
     let now = storage::now();
     let admin_id = admin.map(|a| a.user_id);
-    let user_id = storage::insert_user(&mut tx, &email, &display_name, None, false, now).await?;
+    // Checked above; an invitation sent at the same moment can still take the address first.
+    let user_id = match storage::insert_user(&mut tx, &email, &display_name, None, false, now).await
+    {
+        Ok(id) => id,
+        Err(error) if error.is_unique_violation() => {
+            return Err(AppError::conflict(GrantInput::email, Key::ErrEmailTaken))
+        }
+        Err(error) => return Err(error.into()),
+    };
     storage::insert_grant(&mut tx, user_id, &grant, admin_id, now).await?;
     let link_path = auth::create_link(&mut tx, user_id, LinkPurpose::Invitation, admin_id).await?;
     actor
@@ -125,6 +133,7 @@ pub async fn grant(
 pub async fn revoke(db: &storage::Db, actor: &Actor, grant_id: i64) -> Result<i64, AppError> {
     actor.authorize(policy::may_administer)?;
     let mut tx = db.begin().await?;
+    storage::dialect::lock_admin_grants(&mut tx).await?;
     let (user_id, grant) = storage::delete_grant(&mut tx, grant_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -3,6 +3,7 @@
 //! ~16,000 milestones), with every milestone status, overdue milestones, and government,
 //! civil-society and IRM assessments that disagree. Everything is marked as demo data.
 
+use super::{Actor, AppError};
 use app::domain::*;
 use app::storage::{
     self, ChangeRecorder, Conn, Db, NewChange, NewEntry, NewMilestone, NewProgressUpdate,
@@ -183,7 +184,12 @@ fn date(year: i64, month: u32, day: u32) -> NaiveDate {
 }
 
 /// Generates demo data in one transaction, replacing earlier demo data; real data stays.
-pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, StorageError> {
+pub async fn generate(
+    db: &Db,
+    actor: &Actor,
+    config: &DemoConfig,
+) -> Result<DemoSummary, AppError> {
+    actor.authorize(app::policy::may_administer)?;
     let mut random = Random(config.seed);
     let today = chrono::Utc::now().date_naive();
     let this_year = i64::from(today.year());
@@ -224,7 +230,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
         history
             .add(
                 &mut tx,
-                created(RecordKind::Member, member_id, None, None, &member.name),
+                NewEntry::created(RecordKind::Member, member_id, None, None, &member.name),
             )
             .await?;
         summary.members += 1;
@@ -266,7 +272,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
             history
                 .add(
                     &mut tx,
-                    created(RecordKind::Plan, plan_id, None, None, &plan.key),
+                    NewEntry::created(RecordKind::Plan, plan_id, None, None, &plan.key),
                 )
                 .await?;
             summary.plans += 1;
@@ -322,7 +328,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                 history
                     .add(
                         &mut tx,
-                        created(
+                        NewEntry::created(
                             RecordKind::Commitment,
                             commitment_id,
                             in_commitment,
@@ -378,7 +384,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                     history
                         .add(
                             &mut tx,
-                            created(
+                            NewEntry::created(
                                 RecordKind::Milestone,
                                 milestone_id,
                                 in_commitment,
@@ -446,7 +452,7 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
                         history
                             .add(
                                 &mut tx,
-                                created(
+                                NewEntry::created(
                                     RecordKind::ProgressUpdate,
                                     update_id,
                                     in_commitment,
@@ -473,27 +479,11 @@ pub async fn generate(db: &Db, config: &DemoConfig) -> Result<DemoSummary, Stora
     }
     demo_accounts(&mut tx).await?;
     history.flush(&mut tx).await?;
+    actor
+        .audit(&mut tx, AuditAction::DemoDataLoaded, None, Vec::new())
+        .await?;
     tx.commit().await?;
     Ok(summary)
-}
-
-/// The history entry saying a demo record was created.
-fn created(
-    record: RecordKind,
-    record_id: i64,
-    commitment_id: Option<i64>,
-    milestone_id: Option<i64>,
-    label: &str,
-) -> NewEntry {
-    NewEntry {
-        record,
-        record_id,
-        commitment_id,
-        milestone_id,
-        field: HistoryField::Field(RecordField::Record),
-        before: None,
-        after: Some(label.to_string()),
-    }
 }
 
 fn score(indicator: Indicator, value: ScoreValue, justification: Option<&str>) -> Score {
@@ -669,7 +659,7 @@ async fn assess(
         history
             .add(
                 tx,
-                created(
+                NewEntry::created(
                     RecordKind::Assessment,
                     id,
                     Some(commitment_id),

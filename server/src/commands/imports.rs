@@ -6,8 +6,8 @@
 use super::{Actor, AppError};
 use crate::import::{self, ImportError, ImportRecord, ImportReport, Layout};
 use app::domain::{
-    changed_fields, slugify, ActionPlan, Assessment, ChangeCause, FieldValues, HistoryField,
-    Indicator, Member, PublicActor, RawValue, RecordField, RecordKind,
+    changed_fields, slugify, ActionPlan, Assessment, AuditAction, AuditFact, ChangeCause,
+    FieldValues, Indicator, Member, PublicActor, RawValue, RecordKind,
 };
 use app::storage::{self, ChangeRecorder, Conn, NewEntry, StorageError};
 use std::collections::{HashMap, HashSet};
@@ -47,10 +47,12 @@ fn entries_for(
         after,
     };
     match before {
-        None => vec![entry(
-            HistoryField::Field(RecordField::Record),
+        None => vec![NewEntry::created(
+            record,
+            record_id,
+            commitment_id,
             None,
-            Some(label),
+            &label,
         )],
         Some(before) => changed_fields(before, after)
             .into_iter()
@@ -291,7 +293,7 @@ async fn write(
         .unwrap_or_else(|| report.file.clone());
     let mut change = actor.change(storage::now(), PublicActor::default());
     change.cause = ChangeCause::Import;
-    change.source = Some(file_name);
+    change.source = Some(file_name.clone());
     let mut history = ChangeRecorder::new(change);
 
     let mut member_ids: HashMap<String, (i64, String)> = HashMap::new();
@@ -381,6 +383,13 @@ async fn write(
     report.members = members_touched.len();
     report.plans = plan_ids.len();
     report.history_entries = history.entries;
+    let facts = vec![
+        (AuditFact::File, file_name),
+        (AuditFact::Changes, history.entries.to_string()),
+    ];
+    actor
+        .audit(&mut tx, AuditAction::DataImported, None, facts)
+        .await?;
     if report.dry_run {
         tx.rollback().await?;
     } else {

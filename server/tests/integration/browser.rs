@@ -173,6 +173,7 @@ pub async fn add_user(db: &Db, email: &str, grants: &[(Role, Option<&str>, Optio
 pub async fn small_demo(db: &Db) {
     ogp_tracker::commands::demo::generate(
         db,
+        &ogp_tracker::commands::Actor::CommandLine,
         &ogp_tracker::commands::demo::DemoConfig {
             scale: 0.03,
             seed: 7,

@@ -1,6 +1,7 @@
 use crate::common::*;
 use app::storage;
 use ogp_tracker::commands::demo::{generate, DemoConfig};
+use ogp_tracker::commands::Actor;
 
 const SMALL: DemoConfig = DemoConfig {
     scale: 0.08,
@@ -10,14 +11,14 @@ const SMALL: DemoConfig = DemoConfig {
 #[tokio::test]
 async fn demo_data_is_deterministic_and_replaces_itself() {
     let t = test_db().await;
-    let first = generate(&t.db, &SMALL).await.unwrap();
+    let first = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
     assert_eq!(first.members, 6);
     assert!(first.plans >= 6 && first.commitments >= 6 * first.plans);
     assert!(
         first.milestones >= 2 * first.commitments && first.updates > 0 && first.assessments > 0
     );
     let snapshot = counts(&t.db).await;
-    let second = generate(&t.db, &SMALL).await.unwrap();
+    let second = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
     assert_eq!(first, second, "same seed, same data");
     assert_eq!(
         counts(&t.db).await,
@@ -26,6 +27,7 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
     );
     let other = generate(
         &t.db,
+        &Actor::CommandLine,
         &DemoConfig {
             scale: 0.08,
             seed: 8,
@@ -39,7 +41,7 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
 #[tokio::test]
 async fn demo_data_covers_every_state_and_is_labelled() {
     let t = test_db().await;
-    generate(&t.db, &SMALL).await.unwrap();
+    generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
     let overview = storage::overview(&mut conn(&t.db).await, chrono::Utc::now().date_naive())
         .await
         .unwrap();
@@ -103,8 +105,8 @@ async fn demo_data_leaves_imported_data_alone() {
     ogp_tracker::import::import_file(&t.db, &shared_data(CURRENT), false)
         .await
         .unwrap();
-    generate(&t.db, &SMALL).await.unwrap();
-    generate(&t.db, &SMALL).await.unwrap();
+    generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
     let (real,): (i64,) = on_pool!(&t.db, |pool| sqlx::query_as(
         "SELECT COUNT(*) FROM commitments WHERE NOT demo"
     )

@@ -172,45 +172,27 @@ const OLD_DATA: &[&str] = &[
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
      VALUES ('abc', 1, '2024-05-01T10:00:00.000000Z', '2999-01-01T00:00:00.000000Z')",
     "INSERT INTO audit_log (at, action, facts) VALUES ('2024-05-01T10:00:00.120000Z', 'invited', '{}')",
+    // Rows that depend on the rebuilt tables: a rebuild with foreign keys enforced would
+    // cascade-delete some of them.
+    "INSERT INTO commitment_values (commitment_id, value) VALUES (1, 'access_to_information')",
+    "INSERT INTO policy_areas (id, slug, name) VALUES (1, 'open-contracting', 'Open Contracting')",
+    "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id) VALUES (1, 1)",
+    "INSERT INTO raw_values (commitment_id, field, raw) VALUES (1, 'theme', 'NA')",
+    "INSERT INTO evidence_links (update_id, url, title) VALUES (1, 'https://example.org/law', 'Gazette')",
+    "INSERT INTO assessments (id, commitment_id, source, assessor, stage, scale, created_at)
+     VALUES (1, 1, 'irm', 'IRM', 'design', 'classic', '2024-01-15T09:00:00Z')",
+    "INSERT INTO assessment_scores (assessment_id, indicator, value)
+     VALUES (1, 'potential_impact', 'moderate')",
+    "INSERT INTO role_grants (user_id, role, member_id, granted_at)
+     VALUES (1, 'poc', 1, '2024-05-01T10:00:00.000000Z')",
 ];
 
 #[tokio::test]
 async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
-    use app::storage::{self, Db};
+    use app::storage;
     use chrono::{NaiveDate, TimeZone, Utc};
-    // A database at the second migration, as an installation of the previous release.
     let dir = tempfile::tempdir().unwrap();
-    let (db, backend_dir, guard) = match postgres_server() {
-        Some(admin_url) => {
-            let name = format!("ogp_upgrade_{}", std::process::id());
-            let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
-            for statement in [
-                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                format!("CREATE DATABASE {name}"),
-            ] {
-                sqlx::query(&statement).execute(&admin).await.unwrap();
-            }
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
-            let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
-            (db, "postgres", Some((admin, name)))
-        }
-        None => {
-            let url = format!("sqlite://{}/old.db", dir.path().display());
-            (Db::connect(&url).await.unwrap(), "sqlite", None)
-        }
-    };
-    let first_two = dir.path().join("migrations");
-    std::fs::create_dir(&first_two).unwrap();
-    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../migrations")
-        .join(backend_dir);
-    for file in ["0001_schema.sql", "0002_accounts.sql"] {
-        std::fs::copy(source.join(file), first_two.join(file)).unwrap();
-    }
-    let old = sqlx::migrate::Migrator::new(first_two.as_path())
-        .await
-        .unwrap();
-    on_pool!(&db, |pool| old.run(pool).await.unwrap());
+    let (db, guard) = previous_release(&dir, "ogp_upgrade").await;
     for statement in OLD_DATA {
         on_pool!(&db, |pool| sqlx::query(statement)
             .execute(pool)
@@ -234,6 +216,17 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
         NaiveDate::from_ymd_opt(2022, 1, 1)
     );
     assert_eq!(detail.plan.end_date, NaiveDate::from_ymd_opt(2024, 12, 31));
+    assert_eq!(
+        detail.commitment.values,
+        vec![app::domain::OgpValue::AccessToInformation]
+    );
+    assert_eq!(
+        detail.commitment.policy_areas,
+        vec!["Open Contracting".to_string()]
+    );
+    assert_eq!(detail.raw_values.len(), 1);
+    assert_eq!(detail.assessments.len(), 1);
+    assert_eq!(detail.assessments[0].scores.len(), 1);
     let [completed, back] = &detail.milestones[..] else {
         panic!("two milestones: {:?}", detail.milestones)
     };
@@ -253,6 +246,7 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
         update.created_at,
         Utc.with_ymd_and_hms(2023, 5, 2, 10, 0, 0).unwrap()
     );
+    assert_eq!(update.evidence.len(), 1);
     let account = storage::account(&mut c, 1).await.unwrap().unwrap();
     let created = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap()
         + chrono::Duration::microseconds(123_456);
@@ -261,7 +255,12 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
     let viewer = storage::viewer_for_session(&mut c, "abc", storage::now())
         .await
         .unwrap();
-    assert_eq!(viewer.map(|v| v.user_id), Some(1));
+    assert_eq!(viewer.as_ref().map(|v| v.user_id), Some(1));
+    assert_eq!(
+        viewer.map(|v| v.grants.len()),
+        Some(1),
+        "the grant survives"
+    );
     let (audit, _) = storage::audit_page(&mut c, 10, 0).await.unwrap();
     assert_eq!(
         audit[0].at,
@@ -278,6 +277,50 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
         assert_eq!(migrated, written);
     }
     drop(c);
+    forget(db, guard).await;
+}
+
+/// A database at the second migration, as an installation of the previous release left
+/// it: a SQLite file in `dir`, or a new database named `name` on the suite's PostgreSQL.
+async fn previous_release(
+    dir: &tempfile::TempDir,
+    name: &str,
+) -> (Db, Option<(sqlx::PgPool, String)>) {
+    let (db, backend_dir, guard) = match postgres_server() {
+        Some(admin_url) => {
+            let name = format!("{name}_{}", std::process::id());
+            let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+            for statement in [
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                sqlx::query(&statement).execute(&admin).await.unwrap();
+            }
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+            let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
+            (db, "postgres", Some((admin, name)))
+        }
+        None => {
+            let url = format!("sqlite://{}/{name}.db", dir.path().display());
+            (Db::connect(&url).await.unwrap(), "sqlite", None)
+        }
+    };
+    let first_two = dir.path().join(format!("{name}-migrations"));
+    std::fs::create_dir(&first_two).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(backend_dir);
+    for file in ["0001_schema.sql", "0002_accounts.sql"] {
+        std::fs::copy(source.join(file), first_two.join(file)).unwrap();
+    }
+    let old = sqlx::migrate::Migrator::new(first_two.as_path())
+        .await
+        .unwrap();
+    on_pool!(&db, |pool| old.run(pool).await.unwrap());
+    (db, guard)
+}
+
+async fn forget(db: Db, guard: Option<(sqlx::PgPool, String)>) {
     db.close().await;
     if let Some((admin, name)) = guard {
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -285,4 +328,48 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
             .await
             .unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_time_in_an_unknown_form_is_never_mangled() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, guard) = previous_release(&dir, "ogp_odd_time").await;
+    on_pool!(&db, |pool| {
+        sqlx::query(
+        "INSERT INTO audit_log (at, action, facts) VALUES ('2024-05-01T10:00:00.5Z', 'invited', '{}')"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .unwrap()
+    });
+    let migrated = db.migrate().await;
+    match db.backend() {
+        // SQLite rewrites times as text: it stops rather than guess, and nothing changes.
+        Backend::Sqlite => {
+            let error = migrated.expect_err("an unknown form stops the migration");
+            assert!(
+                error
+                    .to_string()
+                    .contains("a_stored_time_is_in_an_unknown_form"),
+                "{error}"
+            );
+            let applied = scalar(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await;
+            assert_eq!(applied, 2);
+            let kept: String = on_pool!(&db, |pool| sqlx::query_scalar("SELECT at FROM audit_log")
+                .fetch_one(pool)
+                .await
+                .unwrap());
+            assert_eq!(kept, "2024-05-01T10:00:00.5Z");
+        }
+        // PostgreSQL reads any ISO 8601 time.
+        Backend::Postgres => {
+            migrated.unwrap();
+            let (entries, _) = app::storage::audit_page(&mut conn(&db).await, 1, 0)
+                .await
+                .unwrap();
+            assert_eq!(entries[0].at.timestamp_subsec_millis(), 500);
+        }
+    }
+    forget(db, guard).await;
 }
