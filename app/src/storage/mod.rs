@@ -108,8 +108,8 @@ pub trait Conn: Send {
 impl Conn for Tx {
     fn native(&mut self) -> Native<'_> {
         match self {
-            Tx::Sqlite(tx) => Native::Sqlite(&mut **tx),
-            Tx::Postgres(tx) => Native::Postgres(&mut **tx),
+            Tx::Sqlite(tx) => Native::Sqlite(tx),
+            Tx::Postgres(tx) => Native::Postgres(tx),
         }
     }
 }
@@ -117,8 +117,8 @@ impl Conn for Tx {
 impl Conn for Pooled {
     fn native(&mut self) -> Native<'_> {
         match self {
-            Pooled::Sqlite(conn) => Native::Sqlite(&mut **conn),
-            Pooled::Postgres(conn) => Native::Postgres(&mut **conn),
+            Pooled::Sqlite(conn) => Native::Sqlite(conn),
+            Pooled::Postgres(conn) => Native::Postgres(conn),
         }
     }
 }

@@ -334,20 +334,24 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
     );
 }
 
+/// One history entry with its change's cause.
+#[derive(Debug, sqlx::FromRow)]
+#[allow(dead_code)] // Read through Debug.
+struct HistoryRow {
+    id: i64,
+    change_id: i64,
+    cause: String,
+    field: String,
+    record_id: i64,
+    value_before: Option<String>,
+    value_after: Option<String>,
+}
+
 /// Every history entry with its change, in order, as text.
 async fn history_rows(db: &Db) -> Vec<String> {
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-    )> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT e.id, e.change_id, c.cause, e.field, e.record_id, e.value_before,
-                e.value_after
-             FROM change_entries e JOIN changes c ON c.id = e.change_id ORDER BY e.id",
+    let rows: Vec<HistoryRow> = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT e.id, e.change_id, c.cause, e.field, e.record_id, e.value_before, e.value_after
+         FROM change_entries e JOIN changes c ON c.id = e.change_id ORDER BY e.id",
     )
     .fetch_all(pool)
     .await
