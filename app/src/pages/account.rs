@@ -4,6 +4,7 @@ use crate::components::{result_view, Loading};
 use crate::domain::{Grant, LinkPurpose, DEMO_ACCOUNTS};
 use crate::forms::{CsrfField, Field};
 use crate::i18n::{t, t_with, Key};
+use crate::input::{PasswordChangeInput, SetPasswordInput, SignInInput};
 use crate::page_state::page_state;
 use crate::server_fns::{link_state, own_account, LinkStatus};
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ pub fn SignInPage() -> impl IntoView {
     let state = page_state();
     let query = use_query_map();
     let next = {
-        let typed = state.form_value("next");
+        let typed = state.form_value(SignInInput::next);
         if typed.is_empty() {
             query.read_untracked().get("next").unwrap_or_default()
         } else {
@@ -33,9 +34,9 @@ pub fn SignInPage() -> impl IntoView {
         })}
         <form method="post" action="/sign-in" class="form">
             <CsrfField/>
-            <input type="hidden" name="next" value=next/>
-            <Field id="email".into() name="email" label=Key::FieldEmail kind="email" autocomplete="username" value=state.form_value("email")/>
-            <Field id="password".into() name="password" label=Key::FieldPassword kind="password" autocomplete="current-password"/>
+            <input type="hidden" name=SignInInput::next value=next/>
+            <Field id=SignInInput::email.into() name=SignInInput::email label=Key::FieldEmail kind="email" autocomplete="username" value=state.form_value(SignInInput::email)/>
+            <Field id=SignInInput::password.into() name=SignInInput::password label=Key::FieldPassword kind="password" autocomplete="current-password"/>
             <button type="submit">{t(Key::SignInButton)}</button>
         </form>
         <p class="meta">{t(Key::SignInHelp)}</p>
@@ -127,9 +128,9 @@ pub fn AccountPage() -> impl IntoView {
                         <form method="post" action="/account/password" class="form">
                             <CsrfField/>
                             <input type="hidden" name="username" value=account.email.clone() autocomplete="username"/>
-                            <Field id="current".into() name="current" label=Key::FieldCurrentPassword kind="password" autocomplete="current-password"/>
-                            <Field id="password".into() name="password" label=Key::FieldNewPassword kind="password" autocomplete="new-password" hint=Key::PasswordHint/>
-                            <Field id="confirmation".into() name="confirmation" label=Key::FieldConfirmPassword kind="password" autocomplete="new-password"/>
+                            <Field id=PasswordChangeInput::current.into() name=PasswordChangeInput::current label=Key::FieldCurrentPassword kind="password" autocomplete="current-password"/>
+                            <Field id=PasswordChangeInput::password.into() name=PasswordChangeInput::password label=Key::FieldNewPassword kind="password" autocomplete="new-password" hint=Key::PasswordHint/>
+                            <Field id=PasswordChangeInput::confirmation.into() name=PasswordChangeInput::confirmation label=Key::FieldConfirmPassword kind="password" autocomplete="new-password"/>
                             <button type="submit">{t(Key::ChangePasswordButton)}</button>
                         </form>
                     </section>
@@ -166,7 +167,7 @@ fn LinkPage(purpose: LinkPurpose) -> impl IntoView {
                 result_view(status.await, move |status| match status {
                     LinkStatus::Usable { display_name } => {
                         let state = page_state();
-                        let typed = state.form_value("display_name");
+                        let typed = state.form_value(SetPasswordInput::display_name);
                         let name = if typed.is_empty() { display_name } else { typed };
                         view! {
                             <p>{t(match purpose {
@@ -176,10 +177,10 @@ fn LinkPage(purpose: LinkPurpose) -> impl IntoView {
                             <form method="post" action=action class="form">
                                 <CsrfField/>
                                 {(purpose == LinkPurpose::Invitation).then(|| view! {
-                                    <Field id="display_name".into() name="display_name" label=Key::FieldDisplayName autocomplete="name" value=name/>
+                                    <Field id=SetPasswordInput::display_name.into() name=SetPasswordInput::display_name label=Key::FieldDisplayName autocomplete="name" value=name/>
                                 })}
-                                <Field id="password".into() name="password" label=Key::FieldNewPassword kind="password" autocomplete="new-password" hint=Key::PasswordHint/>
-                                <Field id="confirmation".into() name="confirmation" label=Key::FieldConfirmPassword kind="password" autocomplete="new-password"/>
+                                <Field id=SetPasswordInput::password.into() name=SetPasswordInput::password label=Key::FieldNewPassword kind="password" autocomplete="new-password" hint=Key::PasswordHint/>
+                                <Field id=SetPasswordInput::confirmation.into() name=SetPasswordInput::confirmation label=Key::FieldConfirmPassword kind="password" autocomplete="new-password"/>
                                 <button type="submit">{t(Key::SetPasswordButton)}</button>
                             </form>
                         }.into_any()

@@ -5,6 +5,7 @@ use crate::components::{date_text, query_page, record_view, result_view, Loading
 use crate::domain::{Account, AuditAction, AuditFact, Role, VIA_COMMAND_LINE};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, Key};
+use crate::input::{DisabledInput, GrantInput};
 use crate::page_state::page_state;
 use crate::server_fns::{admin_account, admin_accounts, audit_log, MemberChoice, PAGE_SIZE};
 use leptos::prelude::*;
@@ -43,9 +44,9 @@ fn member_options(members: &[MemberChoice]) -> Vec<(String, String)> {
 fn GrantFields(members: Vec<MemberChoice>) -> impl IntoView {
     let state = page_state();
     view! {
-        <Choice id="role".into() name="role" label=Key::ColRole options=role_options() selected=state.form_value("role")/>
-        <Choice id="member".into() name="member" label=Key::FieldMember options=member_options(&members) selected=state.form_value("member")/>
-        <Field id="institution".into() name="institution" label=Key::FieldInstitution required=false value=state.form_value("institution") hint=Key::InstitutionHint/>
+        <Choice id=GrantInput::role.into() name=GrantInput::role label=Key::ColRole options=role_options() selected=state.form_value(GrantInput::role)/>
+        <Choice id=GrantInput::member.into() name=GrantInput::member label=Key::FieldMember options=member_options(&members) selected=state.form_value(GrantInput::member)/>
+        <Field id=GrantInput::institution.into() name=GrantInput::institution label=Key::FieldInstitution required=false value=state.form_value(GrantInput::institution) hint=Key::InstitutionHint/>
     }
 }
 
@@ -67,8 +68,8 @@ pub fn AdminAccountsPage() -> impl IntoView {
                             <p>{t(Key::InviteIntro)}</p>
                             <form method="post" action="/admin/invitations" class="form">
                                 <CsrfField/>
-                                <Field id="email".into() name="email" label=Key::FieldEmail kind="email" value=state.form_value("email")/>
-                                <Field id="display_name".into() name="display_name" label=Key::FieldDisplayName value=state.form_value("display_name")/>
+                                <Field id=GrantInput::email.into() name=GrantInput::email label=Key::FieldEmail kind="email" value=state.form_value(GrantInput::email)/>
+                                <Field id=GrantInput::display_name.into() name=GrantInput::display_name label=Key::FieldDisplayName value=state.form_value(GrantInput::display_name)/>
                                 <GrantFields members=data.members/>
                                 <button type="submit">{t(Key::InviteButton)}</button>
                             </form>
@@ -205,7 +206,7 @@ pub fn AdminAccountPage() -> impl IntoView {
                             " "
                             <form method="post" action=format!("{base}/disabled") class="inline">
                                 <CsrfField/>
-                                <input type="hidden" name="disabled" value=toggle_value/>
+                                <input type="hidden" name=DisabledInput::disabled value=toggle_value/>
                                 <button type="submit" class="secondary">{t(toggle_label)}</button>
                             </form>
                         </section>

@@ -121,9 +121,11 @@ async fn id_where(
     value: impl ToString,
 ) -> Result<Option<i64>, StorageError> {
     let value = value.to_string();
-    Ok(native!(conn, |c| {
-        sqlx::query_scalar(sql).bind(&value).fetch_optional(c).await
-    })?)
+    Ok(run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar(sql).bind(&value)
+    )?)
 }
 
 pub async fn user_id_by_email(
@@ -134,12 +136,11 @@ pub async fn user_id_by_email(
 }
 
 pub async fn user_exists(conn: &mut dyn Conn, user_id: i64) -> Result<bool, StorageError> {
-    let found: Option<i64> = native!(conn, |c| {
-        sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(c)
-            .await
-    })?;
+    let found: Option<i64> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id)
+    )?;
     Ok(found.is_some())
 }
 
@@ -147,24 +148,23 @@ pub async fn credentials(
     conn: &mut dyn Conn,
     email: &str,
 ) -> Result<Option<Credentials>, StorageError> {
-    Ok(native!(conn, |c| {
+    Ok(run!(
+        conn,
+        fetch_optional,
         sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE email = $1")
             .bind(email)
-            .fetch_optional(c)
-            .await
-    })?)
+    )?)
 }
 
 pub async fn password_hash_of(
     conn: &mut dyn Conn,
     user_id: i64,
 ) -> Result<Option<String>, StorageError> {
-    let hash: Option<Option<String>> = native!(conn, |c| {
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(c)
-            .await
-    })?;
+    let hash: Option<Option<String>> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user_id)
+    )?;
     Ok(hash.flatten())
 }
 
@@ -181,7 +181,9 @@ pub async fn insert_user(
     demo: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "INSERT INTO users (email, display_name, password_hash, demo, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -191,9 +193,7 @@ pub async fn insert_user(
         .bind(password_hash)
         .bind(demo)
         .bind(now)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     Ok(id)
 }
 
@@ -202,14 +202,12 @@ pub async fn set_password(
     user_id: i64,
     password_hash: &str,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
             .bind(password_hash)
             .bind(user_id)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -218,14 +216,12 @@ pub async fn set_display_name(
     user_id: i64,
     display_name: &str,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query("UPDATE users SET display_name = $1, version = version + 1 WHERE id = $2")
             .bind(display_name)
             .bind(user_id)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -235,14 +231,12 @@ pub async fn set_disabled(
     user_id: i64,
     disabled: bool,
 ) -> Result<bool, StorageError> {
-    let changed = native!(conn, |c| {
+    let changed = execute!(
+        conn,
         sqlx::query("UPDATE users SET disabled = $1, version = version + 1 WHERE id = $2")
             .bind(disabled)
             .bind(user_id)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected())
-    })?;
+    )?;
     Ok(changed == 1)
 }
 
@@ -251,14 +245,12 @@ pub async fn record_sign_in(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
             .bind(now)
             .bind(user_id)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -269,8 +261,7 @@ pub async fn insert_grant(
     granted_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
-        sqlx::query_scalar(
+    let id: i64 = run!(conn, fetch_one, sqlx::query_scalar(
             "INSERT INTO role_grants (user_id, role, member_id, institution, granted_by, granted_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -279,10 +270,7 @@ pub async fn insert_grant(
         .bind(grant.member_id)
         .bind(&grant.institution)
         .bind(granted_by)
-        .bind(now)
-        .fetch_one(c)
-        .await
-    })?;
+        .bind(now))?;
     Ok(id)
 }
 
@@ -292,25 +280,18 @@ pub async fn delete_grant(
     grant_id: i64,
 ) -> Result<Option<(i64, Grant)>, StorageError> {
     let sql = format!("{GRANT_SELECT} WHERE g.id = $1");
-    let row: Option<GrantRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(grant_id).fetch_optional(c).await
-    })?;
+    let row: Option<GrantRow> = run!(conn, fetch_optional, sqlx::query_as(&sql).bind(grant_id))?;
     let Some(row) = row else { return Ok(None) };
-    native!(conn, |c| {
-        sqlx::query("DELETE FROM role_grants WHERE id = $1")
-            .bind(grant_id)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id)
+    )?;
     Ok(Some(row.into_grant()))
 }
 
 pub async fn grants_of(conn: &mut dyn Conn, user_id: i64) -> Result<Vec<Grant>, StorageError> {
     let sql = format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id");
-    let rows: Vec<GrantRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(user_id).fetch_all(c).await
-    })?;
+    let rows: Vec<GrantRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(user_id))?;
     Ok(rows.into_iter().map(|r| r.into_grant().1).collect())
 }
 
@@ -321,7 +302,8 @@ pub async fn insert_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
              VALUES ($1, $2, $3, $4)",
@@ -330,10 +312,7 @@ pub async fn insert_session(
         .bind(user_id)
         .bind(now)
         .bind(expires_at)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -348,16 +327,16 @@ pub async fn viewer_for_session(
         id: i64,
         display_name: String,
     }
-    let user: Option<SessionUser> = native!(conn, |c| {
+    let user: Option<SessionUser> = run!(
+        conn,
+        fetch_optional,
         sqlx::query_as(
             "SELECT u.id, u.display_name FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
         )
         .bind(token_hash)
         .bind(now)
-        .fetch_optional(c)
-        .await
-    })?;
+    )?;
     let Some(user) = user else {
         return Ok(None);
     };
@@ -369,38 +348,29 @@ pub async fn viewer_for_session(
 }
 
 pub async fn delete_session(conn: &mut dyn Conn, token_hash: &str) -> Result<(), StorageError> {
-    native!(conn, |c| {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash)
+    )?;
     Ok(())
 }
 
 /// Ends every session of an account; returns how many there were.
 pub async fn delete_sessions_of(conn: &mut dyn Conn, user_id: i64) -> Result<u64, StorageError> {
-    Ok(native!(conn, |c| {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected())
-    })?)
+    Ok(execute!(
+        conn,
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id)
+    )?)
 }
 
 pub async fn delete_expired_sessions(
     conn: &mut dyn Conn,
     now: DateTime<Utc>,
 ) -> Result<u64, StorageError> {
-    Ok(native!(conn, |c| {
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected())
-    })?)
+    Ok(execute!(
+        conn,
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now)
+    )?)
 }
 
 /// Stores a new one-time link; earlier unused links of the same kind for the account stop
@@ -414,7 +384,8 @@ pub async fn insert_link(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query(
             "UPDATE account_links SET expires_at = $1
              WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
@@ -422,12 +393,8 @@ pub async fn insert_link(
         .bind(now)
         .bind(user_id)
         .bind(purpose)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
-    native!(conn, |c| {
-        sqlx::query(
+    )?;
+    execute!(conn, sqlx::query(
             "INSERT INTO account_links (token_hash, user_id, purpose, created_by, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -436,11 +403,7 @@ pub async fn insert_link(
         .bind(purpose)
         .bind(created_by)
         .bind(now)
-        .bind(expires_at)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
+        .bind(expires_at))?;
     Ok(())
 }
 
@@ -448,15 +411,15 @@ pub async fn link(
     conn: &mut dyn Conn,
     token_hash: &str,
 ) -> Result<Option<StoredLink>, StorageError> {
-    Ok(native!(conn, |c| {
+    Ok(run!(
+        conn,
+        fetch_optional,
         sqlx::query_as(
             "SELECT l.user_id, l.purpose, l.expires_at, l.used_at, u.display_name
              FROM account_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(c)
-        .await
-    })?)
+    )?)
 }
 
 /// Marks a link used if it still can be; false when it was used or expired meanwhile, so
@@ -466,17 +429,15 @@ pub async fn consume_link(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StorageError> {
-    let changed = native!(conn, |c| {
+    let changed = execute!(
+        conn,
         sqlx::query(
             "UPDATE account_links SET used_at = $1
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
         .bind(now)
         .bind(token_hash)
-        .execute(c)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    )?;
     Ok(changed == 1)
 }
 
@@ -487,15 +448,13 @@ pub async fn insert_sign_in_failure(
     subject: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query("INSERT INTO sign_in_failures (scope, subject, at) VALUES ($1, $2, $3)")
             .bind(scope)
             .bind(subject)
             .bind(now)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -505,16 +464,13 @@ pub async fn sign_in_failures_since(
     subject: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let n: i64 = native!(conn, |c| {
-        sqlx::query_scalar(
+    let n: i64 =
+        run!(conn, fetch_one, sqlx::query_scalar(
             "SELECT COUNT(*) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3",
         )
         .bind(scope)
         .bind(subject)
-        .bind(since)
-        .fetch_one(c)
-        .await
-    })?;
+        .bind(since))?;
     Ok(n)
 }
 
@@ -523,14 +479,12 @@ pub async fn clear_sign_in_failures(
     scope: &str,
     subject: &str,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1 AND subject = $2")
             .bind(scope)
             .bind(subject)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -539,13 +493,10 @@ pub async fn delete_sign_in_failures_before(
     conn: &mut dyn Conn,
     before: DateTime<Utc>,
 ) -> Result<u64, StorageError> {
-    Ok(native!(conn, |c| {
-        sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
-            .bind(before)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected())
-    })?)
+    Ok(execute!(
+        conn,
+        sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1").bind(before)
+    )?)
 }
 
 pub async fn insert_audit(
@@ -554,7 +505,8 @@ pub async fn insert_audit(
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
     let facts = facts_to_json(&entry.facts);
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query(
             "INSERT INTO audit_log (at, actor_id, action, subject_id, facts, address)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -565,10 +517,7 @@ pub async fn insert_audit(
         .bind(entry.subject_id)
         .bind(&facts)
         .bind(&entry.address)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -589,7 +538,9 @@ pub async fn audit_page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditEntry>, i64), StorageError> {
-    let rows: Vec<AuditRow> = native!(conn, |c| {
+    let rows: Vec<AuditRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(
             "SELECT a.id, a.at, actor.email AS actor, a.action, subject.email AS subject,
                 a.facts, a.address
@@ -600,14 +551,12 @@ pub async fn audit_page(
         )
         .bind(limit)
         .bind(offset)
-        .fetch_all(c)
-        .await
-    })?;
-    let total: i64 = native!(conn, |c| {
+    )?;
+    let total: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(c)
-            .await
-    })?;
+    )?;
     let entries = rows
         .into_iter()
         .map(|row| AuditEntry {
@@ -658,9 +607,9 @@ impl AccountRow {
 /// Every account with its grants, by e-mail, in two queries.
 pub async fn list_accounts(conn: &mut dyn Conn) -> Result<Vec<Account>, StorageError> {
     let sql = format!("{ACCOUNT_SELECT} ORDER BY email");
-    let users: Vec<AccountRow> = native!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)?;
+    let users: Vec<AccountRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
     let sql = format!("{GRANT_SELECT} ORDER BY g.id");
-    let rows: Vec<GrantRow> = native!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)?;
+    let rows: Vec<GrantRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
     let mut grants: std::collections::HashMap<i64, Vec<Grant>> = std::collections::HashMap::new();
     for row in rows {
         let (user_id, grant) = row.into_grant();
@@ -677,9 +626,7 @@ pub async fn list_accounts(conn: &mut dyn Conn) -> Result<Vec<Account>, StorageE
 
 pub async fn account(conn: &mut dyn Conn, user_id: i64) -> Result<Option<Account>, StorageError> {
     let sql = format!("{ACCOUNT_SELECT} WHERE id = $1");
-    let row: Option<AccountRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(user_id).fetch_optional(c).await
-    })?;
+    let row: Option<AccountRow> = run!(conn, fetch_optional, sqlx::query_as(&sql).bind(user_id))?;
     match row {
         Some(row) => {
             let grants = grants_of(conn, user_id).await?;
@@ -691,11 +638,11 @@ pub async fn account(conn: &mut dyn Conn, user_id: i64) -> Result<Option<Account
 
 /// Whether the demo accounts exist: then the sign-in page lists them.
 pub async fn has_demo_accounts(conn: &mut dyn Conn) -> Result<bool, StorageError> {
-    let found: Option<i64> = native!(conn, |c| {
+    let found: Option<i64> = run!(
+        conn,
+        fetch_optional,
         sqlx::query_scalar("SELECT id FROM users WHERE demo LIMIT 1")
-            .fetch_optional(c)
-            .await
-    })?;
+    )?;
     Ok(found.is_some())
 }
 
@@ -708,11 +655,11 @@ pub struct MemberChoiceRow {
 
 /// Member codes and names, by name, for choosing a grant's scope.
 pub async fn member_choices(conn: &mut dyn Conn) -> Result<Vec<MemberChoiceRow>, StorageError> {
-    Ok(native!(conn, |c| {
+    Ok(run!(
+        conn,
+        fetch_all,
         sqlx::query_as("SELECT code, name FROM members ORDER BY name")
-            .fetch_all(c)
-            .await
-    })?)
+    )?)
 }
 
 pub async fn member_id_by_code(
@@ -723,11 +670,11 @@ pub async fn member_id_by_code(
 }
 
 pub async fn admin_grant_count(conn: &mut dyn Conn) -> Result<i64, StorageError> {
-    let n: i64 = native!(conn, |c| {
+    let n: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar("SELECT COUNT(*) FROM role_grants WHERE role = 'admin'")
-            .fetch_one(c)
-            .await
-    })?;
+    )?;
     Ok(n)
 }
 
@@ -738,7 +685,9 @@ pub async fn has_grant(
     grant: &NewGrant,
 ) -> Result<bool, StorageError> {
     let institution = grant.institution.clone().unwrap_or_default();
-    let n: i64 = native!(conn, |c| {
+    let n: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND role = $2
              AND COALESCE(member_id, 0) = $3 AND COALESCE(institution, '') = $4",
@@ -747,9 +696,7 @@ pub async fn has_grant(
         .bind(grant.role)
         .bind(grant.member_id.unwrap_or(0))
         .bind(&institution)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     Ok(n > 0)
 }
 

@@ -74,9 +74,7 @@ pub async fn assessments_of(
     commitment_id: i64,
 ) -> Result<Vec<Assessment>, StorageError> {
     let sql = format!("{SCORE_SELECT} WHERE a.commitment_id = $1 ORDER BY a.id");
-    let rows: Vec<ScoreRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
-    })?;
+    let rows: Vec<ScoreRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
     let mut assessments: Vec<Assessment> = assessments_from_rows(rows)?
         .into_iter()
         .map(|(_, a)| a)
@@ -95,15 +93,15 @@ pub async fn stored_assessment(
         "{SCORE_SELECT} WHERE a.commitment_id = $1 AND a.source = $2 AND a.assessor = $3
            AND a.stage = $4 AND a.scale = $5 ORDER BY a.id"
     );
-    let rows: Vec<ScoreRow> = native!(conn, |c| {
+    let rows: Vec<ScoreRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(&sql)
             .bind(commitment_id)
             .bind(assessment.source)
             .bind(&assessment.assessor)
             .bind(assessment.stage)
             .bind(assessment.scale)
-            .fetch_all(c)
-            .await
-    })?;
+    )?;
     Ok(assessments_from_rows(rows)?.into_iter().next())
 }

@@ -88,9 +88,7 @@ pub(crate) async fn commitment_row(
     code: &str,
 ) -> Result<Option<CommitmentRow>, StorageError> {
     let sql = format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE code = $1");
-    Ok(native!(conn, |c| {
-        sqlx::query_as(&sql).bind(code).fetch_optional(c).await
-    })?)
+    Ok(run!(conn, fetch_optional, sqlx::query_as(&sql).bind(code))?)
 }
 
 /// A commitment's OGP values and policy areas, each sorted.
@@ -98,24 +96,24 @@ pub(crate) async fn values_and_areas(
     conn: &mut dyn Conn,
     commitment_id: i64,
 ) -> Result<(Vec<OgpValue>, Vec<String>), StorageError> {
-    let values: Vec<OgpValue> = native!(conn, |c| {
+    let values: Vec<OgpValue> = run!(
+        conn,
+        fetch_all,
         sqlx::query_scalar(
             "SELECT value FROM commitment_values WHERE commitment_id = $1 ORDER BY value",
         )
         .bind(commitment_id)
-        .fetch_all(c)
-        .await
-    })?;
-    let areas: Vec<String> = native!(conn, |c| {
+    )?;
+    let areas: Vec<String> = run!(
+        conn,
+        fetch_all,
         sqlx::query_scalar(
             "SELECT pa.name FROM policy_areas pa
              JOIN commitment_policy_areas cpa ON cpa.policy_area_id = pa.id
              WHERE cpa.commitment_id = $1 ORDER BY pa.name",
         )
         .bind(commitment_id)
-        .fetch_all(c)
-        .await
-    })?;
+    )?;
     Ok((values, areas))
 }
 
@@ -158,9 +156,7 @@ pub async fn commitment_detail(
         "SELECT {PLAN_COLUMNS}, {MEMBER_COLUMNS}
          FROM action_plans p JOIN members m ON m.id = p.member_id WHERE p.id = $1"
     );
-    let found: PlanWithMember = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(row.plan_id).fetch_one(c).await
-    })?;
+    let found: PlanWithMember = run!(conn, fetch_one, sqlx::query_as(&sql).bind(row.plan_id))?;
     let id = row.id;
     let (values, policy_areas) = values_and_areas(conn, id).await?;
     let raw_values = raw_values_of(conn, id).await?;
@@ -185,12 +181,12 @@ pub async fn raw_values_of(
         field: String,
         raw: String,
     }
-    let rows: Vec<RawRow> = native!(conn, |c| {
+    let rows: Vec<RawRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as("SELECT field, raw FROM raw_values WHERE commitment_id = $1")
             .bind(commitment_id)
-            .fetch_all(c)
-            .await
-    })?;
+    )?;
     // Sorted here, not by the database, whose collation may order text otherwise.
     let mut raw: Vec<RawValue> = rows
         .into_iter()

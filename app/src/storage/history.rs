@@ -119,8 +119,8 @@ impl ChangeRecorder {
 }
 
 async fn insert_change(conn: &mut dyn Conn, change: &NewChange) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
-        sqlx::query_scalar(
+    let id: i64 =
+        run!(conn, fetch_one, sqlx::query_scalar(
             "INSERT INTO changes (at, cause, source, actor_role, actor_member, actor_institution,
                 actor_user_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -131,10 +131,7 @@ async fn insert_change(conn: &mut dyn Conn, change: &NewChange) -> Result<i64, S
         .bind(change.actor.role)
         .bind(&change.actor.member)
         .bind(&change.actor.institution)
-        .bind(change.actor_user_id)
-        .fetch_one(c)
-        .await
-    })?;
+        .bind(change.actor_user_id))?;
     Ok(id)
 }
 
@@ -210,15 +207,15 @@ pub async fn commitment_history(
         plan_id: i64,
         member_id: i64,
     }
-    let found: Option<Found> = native!(conn, |c| {
+    let found: Option<Found> = run!(
+        conn,
+        fetch_optional,
         sqlx::query_as(
             "SELECT c.id, c.code, c.title, c.plan_id, p.member_id
              FROM commitments c JOIN action_plans p ON p.id = c.plan_id WHERE c.code = $1",
         )
         .bind(code)
-        .fetch_optional(c)
-        .await
-    })?;
+    )?;
     let Some(Found {
         id: commitment_id,
         code: commitment_code,
@@ -231,28 +228,28 @@ pub async fn commitment_history(
     };
     let sql =
         format!("SELECT COUNT(DISTINCT e.change_id) FROM change_entries e WHERE {OF_COMMITMENT}");
-    let total_changes: i64 = native!(conn, |c| {
+    let total_changes: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(&sql)
             .bind(commitment_id)
             .bind(plan_id)
             .bind(member_id)
-            .fetch_one(c)
-            .await
-    })?;
+    )?;
     let sql = format!(
         "SELECT DISTINCT e.change_id FROM change_entries e WHERE {OF_COMMITMENT}
          ORDER BY e.change_id DESC LIMIT $4 OFFSET $5"
     );
-    let ids: Vec<i64> = native!(conn, |c| {
+    let ids: Vec<i64> = run!(
+        conn,
+        fetch_all,
         sqlx::query_scalar(&sql)
             .bind(commitment_id)
             .bind(plan_id)
             .bind(member_id)
             .bind(limit)
             .bind(offset)
-            .fetch_all(c)
-            .await
-    })?;
+    )?;
     let (Some(newest), Some(oldest)) = (ids.first(), ids.last()) else {
         return Ok(Some(HistoryPage {
             commitment_code,
@@ -274,16 +271,16 @@ pub async fn commitment_history(
          WHERE {OF_COMMITMENT} AND e.change_id BETWEEN $4 AND $5
          ORDER BY e.change_id DESC, e.id"
     );
-    let rows: Vec<EntryRow> = native!(conn, |c| {
+    let rows: Vec<EntryRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(&sql)
             .bind(commitment_id)
             .bind(plan_id)
             .bind(member_id)
             .bind(*oldest)
             .bind(*newest)
-            .fetch_all(c)
-            .await
-    })?;
+    )?;
     let mut changes: Vec<Change> = Vec::new();
     for row in rows {
         let Some(field) = HistoryField::from_machine_name(&row.field) else {

@@ -66,25 +66,25 @@ pub async fn list_members(
          ORDER BY m.name, m.code
          LIMIT $3 OFFSET $4"
     );
-    let rows: Vec<MemberSummaryRow> = native!(conn, |c| {
+    let rows: Vec<MemberSummaryRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(&sql)
             .bind(filter.region)
             .bind(filter.kind)
             .bind(limit)
             .bind(offset)
-            .fetch_all(c)
-            .await
-    })?;
-    let total: i64 = native!(conn, |c| {
+    )?;
+    let total: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM members m
              WHERE ($1 IS NULL OR m.region = $1) AND ($2 IS NULL OR m.kind = $2)",
         )
         .bind(filter.region)
         .bind(filter.kind)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     let members = rows
         .into_iter()
         .map(|row| MemberSummary {
@@ -102,9 +102,11 @@ async fn member_where(
     value: &str,
 ) -> Result<Option<MemberRow>, StorageError> {
     let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE {condition}");
-    Ok(native!(conn, |c| {
-        sqlx::query_as(&sql).bind(value).fetch_optional(c).await
-    })?)
+    Ok(run!(
+        conn,
+        fetch_optional,
+        sqlx::query_as(&sql).bind(value)
+    )?)
 }
 
 pub async fn member_by_slug(

@@ -115,17 +115,13 @@ pub async fn milestones_of(
         "SELECT {MILESTONE_COLUMNS} FROM milestones ms
          WHERE ms.commitment_id = $1 ORDER BY ms.position, ms.id"
     );
-    let rows: Vec<MilestoneRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
-    })?;
+    let rows: Vec<MilestoneRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
     let sql = format!(
         "SELECT {UPDATE_COLUMNS}
          FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
          WHERE ms.commitment_id = $1 AND {LATEST_UPDATE}"
     );
-    let updates: Vec<UpdateRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
-    })?;
+    let updates: Vec<UpdateRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
     let sql = format!(
         "SELECT e.update_id, e.url, e.title
          FROM evidence_links e JOIN progress_updates u ON u.id = e.update_id
@@ -133,9 +129,8 @@ pub async fn milestones_of(
          WHERE ms.commitment_id = $1 AND {LATEST_UPDATE}
          ORDER BY e.id"
     );
-    let evidence: Vec<EvidenceRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(commitment_id).fetch_all(c).await
-    })?;
+    let evidence: Vec<EvidenceRow> =
+        run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
     let mut latest: HashMap<i64, ProgressUpdate> =
         with_evidence(updates, evidence).into_iter().collect();
     Ok(rows
@@ -185,12 +180,11 @@ pub async fn milestone_in_context(
          JOIN members m ON m.id = p.member_id
          WHERE ms.id = $1"
     );
-    let row: Option<MilestoneInContext> = native!(conn, |c| {
-        sqlx::query_as(&sql)
-            .bind(milestone_id)
-            .fetch_optional(c)
-            .await
-    })?;
+    let row: Option<MilestoneInContext> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_as(&sql).bind(milestone_id)
+    )?;
     Ok(row.map(|row| {
         let scope = MilestoneScope {
             milestone_id: row.milestone.id,
@@ -214,19 +208,17 @@ pub async fn updates_of_milestone(
         "SELECT {UPDATE_COLUMNS} FROM progress_updates u WHERE u.milestone_id = $1
          ORDER BY u.created_at DESC, u.id DESC"
     );
-    let updates: Vec<UpdateRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(milestone_id).fetch_all(c).await
-    })?;
-    let evidence: Vec<EvidenceRow> = native!(conn, |c| {
+    let updates: Vec<UpdateRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(milestone_id))?;
+    let evidence: Vec<EvidenceRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(
             "SELECT e.update_id, e.url, e.title FROM evidence_links e
              JOIN progress_updates u ON u.id = e.update_id
              WHERE u.milestone_id = $1 ORDER BY e.id",
         )
         .bind(milestone_id)
-        .fetch_all(c)
-        .await
-    })?;
+    )?;
     Ok(with_evidence(updates, evidence)
         .into_iter()
         .map(|(_, update)| update)
@@ -249,7 +241,9 @@ pub async fn recent_updates(
     conn: &mut dyn Conn,
     limit: i64,
 ) -> Result<Vec<RecentUpdate>, StorageError> {
-    let rows: Vec<RecentRow> = native!(conn, |c| {
+    let rows: Vec<RecentRow> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(
             "SELECT c.code AS commitment_code, c.title AS commitment_title,
                 ms.title AS milestone_title, u.author, u.created_at, u.status, u.progress
@@ -260,9 +254,7 @@ pub async fn recent_updates(
              LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(c)
-        .await
-    })?;
+    )?;
     Ok(rows
         .into_iter()
         .map(|row| RecentUpdate {
@@ -293,7 +285,8 @@ pub async fn set_milestone_state(
     version: i64,
     state: &MilestoneState,
 ) -> Result<bool, StorageError> {
-    let done = native!(conn, |c| {
+    let done = execute!(
+        conn,
         sqlx::query(
             "UPDATE milestones SET status = $1, progress = $2, completed_on = $3,
                 version = version + 1
@@ -304,9 +297,6 @@ pub async fn set_milestone_state(
         .bind(state.completed_on)
         .bind(milestone_id)
         .bind(version)
-        .execute(c)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    )?;
     Ok(done == 1)
 }

@@ -3,8 +3,8 @@
 //!
 //! Every storage function takes `&mut dyn Conn`: a write's transaction ([`Tx`]) or a pooled
 //! connection for reads ([`Pooled`]), so reads can run inside a write. Most SQL is written
-//! once and checked against each driver by [`native!`]; where the dialects differ, the two
-//! variants sit side by side in [`dialect`].
+//! once and compiled against each driver by `native!` (and its shorthands `run!` and
+//! `execute!`); where the dialects differ, the two variants sit side by side in [`dialect`].
 
 /// Runs `$body` with `$c` bound to the native connection behind `$conn`: the same SQL and
 /// binds, compiled once for each driver.
@@ -14,6 +14,25 @@ macro_rules! native {
             $crate::storage::Native::Sqlite($c) => $body,
             $crate::storage::Native::Postgres($c) => $body,
         }
+    };
+}
+
+/// Runs a query with `$method` (`fetch_one`, `fetch_optional` or `fetch_all`) on the native
+/// connection behind `$conn`.
+macro_rules! run {
+    ($conn:expr, $method:ident, $query:expr) => {
+        native!($conn, |c| $query.$method(c).await)
+    };
+}
+
+/// Runs a statement on the native connection behind `$conn`; answers how many rows it
+/// touched.
+macro_rules! execute {
+    ($conn:expr, $query:expr) => {
+        native!($conn, |c| $query
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))
     };
 }
 

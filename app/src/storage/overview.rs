@@ -18,7 +18,9 @@ struct Totals {
 
 /// Installation-wide totals; `today` decides which milestones are overdue.
 pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview, StorageError> {
-    let totals: Totals = native!(conn, |c| {
+    let totals: Totals = run!(
+        conn,
+        fetch_one,
         sqlx::query_as(
             "SELECT
                 (SELECT COUNT(*) FROM members) AS members,
@@ -31,9 +33,7 @@ pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview,
                 (SELECT COUNT(*) FROM members WHERE demo) AS demo_members",
         )
         .bind(today)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     Ok(Overview {
         members: totals.members,
         plans: totals.plans,

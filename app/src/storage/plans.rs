@@ -80,9 +80,7 @@ pub async fn plans_of_member(
          WHERE m.code = $1
          ORDER BY p.number DESC"
     );
-    let rows: Vec<PlanSummaryRow> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(member_code).fetch_all(c).await
-    })?;
+    let rows: Vec<PlanSummaryRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(member_code))?;
     Ok(rows
         .into_iter()
         .map(|row| PlanSummary {
@@ -136,9 +134,8 @@ pub async fn plan_detail(
         "SELECT {PLAN_COLUMNS}, {MEMBER_COLUMNS}
          FROM action_plans p JOIN members m ON m.id = p.member_id WHERE p.plan_key = $1"
     );
-    let Some(found): Option<PlanWithMember> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(key).fetch_optional(c).await
-    })?
+    let Some(found): Option<PlanWithMember> =
+        run!(conn, fetch_optional, sqlx::query_as(&sql).bind(key))?
     else {
         return Ok(None);
     };
@@ -157,20 +154,16 @@ pub async fn plan_detail(
         impact = irm_level("potential_impact", "'design'"),
         completion = irm_level("completion", "'end_of_term', 'mid_term'"),
     );
-    let rows: Vec<CommitmentSummaryRow> = native!(conn, |c| {
-        sqlx::query_as(&sql)
-            .bind(plan_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(c)
-            .await
-    })?;
-    let total_commitments: i64 = native!(conn, |c| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM commitments c WHERE c.plan_id = $1")
-            .bind(plan_id)
-            .fetch_one(c)
-            .await
-    })?;
+    let rows: Vec<CommitmentSummaryRow> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(&sql).bind(plan_id).bind(limit).bind(offset)
+    )?;
+    let total_commitments: i64 = run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT COUNT(*) FROM commitments c WHERE c.plan_id = $1").bind(plan_id)
+    )?;
     let commitments = rows
         .into_iter()
         .map(|row| CommitmentSummary {

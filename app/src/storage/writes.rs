@@ -13,7 +13,9 @@ pub async fn insert_member(
     member: &Member,
     demo: bool,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "INSERT INTO members (code, name, slug, kind, region, commitment_prefix, demo)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -25,9 +27,7 @@ pub async fn insert_member(
         .bind(member.region)
         .bind(&member.commitment_prefix)
         .bind(demo)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     Ok(id)
 }
 
@@ -36,7 +36,8 @@ pub async fn update_member(
     member_id: i64,
     member: &Member,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query(
             "UPDATE members SET name = $1, slug = $2, kind = $3, region = $4,
                 commitment_prefix = $5, version = version + 1
@@ -48,10 +49,7 @@ pub async fn update_member(
         .bind(member.region)
         .bind(&member.commitment_prefix)
         .bind(member_id)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -60,7 +58,9 @@ pub async fn insert_plan(
     plan: &ActionPlan,
     member_id: i64,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "INSERT INTO action_plans (plan_key, member_id, number, title, year_submitted,
                 end_year, start_date, end_date, status, document_url)
@@ -76,9 +76,7 @@ pub async fn insert_plan(
         .bind(plan.end_date)
         .bind(plan.status)
         .bind(&plan.document_url)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     Ok(id)
 }
 
@@ -88,7 +86,8 @@ pub async fn update_plan(
     member_id: i64,
     plan: &ActionPlan,
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query(
             "UPDATE action_plans SET member_id = $1, number = $2, title = $3,
                 year_submitted = $4, end_year = $5, start_date = $6, end_date = $7,
@@ -105,10 +104,7 @@ pub async fn update_plan(
         .bind(plan.status)
         .bind(&plan.document_url)
         .bind(plan_id)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
+    )?;
     Ok(())
 }
 
@@ -128,9 +124,7 @@ pub async fn stored_plan(
          WHERE p.plan_key = $1",
         super::plans::PLAN_COLUMNS
     );
-    let found: Option<Found> = native!(conn, |c| {
-        sqlx::query_as(&sql).bind(key).fetch_optional(c).await
-    })?;
+    let found: Option<Found> = run!(conn, fetch_optional, sqlx::query_as(&sql).bind(key))?;
     Ok(found.map(|f| (f.plan.id, f.member_id, f.plan.into())))
 }
 
@@ -165,16 +159,16 @@ pub async fn commitment_in_plan(
         code_derived: bool,
         title: String,
     }
-    let rows: Vec<Numbered> = native!(conn, |c| {
+    let rows: Vec<Numbered> = run!(
+        conn,
+        fetch_all,
         sqlx::query_as(
             "SELECT code, code_derived, title FROM commitments
              WHERE plan_id = $1 AND number = $2 ORDER BY id",
         )
         .bind(plan_id)
         .bind(number)
-        .fetch_all(c)
-        .await
-    })?;
+    )?;
     let found = match rows.iter().find(|row| row.title == title) {
         Some(row) => Some(row),
         None if rows.len() == 1 && !rows[0].code_derived => rows.first(),
@@ -193,12 +187,11 @@ pub async fn next_commitment_code(
     prefix: &str,
 ) -> Result<String, StorageError> {
     let pattern = format!("{prefix}%");
-    let codes: Vec<String> = native!(conn, |c| {
-        sqlx::query_scalar("SELECT code FROM commitments WHERE code LIKE $1")
-            .bind(&pattern)
-            .fetch_all(c)
-            .await
-    })?;
+    let codes: Vec<String> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_scalar("SELECT code FROM commitments WHERE code LIKE $1").bind(&pattern)
+    )?;
     let highest = codes
         .iter()
         .filter_map(|code| code.strip_prefix(prefix)?.parse::<u32>().ok())
@@ -212,15 +205,15 @@ pub async fn stored_commitment(
     conn: &mut dyn Conn,
     code: &str,
 ) -> Result<Option<(i64, i64, Commitment)>, StorageError> {
-    let plan_key: Option<String> = native!(conn, |c| {
+    let plan_key: Option<String> = run!(
+        conn,
+        fetch_optional,
         sqlx::query_scalar(
             "SELECT p.plan_key FROM commitments c JOIN action_plans p ON p.id = c.plan_id
              WHERE c.code = $1",
         )
         .bind(code)
-        .fetch_optional(c)
-        .await
-    })?;
+    )?;
     let Some(plan_key) = plan_key else {
         return Ok(None);
     };
@@ -234,7 +227,9 @@ pub async fn insert_commitment(
     raw_values: &[RawValue],
 ) -> Result<i64, StorageError> {
     let budget = commitment.budget.as_ref();
-    let id: i64 = native!(conn, |c| {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "INSERT INTO commitments (code, code_derived, plan_id, number, title, short_title,
                 full_text, theme, start_date, end_date, lead_institution, supporting_institutions,
@@ -265,9 +260,7 @@ pub async fn insert_commitment(
         .bind(budget.and_then(|b| b.funding_source.clone()))
         .bind(budget.and_then(|b| b.funded))
         .bind(commitment.demo)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     replace_values_and_areas(conn, id, commitment).await?;
     replace_raw_values(conn, id, raw_values).await?;
     Ok(id)
@@ -281,7 +274,8 @@ pub async fn update_commitment(
     raw_values: &[RawValue],
 ) -> Result<(), StorageError> {
     let budget = commitment.budget.as_ref();
-    native!(conn, |c| {
+    execute!(
+        conn,
         sqlx::query(
             "UPDATE commitments SET code_derived = $1, number = $2, title = $3,
                 short_title = $4, full_text = $5, theme = $6, start_date = $7, end_date = $8,
@@ -311,10 +305,7 @@ pub async fn update_commitment(
         .bind(budget.and_then(|b| b.funded))
         .bind(commitment.demo)
         .bind(commitment_id)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })?;
+    )?;
     replace_values_and_areas(conn, commitment_id, commitment).await?;
     replace_raw_values(conn, commitment_id, raw_values).await
 }
@@ -326,50 +317,40 @@ async fn replace_values_and_areas(
 ) -> Result<(), StorageError> {
     for table in ["commitment_values", "commitment_policy_areas"] {
         let sql = format!("DELETE FROM {table} WHERE commitment_id = $1");
-        native!(conn, |c| {
-            sqlx::query(&sql)
-                .bind(commitment_id)
-                .execute(c)
-                .await
-                .map(|_| ())
-        })?;
+        execute!(conn, sqlx::query(&sql).bind(commitment_id))?;
     }
     for value in &commitment.values {
-        native!(conn, |c| {
+        execute!(
+            conn,
             sqlx::query(
                 "INSERT INTO commitment_values (commitment_id, value) VALUES ($1, $2)
                  ON CONFLICT DO NOTHING",
             )
             .bind(commitment_id)
             .bind(*value)
-            .execute(c)
-            .await
-            .map(|_| ())
-        })?;
+        )?;
     }
     for area in &commitment.policy_areas {
         let slug = crate::domain::slugify(area);
-        let area_id: i64 = native!(conn, |c| {
+        let area_id: i64 = run!(
+            conn,
+            fetch_one,
             sqlx::query_scalar(
                 "INSERT INTO policy_areas (slug, name) VALUES ($1, $2)
                  ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
             )
             .bind(&slug)
             .bind(area)
-            .fetch_one(c)
-            .await
-        })?;
-        native!(conn, |c| {
+        )?;
+        execute!(
+            conn,
             sqlx::query(
                 "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id)
                  VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
             .bind(commitment_id)
             .bind(area_id)
-            .execute(c)
-            .await
-            .map(|_| ())
-        })?;
+        )?;
     }
     Ok(())
 }
@@ -379,15 +360,13 @@ async fn replace_raw_values(
     commitment_id: i64,
     raw_values: &[RawValue],
 ) -> Result<(), StorageError> {
-    native!(conn, |c| {
-        sqlx::query("DELETE FROM raw_values WHERE commitment_id = $1")
-            .bind(commitment_id)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM raw_values WHERE commitment_id = $1").bind(commitment_id)
+    )?;
     for raw in raw_values {
-        native!(conn, |c| {
+        execute!(
+            conn,
             sqlx::query(
                 "INSERT INTO raw_values (commitment_id, field, raw) VALUES ($1, $2, $3)
                  ON CONFLICT (commitment_id, field) DO UPDATE SET raw = excluded.raw",
@@ -395,10 +374,7 @@ async fn replace_raw_values(
             .bind(commitment_id)
             .bind(&raw.field)
             .bind(&raw.raw)
-            .execute(c)
-            .await
-            .map(|_| ())
-        })?;
+        )?;
     }
     Ok(())
 }
@@ -411,8 +387,8 @@ pub async fn save_assessment(
     assessment: &Assessment,
     created_at: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
-        sqlx::query_scalar(
+    let id: i64 =
+        run!(conn, fetch_one, sqlx::query_scalar(
             "INSERT INTO assessments (commitment_id, source, assessor, stage, scale, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (commitment_id, source, assessor, stage, scale)
@@ -424,19 +400,14 @@ pub async fn save_assessment(
         .bind(&assessment.assessor)
         .bind(assessment.stage)
         .bind(assessment.scale)
-        .bind(created_at)
-        .fetch_one(c)
-        .await
-    })?;
-    native!(conn, |c| {
-        sqlx::query("DELETE FROM assessment_scores WHERE assessment_id = $1")
-            .bind(id)
-            .execute(c)
-            .await
-            .map(|_| ())
-    })?;
+        .bind(created_at))?;
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM assessment_scores WHERE assessment_id = $1").bind(id)
+    )?;
     for score in &assessment.scores {
-        native!(conn, |c| {
+        execute!(
+            conn,
             sqlx::query(
                 "INSERT INTO assessment_scores (assessment_id, indicator, value, justification)
                  VALUES ($1, $2, $3, $4)",
@@ -445,10 +416,7 @@ pub async fn save_assessment(
             .bind(score.indicator.machine_name())
             .bind(score.value.as_str())
             .bind(&score.justification)
-            .execute(c)
-            .await
-            .map(|_| ())
-        })?;
+        )?;
     }
     Ok(id)
 }
@@ -473,7 +441,9 @@ pub async fn insert_milestone(
     commitment_id: i64,
     milestone: &NewMilestone,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "INSERT INTO milestones (commitment_id, position, title, description,
                 responsible_institution, planned_start, planned_end, completed_on, status,
@@ -491,9 +461,7 @@ pub async fn insert_milestone(
         .bind(milestone.status)
         .bind(milestone.progress)
         .bind(milestone.weight)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     Ok(id)
 }
 
@@ -516,7 +484,9 @@ pub async fn insert_progress_update(
     milestone_id: i64,
     update: &NewProgressUpdate,
 ) -> Result<i64, StorageError> {
-    let id: i64 = native!(conn, |c| {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
         sqlx::query_scalar(
             "INSERT INTO progress_updates (milestone_id, author, created_at, status, progress,
                 narrative, author_id)
@@ -529,41 +499,36 @@ pub async fn insert_progress_update(
         .bind(update.progress)
         .bind(&update.narrative)
         .bind(update.author_id)
-        .fetch_one(c)
-        .await
-    })?;
+    )?;
     for link in &update.evidence {
-        native!(conn, |c| {
+        execute!(
+            conn,
             sqlx::query("INSERT INTO evidence_links (update_id, url, title) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(&link.url)
                 .bind(&link.title)
-                .execute(c)
-                .await
-                .map(|_| ())
-        })?;
+        )?;
     }
     Ok(id)
 }
 
 /// Whether the database holds no member yet (first start).
 pub async fn is_empty(conn: &mut dyn Conn) -> Result<bool, StorageError> {
-    let any: Option<i64> = native!(conn, |c| {
+    let any: Option<i64> = run!(
+        conn,
+        fetch_optional,
         sqlx::query_scalar("SELECT id FROM members LIMIT 1")
-            .fetch_optional(c)
-            .await
-    })?;
+    )?;
     Ok(any.is_none())
 }
 
 /// The commitment-ID prefix stored for a member.
 pub async fn member_prefix(conn: &mut dyn Conn, member_id: i64) -> Result<String, StorageError> {
-    let prefix: String = native!(conn, |c| {
-        sqlx::query_scalar("SELECT commitment_prefix FROM members WHERE id = $1")
-            .bind(member_id)
-            .fetch_one(c)
-            .await
-    })?;
+    let prefix: String = run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT commitment_prefix FROM members WHERE id = $1").bind(member_id)
+    )?;
     Ok(prefix)
 }
 
@@ -594,9 +559,7 @@ pub async fn delete_demo_data(conn: &mut dyn Conn) -> Result<(), StorageError> {
         "DELETE FROM members WHERE demo".to_string(),
     ];
     for statement in statements {
-        native!(conn, |c| {
-            sqlx::query(&statement).execute(c).await.map(|_| ())
-        })?;
+        execute!(conn, sqlx::query(&statement))?;
     }
     Ok(())
 }
