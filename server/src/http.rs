@@ -11,7 +11,9 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use std::io::Write;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
@@ -67,8 +69,18 @@ pub fn leptos_options() -> std::io::Result<LeptosOptions> {
     Ok(options)
 }
 
+/// The app's page routes, worked out once per process. Working them out renders the app
+/// with resource loading suppressed by a flag Leptos keeps for the whole process, so a page
+/// that starts loading its data meanwhile, in any other request, waits forever
+/// (leptos-rs/leptos#4773). A server works them out once, before it serves; the tests,
+/// which build a router per test while other tests render pages, share this one list.
+pub fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list().to_vec();
     let context_db = state.db.clone();
     let shell_options = state.options.clone();
     let pkg_dir = std::path::Path::new(state.options.site_root.as_ref())

@@ -79,12 +79,23 @@ impl Browser {
         }
     }
 
+    /// Sends a request; an answer that takes more than 30 seconds fails the test, naming
+    /// the request, instead of holding up the whole suite.
     pub async fn send(&mut self, request: Request<Body>) -> Answer {
-        let response = self.router.clone().oneshot(request).await.unwrap();
+        let what = format!("{} {}", request.method(), request.uri());
+        let limit = std::time::Duration::from_secs(30);
+        let response = tokio::time::timeout(limit, self.router.clone().oneshot(request))
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no answer within {limit:?}"))
+            .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         self.keep_cookies(&headers);
-        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let body = tokio::time::timeout(limit, response.into_body().collect())
+            .await
+            .unwrap_or_else(|_| panic!("{what}: the body did not end within {limit:?}"))
+            .unwrap()
+            .to_bytes();
         Answer {
             status,
             headers,

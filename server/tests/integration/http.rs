@@ -199,7 +199,7 @@ fn route_shape(path: &str) -> String {
 fn every_address_a_form_posts_to_is_also_a_page() {
     // A refused post is shown at its own address; the browser's app must have a route
     // there, or hydration fails.
-    let pages: Vec<String> = leptos_axum::generate_route_list(app::App)
+    let pages: Vec<String> = ogp_tracker::http::route_list()
         .iter()
         .map(|route| route_shape(route.path()))
         .collect();
