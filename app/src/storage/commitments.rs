@@ -8,11 +8,13 @@ use super::{Conn, StorageError};
 use crate::domain::{Budget, Commitment, CommitmentDetail, OgpValue, RawValue};
 use chrono::NaiveDate;
 
-/// A commitment as stored (without its values and policy areas, which have their tables).
+/// A commitment as stored, with its plan's key (its values and policy areas have tables
+/// of their own).
 #[derive(sqlx::FromRow)]
 pub(crate) struct CommitmentRow {
     pub id: i64,
     pub plan_id: i64,
+    pub plan_key: String,
     pub code: String,
     pub code_derived: bool,
     pub number: String,
@@ -35,16 +37,15 @@ pub(crate) struct CommitmentRow {
     pub demo: bool,
 }
 
-const COMMITMENT_COLUMNS: &str = "id, plan_id, code, code_derived, number, title, short_title, \
-     full_text, theme, start_date, end_date, lead_institution, supporting_institutions, \
-     carried_forward, active, cluster_ids, source_url, budget_amount, budget_currency, \
-     funding_source, funded, demo";
+const COMMITMENT_COLUMNS: &str = "c.id, c.plan_id, p.plan_key, c.code, c.code_derived, \
+     c.number, c.title, c.short_title, c.full_text, c.theme, c.start_date, c.end_date, \
+     c.lead_institution, c.supporting_institutions, c.carried_forward, c.active, c.cluster_ids, \
+     c.source_url, c.budget_amount, c.budget_currency, c.funding_source, c.funded, c.demo";
 
 impl CommitmentRow {
-    /// The domain commitment, given its plan's key, values and policy areas.
+    /// The domain commitment, given its values and policy areas.
     pub(crate) fn into_commitment(
         self,
-        plan_key: String,
         values: Vec<OgpValue>,
         policy_areas: Vec<String>,
     ) -> Commitment {
@@ -61,7 +62,7 @@ impl CommitmentRow {
         Commitment {
             code: self.code,
             code_derived: self.code_derived,
-            plan_key,
+            plan_key: self.plan_key,
             number: self.number,
             title: self.title,
             short_title: self.short_title,
@@ -87,7 +88,10 @@ pub(crate) async fn commitment_row(
     conn: &mut dyn Conn,
     code: &str,
 ) -> Result<Option<CommitmentRow>, StorageError> {
-    let sql = format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE code = $1");
+    let sql = format!(
+        "SELECT {COMMITMENT_COLUMNS} FROM commitments c
+         JOIN action_plans p ON p.id = c.plan_id WHERE c.code = $1"
+    );
     Ok(run!(conn, fetch_optional, sqlx::query_as(&sql).bind(code))?)
 }
 
@@ -117,22 +121,17 @@ pub(crate) async fn values_and_areas(
     Ok((values, areas))
 }
 
-/// The stored commitment `code` (in plan `plan_key`), with its id and plan id.
-pub(crate) async fn commitment_with_values(
+/// The stored commitment `code` with its id and its plan's id, as the importer compares it.
+pub async fn stored_commitment(
     conn: &mut dyn Conn,
     code: &str,
-    plan_key: &str,
 ) -> Result<Option<(i64, i64, Commitment)>, StorageError> {
     let Some(row) = commitment_row(conn, code).await? else {
         return Ok(None);
     };
     let (values, areas) = values_and_areas(conn, row.id).await?;
     let (id, plan_id) = (row.id, row.plan_id);
-    Ok(Some((
-        id,
-        plan_id,
-        row.into_commitment(plan_key.to_string(), values, areas),
-    )))
+    Ok(Some((id, plan_id, row.into_commitment(values, areas))))
 }
 
 #[derive(sqlx::FromRow)]
@@ -162,7 +161,7 @@ pub async fn commitment_detail(
     let raw_values = raw_values_of(conn, id).await?;
     let plan: crate::domain::ActionPlan = found.plan.into();
     Ok(Some(CommitmentDetail {
-        commitment: row.into_commitment(plan.key.clone(), values, policy_areas),
+        commitment: row.into_commitment(values, policy_areas),
         plan,
         member: found.member.into(),
         milestones: milestones_of(conn, id).await?,

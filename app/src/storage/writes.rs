@@ -200,24 +200,56 @@ pub async fn next_commitment_code(
     Ok(format!("{prefix}{:04}", highest + 1))
 }
 
-/// The stored commitment `code` with its id and its plan's id and key.
-pub async fn stored_commitment(
-    conn: &mut dyn Conn,
-    code: &str,
-) -> Result<Option<(i64, i64, Commitment)>, StorageError> {
-    let plan_key: Option<String> = run!(
-        conn,
-        fetch_optional,
-        sqlx::query_scalar(
-            "SELECT p.plan_key FROM commitments c JOIN action_plans p ON p.id = c.plan_id
-             WHERE c.code = $1",
-        )
-        .bind(code)
-    )?;
-    let Some(plan_key) = plan_key else {
-        return Ok(None);
-    };
-    super::commitments::commitment_with_values(conn, code, &plan_key).await
+/// The columns a commitment's values are stored in, in the order [`bind_commitment_values`]
+/// binds them: insert and update write the same list.
+const COMMITMENT_VALUE_COLUMNS: [&str; 19] = [
+    "code_derived",
+    "number",
+    "title",
+    "short_title",
+    "full_text",
+    "theme",
+    "start_date",
+    "end_date",
+    "lead_institution",
+    "supporting_institutions",
+    "carried_forward",
+    "active",
+    "cluster_ids",
+    "source_url",
+    "budget_amount",
+    "budget_currency",
+    "funding_source",
+    "funded",
+    "demo",
+];
+
+/// Binds a commitment's values to `$query`, in the order of [`COMMITMENT_VALUE_COLUMNS`].
+macro_rules! bind_commitment_values {
+    ($query:expr, $commitment:expr) => {{
+        let commitment: &Commitment = $commitment;
+        let budget = commitment.budget.as_ref();
+        $query
+            .bind(commitment.code_derived)
+            .bind(&commitment.number)
+            .bind(&commitment.title)
+            .bind(&commitment.short_title)
+            .bind(&commitment.full_text)
+            .bind(&commitment.theme)
+            .bind(commitment.start_date)
+            .bind(commitment.end_date)
+            .bind(&commitment.lead_institution)
+            .bind(&commitment.supporting_institutions)
+            .bind(commitment.carried_forward)
+            .bind(commitment.active)
+            .bind(&commitment.cluster_ids)
+            .bind(&commitment.source_url)
+            .bind(budget.and_then(|b| b.amount))
+            .bind(budget.and_then(|b| b.currency.clone()))
+            .bind(budget.and_then(|b| b.funding_source.clone()))
+            .bind(budget.and_then(|b| b.funded))
+            .bind(commitment.demo)
+    }};
 }
 
 pub async fn insert_commitment(
@@ -226,40 +258,24 @@ pub async fn insert_commitment(
     plan_id: i64,
     raw_values: &[RawValue],
 ) -> Result<i64, StorageError> {
-    let budget = commitment.budget.as_ref();
+    // The code and plan are $1 and $2; the values follow.
+    let values: Vec<String> = (3..3 + COMMITMENT_VALUE_COLUMNS.len())
+        .map(|n| format!("${n}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO commitments (code, plan_id, {}) VALUES ($1, $2, {}) RETURNING id",
+        COMMITMENT_VALUE_COLUMNS.join(", "),
+        values.join(", ")
+    );
     let id: i64 = run!(
         conn,
         fetch_one,
-        sqlx::query_scalar(
-            "INSERT INTO commitments (code, code_derived, plan_id, number, title, short_title,
-                full_text, theme, start_date, end_date, lead_institution, supporting_institutions,
-                carried_forward, active, cluster_ids, source_url, budget_amount, budget_currency,
-                funding_source, funded, demo)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                $17, $18, $19, $20, $21)
-             RETURNING id",
+        bind_commitment_values!(
+            sqlx::query_scalar(&sql)
+                .bind(&commitment.code)
+                .bind(plan_id),
+            commitment
         )
-        .bind(&commitment.code)
-        .bind(commitment.code_derived)
-        .bind(plan_id)
-        .bind(&commitment.number)
-        .bind(&commitment.title)
-        .bind(&commitment.short_title)
-        .bind(&commitment.full_text)
-        .bind(&commitment.theme)
-        .bind(commitment.start_date)
-        .bind(commitment.end_date)
-        .bind(&commitment.lead_institution)
-        .bind(&commitment.supporting_institutions)
-        .bind(commitment.carried_forward)
-        .bind(commitment.active)
-        .bind(&commitment.cluster_ids)
-        .bind(&commitment.source_url)
-        .bind(budget.and_then(|b| b.amount))
-        .bind(budget.and_then(|b| b.currency.clone()))
-        .bind(budget.and_then(|b| b.funding_source.clone()))
-        .bind(budget.and_then(|b| b.funded))
-        .bind(commitment.demo)
     )?;
     replace_values_and_areas(conn, id, commitment).await?;
     replace_raw_values(conn, id, raw_values).await?;
@@ -273,38 +289,19 @@ pub async fn update_commitment(
     commitment: &Commitment,
     raw_values: &[RawValue],
 ) -> Result<(), StorageError> {
-    let budget = commitment.budget.as_ref();
+    let set: Vec<String> = COMMITMENT_VALUE_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE commitments SET {}, version = version + 1 WHERE id = ${}",
+        set.join(", "),
+        COMMITMENT_VALUE_COLUMNS.len() + 1
+    );
     execute!(
         conn,
-        sqlx::query(
-            "UPDATE commitments SET code_derived = $1, number = $2, title = $3,
-                short_title = $4, full_text = $5, theme = $6, start_date = $7, end_date = $8,
-                lead_institution = $9, supporting_institutions = $10, carried_forward = $11,
-                active = $12, cluster_ids = $13, source_url = $14, budget_amount = $15,
-                budget_currency = $16, funding_source = $17, funded = $18, demo = $19,
-                version = version + 1
-             WHERE id = $20",
-        )
-        .bind(commitment.code_derived)
-        .bind(&commitment.number)
-        .bind(&commitment.title)
-        .bind(&commitment.short_title)
-        .bind(&commitment.full_text)
-        .bind(&commitment.theme)
-        .bind(commitment.start_date)
-        .bind(commitment.end_date)
-        .bind(&commitment.lead_institution)
-        .bind(&commitment.supporting_institutions)
-        .bind(commitment.carried_forward)
-        .bind(commitment.active)
-        .bind(&commitment.cluster_ids)
-        .bind(&commitment.source_url)
-        .bind(budget.and_then(|b| b.amount))
-        .bind(budget.and_then(|b| b.currency.clone()))
-        .bind(budget.and_then(|b| b.funding_source.clone()))
-        .bind(budget.and_then(|b| b.funded))
-        .bind(commitment.demo)
-        .bind(commitment_id)
+        bind_commitment_values!(sqlx::query(&sql), commitment).bind(commitment_id)
     )?;
     replace_values_and_areas(conn, commitment_id, commitment).await?;
     replace_raw_values(conn, commitment_id, raw_values).await
