@@ -3,8 +3,8 @@
 
 use super::{Conn, StorageError};
 use crate::domain::{
-    AssessmentLabel, AssessmentSource, Change, ChangeCause, HistoryEntry, HistoryField,
-    HistoryPage, PublicActor, RecordKind, Role, ScaleSet, Stage,
+    changed_fields, AssessmentLabel, AssessmentSource, Change, ChangeCause, FieldValues,
+    HistoryEntry, HistoryField, HistoryPage, PublicActor, RecordKind, Role, ScaleSet, Stage,
 };
 use chrono::{DateTime, Utc};
 
@@ -51,6 +51,29 @@ impl NewEntry {
             before: None,
             after: Some(label.to_string()),
         }
+    }
+
+    /// The entries for the fields of one record that differ between `before` and `after`.
+    pub fn changes(
+        record: RecordKind,
+        record_id: i64,
+        commitment_id: Option<i64>,
+        milestone_id: Option<i64>,
+        before: &FieldValues,
+        after: &FieldValues,
+    ) -> Vec<NewEntry> {
+        changed_fields(before, after)
+            .into_iter()
+            .map(|(field, before, after)| NewEntry {
+                record,
+                record_id,
+                commitment_id,
+                milestone_id,
+                field,
+                before,
+                after,
+            })
+            .collect()
     }
 }
 

@@ -6,8 +6,8 @@
 use super::{Actor, AppError};
 use crate::import::{self, ImportError, ImportRecord, ImportReport, Layout};
 use app::domain::{
-    changed_fields, slugify, ActionPlan, Assessment, AuditAction, AuditFact, ChangeCause,
-    FieldValues, Indicator, Member, PublicActor, RawValue, RecordKind,
+    slugify, ActionPlan, Assessment, AuditAction, AuditFact, ChangeCause, FieldValues, Indicator,
+    Member, PublicActor, RawValue, RecordKind,
 };
 use app::storage::{self, ChangeRecorder, Conn, NewEntry, StorageError};
 use std::collections::{HashMap, HashSet};
@@ -28,39 +28,6 @@ pub async fn import_text(
     Ok(report)
 }
 
-/// History entries about one record, from its values before (none: created) and after.
-fn entries_for(
-    record: RecordKind,
-    record_id: i64,
-    commitment_id: Option<i64>,
-    before: Option<&FieldValues>,
-    after: &FieldValues,
-    label: String,
-) -> Vec<NewEntry> {
-    let entry = |field, before, after| NewEntry {
-        record,
-        record_id,
-        commitment_id,
-        milestone_id: None,
-        field,
-        before,
-        after,
-    };
-    match before {
-        None => vec![NewEntry::created(
-            record,
-            record_id,
-            commitment_id,
-            None,
-            &label,
-        )],
-        Some(before) => changed_fields(before, after)
-            .into_iter()
-            .map(|(field, before, after)| entry(field, before, after))
-            .collect(),
-    }
-}
-
 /// Where the importer keeps what it found: the newest layout is OGP's reference for members
 /// and plans; the Explorer's names are older, so they never overwrite what is stored.
 fn overwrites(layout: Layout) -> bool {
@@ -76,15 +43,8 @@ async fn write_member(
     match storage::stored_member(conn, &member.code).await? {
         None => {
             let id = storage::insert_member(conn, member, false).await?;
-            let entries = entries_for(
-                RecordKind::Member,
-                id,
-                None,
-                None,
-                &member.history_values(),
-                member.name.clone(),
-            );
-            history.record(conn, &entries).await?;
+            let created = NewEntry::created(RecordKind::Member, id, None, None, &member.name);
+            history.record(conn, &[created]).await?;
             Ok(id)
         }
         Some((id, stored)) if overwrites(layout) => {
@@ -95,13 +55,13 @@ async fn write_member(
             };
             if merged != stored {
                 storage::update_member(conn, id, &merged).await?;
-                let entries = entries_for(
+                let entries = NewEntry::changes(
                     RecordKind::Member,
                     id,
                     None,
-                    Some(&stored.history_values()),
+                    None,
+                    &stored.history_values(),
                     &merged.history_values(),
-                    merged.name.clone(),
                 );
                 history.record(conn, &entries).await?;
             }
@@ -121,15 +81,8 @@ async fn write_plan(
     match storage::stored_plan(conn, &plan.key).await? {
         None => {
             let id = storage::insert_plan(conn, plan, member_id).await?;
-            let entries = entries_for(
-                RecordKind::Plan,
-                id,
-                None,
-                None,
-                &plan.history_values(),
-                plan.key.clone(),
-            );
-            history.record(conn, &entries).await?;
+            let created = NewEntry::created(RecordKind::Plan, id, None, None, &plan.key);
+            history.record(conn, &[created]).await?;
             Ok(id)
         }
         Some((id, stored_member, stored)) if overwrites(layout) => {
@@ -145,13 +98,13 @@ async fn write_plan(
             };
             if merged != stored || stored_member != member_id {
                 storage::update_plan(conn, id, member_id, &merged).await?;
-                let entries = entries_for(
+                let entries = NewEntry::changes(
                     RecordKind::Plan,
                     id,
                     None,
-                    Some(&stored.history_values()),
+                    None,
+                    &stored.history_values(),
                     &merged.history_values(),
-                    merged.key.clone(),
                 );
                 history.record(conn, &entries).await?;
             }
@@ -183,14 +136,24 @@ async fn write_assessment(
         return Ok(());
     }
     let id = storage::save_assessment(conn, commitment_id, &assessment, history.at()).await?;
-    let entries = entries_for(
-        RecordKind::Assessment,
-        id,
-        Some(commitment_id),
-        stored.as_ref().map(|(_, s)| s.history_values()).as_ref(),
-        &assessment.history_values(),
-        assessment.history_label(),
-    );
+    let (record, in_commitment) = (RecordKind::Assessment, Some(commitment_id));
+    let entries = match &stored {
+        None => vec![NewEntry::created(
+            record,
+            id,
+            in_commitment,
+            None,
+            &assessment.history_label(),
+        )],
+        Some((_, stored)) => NewEntry::changes(
+            record,
+            id,
+            in_commitment,
+            None,
+            &stored.history_values(),
+            &assessment.history_values(),
+        ),
+    };
     history.record(conn, &entries).await
 }
 
@@ -217,15 +180,14 @@ async fn write_commitment(
         storage::stored_commitment(conn, &commitment.code).await?
     else {
         let id = storage::insert_commitment(conn, commitment, plan_id, &record.raw_values).await?;
-        let entries = entries_for(
+        let created = NewEntry::created(
             RecordKind::Commitment,
             id,
             Some(id),
             None,
-            &commitment.history_values(),
-            commitment.title.clone(),
+            &commitment.title,
         );
-        history.record(conn, &entries).await?;
+        history.record(conn, &[created]).await?;
         return Ok(Written::Inserted(id));
     };
     if stored_plan_id != plan_id || stored.number != commitment.number {
@@ -255,14 +217,7 @@ async fn write_commitment(
         return Ok(Written::Unchanged(id));
     }
     storage::update_commitment(conn, id, &commitment, &record.raw_values).await?;
-    let entries = entries_for(
-        RecordKind::Commitment,
-        id,
-        Some(id),
-        Some(&before),
-        &after,
-        commitment.title.clone(),
-    );
+    let entries = NewEntry::changes(RecordKind::Commitment, id, Some(id), None, &before, &after);
     history.record(conn, &entries).await?;
     Ok(Written::Updated(id))
 }

@@ -1,9 +1,7 @@
 //! Progress updates on milestones, posted by the member's points of contact (and admins).
 
 use super::{Actor, AppError};
-use app::domain::{
-    changed_fields, HistoryField, MilestoneStatus, PublicActor, RecordField, RecordKind, Role,
-};
+use app::domain::{HistoryField, MilestoneStatus, PublicActor, RecordField, RecordKind, Role};
 use app::input::MilestoneUpdateInput;
 use app::policy;
 use app::storage::{self, ChangeRecorder, Db, MilestoneState, NewEntry, NewProgressUpdate};
@@ -98,29 +96,25 @@ pub async fn post_update(
     after.status = state.status;
     after.progress = state.progress;
     after.completed_on = state.completed_on;
-    let in_commitment = |record, record_id, field, before, after| NewEntry {
-        record,
-        record_id,
-        commitment_id: Some(scope.commitment_id),
-        milestone_id: Some(milestone_id),
-        field,
-        before,
-        after,
-    };
-    let mut entries = vec![in_commitment(
-        RecordKind::ProgressUpdate,
-        update_id,
-        HistoryField::Field(RecordField::Narrative),
-        None,
-        Some(update.narrative),
-    )];
-    entries.extend(
-        changed_fields(&milestone.history_values(), &after.history_values())
-            .into_iter()
-            .map(|(field, before, after)| {
-                in_commitment(RecordKind::Milestone, milestone_id, field, before, after)
-            }),
-    );
+    let (in_commitment, of_milestone) = (Some(scope.commitment_id), Some(milestone_id));
+    let mut entries = vec![NewEntry {
+        field: HistoryField::Field(RecordField::Narrative),
+        ..NewEntry::created(
+            RecordKind::ProgressUpdate,
+            update_id,
+            in_commitment,
+            of_milestone,
+            &update.narrative,
+        )
+    }];
+    entries.extend(NewEntry::changes(
+        RecordKind::Milestone,
+        milestone_id,
+        in_commitment,
+        of_milestone,
+        &milestone.history_values(),
+        &after.history_values(),
+    ));
     let mut history = ChangeRecorder::new(actor.change(now, public));
     history.record(&mut tx, &entries).await?;
     tx.commit().await?;
