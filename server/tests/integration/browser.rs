@@ -180,6 +180,38 @@ pub async fn add_user(db: &Db, email: &str, grants: &[(Role, Option<&str>, Optio
     id
 }
 
+/// An open milestone of demo member XAA (the first that is neither completed nor
+/// withdrawn), as the update tests start from it.
+#[derive(sqlx::FromRow)]
+pub struct OpenMilestone {
+    pub id: i64,
+    /// Its commitment's code.
+    pub code: String,
+    pub lead: String,
+    pub status: String,
+    pub progress: i64,
+}
+
+pub async fn open_demo_milestone(db: &Db) -> OpenMilestone {
+    crate::common::on_pool!(db, |pool| sqlx::query_as(
+        "SELECT ms.id, c.code, c.lead_institution AS lead, ms.status, ms.progress
+         FROM milestones ms JOIN commitments c ON c.id = ms.commitment_id
+         WHERE c.code LIKE 'XAA%' AND ms.status NOT IN ('completed', 'withdrawn')
+         ORDER BY ms.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+/// A browser signed in as a new point of contact of member XAA for `lead`.
+pub async fn signed_in_poc(db: &Db, router: &axum::Router, email: &str, lead: &str) -> Browser {
+    add_user(db, email, &[(Role::Poc, Some("XAA"), Some(lead))]).await;
+    let mut browser = Browser::new(router);
+    browser.sign_in(email, PASSWORD).await;
+    browser
+}
+
 /// Demo data small enough to be quick: two members with milestones, and the demo accounts.
 pub async fn small_demo(db: &Db) {
     ogp_tracker::commands::demo::generate(
@@ -195,6 +227,26 @@ pub async fn small_demo(db: &Db) {
 }
 
 impl Browser {
+    /// Posts a milestone update as its form does, made from `version`.
+    pub async fn post_update(
+        &mut self,
+        milestone: i64,
+        status: &str,
+        progress: &str,
+        narrative: &str,
+        version: i64,
+    ) -> Answer {
+        let version = version.to_string();
+        let fields = [
+            ("status", status),
+            ("progress", progress),
+            ("narrative", narrative),
+            ("version", version.as_str()),
+        ];
+        self.post(&format!("/milestones/{milestone}/updates"), &fields)
+            .await
+    }
+
     /// Posts a form asking for JSON, as a script would; returns the status and the JSON.
     pub async fn post_json(
         &mut self,

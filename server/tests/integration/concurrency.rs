@@ -3,49 +3,16 @@
 
 use crate::browser::*;
 use crate::common::*;
-use app::domain::Role;
 use axum::http::StatusCode;
 use std::sync::Arc;
 
 async fn poc_browsers(db: &app::storage::Db) -> (i64, Browser, Browser) {
     small_demo(db).await;
-    let (milestone, lead): (i64, String) = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT ms.id, c.lead_institution FROM milestones ms
-         JOIN commitments c ON c.id = ms.commitment_id
-         WHERE c.code LIKE 'XAA%' AND ms.status NOT IN ('completed', 'withdrawn')
-         ORDER BY ms.id LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
-    let grant = [(Role::Poc, Some("XAA"), Some(lead.as_str()))];
-    add_user(db, "first@ministry.example", &grant).await;
-    add_user(db, "second@ministry.example", &grant).await;
+    let milestone = open_demo_milestone(db).await;
     let router = test_router(db);
-    let mut first = Browser::new(&router);
-    first.sign_in("first@ministry.example", PASSWORD).await;
-    let mut second = Browser::new(&router);
-    second.sign_in("second@ministry.example", PASSWORD).await;
-    (milestone, first, second)
-}
-
-fn update(narrative: &str, progress: &str, version: i64) -> Vec<(String, String)> {
-    vec![
-        ("status".into(), "in_progress".into()),
-        ("progress".into(), progress.into()),
-        ("narrative".into(), narrative.into()),
-        ("version".into(), version.to_string()),
-    ]
-}
-
-async fn post(browser: &mut Browser, milestone: i64, fields: &[(String, String)]) -> Answer {
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    browser
-        .post(&format!("/milestones/{milestone}/updates"), &fields)
-        .await
+    let first = signed_in_poc(db, &router, "first@ministry.example", &milestone.lead).await;
+    let second = signed_in_poc(db, &router, "second@ministry.example", &milestone.lead).await;
+    (milestone.id, first, second)
 }
 
 #[tokio::test]
@@ -54,20 +21,20 @@ async fn a_stale_edit_is_refused_with_the_current_values_and_what_was_typed() {
     let (milestone, mut first, mut second) = poc_browsers(&t.db).await;
     let version = milestone_version(&t.db, milestone).await;
     // Both opened the page at the same version; the first sends.
-    let won = post(
-        &mut first,
-        milestone,
-        &update("Tender launched.", "45", version),
-    )
-    .await;
+    let won = first
+        .post_update(milestone, "in_progress", "45", "Tender launched.", version)
+        .await;
     assert_eq!(won.status, StatusCode::SEE_OTHER, "{}", won.body);
     let before = counts(&t.db).await;
-    let stale = post(
-        &mut second,
-        milestone,
-        &update("Consultation held.", "30", version),
-    )
-    .await;
+    let stale = second
+        .post_update(
+            milestone,
+            "in_progress",
+            "30",
+            "Consultation held.",
+            version,
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(
         counts(&t.db).await,
@@ -90,12 +57,15 @@ async fn a_stale_edit_is_refused_with_the_current_values_and_what_was_typed() {
         .contains(&format!("name=\"version\" value=\"{}\"", version + 1)));
     assert!(stale.body.contains("notice-error"));
     // Sending it again from the current version works.
-    let again = post(
-        &mut second,
-        milestone,
-        &update("Consultation held.", "30", version + 1),
-    )
-    .await;
+    let again = second
+        .post_update(
+            milestone,
+            "in_progress",
+            "30",
+            "Consultation held.",
+            version + 1,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     assert_eq!(milestone_version(&t.db, milestone).await, version + 2);
 }
@@ -114,13 +84,10 @@ async fn of_two_parallel_edits_from_one_version_exactly_one_wins() {
             let start = start.clone();
             tokio::spawn(async move {
                 start.wait().await;
-                post(
-                    &mut browser,
-                    milestone,
-                    &update(&narrative, progress, version),
-                )
-                .await
-                .status
+                browser
+                    .post_update(milestone, "in_progress", progress, &narrative, version)
+                    .await
+                    .status
             })
         };
         let a = send(first.clone(), format!("Round {round}, first."), "61");
@@ -153,26 +120,34 @@ async fn mending_a_refused_edit_never_overwrites_a_change_made_meanwhile() {
     let (milestone, mut first, mut second) = poc_browsers(&t.db).await;
     let version = milestone_version(&t.db, milestone).await;
     // The second person's edit is refused for its progress; the page keeps its version.
-    let refused = post(
-        &mut second,
-        milestone,
-        &update("Consultation held.", "150", version),
-    )
-    .await;
+    let refused = second
+        .post_update(
+            milestone,
+            "in_progress",
+            "150",
+            "Consultation held.",
+            version,
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(rendered_version(&refused.body), version);
     // Meanwhile the first person saves a change.
-    let won = post(
-        &mut first,
-        milestone,
-        &update("Tender launched.", "45", version),
-    )
-    .await;
+    let won = first
+        .post_update(milestone, "in_progress", "45", "Tender launched.", version)
+        .await;
     assert_eq!(won.status, StatusCode::SEE_OTHER);
     // The mended edit, sent from the refused page, is stale: it must not overwrite.
     let before = counts(&t.db).await;
-    let mended = update("Consultation held.", "30", rendered_version(&refused.body));
-    let stale = post(&mut second, milestone, &mended).await;
+    let mended_from = rendered_version(&refused.body);
+    let stale = second
+        .post_update(
+            milestone,
+            "in_progress",
+            "30",
+            "Consultation held.",
+            mended_from,
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(counts(&t.db).await, before);
     assert_eq!(
@@ -181,6 +156,8 @@ async fn mending_a_refused_edit_never_overwrites_a_change_made_meanwhile() {
         "now the current version"
     );
     // A stale edit with a wrong field is refused as stale: what changed is shown first.
-    let both = post(&mut second, milestone, &update("x", "150", version)).await;
+    let both = second
+        .post_update(milestone, "in_progress", "150", "x", version)
+        .await;
     assert_eq!(both.status, StatusCode::CONFLICT);
 }

@@ -35,20 +35,7 @@ fn entries(
         .collect()
 }
 
-/// An open demo milestone of member XAA: its id, its commitment's code, its lead
-/// institution, and its status and progress now.
-async fn open_milestone(db: &app::storage::Db) -> (i64, String, String, String, i64) {
-    on_pool!(db, |pool| sqlx::query_as(
-        "SELECT ms.id, c.code, c.lead_institution, ms.status, ms.progress FROM milestones ms
-         JOIN commitments c ON c.id = ms.commitment_id
-         WHERE c.code LIKE 'XAA%' AND ms.status NOT IN ('completed', 'withdrawn')
-         ORDER BY ms.id LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap())
-}
-
+/// Posts a milestone update from the version the milestone is at now.
 async fn post_update(
     browser: &mut Browser,
     db: &app::storage::Db,
@@ -57,17 +44,9 @@ async fn post_update(
     progress: &str,
     narrative: &str,
 ) -> Answer {
-    let version = milestone_version(db, milestone).await.to_string();
+    let version = milestone_version(db, milestone).await;
     browser
-        .post(
-            &format!("/milestones/{milestone}/updates"),
-            &[
-                ("status", status),
-                ("progress", progress),
-                ("narrative", narrative),
-                ("version", &version),
-            ],
-        )
+        .post_update(milestone, status, progress, narrative, version)
         .await
 }
 
@@ -75,16 +54,15 @@ async fn post_update(
 async fn an_update_and_its_correction_leave_exactly_their_entries() {
     let t = test_db().await;
     small_demo(&t.db).await;
-    let (milestone, code, lead, status, progress) = open_milestone(&t.db).await;
-    add_user(
-        &t.db,
-        "pat@ministry.example",
-        &[(Role::Poc, Some("XAA"), Some(&lead))],
-    )
-    .await;
+    let OpenMilestone {
+        id: milestone,
+        code,
+        lead,
+        status,
+        progress,
+    } = open_demo_milestone(&t.db).await;
     let router = test_router(&t.db);
-    let mut poc = Browser::new(&router);
-    poc.sign_in("pat@ministry.example", PASSWORD).await;
+    let mut poc = signed_in_poc(&t.db, &router, "pat@ministry.example", &lead).await;
     let before = history(&t.db, &code).await.total_changes;
 
     let done = post_update(&mut poc, &t.db, milestone, "completed", "100", "Adopted.").await;
@@ -213,16 +191,14 @@ async fn an_update_and_its_correction_leave_exactly_their_entries() {
 async fn a_completed_milestone_is_at_one_hundred_percent() {
     let t = test_db().await;
     small_demo(&t.db).await;
-    let (milestone, code, lead, _, _) = open_milestone(&t.db).await;
-    add_user(
-        &t.db,
-        "pat@ministry.example",
-        &[(Role::Poc, Some("XAA"), Some(&lead))],
-    )
-    .await;
+    let OpenMilestone {
+        id: milestone,
+        code,
+        lead,
+        ..
+    } = open_demo_milestone(&t.db).await;
     let router = test_router(&t.db);
-    let mut poc = Browser::new(&router);
-    poc.sign_in("pat@ministry.example", PASSWORD).await;
+    let mut poc = signed_in_poc(&t.db, &router, "pat@ministry.example", &lead).await;
     let before = counts(&t.db).await;
     let refused = post_update(&mut poc, &t.db, milestone, "completed", "90", "Nearly.").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -391,16 +367,14 @@ async fn history_can_be_neither_changed_nor_deleted_in_the_database() {
 async fn the_history_page_is_paginated_and_unknown_commitments_are_not_found() {
     let t = test_db().await;
     small_demo(&t.db).await;
-    let (milestone, code, lead, _, _) = open_milestone(&t.db).await;
-    add_user(
-        &t.db,
-        "pat@ministry.example",
-        &[(Role::Poc, Some("XAA"), Some(&lead))],
-    )
-    .await;
+    let OpenMilestone {
+        id: milestone,
+        code,
+        lead,
+        ..
+    } = open_demo_milestone(&t.db).await;
     let router = test_router(&t.db);
-    let mut poc = Browser::new(&router);
-    poc.sign_in("pat@ministry.example", PASSWORD).await;
+    let mut poc = signed_in_poc(&t.db, &router, "pat@ministry.example", &lead).await;
     for n in 0..21 {
         let progress = (n + 1).to_string();
         let answer = post_update(
