@@ -33,6 +33,10 @@ pub enum AppError {
     /// Too many failed sign-ins; refused for the rest of the window (429).
     #[error("too many attempts")]
     Throttled { minutes: i64 },
+    /// The server is at its limit for this kind of work; try again after `seconds` (503,
+    /// with `Retry-After`).
+    #[error("busy")]
+    Busy { seconds: i64 },
     /// Storage or another server part failed; the details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -68,6 +72,7 @@ impl AppError {
             AppError::NotAllowed => 403,
             AppError::NotFound => 404,
             AppError::Throttled { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -93,12 +98,23 @@ impl AppError {
             AppError::NotAllowed => Key::ErrNotAllowed,
             AppError::NotFound => Key::ErrNotFound,
             AppError::Throttled { .. } => Key::ErrThrottled,
+            AppError::Busy { .. } => Key::ErrBusy,
             AppError::Internal | AppError::Transport(_) => Key::ErrorText,
         };
         let notice = Notice::error(message, self.field());
         match self {
             AppError::Throttled { minutes } => notice.with("minutes", minutes.to_string()),
+            AppError::Busy { seconds } => notice.with("seconds", seconds.to_string()),
             _ => notice,
+        }
+    }
+
+    /// Seconds to wait before trying again, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            AppError::Throttled { minutes } => Some(minutes * 60),
+            AppError::Busy { seconds } => Some(*seconds),
+            _ => None,
         }
     }
 

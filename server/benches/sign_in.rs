@@ -17,8 +17,8 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 async fn attempt(db: &Db, email: &str, password: &str, round: usize) -> Duration {
-    // A fresh address and cleared account failures, so throttling never answers early.
-    storage::clear_sign_in_failures(&mut db.acquire().await.unwrap(), "account", email)
+    // A fresh address and cleared account attempts, so throttling never answers early.
+    storage::clear_sign_in_attempts(&mut db.acquire().await.unwrap(), "account", email)
         .await
         .unwrap();
     let address = format!("bench-{round}");

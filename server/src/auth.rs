@@ -4,12 +4,14 @@
 //! random bits; only their SHA-256 is stored.
 
 use app::domain::{LinkPurpose, Viewer};
+use app::error::AppError;
 use app::storage::{self, Conn, Db, StorageError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::Duration;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
 pub const SESSION_COOKIE: &str = "ogp_session";
 pub const CSRF_COOKIE: &str = "ogp_csrf";
@@ -62,38 +64,86 @@ pub fn verify_password(hash: Option<&str>, password: &str) -> bool {
         && real
 }
 
-/// `verify_password` off the async workers: a check takes tens of milliseconds of CPU.
-pub async fn password_matches(hash: Option<String>, password: &str) -> bool {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || verify_password(hash.as_deref(), &password))
-        .await
-        .unwrap_or(false)
+/// Password hashes running at once, and a bounded queue of those waiting for a turn: each
+/// argon2 hash holds about 19 MiB, so a flood of sign-ins must not start them without
+/// limit. Past the queue a request is refused at once with [`AppError::Busy`].
+pub struct HashGate {
+    admitted: Arc<Semaphore>,
+    running: Arc<Semaphore>,
 }
 
-/// `hash_password` off the async workers.
-pub async fn hash_password_off_workers(password: &str) -> Option<String> {
-    let password = password.to_string();
-    match tokio::task::spawn_blocking(move || hash_password(&password)).await {
-        Ok(Ok(hash)) => Some(hash),
-        Ok(Err(error)) => {
-            tracing::error!(%error, "cannot hash a password");
-            None
+/// Seconds a refused request is told to wait before trying again.
+pub const BUSY_RETRY_SECONDS: i64 = 2;
+
+impl HashGate {
+    pub fn new(at_once: usize, waiting: usize) -> HashGate {
+        let at_once = at_once.max(1);
+        HashGate {
+            admitted: Arc::new(Semaphore::new(at_once + waiting)),
+            running: Arc::new(Semaphore::new(at_once)),
         }
-        Err(error) => {
-            tracing::error!(%error, "password hashing did not finish");
-            None
-        }
+    }
+
+    /// Runs `work` off the async workers when its turn comes, or refuses when the queue is full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let busy = AppError::Busy {
+            seconds: BUSY_RETRY_SECONDS,
+        };
+        let _admitted = self.admitted.clone().try_acquire_owned().map_err(|_| {
+            tracing::warn!("refused a password check: too many are running or waiting");
+            busy.clone()
+        })?;
+        let _running = self.running.acquire().await.map_err(|_| busy)?;
+        tokio::task::spawn_blocking(work).await.map_err(|error| {
+            tracing::error!(%error, "a password hash did not finish");
+            AppError::Internal
+        })
     }
 }
 
-/// Removes expired sessions and sign-in failures too old to count; run now and then.
+/// The process's gate: `PASSWORD_HASHES_AT_ONCE` hashes at once (default: one per CPU)
+/// and four times as many waiting.
+pub fn hash_gate() -> &'static HashGate {
+    static GATE: OnceLock<HashGate> = OnceLock::new();
+    GATE.get_or_init(|| {
+        let at_once = std::env::var("PASSWORD_HASHES_AT_ONCE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        HashGate::new(at_once, 4 * at_once)
+    })
+}
+
+/// `verify_password` through the gate: a check takes tens of milliseconds of CPU.
+pub async fn password_matches(hash: Option<String>, password: &str) -> Result<bool, AppError> {
+    let password = password.to_string();
+    hash_gate()
+        .run(move || verify_password(hash.as_deref(), &password))
+        .await
+}
+
+/// `hash_password` through the gate.
+pub async fn hash_password_off_workers(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    hash_gate()
+        .run(move || hash_password(&password))
+        .await?
+        .map_err(|error| {
+            tracing::error!(%error, "cannot hash a password");
+            AppError::Internal
+        })
+}
+
+/// Removes expired sessions and ended throttling windows; run now and then.
 pub async fn sweep(db: &Db) -> Result<(u64, u64), StorageError> {
     let mut conn = db.acquire().await?;
     let now = storage::now();
     let sessions = storage::delete_expired_sessions(&mut conn, now).await?;
-    let window = Duration::minutes(crate::commands::accounts::THROTTLE_WINDOW_MINUTES);
-    let failures = storage::delete_sign_in_failures_before(&mut conn, now - window).await?;
-    Ok((sessions, failures))
+    let windows = storage::delete_ended_sign_in_windows(&mut conn, now).await?;
+    Ok((sessions, windows))
 }
 
 pub async fn viewer_for_token(db: &Db, token: &str) -> Result<Option<Viewer>, StorageError> {
@@ -161,5 +211,36 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_token(&a, &a.clone()));
         assert!(!same_token(&a, &random_token()));
+    }
+
+    #[tokio::test]
+    async fn the_hash_gate_refuses_past_its_queue_instead_of_waiting() {
+        let gate = Arc::new(HashGate::new(1, 1));
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let running = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.run(move || wait.recv().is_ok()).await })
+        };
+        // The first holds the one running place; the second waits in the queue.
+        while gate.running.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let queued = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.run(|| 2).await })
+        };
+        while gate.admitted.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            gate.run(|| 3).await,
+            Err(AppError::Busy {
+                seconds: BUSY_RETRY_SECONDS
+            })
+        );
+        release.send(()).unwrap();
+        assert_eq!(running.await.unwrap(), Ok(true));
+        assert_eq!(queued.await.unwrap(), Ok(2));
+        assert_eq!(gate.run(|| 4).await, Ok(4), "room again once they finish");
     }
 }

@@ -91,6 +91,7 @@ level_enum! {
         Via = "via" => AuditFactVia,
         File = "file" => AuditFactFile,
         Changes = "changes" => AuditFactChanges,
+        Limit = "limit" => AuditFactLimit,
     }
 }
 

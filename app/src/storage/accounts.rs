@@ -442,60 +442,105 @@ pub async fn consume_link(
 }
 
 /// `scope` is `account` or `address`.
-pub async fn insert_sign_in_failure(
+/// Attempts counted in one throttling window, this one included, and when it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AttemptCount {
+    pub attempts: i64,
+    pub window_ends_at: DateTime<Utc>,
+}
+
+/// Counts one more sign-in attempt for `subject` in `scope`, in one statement, so parallel
+/// attempts each see all others; a window that has ended starts again with this attempt
+/// and ends at `window_ends_at`.
+pub async fn count_sign_in_attempt(
     conn: &mut dyn Conn,
     scope: &str,
     subject: &str,
     now: DateTime<Utc>,
-) -> Result<(), StorageError> {
-    execute!(
+    window_ends_at: DateTime<Utc>,
+) -> Result<AttemptCount, StorageError> {
+    Ok(run!(
         conn,
-        sqlx::query("INSERT INTO sign_in_failures (scope, subject, at) VALUES ($1, $2, $3)")
-            .bind(scope)
-            .bind(subject)
-            .bind(now)
-    )?;
-    Ok(())
-}
-
-pub async fn sign_in_failures_since(
-    conn: &mut dyn Conn,
-    scope: &str,
-    subject: &str,
-    since: DateTime<Utc>,
-) -> Result<i64, StorageError> {
-    let n: i64 =
-        run!(conn, fetch_one, sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3",
+        fetch_one,
+        sqlx::query_as(
+            "INSERT INTO sign_in_attempts (scope, subject, attempts, window_ends_at)
+             VALUES ($1, $2, 1, $3)
+             ON CONFLICT (scope, subject) DO UPDATE SET
+                 attempts = CASE WHEN sign_in_attempts.window_ends_at <= $4 THEN 1
+                                 ELSE sign_in_attempts.attempts + 1 END,
+                 window_ends_at = CASE WHEN sign_in_attempts.window_ends_at <= $4 THEN $3
+                                       ELSE sign_in_attempts.window_ends_at END
+             RETURNING attempts, window_ends_at",
         )
         .bind(scope)
         .bind(subject)
-        .bind(since))?;
-    Ok(n)
+        .bind(window_ends_at)
+        .bind(now)
+    )?)
 }
 
-pub async fn clear_sign_in_failures(
+/// Takes back one counted attempt (it turned out to be the right password).
+pub async fn uncount_sign_in_attempt(
     conn: &mut dyn Conn,
     scope: &str,
     subject: &str,
 ) -> Result<(), StorageError> {
     execute!(
         conn,
-        sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1 AND subject = $2")
+        sqlx::query(
+            "UPDATE sign_in_attempts SET attempts = attempts - 1
+             WHERE scope = $1 AND subject = $2 AND attempts > 0"
+        )
+        .bind(scope)
+        .bind(subject)
+    )?;
+    Ok(())
+}
+
+pub async fn clear_sign_in_attempts(
+    conn: &mut dyn Conn,
+    scope: &str,
+    subject: &str,
+) -> Result<(), StorageError> {
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM sign_in_attempts WHERE scope = $1 AND subject = $2")
             .bind(scope)
             .bind(subject)
     )?;
     Ok(())
 }
 
-/// Failed sign-ins older than `before` no longer count toward any limit.
-pub async fn delete_sign_in_failures_before(
+/// Throttling windows that ended by `now` count nothing any more.
+pub async fn delete_ended_sign_in_windows(
     conn: &mut dyn Conn,
-    before: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<u64, StorageError> {
     Ok(execute!(
         conn,
-        sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1").bind(before)
+        sqlx::query("DELETE FROM sign_in_attempts WHERE window_ends_at <= $1").bind(now)
+    )?)
+}
+
+/// The secret kept under `name`, stored as `candidate` if there is none yet: the first app
+/// server to ask decides it for all.
+pub async fn server_key(
+    conn: &mut dyn Conn,
+    name: &str,
+    candidate: &str,
+) -> Result<String, StorageError> {
+    execute!(
+        conn,
+        sqlx::query(
+            "INSERT INTO server_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING"
+        )
+        .bind(name)
+        .bind(candidate)
+    )?;
+    Ok(run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT secret FROM server_keys WHERE name = $1").bind(name)
     )?)
 }
 

@@ -1,19 +1,14 @@
 //! Signing in and out, one's own password, and the one-time links that set a password.
 
+use super::throttle::Attempt;
 use super::{Actor, AppError};
 use crate::auth::{self, token_hash};
 use app::domain::{AuditAction, AuditFact, LinkPurpose};
 use app::i18n::Key;
 use app::input::{self, PasswordChangeInput, SetPasswordInput, SignInInput};
 use app::policy;
-use app::storage::{self, Db};
-use chrono::Duration;
-
-/// Failed sign-ins within the window after which an account (as typed) is refused.
-pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
-/// Failed sign-ins from one address within the window after which it is refused.
-pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+use app::storage::{self, Conn, Db};
+use chrono::{DateTime, Duration, Utc};
 
 /// A new session: its token goes into the cookie.
 #[derive(Debug)]
@@ -22,74 +17,49 @@ pub struct SignedIn {
     pub user_id: i64,
 }
 
+/// Starts a session for the account; its token.
+async fn start_session(
+    conn: &mut dyn Conn,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let token = auth::random_token();
+    let expires = now + Duration::days(auth::SESSION_DAYS);
+    storage::insert_session(conn, &token_hash(&token), user_id, now, expires).await?;
+    Ok(token)
+}
+
 /// Signs in from `address`. An unknown e-mail, a wrong password and a disabled account get
-/// one answer; after too many failures for the e-mail or from the address, sign-in is
-/// refused for the rest of the window.
+/// one answer. The attempt is counted before the password is checked
+/// ([`throttle`](super::throttle)); past a limit, sign-in is refused for the rest of its window.
 pub async fn sign_in(db: &Db, address: &str, input: &SignInInput) -> Result<SignedIn, AppError> {
     let email = input::email(&input.email, SignInInput::email)?;
     if input.password.is_empty() {
         return Err(AppError::invalid(SignInInput::password, Key::ErrRequired));
     }
-    let mut conn = db.acquire().await?;
-    let now = storage::now();
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let account_failures =
-        storage::sign_in_failures_since(&mut conn, "account", &email, since).await?;
-    let address_failures =
-        storage::sign_in_failures_since(&mut conn, "address", address, since).await?;
-    if account_failures >= ACCOUNT_FAILURE_LIMIT || address_failures >= ADDRESS_FAILURE_LIMIT {
-        return Err(AppError::Throttled {
-            minutes: THROTTLE_WINDOW_MINUTES,
-        });
-    }
-    let credentials = storage::credentials(&mut conn, &email).await?;
-    let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    let matches = auth::password_matches(hash, &input.password).await;
-    drop(conn);
-    // The checks above ran without the write lock (a password check takes tens of
-    // milliseconds); what follows is written in one transaction.
-    let mut tx = db.begin().await?;
-    let outcome = match credentials {
-        Some(c) if matches && !c.disabled => {
-            storage::clear_sign_in_failures(&mut tx, "account", &email).await?;
-            let token = auth::random_token();
-            let expires = now + Duration::days(auth::SESSION_DAYS);
-            storage::insert_session(&mut tx, &token_hash(&token), c.user_id, now, expires).await?;
-            storage::record_sign_in(&mut tx, c.user_id, now).await?;
-            Ok(SignedIn {
-                token,
-                user_id: c.user_id,
-            })
-        }
-        credentials => {
-            storage::insert_sign_in_failure(&mut tx, "account", &email, now).await?;
-            storage::insert_sign_in_failure(&mut tx, "address", address, now).await?;
-            // The typed e-mail is recorded for a burst on one account (it may name no
-            // account); the address column already says where a burst came from.
-            let burst = if account_failures + 1 == ACCOUNT_FAILURE_LIMIT {
-                Some(vec![
-                    (AuditFact::Email, email.clone()),
-                    (AuditFact::Attempts, ACCOUNT_FAILURE_LIMIT.to_string()),
-                ])
-            } else if address_failures + 1 == ADDRESS_FAILURE_LIMIT {
-                Some(vec![(
-                    AuditFact::Attempts,
-                    ADDRESS_FAILURE_LIMIT.to_string(),
-                )])
-            } else {
-                None
-            };
-            if let Some(facts) = burst {
-                let subject = credentials.map(|c| c.user_id);
-                Actor::visitor(None, address)
-                    .audit(&mut tx, AuditAction::SignInThrottled, subject, facts)
-                    .await?;
-            }
-            Err(AppError::Rejected(Key::ErrSignInRejected))
-        }
+    let credentials = storage::credentials(&mut db.acquire().await?, &email).await?;
+    let attempt = Attempt {
+        email: &email,
+        address,
     };
+    attempt
+        .count(db, credentials.as_ref().map(|c| c.user_id))
+        .await?;
+    let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
+    let matches = auth::password_matches(hash, &input.password).await?;
+    let Some(c) = credentials.filter(|c| matches && !c.disabled) else {
+        return Err(AppError::Rejected(Key::ErrSignInRejected));
+    };
+    let now = storage::now();
+    let mut tx = db.begin().await?;
+    attempt.forgive(&mut tx).await?;
+    let token = start_session(&mut tx, c.user_id, now).await?;
+    storage::record_sign_in(&mut tx, c.user_id, now).await?;
     tx.commit().await?;
-    outcome
+    Ok(SignedIn {
+        token,
+        user_id: c.user_id,
+    })
 }
 
 /// Ends the session whose token the browser holds, if any.
@@ -121,20 +91,34 @@ pub async fn sign_out_everywhere(db: &Db, actor: &Actor) -> Result<(), AppError>
 /// The argon2 hash of a new password typed twice, or why it is refused.
 async fn new_password_hash(password: &str, confirmation: &str) -> Result<String, AppError> {
     input::new_password(password, confirmation)?;
-    auth::hash_password_off_workers(password)
-        .await
-        .ok_or(AppError::Internal)
+    auth::hash_password_off_workers(password).await
 }
 
-/// Changes the signed-in person's password; the current one is needed.
+/// Changes the signed-in person's password. The current one is needed, and checking it
+/// counts towards sign-in throttling. Every session of the account ends; the one making
+/// the change goes on in a new session, whose token this answers.
 pub async fn change_password(
     db: &Db,
     actor: &Actor,
     input: &PasswordChangeInput,
-) -> Result<(), AppError> {
+) -> Result<SignedIn, AppError> {
     let viewer = actor.signed_in(policy::may_manage_own_account)?;
-    let stored = storage::password_hash_of(&mut db.acquire().await?, viewer.user_id).await?;
-    if !auth::password_matches(stored, &input.current).await {
+    let Actor::Visitor { address, .. } = actor else {
+        return Err(AppError::SignInRequired);
+    };
+    let mut conn = db.acquire().await?;
+    let email = storage::account(&mut conn, viewer.user_id)
+        .await?
+        .ok_or(AppError::SignInRequired)?
+        .email;
+    let stored = storage::password_hash_of(&mut conn, viewer.user_id).await?;
+    drop(conn);
+    let attempt = Attempt {
+        email: &email,
+        address,
+    };
+    attempt.count(db, Some(viewer.user_id)).await?;
+    if !auth::password_matches(stored, &input.current).await? {
         return Err(AppError::invalid(
             PasswordChangeInput::current,
             Key::ErrCurrentPassword,
@@ -142,18 +126,26 @@ pub async fn change_password(
     }
     // Hashed before the transaction: it takes tens of milliseconds of CPU.
     let hash = new_password_hash(&input.password, &input.confirmation).await?;
+    let now = storage::now();
     let mut tx = db.begin().await?;
+    attempt.forgive(&mut tx).await?;
     storage::set_password(&mut tx, viewer.user_id, &hash).await?;
+    // Whoever knew the old password is out, on every device; this browser goes on.
+    let ended = storage::delete_sessions_of(&mut tx, viewer.user_id).await?;
+    let token = start_session(&mut tx, viewer.user_id, now).await?;
     actor
         .audit(
             &mut tx,
             AuditAction::PasswordChanged,
             Some(viewer.user_id),
-            Vec::new(),
+            vec![(AuditFact::Sessions, ended.to_string())],
         )
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(SignedIn {
+        token,
+        user_id: viewer.user_id,
+    })
 }
 
 /// Accepts an invitation (name and password) or a reset (password): one use, before the

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod demo;
 pub mod imports;
 pub mod milestones;
+pub mod throttle;
 
 pub use app::error::AppError;
 

@@ -72,7 +72,19 @@ pub async fn sign_out_everywhere(ctx: Ctx) -> Response {
 
 pub async fn change_password(ctx: Ctx, Form(input): Form<PasswordChangeInput>) -> Response {
     match accounts::change_password(&ctx.state.db, &ctx.actor(), &input).await {
-        Ok(()) => ctx.done("/account", Notice::success(Key::NoticePasswordChanged)),
+        Ok(signed_in) => {
+            let cookie = auth::cookie(
+                SESSION_COOKIE,
+                &signed_in.token,
+                auth::SESSION_DAYS * 86_400,
+                ctx.info.https,
+            );
+            ctx.done_with_cookies(
+                "/account",
+                Notice::success(Key::NoticePasswordChanged),
+                vec![cookie],
+            )
+        }
         // Passwords are never sent back.
         Err(error) => ctx.fail(error, Vec::new()).await,
     }

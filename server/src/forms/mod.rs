@@ -114,22 +114,24 @@ impl Ctx {
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let notice = error.notice();
-        if self.info.wants_json {
+        let mut response = if self.info.wants_json {
             let reason = notice.text(Lang::En);
-            return (
-                status,
-                axum::Json(serde_json::json!({
-                    "error": { "field": notice.field, "reason": reason }
-                })),
-            )
-                .into_response();
-        }
-        let mut state = self.page.clone();
-        state.notice = Some(notice);
-        state.form_values = values;
-        let mut response =
-            render_page(&self.state, &self.headers, &self.path, state, self.info).await;
+            axum::Json(serde_json::json!({
+                "error": { "field": notice.field, "reason": reason }
+            }))
+            .into_response()
+        } else {
+            let mut state = self.page.clone();
+            state.notice = Some(notice);
+            state.form_values = values;
+            render_page(&self.state, &self.headers, &self.path, state, self.info).await
+        };
         *response.status_mut() = status;
+        if let Some(seconds) = error.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
         response
     }
 }

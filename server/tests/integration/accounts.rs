@@ -3,8 +3,11 @@
 use crate::browser::*;
 use crate::common::*;
 use app::domain::{AuditFact, Role};
-use axum::http::StatusCode;
+use app::error::AppError;
+use app::input::SignInInput;
+use axum::http::{header, StatusCode};
 use ogp_tracker::auth;
+use ogp_tracker::commands::{accounts, throttle};
 
 async fn audit_actions(db: &app::storage::Db) -> Vec<String> {
     let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
@@ -257,13 +260,33 @@ async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
     assert_eq!(notice(&disabled.body), notice(&wrong.body));
 }
 
+/// The audit lines of throttled bursts, newest first, as their facts.
+async fn throttled_bursts(db: &app::storage::Db) -> Vec<Vec<(AuditFact, String)>> {
+    let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
+        .await
+        .unwrap();
+    entries
+        .into_iter()
+        .filter(|e| e.action == "sign_in_throttled")
+        .map(|e| e.facts)
+        .collect()
+}
+
+fn sign_in_input(email: &str, password: &str) -> SignInInput {
+    SignInInput {
+        email: email.to_string(),
+        password: password.to_string(),
+        next: String::new(),
+    }
+}
+
 #[tokio::test]
-async fn repeated_failures_throttle_the_account_and_are_audited() {
+async fn repeated_failures_throttle_the_account_from_that_address_and_are_audited() {
     let t = test_db().await;
     add_user(&t.db, "ana@example.org", &[]).await;
     let router = test_router(&t.db);
     let mut browser = Browser::new(&router);
-    for _ in 0..ogp_tracker::commands::accounts::ACCOUNT_FAILURE_LIMIT {
+    for _ in 0..throttle::PAIR.attempts {
         let answer = browser.sign_in("ana@example.org", "wrong password!").await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -274,8 +297,9 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
         "even the right password waits"
     );
     assert!(answer.body.contains("Wait 15 minutes"), "{}", answer.body);
+    assert_eq!(answer.headers[header::RETRY_AFTER], "900");
     // The same for an account that does not exist: throttling reveals nothing either.
-    for _ in 0..ogp_tracker::commands::accounts::ACCOUNT_FAILURE_LIMIT {
+    for _ in 0..throttle::PAIR.attempts {
         browser
             .sign_in("ghost@example.org", "wrong password!")
             .await;
@@ -287,23 +311,14 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
             .status,
         StatusCode::TOO_MANY_REQUESTS
     );
-    let throttled = audit_actions(&t.db)
-        .await
-        .iter()
-        .filter(|a| *a == "sign_in_throttled")
-        .count();
-    assert_eq!(throttled, 2, "one audit line per burst");
-    let (entries, _) = app::storage::audit_page(&mut conn(&t.db).await, 500, 0)
-        .await
-        .unwrap();
+    let bursts = throttled_bursts(&t.db).await;
+    assert_eq!(bursts.len(), 2, "one audit line per burst: {bursts:?}");
     assert_eq!(
-        entries[0].facts,
+        bursts[0],
         vec![
             (AuditFact::Email, "ghost@example.org".to_string()),
-            (
-                AuditFact::Attempts,
-                ogp_tracker::commands::accounts::ACCOUNT_FAILURE_LIMIT.to_string()
-            ),
+            (AuditFact::Attempts, throttle::PAIR.attempts.to_string()),
+            (AuditFact::Limit, "pair".to_string()),
         ],
         "the burst names the typed e-mail, even one without an account"
     );
@@ -316,12 +331,108 @@ async fn repeated_failures_throttle_the_account_and_are_audited() {
 }
 
 #[tokio::test]
+async fn failures_from_other_addresses_never_lock_out_the_right_password() {
+    let t = test_db().await;
+    add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let wrong = sign_in_input("admin@example.org", "a wrong guess!");
+    for _ in 0..throttle::PAIR.attempts {
+        let refused = accounts::sign_in(&t.db, "203.0.113.66", &wrong).await;
+        assert!(matches!(refused, Err(AppError::Rejected(_))), "{refused:?}");
+    }
+    let right = sign_in_input("admin@example.org", PASSWORD);
+    assert!(matches!(
+        accounts::sign_in(&t.db, "203.0.113.66", &right).await,
+        Err(AppError::Throttled { .. })
+    ));
+    accounts::sign_in(&t.db, "198.51.100.7", &right)
+        .await
+        .expect("the owner, from an address that has not been failing, signs in");
+
+    // Guessing spread over many addresses meets the slower limit for the account as a whole.
+    let mut checked = 0;
+    for i in 0.. {
+        let address = format!("203.0.113.{}", i / throttle::PAIR.attempts);
+        match accounts::sign_in(&t.db, &address, &wrong).await {
+            Err(AppError::Rejected(_)) => checked += 1,
+            Err(AppError::Throttled { .. }) => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        checked,
+        throttle::ACCOUNT.attempts - (throttle::PAIR.attempts + 1),
+        "every earlier attempt counts, the refused one too, but not the owner's success"
+    );
+    let refused = accounts::sign_in(&t.db, "192.0.2.1", &right).await;
+    assert_eq!(
+        refused.unwrap_err(),
+        AppError::Throttled {
+            minutes: throttle::ACCOUNT.window_minutes
+        }
+    );
+}
+
+#[tokio::test]
+async fn parallel_guesses_on_two_app_servers_check_no_more_than_the_limit() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let second_server = app::storage::Db::connect(&t.url).await.unwrap();
+    let guesses = (0..100).map(|i| {
+        let db = if i % 2 == 0 {
+            t.db.clone()
+        } else {
+            second_server.clone()
+        };
+        async move {
+            let input = sign_in_input("ana@example.org", &format!("wrong guess {i}"));
+            accounts::sign_in(&db, "203.0.113.9", &input).await
+        }
+    });
+    let tasks: Vec<_> = guesses.map(tokio::spawn).collect();
+    let mut checked = 0;
+    let mut throttled = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Err(AppError::Rejected(_)) => checked += 1,
+            Err(AppError::Throttled { .. }) => throttled += 1,
+            // Past the bound on password hashes running at once: refused unchecked.
+            Err(AppError::Busy { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        checked <= throttle::PAIR.attempts,
+        "{checked} passwords were checked"
+    );
+    assert!(throttled >= 100 - throttle::PAIR.attempts, "{throttled}");
+    let bursts = throttled_bursts(&t.db).await;
+    let limits: Vec<&str> = bursts
+        .iter()
+        .map(|facts| {
+            facts
+                .iter()
+                .find(|(fact, _)| *fact == AuditFact::Limit)
+                .map(|(_, v)| v.as_str())
+                .unwrap()
+        })
+        .collect();
+    let mut sorted = limits.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["address", "pair"],
+        "each limit the burst passed is audited once"
+    );
+    second_server.close().await;
+}
+
+#[tokio::test]
 async fn many_failures_from_one_address_throttle_it() {
     let t = test_db().await;
     add_user(&t.db, "ana@example.org", &[]).await;
     let router = test_router(&t.db);
     let mut browser = Browser::new(&router);
-    for i in 0..ogp_tracker::commands::accounts::ADDRESS_FAILURE_LIMIT {
+    for i in 0..throttle::ADDRESS.attempts {
         let email = format!("guess{i}@example.org");
         browser.sign_in(&email, "wrong password!").await;
     }
@@ -567,6 +678,53 @@ async fn changing_a_password_needs_the_current_one() {
             .status,
         StatusCode::SEE_OTHER
     );
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session_and_its_check_is_throttled() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut here = Browser::new(&router);
+    let mut elsewhere = Browser::new(&router);
+    here.sign_in("ana@example.org", PASSWORD).await;
+    elsewhere.sign_in("ana@example.org", PASSWORD).await;
+    let old_session = here.cookies["ogp_session"].clone();
+    let change = [
+        ("current", PASSWORD),
+        ("password", "new password 2026"),
+        ("confirmation", "new password 2026"),
+    ];
+    let done = here.post("/account/password", &change).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_ne!(here.cookies["ogp_session"], old_session, "rotated");
+    assert_eq!(here.get("/account").await.status, StatusCode::OK);
+    assert_eq!(
+        elsewhere.get("/account").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the other browser is signed out"
+    );
+    assert_eq!(count(&t.db, "sessions").await, 1);
+
+    // Wrong current passwords count like failed sign-ins: past the limit even the right
+    // one waits.
+    let wrong = [
+        ("current", "not it at all"),
+        ("password", "another password 2026"),
+        ("confirmation", "another password 2026"),
+    ];
+    for _ in 0..throttle::PAIR.attempts {
+        let answer = here.post("/account/password", &wrong).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let right = [
+        ("current", "new password 2026"),
+        ("password", "another password 2026"),
+        ("confirmation", "another password 2026"),
+    ];
+    let answer = here.post("/account/password", &right).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled_bursts(&t.db).await.len(), 1);
 }
 
 #[tokio::test]

@@ -18,6 +18,8 @@ pub(crate) use on_pool;
 /// database is dropped when the test ends.
 pub struct TestDb {
     pub db: Db,
+    /// Where the database is, for a second app server's pool.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
 }
@@ -89,13 +91,13 @@ pub async fn test_db() -> TestDb {
                 .rsplit_once('/')
                 .map(|(b, _)| b)
                 .unwrap_or(&admin_url);
-            let db = Db::connect(&format!("{base}/{name}"))
-                .await
-                .expect("connect test database");
+            let url = format!("{base}/{name}");
+            let db = Db::connect(&url).await.expect("connect test database");
             assert_eq!(db.backend(), Backend::Postgres);
             db.migrate().await.expect("migrate");
             TestDb {
                 db,
+                url,
                 _dir: None,
                 postgres: Some((admin_url, name)),
             }
@@ -108,6 +110,7 @@ pub async fn test_db() -> TestDb {
             db.migrate().await.expect("migrate");
             TestDb {
                 db,
+                url,
                 _dir: Some(dir),
                 postgres: None,
             }
