@@ -37,8 +37,9 @@ test-e2e:
 	./scripts/setup.sh --browser
 	cargo leptos build
 	rm -rf $(dir $(E2E_DB))
-	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker import ../shared/data/ogp-commitments-open-parliament-2024.csv > /dev/null
+	# Demo data first: demo accounts are made only in a database of demo data alone.
 	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker demo --scale 0.05
+	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker import ../shared/data/ogp-commitments-open-parliament-2024.csv > /dev/null
 	cd end2end && E2E_DATABASE_URL=sqlite://$(E2E_DB) npx playwright test
 
 lint:

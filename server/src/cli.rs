@@ -94,9 +94,14 @@ pub struct ServeArgs {
     /// Load demo data when the database holds no member yet.
     #[arg(long, env = "DEMO_IF_EMPTY")]
     pub demo_if_empty: bool,
-    /// Behind a reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto headers.
+    /// Behind a reverse proxy: trust its X-Forwarded-For, X-Forwarded-Proto and
+    /// X-Forwarded-Host headers.
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// With --trust-proxy: how many proxies in a row stand in front of the app, each
+    /// appending to X-Forwarded-For (the client is the entry this many from the right).
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub trusted_proxy_hops: u8,
     /// The site's public address, for the one-time links shown to admins.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -159,6 +164,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             demo_if_empty,
             trust_proxy,
+            trusted_proxy_hops,
             public_url,
         }) => {
             let db = open(&cli.database_url).await?;
@@ -168,7 +174,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     demo::generate(&db, &Actor::CommandLine, &demo::DemoConfig::default()).await?;
                 tracing::info!("{summary}");
             }
-            http::serve(db, addr, trust_proxy, public_url)
+            for email in demo::published_passwords_in_use(&db).await? {
+                tracing::warn!(
+                    "the demo account {email} still has the password published in the README: \
+                     anyone can sign in with its role. Change its password or disable it, \
+                     or use this database for trying the tracker only"
+                );
+            }
+            let hops = if trust_proxy {
+                usize::from(trusted_proxy_hops)
+            } else {
+                0
+            };
+            http::serve(db, addr, hops, public_url)
                 .await
                 .map_err(|e| CliError::Serve(e.to_string()))
         }

@@ -24,9 +24,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     pub options: LeptosOptions,
     pub db: Db,
-    /// Behind a reverse proxy: take the client address from `X-Forwarded-For` and HTTPS
-    /// from `X-Forwarded-Proto`. Off by default, since clients could forge both.
-    pub trust_proxy: bool,
+    /// How many reverse proxies in front of the app are trusted (0: none, the default,
+    /// since clients could forge the headers). Behind them the client's address comes
+    /// from `X-Forwarded-For` (the entry this many places from the right), HTTPS from
+    /// `X-Forwarded-Proto` and the host from `X-Forwarded-Host`.
+    pub trusted_proxy_hops: usize,
     /// The site's public address (`https://tracker.example.org`), for the one-time links
     /// shown to admins; else the address the request came to.
     pub public_url: Option<String>,
@@ -37,7 +39,7 @@ impl AppState {
         AppState {
             options,
             db,
-            trust_proxy: false,
+            trusted_proxy_hops: 0,
             public_url: None,
         }
     }
@@ -277,7 +279,7 @@ fn write_atomically(target: &std::path::Path, bytes: &[u8]) -> std::io::Result<(
 pub async fn serve(
     db: Db,
     addr: Option<std::net::SocketAddr>,
-    trust_proxy: bool,
+    trusted_proxy_hops: usize,
     public_url: Option<String>,
 ) -> std::io::Result<()> {
     let mut options = leptos_options()?;
@@ -306,7 +308,7 @@ pub async fn serve(
     let app = router(AppState {
         options,
         db,
-        trust_proxy,
+        trusted_proxy_hops,
         public_url,
     });
     let listener = tokio::net::TcpListener::bind(&addr).await?;

@@ -35,23 +35,38 @@ fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&s
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn client_address(request: &Parts, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(forwarded) =
-            header_str(&request.headers, "x-forwarded-for").and_then(|v| v.split(',').next())
-        {
-            return forwarded.trim().to_string();
-        }
-    }
-    request
+/// The client's address for throttling and the audit log. Each trusted proxy appends to
+/// `X-Forwarded-For` the address it received the request from, so behind `hops` of them
+/// the entry `hops` places from the right was written by the outermost one: the client as
+/// it saw them. Entries further left come from the client and may be forged. Without that
+/// entry (or behind no proxy) the connection's own address is used.
+fn client_address(request: &Parts, hops: usize) -> String {
+    let peer = request
         .extensions
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| "unknown".into());
+    if hops == 0 {
+        return peer;
+    }
+    let entries: Vec<&str> = request
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .collect();
+    entries
+        .len()
+        .checked_sub(hops)
+        .and_then(|i| entries[i].parse::<std::net::IpAddr>().ok())
+        .map_or(peer, |ip| ip.to_string())
 }
 
-fn visited_host(request: &Parts, trust_proxy: bool) -> String {
-    let forwarded = trust_proxy
+fn visited_host(request: &Parts, behind_proxy: bool) -> String {
+    let forwarded = behind_proxy
         .then(|| header_str(&request.headers, "x-forwarded-host"))
         .flatten();
     forwarded
@@ -60,9 +75,9 @@ fn visited_host(request: &Parts, trust_proxy: bool) -> String {
         .to_string()
 }
 
-fn is_https(request: &Parts, trust_proxy: bool) -> bool {
+fn is_https(request: &Parts, behind_proxy: bool) -> bool {
     request.uri.scheme_str() == Some("https")
-        || (trust_proxy
+        || (behind_proxy
             && header_str(&request.headers, "x-forwarded-proto")
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")))
 }
@@ -133,13 +148,14 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let headers = &parts.headers;
     let cookies = header_str(headers, header::COOKIE);
     let lang = Lang::negotiate(cookies, header_str(headers, header::ACCEPT_LANGUAGE));
+    let behind_proxy = state.trusted_proxy_hops > 0;
     let info = RequestInfo {
         session_token: auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string),
-        address: client_address(&parts, state.trust_proxy),
-        https: is_https(&parts, state.trust_proxy),
+        address: client_address(&parts, state.trusted_proxy_hops),
+        https: is_https(&parts, behind_proxy),
         wants_json: header_str(headers, header::ACCEPT)
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
-        host: visited_host(&parts, state.trust_proxy),
+        host: visited_host(&parts, behind_proxy),
     };
     let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE)
         .filter(|t| t.len() == 64)
@@ -277,5 +293,34 @@ mod tests {
             "tracker.example"
         ));
         assert!(!origin_matches(&with_origin("null"), "tracker.example"));
+    }
+
+    fn address_of(forwarded: &[&str], hops: usize) -> String {
+        let mut request = Request::builder().uri("/");
+        for value in forwarded {
+            request = request.header("x-forwarded-for", *value);
+        }
+        let (mut parts, _) = request.body(()).unwrap().into_parts();
+        let peer: std::net::SocketAddr = "10.0.0.2:4000".parse().unwrap();
+        parts.extensions.insert(ConnectInfo(peer));
+        client_address(&parts, hops)
+    }
+
+    #[test]
+    fn a_forged_forwarded_for_entry_is_never_taken_for_the_client() {
+        // The client sent "1.2.3.4"; the one trusted proxy appended what it saw.
+        assert_eq!(address_of(&["1.2.3.4, 203.0.113.7"], 1), "203.0.113.7");
+        assert_eq!(address_of(&["1.2.3.4", "203.0.113.7"], 1), "203.0.113.7");
+        // Two trusted proxies: the outer one's entry is second from the right.
+        assert_eq!(
+            address_of(&["1.2.3.4, 203.0.113.7, 10.0.0.9"], 2),
+            "203.0.113.7"
+        );
+        // Fewer entries than trusted proxies, a value that is no address, or no proxy
+        // trusted at all: the connection's address.
+        assert_eq!(address_of(&["203.0.113.7"], 2), "10.0.0.2");
+        assert_eq!(address_of(&["1.2.3.4, not-an-address"], 1), "10.0.0.2");
+        assert_eq!(address_of(&["1.2.3.4, 203.0.113.7"], 0), "10.0.0.2");
+        assert_eq!(address_of(&[], 1), "10.0.0.2");
     }
 }

@@ -75,6 +75,7 @@ level_enum! {
         SignInThrottled = "sign_in_throttled" => AuditSignInThrottled,
         DataImported = "data_imported" => AuditDataImported,
         DemoDataLoaded = "demo_data_loaded" => AuditDemoDataLoaded,
+        LeadInstitutionChanged = "lead_institution_changed" => AuditLeadInstitutionChanged,
     }
 }
 
@@ -92,6 +93,12 @@ level_enum! {
         File = "file" => AuditFactFile,
         Changes = "changes" => AuditFactChanges,
         Limit = "limit" => AuditFactLimit,
+        Commitment = "commitment" => AuditFactCommitment,
+        Previous = "previous" => AuditFactPrevious,
+        Scale = "scale" => AuditFactScale,
+        Seed = "seed" => AuditFactSeed,
+        Commitments = "commitments" => AuditFactCommitments,
+        Accounts = "accounts" => AuditFactAccounts,
     }
 }
 

@@ -529,13 +529,56 @@ pub async fn member_prefix(conn: &mut dyn Conn, member_id: i64) -> Result<String
     Ok(prefix)
 }
 
+/// Whether the database holds demo data only: no member that was imported and no account
+/// made for a person. Demo accounts, whose passwords are published, are made only then.
+pub async fn holds_only_demo_data(conn: &mut dyn Conn) -> Result<bool, StorageError> {
+    let real: Option<i64> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar(
+            "SELECT id FROM members WHERE NOT demo
+             UNION ALL SELECT id FROM users WHERE NOT demo
+             LIMIT 1"
+        )
+    )?;
+    Ok(real.is_none())
+}
+
+/// A grant on a demo member, held by its member's code while demo data is regenerated.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct GrantOnDemoMember {
+    pub user_id: i64,
+    pub role: crate::domain::Role,
+    pub member_code: String,
+    pub institution: Option<String>,
+    pub granted_by: Option<i64>,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// The grants [`delete_demo_data`] removes with their members, to be given back on the
+/// regenerated members of the same codes: a grant stays exactly as an admin left it.
+pub async fn grants_on_demo_members(
+    conn: &mut dyn Conn,
+) -> Result<Vec<GrantOnDemoMember>, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT g.user_id, g.role, m.code AS member_code, g.institution, g.granted_by,
+                    g.granted_at
+             FROM role_grants g JOIN members m ON m.id = g.member_id
+             WHERE m.demo ORDER BY g.id"
+        )
+    )?)
+}
+
 /// Removes all demo data and its history, so the generator can replace it.
 pub async fn delete_demo_data(conn: &mut dyn Conn) -> Result<(), StorageError> {
     const DEMO_COMMITMENTS: &str = "SELECT id FROM commitments WHERE demo";
     const DEMO_MILESTONES: &str =
         "SELECT id FROM milestones WHERE commitment_id IN (SELECT id FROM commitments WHERE demo)";
     let statements = [
-        // Grants on demo members go with them; demo accounts stay and get theirs again.
+        // Grants on demo members go with them (see `grants_on_demo_members`).
         "DELETE FROM role_grants WHERE member_id IN (SELECT id FROM members WHERE demo)".to_string(),
         format!("DELETE FROM change_entries WHERE commitment_id IN ({DEMO_COMMITMENTS})"),
         "DELETE FROM change_entries WHERE (record = 'member'

@@ -35,44 +35,96 @@ pub struct DemoSummary {
     pub milestones: usize,
     pub updates: usize,
     pub assessments: usize,
+    /// Demo accounts made this time (only in a database of demo data alone).
+    pub accounts: usize,
+}
+
+impl DemoSummary {
+    /// What the audit line records: the settings and what was made.
+    fn facts(&self, config: &DemoConfig) -> Vec<(AuditFact, String)> {
+        vec![
+            (AuditFact::Scale, config.scale.to_string()),
+            (AuditFact::Seed, config.seed.to_string()),
+            (AuditFact::Commitments, self.commitments.to_string()),
+            (AuditFact::Accounts, self.accounts.to_string()),
+        ]
+    }
 }
 
 impl fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Demo data loaded: {} members, {} action plans, {} commitments, {} milestones, {} progress updates, {} assessments",
-            self.members, self.plans, self.commitments, self.milestones, self.updates, self.assessments
+            "Demo data loaded: {} members, {} action plans, {} commitments, {} milestones, {} progress updates, {} assessments, {} demo accounts made",
+            self.members, self.plans, self.commitments, self.milestones, self.updates, self.assessments, self.accounts
         )
     }
 }
 
 /// One account per role, with the published passwords of `DEMO_ACCOUNTS`; roles other than
-/// admin are limited to the first demo member. Kept across runs, their grants renewed.
-async fn demo_accounts(tx: &mut dyn Conn) -> Result<(), StorageError> {
+/// admin are limited to the first demo member. Made only in a database that holds nothing
+/// but demo data, and only when missing: an existing account keeps its password, grants
+/// and state, whatever an admin changed. Answers how many were made.
+async fn demo_accounts(tx: &mut dyn Conn) -> Result<usize, StorageError> {
+    if !storage::holds_only_demo_data(tx).await? {
+        return Ok(0);
+    }
     let now = storage::now();
     let member_id = storage::member_id_by_code(tx, DEMO_MEMBER_CODE).await?;
+    let mut made = 0;
     for (role, email, password) in DEMO_ACCOUNTS {
+        if storage::user_id_by_email(tx, email).await?.is_some() {
+            continue;
+        }
         let hash = crate::auth::hash_password(password)
             .map_err(|e| StorageError::Corrupt(format!("cannot hash a demo password: {e}")))?;
         let name = format!("Demo {}", role.as_str());
-        let user_id = match storage::user_id_by_email(tx, email).await? {
-            Some(id) => {
-                storage::set_password(tx, id, &hash).await?;
-                id
-            }
-            None => storage::insert_user(tx, email, &name, Some(&hash), true, now).await?,
-        };
+        let user_id = storage::insert_user(tx, email, &name, Some(&hash), true, now).await?;
         let grant = storage::NewGrant {
             role: *role,
             member_id: if role.needs_member() { member_id } else { None },
             institution: None,
         };
-        if !storage::has_grant(tx, user_id, &grant).await? {
-            storage::insert_grant(tx, user_id, &grant, None, now).await?;
-        }
+        storage::insert_grant(tx, user_id, &grant, None, now).await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// Gives back the grants that went with the demo members they named, on the regenerated
+/// members of the same codes.
+async fn restore_grants(
+    tx: &mut dyn Conn,
+    kept: Vec<storage::GrantOnDemoMember>,
+) -> Result<(), StorageError> {
+    for grant in kept {
+        let Some(member_id) = storage::member_id_by_code(tx, &grant.member_code).await? else {
+            continue;
+        };
+        let new = storage::NewGrant {
+            role: grant.role,
+            member_id: Some(member_id),
+            institution: grant.institution,
+        };
+        storage::insert_grant(tx, grant.user_id, &new, grant.granted_by, grant.granted_at).await?;
     }
     Ok(())
+}
+
+/// The demo accounts that still accept their published password: while one exists, anyone
+/// can sign in with its role. The server warns about them at start.
+pub async fn published_passwords_in_use(db: &Db) -> Result<Vec<String>, AppError> {
+    let mut open = Vec::new();
+    for (_, email, password) in DEMO_ACCOUNTS {
+        let credentials = storage::credentials(&mut db.acquire().await?, email).await?;
+        let Some(c) = credentials.filter(|c| !c.disabled && c.password_hash.is_some()) else {
+            continue;
+        };
+        if crate::auth::password_matches(c.password_hash, password).await? {
+            open.push(email.to_string());
+        }
+    }
+    Ok(open)
 }
 
 /// SplitMix64: small, fast and the same on every platform, so a seed always gives the same data.
@@ -196,6 +248,7 @@ pub async fn generate(
     let member_count = ((75.0 * config.scale).round() as usize).clamp(1, 676);
     let mut summary = DemoSummary::default();
     let mut tx = db.begin().await?;
+    let kept_grants = storage::grants_on_demo_members(&mut tx).await?;
     storage::delete_demo_data(&mut tx).await?;
     let mut history = ChangeRecorder::new(NewChange {
         at: storage::now(),
@@ -477,10 +530,16 @@ pub async fn generate(
             }
         }
     }
-    demo_accounts(&mut tx).await?;
+    restore_grants(&mut tx, kept_grants).await?;
+    summary.accounts = demo_accounts(&mut tx).await?;
     history.flush(&mut tx).await?;
     actor
-        .audit(&mut tx, AuditAction::DemoDataLoaded, None, Vec::new())
+        .audit(
+            &mut tx,
+            AuditAction::DemoDataLoaded,
+            None,
+            summary.facts(config),
+        )
         .await?;
     tx.commit().await?;
     Ok(summary)

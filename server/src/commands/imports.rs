@@ -171,6 +171,7 @@ enum Written {
 
 async fn write_commitment(
     conn: &mut dyn Conn,
+    actor: &Actor,
     history: &mut ChangeRecorder,
     record: &ImportRecord,
     plan_id: i64,
@@ -217,6 +218,24 @@ async fn write_commitment(
         return Ok(Written::Unchanged(id));
     }
     storage::update_commitment(conn, id, &commitment, &record.raw_values).await?;
+    if stored.lead_institution != commitment.lead_institution {
+        // The lead institution decides which points of contact may report on the
+        // commitment: a change of it is a change of who may write, so it is audited.
+        let facts = vec![
+            (AuditFact::Commitment, commitment.code.clone()),
+            (
+                AuditFact::Previous,
+                stored.lead_institution.clone().unwrap_or_default(),
+            ),
+            (
+                AuditFact::Institution,
+                commitment.lead_institution.clone().unwrap_or_default(),
+            ),
+        ];
+        actor
+            .audit(conn, AuditAction::LeadInstitutionChanged, None, facts)
+            .await?;
+    }
     let entries = NewEntry::changes(RecordKind::Commitment, id, Some(id), None, &before, &after);
     history.record(conn, &entries).await?;
     Ok(Written::Updated(id))
@@ -305,7 +324,9 @@ async fn write(
             report.derived_ids.push((record.line, code.clone()));
             record.commitment.code = code;
         }
-        let commitment_id = match write_commitment(&mut tx, &mut history, &record, plan_id).await? {
+        let commitment_id = match write_commitment(&mut tx, actor, &mut history, &record, plan_id)
+            .await?
+        {
             Written::Inserted(id) => {
                 report.inserted += 1;
                 id

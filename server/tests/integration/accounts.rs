@@ -1027,7 +1027,7 @@ async fn cookies_are_secure_behind_a_trusted_https_proxy() {
         .output_name("ogp-tracker")
         .build();
     let mut state = ogp_tracker::http::AppState::new(options, t.db.clone());
-    state.trust_proxy = true;
+    state.trusted_proxy_hops = 1;
     let router = ogp_tracker::http::router(state);
     let mut browser = Browser::new(&router);
     let token = browser.csrf().await;

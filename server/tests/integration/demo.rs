@@ -1,6 +1,7 @@
 use crate::common::*;
+use app::domain::{Role, DEMO_ACCOUNTS};
 use app::storage;
-use ogp_tracker::commands::demo::{generate, DemoConfig};
+use ogp_tracker::commands::demo::{generate, published_passwords_in_use, DemoConfig, DemoSummary};
 use ogp_tracker::commands::Actor;
 
 const SMALL: DemoConfig = DemoConfig {
@@ -18,8 +19,16 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
         first.milestones >= 2 * first.commitments && first.updates > 0 && first.assessments > 0
     );
     let snapshot = counts(&t.db).await;
+    assert_eq!(first.accounts, DEMO_ACCOUNTS.len());
     let second = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
-    assert_eq!(first, second, "same seed, same data");
+    assert_eq!(
+        DemoSummary {
+            accounts: 0,
+            ..first.clone()
+        },
+        second,
+        "same seed, same data; the demo accounts exist already"
+    );
     assert_eq!(
         counts(&t.db).await,
         snapshot,
@@ -105,8 +114,13 @@ async fn demo_data_leaves_imported_data_alone() {
     ogp_tracker::import::import_file(&t.db, &shared_data(CURRENT), false)
         .await
         .unwrap();
+    let summary = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    assert_eq!(
+        summary.accounts, 0,
+        "no published password beside real data"
+    );
     generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
-    generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    assert_eq!(count(&t.db, "users").await, 0);
     let (real,): (i64,) = on_pool!(&t.db, |pool| sqlx::query_as(
         "SELECT COUNT(*) FROM commitments WHERE NOT demo"
     )
@@ -118,4 +132,84 @@ async fn demo_data_leaves_imported_data_alone() {
         .await
         .unwrap()
         .is_some());
+}
+
+#[tokio::test]
+async fn regenerating_demo_data_never_undoes_what_an_admin_changed() {
+    let t = test_db().await;
+    generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    let mut all: Vec<String> = DEMO_ACCOUNTS
+        .iter()
+        .map(|(_, e, _)| e.to_string())
+        .collect();
+    all.sort();
+    let mut open = published_passwords_in_use(&t.db).await.unwrap();
+    open.sort();
+    assert_eq!(open, all, "the server warns about every one");
+
+    let id = |email: &'static str| {
+        let db = t.db.clone();
+        async move {
+            storage::user_id_by_email(&mut conn(&db).await, email)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let (admin, poc, reviewer) = (
+        id("admin@demo.example").await,
+        id("poc@demo.example").await,
+        id("reviewer@demo.example").await,
+    );
+    let mut c = conn(&t.db).await;
+    let hash = ogp_tracker::auth::hash_password("a password nobody published").unwrap();
+    storage::set_password(&mut c, admin, &hash).await.unwrap();
+    let poc_grant = storage::account(&mut c, poc).await.unwrap().unwrap().grants[0].id;
+    storage::delete_grant(&mut c, poc_grant).await.unwrap();
+    storage::set_disabled(&mut c, reviewer, true).await.unwrap();
+    drop(c);
+
+    let summary = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    assert_eq!(summary.accounts, 0);
+    let mut c = conn(&t.db).await;
+    assert_eq!(
+        storage::password_hash_of(&mut c, admin).await.unwrap(),
+        Some(hash),
+        "the changed password stays"
+    );
+    assert!(
+        storage::account(&mut c, poc)
+            .await
+            .unwrap()
+            .unwrap()
+            .grants
+            .is_empty(),
+        "the revoked role is not granted again"
+    );
+    assert!(
+        storage::account(&mut c, reviewer)
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+    let irm = storage::account(&mut c, id("irm@demo.example").await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        irm.grants
+            .iter()
+            .map(|g| (g.role, g.member_code.clone()))
+            .collect::<Vec<_>>(),
+        [(Role::Irm, Some(app::domain::DEMO_MEMBER_CODE.to_string()))],
+        "a grant on a regenerated demo member is kept as it was"
+    );
+    drop(c);
+    assert_eq!(
+        published_passwords_in_use(&t.db).await.unwrap(),
+        ["poc@demo.example", "irm@demo.example"],
+        "a disabled account or a changed password no longer opens a door; an account \
+         without roles still does"
+    );
 }
