@@ -1,5 +1,5 @@
 use crate::common::*;
-use app::domain::{Role, DEMO_ACCOUNTS};
+use app::domain::{AuditFact, Role, DEMO_ACCOUNTS};
 use app::storage;
 use ogp_tracker::commands::demo::{generate, published_passwords_in_use, DemoConfig, DemoSummary};
 use ogp_tracker::commands::Actor;
@@ -172,6 +172,19 @@ async fn regenerating_demo_data_never_undoes_what_an_admin_changed() {
     let summary = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
     assert_eq!(summary.accounts, 0);
     let mut c = conn(&t.db).await;
+    let (log, _) = storage::audit_page(&mut c, 10, 0).await.unwrap();
+    assert_eq!(log[0].action, "demo_data_loaded");
+    assert_eq!(
+        log[0].facts,
+        vec![
+            (AuditFact::Via, "command_line".to_string()),
+            (AuditFact::Scale, "0.08".to_string()),
+            (AuditFact::Seed, "7".to_string()),
+            (AuditFact::Commitments, summary.commitments.to_string()),
+            (AuditFact::Accounts, "0".to_string()),
+        ],
+        "who regenerated what"
+    );
     assert_eq!(
         storage::password_hash_of(&mut c, admin).await.unwrap(),
         Some(hash),

@@ -3,6 +3,7 @@
 
 use crate::browser::*;
 use crate::common::*;
+use app::domain::AuditFact;
 use app::domain::{ChangeCause, HistoryField, HistoryPage, RecordField, RecordKind, Role};
 use app::storage;
 use axum::http::StatusCode;
@@ -238,24 +239,26 @@ fn write_csv(content: &str) -> tempfile::NamedTempFile {
 
 /// The real file with one commitment's title changed.
 fn retitled(code: &str, title: &str) -> String {
+    with_value(code, "Commitment Title", title)
+}
+
+/// The real file with one value of one commitment changed.
+fn with_value(code: &str, column_name: &str, value: &str) -> String {
     let text = std::fs::read_to_string(shared_data(CURRENT)).unwrap();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     let column = |name: &str| rows[0].iter().position(|h| h.trim() == name).unwrap();
-    let (id, title_column) = (
-        column("Commitment Unique Identifier"),
-        column("Commitment Title"),
-    );
+    let (id, changed_column) = (column("Commitment Unique Identifier"), column(column_name));
     let mut out = csv::Writer::from_writer(Vec::new());
     for row in &rows {
         let fields: Vec<String> = row
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                if i == title_column && row.get(id) == Some(code) {
-                    title.to_string()
+                if i == changed_column && row.get(id) == Some(code) {
+                    value.to_string()
                 } else {
                     v.to_string()
                 }
@@ -334,6 +337,43 @@ async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name(
     )
     .await;
     assert_eq!(version, 2, "the change raised the commitment's version");
+    assert!(
+        lead_changes(&t.db).await.is_empty(),
+        "a title is no matter for the audit log"
+    );
+
+    // A new lead institution changes which points of contact may write: audited too.
+    let file = write_csv(&with_value(
+        "AR0045",
+        "Lead Institution",
+        "Senado de la Nación",
+    ));
+    import_file(&t.db, file.path(), false).await.unwrap();
+    let lines = lead_changes(&t.db).await;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].address, None);
+    assert_eq!(
+        lines[0].facts,
+        vec![
+            (AuditFact::Institution, "Senado de la Nación".to_string()),
+            (AuditFact::Via, "command_line".to_string()),
+            (AuditFact::Commitment, "AR0045".to_string()),
+            (
+                AuditFact::Previous,
+                "Cámara de Diputados de la Nación - Senado de la Nación".to_string()
+            ),
+        ]
+    );
+}
+
+async fn lead_changes(db: &app::storage::Db) -> Vec<app::domain::AuditEntry> {
+    let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
+        .await
+        .unwrap();
+    entries
+        .into_iter()
+        .filter(|e| e.action == "lead_institution_changed")
+        .collect()
 }
 
 #[tokio::test]
