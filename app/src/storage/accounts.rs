@@ -714,11 +714,16 @@ pub async fn member_id_by_code(
     id_where(conn, "SELECT id FROM members WHERE code = $1", code).await
 }
 
-pub async fn admin_grant_count(conn: &mut dyn Conn) -> Result<i64, StorageError> {
+/// Accounts that hold the admin role and are not disabled.
+pub async fn enabled_admin_count(conn: &mut dyn Conn) -> Result<i64, StorageError> {
     let n: i64 = run!(
         conn,
         fetch_one,
-        sqlx::query_scalar("SELECT COUNT(*) FROM role_grants WHERE role = 'admin'")
+        sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT g.user_id) FROM role_grants g
+             JOIN users u ON u.id = g.user_id
+             WHERE g.role = 'admin' AND NOT u.disabled"
+        )
     )?;
     Ok(n)
 }

@@ -2,12 +2,16 @@
 
 use super::{Conn, Native, StorageError};
 
-/// Holds the admin grants until the transaction ends, so two revocations cannot both see
-/// another admin left. SQLite needs nothing: its write transactions begin `IMMEDIATE`, so
-/// only one writer runs at a time.
-pub async fn lock_admin_grants(conn: &mut dyn Conn) -> Result<(), StorageError> {
+/// Serializes the transactions that can take away an enabled admin (revoking an admin
+/// grant, disabling an account) until commit, so the check that one remains sees every
+/// other such change. SQLite's write transactions are serial already; on PostgreSQL a
+/// transaction-scoped advisory lock does it, whichever rows each transaction touches.
+pub async fn lock_admins(conn: &mut dyn Conn) -> Result<(), StorageError> {
+    /// The advisory lock's key: any fixed number no other lock of ours uses.
+    const ADMINS_LOCK: i64 = 0x6f67_705f_6164_6d;
     if let Native::Postgres(c) = conn.native() {
-        sqlx::query("SELECT id FROM role_grants WHERE role = 'admin' FOR UPDATE")
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(ADMINS_LOCK)
             .execute(c)
             .await?;
     }

@@ -129,15 +129,16 @@ pub async fn grant(
     Ok(())
 }
 
-/// Revokes a grant; the last admin grant stays. Answers whose grant it was.
+/// Revokes a grant; answers whose grant it was. The last enabled admin keeps theirs.
 pub async fn revoke(db: &storage::Db, actor: &Actor, grant_id: i64) -> Result<i64, AppError> {
     actor.authorize(policy::may_administer)?;
     let mut tx = db.begin().await?;
-    storage::dialect::lock_admin_grants(&mut tx).await?;
+    storage::dialect::lock_admins(&mut tx).await?;
     let (user_id, grant) = storage::delete_grant(&mut tx, grant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if grant.role == Role::Admin && storage::admin_grant_count(&mut tx).await? == 0 {
+    // Checked after the change, under the lock: dropping the transaction undoes it.
+    if grant.role == Role::Admin && storage::enabled_admin_count(&mut tx).await? == 0 {
         return Err(AppError::invalid("grant", Key::ErrLastAdmin));
     }
     let facts = grant_facts(
@@ -152,7 +153,8 @@ pub async fn revoke(db: &storage::Db, actor: &Actor, grant_id: i64) -> Result<i6
     Ok(user_id)
 }
 
-/// Disables an account (ending its sessions) or enables it again; answers which.
+/// Disables an account (ending its sessions) or enables it again; answers which. The last
+/// enabled admin stays enabled.
 pub async fn set_disabled(
     db: &storage::Db,
     actor: &Actor,
@@ -172,8 +174,15 @@ pub async fn set_disabled(
         ));
     }
     let mut tx = db.begin().await?;
+    storage::dialect::lock_admins(&mut tx).await?;
     if !storage::set_disabled(&mut tx, user_id, disabled).await? {
         return Err(AppError::NotFound);
+    }
+    if disabled && storage::enabled_admin_count(&mut tx).await? == 0 {
+        return Err(AppError::invalid(
+            DisabledInput::disabled,
+            Key::ErrLastAdmin,
+        ));
     }
     let (action, facts) = if disabled {
         let ended = storage::delete_sessions_of(&mut tx, user_id).await?;

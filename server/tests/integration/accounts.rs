@@ -2,12 +2,13 @@
 
 use crate::browser::*;
 use crate::common::*;
-use app::domain::{AuditFact, Role};
+use app::domain::{AuditFact, Role, Viewer};
 use app::error::AppError;
-use app::input::SignInInput;
+use app::i18n::Key;
+use app::input::{DisabledInput, SignInInput};
 use axum::http::{header, StatusCode};
 use ogp_tracker::auth;
-use ogp_tracker::commands::{accounts, throttle};
+use ogp_tracker::commands::{accounts, admin, throttle, Actor};
 
 async fn audit_actions(db: &app::storage::Db) -> Vec<String> {
     let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
@@ -1091,4 +1092,116 @@ async fn pages_allow_only_their_own_nonced_scripts_and_are_never_framed() {
         Some("default-src 'none'")
     );
     assert_eq!(api.headers["x-frame-options"], "DENY");
+}
+
+/// An admin acting through the site, as the commands see them.
+async fn admin_actor(db: &app::storage::Db, user_id: i64) -> Actor {
+    let account = app::storage::account(&mut conn(db).await, user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let viewer = Viewer {
+        user_id,
+        display_name: account.display_name,
+        grants: account.grants,
+    };
+    Actor::visitor(Some(viewer), "198.51.100.20")
+}
+
+fn admin_grant(account: &app::domain::Account) -> i64 {
+    account
+        .grants
+        .iter()
+        .find(|g| g.role == Role::Admin)
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn at_least_one_enabled_admin_always_remains() {
+    let t = test_db().await;
+    let admin = [(Role::Admin, None, None)];
+    let (ana, ben, cy) = (
+        add_user(&t.db, "ana@example.org", &admin).await,
+        add_user(&t.db, "ben@example.org", &admin).await,
+        add_user(&t.db, "cy@example.org", &admin).await,
+    );
+    let account = |id| {
+        let db = t.db.clone();
+        async move {
+            app::storage::account(&mut conn(&db).await, id)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let disable = DisabledInput {
+        disabled: "true".into(),
+    };
+    // A disabled admin's grant does not count: with Cy disabled, Ana and Ben are the last.
+    admin::set_disabled(&t.db, &admin_actor(&t.db, ana).await, cy, &disable)
+        .await
+        .unwrap();
+
+    // Ana and Ben revoke each other's admin role at the same moment: one of them wins.
+    let (as_ana, as_ben) = (admin_actor(&t.db, ana).await, admin_actor(&t.db, ben).await);
+    let (anas, bens) = (
+        admin_grant(&account(ana).await),
+        admin_grant(&account(ben).await),
+    );
+    let (by_ana, by_ben) = tokio::join!(
+        admin::revoke(&t.db, &as_ana, bens),
+        admin::revoke(&t.db, &as_ben, anas),
+    );
+    assert_eq!(
+        [by_ana.is_ok(), by_ben.is_ok()]
+            .iter()
+            .filter(|ok| **ok)
+            .count(),
+        1,
+        "{by_ana:?} {by_ben:?}"
+    );
+    let refused = if by_ana.is_err() { by_ana } else { by_ben };
+    assert_eq!(
+        refused.unwrap_err(),
+        AppError::invalid("grant", Key::ErrLastAdmin)
+    );
+    let enabled = app::storage::enabled_admin_count(&mut conn(&t.db).await)
+        .await
+        .unwrap();
+    assert_eq!(enabled, 1);
+
+    // Two enabled admins disabling each other at the same moment: one of them wins.
+    admin::set_disabled(
+        &t.db,
+        &Actor::CommandLine,
+        cy,
+        &DisabledInput {
+            disabled: "false".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let last = if account(ana).await.grants.is_empty() {
+        ben
+    } else {
+        ana
+    };
+    let (as_last, as_cy) = (admin_actor(&t.db, last).await, admin_actor(&t.db, cy).await);
+    let (by_last, by_cy) = tokio::join!(
+        admin::set_disabled(&t.db, &as_last, cy, &disable),
+        admin::set_disabled(&t.db, &as_cy, last, &disable),
+    );
+    assert_eq!(
+        [by_last.is_ok(), by_cy.is_ok()]
+            .iter()
+            .filter(|ok| **ok)
+            .count(),
+        1,
+        "{by_last:?} {by_cy:?}"
+    );
+    let enabled = app::storage::enabled_admin_count(&mut conn(&t.db).await)
+        .await
+        .unwrap();
+    assert_eq!(enabled, 1, "never none");
 }
