@@ -9,6 +9,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
+/// A link to an address that came from an import or a form: clickable only when it is an
+/// http or https address, otherwise shown as text.
+#[component]
+pub fn ExternalLink(url: String, #[prop(optional)] text: Option<String>) -> impl IntoView {
+    let text = text.unwrap_or_else(|| url.clone());
+    if crate::input::is_web_link(&url) {
+        view! { <a href=url rel="noopener noreferrer">{text}</a> }.into_any()
+    } else {
+        view! { <span class="unlinked" data-unlinked="true">{text}</span> }.into_any()
+    }
+}
+
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let location = use_location();
@@ -200,7 +212,22 @@ fn error_view(error: AppError) -> AnyView {
             }
             .into_any()
         }
-        _ => view! { <ErrorNotice/> }.into_any(),
+        AppError::Internal | AppError::Transport(_) => {
+            set_status(error.status());
+            view! { <ErrorNotice/> }.into_any()
+        }
+        error => {
+            set_status(error.status());
+            let notice = error.notice();
+            let message = notice.text(use_lang());
+            view! {
+                <section class="notice notice-error" role="alert" data-error=notice.field>
+                    <h2>{t(Key::ErrorTitle)}</h2>
+                    <p>{message}</p>
+                </section>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -263,10 +290,9 @@ pub fn Pagination(page: i64, total: i64, page_size: i64, base: String) -> impl I
     })
 }
 
-/// The 1-based page number from the query string; 1 when absent or unreadable.
+/// The 1-based page number from the query string; 1 when absent.
 pub fn query_page(value: Option<String>) -> i64 {
-    value
-        .and_then(|p| p.parse::<i64>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
+    // Nonsense (a word, a number too large for i64) becomes 0, which the read refuses with
+    // a message naming the page number, rather than silently showing page 1.
+    value.map_or(1, |p| p.trim().parse::<i64>().unwrap_or(0))
 }

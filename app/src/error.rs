@@ -13,6 +13,9 @@ pub enum AppError {
     /// A field's value is not acceptable (422).
     #[error("{field}: {}", reason.name())]
     Invalid { field: String, reason: Key },
+    /// A query parameter of a page or a read is not acceptable (400): a page number, say.
+    #[error("{field}: {}", reason.name())]
+    BadRequest { field: String, reason: Key },
     /// Refused as a whole, with no one field to blame (422).
     #[error("{}", .0.name())]
     Rejected(Key),
@@ -56,6 +59,13 @@ impl AppError {
         }
     }
 
+    pub fn bad_request(field: &str, reason: Key) -> AppError {
+        AppError::BadRequest {
+            field: field.to_string(),
+            reason,
+        }
+    }
+
     pub fn conflict(field: &str, reason: Key) -> AppError {
         AppError::Conflict {
             field: field.to_string(),
@@ -66,6 +76,7 @@ impl AppError {
     /// The HTTP status this answers with.
     pub fn status(&self) -> u16 {
         match self {
+            AppError::BadRequest { .. } => 400,
             AppError::Invalid { .. } | AppError::Rejected(_) => 422,
             AppError::Conflict { .. } | AppError::Stale => 409,
             AppError::SignInRequired => 401,
@@ -81,7 +92,9 @@ impl AppError {
     /// The field to blame, by its form name, if one is.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            AppError::Invalid { field, .. }
+            | AppError::BadRequest { field, .. }
+            | AppError::Conflict { field, .. } => Some(field),
             AppError::Stale => Some(VERSION_FIELD),
             _ => None,
         }
@@ -91,6 +104,7 @@ impl AppError {
     pub fn notice(&self) -> Notice {
         let message = match self {
             AppError::Invalid { reason, .. }
+            | AppError::BadRequest { reason, .. }
             | AppError::Conflict { reason, .. }
             | AppError::Rejected(reason) => *reason,
             AppError::Stale => Key::ErrStale,

@@ -86,6 +86,31 @@ pub fn required_text(value: &str, field: &str, max_chars: usize) -> Result<Strin
     }
 }
 
+pub const WEB_LINK_MAX_CHARS: usize = 2000;
+
+/// Whether `url` is an absolute http or https address with a host: the only links pages
+/// make clickable (a `javascript:` or `data:` link would run in the reader's session).
+pub fn is_web_link(url: &str) -> bool {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && !host.is_empty()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A web address typed into a form (evidence, say): http or https only.
+pub fn web_link(value: &str, field: &str) -> Result<String, AppError> {
+    let value = required_text(value, field, WEB_LINK_MAX_CHARS)?;
+    if is_web_link(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::invalid(field, Key::ErrWebLink))
+    }
+}
+
 /// A plausible e-mail address, lower-cased; `None` when it cannot be one.
 pub fn normalize_email(raw: &str) -> Option<String> {
     let email = raw.trim().to_lowercase();
@@ -165,6 +190,41 @@ impl MilestoneUpdateInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_and_https_addresses_are_web_links() {
+        for fine in [
+            "https://www.opengovpartnership.org/members/",
+            "http://example.org",
+            "HTTPS://EXAMPLE.ORG/a?b#c",
+        ] {
+            assert!(is_web_link(fine), "{fine}");
+            assert_eq!(web_link(fine, "url"), Ok(fine.to_string()));
+        }
+        for refused in [
+            "javascript:alert(1)",
+            "JavaScript://%0aalert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "//evil.example/",
+            "/relative/path",
+            "ftp://example.org/file",
+            "https://",
+            "https:///path",
+            "https://exa mple.org",
+            "example.org",
+        ] {
+            assert!(!is_web_link(refused), "{refused}");
+            assert_eq!(
+                web_link(refused, "url"),
+                Err(AppError::invalid("url", Key::ErrWebLink))
+            );
+        }
+        assert_eq!(
+            web_link("  ", "url"),
+            Err(AppError::invalid("url", Key::ErrRequired))
+        );
+    }
 
     fn update(status: &str, progress: &str, narrative: &str) -> MilestoneUpdateInput {
         MilestoneUpdateInput {

@@ -26,13 +26,18 @@ fn viewer() -> Option<Viewer> {
     crate::page_state::page_state().viewer
 }
 
+/// The highest page number asked for: far past the end of any list, and small enough
+/// that no offset overflows.
+pub const MAX_PAGE: i64 = 1_000_000;
+
 /// Turns a 1-based page number into an offset for pages of `size` rows, refusing nonsense
-/// (a page below 1, or one so far that the offset would overflow).
+/// (a page below 1 or above [`MAX_PAGE`]) with 400. A page past the end is empty.
 pub fn offset_of_page(page: i64, size: i64) -> Result<i64, AppError> {
-    page.checked_sub(1)
-        .filter(|before| *before >= 0)
-        .and_then(|before| before.checked_mul(size))
-        .ok_or_else(|| AppError::invalid("page", crate::i18n::Key::ErrPage))
+    (1..=MAX_PAGE)
+        .contains(&page)
+        .then(|| (page - 1).checked_mul(size))
+        .flatten()
+        .ok_or_else(|| AppError::bad_request("page", crate::i18n::Key::ErrPage))
 }
 
 /// The offset of a page of [`PAGE_SIZE`] rows.
@@ -48,7 +53,8 @@ mod tests {
     fn pages_start_at_one_and_never_overflow() {
         assert_eq!(offset_of_page(1, 50), Ok(0));
         assert_eq!(offset_of_page(3, 20), Ok(40));
-        for page in [0, -1, i64::MIN, i64::MAX] {
+        assert_eq!(offset_of_page(MAX_PAGE, 50), Ok((MAX_PAGE - 1) * 50));
+        for page in [0, -1, i64::MIN, i64::MAX, MAX_PAGE + 1] {
             assert!(offset_of_page(page, 50).is_err(), "{page}");
         }
     }

@@ -1,7 +1,9 @@
 //! `/commitments/{id}`: a commitment's full record, milestones and every assessment.
 
 use super::milestone::MilestoneUpdateForm;
-use crate::components::{date_text, record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
+use crate::components::{
+    date_text, record_view, DemoBanner, ExternalLink, LevelBadge, Loading, ProgressBar,
+};
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{t, t_with, Key};
 use crate::page_state::page_state;
@@ -163,10 +165,9 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
                     .map(|(key, value)| view! { <dt>{t(key)}</dt> <dd>{value}</dd> })
                     .collect_view()}
                 {commitment.source_url.clone().map(|url| {
-                    let href = url.clone();
                     view! {
                         <dt>{t(Key::FieldSource)}</dt>
-                        <dd><a href=href rel="noopener">{url}</a></dd>
+                        <dd><ExternalLink url=url/></dd>
                     }
                 })}
             </dl>
@@ -247,7 +248,7 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                                                 <ul class="evidence">
                                                     {u.evidence
                                                         .into_iter()
-                                                        .map(|e| view! { <li><a href=e.url rel="noopener">{e.title}</a></li> })
+                                                        .map(|e| view! { <li><ExternalLink url=e.url text=e.title/></li> })
                                                         .collect_view()}
                                                 </ul>
                                             }

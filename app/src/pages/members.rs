@@ -1,6 +1,6 @@
 //! `/members`: every member, filterable by region and kind.
 
-use crate::components::{ErrorNotice, Loading, Pagination};
+use crate::components::{result_view, Loading, Pagination};
 use crate::domain::{MemberKind, Region};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{list_members, MemberPage, PAGE_SIZE};
@@ -29,10 +29,9 @@ pub fn MembersPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let (region, kind, page) = filters();
-                match members.await {
-                    Ok(data) => view! { <MemberFilterForm region kind/> <MemberTable data region kind page/> }.into_any(),
-                    Err(_) => view! { <ErrorNotice/> }.into_any(),
-                }
+                result_view(members.await, |data| {
+                    view! { <MemberFilterForm region kind/> <MemberTable data region kind page/> }.into_any()
+                })
             })}
         </Suspense>
     }

@@ -3,7 +3,7 @@
 //! the milestone as it is now beside what the person typed.
 
 use crate::components::{
-    date_text, record_view, time_text, DemoBanner, LevelBadge, Loading, ProgressBar,
+    date_text, record_view, time_text, DemoBanner, ExternalLink, LevelBadge, Loading, ProgressBar,
 };
 use crate::domain::{MilestoneDetail, MilestoneStatus};
 use crate::forms::{Choice, CsrfField, Field};
@@ -108,7 +108,7 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
                                     <ul class="evidence">
                                         {u.evidence
                                             .into_iter()
-                                            .map(|e| view! { <li><a href=e.url rel="noopener">{e.title}</a></li> })
+                                            .map(|e| view! { <li><ExternalLink url=e.url text=e.title/></li> })
                                             .collect_view()}
                                     </ul>
                                 </li>

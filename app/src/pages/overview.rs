@@ -1,6 +1,6 @@
 //! `/`: totals and the latest progress updates.
 
-use crate::components::{date_text, DemoBanner, ErrorNotice, LevelBadge, Loading};
+use crate::components::{date_text, result_view, DemoBanner, LevelBadge, Loading};
 use crate::domain::Overview;
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_overview;
@@ -16,10 +16,7 @@ pub fn OverviewPage() -> impl IntoView {
         <p class="lead">{t(Key::OverviewIntro)}</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
-                    Err(_) => view! { <ErrorNotice/> }.into_any(),
-                }
+                result_view(overview.await, |overview| view! { <OverviewBody overview/> }.into_any())
             })}
         </Suspense>
     }

@@ -213,3 +213,57 @@ fn every_address_a_form_posts_to_is_also_a_page() {
         "form addresses without a page: {without_page:?}"
     );
 }
+
+#[tokio::test]
+async fn only_http_and_https_addresses_become_links() {
+    let (t, router) = app().await;
+    on_pool!(&t.db, |pool| {
+        sqlx::query(
+        "UPDATE commitments SET source_url = 'javascript:alert(document.cookie)' WHERE code = 'AR0045'"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .unwrap()
+    });
+    let (status, _, body) = get(&router, "/commitments/AR0045", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("href=\"javascript:"), "{body}");
+    assert!(body.contains(
+        "<span data-unlinked=\"true\" class=\"unlinked\">javascript:alert(document.cookie)</span>"
+    ));
+    on_pool!(&t.db, |pool| {
+        sqlx::query(
+        "UPDATE commitments SET source_url = 'https://www.opengovpartnership.org/' WHERE code = 'AR0045'"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .unwrap()
+    });
+    let (_, _, body) = get(&router, "/commitments/AR0045", &[]).await;
+    assert!(body.contains("href=\"https://www.opengovpartnership.org/\""));
+}
+
+#[tokio::test]
+async fn page_numbers_out_of_range_answer_400_and_pages_past_the_end_are_empty() {
+    let (_t, router) = app().await;
+    let plan = "/plans/AP_ARG03";
+    for base in ["/members", plan, "/commitments/AR0045/history"] {
+        for page in [
+            "9223372036854775807",
+            "0",
+            "-1",
+            "abc",
+            "1e3",
+            "99999999999",
+        ] {
+            let uri = format!("{base}?page={page}");
+            let (status, _, body) = get(&router, &uri, &[]).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+            assert!(body.contains("data-error=\"page\""), "{uri}: {body}");
+        }
+        let (status, _, _) = get(&router, &format!("{base}?page=2"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{base}");
+    }
+}
