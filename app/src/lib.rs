@@ -95,14 +95,14 @@ fn set_page_security_policy() {
     }
 }
 
-/// A refused form post is shown at the address it was sent to; once the page runs, its
-/// history entry becomes a plain visit, so reloading shows the page instead of posting the
-/// form again.
-fn forget_refused_post() {
-    let refused = page_state::page_state()
+/// A refused form post, or one that made a one-time link, is shown at the address it was
+/// sent to; once the page runs, its history entry becomes a plain visit, so reloading shows
+/// the page instead of posting the form again.
+fn forget_answered_post() {
+    let answered_post = page_state::page_state()
         .notice
-        .is_some_and(|n| n.kind == page_state::NoticeKind::Error);
-    if !refused {
+        .is_some_and(|n| n.kind == page_state::NoticeKind::Error || n.link.is_some());
+    if !answered_post {
         return;
     }
     let window = window();
@@ -122,7 +122,7 @@ pub fn App() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
-        forget_refused_post();
+        forget_answered_post();
     });
     view! {
         <Title formatter=move |page: String| {

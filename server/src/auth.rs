@@ -10,6 +10,8 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::Duration;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
@@ -24,6 +26,35 @@ pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     to_hex(&bytes)
+}
+
+/// `value` signed with `key`: the value, a dot, and its HMAC-SHA256 in hex. For cookies
+/// the server reads back, so a visitor can neither forge nor alter them.
+pub fn sign(value: &str, key: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(value.as_bytes());
+    format!("{value}.{}", to_hex(&mac.finalize().into_bytes()))
+}
+
+/// The value of a string made by [`sign`] with `key`, when its signature holds.
+pub fn verify_signed<'a>(signed: &'a str, key: &[u8]) -> Option<&'a str> {
+    let (value, signature) = signed.rsplit_once('.')?;
+    let signature = from_hex(signature)?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+    mac.update(value.as_bytes());
+    // Compared in constant time.
+    mac.verify_slice(&signature).ok().map(|()| value)
+}
+
+/// Bytes from lower- or upper-case hex; `None` for anything else.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// Compares without stopping at the first difference, so timing says nothing about a token.
@@ -211,6 +242,20 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_token(&a, &a.clone()));
         assert!(!same_token(&a, &random_token()));
+    }
+
+    #[test]
+    fn signed_values_cannot_be_forged_or_altered() {
+        let key = b"a key of the server";
+        let signed = sign("{\"message\":\"x\"}", key);
+        assert_eq!(verify_signed(&signed, key), Some("{\"message\":\"x\"}"));
+        assert_eq!(verify_signed(&signed, b"another key"), None);
+        let altered = signed.replacen('x', "y", 1);
+        assert_eq!(verify_signed(&altered, key), None);
+        assert_eq!(verify_signed("{\"message\":\"x\"}", key), None, "unsigned");
+        assert_eq!(verify_signed("value.zz", key), None);
+        assert_eq!(from_hex("0aff"), Some(vec![10, 255]));
+        assert_eq!(from_hex("0af"), None);
     }
 
     #[tokio::test]

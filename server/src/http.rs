@@ -15,6 +15,7 @@ use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
 use std::io::Write;
+use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -32,6 +33,9 @@ pub struct AppState {
     /// The site's public address (`https://tracker.example.org`), for the one-time links
     /// shown to admins; else the address the request came to.
     pub public_url: Option<String>,
+    /// The key that signs the notice cookie, read from the database on first use (every
+    /// app server shares it).
+    notice_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -41,7 +45,27 @@ impl AppState {
             db,
             trusted_proxy_hops: 0,
             public_url: None,
+            notice_key: Arc::default(),
         }
+    }
+
+    /// The key that signs the cookie carrying a notice to the next page.
+    pub async fn notice_key(&self) -> Result<&[u8], app::storage::StorageError> {
+        let key = self
+            .notice_key
+            .get_or_try_init(|| async {
+                let mut conn = self.db.acquire().await?;
+                let secret = app::storage::server_key(
+                    &mut conn,
+                    "notice_cookie",
+                    &crate::auth::random_token(),
+                )
+                .await?;
+                crate::auth::from_hex(&secret)
+                    .ok_or_else(|| app::storage::StorageError::Corrupt("server key".into()))
+            })
+            .await?;
+        Ok(key)
     }
 }
 
@@ -305,12 +329,10 @@ pub async fn serve(
             }
         }
     });
-    let app = router(AppState {
-        options,
-        db,
-        trusted_proxy_hops,
-        public_url,
-    });
+    let mut state = AppState::new(options, db);
+    state.trusted_proxy_hops = trusted_proxy_hops;
+    state.public_url = public_url;
+    let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(

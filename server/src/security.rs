@@ -4,6 +4,7 @@
 
 use crate::auth::{self, CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE};
 use crate::http::AppState;
+use app::domain::LinkPurpose;
 use app::i18n::{text, Key, Lang};
 use app::page_state::{Notice, PageState, CSRF_FIELD};
 use axum::body::{Body, Bytes};
@@ -82,21 +83,34 @@ fn is_https(request: &Parts, behind_proxy: bool) -> bool {
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")))
 }
 
-fn encode_notice(notice: &Notice) -> String {
-    auth::to_hex(&serde_json::to_vec(notice).unwrap_or_default())
+fn encode_notice(notice: &Notice, key: &[u8]) -> String {
+    let json = auth::to_hex(&serde_json::to_vec(notice).unwrap_or_default());
+    auth::sign(&json, key)
 }
 
-fn decode_notice(value: &str) -> Option<Notice> {
-    let bytes: Option<Vec<u8>> = (0..value.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(value.get(i..i + 2)?, 16).ok())
-        .collect();
-    serde_json::from_slice(&bytes?).ok()
+/// The notice in a cookie made by [`notice_cookie`]; `None` when it was not signed with
+/// `key` (forged, altered, or from before the key).
+fn decode_notice(value: &str, key: &[u8]) -> Option<Notice> {
+    let json = auth::from_hex(auth::verify_signed(value, key)?)?;
+    serde_json::from_slice(&json).ok()
 }
 
-/// The `Set-Cookie` value that carries `notice` to the next page.
-pub fn notice_cookie(notice: &Notice, secure: bool) -> String {
-    auth::cookie(FLASH_COOKIE, &encode_notice(notice), 300, secure)
+/// The `Set-Cookie` value that carries `notice` to the next page, signed with `key`. One-time
+/// links never travel this way: the page that made one shows it.
+pub fn notice_cookie(notice: &Notice, secure: bool, key: &[u8]) -> String {
+    auth::cookie(FLASH_COOKIE, &encode_notice(notice, key), 300, secure)
+}
+
+/// A path as the log records it: the token of a one-time link is left out.
+fn loggable_path(path: &str) -> String {
+    for purpose in [LinkPurpose::Invitation, LinkPurpose::Reset] {
+        if let Some(token) = path.strip_prefix(purpose.path()) {
+            if !token.is_empty() {
+                return format!("{}[token]", purpose.path());
+            }
+        }
+    }
+    path.to_string()
 }
 
 /// The same-origin check: a browser sends `Origin` on every cross-site POST.
@@ -171,7 +185,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             submitted_token(headers, &bytes).is_some_and(|t| auth::same_token(&t, expected))
         });
         if !token_ok || !origin_matches(headers, &info.host) {
-            tracing::info!(path = %parts.uri.path(), "refused a write without a valid CSRF token");
+            let path = loggable_path(parts.uri.path());
+            tracing::info!(%path, "refused a write without a valid CSRF token");
             return refuse(StatusCode::FORBIDDEN, lang, Key::ErrCsrf);
         }
         Body::from(bytes)
@@ -190,7 +205,16 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         None => None,
     };
     let flash = auth::cookie_value(cookies, FLASH_COOKIE).map(str::to_string);
-    let notice = flash.as_deref().and_then(decode_notice);
+    let notice = match &flash {
+        Some(value) => match state.notice_key().await {
+            Ok(key) => decode_notice(value, key),
+            Err(error) => {
+                tracing::error!(%error, "cannot read the notice key");
+                None
+            }
+        },
+        None => None,
+    };
     let demo_mode = parts.uri.path() == "/sign-in" && has_demo_accounts(&state.db).await;
     let stale_session = info.session_token.is_some() && viewer.is_none();
     parts.extensions.insert(PageState {
@@ -265,10 +289,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn notices_survive_the_cookie() {
+    fn notices_survive_the_cookie_only_as_signed() {
+        let key = b"the server's notice key";
         let notice = Notice::success(Key::BackHome).with("name", "Ana; \"x\"");
-        assert_eq!(decode_notice(&encode_notice(&notice)), Some(notice));
-        assert_eq!(decode_notice("zz"), None);
+        let value = encode_notice(&notice, key);
+        assert_eq!(decode_notice(&value, key), Some(notice.clone()));
+        assert_eq!(decode_notice(&value, b"another key"), None);
+        let (json, _) = value.rsplit_once('.').unwrap();
+        assert_eq!(decode_notice(json, key), None, "unsigned");
+        let forged = Notice::success(Key::NoticeSignedIn);
+        let swapped = format!(
+            "{}.{}",
+            auth::to_hex(&serde_json::to_vec(&forged).unwrap()),
+            value.rsplit_once('.').unwrap().1
+        );
+        assert_eq!(
+            decode_notice(&swapped, key),
+            None,
+            "another notice, same signature"
+        );
+        assert_eq!(decode_notice("zz", key), None);
+    }
+
+    #[test]
+    fn tokens_of_one_time_links_stay_out_of_the_log() {
+        assert_eq!(
+            loggable_path("/invitations/0123abcd"),
+            "/invitations/[token]"
+        );
+        assert_eq!(
+            loggable_path("/password-reset/0123abcd"),
+            "/password-reset/[token]"
+        );
+        assert_eq!(loggable_path("/admin/invitations"), "/admin/invitations");
+        assert_eq!(loggable_path("/sign-in"), "/sign-in");
     }
 
     #[test]

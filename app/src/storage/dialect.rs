@@ -8,7 +8,7 @@ use super::{Conn, Native, StorageError};
 /// transaction-scoped advisory lock does it, whichever rows each transaction touches.
 pub async fn lock_admins(conn: &mut dyn Conn) -> Result<(), StorageError> {
     /// The advisory lock's key: any fixed number no other lock of ours uses.
-    const ADMINS_LOCK: i64 = 0x6f67_705f_6164_6d;
+    const ADMINS_LOCK: i64 = 0x006f_6770_5f61_646d;
     if let Native::Postgres(c) = conn.native() {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(ADMINS_LOCK)

@@ -32,7 +32,8 @@ pub async fn invite(ctx: Ctx, Form(input): Form<GrantInput>) -> Response {
     match admin::invite(&ctx.state.db, &ctx.actor(), &input).await {
         Ok(invited) => {
             let notice = with_link(&ctx, Key::NoticeInvitationCreated, &invited.link_path);
-            ctx.done(&format!("/admin/accounts/{}", invited.user_id), notice)
+            let to = format!("/admin/accounts/{}", invited.user_id);
+            ctx.show_link(&to, notice).await
         }
         Err(error) => ctx.fail(error, input.fields()).await,
     }
@@ -83,7 +84,8 @@ pub async fn reset_link(ctx: Ctx, Path(user_id): Path<i64>) -> Response {
     match admin::reset_link(&ctx.state.db, &ctx.actor(), user_id).await {
         Ok(path) => {
             let notice = with_link(&ctx, Key::NoticeResetLinkCreated, &path);
-            ctx.done(&format!("/admin/accounts/{user_id}"), notice)
+            ctx.show_link(&format!("/admin/accounts/{user_id}"), notice)
+                .await
         }
         Err(error) => ctx.fail(error, Vec::new()).await,
     }

@@ -52,6 +52,8 @@ pub struct Ctx {
     pub headers: HeaderMap,
     /// The path the form was posted to, where a failure is shown.
     pub path: String,
+    /// Signs the notice cookie of a success.
+    notice_key: Vec<u8>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -61,16 +63,21 @@ impl FromRequestParts<AppState> for Ctx {
         // The security layer always runs first; without it there is nothing safe to do.
         let page = parts.extensions.get::<PageState>().cloned();
         let info = parts.extensions.get::<RequestInfo>().cloned();
-        match (page, info) {
-            (Some(page), Some(info)) => Ok(Ctx {
-                state: state.clone(),
-                page,
-                info,
-                headers: parts.headers.clone(),
-                path: parts.uri.path().to_string(),
-            }),
-            _ => Err(StatusCode::INTERNAL_SERVER_ERROR),
-        }
+        let (Some(page), Some(info)) = (page, info) else {
+            return Err(StatusCode::INTERNAL_SERVER_ERROR);
+        };
+        let notice_key = state.notice_key().await.map_err(|error| {
+            tracing::error!(%error, "cannot read the notice key");
+            StatusCode::INTERNAL_SERVER_ERROR
+        })?;
+        Ok(Ctx {
+            state: state.clone(),
+            page,
+            info,
+            headers: parts.headers.clone(),
+            path: parts.uri.path().to_string(),
+            notice_key: notice_key.to_vec(),
+        })
     }
 }
 
@@ -87,25 +94,27 @@ impl Ctx {
 
     pub fn done_with_cookies(&self, to: &str, notice: Notice, cookies: Vec<String>) -> Response {
         if self.info.wants_json {
-            let mut response = (
-                StatusCode::OK,
-                axum::Json(serde_json::json!({
-                    "ok": true,
-                    "message": notice.text(Lang::En),
-                    "link": notice.link,
-                    "location": to,
-                })),
-            )
-                .into_response();
+            let mut response = json_success(&notice, to);
             append_cookies(response.headers_mut(), cookies);
             return response;
         }
         let mut response =
             (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response();
         let mut cookies = cookies;
-        cookies.push(notice_cookie(&notice, self.info.https));
+        cookies.push(notice_cookie(&notice, self.info.https, &self.notice_key));
         append_cookies(response.headers_mut(), cookies);
         response
+    }
+
+    /// Success that made a one-time link: the page at the form's address shows it at once,
+    /// so the link never travels in a cookie. `to` is where a script goes next.
+    pub async fn show_link(self, to: &str, notice: Notice) -> Response {
+        if self.info.wants_json {
+            return json_success(&notice, to);
+        }
+        let mut state = self.page.clone();
+        state.notice = Some(notice);
+        render_page(&self.state, &self.headers, &self.path, state, self.info).await
     }
 
     /// Failure: the page at the form's address again, with the reason and what was typed
@@ -134,6 +143,16 @@ impl Ctx {
         }
         response
     }
+}
+
+fn json_success(notice: &Notice, to: &str) -> Response {
+    axum::Json(serde_json::json!({
+        "ok": true,
+        "message": notice.text(Lang::En),
+        "link": notice.link,
+        "location": to,
+    }))
+    .into_response()
 }
 
 fn append_cookies(headers: &mut HeaderMap, cookies: Vec<String>) {

@@ -443,6 +443,68 @@ async fn many_failures_from_one_address_throttle_it() {
 }
 
 #[tokio::test]
+async fn one_time_links_are_shown_on_the_page_that_made_them_never_put_in_a_cookie() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let ana = add_user(&t.db, "ana@example.org", &[]).await;
+    add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let fields = [
+        ("email", "pat@ministry.example"),
+        ("display_name", "Pat"),
+        ("role", "reviewer"),
+        ("member", "XAA"),
+    ];
+    for (uri, fields, path) in [
+        (
+            "/admin/invitations".to_string(),
+            &fields[..],
+            "/invitations/",
+        ),
+        (
+            format!("/admin/accounts/{ana}/reset-link"),
+            &[][..],
+            "/password-reset/",
+        ),
+    ] {
+        let answer = admin.post(&uri, fields).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        let link = format!("http://tracker.test{path}");
+        let start = answer.body.find(&link).expect("the page shows the link");
+        let token = &answer.body[start + link.len()..][..64];
+        assert!(token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+        for cookie in answer.headers.get_all(header::SET_COOKIE) {
+            let cookie = cookie.to_str().unwrap();
+            assert!(!cookie.contains(token), "{cookie}");
+            let hex_token: String = auth::to_hex(token.as_bytes());
+            assert!(!cookie.contains(&hex_token), "{cookie}");
+        }
+        assert!(
+            answer.set_cookie("ogp_flash").is_none(),
+            "no notice cookie at all"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_forged_notice_cookie_is_ignored() {
+    let t = test_db().await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let mut forged = app::page_state::Notice::success(Key::NoticeInvitationCreated);
+    forged.link = Some("https://evil.example/invitations/0".into());
+    let unsigned = auth::to_hex(&serde_json::to_vec(&forged).unwrap());
+    for value in [unsigned.clone(), format!("{unsigned}.{}", "0".repeat(64))] {
+        browser.cookies.insert("ogp_flash".into(), value);
+        let page = browser.get("/").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("evil.example"), "{}", page.body);
+    }
+}
+
+#[tokio::test]
 async fn an_invitation_works_once_and_sets_name_and_password() {
     let t = test_db().await;
     small_demo(&t.db).await;
