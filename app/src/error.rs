@@ -141,7 +141,28 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, a request whose arguments cannot be read is refused with 400 and no
+    /// words of the parser (they go to the log); other failures are internal. In the
+    /// browser, a failed call is a transport error.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            match value {
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_)
+                | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                    tracing::info!(error = %value, "refused a server function call");
+                    AppError::bad_request("request", Key::ErrMalformedRequest)
+                }
+                ServerFnErrorErr::Registration(_) => AppError::NotFound,
+                other => {
+                    tracing::error!(error = %other, "a server function failed");
+                    AppError::Internal
+                }
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
         AppError::Transport(value.to_string())
     }
 }

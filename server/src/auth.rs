@@ -205,19 +205,58 @@ pub async fn create_link(
     Ok(format!("{}{token}", purpose.path()))
 }
 
+/// The name one of our cookies goes by: over HTTPS with the `__Host-` prefix, which a
+/// browser accepts only from a secure origin, for the whole host and without a domain, so
+/// neither a sibling subdomain nor a plain-HTTP page can plant or overwrite it.
+pub fn cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// A `Set-Cookie` value for one of our cookies; `max_age` 0 deletes it.
 pub fn cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
     format!(
-        "{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{}",
+        "{}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{}",
+        cookie_name(name, secure),
         if secure { "; Secure" } else { "" }
     )
 }
 
-/// The value of cookie `name` in a `Cookie` header.
-pub fn cookie_value<'h>(header: Option<&'h str>, name: &str) -> Option<&'h str> {
+/// The value of our cookie `name` in a `Cookie` header, under the name it goes by.
+pub fn cookie_value<'h>(header: Option<&'h str>, name: &str, secure: bool) -> Option<&'h str> {
+    let name = cookie_name(name, secure);
     header?.split(';').find_map(|c| {
         let (n, v) = c.trim().split_once('=')?;
         (n == name).then_some(v)
+    })
+}
+
+/// The CSRF token as a page carries it: a fresh random mask and the token XORed with it,
+/// so the bytes of a page differ every time and a compressed page says nothing about the
+/// token (BREACH).
+pub fn mask_token(token: &str) -> String {
+    let token = from_hex(token).unwrap_or_default();
+    let mut mask = vec![0u8; token.len()];
+    OsRng.fill_bytes(&mut mask);
+    let masked: Vec<u8> = token.iter().zip(&mask).map(|(t, m)| t ^ m).collect();
+    format!("{}{}", to_hex(&mask), to_hex(&masked))
+}
+
+/// The token a page's masked token stands for; `None` when it is not one.
+pub fn unmask_token(masked: &str) -> Option<String> {
+    let bytes = from_hex(masked)?;
+    let (mask, token) = bytes.split_at(bytes.len() / 2);
+    (!mask.is_empty() && mask.len() == token.len()).then(|| {
+        to_hex(
+            &token
+                .iter()
+                .zip(mask)
+                .map(|(t, m)| t ^ m)
+                .collect::<Vec<u8>>(),
+        )
     })
 }
 
@@ -242,6 +281,38 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_token(&a, &a.clone()));
         assert!(!same_token(&a, &random_token()));
+    }
+
+    #[test]
+    fn masked_tokens_differ_every_time_and_unmask_to_the_token() {
+        let token = random_token();
+        let (a, b) = (mask_token(&token), mask_token(&token));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 128);
+        assert!(!a.contains(&token));
+        assert_eq!(unmask_token(&a).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask_token(&b).as_deref(), Some(token.as_str()));
+        assert_ne!(unmask_token(&token).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask_token(""), None);
+        assert_eq!(unmask_token("xyz"), None);
+    }
+
+    #[test]
+    fn over_https_cookies_carry_the_host_prefix() {
+        let secure = cookie(SESSION_COOKIE, "v", 60, true);
+        assert!(
+            secure.starts_with("__Host-ogp_session=v; Path=/;"),
+            "{secure}"
+        );
+        assert!(secure.ends_with("; Secure"));
+        assert!(!secure.contains("Domain"));
+        assert_eq!(
+            cookie(SESSION_COOKIE, "v", 60, false).split(';').next(),
+            Some("ogp_session=v")
+        );
+        let header = Some("ogp_session=plain; __Host-ogp_session=prefixed");
+        assert_eq!(cookie_value(header, SESSION_COOKIE, true), Some("prefixed"));
+        assert_eq!(cookie_value(header, SESSION_COOKIE, false), Some("plain"));
     }
 
     #[test]

@@ -105,6 +105,12 @@ pub struct ServeArgs {
     /// The site's public address, for the one-time links shown to admins.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Requests served at once; more are answered 503 at once.
+    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_requests: u32,
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,6 +172,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             trust_proxy,
             trusted_proxy_hops,
             public_url,
+            max_concurrent_requests,
+            request_timeout_seconds,
         }) => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&mut db.acquire().await?).await? {
@@ -186,7 +194,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 0
             };
-            http::serve(db, addr, hops, public_url)
+            let limits = crate::limits::Limits {
+                concurrent_requests: max_concurrent_requests as usize,
+                timeout: std::time::Duration::from_secs(request_timeout_seconds),
+            };
+            http::serve(db, addr, hops, public_url, limits)
                 .await
                 .map_err(|e| CliError::Serve(e.to_string()))
         }

@@ -33,6 +33,8 @@ pub struct AppState {
     /// The site's public address (`https://tracker.example.org`), for the one-time links
     /// shown to admins; else the address the request came to.
     pub public_url: Option<String>,
+    /// Requests served at once, and how long one may take.
+    pub limits: crate::limits::Limits,
     /// The key that signs the notice cookie, read from the database on first use (every
     /// app server shares it).
     notice_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
@@ -45,6 +47,7 @@ impl AppState {
             db,
             trusted_proxy_hops: 0,
             public_url: None,
+            limits: crate::limits::Limits::default(),
             notice_key: Arc::default(),
         }
     }
@@ -143,8 +146,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::security::layer,
         ))
+        .layer(axum::middleware::map_response(server_fn_status))
         .layer(axum::middleware::map_response(vary_by_language))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            crate::limits::Gate::new(state.limits),
+            crate::limits::layer,
+        ))
         .with_state(state)
 }
 
@@ -169,6 +177,31 @@ async fn server_fn_handler(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.db.clone()), request).await
+}
+
+/// Server functions answer an error with status 500 whatever it is; here it gets the
+/// status the error stands for (400 for unreadable arguments, 401, 403, 404, ...). The
+/// body stays the error as the app's client decodes it: a kind and a message key, never
+/// internals.
+async fn server_fn_status(response: Response) -> Response {
+    if !response
+        .headers()
+        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 16).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = error.retry_after() {
+            parts.headers.insert(header::RETRY_AFTER, seconds.into());
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Renders the app's page at `path` (a GET of it) for a request whose form failed, with
@@ -305,6 +338,7 @@ pub async fn serve(
     addr: Option<std::net::SocketAddr>,
     trusted_proxy_hops: usize,
     public_url: Option<String>,
+    limits: crate::limits::Limits,
 ) -> std::io::Result<()> {
     let mut options = leptos_options()?;
     if let Some(addr) = addr {
@@ -332,6 +366,7 @@ pub async fn serve(
     let mut state = AppState::new(options, db);
     state.trusted_proxy_hops = trusted_proxy_hops;
     state.public_url = public_url;
+    state.limits = limits;
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");

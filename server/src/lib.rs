@@ -6,5 +6,6 @@ pub mod commands;
 pub mod forms;
 pub mod http;
 pub mod import;
+pub mod limits;
 pub mod security;
 pub mod users;

@@ -30,6 +30,8 @@ pub struct RequestInfo {
     pub wants_json: bool,
     /// The host the visitor addressed (`X-Forwarded-Host` behind a trusted proxy).
     pub host: String,
+    /// The reader's language, for answers made outside the app's pages.
+    pub lang: Lang,
 }
 
 fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
@@ -140,14 +142,22 @@ fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
         .map(|(_, value)| value)
 }
 
-fn refuse(status: StatusCode, lang: Lang, key: Key) -> Response {
+/// A short answer in the reader's language, made without the app: for requests refused
+/// before they reach a page or a form handler. JSON to clients that ask for it.
+pub fn refuse(status: StatusCode, lang: Lang, key: Key, wants_json: bool) -> Response {
     let message = text(lang, key);
+    if wants_json {
+        let body = serde_json::json!({ "error": { "field": null, "reason": message } });
+        return (status, axum::Json(body)).into_response();
+    }
     let back = text(lang, Key::BackHome);
     let page = format!(
         "<!DOCTYPE html><html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><title>{message}</title></head>\
-         <body><main><h1>{message}</h1><p><a href=\"/\">{back}</a></p></main></body></html>",
+         <body><main><section class=\"notice notice-error\" role=\"alert\" data-error=\"{}\"><h1>{message}</h1>\
+         <p><a href=\"/\">{back}</a></p></section></main></body></html>",
         lang.code(),
-        lang.dir()
+        lang.dir(),
+        key.name(),
     );
     (
         status,
@@ -157,37 +167,60 @@ fn refuse(status: StatusCode, lang: Lang, key: Key) -> Response {
         .into_response()
 }
 
+/// [`refuse`] for a request the layer has read.
+impl RequestInfo {
+    pub fn refuse(&self, status: StatusCode, key: Key) -> Response {
+        refuse(status, self.lang, key, self.wants_json)
+    }
+}
+
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let headers = &parts.headers;
     let cookies = header_str(headers, header::COOKIE);
-    let lang = Lang::negotiate(cookies, header_str(headers, header::ACCEPT_LANGUAGE));
     let behind_proxy = state.trusted_proxy_hops > 0;
+    let https = is_https(&parts, behind_proxy);
     let info = RequestInfo {
-        session_token: auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string),
+        session_token: auth::cookie_value(cookies, SESSION_COOKIE, https).map(str::to_string),
         address: client_address(&parts, state.trusted_proxy_hops),
-        https: is_https(&parts, behind_proxy),
+        https,
         wants_json: header_str(headers, header::ACCEPT)
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
         host: visited_host(&parts, behind_proxy),
+        lang: Lang::negotiate(cookies, header_str(headers, header::ACCEPT_LANGUAGE)),
     };
-    let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE)
+    let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE, https)
         .filter(|t| t.len() == 64)
         .map(str::to_string);
     let csrf_token = existing_csrf.clone().unwrap_or_else(auth::random_token);
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let body = if unsafe_method {
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-            return refuse(StatusCode::PAYLOAD_TOO_LARGE, lang, Key::ErrTooLarge);
-        };
-        let token_ok = existing_csrf.as_deref().is_some_and(|expected| {
-            submitted_token(headers, &bytes).is_some_and(|t| auth::same_token(&t, expected))
-        });
-        if !token_ok || !origin_matches(headers, &info.host) {
-            let path = loggable_path(parts.uri.path());
+        let path = parts.uri.path();
+        let refused_csrf = || {
+            let path = loggable_path(path);
             tracing::info!(%path, "refused a write without a valid CSRF token");
-            return refuse(StatusCode::FORBIDDEN, lang, Key::ErrCsrf);
+            info.refuse(StatusCode::FORBIDDEN, Key::ErrCsrf)
+        };
+        // Refused before the body is read: without the CSRF cookie no token can match,
+        // and only a few forms are open to visitors who are not signed in.
+        let Some(expected) = existing_csrf.as_deref() else {
+            return refused_csrf();
+        };
+        if !origin_matches(headers, &info.host) {
+            return refused_csrf();
+        }
+        if info.session_token.is_none() && !crate::forms::open_to_visitors(path) {
+            return info.refuse(StatusCode::UNAUTHORIZED, Key::ErrSignInRequired);
+        }
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+            return info.refuse(StatusCode::PAYLOAD_TOO_LARGE, Key::ErrTooLarge);
+        };
+        let token_ok = submitted_token(headers, &bytes)
+            .and_then(|masked| auth::unmask_token(&masked))
+            .is_some_and(|token| auth::same_token(&token, expected));
+        if !token_ok {
+            return refused_csrf();
         }
         Body::from(bytes)
     } else {
@@ -199,12 +232,12 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             Ok(viewer) => viewer,
             Err(error) => {
                 tracing::error!(%error, "cannot read the session");
-                return refuse(StatusCode::INTERNAL_SERVER_ERROR, lang, Key::ErrorTitle);
+                return info.refuse(StatusCode::INTERNAL_SERVER_ERROR, Key::ErrorTitle);
             }
         },
         None => None,
     };
-    let flash = auth::cookie_value(cookies, FLASH_COOKIE).map(str::to_string);
+    let flash = auth::cookie_value(cookies, FLASH_COOKIE, https).map(str::to_string);
     let notice = match &flash {
         Some(value) => match state.notice_key().await {
             Ok(key) => decode_notice(value, key),
@@ -218,13 +251,13 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let demo_mode = parts.uri.path() == "/sign-in" && has_demo_accounts(&state.db).await;
     let stale_session = info.session_token.is_some() && viewer.is_none();
     parts.extensions.insert(PageState {
-        csrf_token: csrf_token.clone(),
+        // Masked afresh for every answer; the cookie keeps the token itself.
+        csrf_token: auth::mask_token(&csrf_token),
         viewer,
         notice,
         form_values: Vec::new(),
         demo_mode,
     });
-    let https = info.https;
     parts.extensions.insert(info);
 
     let mut response = next.run(Request::from_parts(parts, body)).await;
@@ -249,7 +282,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     if stale_session && !unsafe_method {
         set_cookie(auth::cookie(SESSION_COOKIE, "", 0, https));
     }
-    set_security_headers(response.headers_mut());
+    set_security_headers(response.headers_mut(), https);
     response
 }
 
@@ -263,8 +296,15 @@ async fn has_demo_accounts(db: &app::storage::Db) -> bool {
 }
 
 /// Pages set their own Content-Security-Policy with the nonce of their scripts; every
-/// other answer gets one that allows nothing to run.
-fn set_security_headers(headers: &mut HeaderMap) {
+/// other answer gets one that allows nothing to run. Over HTTPS, browsers are told to use
+/// nothing else for a year.
+fn set_security_headers(headers: &mut HeaderMap, https: bool) {
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(

@@ -1,6 +1,6 @@
 //! Signing in and out, one's own password, and the one-time links that set a password.
 
-use super::{local_path, Ctx};
+use super::{local_path, Ctx, Input};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::commands::accounts;
 use app::domain::LinkPurpose;
@@ -9,9 +9,8 @@ use app::input::{PasswordChangeInput, SetPasswordInput, SignInInput};
 use app::page_state::Notice;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::Form;
 
-pub async fn sign_in(ctx: Ctx, Form(input): Form<SignInInput>) -> Response {
+pub async fn sign_in(ctx: Ctx, Input(input): Input<SignInInput>) -> Response {
     match accounts::sign_in(&ctx.state.db, &ctx.info.address, &input).await {
         Ok(signed_in) => {
             // A new session and a new CSRF token at every sign-in: nothing fixed beforehand
@@ -70,7 +69,7 @@ pub async fn sign_out_everywhere(ctx: Ctx) -> Response {
     }
 }
 
-pub async fn change_password(ctx: Ctx, Form(input): Form<PasswordChangeInput>) -> Response {
+pub async fn change_password(ctx: Ctx, Input(input): Input<PasswordChangeInput>) -> Response {
     match accounts::change_password(&ctx.state.db, &ctx.actor(), &input).await {
         Ok(signed_in) => {
             let cookie = auth::cookie(
@@ -117,7 +116,7 @@ async fn use_link(
 pub async fn accept_invitation(
     ctx: Ctx,
     Path(token): Path<String>,
-    Form(input): Form<SetPasswordInput>,
+    Input(input): Input<SetPasswordInput>,
 ) -> Response {
     use_link(ctx, token, LinkPurpose::Invitation, input).await
 }
@@ -125,7 +124,7 @@ pub async fn accept_invitation(
 pub async fn reset_password(
     ctx: Ctx,
     Path(token): Path<String>,
-    Form(input): Form<SetPasswordInput>,
+    Input(input): Input<SetPasswordInput>,
 ) -> Response {
     use_link(ctx, token, LinkPurpose::Reset, input).await
 }

@@ -1,14 +1,12 @@
 //! The admin's writes: invitations, role grants and revocations, disabling accounts and
 //! password-reset links.
 
-use super::Ctx;
+use super::{Ctx, Input, RecordId};
 use crate::commands::admin;
 use app::i18n::Key;
 use app::input::{DisabledInput, GrantInput};
 use app::page_state::Notice;
-use axum::extract::Path;
 use axum::response::Response;
-use axum::Form;
 
 /// The link as the admin passes it on: absolute, on the public address when configured,
 /// else on the address they are using.
@@ -28,7 +26,7 @@ fn with_link(ctx: &Ctx, message: Key, path: &str) -> Notice {
     notice
 }
 
-pub async fn invite(ctx: Ctx, Form(input): Form<GrantInput>) -> Response {
+pub async fn invite(ctx: Ctx, Input(input): Input<GrantInput>) -> Response {
     match admin::invite(&ctx.state.db, &ctx.actor(), &input).await {
         Ok(invited) => {
             let notice = with_link(&ctx, Key::NoticeInvitationCreated, &invited.link_path);
@@ -39,7 +37,11 @@ pub async fn invite(ctx: Ctx, Form(input): Form<GrantInput>) -> Response {
     }
 }
 
-pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(input): Form<GrantInput>) -> Response {
+pub async fn grant(
+    ctx: Ctx,
+    RecordId(user_id): RecordId,
+    Input(input): Input<GrantInput>,
+) -> Response {
     match admin::grant(&ctx.state.db, &ctx.actor(), user_id, &input).await {
         Ok(()) => ctx.done(
             &format!("/admin/accounts/{user_id}"),
@@ -49,7 +51,7 @@ pub async fn grant(ctx: Ctx, Path(user_id): Path<i64>, Form(input): Form<GrantIn
     }
 }
 
-pub async fn revoke(ctx: Ctx, Path(grant_id): Path<i64>) -> Response {
+pub async fn revoke(ctx: Ctx, RecordId(grant_id): RecordId) -> Response {
     match admin::revoke(&ctx.state.db, &ctx.actor(), grant_id).await {
         Ok(user_id) => ctx.done(
             &format!("/admin/accounts/{user_id}"),
@@ -61,8 +63,8 @@ pub async fn revoke(ctx: Ctx, Path(grant_id): Path<i64>) -> Response {
 
 pub async fn set_disabled(
     ctx: Ctx,
-    Path(user_id): Path<i64>,
-    Form(input): Form<DisabledInput>,
+    RecordId(user_id): RecordId,
+    Input(input): Input<DisabledInput>,
 ) -> Response {
     match admin::set_disabled(&ctx.state.db, &ctx.actor(), user_id, &input).await {
         Ok(disabled) => {
@@ -80,7 +82,7 @@ pub async fn set_disabled(
     }
 }
 
-pub async fn reset_link(ctx: Ctx, Path(user_id): Path<i64>) -> Response {
+pub async fn reset_link(ctx: Ctx, RecordId(user_id): RecordId) -> Response {
     match admin::reset_link(&ctx.state.db, &ctx.actor(), user_id).await {
         Ok(path) => {
             let notice = with_link(&ctx, Key::NoticeResetLinkCreated, &path);

@@ -1,18 +1,16 @@
 //! Progress updates on milestones.
 
-use super::Ctx;
+use super::{Ctx, Input, RecordId};
 use crate::commands::{milestones, AppError};
 use app::i18n::Key;
 use app::input::MilestoneUpdateInput;
 use app::page_state::Notice;
-use axum::extract::Path;
 use axum::response::Response;
-use axum::Form;
 
 pub async fn post_update(
     ctx: Ctx,
-    Path(milestone_id): Path<i64>,
-    Form(input): Form<MilestoneUpdateInput>,
+    RecordId(milestone_id): RecordId,
+    Input(input): Input<MilestoneUpdateInput>,
 ) -> Response {
     match milestones::post_update(&ctx.state.db, &ctx.actor(), milestone_id, &input).await {
         Ok(posted) => ctx.done(

@@ -14,13 +14,17 @@ mod milestones;
 use crate::commands::{Actor, AppError};
 use crate::http::{render_page, AppState};
 use crate::security::{notice_cookie, RequestInfo};
+use app::domain::LinkPurpose;
+use app::i18n::Key;
 use app::i18n::Lang;
 use app::page_state::{Notice, PageState};
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, MethodRouter};
+use serde::de::DeserializeOwned;
 
 /// Every state-changing route, with what it does. The router is built from this list, and
 /// the authorization-matrix test requires a row for each entry.
@@ -42,6 +46,59 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/accounts/{id}/reset-link", post(admin::reset_link)),
         ("/milestones/{id}/updates", post(milestones::post_update)),
     ]
+}
+
+/// Whether a visitor who is not signed in may post to `path`: signing in and out, and the
+/// one-time links. Every other write needs a session, so the security layer refuses it
+/// without one before reading its body.
+pub fn open_to_visitors(path: &str) -> bool {
+    matches!(path, "/sign-in" | "/sign-out")
+        || [LinkPurpose::Invitation, LinkPurpose::Reset]
+            .iter()
+            .any(|purpose| path.starts_with(purpose.path()))
+}
+
+/// A form body read into `T`. A body that cannot be read (a field missing or of the wrong
+/// kind: only a tampered or outdated form sends one) is answered 400 with a short message
+/// in the reader's language, never the parser's own words, which go to the log.
+pub struct Input<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Input<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let info = request.extensions().get::<RequestInfo>().cloned();
+        let refuse = |detail: String| {
+            tracing::info!(%detail, "refused a form that cannot be read");
+            match &info {
+                Some(info) => info.refuse(StatusCode::BAD_REQUEST, Key::ErrMalformedForm),
+                None => StatusCode::BAD_REQUEST.into_response(),
+            }
+        };
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| refuse(e.body_text()))?;
+        serde_urlencoded::from_bytes(&body)
+            .map(Input)
+            .map_err(|e| refuse(e.to_string()))
+    }
+}
+
+/// The numeric id in a write's address; anything else is a page that does not exist (404).
+pub struct RecordId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<i64>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(RecordId(id)),
+            Err(_) => Err(match parts.extensions.get::<RequestInfo>() {
+                Some(info) => info.refuse(StatusCode::NOT_FOUND, Key::ErrNotFound),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }),
+        }
+    }
 }
 
 /// What a write handler knows about its request.

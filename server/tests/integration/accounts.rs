@@ -1093,19 +1093,28 @@ async fn cookies_are_secure_behind_a_trusted_https_proxy() {
     state.trusted_proxy_hops = 1;
     let router = ogp_tracker::http::router(state);
     let mut browser = Browser::new(&router);
-    let token = browser.csrf().await;
-    let body = serde_urlencoded::to_string([
-        ("_csrf", token.as_str()),
-        ("email", "ana@example.org"),
-        ("password", PASSWORD),
-    ])
-    .unwrap();
-    let answer = browser
-        .post_raw("/sign-in", body, &[("x-forwarded-proto", "https")])
-        .await;
+    browser.headers = vec![("x-forwarded-proto", "https")];
+    let page = browser.get("/").await;
+    assert_eq!(
+        page.headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+    let csrf = page.set_cookie("__Host-ogp_csrf").unwrap();
+    assert!(
+        csrf.contains("; Path=/;") && csrf.contains("; Secure"),
+        "{csrf}"
+    );
+    let answer = browser.sign_in("ana@example.org", PASSWORD).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    let session = answer.set_cookie("ogp_session").unwrap();
+    let session = answer.set_cookie("__Host-ogp_session").unwrap();
     assert!(session.contains("; Secure"), "{session}");
+    assert!(!session.contains("Domain"), "{session}");
+    assert_eq!(browser.get("/account").await.status, StatusCode::OK);
+    // Over plain HTTP none of this applies (nor would a browser keep a `__Host-` cookie).
+    let mut plain = Browser::new(&test_router(&t.db));
+    let page = plain.get("/").await;
+    assert!(page.set_cookie("ogp_csrf").is_some());
+    assert!(!page.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
 
 #[tokio::test]
@@ -1266,4 +1275,139 @@ async fn at_least_one_enabled_admin_always_remains() {
         .await
         .unwrap();
     assert_eq!(enabled, 1, "never none");
+}
+
+#[tokio::test]
+async fn anonymous_writes_are_refused_before_their_body_is_read() {
+    let t = test_db().await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let token = browser.csrf().await;
+    let huge = format!("_csrf={token}&email={}", "a".repeat(2 << 20));
+    let refused = browser
+        .post_raw("/admin/invitations", huge.clone(), &[])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNAUTHORIZED,
+        "refused for want of a session, not for the size it never read"
+    );
+    assert!(refused.body.contains("data-error=\"err_sign_in_required\""));
+    let read = browser.post_raw("/sign-in", huge.clone(), &[]).await;
+    assert_eq!(
+        read.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "sign-in is open"
+    );
+    let mut cookieless = Browser::new(&router);
+    let refused = cookieless.post_raw("/sign-in", huge, &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "no CSRF cookie at all"
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_a_freshly_masked_csrf_token_and_only_a_masked_one_is_accepted() {
+    let t = test_db().await;
+    add_user(&t.db, "ana@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut browser = Browser::new(&router);
+    let first = page_csrf_token(&browser.get("/sign-in").await.body);
+    let second = page_csrf_token(&browser.get("/sign-in").await.body);
+    let cookie = browser.cookies["ogp_csrf"].clone();
+    assert_ne!(first, second, "masked afresh for every page");
+    assert!(!first.contains(&cookie) && !second.contains(&cookie));
+    let sign_in = |token: &str| {
+        serde_urlencoded::to_string([
+            ("_csrf", token),
+            ("email", "ana@example.org"),
+            ("password", PASSWORD),
+        ])
+        .unwrap()
+    };
+    let raw = browser.post_raw("/sign-in", sign_in(&cookie), &[]).await;
+    assert_eq!(
+        raw.status,
+        StatusCode::FORBIDDEN,
+        "the bare token is never in a page"
+    );
+    let answer = browser.post_raw("/sign-in", sign_in(&first), &[]).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "an older page's token still works"
+    );
+}
+
+#[tokio::test]
+async fn unreadable_forms_and_addresses_get_a_short_translated_answer() {
+    let t = test_db().await;
+    let ana = add_user(&t.db, "ana@example.org", &[]).await;
+    add_user(&t.db, "admin@example.org", &[(Role::Admin, None, None)]).await;
+    let router = test_router(&t.db);
+    let mut admin = Browser::new(&router);
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    // A field sent twice is no form a page makes.
+    let twice = [("disabled", "true"), ("disabled", "false")];
+    let unreadable = admin
+        .post(&format!("/admin/accounts/{ana}/disabled"), &twice)
+        .await;
+    assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+    assert!(unreadable
+        .body
+        .contains("data-error=\"err_malformed_form\""));
+    assert!(
+        !unreadable.body.contains("duplicate"),
+        "{}",
+        unreadable.body
+    );
+    let not_an_id = admin
+        .post("/admin/accounts/abc/disabled", &[("disabled", "true")])
+        .await;
+    assert_eq!(not_an_id.status, StatusCode::NOT_FOUND);
+    assert!(!not_an_id.body.contains("parse"), "{}", not_an_id.body);
+    admin.headers = vec![("accept-language", "es")];
+    let spanish = admin
+        .post(&format!("/admin/accounts/{ana}/disabled"), &twice)
+        .await;
+    assert!(
+        spanish.body.contains("No se pudo leer el formulario"),
+        "{}",
+        spanish.body
+    );
+
+    // Server functions: unreadable arguments are 400, reads that need a role say so.
+    let mut visitor = Browser::new(&router);
+    let bad = visitor.get("/api/members?page=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(bad.body.contains("err_malformed_request"), "{}", bad.body);
+    assert!(!bad.body.contains("invalid digit"), "{}", bad.body);
+    let denied = visitor.get("/api/admin/accounts").await;
+    assert_eq!(denied.status, StatusCode::UNAUTHORIZED, "{}", denied.body);
+}
+
+#[tokio::test]
+async fn past_its_limits_the_server_answers_503_with_retry_after() {
+    let t = test_db().await;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("ogp-tracker")
+        .build();
+    let mut full = ogp_tracker::http::AppState::new(options.clone(), t.db.clone());
+    full.limits.concurrent_requests = 0;
+    let answer = Browser::new(&ogp_tracker::http::router(full))
+        .get("/")
+        .await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(answer.headers[header::RETRY_AFTER], "2");
+    assert!(answer.body.contains("data-error=\"err_server_busy\""));
+
+    let mut slow = ogp_tracker::http::AppState::new(options, t.db.clone());
+    slow.limits.timeout = std::time::Duration::ZERO;
+    let answer = Browser::new(&ogp_tracker::http::router(slow))
+        .get("/members")
+        .await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(answer.body.contains("data-error=\"err_timeout\""));
 }

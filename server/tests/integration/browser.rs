@@ -48,6 +48,10 @@ impl Answer {
 pub struct Browser {
     pub router: axum::Router,
     pub cookies: BTreeMap<String, String>,
+    /// Sent with every request (`x-forwarded-proto`, say).
+    pub headers: Vec<(&'static str, &'static str)>,
+    /// The masked CSRF token a page carried, and the cookie value it was made for.
+    page_token: Option<(String, String)>,
 }
 
 impl Browser {
@@ -55,6 +59,8 @@ impl Browser {
         Browser {
             router: router.clone(),
             cookies: BTreeMap::new(),
+            headers: Vec::new(),
+            page_token: None,
         }
     }
 
@@ -81,7 +87,12 @@ impl Browser {
 
     /// Sends a request; an answer that takes more than 30 seconds fails the test, naming
     /// the request, instead of holding up the whole suite.
-    pub async fn send(&mut self, request: Request<Body>) -> Answer {
+    pub async fn send(&mut self, mut request: Request<Body>) -> Answer {
+        for (name, value) in &self.headers {
+            request
+                .headers_mut()
+                .insert(*name, header::HeaderValue::from_static(value));
+        }
         let what = format!("{} {}", request.method(), request.uri());
         let limit = std::time::Duration::from_secs(30);
         let response = tokio::time::timeout(limit, self.router.clone().oneshot(request))
@@ -112,12 +123,26 @@ impl Browser {
         self.send(request).await
     }
 
-    /// The CSRF token, fetched the way a browser gets it: by loading a page first.
+    /// The CSRF token as a page's forms carry it (masked), fetched the way a browser gets
+    /// it: by loading a page, again whenever the token in the cookie changed.
     pub async fn csrf(&mut self) -> String {
-        if !self.cookies.contains_key("ogp_csrf") {
-            self.get("/sign-in").await;
+        let cookie = |browser: &Browser| {
+            browser
+                .cookies
+                .iter()
+                .find(|(name, _)| name.ends_with("ogp_csrf"))
+                .map(|(_, value)| value.clone())
+        };
+        if let (Some((made_for, masked)), Some(now)) = (&self.page_token, cookie(self)) {
+            if *made_for == now {
+                return masked.clone();
+            }
         }
-        self.cookies["ogp_csrf"].clone()
+        let page = self.get("/sign-in").await;
+        let masked = page_csrf_token(&page.body);
+        let made_for = cookie(self).expect("a CSRF cookie after loading a page");
+        self.page_token = Some((made_for, masked.clone()));
+        masked
     }
 
     /// Posts a form as a page would, with the CSRF token.
@@ -152,6 +177,13 @@ impl Browser {
         self.post("/sign-in", &[("email", email), ("password", password)])
             .await
     }
+}
+
+/// The CSRF token a rendered page carries, from the state in its head.
+pub fn page_csrf_token(html: &str) -> String {
+    let start = "csrf_token&quot;:&quot;";
+    let at = html.find(start).expect("a page with its state") + start.len();
+    html[at..at + 128].to_string()
 }
 
 /// An account with `PASSWORD` and the given grants (role, member code, institution).
