@@ -229,34 +229,9 @@ async fn snapshot(db: &Db) -> Vec<i64> {
     all
 }
 
-#[tokio::test]
-async fn every_write_route_answers_each_role_as_the_matrix_says() {
-    // Every route and every state-changing server function needs a row.
-    let routes: Vec<&str> = ogp_tracker::forms::write_routes()
-        .into_iter()
-        .map(|(path, _)| path)
-        .collect();
-    let rows: Vec<&str> = MATRIX.iter().map(|(route, _)| *route).collect();
-    let missing: Vec<&&str> = routes.iter().filter(|r| !rows.contains(r)).collect();
-    assert!(
-        missing.is_empty(),
-        "write routes without a row in MATRIX: {missing:?}"
-    );
-    let stale: Vec<&&str> = rows.iter().filter(|r| !routes.contains(r)).collect();
-    assert!(
-        stale.is_empty(),
-        "MATRIX rows for routes that do not exist: {stale:?}"
-    );
-    let writing_server_fns: Vec<String> = leptos::server_fn::axum::server_fn_paths()
-        .filter(|(_, method)| *method != Method::GET)
-        .map(|(path, method)| format!("{method} {path}"))
-        .filter(|route| !rows.iter().any(|r| route.ends_with(r)))
-        .collect();
-    assert!(
-        writing_server_fns.is_empty(),
-        "server functions that change state without a row in MATRIX: {writing_server_fns:?}"
-    );
-
+/// Demo data, an account for each actor of `ACTORS` and one to sign in as; the milestone
+/// the points of contact are (or are not) in scope for.
+async fn populated() -> (TestDb, i64) {
     let t = test_db().await;
     small_demo(&t.db).await;
     let (milestone, lead): (i64, String) = on_pool!(&t.db, |pool| sqlx::query_as(
@@ -286,6 +261,198 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
         add_user(&t.db, &Fixture::email(actor), &grants(actor)).await;
     }
     add_user(&t.db, "signin@matrix.example", &[]).await;
+    (t, milestone)
+}
+
+/// A browser signed in as `actor` (or not signed in).
+async fn browser_of(router: &axum::Router, actor: Actor) -> Browser {
+    let mut browser = Browser::new(router);
+    if !matches!(actor, Actor::Anonymous) {
+        let answer = browser.sign_in(&Fixture::email(actor), PASSWORD).await;
+        assert_eq!(answer.status.as_u16(), 303, "{actor:?} signs in");
+    }
+    browser
+}
+
+const READ: u16 = 200;
+
+/// The reads of accounts and the audit log, which only some may make: expected status per
+/// server function and actor, columns in the order of `ACTORS`. `{user}` is an account id.
+const READS: &[(&str, [u16; 9])] = &[
+    (
+        "/api/admin/accounts",
+        [SIGN_IN, READ, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/api/admin/account?id={user}",
+        [SIGN_IN, READ, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/api/admin/audit?page=1",
+        [SIGN_IN, READ, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/api/account",
+        [SIGN_IN, READ, READ, READ, READ, READ, READ, READ, READ],
+    ),
+];
+
+/// Every other server function, with arguments: public reads anyone may make.
+const PUBLIC_READS: &[&str] = &[
+    "/api/overview",
+    "/api/members?page=1",
+    "/api/member?slug={slug}",
+    "/api/plan?key={plan}&page=1",
+    "/api/commitment?code={code}",
+    "/api/milestone?id={milestone}",
+    "/api/commitment-history?code={code}&page=1",
+    "/api/link?token={token}&purpose=Invitation",
+];
+
+/// What no read may change: every table's rows, and the versions of edited records.
+async fn everything(db: &Db) -> Vec<(String, i64)> {
+    let mut all = counts(db).await;
+    for table in [
+        "users",
+        "role_grants",
+        "sessions",
+        "account_links",
+        "audit_log",
+        "sign_in_attempts",
+        "server_keys",
+    ] {
+        all.push((table.to_string(), count(db, table).await));
+    }
+    for sum in [
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM milestones",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM commitments",
+        "SELECT COUNT(*) FROM users WHERE last_sign_in_at IS NOT NULL",
+    ] {
+        all.push((sum.to_string(), scalar(db, sum).await));
+    }
+    all
+}
+
+#[tokio::test]
+async fn every_server_function_only_reads_and_answers_each_role_as_the_matrix_says() {
+    let listed: Vec<&str> = READS
+        .iter()
+        .map(|(uri, _)| *uri)
+        .chain(PUBLIC_READS.iter().copied())
+        .map(|uri| uri.split('?').next().unwrap())
+        .collect();
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        assert_eq!(
+            method,
+            Method::GET,
+            "{path}: server functions only read, so they answer GET only"
+        );
+        assert!(
+            listed.contains(&path),
+            "{path}: a server function without a row in READS or PUBLIC_READS"
+        );
+    }
+
+    let (t, milestone) = populated().await;
+    let router = test_router(&t.db);
+    let (slug, plan, code): (String, String, String) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT m.slug, p.plan_key, c.code FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         JOIN action_plans p ON p.id = c.plan_id JOIN members m ON m.id = p.member_id
+         WHERE ms.id = $1"
+    )
+    .bind(milestone)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let user = add_user(&t.db, "read@matrix.example", &[]).await;
+    let token = {
+        let mut conn = conn(&t.db).await;
+        // The name the invitation page greets its holder with; never their e-mail.
+        app::storage::set_display_name(&mut conn, user, "Invited reader")
+            .await
+            .unwrap();
+        let path = ogp_tracker::auth::create_link(&mut conn, user, LinkPurpose::Invitation, None)
+            .await
+            .unwrap();
+        path.rsplit('/').next().unwrap().to_string()
+    };
+    let fill = |uri: &str| {
+        uri.replace("{user}", &user.to_string())
+            .replace("{slug}", &slug)
+            .replace("{plan}", &plan)
+            .replace("{code}", &code)
+            .replace("{milestone}", &milestone.to_string())
+            .replace("{token}", &token)
+    };
+    let mut browsers = Vec::new();
+    for actor in ACTORS {
+        browsers.push((actor, browser_of(&router, actor).await));
+    }
+    let before = everything(&t.db).await;
+    let mut failures = Vec::new();
+    for (uri, expected) in READS {
+        for ((actor, browser), want) in browsers.iter_mut().zip(expected) {
+            let answer = browser.get(&fill(uri)).await;
+            if answer.status.as_u16() != *want {
+                failures.push(format!(
+                    "{uri} as {actor:?}: expected {want}, got {}",
+                    answer.status
+                ));
+            }
+            if *want != READ && answer.body.contains("@matrix.example") {
+                failures.push(format!("{uri} as {actor:?}: refused, yet told e-mails"));
+            }
+        }
+    }
+    for uri in PUBLIC_READS {
+        for (actor, browser) in browsers.iter_mut() {
+            let answer = browser.get(&fill(uri)).await;
+            if answer.status.as_u16() != READ {
+                failures.push(format!("{uri} as {actor:?}: got {}", answer.status));
+            }
+            if answer.body.contains("@matrix.example") {
+                failures.push(format!("{uri} as {actor:?}: a public read told e-mails"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        everything(&t.db).await,
+        before,
+        "answering reads, as anyone, changed nothing"
+    );
+}
+
+#[tokio::test]
+async fn every_write_route_answers_each_role_as_the_matrix_says() {
+    // Every route and every state-changing server function needs a row.
+    let routes: Vec<&str> = ogp_tracker::forms::write_routes()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let rows: Vec<&str> = MATRIX.iter().map(|(route, _)| *route).collect();
+    let missing: Vec<&&str> = routes.iter().filter(|r| !rows.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "write routes without a row in MATRIX: {missing:?}"
+    );
+    let stale: Vec<&&str> = rows.iter().filter(|r| !routes.contains(r)).collect();
+    assert!(
+        stale.is_empty(),
+        "MATRIX rows for routes that do not exist: {stale:?}"
+    );
+    let writing_server_fns: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .filter(|(_, method)| *method != Method::GET)
+        .map(|(path, method)| format!("{method} {path}"))
+        .filter(|route| !rows.iter().any(|r| route.ends_with(r)))
+        .collect();
+    assert!(
+        writing_server_fns.is_empty(),
+        "server functions that change state without a row in MATRIX: {writing_server_fns:?}"
+    );
+
+    let (t, milestone) = populated().await;
     let router = test_router(&t.db);
     let mut fixture = Fixture {
         db: t.db.clone(),
@@ -298,11 +465,7 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
     let mut failures = Vec::new();
     for (route, expected) in MATRIX {
         for (actor, want) in ACTORS.into_iter().zip(expected) {
-            let mut browser = Browser::new(&router);
-            if !matches!(actor, Actor::Anonymous) {
-                let answer = browser.sign_in(&Fixture::email(actor), PASSWORD).await;
-                assert_eq!(answer.status.as_u16(), 303, "{actor:?} signs in");
-            }
+            let mut browser = browser_of(&router, actor).await;
             let (uri, fields) = fixture.request(route).await;
             let before = snapshot(&t.db).await;
             let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
