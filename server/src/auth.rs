@@ -13,7 +13,7 @@ use chrono::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::sync::{Arc, OnceLock};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub const SESSION_COOKIE: &str = "ogp_session";
 pub const CSRF_COOKIE: &str = "ogp_csrf";
@@ -48,7 +48,7 @@ pub fn verify_signed<'a>(signed: &'a str, key: &[u8]) -> Option<&'a str> {
 
 /// Bytes from lower- or upper-case hex; `None` for anything else.
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -115,25 +115,66 @@ impl HashGate {
         }
     }
 
-    /// Runs `work` off the async workers when its turn comes, or refuses when the queue is full.
+    /// A place in the queue, or [`AppError::Busy`] at once when it is full.
+    pub fn admit(&self) -> Result<Admission, AppError> {
+        let place = self.admitted.clone().try_acquire_owned().map_err(|_| {
+            tracing::warn!("refused a password check: too many are running or waiting");
+            AppError::Busy {
+                seconds: BUSY_RETRY_SECONDS,
+            }
+        })?;
+        Ok(Admission {
+            place,
+            running: self.running.clone(),
+        })
+    }
+
+    /// Runs `work` when its turn comes, or refuses when the queue is full.
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let busy = AppError::Busy {
-            seconds: BUSY_RETRY_SECONDS,
-        };
-        let _admitted = self.admitted.clone().try_acquire_owned().map_err(|_| {
-            tracing::warn!("refused a password check: too many are running or waiting");
-            busy.clone()
-        })?;
-        let _running = self.running.acquire().await.map_err(|_| busy)?;
-        tokio::task::spawn_blocking(work).await.map_err(|error| {
+        self.admit()?.run(work).await
+    }
+}
+
+/// A place in a [`HashGate`]'s queue.
+pub struct Admission {
+    place: OwnedSemaphorePermit,
+    running: Arc<Semaphore>,
+}
+
+impl Admission {
+    /// Runs `work` off the async workers once one of the running places is free. Both
+    /// places go with the work, so they are held until the hash ends even when the request
+    /// that asked for it is dropped meanwhile.
+    pub async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let running = self
+            .running
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Busy {
+                seconds: BUSY_RETRY_SECONDS,
+            })?;
+        let place = self.place;
+        tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop((running, place));
+            result
+        })
+        .await
+        .map_err(|error| {
             tracing::error!(%error, "a password hash did not finish");
             AppError::Internal
         })
     }
 }
+
+/// The most `PASSWORD_HASHES_AT_ONCE` may say: 19 MiB each.
+const MAX_HASHES_AT_ONCE: usize = 256;
 
 /// The process's gate: `PASSWORD_HASHES_AT_ONCE` hashes at once (default: one per CPU)
 /// and four times as many waiting.
@@ -142,16 +183,23 @@ pub fn hash_gate() -> &'static HashGate {
     GATE.get_or_init(|| {
         let at_once = std::env::var("PASSWORD_HASHES_AT_ONCE")
             .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| (1..=MAX_HASHES_AT_ONCE).contains(n))
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .min(MAX_HASHES_AT_ONCE);
         HashGate::new(at_once, 4 * at_once)
     })
 }
 
-/// `verify_password` through the gate: a check takes tens of milliseconds of CPU.
-pub async fn password_matches(hash: Option<String>, password: &str) -> Result<bool, AppError> {
+/// `verify_password` through the gate, in a place `admission` holds: a check takes tens
+/// of milliseconds of CPU.
+pub async fn password_matches(
+    admission: Admission,
+    hash: Option<String>,
+    password: &str,
+) -> Result<bool, AppError> {
     let password = password.to_string();
-    hash_gate()
+    admission
         .run(move || verify_password(hash.as_deref(), &password))
         .await
 }
@@ -327,6 +375,7 @@ mod tests {
         assert_eq!(verify_signed("value.zz", key), None);
         assert_eq!(from_hex("0aff"), Some(vec![10, 255]));
         assert_eq!(from_hex("0af"), None);
+        assert_eq!(from_hex("+f"), None, "only hex digits");
     }
 
     #[tokio::test]

@@ -197,9 +197,7 @@ async fn server_fn_status(response: Response) -> Response {
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(seconds) = error.retry_after() {
-            parts.headers.insert(header::RETRY_AFTER, seconds.into());
-        }
+        crate::security::set_retry_after(&mut parts.headers, &error);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -255,7 +253,11 @@ struct LanguageQuery {
 }
 
 /// Remembers the chosen language in a cookie and returns to the page the reader was on.
-async fn set_language(Path(code): Path<String>, Query(query): Query<LanguageQuery>) -> Response {
+async fn set_language(
+    Path(code): Path<String>,
+    Query(query): Query<LanguageQuery>,
+    info: Option<axum::Extension<crate::security::RequestInfo>>,
+) -> Response {
     let Some(lang) = Lang::from_code(&code) else {
         let supported: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
         return (
@@ -269,8 +271,14 @@ async fn set_language(Path(code): Path<String>, Query(query): Query<LanguageQuer
     };
     // Only same-site paths, so the switch cannot send readers elsewhere.
     let next = crate::forms::local_path(query.next.as_deref(), "/");
+    // Under its plain name (pages read it in the browser too), `Secure` over HTTPS.
+    let secure = if info.is_some_and(|i| i.https) {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
         lang.code()
     );
     Response::builder()

@@ -2,10 +2,11 @@
 //! and how long one may take. Past either, the answer is 503 with `Retry-After`, at once,
 //! rather than a queue that grows without bound.
 
-use crate::security::refuse;
+use crate::auth::BUSY_RETRY_SECONDS;
+use crate::security::{reader_of, refuse};
 use app::i18n::{Key, Lang};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
@@ -16,7 +17,8 @@ use tokio::sync::Semaphore;
 pub struct Limits {
     /// Requests served at once; more are refused.
     pub concurrent_requests: usize,
-    /// How long a request may take before it is answered 503.
+    /// How long a read may take before it is answered 503, and a write's body may take
+    /// to arrive.
     pub timeout: Duration,
 }
 
@@ -28,9 +30,6 @@ impl Default for Limits {
         }
     }
 }
-
-/// Seconds a refused client is told to wait.
-const RETRY_AFTER_SECONDS: u32 = 2;
 
 /// The state of the [`layer`]: the limits and the places left.
 #[derive(Clone)]
@@ -48,30 +47,11 @@ impl Gate {
     }
 }
 
-/// The reader's language and whether they want JSON, for a refusal.
-fn reader(request: &Request) -> (Lang, bool) {
-    let cookies = request
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok());
-    let accept_language = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    let lang = Lang::negotiate(cookies, accept_language);
-    let wants_json = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    (lang, wants_json)
-}
-
 fn busy((lang, wants_json): (Lang, bool), key: Key) -> Response {
     let mut response = refuse(StatusCode::SERVICE_UNAVAILABLE, lang, key, wants_json);
     response
         .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECONDS));
     response
 }
 
@@ -81,9 +61,18 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
             "refused a request: {} are being served",
             gate.limits.concurrent_requests
         );
-        return busy(reader(&request), Key::ErrServerBusy);
+        return busy(reader_of(request.headers()), Key::ErrServerBusy);
     };
-    let reader = reader(&request);
+    // A write is not cut short once it runs: it may have committed, and answering 503
+    // then would invite the same write again. Its body is read under the time limit
+    // instead (`crate::security`).
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let reader = reader_of(request.headers());
     match tokio::time::timeout(gate.limits.timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

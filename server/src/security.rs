@@ -142,13 +142,35 @@ fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
         .map(|(_, value)| value)
 }
 
+/// The reader's language and whether they asked for JSON, from a request's headers.
+pub fn reader_of(headers: &HeaderMap) -> (Lang, bool) {
+    let lang = Lang::negotiate(
+        header_str(headers, header::COOKIE),
+        header_str(headers, header::ACCEPT_LANGUAGE),
+    );
+    let wants_json = header_str(headers, header::ACCEPT)
+        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    (lang, wants_json)
+}
+
+/// The JSON body of a refusal: the field to blame, if any, and the reason in words.
+pub fn json_error(field: Option<&str>, reason: &str) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "error": { "field": field, "reason": reason } }))
+}
+
+/// `Retry-After` for an error that says when to try again.
+pub fn set_retry_after(headers: &mut HeaderMap, error: &app::error::AppError) {
+    if let Some(seconds) = error.retry_after() {
+        headers.insert(header::RETRY_AFTER, seconds.into());
+    }
+}
+
 /// A short answer in the reader's language, made without the app: for requests refused
 /// before they reach a page or a form handler. JSON to clients that ask for it.
 pub fn refuse(status: StatusCode, lang: Lang, key: Key, wants_json: bool) -> Response {
     let message = text(lang, key);
     if wants_json {
-        let body = serde_json::json!({ "error": { "field": null, "reason": message } });
-        return (status, axum::Json(body)).into_response();
+        return (status, json_error(None, &message)).into_response();
     }
     let back = text(lang, Key::BackHome);
     let page = format!(
@@ -180,17 +202,18 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let cookies = header_str(headers, header::COOKIE);
     let behind_proxy = state.trusted_proxy_hops > 0;
     let https = is_https(&parts, behind_proxy);
+    let (lang, wants_json) = reader_of(headers);
     let info = RequestInfo {
         session_token: auth::cookie_value(cookies, SESSION_COOKIE, https).map(str::to_string),
         address: client_address(&parts, state.trusted_proxy_hops),
         https,
-        wants_json: header_str(headers, header::ACCEPT)
-            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html")),
+        wants_json,
         host: visited_host(&parts, behind_proxy),
-        lang: Lang::negotiate(cookies, header_str(headers, header::ACCEPT_LANGUAGE)),
+        lang,
     };
+    // Anything but a token this server made (64 hex digits) is replaced.
     let existing_csrf = auth::cookie_value(cookies, CSRF_COOKIE, https)
-        .filter(|t| t.len() == 64)
+        .filter(|t| t.len() == 64 && auth::from_hex(t).is_some())
         .map(str::to_string);
     let csrf_token = existing_csrf.clone().unwrap_or_else(auth::random_token);
 
@@ -213,8 +236,14 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         if info.session_token.is_none() && !crate::forms::open_to_visitors(path) {
             return info.refuse(StatusCode::UNAUTHORIZED, Key::ErrSignInRequired);
         }
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-            return info.refuse(StatusCode::PAYLOAD_TOO_LARGE, Key::ErrTooLarge);
+        let read = tokio::time::timeout(
+            state.limits.timeout,
+            axum::body::to_bytes(body, MAX_FORM_BYTES),
+        );
+        let bytes = match read.await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => return info.refuse(StatusCode::PAYLOAD_TOO_LARGE, Key::ErrTooLarge),
+            Err(_) => return info.refuse(StatusCode::REQUEST_TIMEOUT, Key::ErrTimeout),
         };
         let token_ok = submitted_token(headers, &bytes)
             .and_then(|masked| auth::unmask_token(&masked))

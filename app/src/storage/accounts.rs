@@ -441,7 +441,6 @@ pub async fn consume_link(
     Ok(changed == 1)
 }
 
-/// `scope` is `account` or `address`.
 /// Attempts counted in one throttling window, this one included, and when it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct AttemptCount {
@@ -449,7 +448,8 @@ pub struct AttemptCount {
     pub window_ends_at: DateTime<Utc>,
 }
 
-/// Counts one more sign-in attempt for `subject` in `scope`, in one statement, so parallel
+/// Counts one more sign-in attempt for `subject` in `scope` (`pair`, `address` or
+/// `account`), in one statement, so parallel
 /// attempts each see all others; a window that has ended starts again with this attempt
 /// and ends at `window_ends_at`.
 pub async fn count_sign_in_attempt(
@@ -714,7 +714,8 @@ pub async fn member_id_by_code(
     id_where(conn, "SELECT id FROM members WHERE code = $1", code).await
 }
 
-/// Accounts that hold the admin role and are not disabled.
+/// Accounts that hold the admin role and can sign in: not disabled, with a password (an
+/// invited admin who has not accepted yet cannot act).
 pub async fn enabled_admin_count(conn: &mut dyn Conn) -> Result<i64, StorageError> {
     let n: i64 = run!(
         conn,
@@ -722,7 +723,7 @@ pub async fn enabled_admin_count(conn: &mut dyn Conn) -> Result<i64, StorageErro
         sqlx::query_scalar(
             "SELECT COUNT(DISTINCT g.user_id) FROM role_grants g
              JOIN users u ON u.id = g.user_id
-             WHERE g.role = 'admin' AND NOT u.disabled"
+             WHERE g.role = 'admin' AND NOT u.disabled AND u.password_hash IS NOT NULL"
         )
     )?;
     Ok(n)

@@ -45,8 +45,9 @@ pub async fn sign_in(db: &Db, address: &str, input: &SignInInput) -> Result<Sign
     attempt
         .count(db, credentials.as_ref().map(|c| c.user_id))
         .await?;
+    let admission = attempt.admission(db).await?;
     let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    let matches = auth::password_matches(hash, &input.password).await?;
+    let matches = auth::password_matches(admission, hash, &input.password).await?;
     let Some(c) = credentials.filter(|c| matches && !c.disabled) else {
         return Err(AppError::Rejected(Key::ErrSignInRejected));
     };
@@ -113,22 +114,26 @@ pub async fn change_password(
         .email;
     let stored = storage::password_hash_of(&mut conn, viewer.user_id).await?;
     drop(conn);
+    // Checked before the attempt is counted: a mistyped confirmation is no guess, and its
+    // answer must not tell whether the current password was right.
+    input::new_password(&input.password, &input.confirmation)?;
     let attempt = Attempt {
         email: &email,
         address,
     };
     attempt.count(db, Some(viewer.user_id)).await?;
-    if !auth::password_matches(stored, &input.current).await? {
+    let admission = attempt.admission(db).await?;
+    if !auth::password_matches(admission, stored, &input.current).await? {
         return Err(AppError::invalid(
             PasswordChangeInput::current,
             Key::ErrCurrentPassword,
         ));
     }
+    attempt.forgive(&mut db.acquire().await?).await?;
     // Hashed before the transaction: it takes tens of milliseconds of CPU.
     let hash = new_password_hash(&input.password, &input.confirmation).await?;
     let now = storage::now();
     let mut tx = db.begin().await?;
-    attempt.forgive(&mut tx).await?;
     storage::set_password(&mut tx, viewer.user_id, &hash).await?;
     // Whoever knew the old password is out, on every device; this browser goes on.
     let ended = storage::delete_sessions_of(&mut tx, viewer.user_id).await?;

@@ -120,7 +120,8 @@ pub async fn published_passwords_in_use(db: &Db) -> Result<Vec<String>, AppError
         let Some(c) = credentials.filter(|c| !c.disabled && c.password_hash.is_some()) else {
             continue;
         };
-        if crate::auth::password_matches(c.password_hash, password).await? {
+        let admission = crate::auth::hash_gate().admit()?;
+        if crate::auth::password_matches(admission, c.password_hash, password).await? {
             open.push(email.to_string());
         }
     }

@@ -2,17 +2,24 @@
 //! changing it) is counted before it runs, in one atomic upsert per subject, so parallel
 //! guesses on any number of app servers cannot pass a limit together. Three limits apply:
 //!
+//! - one address, whatever account it tries: [`ADDRESS`];
 //! - an account as typed, from one address: [`PAIR`] (so failures elsewhere never lock out
 //!   the owner signing in from their own address);
-//! - one address, whatever account it tries: [`ADDRESS`];
 //! - one account from all addresses together, over a longer window: [`ACCOUNT`], which
 //!   bounds a guessing campaign spread over many addresses.
+//!
+//! The limits are counted in that order: address, pair, account, and counting stops at the
+//! first refusal, so an attempt refused for its address or pair raises nothing further.
+//! From one address an account gets at most [`PAIR`] attempts per window: reaching the
+//! account limit takes a campaign from many addresses. IPv6 addresses count by their /64
+//! network, which one subscriber usually holds whole.
 //!
 //! The right password takes its own attempt back and starts its pair afresh. The first
 //! refusal in a window is audited once: the upsert numbers the attempts, so exactly one
 //! request sees the first number past the limit.
 
 use super::{Actor, AppError};
+use crate::auth;
 use app::domain::{AuditAction, AuditFact};
 use app::storage::{self, Conn, Db, StorageError};
 use chrono::Duration;
@@ -48,22 +55,35 @@ pub struct Attempt<'a> {
     pub address: &'a str,
 }
 
+/// The address as throttling counts it: an IPv6 address by its /64 network.
+fn network(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => address.to_string(),
+    }
+}
+
 impl Attempt<'_> {
+    /// The subjects counted, in the order they are checked.
     fn subjects(&self) -> [(Limit, String); 3] {
+        let network = network(self.address);
         [
-            (PAIR, format!("{} {}", self.email, self.address)),
-            (ADDRESS, self.address.to_string()),
+            (ADDRESS, network.clone()),
+            (PAIR, format!("{} {network}", self.email)),
             (ACCOUNT, self.email.to_string()),
         ]
     }
 
     /// Counts the attempt in its own transaction, committed before the password is
-    /// checked. Refused past any limit; `account` is the account the e-mail names, if any,
-    /// for the audit line.
+    /// checked. Refused at the first limit passed; `account` is the account the e-mail
+    /// names, if any, for the audit line.
     pub async fn count(&self, db: &Db, account: Option<i64>) -> Result<(), AppError> {
         let now = storage::now();
         let mut tx = db.begin().await?;
-        let mut refused: Option<i64> = None;
+        let mut refused = None;
         for (limit, subject) in self.subjects() {
             let window_ends = now + Duration::minutes(limit.window_minutes);
             let count =
@@ -76,8 +96,8 @@ impl Attempt<'_> {
                 self.audit_burst(&mut tx, limit, account).await?;
             }
             let seconds = (count.window_ends_at - now).num_seconds();
-            let minutes = ((seconds + 59) / 60).max(1);
-            refused = Some(refused.map_or(minutes, |m| m.max(minutes)));
+            refused = Some(((seconds + 59) / 60).max(1));
+            break;
         }
         tx.commit().await?;
         match refused {
@@ -105,6 +125,22 @@ impl Attempt<'_> {
             .await
     }
 
+    /// A place to check the password in [`auth::hash_gate`], taken after the attempt was
+    /// counted (so a flood is refused by its limits before it reaches the gate). When the
+    /// gate is full the attempt is taken back: a busy server uses up no one's attempts.
+    pub async fn admission(&self, db: &Db) -> Result<auth::Admission, AppError> {
+        match auth::hash_gate().admit() {
+            Ok(admission) => Ok(admission),
+            Err(busy) => {
+                let mut conn = db.acquire().await?;
+                for (limit, subject) in self.subjects() {
+                    storage::uncount_sign_in_attempt(&mut conn, limit.scope, &subject).await?;
+                }
+                Err(busy)
+            }
+        }
+    }
+
     /// The password was right: this attempt does not count, and its pair starts again.
     pub async fn forgive(&self, conn: &mut dyn Conn) -> Result<(), StorageError> {
         for (limit, subject) in self.subjects() {
@@ -115,5 +151,24 @@ impl Attempt<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::network;
+
+    #[test]
+    fn ipv6_addresses_count_by_their_network() {
+        assert_eq!(network("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            network("2001:db8:1:2:ffff:1:2:3"),
+            network("2001:db8:1:2::9"),
+            "one subscriber's /64 is one subject"
+        );
+        assert_ne!(network("2001:db8:1:2::1"), network("2001:db8:1:3::1"));
+        assert_eq!(network("203.0.113.7"), "203.0.113.7");
+        assert_eq!(network("::ffff:203.0.113.7"), "::ffff:203.0.113.7");
+        assert_eq!(network("unknown"), "unknown");
     }
 }

@@ -13,7 +13,7 @@ mod milestones;
 
 use crate::commands::{Actor, AppError};
 use crate::http::{render_page, AppState};
-use crate::security::{notice_cookie, RequestInfo};
+use crate::security::{json_error, notice_cookie, set_retry_after, RequestInfo};
 use app::domain::LinkPurpose;
 use app::i18n::Key;
 use app::i18n::Lang;
@@ -181,11 +181,7 @@ impl Ctx {
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let notice = error.notice();
         let mut response = if self.info.wants_json {
-            let reason = notice.text(Lang::En);
-            axum::Json(serde_json::json!({
-                "error": { "field": notice.field, "reason": reason }
-            }))
-            .into_response()
+            json_error(notice.field.as_deref(), &notice.text(Lang::En)).into_response()
         } else {
             let mut state = self.page.clone();
             state.notice = Some(notice);
@@ -193,11 +189,7 @@ impl Ctx {
             render_page(&self.state, &self.headers, &self.path, state, self.info).await
         };
         *response.status_mut() = status;
-        if let Some(seconds) = error.retry_after() {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, seconds.into());
-        }
+        set_retry_after(response.headers_mut(), &error);
         response
     }
 }

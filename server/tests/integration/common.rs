@@ -179,3 +179,11 @@ pub async fn milestone_version(db: &Db, milestone: i64) -> i64 {
     )
     .await
 }
+
+/// The audit lines of one action, newest first.
+pub async fn audit_lines(db: &Db, action: &str) -> Vec<app::domain::AuditEntry> {
+    let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
+        .await
+        .expect("the audit log");
+    entries.into_iter().filter(|e| e.action == action).collect()
+}

@@ -338,7 +338,9 @@ async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name(
     .await;
     assert_eq!(version, 2, "the change raised the commitment's version");
     assert!(
-        lead_changes(&t.db).await.is_empty(),
+        audit_lines(&t.db, "lead_institution_changed")
+            .await
+            .is_empty(),
         "a title is no matter for the audit log"
     );
 
@@ -349,7 +351,7 @@ async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name(
         "Senado de la Nación",
     ));
     import_file(&t.db, file.path(), false).await.unwrap();
-    let lines = lead_changes(&t.db).await;
+    let lines = audit_lines(&t.db, "lead_institution_changed").await;
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].address, None);
     assert_eq!(
@@ -364,16 +366,6 @@ async fn an_import_and_a_reimport_record_what_they_changed_under_the_files_name(
             ),
         ]
     );
-}
-
-async fn lead_changes(db: &app::storage::Db) -> Vec<app::domain::AuditEntry> {
-    let (entries, _) = app::storage::audit_page(&mut conn(db).await, 500, 0)
-        .await
-        .unwrap();
-    entries
-        .into_iter()
-        .filter(|e| e.action == "lead_institution_changed")
-        .collect()
 }
 
 #[tokio::test]
