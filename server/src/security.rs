@@ -170,7 +170,7 @@ pub fn set_retry_after(headers: &mut HeaderMap, error: &app::error::AppError) {
 pub fn refuse(status: StatusCode, lang: Lang, key: Key, wants_json: bool) -> Response {
     let message = text(lang, key);
     if wants_json {
-        return (status, json_error(None, &message)).into_response();
+        return (status, json_error(None, message)).into_response();
     }
     let back = text(lang, Key::BackHome);
     let page = format!(
