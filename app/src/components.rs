@@ -1,6 +1,7 @@
 //! Widgets shared by several pages: header, footer, progress, level badges, pagination,
 //! and the loading, error and not-found states.
 
+use crate::domain::PublicActor;
 use crate::error::AppError;
 use crate::forms::CsrfField;
 use crate::i18n::{format_count, t, t_with, use_lang, Key, Lang};
@@ -229,6 +230,33 @@ fn error_view(error: AppError) -> AnyView {
             .into_any()
         }
     }
+}
+
+/// Text people entered, set apart inside a sentence of the page's language so that its
+/// own direction holds (an English institution in an Arabic line, and the reverse): the
+/// Unicode isolates that `<bdi>` stands for, usable inside a translated string.
+pub fn isolated(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
+}
+
+/// Who did something, publicly, in the reader's language: the role and the institution (or
+/// member) it acts for, "Point of contact, Ministry of Finance"; `None` when nothing is known.
+pub fn actor_text(actor: &PublicActor) -> Option<String> {
+    let place = actor.institution.as_ref().or(actor.member.as_ref());
+    match (actor.role, place) {
+        (Some(role), Some(place)) => Some(t_with(
+            Key::ActorWithPlace,
+            &[("role", t(role.label_key())), ("place", &isolated(place))],
+        )),
+        (Some(role), None) => Some(t(role.label_key()).to_string()),
+        (None, Some(place)) => Some(isolated(place)),
+        (None, None) => None,
+    }
+}
+
+/// The author of a progress update, as [`actor_text`] says, or that it is not known.
+pub fn author_text(author: &PublicActor) -> String {
+    actor_text(author).unwrap_or_else(|| t(Key::AuthorUnknown).to_string())
 }
 
 /// A date as the pages show it: ISO 8601, the same in every language.

@@ -1,5 +1,6 @@
 //! Milestones and their append-only progress updates.
 
+use super::history::PublicActor;
 use super::levels::MilestoneStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,8 @@ pub struct EvidenceLink {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProgressUpdate {
     pub id: i64,
-    pub author: String,
+    /// Who wrote it, publicly: a role and an institution, shown in the reader's language.
+    pub author: PublicActor,
     pub created_at: DateTime<Utc>,
     pub status: MilestoneStatus,
     pub progress: i64,
@@ -61,7 +63,7 @@ pub struct RecentUpdate {
     pub commitment_code: String,
     pub commitment_title: String,
     pub milestone_title: String,
-    pub author: String,
+    pub author: PublicActor,
     pub created_at: DateTime<Utc>,
     pub status: MilestoneStatus,
     pub progress: i64,

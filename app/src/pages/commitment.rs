@@ -2,7 +2,7 @@
 
 use super::milestone::MilestoneUpdateForm;
 use crate::components::{
-    date_text, record_view, DemoBanner, ExternalLink, LevelBadge, Loading, ProgressBar,
+    author_text, date_text, record_view, DemoBanner, ExternalLink, LevelBadge, Loading, ProgressBar,
 };
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{t, t_with, Key};
@@ -139,7 +139,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         </nav>
         {commitment.demo.then(|| view! { <DemoBanner/> })}
         <p class="commitment-code">{commitment.code.clone()}</p>
-        <h1>{commitment.title.clone()}</h1>
+        <h1 dir="auto">{commitment.title.clone()}</h1>
         {commitment.code_derived.then(|| view! { <p class="note">{t(Key::CommitmentIdDerived)}</p> })}
         {starred.map(|is_starred| {
             let label = if is_starred { t(Key::Starred) } else { t(Key::NotStarred) };
@@ -157,12 +157,12 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
             <h2 id="details-heading">{t(Key::FieldDetails)}</h2>
             <dl class="facts">
                 <dt>{t(Key::FieldMember)}</dt>
-                <dd><a href=format!("/members/{}", member.slug)>{member.name.clone()}</a></dd>
+                <dd><a href=format!("/members/{}", member.slug)><bdi>{member.name.clone()}</bdi></a></dd>
                 <dt>{t(Key::FieldPlan)}</dt>
                 <dd><a href=format!("/plans/{}", plan.key)>{plan_label}" ("{plan.period()}")"</a></dd>
                 {facts
                     .into_iter()
-                    .map(|(key, value)| view! { <dt>{t(key)}</dt> <dd>{value}</dd> })
+                    .map(|(key, value)| view! { <dt>{t(key)}</dt> <dd dir="auto">{value}</dd> })
                     .collect_view()}
                 {commitment.source_url.clone().map(|url| {
                     view! {
@@ -175,7 +175,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         {commitment.full_text.clone().map(|text| view! {
             <section aria-labelledby="text-heading">
                 <h2 id="text-heading">{t(Key::FieldFullText)}</h2>
-                <p class="full-text">{text}</p>
+                <p class="full-text" dir="auto">{text}</p>
             </section>
         })}
         <section aria-labelledby="milestones-heading">
@@ -232,7 +232,7 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                             view! {
                                 <tr id=format!("milestone-{}", m.id)>
                                     <th scope="row">
-                                        {m.title}
+                                        <bdi>{m.title}</bdi>
                                         <br/>
                                         <a class="meta" href=updates_link>{t(Key::MilestoneAllUpdates)}</a>
                                     </th>
@@ -243,8 +243,8 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                                         {m.latest_update.map(|u| {
                                             let date = date_text(u.created_at.date_naive());
                                             view! {
-                                                <p>{u.narrative}</p>
-                                                <p class="meta">{t_with(Key::UpdateBy, &[("author", &u.author), ("date", &date)])}</p>
+                                                <p dir="auto">{u.narrative}</p>
+                                                <p class="meta">{t_with(Key::UpdateBy, &[("author", &author_text(&u.author)), ("date", &date)])}</p>
                                                 <ul class="evidence">
                                                     {u.evidence
                                                         .into_iter()

@@ -1,7 +1,7 @@
 //! `/commitments/{code}/history`: every change to a commitment, its milestones, their
 //! updates and its assessments, newest first, a page at a time.
 
-use crate::components::{query_page, record_view, time_text, Loading, Pagination};
+use crate::components::{actor_text, query_page, record_view, time_text, Loading, Pagination};
 use crate::domain::{
     Change, HistoryEntry, HistoryField, HistoryPage, MilestoneStatus, MissingCode, OgpValue,
     PlanStatus, RecordField, RecordKind,
@@ -65,12 +65,7 @@ fn HistoryBody(history: HistoryPage, page: i64) -> impl IntoView {
 /// Who made a change and through which door, in words.
 fn change_heading(change: &Change) -> String {
     let mut parts = vec![time_text(change.at)];
-    let actor = &change.actor;
-    if let Some(role) = actor.role {
-        let mut who = t(role.label_key()).to_string();
-        if let Some(place) = actor.institution.as_ref().or(actor.member.as_ref()) {
-            who = format!("{who}, {place}");
-        }
+    if let Some(who) = actor_text(&change.actor) {
         parts.push(who);
     }
     let file = change.source.clone().unwrap_or_default();

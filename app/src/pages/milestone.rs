@@ -3,7 +3,8 @@
 //! the milestone as it is now beside what the person typed.
 
 use crate::components::{
-    date_text, record_view, time_text, DemoBanner, ExternalLink, LevelBadge, Loading, ProgressBar,
+    author_text, date_text, record_view, time_text, DemoBanner, ExternalLink, LevelBadge, Loading,
+    ProgressBar,
 };
 use crate::domain::{MilestoneDetail, MilestoneStatus};
 use crate::forms::{Choice, CsrfField, Field};
@@ -57,10 +58,10 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", milestone.title, commitment_code)/>
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
-            <a href=commitment_href.clone()>{commitment_code.clone()}" · "{commitment_title}</a>
+            <a href=commitment_href.clone()>{commitment_code.clone()}" · "<bdi>{commitment_title}</bdi></a>
         </nav>
         {demo.then(|| view! { <DemoBanner/> })}
-        <h1>{milestone.title.clone()}</h1>
+        <h1 dir="auto">{milestone.title.clone()}</h1>
         <section aria-labelledby="now-heading" class="current-state" data-version=milestone.version>
             <h2 id="now-heading">{t(Key::MilestoneNow)}</h2>
             <dl class="facts">
@@ -100,11 +101,11 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
                             .map(|u| view! {
                                 <li data-update=u.id>
                                     <p class="meta">
-                                        {time_text(u.created_at)} " · " {u.author} " · "
+                                        {time_text(u.created_at)} " · " {author_text(&u.author)} " · "
                                         <LevelBadge key=u.status.label_key() machine=u.status.as_str()/>
                                         " " {t_with(Key::ProgressValue, &[("percent", &u.progress.to_string())])}
                                     </p>
-                                    <p>{u.narrative}</p>
+                                    <p dir="auto">{u.narrative}</p>
                                     <ul class="evidence">
                                         {u.evidence
                                             .into_iter()

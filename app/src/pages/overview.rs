@@ -1,6 +1,6 @@
 //! `/`: totals and the latest progress updates.
 
-use crate::components::{date_text, result_view, DemoBanner, LevelBadge, Loading};
+use crate::components::{author_text, date_text, result_view, DemoBanner, LevelBadge, Loading};
 use crate::domain::Overview;
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_overview;
@@ -68,11 +68,11 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                                             {update.commitment_code.clone()}
                                         </a>
                                         " · "
-                                        {update.milestone_title}
+                                        <bdi>{update.milestone_title}</bdi>
                                         " "
                                         <LevelBadge key=update.status.label_key() machine=update.status.as_str()/>
                                         <span class="meta">
-                                            {t_with(Key::UpdateBy, &[("author", &update.author), ("date", &date)])}
+                                            {t_with(Key::UpdateBy, &[("author", &author_text(&update.author)), ("date", &date)])}
                                         </span>
                                     </li>
                                 }

@@ -1,7 +1,9 @@
 //! Milestones and their progress updates.
 
 use super::{Conn, StorageError};
-use crate::domain::{EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, RecentUpdate};
+use crate::domain::{
+    EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, PublicActor, RecentUpdate, Role,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -49,7 +51,8 @@ impl MilestoneRow {
 struct UpdateRow {
     id: i64,
     milestone_id: i64,
-    author: String,
+    author_role: Option<Role>,
+    author_institution: Option<String>,
     created_at: DateTime<Utc>,
     status: MilestoneStatus,
     progress: i64,
@@ -58,7 +61,17 @@ struct UpdateRow {
 }
 
 const UPDATE_COLUMNS: &str =
-    "u.id, u.milestone_id, u.author, u.created_at, u.status, u.progress, u.narrative, u.corrects_id";
+    "u.id, u.milestone_id, u.author_role, u.author_institution, u.created_at, u.status, u.progress,
+     u.narrative, u.corrects_id";
+
+/// The public author of an update, from its stored facts.
+fn author(role: Option<Role>, institution: Option<String>) -> PublicActor {
+    PublicActor {
+        role,
+        member: None,
+        institution,
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct EvidenceRow {
@@ -94,7 +107,7 @@ fn with_evidence(
                 ProgressUpdate {
                     evidence: by_update.remove(&row.id).unwrap_or_default(),
                     id: row.id,
-                    author: row.author,
+                    author: author(row.author_role, row.author_institution),
                     created_at: row.created_at,
                     status: row.status,
                     progress: row.progress,
@@ -230,7 +243,8 @@ struct RecentRow {
     commitment_code: String,
     commitment_title: String,
     milestone_title: String,
-    author: String,
+    author_role: Option<Role>,
+    author_institution: Option<String>,
     created_at: DateTime<Utc>,
     status: MilestoneStatus,
     progress: i64,
@@ -246,7 +260,8 @@ pub async fn recent_updates(
         fetch_all,
         sqlx::query_as(
             "SELECT c.code AS commitment_code, c.title AS commitment_title,
-                ms.title AS milestone_title, u.author, u.created_at, u.status, u.progress
+                ms.title AS milestone_title, u.author_role, u.author_institution, u.created_at,
+                u.status, u.progress
              FROM progress_updates u
              JOIN milestones ms ON ms.id = u.milestone_id
              JOIN commitments c ON c.id = ms.commitment_id
@@ -261,7 +276,7 @@ pub async fn recent_updates(
             commitment_code: row.commitment_code,
             commitment_title: row.commitment_title,
             milestone_title: row.milestone_title,
-            author: row.author,
+            author: author(row.author_role, row.author_institution),
             created_at: row.created_at,
             status: row.status,
             progress: row.progress,

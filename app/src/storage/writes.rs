@@ -4,7 +4,8 @@
 
 use super::{Conn, StorageError};
 use crate::domain::{
-    ActionPlan, Assessment, Commitment, EvidenceLink, Member, MilestoneStatus, RawValue,
+    ActionPlan, Assessment, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor,
+    RawValue,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -465,8 +466,9 @@ pub async fn insert_milestone(
 /// A progress update to append.
 #[derive(Clone, Debug)]
 pub struct NewProgressUpdate {
-    /// Shown publicly: a role and an institution, never an e-mail address.
-    pub author: String,
+    /// Shown publicly: a role and an institution (its member is not stored), never an
+    /// e-mail address.
+    pub author: PublicActor,
     /// The account that wrote it, when written through the site.
     pub author_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -485,12 +487,13 @@ pub async fn insert_progress_update(
         conn,
         fetch_one,
         sqlx::query_scalar(
-            "INSERT INTO progress_updates (milestone_id, author, created_at, status, progress,
-                narrative, author_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO progress_updates (milestone_id, author_role, author_institution,
+                created_at, status, progress, narrative, author_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(milestone_id)
-        .bind(&update.author)
+        .bind(update.author.role)
+        .bind(&update.author.institution)
         .bind(update.created_at)
         .bind(update.status)
         .bind(update.progress)

@@ -493,7 +493,11 @@ pub async fn generate(
                             &mut tx,
                             milestone_id,
                             &NewProgressUpdate {
-                                author: format!("Point of contact, {lead}"),
+                                author: PublicActor {
+                                    role: Some(Role::Poc),
+                                    member: None,
+                                    institution: Some(lead.clone()),
+                                },
                                 author_id: None,
                                 created_at: at.and_utc(),
                                 status: update_status,

@@ -56,12 +56,10 @@ pub async fn post_update(
             institution: None,
         },
     };
-    let author = match public.role {
-        Some(Role::Poc) => format!(
-            "Point of contact, {}",
-            public.institution.clone().unwrap_or_default()
-        ),
-        _ => "Administrator".to_string(),
+    // Stored as facts; pages say "Point of contact, <institution>" in the reader's language.
+    let author = PublicActor {
+        member: None,
+        ..public.clone()
     };
 
     let mut tx = db.begin().await?;

@@ -1044,7 +1044,27 @@ async fn public_pages_name_role_and_institution_never_the_email() {
     let mut public = Browser::new(&router);
     let page = public.get(&format!("/commitments/{commitment}")).await;
     assert!(page.body.contains("Law published in the gazette"));
-    assert!(page.body.contains(&format!("Point of contact, {lead}")));
+    // The author is stored as facts and said in the reader's language, the institution
+    // isolated so that its own direction holds.
+    assert!(page.body.contains(&format!(
+        "Government point of contact, \u{2068}{lead}\u{2069}"
+    )));
+    public.headers = vec![("accept-language", "es")];
+    let page = public.get(&format!("/commitments/{commitment}")).await;
+    assert!(page.body.contains(&format!(
+        "Punto de contacto del gobierno, \u{2068}{lead}\u{2069}"
+    )));
+    public.headers = vec![("accept-language", "ar")];
+    let page = public.get(&format!("/commitments/{commitment}")).await;
+    assert!(page
+        .body
+        .contains(&format!("نقطة اتصال حكومية، \u{2068}{lead}\u{2069}")));
+    let stored: i64 = scalar(
+        &t.db,
+        "SELECT COUNT(*) FROM progress_updates WHERE author_role = 'poc' AND author_id IS NOT NULL",
+    )
+    .await;
+    assert_eq!(stored, 1);
     assert!(
         !page.body.contains("pat.secret"),
         "no e-mail on public pages"

@@ -168,9 +168,9 @@ async fn an_update_and_its_correction_leave_exactly_their_entries() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("data-cause=\"form\""));
     assert!(page.body.contains("data-field=\"completed_on\""));
-    assert!(page
-        .body
-        .contains(&format!("Government point of contact, {lead}")));
+    assert!(page.body.contains(&format!(
+        "Government point of contact, \u{2068}{lead}\u{2069}"
+    )));
     assert!(!page.body.contains("pat@ministry.example"));
     let spanish = public
         .send(

@@ -267,3 +267,18 @@ async fn page_numbers_out_of_range_answer_400_and_pages_past_the_end_are_empty()
         assert_eq!(status, StatusCode::OK, "{base}");
     }
 }
+
+#[tokio::test]
+async fn text_people_entered_keeps_its_own_direction() {
+    let (_t, router) = app().await;
+    let (status, _, body) = get(&router, "/commitments/AR0045", &[("accept-language", "ar")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"ar\" dir=\"rtl\""));
+    assert!(
+        body.contains("<h1 dir=\"auto\">Apertura de datos del Congreso Nacional</h1>"),
+        "{body}"
+    );
+    assert!(body.contains("<p dir=\"auto\" class=\"full-text\">"));
+    assert!(body
+        .contains("<dd dir=\"auto\">Cámara de Diputados de la Nación - Senado de la Nación</dd>"));
+}

@@ -167,6 +167,12 @@ const OLD_DATA: &[&str] = &[
             (2, 1, 2, 'Back in progress with a date', 'in_progress', 40, '2023-01-01', '2024-06-30')",
     "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
      VALUES (1, 1, 'Point of contact', '2023-05-02T10:00:00Z', 'completed', 80, 'Done')",
+    "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
+     VALUES (2, 1, 'Point of contact, Ministerio de Hacienda', '2023-04-02T10:00:00Z', 'in_progress', 50, 'Half')",
+    "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
+     VALUES (3, 1, 'Administrator', '2023-03-02T10:00:00Z', 'in_progress', 20, 'Begun')",
+    "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
+     VALUES (4, 1, 'Oficina de Gobierno Abierto', '2023-02-02T10:00:00Z', 'in_progress', 10, 'Planned')",
     "INSERT INTO users (id, email, display_name, disabled, demo, created_at)
      VALUES (1, 'ana@example.org', 'Ana', 0, 0, '2024-05-01T10:00:00.123456Z')",
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
@@ -247,6 +253,23 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
         Utc.with_ymd_and_hms(2023, 5, 2, 10, 0, 0).unwrap()
     );
     assert_eq!(update.evidence.len(), 1);
+    // Authors written as English sentences become facts the pages translate.
+    let authors: Vec<_> = storage::updates_of_milestone(&mut c, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.author.role, u.author.institution))
+        .collect();
+    use app::domain::Role;
+    assert_eq!(
+        authors,
+        [
+            (Some(Role::Poc), None),
+            (Some(Role::Poc), Some("Ministerio de Hacienda".to_string())),
+            (Some(Role::Admin), None),
+            (None, Some("Oficina de Gobierno Abierto".to_string())),
+        ]
+    );
     let account = storage::account(&mut c, 1).await.unwrap().unwrap();
     let created = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap()
         + chrono::Duration::microseconds(123_456);

@@ -135,7 +135,11 @@ async fn seed(db: &app::storage::Db) -> i64 {
             &mut tx,
             first,
             &NewProgressUpdate {
-                author: "Point of contact, Ministry of Finance".into(),
+                author: app::domain::PublicActor {
+                    role: Some(app::domain::Role::Poc),
+                    member: None,
+                    institution: Some("Ministry of Finance".into()),
+                },
                 author_id: None,
                 created_at: at,
                 status,
