@@ -6,7 +6,7 @@
 //! Checks that need nothing but the typed text live here too, so the browser can run the
 //! same code the server runs; checks against stored data belong to the commands.
 
-use crate::domain::MilestoneStatus;
+use crate::domain::{slugify, Member, MemberKind, MilestoneStatus, Region};
 use crate::error::AppError;
 use crate::i18n::Key;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,19 @@ form_input! {
 
 form_input! {
     DisabledInput { disabled }
+}
+
+form_input! {
+    /// A member as an admin creates or edits it.
+    MemberInput {
+        code,
+        name,
+        kind,
+        region,
+        prefix,
+        /// The member's version an edit form was rendered from (empty when creating).
+        version
+    }
 }
 
 form_input! {
@@ -187,9 +200,136 @@ impl MilestoneUpdateInput {
     }
 }
 
+pub const MEMBER_NAME_MAX_CHARS: usize = 200;
+
+/// Upper-case letters and digits, `min..=max` of them, with `-` allowed inside.
+fn code_like(value: &str, min: usize, max: usize) -> Option<String> {
+    let value = value.trim().to_uppercase();
+    let fine = (min..=max).contains(&value.chars().count())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    fine.then_some(value)
+}
+
+impl MemberInput {
+    /// The member as typed, or the first field that is wrong and why. Its code is 2 to 12
+    /// letters or digits (`ARG`, `BR-SP`), its commitment-ID prefix 2 to 8 letters (`AR`,
+    /// the start of `AR0045`); both are kept upper-case.
+    pub fn validate(&self) -> Result<Member, AppError> {
+        let code = code_like(&self.code, 2, 12)
+            .ok_or_else(|| AppError::invalid(Self::code, Key::ErrMemberCode))?;
+        let name = required_text(&self.name, Self::name, MEMBER_NAME_MAX_CHARS)?;
+        let slug = slugify(&name);
+        if slug.is_empty() {
+            return Err(AppError::invalid(Self::name, Key::ErrMemberName));
+        }
+        let kind = MemberKind::from_machine(self.kind.trim())
+            .ok_or_else(|| AppError::invalid(Self::kind, Key::ErrMemberKind))?;
+        let region = match self.region.trim() {
+            "" => None,
+            region => Some(
+                Region::from_machine(region)
+                    .ok_or_else(|| AppError::invalid(Self::region, Key::ErrRegion))?,
+            ),
+        };
+        let prefix = code_like(&self.prefix, 2, 8)
+            .filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
+            .ok_or_else(|| AppError::invalid(Self::prefix, Key::ErrPrefix))?;
+        Ok(Member {
+            code,
+            name,
+            slug,
+            kind,
+            region,
+            commitment_prefix: prefix,
+            demo: false,
+        })
+    }
+
+    /// The version an edit form was rendered from; a form without one is stale.
+    pub fn base_version(&self) -> Result<i64, AppError> {
+        self.version.trim().parse().map_err(|_| AppError::Stale)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_are_checked_field_by_field() {
+        let input = MemberInput {
+            code: " arg ".into(),
+            name: "Argentina".into(),
+            kind: "national".into(),
+            region: "americas".into(),
+            prefix: "ar".into(),
+            version: String::new(),
+        };
+        let member = input.validate().unwrap();
+        assert_eq!(
+            (
+                member.code.as_str(),
+                member.slug.as_str(),
+                member.commitment_prefix.as_str()
+            ),
+            ("ARG", "argentina", "AR")
+        );
+        assert_eq!(member.region, Some(Region::Americas));
+        let wrong = |change: fn(&mut MemberInput), field: &str, reason: Key| {
+            let mut bad = input.clone();
+            change(&mut bad);
+            assert_eq!(bad.validate(), Err(AppError::invalid(field, reason)));
+        };
+        wrong(
+            |i| i.code = "A".into(),
+            MemberInput::code,
+            Key::ErrMemberCode,
+        );
+        wrong(
+            |i| i.code = "AR G".into(),
+            MemberInput::code,
+            Key::ErrMemberCode,
+        );
+        wrong(
+            |i| i.code = "-AR".into(),
+            MemberInput::code,
+            Key::ErrMemberCode,
+        );
+        wrong(|i| i.name = " ".into(), MemberInput::name, Key::ErrRequired);
+        wrong(
+            |i| i.name = "—".into(),
+            MemberInput::name,
+            Key::ErrMemberName,
+        );
+        wrong(
+            |i| i.kind = "country".into(),
+            MemberInput::kind,
+            Key::ErrMemberKind,
+        );
+        wrong(
+            |i| i.region = "mars".into(),
+            MemberInput::region,
+            Key::ErrRegion,
+        );
+        wrong(
+            |i| i.prefix = "A1".into(),
+            MemberInput::prefix,
+            Key::ErrPrefix,
+        );
+        wrong(
+            |i| i.prefix = "ABCDEFGHI".into(),
+            MemberInput::prefix,
+            Key::ErrPrefix,
+        );
+        let mut no_region = input.clone();
+        no_region.region = String::new();
+        assert_eq!(no_region.validate().unwrap().region, None);
+        assert_eq!(input.base_version(), Err(AppError::Stale));
+    }
 
     #[test]
     fn only_http_and_https_addresses_are_web_links() {

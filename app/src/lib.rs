@@ -222,6 +222,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("members"))
+                        view=AdminMembersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("members"), ParamSegment("code"))
+                        view=AdminMemberPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=AuditLogPage
                         ssr=SsrMode::Async

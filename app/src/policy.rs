@@ -35,6 +35,11 @@ pub fn may_administer(viewer: Option<&Viewer>) -> Decision {
     any_grant(viewer, is_admin)
 }
 
+/// Creating and editing members.
+pub fn may_manage_members(viewer: Option<&Viewer>) -> Decision {
+    may_administer(viewer)
+}
+
 /// Changing one's own password, signing out everywhere.
 pub fn may_manage_own_account(viewer: Option<&Viewer>) -> Decision {
     signed_in(viewer).map(|_| ())

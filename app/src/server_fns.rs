@@ -260,3 +260,33 @@ pub async fn link_state(token: String, purpose: LinkPurpose) -> Result<LinkStatu
         }
     })
 }
+
+/// Every member, by name, for the admin's member list.
+#[server(endpoint = "admin/members", input = GetUrl)]
+pub async fn admin_members() -> Result<Vec<Member>, AppError> {
+    crate::policy::may_manage_members(viewer().as_ref())?;
+    let filter = crate::storage::MemberFilter::default();
+    let (members, _) = crate::storage::list_members(&mut db().await?, &filter, 10_000, 0).await?;
+    Ok(members.into_iter().map(|summary| summary.member).collect())
+}
+
+/// A member as its edit form shows it, with the version the form carries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberEditing {
+    pub member: Member,
+    pub version: i64,
+}
+
+#[server(endpoint = "admin/member", input = GetUrl)]
+pub async fn admin_member(code: String) -> Result<Option<MemberEditing>, AppError> {
+    crate::policy::may_manage_members(viewer().as_ref())?;
+    let mut db = db().await?;
+    let code = code.to_uppercase();
+    let Some(member) = crate::storage::member_by_code(&mut db, &code).await? else {
+        return Ok(None);
+    };
+    let version = crate::storage::member_version(&mut db, &code)
+        .await?
+        .unwrap_or(1);
+    Ok(Some(MemberEditing { member, version }))
+}

@@ -1,6 +1,6 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::commands::{demo, Actor, AppError};
+use crate::commands::{demo, members, Actor, AppError};
 use crate::{http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
@@ -44,12 +44,34 @@ pub enum Command {
     /// Manage accounts from the shell: the first admin, and scripting.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage members: a new installation for one country or city starts with its own.
+    #[command(subcommand)]
+    Member(MemberCommand),
     /// Generate demo data (scale 1 is about OGP's size).
     Demo {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
         #[arg(long, default_value_t = 2011)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Create a member.
+    Add {
+        /// Member code: 2 to 12 letters or digits (ARG, BR-SP).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["national", "local"])]
+        kind: String,
+        #[arg(long, value_parser = ["africa_middle_east", "americas", "asia_pacific", "europe"])]
+        region: Option<String>,
+        /// The letters commitment IDs start with (AR for AR0001).
+        #[arg(long)]
+        prefix: String,
     },
 }
 
@@ -218,6 +240,29 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             say(&format!("{}\n", users::run(&db, command).await?));
             Ok(())
         }
+        Command::Member(MemberCommand::Add {
+            code,
+            name,
+            kind,
+            region,
+            prefix,
+        }) => {
+            let db = open(&cli.database_url).await?;
+            let input = app::input::MemberInput {
+                code,
+                name,
+                kind,
+                region: region.unwrap_or_default(),
+                prefix,
+                version: String::new(),
+            };
+            let member = members::add(&db, &Actor::CommandLine, &input).await?;
+            say(&format!(
+                "Member {} ({}) created; its page is /members/{}\n",
+                member.name, member.code, member.slug
+            ));
+            Ok(())
+        }
         Command::Demo { scale, seed } => {
             if !(scale > 0.0 && scale <= 20.0) {
                 return Err(CliError::Invalid(format!(
@@ -240,6 +285,31 @@ mod tests {
     fn user_add(rest: &[&str]) -> Result<Cli, clap::Error> {
         let start = ["ogp-tracker", "user", "add", "--email", "a@example.org"];
         Cli::try_parse_from(start.iter().chain(rest))
+    }
+
+    #[test]
+    fn member_add_reads_its_options_and_lists_the_kinds() {
+        let parse = |kind: &str| {
+            Cli::try_parse_from([
+                "ogp-tracker",
+                "member",
+                "add",
+                "--code",
+                "URY",
+                "--name",
+                "Uruguay",
+                "--kind",
+                kind,
+                "--prefix",
+                "UY",
+            ])
+        };
+        assert!(matches!(
+            parse("national").unwrap().command,
+            Some(Command::Member(MemberCommand::Add { ref code, region: None, .. })) if code == "URY"
+        ));
+        let text = parse("country").unwrap_err().to_string();
+        assert!(text.contains("possible values: national, local"), "{text}");
     }
 
     #[test]

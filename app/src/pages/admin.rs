@@ -12,10 +12,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn admin_nav() -> impl IntoView {
+pub(super) fn admin_nav() -> impl IntoView {
     view! {
         <nav aria-label=t(Key::AdminNavLabel) class="breadcrumb">
             <a href="/admin/accounts">{t(Key::AdminAccountsTitle)}</a>
+            " · "
+            <a href="/admin/members">{t(Key::AdminMembersTitle)}</a>
             " · "
             <a href="/admin/audit">{t(Key::AuditTitle)}</a>
         </nav>

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_members;
 mod commitment;
 mod history;
 mod member;
@@ -13,6 +14,7 @@ mod plan;
 pub use crate::components::NotFound;
 pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage, SignOutPage};
 pub use admin::{AdminAccountPage, AdminAccountsPage, AuditLogPage};
+pub use admin_members::{AdminMemberPage, AdminMembersPage};
 pub use commitment::CommitmentPage;
 pub use history::CommitmentHistoryPage;
 pub use member::MemberPage;

@@ -32,17 +32,20 @@ pub async fn insert_member(
     Ok(id)
 }
 
+/// Saves a member's fields and raises its version; with `expected_version`, only when the
+/// member is still at it. Answers whether it was saved.
 pub async fn update_member(
     conn: &mut dyn Conn,
     member_id: i64,
     member: &Member,
-) -> Result<(), StorageError> {
-    execute!(
+    expected_version: Option<i64>,
+) -> Result<bool, StorageError> {
+    let changed = execute!(
         conn,
         sqlx::query(
             "UPDATE members SET name = $1, slug = $2, kind = $3, region = $4,
                 commitment_prefix = $5, version = version + 1
-             WHERE id = $6",
+             WHERE id = $6 AND ($7 IS NULL OR version = $7)",
         )
         .bind(&member.name)
         .bind(&member.slug)
@@ -50,8 +53,46 @@ pub async fn update_member(
         .bind(member.region)
         .bind(&member.commitment_prefix)
         .bind(member_id)
+        .bind(expected_version)
     )?;
-    Ok(())
+    Ok(changed == 1)
+}
+
+/// A member's version, for an edit form; `None` when there is no such member.
+pub async fn member_version(conn: &mut dyn Conn, code: &str) -> Result<Option<i64>, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar("SELECT version FROM members WHERE code = $1").bind(code)
+    )?)
+}
+
+/// The code of another member than `except` that already uses this slug or prefix, as
+/// (slug taken, prefix taken).
+pub async fn member_clashes(
+    conn: &mut dyn Conn,
+    member: &Member,
+    except: Option<i64>,
+) -> Result<(bool, bool), StorageError> {
+    #[derive(sqlx::FromRow)]
+    struct Clash {
+        slug_taken: bool,
+        prefix_taken: bool,
+    }
+    let clash: Clash = run!(
+        conn,
+        fetch_one,
+        sqlx::query_as(
+            "SELECT
+                EXISTS (SELECT 1 FROM members WHERE slug = $1 AND id <> $3) AS slug_taken,
+                EXISTS (SELECT 1 FROM members WHERE commitment_prefix = $2 AND id <> $3)
+                    AS prefix_taken",
+        )
+        .bind(&member.slug)
+        .bind(&member.commitment_prefix)
+        .bind(except.unwrap_or(0))
+    )?;
+    Ok((clash.slug_taken, clash.prefix_taken))
 }
 
 pub async fn insert_plan(

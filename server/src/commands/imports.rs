@@ -54,7 +54,7 @@ async fn write_member(
                 ..member.clone()
             };
             if merged != stored {
-                storage::update_member(conn, id, &merged).await?;
+                storage::update_member(conn, id, &merged, None).await?;
                 let entries = NewEntry::changes(
                     RecordKind::Member,
                     id,

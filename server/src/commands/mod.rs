@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod admin;
 pub mod demo;
 pub mod imports;
+pub mod members;
 pub mod milestones;
 pub mod throttle;
 

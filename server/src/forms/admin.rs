@@ -2,10 +2,11 @@
 //! password-reset links.
 
 use super::{Ctx, Input, RecordId};
-use crate::commands::admin;
+use crate::commands::{admin, members};
 use app::i18n::Key;
-use app::input::{DisabledInput, GrantInput};
+use app::input::{DisabledInput, GrantInput, MemberInput};
 use app::page_state::Notice;
+use axum::extract::Path;
 use axum::response::Response;
 
 /// The link as the admin passes it on: absolute, on the public address when configured,
@@ -90,5 +91,29 @@ pub async fn reset_link(ctx: Ctx, RecordId(user_id): RecordId) -> Response {
                 .await
         }
         Err(error) => ctx.fail(error, Vec::new()).await,
+    }
+}
+
+pub async fn add_member(ctx: Ctx, Input(input): Input<MemberInput>) -> Response {
+    match members::add(&ctx.state.db, &ctx.actor(), &input).await {
+        Ok(member) => ctx.done(
+            &format!("/admin/members/{}", member.code),
+            Notice::success(Key::NoticeMemberCreated).with("name", member.name),
+        ),
+        Err(error) => ctx.fail(error, input.fields()).await,
+    }
+}
+
+pub async fn edit_member(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Input(input): Input<MemberInput>,
+) -> Response {
+    match members::edit(&ctx.state.db, &ctx.actor(), &code, &input).await {
+        Ok(member) => ctx.done(
+            &format!("/admin/members/{}", member.code),
+            Notice::success(Key::NoticeMemberSaved).with("name", member.name),
+        ),
+        Err(error) => ctx.fail(error, input.fields()).await,
     }
 }

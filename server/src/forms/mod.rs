@@ -44,6 +44,8 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/grants/{id}/revoke", post(admin::revoke)),
         ("/admin/accounts/{id}/disabled", post(admin::set_disabled)),
         ("/admin/accounts/{id}/reset-link", post(admin::reset_link)),
+        ("/admin/members", post(admin::add_member)),
+        ("/admin/members/{code}", post(admin::edit_member)),
         ("/milestones/{id}/updates", post(milestones::post_update)),
     ]
 }

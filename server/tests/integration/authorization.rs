@@ -86,7 +86,26 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         "/milestones/{id}/updates",
         [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
     ),
+    ("/admin/members", [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO]),
+    (
+        "/admin/members/{code}",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
 ];
+
+/// `n` in letters (0 is A, 26 is BA), for codes and prefixes that must be letters.
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap()
+}
 
 struct Fixture {
     db: Db,
@@ -199,6 +218,43 @@ impl Fixture {
                     ],
                 )
             }
+            "/admin/members" => {
+                self.fresh += 1;
+                let tag = letters(self.fresh);
+                (
+                    route.into(),
+                    vec![
+                        ("code", format!("ZM{tag}")),
+                        ("name", format!("Matrix member {tag}")),
+                        ("kind", "local".into()),
+                        ("region", "europe".into()),
+                        ("prefix", format!("QM{tag}")),
+                    ],
+                )
+            }
+            "/admin/members/{code}" => {
+                self.fresh += 1;
+                let version = app::storage::member_version(&mut conn(&self.db).await, "XAB")
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let prefix: String = on_pool!(&self.db, |pool| sqlx::query_scalar(
+                    "SELECT commitment_prefix FROM members WHERE code = 'XAB'"
+                )
+                .fetch_one(pool)
+                .await
+                .unwrap());
+                (
+                    "/admin/members/XAB".into(),
+                    vec![
+                        ("name", format!("Edited member {}", letters(self.fresh))),
+                        ("kind", "national".into()),
+                        ("region", "africa_middle_east".into()),
+                        ("prefix", prefix),
+                        ("version", version.to_string()),
+                    ],
+                )
+            }
             other => panic!("no request is known for the route {other}: add one here"),
         }
     }
@@ -210,6 +266,7 @@ async fn snapshot(db: &Db) -> Vec<i64> {
     for table in [
         "users",
         "role_grants",
+        "members",
         "progress_updates",
         "audit_log",
         "changes",
@@ -223,6 +280,7 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM account_links",
         "SELECT CAST(COALESCE(SUM(progress), 0) AS BIGINT) FROM milestones",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM milestones",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM members",
     ] {
         all.push(scalar(db, condition).await);
     }
@@ -295,6 +353,14 @@ const READS: &[(&str, [u16; 9])] = &[
         "/api/account",
         [SIGN_IN, READ, READ, READ, READ, READ, READ, READ, READ],
     ),
+    (
+        "/api/admin/members",
+        [SIGN_IN, READ, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/api/admin/member?code={member}",
+        [SIGN_IN, READ, NO, NO, NO, NO, NO, NO, NO],
+    ),
 ];
 
 /// Every other server function, with arguments: public reads anyone may make.
@@ -327,6 +393,7 @@ async fn everything(db: &Db) -> Vec<(String, i64)> {
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM milestones",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM commitments",
         "SELECT COUNT(*) FROM users WHERE last_sign_in_at IS NOT NULL",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM members",
     ] {
         all.push((sum.to_string(), scalar(db, sum).await));
     }
@@ -384,6 +451,7 @@ async fn every_server_function_only_reads_and_answers_each_role_as_the_matrix_sa
             .replace("{code}", &code)
             .replace("{milestone}", &milestone.to_string())
             .replace("{token}", &token)
+            .replace("{member}", "XAA")
     };
     let mut browsers = Vec::new();
     for actor in ACTORS {

@@ -10,6 +10,7 @@ mod demo;
 mod history;
 mod http;
 mod import;
+mod members;
 mod schema;
 mod storage;
 mod users;
