@@ -259,6 +259,35 @@ pub fn author_text(author: &PublicActor) -> String {
     actor_text(author).unwrap_or_else(|| t(Key::AuthorUnknown).to_string())
 }
 
+/// A milestone's planned end, marked when the milestone is overdue
+/// ([`crate::domain::Milestone::is_overdue`]).
+#[component]
+pub fn DueDate(planned_end: Option<chrono::NaiveDate>, overdue: bool) -> impl IntoView {
+    let date = planned_end
+        .map(date_text)
+        .unwrap_or_else(|| t(Key::NotAvailable).to_string());
+    view! {
+        <span data-overdue=overdue.to_string()>
+            {date}
+            {overdue.then(|| view! { " " <strong class="overdue">{t(Key::Overdue)}</strong> })}
+        </span>
+    }
+}
+
+/// A count of overdue milestones, emphasised when there are any.
+#[component]
+pub fn OverdueCount(count: i64) -> impl IntoView {
+    view! {
+        <td class="number" data-overdue=count.to_string()>
+            {if count > 0 {
+                view! { <strong class="overdue">{format_count(count)}</strong> }.into_any()
+            } else {
+                format_count(count).into_any()
+            }}
+        </td>
+    }
+}
+
 /// A date as the pages show it: ISO 8601, the same in every language.
 pub fn date_text(date: chrono::NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()

@@ -97,14 +97,16 @@ pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> 
     let Some(member) = crate::storage::member_by_slug(&mut db, &slug).await? else {
         return Ok(None);
     };
-    let plans = crate::storage::plans_of_member(&mut db, &member.code).await?;
+    let today = chrono::Utc::now().date_naive();
+    let plans = crate::storage::plans_of_member(&mut db, &member.code, today).await?;
     Ok(Some(MemberDetail { member, plans }))
 }
 
 #[server(endpoint = "plan", input = GetUrl)]
 pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppError> {
     let offset = page_offset(page)?;
-    Ok(crate::storage::plan_detail(&mut db().await?, &key, PAGE_SIZE, offset).await?)
+    let today = chrono::Utc::now().date_naive();
+    Ok(crate::storage::plan_detail(&mut db().await?, &key, today, PAGE_SIZE, offset).await?)
 }
 
 #[server(endpoint = "commitment", input = GetUrl)]
@@ -128,6 +130,7 @@ pub async fn get_milestone(id: i64) -> Result<Option<MilestoneDetail>, AppError>
         lead_institution: scope.lead_institution,
         demo: scope.demo,
         updates,
+        as_of: chrono::Utc::now().date_naive(),
     }))
 }
 

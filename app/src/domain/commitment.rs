@@ -65,6 +65,7 @@ pub struct CommitmentSummary {
     pub title: String,
     pub lead_institution: Option<String>,
     pub milestones: i64,
+    pub overdue_milestones: i64,
     pub progress: Option<f64>,
     pub potential_impact: Option<PotentialImpact>,
     pub completion: Option<Completion>,
@@ -79,6 +80,8 @@ pub struct CommitmentDetail {
     pub milestones: Vec<Milestone>,
     pub assessments: Vec<Assessment>,
     pub raw_values: Vec<RawValue>,
+    /// The day it was read, which decides which milestones are overdue.
+    pub as_of: chrono::NaiveDate,
 }
 
 impl CommitmentDetail {

@@ -25,6 +25,18 @@ pub struct Milestone {
     pub latest_update: Option<ProgressUpdate>,
 }
 
+impl Milestone {
+    /// Overdue on `today`: past its planned end and neither completed nor withdrawn. It is
+    /// worked out when shown, never stored, so it cannot go stale; the storage layer counts
+    /// with the same rule (`storage::OVERDUE`).
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        !matches!(
+            self.status,
+            MilestoneStatus::Completed | MilestoneStatus::Withdrawn
+        ) && self.planned_end.is_some_and(|end| end < today)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceLink {
     pub url: String,
@@ -55,6 +67,8 @@ pub struct MilestoneDetail {
     pub lead_institution: Option<String>,
     pub demo: bool,
     pub updates: Vec<ProgressUpdate>,
+    /// The day it was read, which decides what is overdue.
+    pub as_of: NaiveDate,
 }
 
 /// A recent update as shown on the overview.
@@ -94,5 +108,39 @@ mod tests {
         assert_eq!(rolled_up_progress(&[]), None);
         assert_eq!(rolled_up_progress(&[(100, 1.0), (0, 1.0)]), Some(50.0));
         assert_eq!(rolled_up_progress(&[(100, 3.0), (0, 1.0)]), Some(75.0));
+    }
+
+    #[test]
+    fn overdue_is_past_the_planned_end_and_not_done() {
+        use chrono::NaiveDate;
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let milestone = |status, planned_end| Milestone {
+            id: 1,
+            position: 1,
+            title: "Law passed".into(),
+            description: None,
+            responsible_institution: None,
+            planned_start: None,
+            planned_end,
+            completed_on: None,
+            status,
+            progress: 0,
+            weight: 1.0,
+            version: 1,
+            latest_update: None,
+        };
+        let today = day(10);
+        assert!(milestone(MilestoneStatus::InProgress, Some(day(9))).is_overdue(today));
+        assert!(milestone(MilestoneStatus::NotStarted, Some(day(9))).is_overdue(today));
+        assert!(
+            !milestone(MilestoneStatus::InProgress, Some(day(10))).is_overdue(today),
+            "due today"
+        );
+        assert!(!milestone(MilestoneStatus::Completed, Some(day(1))).is_overdue(today));
+        assert!(!milestone(MilestoneStatus::Withdrawn, Some(day(1))).is_overdue(today));
+        assert!(
+            !milestone(MilestoneStatus::Delayed, None).is_overdue(today),
+            "no planned end"
+        );
     }
 }

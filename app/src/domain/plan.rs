@@ -52,6 +52,7 @@ pub struct PlanSummary {
     pub commitments: i64,
     /// Mean of the commitments' progress, where milestones exist.
     pub progress: Option<f64>,
+    pub overdue_milestones: i64,
 }
 
 /// Everything the plan page shows.

@@ -2,7 +2,8 @@
 
 use super::milestone::MilestoneUpdateForm;
 use crate::components::{
-    author_text, date_text, record_view, DemoBanner, ExternalLink, LevelBadge, Loading, ProgressBar,
+    author_text, date_text, record_view, DemoBanner, DueDate, ExternalLink, LevelBadge, Loading,
+    ProgressBar,
 };
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{t, t_with, Key};
@@ -60,6 +61,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         milestones,
         assessments,
         raw_values,
+        as_of,
     } = detail;
     let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
     // The controls follow the same policy the server enforces on the post.
@@ -182,7 +184,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
             <h2 id="milestones-heading">{t(Key::MilestonesTitle)}</h2>
             <p>{t(Key::ProgressLabel)}": " <ProgressBar value=progress/></p>
             <p class="formula">{t(Key::ProgressFormula)}</p>
-            <MilestoneTable milestones can_update/>
+            <MilestoneTable milestones can_update today=as_of/>
         </section>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t(Key::HistoryHeading)}</h2>
@@ -207,7 +209,11 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
 }
 
 #[component]
-fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView {
+fn MilestoneTable(
+    milestones: Vec<Milestone>,
+    can_update: bool,
+    today: chrono::NaiveDate,
+) -> impl IntoView {
     if milestones.is_empty() {
         return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();
     }
@@ -229,6 +235,7 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                         .into_iter()
                         .map(|m| {
                             let updates_link = format!("/milestones/{}/updates", m.id);
+                            let overdue = m.is_overdue(today);
                             view! {
                                 <tr id=format!("milestone-{}", m.id)>
                                     <th scope="row">
@@ -236,7 +243,7 @@ fn MilestoneTable(milestones: Vec<Milestone>, can_update: bool) -> impl IntoView
                                         <br/>
                                         <a class="meta" href=updates_link>{t(Key::MilestoneAllUpdates)}</a>
                                     </th>
-                                    <td>{m.planned_end.map(date_text).unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
+                                    <td><DueDate planned_end=m.planned_end overdue/></td>
                                     <td><LevelBadge key=m.status.label_key() machine=m.status.as_str()/></td>
                                     <td><ProgressBar value=Some(m.progress as f64)/></td>
                                     <td>

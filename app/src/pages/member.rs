@@ -1,6 +1,6 @@
 //! `/members/{slug}`: one member and its action plans.
 
-use crate::components::{record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
+use crate::components::{record_view, DemoBanner, LevelBadge, Loading, OverdueCount, ProgressBar};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{get_member, MemberDetail};
 use leptos::prelude::*;
@@ -55,6 +55,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
                                     <th scope="col">{t(Key::ColPeriod)}</th>
                                     <th scope="col">{t(Key::ColStatus)}</th>
                                     <th scope="col" class="number">{t(Key::ColCommitments)}</th>
+                                    <th scope="col" class="number">{t(Key::ColOverdue)}</th>
                                     <th scope="col">{t(Key::ColProgress)}</th>
                                 </tr>
                             </thead>
@@ -74,6 +75,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
                                                 <td>{plan.period()}</td>
                                                 <td><LevelBadge key=plan.status.label_key() machine=plan.status.as_str()/></td>
                                                 <td class="number">{format_count(summary.commitments)}</td>
+                                                <OverdueCount count=summary.overdue_milestones/>
                                                 <td><ProgressBar value=summary.progress/></td>
                                             </tr>
                                         }

@@ -3,8 +3,8 @@
 //! the milestone as it is now beside what the person typed.
 
 use crate::components::{
-    author_text, date_text, record_view, time_text, DemoBanner, ExternalLink, LevelBadge, Loading,
-    ProgressBar,
+    author_text, date_text, record_view, time_text, DemoBanner, DueDate, ExternalLink, LevelBadge,
+    Loading, ProgressBar,
 };
 use crate::domain::{MilestoneDetail, MilestoneStatus};
 use crate::forms::{Choice, CsrfField, Field};
@@ -46,6 +46,7 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
         lead_institution,
         demo,
         updates,
+        as_of,
     } = detail;
     let can_update = crate::policy::may_update_milestone(
         page_state().viewer.as_ref(),
@@ -72,7 +73,7 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
                 <dt>{t(Key::ColProgress)}</dt>
                 <dd data-progress=milestone.progress><ProgressBar value=Some(milestone.progress as f64)/></dd>
                 <dt>{t(Key::ColDue)}</dt>
-                <dd>{milestone.planned_end.map(date_text).unwrap_or_else(not_available)}</dd>
+                <dd><DueDate planned_end=milestone.planned_end overdue=milestone.is_overdue(as_of)/></dd>
                 <dt>{t(Key::FieldCompletedOn)}</dt>
                 <dd>{milestone.completed_on.map(date_text).unwrap_or_else(not_available)}</dd>
             </dl>

@@ -1,7 +1,7 @@
 //! `/plans/{key}`: one action plan's commitments with progress and IRM levels.
 
 use crate::components::{
-    query_page, record_view, DemoBanner, LevelBadge, Loading, Pagination, ProgressBar,
+    query_page, record_view, DemoBanner, LevelBadge, Loading, OverdueCount, Pagination, ProgressBar,
 };
 use crate::domain::PlanDetail;
 use crate::i18n::{format_count, t, t_with, Key};
@@ -68,6 +68,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
                                     <th scope="col">{t(Key::ColCommitment)}</th>
                                     <th scope="col">{t(Key::ColLead)}</th>
                                     <th scope="col" class="number">{t(Key::ColMilestones)}</th>
+                                    <th scope="col" class="number">{t(Key::ColOverdue)}</th>
                                     <th scope="col">{t(Key::ColProgress)}</th>
                                     <th scope="col">{t(Key::ColPotentialImpact)}</th>
                                     <th scope="col">{t(Key::ColCompletion)}</th>
@@ -84,6 +85,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
                                                 <th scope="row">{c.title}</th>
                                                 <td>{c.lead_institution.unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
                                                 <td class="number">{format_count(c.milestones)}</td>
+                                                <OverdueCount count=c.overdue_milestones/>
                                                 <td><ProgressBar value=c.progress/></td>
                                                 <td>{level_or_dash(c.potential_impact.map(|l| (l.label_key(), l.as_str())))}</td>
                                                 <td>{level_or_dash(c.completion.map(|l| (l.label_key(), l.as_str())))}</td>

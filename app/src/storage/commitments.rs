@@ -161,6 +161,7 @@ pub async fn commitment_detail(
     let raw_values = raw_values_of(conn, id).await?;
     let plan: crate::domain::ActionPlan = found.plan.into();
     Ok(Some(CommitmentDetail {
+        as_of: super::now().date_naive(),
         commitment: row.into_commitment(values, policy_areas),
         plan,
         member: found.member.into(),

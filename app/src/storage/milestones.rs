@@ -47,6 +47,10 @@ impl MilestoneRow {
     }
 }
 
+/// The condition on a milestone `ms` of being overdue on the day bound as `$1`, as
+/// [`Milestone::is_overdue`] says.
+pub const OVERDUE: &str = "ms.status NOT IN ('completed', 'withdrawn') AND ms.planned_end < $1";
+
 #[derive(sqlx::FromRow)]
 struct UpdateRow {
     id: i64,

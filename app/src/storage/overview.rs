@@ -1,6 +1,6 @@
 //! The overview's totals.
 
-use super::milestones::recent_updates;
+use super::milestones::{recent_updates, OVERDUE};
 use super::{Conn, StorageError};
 use crate::domain::Overview;
 use chrono::NaiveDate;
@@ -18,22 +18,17 @@ struct Totals {
 
 /// Installation-wide totals; `today` decides which milestones are overdue.
 pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview, StorageError> {
-    let totals: Totals = run!(
-        conn,
-        fetch_one,
-        sqlx::query_as(
-            "SELECT
+    let sql = format!(
+        "SELECT
                 (SELECT COUNT(*) FROM members) AS members,
                 (SELECT COUNT(*) FROM action_plans) AS plans,
                 (SELECT COUNT(*) FROM commitments) AS commitments,
                 (SELECT COUNT(*) FROM milestones) AS milestones,
                 (SELECT COUNT(*) FROM milestones WHERE status = 'completed') AS completed,
-                (SELECT COUNT(*) FROM milestones
-                  WHERE status NOT IN ('completed', 'withdrawn') AND planned_end < $1) AS overdue,
-                (SELECT COUNT(*) FROM members WHERE demo) AS demo_members",
-        )
-        .bind(today)
-    )?;
+                (SELECT COUNT(*) FROM milestones ms WHERE {OVERDUE}) AS overdue,
+                (SELECT COUNT(*) FROM members WHERE demo) AS demo_members"
+    );
+    let totals: Totals = run!(conn, fetch_one, sqlx::query_as(&sql).bind(today))?;
     Ok(Overview {
         members: totals.members,
         plans: totals.plans,

@@ -1,6 +1,7 @@
 //! Reading action plans.
 
 use super::members::{MemberRow, MEMBER_COLUMNS};
+use super::milestones::OVERDUE;
 use super::{Conn, StorageError};
 use crate::domain::{
     ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary, PotentialImpact,
@@ -63,30 +64,40 @@ struct PlanSummaryRow {
     plan: PlanRow,
     commitments: i64,
     progress: Option<f64>,
+    overdue_milestones: i64,
 }
 
-/// A member's plans, newest first, with commitment counts and progress.
+/// A member's plans, newest first, with commitment counts, progress and the milestones
+/// overdue on `today`.
 pub async fn plans_of_member(
     conn: &mut dyn Conn,
     member_code: &str,
+    today: NaiveDate,
 ) -> Result<Vec<PlanSummary>, StorageError> {
     let sql = format!(
         "SELECT {PLAN_COLUMNS},
             (SELECT COUNT(*) FROM commitments c WHERE c.plan_id = p.id) AS commitments,
+            (SELECT COUNT(*) FROM milestones ms JOIN commitments c ON c.id = ms.commitment_id
+              WHERE c.plan_id = p.id AND {OVERDUE}) AS overdue_milestones,
             (SELECT CAST(AVG({COMMITMENT_PROGRESS}) AS DOUBLE PRECISION) FROM commitments c
               WHERE c.plan_id = p.id
               AND EXISTS (SELECT 1 FROM milestones ms WHERE ms.commitment_id = c.id)) AS progress
          FROM action_plans p JOIN members m ON m.id = p.member_id
-         WHERE m.code = $1
+         WHERE m.code = $2
          ORDER BY p.number DESC"
     );
-    let rows: Vec<PlanSummaryRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(member_code))?;
+    let rows: Vec<PlanSummaryRow> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(&sql).bind(today).bind(member_code)
+    )?;
     Ok(rows
         .into_iter()
         .map(|row| PlanSummary {
             plan: row.plan.into(),
             commitments: row.commitments,
             progress: row.progress,
+            overdue_milestones: row.overdue_milestones,
         })
         .collect())
 }
@@ -106,6 +117,7 @@ struct CommitmentSummaryRow {
     title: String,
     lead_institution: Option<String>,
     milestones: i64,
+    overdue_milestones: i64,
     progress: Option<f64>,
     potential_impact: Option<String>,
     completion: Option<String>,
@@ -122,11 +134,12 @@ fn irm_level(indicator: &str, stages: &str) -> String {
     )
 }
 
-/// A plan with one page of its commitments, each with milestone count, progress and the
-/// IRM's latest potential impact and completion.
+/// A plan with one page of its commitments, each with milestone count, the milestones
+/// overdue on `today`, progress and the IRM's latest potential impact and completion.
 pub async fn plan_detail(
     conn: &mut dyn Conn,
     key: &str,
+    today: NaiveDate,
     limit: i64,
     offset: i64,
 ) -> Result<Option<PlanDetail>, StorageError> {
@@ -144,20 +157,26 @@ pub async fn plan_detail(
     let sql = format!(
         "SELECT c.code, c.number, c.title, c.lead_institution,
             (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id) AS milestones,
+            (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id AND {OVERDUE})
+                AS overdue_milestones,
             {COMMITMENT_PROGRESS} AS progress,
             {impact} AS potential_impact,
             {completion} AS completion
          FROM commitments c
-         WHERE c.plan_id = $1
+         WHERE c.plan_id = $2
          ORDER BY c.code
-         LIMIT $2 OFFSET $3",
+         LIMIT $3 OFFSET $4",
         impact = irm_level("potential_impact", "'design'"),
         completion = irm_level("completion", "'end_of_term', 'mid_term'"),
     );
     let rows: Vec<CommitmentSummaryRow> = run!(
         conn,
         fetch_all,
-        sqlx::query_as(&sql).bind(plan_id).bind(limit).bind(offset)
+        sqlx::query_as(&sql)
+            .bind(today)
+            .bind(plan_id)
+            .bind(limit)
+            .bind(offset)
     )?;
     let total_commitments: i64 = run!(
         conn,
@@ -172,6 +191,7 @@ pub async fn plan_detail(
             title: row.title,
             lead_institution: row.lead_institution,
             milestones: row.milestones,
+            overdue_milestones: row.overdue_milestones,
             progress: row.progress,
             potential_impact: row
                 .potential_impact

@@ -282,3 +282,69 @@ async fn text_people_entered_keeps_its_own_direction() {
     assert!(body
         .contains("<dd dir=\"auto\">Cámara de Diputados de la Nación - Senado de la Nación</dd>"));
 }
+
+#[tokio::test]
+async fn overdue_milestones_are_marked_on_commitment_milestone_plan_and_member_pages() {
+    let t = test_db().await;
+    crate::browser::small_demo(&t.db).await;
+    let router = crate::browser::test_router(&t.db);
+    let today = chrono::Utc::now().date_naive();
+    #[derive(sqlx::FromRow)]
+    struct Late {
+        id: i64,
+        code: String,
+        plan_key: String,
+        slug: String,
+    }
+    let late: Late = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT ms.id, c.code, p.plan_key, m.slug FROM milestones ms
+         JOIN commitments c ON c.id = ms.commitment_id
+         JOIN action_plans p ON p.id = c.plan_id JOIN members m ON m.id = p.member_id
+         WHERE ms.status NOT IN ('completed', 'withdrawn') AND ms.planned_end < $1
+         ORDER BY ms.id LIMIT 1"
+    )
+    .bind(today)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let count = |sql: String| {
+        let db = t.db.clone();
+        async move {
+            on_pool!(&db, |pool| sqlx::query_scalar::<_, i64>(&sql)
+                .bind(today)
+                .fetch_one(pool)
+                .await
+                .unwrap())
+        }
+    };
+    let in_commitment = count(format!(
+        "SELECT COUNT(*) FROM milestones ms JOIN commitments c ON c.id = ms.commitment_id
+         WHERE c.code = '{}' AND ms.status NOT IN ('completed', 'withdrawn') AND ms.planned_end < $1",
+        late.code
+    ))
+    .await;
+    let in_plan = count(format!(
+        "SELECT COUNT(*) FROM milestones ms JOIN commitments c ON c.id = ms.commitment_id
+         JOIN action_plans p ON p.id = c.plan_id
+         WHERE p.plan_key = '{}' AND ms.status NOT IN ('completed', 'withdrawn') AND ms.planned_end < $1",
+        late.plan_key
+    ))
+    .await;
+
+    let (_, _, page) = get(&router, &format!("/commitments/{}", late.code), &[]).await;
+    assert_eq!(
+        page.matches("data-overdue=\"true\"").count() as i64,
+        in_commitment,
+        "each overdue milestone of the commitment is marked"
+    );
+    let (_, _, page) = get(&router, &format!("/milestones/{}/updates", late.id), &[]).await;
+    assert!(page.contains("data-overdue=\"true\""));
+    let (_, _, page) = get(&router, &format!("/plans/{}", late.plan_key), &[]).await;
+    assert!(
+        page.contains(&format!("data-overdue=\"{in_commitment}\"")),
+        "{page}"
+    );
+    let (_, _, page) = get(&router, &format!("/members/{}", late.slug), &[]).await;
+    assert!(page.contains(&format!("data-overdue=\"{in_plan}\"")));
+    assert!(in_plan >= in_commitment && in_commitment >= 1);
+}

@@ -189,20 +189,21 @@ async fn commitment_detail_round_trips_every_field() {
 async fn plan_progress_in_sql_matches_the_published_formula() {
     let t = test_db().await;
     seed(&t.db).await;
-    let detail = storage::plan_detail(&mut conn(&t.db).await, "AP_ESP04", 50, 0)
+    let today = chrono::Utc::now().date_naive();
+    let detail = storage::plan_detail(&mut conn(&t.db).await, "AP_ESP04", today, 50, 0)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(detail.total_commitments, 1);
     assert_eq!(detail.commitments[0].milestones, 3);
     assert_eq!(detail.commitments[0].progress, Some(75.0));
-    let plans = storage::plans_of_member(&mut conn(&t.db).await, "ESP")
+    let plans = storage::plans_of_member(&mut conn(&t.db).await, "ESP", today)
         .await
         .unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].progress, Some(75.0));
     assert!(
-        storage::plan_detail(&mut conn(&t.db).await, "AP_XXX01", 50, 0)
+        storage::plan_detail(&mut conn(&t.db).await, "AP_XXX01", today, 50, 0)
             .await
             .unwrap()
             .is_none()
