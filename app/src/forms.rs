@@ -125,6 +125,16 @@ fn field_label(name: &str) -> Option<Key> {
         "status" => Key::ColStatus,
         "progress" => Key::FieldProgressPercent,
         "narrative" => Key::FieldNarrative,
+        "code" => Key::FieldCode,
+        "name" => Key::FieldName,
+        "kind" => Key::FieldKind,
+        "region" => Key::FieldRegion,
+        "prefix" => Key::FieldPrefix,
+        "number" => Key::FieldPlanNumber,
+        "title" => Key::FieldPlanTitle,
+        "start_date" => Key::FieldStartDate,
+        "end_date" => Key::FieldEndDate,
+        "document_url" => Key::FieldPlanDocument,
         _ => return None,
     })
 }

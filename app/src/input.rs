@@ -6,9 +6,10 @@
 //! Checks that need nothing but the typed text live here too, so the browser can run the
 //! same code the server runs; checks against stored data belong to the commands.
 
-use crate::domain::{slugify, Member, MemberKind, MilestoneStatus, Region};
+use crate::domain::{slugify, ActionPlan, Member, MemberKind, MilestoneStatus, PlanStatus, Region};
 use crate::error::AppError;
 use crate::i18n::Key;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Declares a form's input: every field is the text as typed (absent fields are empty),
@@ -67,6 +68,11 @@ form_input! {
         /// The member's version an edit form was rendered from (empty when creating).
         version
     }
+}
+
+form_input! {
+    /// A new action plan of a member.
+    PlanInput { number, title, start_date, end_date, document_url }
 }
 
 form_input! {
@@ -201,6 +207,53 @@ impl MilestoneUpdateInput {
 }
 
 pub const MEMBER_NAME_MAX_CHARS: usize = 200;
+pub const PLAN_TITLE_MAX_CHARS: usize = 300;
+
+/// A date typed as `YYYY-MM-DD` (what a date input sends).
+pub fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, Key::ErrDate))
+}
+
+impl PlanInput {
+    /// The plan of `member_code` as typed, a draft, or the first field that is wrong and
+    /// why: its number is 1 to 99, it ends after it starts, and a document link is a web
+    /// address.
+    pub fn validate(&self, member_code: &str) -> Result<ActionPlan, AppError> {
+        let number: i64 = self
+            .number
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (1..=99).contains(n))
+            .ok_or_else(|| AppError::invalid(Self::number, Key::ErrPlanNumber))?;
+        let title = match self.title.trim() {
+            "" => None,
+            title => Some(required_text(title, Self::title, PLAN_TITLE_MAX_CHARS)?),
+        };
+        let start = date(&self.start_date, Self::start_date)?;
+        let end = date(&self.end_date, Self::end_date)?;
+        if end <= start {
+            return Err(AppError::invalid(Self::end_date, Key::ErrEndBeforeStart));
+        }
+        let document_url = match self.document_url.trim() {
+            "" => None,
+            url => Some(web_link(url, Self::document_url)?),
+        };
+        Ok(ActionPlan {
+            key: ActionPlan::key_for(member_code, number),
+            member_code: member_code.to_string(),
+            number,
+            title,
+            year_submitted: Some(i64::from(start.year())),
+            end_year: Some(i64::from(end.year())),
+            start_date: Some(start),
+            end_date: Some(end),
+            status: PlanStatus::Draft,
+            document_url,
+        })
+    }
+}
 
 /// Upper-case letters and digits, `min..=max` of them, with `-` allowed inside.
 fn code_like(value: &str, min: usize, max: usize) -> Option<String> {
@@ -221,8 +274,26 @@ impl MemberInput {
     pub fn validate(&self) -> Result<Member, AppError> {
         let code = code_like(&self.code, 2, 12)
             .ok_or_else(|| AppError::invalid(Self::code, Key::ErrMemberCode))?;
+        self.validate_for(code, None)
+    }
+
+    /// The edited fields of the stored member `stored`: its code stays, and its prefix is
+    /// checked only when it changes (imported members may hold one the form would refuse).
+    pub fn validate_edit(&self, stored: &Member) -> Result<Member, AppError> {
+        let member = self.validate_for(stored.code.clone(), Some(&stored.commitment_prefix))?;
+        Ok(Member {
+            demo: stored.demo,
+            ..member
+        })
+    }
+
+    fn validate_for(&self, code: String, stored_prefix: Option<&str>) -> Result<Member, AppError> {
         let name = required_text(&self.name, Self::name, MEMBER_NAME_MAX_CHARS)?;
-        let slug = slugify(&name);
+        // A name in a script slugs cannot spell (Arabic, say) takes its address from the code.
+        let slug = match slugify(&name) {
+            slug if slug.is_empty() => slugify(&code),
+            slug => slug,
+        };
         if slug.is_empty() {
             return Err(AppError::invalid(Self::name, Key::ErrMemberName));
         }
@@ -235,9 +306,13 @@ impl MemberInput {
                     .ok_or_else(|| AppError::invalid(Self::region, Key::ErrRegion))?,
             ),
         };
-        let prefix = code_like(&self.prefix, 2, 8)
-            .filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
-            .ok_or_else(|| AppError::invalid(Self::prefix, Key::ErrPrefix))?;
+        let typed_prefix = self.prefix.trim().to_uppercase();
+        let prefix = match stored_prefix {
+            Some(stored) if stored == typed_prefix => typed_prefix,
+            _ => code_like(&self.prefix, 2, 8)
+                .filter(|p| p.chars().all(|c| c.is_ascii_uppercase()))
+                .ok_or_else(|| AppError::invalid(Self::prefix, Key::ErrPrefix))?,
+        };
         Ok(Member {
             code,
             name,
@@ -258,6 +333,54 @@ impl MemberInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plans_are_checked_field_by_field() {
+        let input = PlanInput {
+            number: "6".into(),
+            title: String::new(),
+            start_date: "2025-01-01".into(),
+            end_date: "2028-12-31".into(),
+            document_url: "https://www.opengovpartnership.org/plan.pdf".into(),
+        };
+        let plan = input.validate("ARG").unwrap();
+        assert_eq!(plan.key, "AP_ARG06");
+        assert_eq!(
+            (plan.year_submitted, plan.end_year),
+            (Some(2025), Some(2028))
+        );
+        assert_eq!(plan.status, PlanStatus::Draft);
+        let wrong = |change: fn(&mut PlanInput), field: &str, reason: Key| {
+            let mut bad = input.clone();
+            change(&mut bad);
+            assert_eq!(bad.validate("ARG"), Err(AppError::invalid(field, reason)));
+        };
+        wrong(
+            |i| i.number = "0".into(),
+            PlanInput::number,
+            Key::ErrPlanNumber,
+        );
+        wrong(
+            |i| i.number = "x".into(),
+            PlanInput::number,
+            Key::ErrPlanNumber,
+        );
+        wrong(
+            |i| i.start_date = "2025-02-30".into(),
+            PlanInput::start_date,
+            Key::ErrDate,
+        );
+        wrong(
+            |i| i.end_date = "2024-12-31".into(),
+            PlanInput::end_date,
+            Key::ErrEndBeforeStart,
+        );
+        wrong(
+            |i| i.document_url = "javascript:alert(1)".into(),
+            PlanInput::document_url,
+            Key::ErrWebLink,
+        );
+    }
 
     #[test]
     fn members_are_checked_field_by_field() {
@@ -300,10 +423,23 @@ mod tests {
             Key::ErrMemberCode,
         );
         wrong(|i| i.name = " ".into(), MemberInput::name, Key::ErrRequired);
-        wrong(
-            |i| i.name = "—".into(),
-            MemberInput::name,
-            Key::ErrMemberName,
+        let mut arabic = input.clone();
+        arabic.name = "الأرجنتين".into();
+        assert_eq!(
+            arabic.validate().unwrap().slug,
+            "arg",
+            "the code gives the address"
+        );
+        let imported = Member {
+            commitment_prefix: "A".into(),
+            ..input.validate().unwrap()
+        };
+        let mut kept = input.clone();
+        kept.prefix = "a".into();
+        assert_eq!(
+            kept.validate_edit(&imported).unwrap().commitment_prefix,
+            "A",
+            "an imported prefix the form would refuse can stay"
         );
         wrong(
             |i| i.kind = "country".into(),

@@ -142,6 +142,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("members"), ParamSegment("slug"), StaticSegment("plans"))
+                        view=MemberPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("plans"), ParamSegment("key"))
                         view=PlanPage
                         ssr=SsrMode::Async

@@ -40,6 +40,17 @@ pub fn may_manage_members(viewer: Option<&Viewer>) -> Decision {
     may_administer(viewer)
 }
 
+/// Creating and keeping the action plans of `member`: admins, and the member's points of
+/// contact whose grant is not limited to one institution (a plan is the whole member's).
+pub fn may_keep_plans(viewer: Option<&Viewer>, member: &str) -> Decision {
+    any_grant(viewer, |g| {
+        is_admin(g)
+            || (g.role == Role::Poc
+                && g.member_code.as_deref() == Some(member)
+                && g.institution.is_none())
+    })
+}
+
 /// Changing one's own password, signing out everywhere.
 pub fn may_manage_own_account(viewer: Option<&Viewer>) -> Decision {
     signed_in(viewer).map(|_| ())

@@ -20,6 +20,13 @@ async fn db() -> Result<crate::storage::Pooled, AppError> {
     Ok(db.acquire().await?)
 }
 
+/// The day reads are made on, which decides what is overdue: the UTC date, the same for
+/// every reader and every app server.
+#[cfg(feature = "ssr")]
+fn today() -> chrono::NaiveDate {
+    crate::storage::now().date_naive()
+}
+
 /// The signed-in person, as the security layer found them.
 #[cfg(feature = "ssr")]
 fn viewer() -> Option<Viewer> {
@@ -62,7 +69,7 @@ mod tests {
 
 #[server(endpoint = "overview", input = GetUrl)]
 pub async fn get_overview() -> Result<Overview, AppError> {
-    let today = chrono::Utc::now().date_naive();
+    let today = today();
     Ok(crate::storage::overview(&mut db().await?, today).await?)
 }
 
@@ -89,6 +96,8 @@ pub async fn list_members(
 pub struct MemberDetail {
     pub member: Member,
     pub plans: Vec<PlanSummary>,
+    /// The number a new plan of the member would take.
+    pub next_plan_number: i64,
 }
 
 #[server(endpoint = "member", input = GetUrl)]
@@ -97,15 +106,20 @@ pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> 
     let Some(member) = crate::storage::member_by_slug(&mut db, &slug).await? else {
         return Ok(None);
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = today();
     let plans = crate::storage::plans_of_member(&mut db, &member.code, today).await?;
-    Ok(Some(MemberDetail { member, plans }))
+    let next_plan_number = plans.iter().map(|p| p.plan.number).max().unwrap_or(0) + 1;
+    Ok(Some(MemberDetail {
+        member,
+        plans,
+        next_plan_number,
+    }))
 }
 
 #[server(endpoint = "plan", input = GetUrl)]
 pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppError> {
     let offset = page_offset(page)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = today();
     Ok(crate::storage::plan_detail(&mut db().await?, &key, today, PAGE_SIZE, offset).await?)
 }
 
@@ -130,7 +144,7 @@ pub async fn get_milestone(id: i64) -> Result<Option<MilestoneDetail>, AppError>
         lead_institution: scope.lead_institution,
         demo: scope.demo,
         updates,
-        as_of: chrono::Utc::now().date_naive(),
+        as_of: today(),
     }))
 }
 
@@ -283,13 +297,6 @@ pub struct MemberEditing {
 #[server(endpoint = "admin/member", input = GetUrl)]
 pub async fn admin_member(code: String) -> Result<Option<MemberEditing>, AppError> {
     crate::policy::may_manage_members(viewer().as_ref())?;
-    let mut db = db().await?;
-    let code = code.to_uppercase();
-    let Some(member) = crate::storage::member_by_code(&mut db, &code).await? else {
-        return Ok(None);
-    };
-    let version = crate::storage::member_version(&mut db, &code)
-        .await?
-        .unwrap_or(1);
-    Ok(Some(MemberEditing { member, version }))
+    let editing = crate::storage::member_for_edit(&mut db().await?, &code.to_uppercase()).await?;
+    Ok(editing.map(|(_, member, version)| MemberEditing { member, version }))
 }

@@ -1,6 +1,6 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::commands::{demo, members, Actor, AppError};
+use crate::commands::{demo, members, plans, Actor, AppError};
 use crate::{http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
@@ -47,6 +47,9 @@ pub enum Command {
     /// Manage members: a new installation for one country or city starts with its own.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Manage action plans.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Generate demo data (scale 1 is about OGP's size).
     Demo {
         #[arg(long, default_value_t = 1.0)]
@@ -72,6 +75,27 @@ pub enum MemberCommand {
         /// The letters commitment IDs start with (AR for AR0001).
         #[arg(long)]
         prefix: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Create a draft action plan of a member and print its key.
+    Create {
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        number: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        start: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        end: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        document_url: Option<String>,
     },
 }
 
@@ -261,6 +285,26 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 "Member {} ({}) created; its page is /members/{}\n",
                 member.name, member.code, member.slug
             ));
+            Ok(())
+        }
+        Command::Plan(PlanCommand::Create {
+            member,
+            number,
+            start,
+            end,
+            title,
+            document_url,
+        }) => {
+            let db = open(&cli.database_url).await?;
+            let input = app::input::PlanInput {
+                number,
+                title: title.unwrap_or_default(),
+                start_date: start,
+                end_date: end,
+                document_url: document_url.unwrap_or_default(),
+            };
+            let plan = plans::create(&db, &Actor::CommandLine, &member, &input).await?;
+            say(&format!("{}\n", plan.key));
             Ok(())
         }
         Command::Demo { scale, seed } => {

@@ -14,7 +14,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn kind_options() -> Vec<(String, String)> {
-    [MemberKind::National, MemberKind::Local]
+    MemberKind::ALL
         .iter()
         .map(|k| (k.as_str().to_string(), t(k.label_key()).to_string()))
         .collect()

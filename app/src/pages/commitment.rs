@@ -135,7 +135,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>
             " / "
-            <a href=format!("/members/{}", member.slug)>{member.name.clone()}</a>
+            <a href=format!("/members/{}", member.slug)><bdi>{member.name.clone()}</bdi></a>
             " / "
             <a href=format!("/plans/{}", plan.key)>{plan_label.clone()}</a>
         </nav>
@@ -315,7 +315,7 @@ fn AssessmentTable(assessment: Assessment) -> impl IntoView {
                                     <th scope="row">{indicator}</th>
                                     <td>
                                         <LevelBadge key=score.value.label_key() machine=score.value.as_str()/>
-                                        {score.justification.map(|j| view! { <p class="justification">{j}</p> })}
+                                        {score.justification.map(|j| view! { <p class="justification" dir="auto">{j}</p> })}
                                     </td>
                                 </tr>
                             }

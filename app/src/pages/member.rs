@@ -1,7 +1,10 @@
 //! `/members/{slug}`: one member and its action plans.
 
 use crate::components::{record_view, DemoBanner, LevelBadge, Loading, OverdueCount, ProgressBar};
+use crate::forms::{CsrfField, Field};
 use crate::i18n::{format_count, t, t_with, Key};
+use crate::input::PlanInput;
+use crate::page_state::page_state;
 use crate::server_fns::{get_member, MemberDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,7 +35,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
             <a href="/members">{t(Key::NavMembers)}</a>
         </nav>
         {member.demo.then(|| view! { <DemoBanner/> })}
-        <h1>{member.name.clone()}</h1>
+        <h1 dir="auto">{member.name.clone()}</h1>
         <dl class="facts">
             <dt>{t(Key::ColCode)}</dt>
             <dd>{member.code.clone()}</dd>
@@ -87,6 +90,37 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
                 }
                     .into_any()
             }}
+        </section>
+        {crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code)
+            .is_ok()
+            .then(|| view! { <NewPlanForm slug=member.slug.clone() next=detail.next_plan_number/> })}
+    }
+}
+
+/// A new draft plan, for those who keep the member's plans.
+#[component]
+fn NewPlanForm(slug: String, next: i64) -> impl IntoView {
+    let state = page_state();
+    let typed = |name: &str, default: String| {
+        if state.form_values.is_empty() {
+            default
+        } else {
+            state.form_value(name)
+        }
+    };
+    view! {
+        <section aria-labelledby="new-plan-heading">
+            <h2 id="new-plan-heading">{t(Key::NewPlanTitle)}</h2>
+            <p>{t(Key::NewPlanIntro)}</p>
+            <form method="post" action=format!("/members/{slug}/plans") class="form">
+                <CsrfField/>
+                <Field id=PlanInput::number.into() name=PlanInput::number label=Key::FieldPlanNumber kind="number" value=typed(PlanInput::number, next.to_string())/>
+                <Field id=PlanInput::title.into() name=PlanInput::title label=Key::FieldPlanTitle required=false value=typed(PlanInput::title, String::new())/>
+                <Field id=PlanInput::start_date.into() name=PlanInput::start_date label=Key::FieldStartDate kind="date" value=typed(PlanInput::start_date, String::new())/>
+                <Field id=PlanInput::end_date.into() name=PlanInput::end_date label=Key::FieldEndDate kind="date" value=typed(PlanInput::end_date, String::new())/>
+                <Field id=PlanInput::document_url.into() name=PlanInput::document_url label=Key::FieldPlanDocument kind="url" required=false value=typed(PlanInput::document_url, String::new())/>
+                <button type="submit">{t(Key::CreatePlanButton)}</button>
+            </form>
         </section>
     }
 }

@@ -115,7 +115,7 @@ fn MemberTable(
                             view! {
                                 <tr>
                                     <th scope="row">
-                                        <a href=format!("/members/{}", member.slug)>{member.name}</a>
+                                        <a href=format!("/members/{}", member.slug)><bdi>{member.name}</bdi></a>
                                         {member.demo.then(|| view! { " " <span class="badge">{t(Key::DemoLabel)}</span> })}
                                     </th>
                                     <td>{member.code}</td>

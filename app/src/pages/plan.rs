@@ -42,10 +42,10 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>
             " / "
-            <a href=format!("/members/{}", member.slug)>{member.name.clone()}</a>
+            <a href=format!("/members/{}", member.slug)><bdi>{member.name.clone()}</bdi></a>
         </nav>
         {member.demo.then(|| view! { <DemoBanner/> })}
-        <h1>{heading}" · "{member.name.clone()}</h1>
+        <h1>{heading}" · "<bdi>{member.name.clone()}</bdi></h1>
         <dl class="facts">
             <dt>{t(Key::ColPeriod)}</dt>
             <dd>{plan.period()}</dd>

@@ -127,6 +127,24 @@ pub async fn member_by_code(
         .map(Member::from))
 }
 
+/// The member `code` as an edit sees it, read at once: its id, fields and version.
+pub async fn member_for_edit(
+    conn: &mut dyn Conn,
+    code: &str,
+) -> Result<Option<(i64, Member, i64)>, StorageError> {
+    #[derive(sqlx::FromRow)]
+    struct Editing {
+        #[sqlx(flatten)]
+        member: MemberRow,
+        member_version: i64,
+    }
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS}, m.version AS member_version FROM members m WHERE m.code = $1"
+    );
+    let row: Option<Editing> = run!(conn, fetch_optional, sqlx::query_as(&sql).bind(code))?;
+    Ok(row.map(|r| (r.member.id, r.member.into(), r.member_version)))
+}
+
 /// The stored member with this code, with its id, for writes that compare before changing.
 pub(crate) async fn member_row_by_code(
     conn: &mut dyn Conn,

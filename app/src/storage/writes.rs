@@ -58,17 +58,7 @@ pub async fn update_member(
     Ok(changed == 1)
 }
 
-/// A member's version, for an edit form; `None` when there is no such member.
-pub async fn member_version(conn: &mut dyn Conn, code: &str) -> Result<Option<i64>, StorageError> {
-    Ok(run!(
-        conn,
-        fetch_optional,
-        sqlx::query_scalar("SELECT version FROM members WHERE code = $1").bind(code)
-    )?)
-}
-
-/// The code of another member than `except` that already uses this slug or prefix, as
-/// (slug taken, prefix taken).
+/// Whether another member than `except` already uses this slug, and this prefix.
 pub async fn member_clashes(
     conn: &mut dyn Conn,
     member: &Member,

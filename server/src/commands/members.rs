@@ -82,18 +82,18 @@ pub async fn edit(
 ) -> Result<Member, AppError> {
     actor.authorize(policy::may_manage_members)?;
     let mut tx = db.begin().await?;
-    let (id, stored) = storage::stored_member(&mut tx, code)
+    let (id, stored, stored_version) = storage::member_for_edit(&mut tx, &code.to_uppercase())
         .await?
         .ok_or(AppError::NotFound)?;
-    let typed = MemberInput {
-        code: stored.code.clone(),
-        ..input.clone()
-    };
-    let member = Member {
-        demo: stored.demo,
-        ..typed.validate()?
-    };
+    // An outdated form is refused as such before its fields are judged.
     let version = input.base_version()?;
+    if version != stored_version {
+        return Err(AppError::Stale);
+    }
+    let member = input.validate_edit(&stored)?;
+    if member == stored {
+        return Ok(member);
+    }
     let prefix_changed = member.commitment_prefix != stored.commitment_prefix;
     refuse_clashes(&mut tx, &member, Some(id), prefix_changed).await?;
     if !storage::update_member(&mut tx, id, &member, Some(version)).await? {

@@ -56,7 +56,8 @@ pub async fn post_update(
             institution: None,
         },
     };
-    // Stored as facts; pages say "Point of contact, <institution>" in the reader's language.
+    // Stored as facts; pages say "Government point of contact, <institution>" in the
+    // reader's language.
     let author = PublicActor {
         member: None,
         ..public.clone()

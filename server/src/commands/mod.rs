@@ -11,6 +11,7 @@ pub mod demo;
 pub mod imports;
 pub mod members;
 pub mod milestones;
+pub mod plans;
 pub mod throttle;
 
 pub use app::error::AppError;

@@ -2,7 +2,8 @@
 //! password-reset links.
 
 use super::{Ctx, Input, RecordId};
-use crate::commands::{admin, members};
+use crate::commands::{admin, members, AppError};
+use app::components::isolated;
 use app::i18n::Key;
 use app::input::{DisabledInput, GrantInput, MemberInput};
 use app::page_state::Notice;
@@ -98,7 +99,7 @@ pub async fn add_member(ctx: Ctx, Input(input): Input<MemberInput>) -> Response 
     match members::add(&ctx.state.db, &ctx.actor(), &input).await {
         Ok(member) => ctx.done(
             &format!("/admin/members/{}", member.code),
-            Notice::success(Key::NoticeMemberCreated).with("name", member.name),
+            Notice::success(Key::NoticeMemberCreated).with("name", isolated(&member.name)),
         ),
         Err(error) => ctx.fail(error, input.fields()).await,
     }
@@ -112,8 +113,15 @@ pub async fn edit_member(
     match members::edit(&ctx.state.db, &ctx.actor(), &code, &input).await {
         Ok(member) => ctx.done(
             &format!("/admin/members/{}", member.code),
-            Notice::success(Key::NoticeMemberSaved).with("name", member.name),
+            Notice::success(Key::NoticeMemberSaved).with("name", isolated(&member.name)),
         ),
-        Err(error) => ctx.fail(error, input.fields()).await,
+        // After a stale edit the form takes the current version (and shows what was typed).
+        Err(error) => {
+            let mut values = input.fields();
+            if error == AppError::Stale {
+                values.retain(|(name, _)| name != MemberInput::version);
+            }
+            ctx.fail(error, values).await
+        }
     }
 }

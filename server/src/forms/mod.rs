@@ -10,6 +10,7 @@
 mod account;
 mod admin;
 mod milestones;
+mod plans;
 
 use crate::commands::{Actor, AppError};
 use crate::http::{render_page, AppState};
@@ -47,6 +48,7 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/members", post(admin::add_member)),
         ("/admin/members/{code}", post(admin::edit_member)),
         ("/milestones/{id}/updates", post(milestones::post_update)),
+        ("/members/{slug}/plans", post(plans::create)),
     ]
 }
 

@@ -87,6 +87,12 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
     ),
     ("/admin/members", [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO]),
+    // Only member-wide points of contact keep plans; both in the matrix are limited to an
+    // institution or another member (`plans.rs` tries a member-wide one).
+    (
+        "/members/{slug}/plans",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
     (
         "/admin/members/{code}",
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
@@ -218,6 +224,23 @@ impl Fixture {
                     ],
                 )
             }
+            "/members/{slug}/plans" => {
+                self.fresh += 1;
+                let slug: String = on_pool!(&self.db, |pool| sqlx::query_scalar(
+                    "SELECT slug FROM members WHERE code = 'XAA'"
+                )
+                .fetch_one(pool)
+                .await
+                .unwrap());
+                (
+                    format!("/members/{slug}/plans"),
+                    vec![
+                        ("number", (20 + self.fresh).to_string()),
+                        ("start_date", "2026-01-01".into()),
+                        ("end_date", "2027-12-31".into()),
+                    ],
+                )
+            }
             "/admin/members" => {
                 self.fresh += 1;
                 let tag = letters(self.fresh);
@@ -234,10 +257,11 @@ impl Fixture {
             }
             "/admin/members/{code}" => {
                 self.fresh += 1;
-                let version = app::storage::member_version(&mut conn(&self.db).await, "XAB")
+                let version = app::storage::member_for_edit(&mut conn(&self.db).await, "XAB")
                     .await
                     .unwrap()
-                    .unwrap();
+                    .unwrap()
+                    .2;
                 let prefix: String = on_pool!(&self.db, |pool| sqlx::query_scalar(
                     "SELECT commitment_prefix FROM members WHERE code = 'XAB'"
                 )
@@ -267,6 +291,7 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "users",
         "role_grants",
         "members",
+        "action_plans",
         "progress_updates",
         "audit_log",
         "changes",

@@ -11,6 +11,7 @@ mod history;
 mod http;
 mod import;
 mod members;
+mod plans;
 mod schema;
 mod storage;
 mod users;

@@ -173,6 +173,8 @@ const OLD_DATA: &[&str] = &[
      VALUES (3, 1, 'Administrator', '2023-03-02T10:00:00Z', 'in_progress', 20, 'Begun')",
     "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
      VALUES (4, 1, 'Oficina de Gobierno Abierto', '2023-02-02T10:00:00Z', 'in_progress', 10, 'Planned')",
+    "INSERT INTO progress_updates (id, milestone_id, author, created_at, status, progress, narrative)
+     VALUES (5, 1, 'Point of contact, ', '2023-01-02T10:00:00Z', 'in_progress', 5, 'Idea')",
     "INSERT INTO users (id, email, display_name, disabled, demo, created_at)
      VALUES (1, 'ana@example.org', 'Ana', 0, 0, '2024-05-01T10:00:00.123456Z')",
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
@@ -268,6 +270,7 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
             (Some(Role::Poc), Some("Ministerio de Hacienda".to_string())),
             (Some(Role::Admin), None),
             (None, Some("Oficina de Gobierno Abierto".to_string())),
+            (Some(Role::Poc), None),
         ]
     );
     let account = storage::account(&mut c, 1).await.unwrap().unwrap();

@@ -1,0 +1,64 @@
+//! Action plans: a member's points of contact (or an admin) create them, as drafts. Each
+//! creation is public history.
+
+use super::{Actor, AppError};
+use app::domain::{ActionPlan, PublicActor, RecordKind, Role};
+use app::i18n::Key;
+use app::input::PlanInput;
+use app::policy;
+use app::storage::{self, ChangeRecorder, Db, NewEntry};
+
+/// The code of the member whose page is at `slug`.
+pub async fn member_code_of(db: &Db, slug: &str) -> Result<String, AppError> {
+    storage::member_by_slug(&mut db.acquire().await?, slug)
+        .await?
+        .map(|member| member.code)
+        .ok_or(AppError::NotFound)
+}
+
+/// Creates a draft plan of the member `member_code`; answers it as stored.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    member_code: &str,
+    input: &PlanInput,
+) -> Result<ActionPlan, AppError> {
+    let member_code = member_code.trim().to_uppercase();
+    actor.authorize(|viewer| policy::may_keep_plans(viewer, &member_code))?;
+    let plan = input.validate(&member_code)?;
+    let mut tx = db.begin().await?;
+    let member_id = storage::member_id_by_code(&mut tx, &member_code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let taken = || AppError::conflict(PlanInput::number, Key::ErrPlanNumberTaken);
+    if storage::stored_plan(&mut tx, &plan.key).await?.is_some() {
+        return Err(taken());
+    }
+    let id = match storage::insert_plan(&mut tx, &plan, member_id).await {
+        Ok(id) => id,
+        // Checked above; a plan created at the same moment can still take the number.
+        Err(error) if error.is_unique_violation() => return Err(taken()),
+        Err(error) => return Err(error.into()),
+    };
+    let public = match actor.viewer() {
+        Some(viewer) => match policy::poc_grant_for(viewer, &member_code, None) {
+            Some(_) => PublicActor {
+                role: Some(Role::Poc),
+                member: Some(member_code.clone()),
+                institution: None,
+            },
+            None => PublicActor {
+                role: Some(Role::Admin),
+                member: None,
+                institution: None,
+            },
+        },
+        None => PublicActor::default(),
+    };
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    let label = plan.title.clone().unwrap_or_else(|| plan.key.clone());
+    let created = NewEntry::created(RecordKind::Plan, id, None, None, &label);
+    history.record(&mut tx, &[created]).await?;
+    tx.commit().await?;
+    Ok(plan)
+}

@@ -1,0 +1,140 @@
+//! Action plans entered by the member's points of contact.
+
+use crate::browser::*;
+use crate::common::*;
+use app::domain::{PlanStatus, Role};
+use app::error::AppError;
+use app::i18n::Key;
+use app::input::PlanInput;
+use axum::http::StatusCode;
+use ogp_tracker::commands::{plans, Actor};
+
+#[tokio::test]
+async fn a_member_wide_point_of_contact_creates_a_draft_plan_and_history_names_the_role() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let slug: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT slug FROM members WHERE code = 'XAA'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    add_user(&t.db, "poc@xaa.example", &[(Role::Poc, Some("XAA"), None)]).await;
+    add_user(
+        &t.db,
+        "ministry@xaa.example",
+        &[(Role::Poc, Some("XAA"), Some("Ministry of Finance"))],
+    )
+    .await;
+    let router = test_router(&t.db);
+
+    // The form is offered to those who may use it, and only to them.
+    let mut ministry = Browser::new(&router);
+    ministry.sign_in("ministry@xaa.example", PASSWORD).await;
+    let page = ministry.get(&format!("/members/{slug}")).await;
+    assert!(!page.body.contains("new-plan-heading"));
+    let plans_before = count(&t.db, "action_plans").await;
+    let refused = ministry
+        .post(
+            &format!("/members/{slug}/plans"),
+            &[
+                ("number", "9"),
+                ("start_date", "2026-01-01"),
+                ("end_date", "2027-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&t.db, "action_plans").await, plans_before);
+
+    let mut poc = Browser::new(&router);
+    poc.sign_in("poc@xaa.example", PASSWORD).await;
+    let page = poc.get(&format!("/members/{slug}")).await;
+    assert!(page.body.contains("new-plan-heading"));
+    let invalid = poc
+        .post(
+            &format!("/members/{slug}/plans"),
+            &[
+                ("number", "9"),
+                ("start_date", "2027-01-01"),
+                ("end_date", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid.body.contains("value=\"2027-01-01\""),
+        "what was typed is kept"
+    );
+    let created = poc
+        .post(
+            &format!("/members/{slug}/plans"),
+            &[
+                ("number", "9"),
+                ("title", "Ninth open government plan"),
+                ("start_date", "2026-01-01"),
+                ("end_date", "2027-12-31"),
+                ("document_url", "https://example.org/plan9.pdf"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(created.location(), "/plans/AP_XAA09");
+    let plan = poc.get("/plans/AP_XAA09").await;
+    assert_eq!(plan.status, StatusCode::OK);
+    assert!(plan.body.contains("Ninth open government plan"));
+    let stored = app::storage::stored_plan(&mut conn(&t.db).await, "AP_XAA09")
+        .await
+        .unwrap()
+        .unwrap()
+        .2;
+    assert_eq!(stored.status, PlanStatus::Draft);
+    let role: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT c.actor_role FROM changes c JOIN change_entries e ON e.change_id = c.id
+         WHERE e.record = 'plan' ORDER BY c.id DESC LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(role, "poc");
+
+    let again = poc
+        .post(
+            &format!("/members/{slug}/plans"),
+            &[
+                ("number", "9"),
+                ("start_date", "2026-01-01"),
+                ("end_date", "2027-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn the_command_line_creates_a_plan_and_refuses_an_unknown_member() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let input = PlanInput {
+        number: "12".into(),
+        title: String::new(),
+        start_date: "2026-01-01".into(),
+        end_date: "2028-06-30".into(),
+        document_url: String::new(),
+    };
+    let plan = plans::create(&t.db, &Actor::CommandLine, "xaa", &input)
+        .await
+        .unwrap();
+    assert_eq!(plan.key, "AP_XAA12");
+    assert_eq!(
+        plans::create(&t.db, &Actor::CommandLine, "NOPE", &input).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        plans::create(&t.db, &Actor::CommandLine, "XAA", &input).await,
+        Err(AppError::conflict(
+            PlanInput::number,
+            Key::ErrPlanNumberTaken
+        ))
+    );
+}
