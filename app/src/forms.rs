@@ -125,6 +125,7 @@ fn field_label(name: &str) -> Option<Key> {
         "status" => Key::ColStatus,
         "progress" => Key::FieldProgressPercent,
         "narrative" => Key::FieldNarrative,
+        "evidence" => Key::FieldEvidence,
         "code" => Key::FieldCode,
         "name" => Key::FieldName,
         "kind" => Key::FieldKind,

@@ -6,7 +6,9 @@
 //! Checks that need nothing but the typed text live here too, so the browser can run the
 //! same code the server runs; checks against stored data belong to the commands.
 
-use crate::domain::{slugify, ActionPlan, Member, MemberKind, MilestoneStatus, PlanStatus, Region};
+use crate::domain::{
+    slugify, ActionPlan, EvidenceLink, Member, MemberKind, MilestoneStatus, PlanStatus, Region,
+};
 use crate::error::AppError;
 use crate::i18n::Key;
 use chrono::{Datelike, NaiveDate};
@@ -81,6 +83,8 @@ form_input! {
         status,
         progress,
         narrative,
+        /// Evidence links, one per line: the web address, then an optional title.
+        evidence,
         /// The milestone's version the form was rendered from.
         version
     }
@@ -169,7 +173,39 @@ pub struct MilestoneUpdate {
     pub status: MilestoneStatus,
     pub progress: i64,
     pub narrative: String,
+    pub evidence: Vec<EvidenceLink>,
     pub version: i64,
+}
+
+pub const EVIDENCE_MAX_LINKS: usize = 10;
+pub const EVIDENCE_TITLE_MAX_CHARS: usize = 200;
+
+/// Evidence links typed one per line, "address title": each address must be http(s); a
+/// line without a title is titled with its address.
+pub fn evidence_links(value: &str, field: &str) -> Result<Vec<EvidenceLink>, AppError> {
+    let lines: Vec<&str> = value
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    if lines.len() > EVIDENCE_MAX_LINKS {
+        return Err(AppError::invalid(field, Key::ErrTooManyLinks));
+    }
+    lines
+        .into_iter()
+        .map(|line| {
+            let (url, title) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let url = web_link(url, field)?;
+            let title = match title.trim() {
+                "" => url.clone(),
+                title if title.chars().count() > EVIDENCE_TITLE_MAX_CHARS => {
+                    return Err(AppError::invalid(field, Key::ErrTooLong))
+                }
+                title => title.to_string(),
+            };
+            Ok(EvidenceLink { url, title })
+        })
+        .collect()
 }
 
 impl MilestoneUpdateInput {
@@ -196,11 +232,20 @@ impl MilestoneUpdateInput {
             return Err(AppError::invalid(Self::progress, Key::ErrCompletedProgress));
         }
         let narrative = required_text(&self.narrative, Self::narrative, NARRATIVE_MAX_CHARS)?;
+        let evidence = evidence_links(&self.evidence, Self::evidence)?;
+        // Completion is a claim the public can check: it comes with evidence.
+        if status == MilestoneStatus::Completed && evidence.is_empty() {
+            return Err(AppError::invalid(
+                Self::evidence,
+                Key::ErrCompletedNeedsEvidence,
+            ));
+        }
         let version = self.base_version()?;
         Ok(MilestoneUpdate {
             status,
             progress,
             narrative,
+            evidence,
             version,
         })
     }
@@ -333,6 +378,63 @@ impl MemberInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_is_web_links_one_per_line_and_completion_needs_some() {
+        let links = evidence_links(
+            "https://example.org/law.pdf The law as published\n\n  http://example.org/x  ",
+            "evidence",
+        )
+        .unwrap();
+        assert_eq!(
+            links,
+            vec![
+                EvidenceLink {
+                    url: "https://example.org/law.pdf".into(),
+                    title: "The law as published".into()
+                },
+                EvidenceLink {
+                    url: "http://example.org/x".into(),
+                    title: "http://example.org/x".into()
+                },
+            ]
+        );
+        for bad in [
+            "javascript:alert(1) x",
+            "example.org/law",
+            "data:text/html,x",
+        ] {
+            assert_eq!(
+                evidence_links(bad, "evidence"),
+                Err(AppError::invalid("evidence", Key::ErrWebLink)),
+                "{bad}"
+            );
+        }
+        let many = "https://example.org/\n".repeat(EVIDENCE_MAX_LINKS + 1);
+        assert_eq!(
+            evidence_links(&many, "evidence"),
+            Err(AppError::invalid("evidence", Key::ErrTooManyLinks))
+        );
+        let completed = MilestoneUpdateInput {
+            status: "completed".into(),
+            progress: "100".into(),
+            narrative: "Adopted".into(),
+            evidence: String::new(),
+            version: "1".into(),
+        };
+        assert_eq!(
+            completed.validate(),
+            Err(AppError::invalid(
+                MilestoneUpdateInput::evidence,
+                Key::ErrCompletedNeedsEvidence
+            ))
+        );
+        let with_evidence = MilestoneUpdateInput {
+            evidence: "https://example.org/gazette".into(),
+            ..completed
+        };
+        assert_eq!(with_evidence.validate().unwrap().evidence.len(), 1);
+    }
 
     #[test]
     fn plans_are_checked_field_by_field() {
@@ -507,6 +609,7 @@ mod tests {
             status: status.into(),
             progress: progress.into(),
             narrative: narrative.into(),
+            evidence: String::new(),
             version: "3".into(),
         }
     }
@@ -519,7 +622,10 @@ mod tests {
             .into_iter()
             .map(|(name, _)| name)
             .collect();
-        assert_eq!(names, ["status", "progress", "narrative", "version"]);
+        assert_eq!(
+            names,
+            ["status", "progress", "narrative", "evidence", "version"]
+        );
     }
 
     #[test]
@@ -530,6 +636,7 @@ mod tests {
                 status: MilestoneStatus::InProgress,
                 progress: 40,
                 narrative: "Tendered.".into(),
+                evidence: Vec::new(),
                 version: 3,
             })
         );

@@ -183,6 +183,15 @@ pub fn MilestoneUpdateForm(
                 multiline=true
                 value=value(MilestoneUpdateInput::narrative, String::new())
             />
+            <Field
+                id=field_id(MilestoneUpdateInput::evidence)
+                name=MilestoneUpdateInput::evidence
+                label=Key::FieldEvidence
+                required=false
+                multiline=true
+                value=value(MilestoneUpdateInput::evidence, String::new())
+                hint=Key::EvidenceHint
+            />
             <button type="submit">{t(Key::PostUpdateButton)}</button>
         </form>
     }

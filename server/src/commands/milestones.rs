@@ -86,7 +86,7 @@ pub async fn post_update(
             status: update.status,
             progress: update.progress,
             narrative: update.narrative.clone(),
-            evidence: Vec::new(),
+            evidence: update.evidence.clone(),
         },
     )
     .await?;

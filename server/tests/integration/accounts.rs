@@ -1036,6 +1036,10 @@ async fn public_pages_name_role_and_institution_never_the_email() {
                 ("status", "completed"),
                 ("progress", "100"),
                 ("narrative", "Law published in the gazette"),
+                (
+                    "evidence",
+                    "https://example.org/gazette/2026-12 Official gazette",
+                ),
                 ("version", &version),
             ],
         )

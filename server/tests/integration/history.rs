@@ -438,3 +438,63 @@ async fn the_history_page_is_paginated_and_unknown_commitments_are_not_found() {
     let missing = public.get("/commitments/ZZ9999/history").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn completion_needs_evidence_and_evidence_is_only_web_links() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let OpenMilestone {
+        id: milestone,
+        code,
+        lead,
+        ..
+    } = open_demo_milestone(&t.db).await;
+    let router = test_router(&t.db);
+    let mut poc = signed_in_poc(&t.db, &router, "pat@ministry.example", &lead).await;
+    let before = counts(&t.db).await;
+    let post = |evidence: &'static str| {
+        let mut poc = poc.clone();
+        let db = t.db.clone();
+        async move {
+            let version = milestone_version(&db, milestone).await.to_string();
+            poc.post(
+                &format!("/milestones/{milestone}/updates"),
+                &[
+                    ("status", "completed"),
+                    ("progress", "100"),
+                    ("narrative", "Adopted."),
+                    ("evidence", evidence),
+                    ("version", &version),
+                ],
+            )
+            .await
+        }
+    };
+    for evidence in ["", "javascript:alert(document.cookie) Proof"] {
+        let refused = post(evidence).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{evidence}"
+        );
+        let field = refused
+            .body
+            .split('<')
+            .find(|tag| tag.starts_with(&format!("textarea id=\"evidence-{milestone}\"")))
+            .expect("the evidence field");
+        assert!(field.contains("aria-invalid=\"true\""), "{field}");
+        assert_eq!(counts(&t.db).await, before, "nothing written");
+    }
+    let saved = post("https://example.org/law.pdf The law as published").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = poc.get(&format!("/commitments/{code}")).await;
+    assert!(page.body.contains("href=\"https://example.org/law.pdf\""));
+    assert!(page.body.contains("The law as published"));
+    let links = scalar(&t.db, "SELECT COUNT(*) FROM evidence_links").await;
+    let before_links = before
+        .iter()
+        .find(|(table, _)| table == "evidence_links")
+        .unwrap()
+        .1;
+    assert_eq!(links, before_links + 1);
+}
