@@ -78,6 +78,18 @@ form_input! {
 }
 
 form_input! {
+    /// The status a plan moves on to.
+    PlanStatusInput { status }
+}
+
+impl PlanStatusInput {
+    pub fn validate(&self) -> Result<PlanStatus, AppError> {
+        PlanStatus::from_machine(self.status.trim())
+            .ok_or_else(|| AppError::invalid(Self::status, Key::ErrPlanStatusStep))
+    }
+}
+
+form_input! {
     /// A point of contact's update of one milestone.
     MilestoneUpdateInput {
         status,

@@ -147,6 +147,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("plans"), ParamSegment("key"), StaticSegment("status"))
+                        view=PlanPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("plans"), ParamSegment("key"))
                         view=PlanPage
                         ssr=SsrMode::Async

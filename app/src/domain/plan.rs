@@ -14,6 +14,18 @@ level_enum! {
     }
 }
 
+impl PlanStatus {
+    /// The one status a plan moves on to: a draft is published into implementation, which
+    /// then ends. A plan never moves back.
+    pub fn next(self) -> Option<PlanStatus> {
+        match self {
+            PlanStatus::Draft => Some(PlanStatus::Active),
+            PlanStatus::Active => Some(PlanStatus::Completed),
+            PlanStatus::Completed => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionPlan {
     /// `AP_<member code><NN>`, e.g. `AP_ARG03`.

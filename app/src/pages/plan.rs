@@ -3,8 +3,11 @@
 use crate::components::{
     query_page, record_view, DemoBanner, LevelBadge, Loading, OverdueCount, Pagination, ProgressBar,
 };
-use crate::domain::PlanDetail;
+use crate::domain::{PlanDetail, PlanStatus};
+use crate::forms::CsrfField;
 use crate::i18n::{format_count, t, t_with, Key};
+use crate::input::PlanStatusInput;
+use crate::page_state::page_state;
 use crate::server_fns::{get_plan, PAGE_SIZE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,6 +57,23 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
             <dt>{t(Key::StatCommitments)}</dt>
             <dd>{format_count(detail.total_commitments)}</dd>
         </dl>
+        {plan
+            .status
+            .next()
+            .filter(|_| crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code).is_ok())
+            .map(|next| {
+                let button = match next {
+                    PlanStatus::Active => Key::PublishPlanButton,
+                    _ => Key::EndPlanButton,
+                };
+                view! {
+                    <form method="post" action=format!("/plans/{}/status", plan.key) class="form inline">
+                        <CsrfField/>
+                        <input type="hidden" name=PlanStatusInput::status value=next.as_str()/>
+                        <button type="submit">{t(button)}</button>
+                    </form>
+                }
+            })}
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>
             {if detail.commitments.is_empty() {

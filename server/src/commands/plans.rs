@@ -4,7 +4,7 @@
 use super::{Actor, AppError};
 use app::domain::{ActionPlan, PublicActor, RecordKind, Role};
 use app::i18n::Key;
-use app::input::PlanInput;
+use app::input::{PlanInput, PlanStatusInput};
 use app::policy;
 use app::storage::{self, ChangeRecorder, Db, NewEntry};
 
@@ -14,6 +14,63 @@ pub async fn member_code_of(db: &Db, slug: &str) -> Result<String, AppError> {
         .await?
         .map(|member| member.code)
         .ok_or(AppError::NotFound)
+}
+
+/// How the history names who changed a plan of `member_code`.
+fn public_actor(actor: &Actor, member_code: &str) -> PublicActor {
+    match actor.viewer() {
+        Some(viewer) if policy::poc_grant_for(viewer, member_code, None).is_some() => PublicActor {
+            role: Some(Role::Poc),
+            member: Some(member_code.to_string()),
+            institution: None,
+        },
+        Some(_) => PublicActor {
+            role: Some(Role::Admin),
+            member: None,
+            institution: None,
+        },
+        None => PublicActor::default(),
+    }
+}
+
+/// Moves the plan `key` on to its next status (draft → in implementation → ended); any
+/// other step is refused. Answers the plan as stored.
+pub async fn set_status(
+    db: &Db,
+    actor: &Actor,
+    key: &str,
+    input: &PlanStatusInput,
+) -> Result<ActionPlan, AppError> {
+    let target = input.validate()?;
+    let mut tx = db.begin().await?;
+    let (id, member_id, stored) = storage::stored_plan(&mut tx, key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.authorize(|viewer| policy::may_keep_plans(viewer, &stored.member_code))?;
+    if stored.status.next() != Some(target) {
+        return Err(AppError::conflict(
+            PlanStatusInput::status,
+            Key::ErrPlanStatusStep,
+        ));
+    }
+    let after = ActionPlan {
+        status: target,
+        ..stored.clone()
+    };
+    storage::update_plan(&mut tx, id, member_id, &after).await?;
+    let public = public_actor(actor, &stored.member_code);
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    let entries = NewEntry::changes(
+        RecordKind::Plan,
+        id,
+        None,
+        None,
+        &stored.history_values(),
+        &after.history_values(),
+    );
+    history.record(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// Creates a draft plan of the member `member_code`; answers it as stored.
@@ -40,21 +97,7 @@ pub async fn create(
         Err(error) if error.is_unique_violation() => return Err(taken()),
         Err(error) => return Err(error.into()),
     };
-    let public = match actor.viewer() {
-        Some(viewer) => match policy::poc_grant_for(viewer, &member_code, None) {
-            Some(_) => PublicActor {
-                role: Some(Role::Poc),
-                member: Some(member_code.clone()),
-                institution: None,
-            },
-            None => PublicActor {
-                role: Some(Role::Admin),
-                member: None,
-                institution: None,
-            },
-        },
-        None => PublicActor::default(),
-    };
+    let public = public_actor(actor, &member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
     let label = plan.title.clone().unwrap_or_else(|| plan.key.clone());
     let created = NewEntry::created(RecordKind::Plan, id, None, None, &label);

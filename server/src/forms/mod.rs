@@ -49,6 +49,7 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/members/{code}", post(admin::edit_member)),
         ("/milestones/{id}/updates", post(milestones::post_update)),
         ("/members/{slug}/plans", post(plans::create)),
+        ("/plans/{key}/status", post(plans::set_status)),
     ]
 }
 

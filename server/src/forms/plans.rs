@@ -3,7 +3,7 @@
 use super::{Ctx, Input};
 use crate::commands::plans;
 use app::i18n::Key;
-use app::input::PlanInput;
+use app::input::{PlanInput, PlanStatusInput};
 use app::page_state::Notice;
 use axum::extract::Path;
 use axum::response::Response;
@@ -23,5 +23,19 @@ pub async fn create(
             Notice::success(Key::NoticePlanCreated).with("number", plan.number.to_string()),
         ),
         Err(error) => ctx.fail(error, input.fields()).await,
+    }
+}
+
+pub async fn set_status(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Input(input): Input<PlanStatusInput>,
+) -> Response {
+    match plans::set_status(&ctx.state.db, &ctx.actor(), &key, &input).await {
+        Ok(plan) => ctx.done(
+            &format!("/plans/{}", plan.key),
+            Notice::success(Key::NoticePlanStatus),
+        ),
+        Err(error) => ctx.fail(error, Vec::new()).await,
     }
 }

@@ -94,6 +94,10 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
     ),
     (
+        "/plans/{key}/status",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
         "/admin/members/{code}",
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
     ),
@@ -141,6 +145,16 @@ impl Fixture {
         ogp_tracker::auth::create_link(&mut conn, user, purpose, None)
             .await
             .unwrap()
+    }
+
+    /// A plan number member XAA has not used yet.
+    async fn next_plan_number(&self) -> i64 {
+        scalar(
+            &self.db,
+            "SELECT COALESCE(MAX(p.number), 0) + 1 FROM action_plans p
+             JOIN members m ON m.id = p.member_id WHERE m.code = 'XAA'",
+        )
+        .await
     }
 
     /// The request that exercises `route` with valid input, so only authorization decides.
@@ -224,8 +238,27 @@ impl Fixture {
                     ],
                 )
             }
+            "/plans/{key}/status" => {
+                let input = app::input::PlanInput {
+                    number: self.next_plan_number().await.to_string(),
+                    start_date: "2026-01-01".into(),
+                    end_date: "2027-12-31".into(),
+                    ..Default::default()
+                };
+                let plan = ogp_tracker::commands::plans::create(
+                    &self.db,
+                    &ogp_tracker::commands::Actor::CommandLine,
+                    "XAA",
+                    &input,
+                )
+                .await
+                .unwrap();
+                (
+                    format!("/plans/{}/status", plan.key),
+                    vec![("status", "active".into())],
+                )
+            }
             "/members/{slug}/plans" => {
-                self.fresh += 1;
                 let slug: String = on_pool!(&self.db, |pool| sqlx::query_scalar(
                     "SELECT slug FROM members WHERE code = 'XAA'"
                 )
@@ -235,7 +268,7 @@ impl Fixture {
                 (
                     format!("/members/{slug}/plans"),
                     vec![
-                        ("number", (20 + self.fresh).to_string()),
+                        ("number", self.next_plan_number().await.to_string()),
                         ("start_date", "2026-01-01".into()),
                         ("end_date", "2027-12-31".into()),
                     ],

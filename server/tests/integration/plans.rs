@@ -138,3 +138,68 @@ async fn the_command_line_creates_a_plan_and_refuses_an_unknown_member() {
         ))
     );
 }
+
+#[tokio::test]
+async fn a_plan_moves_forward_one_status_at_a_time_and_each_step_is_history() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    add_user(&t.db, "poc@xaa.example", &[(Role::Poc, Some("XAA"), None)]).await;
+    let input = PlanInput {
+        number: "14".into(),
+        start_date: "2026-01-01".into(),
+        end_date: "2027-12-31".into(),
+        ..Default::default()
+    };
+    plans::create(&t.db, &Actor::CommandLine, "XAA", &input)
+        .await
+        .unwrap();
+    let router = test_router(&t.db);
+    let mut poc = Browser::new(&router);
+    poc.sign_in("poc@xaa.example", PASSWORD).await;
+    let page = poc.get("/plans/AP_XAA14").await;
+    assert!(page.body.contains("action=\"/plans/AP_XAA14/status\""));
+    assert!(
+        page.body.contains("value=\"active\""),
+        "the next step is offered"
+    );
+    let skip = poc
+        .post("/plans/AP_XAA14/status", &[("status", "completed")])
+        .await;
+    assert_eq!(skip.status, StatusCode::CONFLICT, "no step is skipped");
+    for step in ["active", "completed"] {
+        let answer = poc
+            .post("/plans/AP_XAA14/status", &[("status", step)])
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{step}: {}",
+            answer.body
+        );
+    }
+    let back = poc
+        .post("/plans/AP_XAA14/status", &[("status", "active")])
+        .await;
+    assert_eq!(back.status, StatusCode::CONFLICT, "never back");
+    let ended = app::storage::stored_plan(&mut conn(&t.db).await, "AP_XAA14")
+        .await
+        .unwrap()
+        .unwrap()
+        .2;
+    assert_eq!(ended.status, PlanStatus::Completed);
+    let steps: Vec<(Option<String>, Option<String>)> = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT e.value_before, e.value_after FROM change_entries e
+         WHERE e.record = 'plan' AND e.field = 'status' ORDER BY e.id"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    let text = |v: &str| Some(v.to_string());
+    assert_eq!(
+        steps,
+        [
+            (text("draft"), text("active")),
+            (text("active"), text("completed"))
+        ]
+    );
+}
