@@ -87,6 +87,16 @@ impl PageState {
             .unwrap_or_default()
     }
 
+    /// What was typed into field `name` of the form that failed, else `stored` (the form
+    /// shown fresh).
+    pub fn form_value_or(&self, name: &str, stored: impl Into<String>) -> String {
+        if self.form_values.is_empty() {
+            stored.into()
+        } else {
+            self.form_value(name)
+        }
+    }
+
     /// Whether the failed field is `name`, for `aria-invalid`.
     pub fn is_invalid(&self, name: &str) -> bool {
         self.notice

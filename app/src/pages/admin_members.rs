@@ -30,26 +30,17 @@ fn region_options() -> Vec<(String, String)> {
         .collect()
 }
 
-/// A form value: what was typed into the form that failed, else `stored`.
-fn value_or(name: &str, stored: impl Into<String>) -> String {
-    let state = page_state();
-    if state.form_values.is_empty() {
-        stored.into()
-    } else {
-        state.form_value(name)
-    }
-}
-
 /// The fields a member's forms share; `member` fills them when editing.
 #[component]
 fn MemberFields(member: Option<Member>) -> impl IntoView {
+    let state = page_state();
     let stored = member.clone();
     let from = move |f: fn(&Member) -> String| stored.as_ref().map(f).unwrap_or_default();
     view! {
-        <Field id=MemberInput::name.into() name=MemberInput::name label=Key::FieldName value=value_or(MemberInput::name, from(|m| m.name.clone()))/>
-        <Choice id=MemberInput::kind.into() name=MemberInput::kind label=Key::FieldKind options=kind_options() selected=value_or(MemberInput::kind, from(|m| m.kind.as_str().to_string()))/>
-        <Choice id=MemberInput::region.into() name=MemberInput::region label=Key::FieldRegion options=region_options() selected=value_or(MemberInput::region, from(|m| m.region.map(|r| r.as_str().to_string()).unwrap_or_default()))/>
-        <Field id=MemberInput::prefix.into() name=MemberInput::prefix label=Key::FieldPrefix value=value_or(MemberInput::prefix, from(|m| m.commitment_prefix.clone())) hint=Key::PrefixHint/>
+        <Field id=MemberInput::name.into() name=MemberInput::name label=Key::FieldName value=state.form_value_or(MemberInput::name, from(|m| m.name.clone()))/>
+        <Choice id=MemberInput::kind.into() name=MemberInput::kind label=Key::FieldKind options=kind_options() selected=state.form_value_or(MemberInput::kind, from(|m| m.kind.as_str().to_string()))/>
+        <Choice id=MemberInput::region.into() name=MemberInput::region label=Key::FieldRegion options=region_options() selected=state.form_value_or(MemberInput::region, from(|m| m.region.map(|r| r.as_str().to_string()).unwrap_or_default()))/>
+        <Field id=MemberInput::prefix.into() name=MemberInput::prefix label=Key::FieldPrefix value=state.form_value_or(MemberInput::prefix, from(|m| m.commitment_prefix.clone())) hint=Key::PrefixHint/>
     }
 }
 
@@ -128,8 +119,11 @@ pub fn AdminMemberPage() -> impl IntoView {
                 record_view(data.await, |editing| {
                     let member = editing.member;
                     let action = format!("/admin/members/{}", member.code);
-                    let version = page_state().form_value(MemberInput::version);
-                    let version = if version.is_empty() { editing.version.to_string() } else { version };
+                    // Left out after a stale edit: then the current version is taken.
+                    let version = match page_state().form_value(MemberInput::version) {
+                        typed if typed.is_empty() => editing.version.to_string(),
+                        typed => typed,
+                    };
                     view! {
                         <Title text=format!("{} · {}", member.name, t(Key::AdminMembersTitle))/>
                         {admin_nav()}

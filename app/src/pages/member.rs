@@ -101,13 +101,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
 #[component]
 fn NewPlanForm(slug: String, next: i64) -> impl IntoView {
     let state = page_state();
-    let typed = |name: &str, default: String| {
-        if state.form_values.is_empty() {
-            default
-        } else {
-            state.form_value(name)
-        }
-    };
+    let typed = |name: &str, default: String| state.form_value_or(name, default);
     view! {
         <section aria-labelledby="new-plan-heading">
             <h2 id="new-plan-heading">{t(Key::NewPlanTitle)}</h2>

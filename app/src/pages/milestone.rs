@@ -139,8 +139,8 @@ pub fn MilestoneUpdateForm(
     let state = page_state();
     let refilled = refill && !state.form_values.is_empty();
     let value = |name: &str, current: String| {
-        if refilled {
-            state.form_value(name)
+        if refill {
+            state.form_value_or(name, current)
         } else {
             current
         }

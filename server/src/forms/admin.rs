@@ -2,7 +2,7 @@
 //! password-reset links.
 
 use super::{Ctx, Input, RecordId};
-use crate::commands::{admin, members, AppError};
+use crate::commands::{admin, members};
 use app::components::isolated;
 use app::i18n::Key;
 use app::input::{DisabledInput, GrantInput, MemberInput};
@@ -115,13 +115,6 @@ pub async fn edit_member(
             &format!("/admin/members/{}", member.code),
             Notice::success(Key::NoticeMemberSaved).with("name", isolated(&member.name)),
         ),
-        // After a stale edit the form takes the current version (and shows what was typed).
-        Err(error) => {
-            let mut values = input.fields();
-            if error == AppError::Stale {
-                values.retain(|(name, _)| name != MemberInput::version);
-            }
-            ctx.fail(error, values).await
-        }
+        Err(error) => ctx.fail(error, input.fields()).await,
     }
 }

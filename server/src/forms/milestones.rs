@@ -1,7 +1,7 @@
 //! Progress updates on milestones.
 
 use super::{Ctx, Input, RecordId};
-use crate::commands::{milestones, AppError};
+use crate::commands::milestones;
 use app::i18n::Key;
 use app::input::MilestoneUpdateInput;
 use app::page_state::Notice;
@@ -20,14 +20,6 @@ pub async fn post_update(
             ),
             Notice::success(Key::NoticeUpdateSaved),
         ),
-        // A refilled form keeps the version it was made from, so a change that came in
-        // between is still noticed; after a stale edit it takes the current one.
-        Err(error) => {
-            let mut values = input.fields();
-            if error == AppError::Stale {
-                values.retain(|(name, _)| name != MilestoneUpdateInput::version);
-            }
-            ctx.fail(error, values).await
-        }
+        Err(error) => ctx.fail(error, input.fields()).await,
     }
 }

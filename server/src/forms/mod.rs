@@ -16,6 +16,7 @@ use crate::commands::{Actor, AppError};
 use crate::http::{render_page, AppState};
 use crate::security::{json_error, notice_cookie, set_retry_after, RequestInfo};
 use app::domain::LinkPurpose;
+use app::error::VERSION_FIELD;
 use app::i18n::Key;
 use app::i18n::Lang;
 use app::page_state::{Notice, PageState};
@@ -180,8 +181,13 @@ impl Ctx {
     }
 
     /// Failure: the page at the form's address again, with the reason and what was typed
-    /// (`values`, never passwords), under the error's status.
-    pub async fn fail(self, error: AppError, values: Vec<(String, String)>) -> Response {
+    /// (`values`, never passwords), under the error's status. A refilled form keeps the
+    /// version it was made from, so a change that came in between is still noticed; after
+    /// a stale edit the version is left out, so the form takes the current one.
+    pub async fn fail(self, error: AppError, mut values: Vec<(String, String)>) -> Response {
+        if error == AppError::Stale {
+            values.retain(|(name, _)| name != VERSION_FIELD);
+        }
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let notice = error.notice();
