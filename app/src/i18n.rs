@@ -155,6 +155,23 @@ pub fn format_count(n: i64) -> String {
     }
 }
 
+/// An amount of money the way the page's language writes it: thousands grouped, and cents
+/// after the language's decimal sign when there are any.
+pub fn format_amount(amount: f64) -> String {
+    let cents = (amount.abs() * 100.0).round() as i64;
+    let whole = format_count(cents / 100);
+    let sign = if amount < 0.0 { "-" } else { "" };
+    let decimal = match use_lang() {
+        Lang::En => ".",
+        Lang::Es | Lang::Fr => ",",
+        Lang::Ar => "٫",
+    };
+    match cents % 100 {
+        0 => format!("{sign}{whole}"),
+        rest => format!("{sign}{whole}{decimal}{rest:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

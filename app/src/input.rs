@@ -7,7 +7,8 @@
 //! same code the server runs; checks against stored data belong to the commands.
 
 use crate::domain::{
-    slugify, ActionPlan, EvidenceLink, Member, MemberKind, MilestoneStatus, PlanStatus, Region,
+    slugify, ActionPlan, Budget, Commitment, EvidenceLink, Member, MemberKind, MilestoneStatus,
+    OgpValue, PlanStatus, Region,
 };
 use crate::error::AppError;
 use crate::i18n::Key;
@@ -100,6 +101,61 @@ form_input! {
         /// The milestone's version the form was rendered from.
         version
     }
+}
+
+form_input! {
+    /// A commitment as a point of contact enters or edits it. The OGP values are four
+    /// check boxes, named `value_` and the value's machine name.
+    CommitmentInput {
+        code,
+        number,
+        title,
+        description,
+        problem,
+        lead_institution,
+        supporting_institutions,
+        value_access_to_information,
+        value_civic_participation,
+        value_public_accountability,
+        value_technology_innovation,
+        /// Policy areas, separated by commas or lines.
+        policy_areas,
+        start_date,
+        end_date,
+        budget_amount,
+        budget_currency,
+        funding_source,
+        /// `yes`, `no`, or empty when not known.
+        funded,
+        /// The commitment's version an edit form was rendered from (empty when adding).
+        version
+    }
+}
+
+form_input! {
+    /// Withdrawing a commitment: why, and the version the form saw.
+    WithdrawalInput { reason, version }
+}
+
+form_input! {
+    /// A milestone as a point of contact adds or edits it (its status and progress move
+    /// with progress updates).
+    MilestoneInput {
+        title,
+        description,
+        responsible_institution,
+        planned_start,
+        planned_end,
+        /// Its share of the commitment's progress; empty is 1.
+        weight,
+        /// The milestone's version an edit form was rendered from (empty when adding).
+        version
+    }
+}
+
+form_input! {
+    /// Moving a milestone one place `up` or `down` in its commitment's list.
+    MoveInput { direction, version }
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -225,7 +281,7 @@ impl MilestoneUpdateInput {
     /// person's: a missing one means a form from before versions, to be reloaded like a
     /// stale one.
     pub fn base_version(&self) -> Result<i64, AppError> {
-        self.version.trim().parse().map_err(|_| AppError::Stale)
+        base_version(&self.version)
     }
 
     /// The update, or the first field that is wrong and why. A completed milestone is at
@@ -312,6 +368,432 @@ impl PlanInput {
     }
 }
 
+/// The version an edit form was rendered from. It is the page's, not the person's: a form
+/// without one is outdated, and refused as stale.
+pub fn base_version(value: &str) -> Result<i64, AppError> {
+    value.trim().parse().map_err(|_| AppError::Stale)
+}
+
+/// An optional text field: `None` when left empty, else trimmed and at most `max_chars`.
+pub fn optional_text(
+    value: &str,
+    field: &str,
+    max_chars: usize,
+) -> Result<Option<String>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        value => required_text(value, field, max_chars).map(Some),
+    }
+}
+
+/// An optional date; the end, when both are given, after the start.
+fn optional_dates(
+    start: (&str, &str),
+    end: (&str, &str),
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
+    let read = |(value, field): (&str, &str)| match value.trim() {
+        "" => Ok(None),
+        value => date(value, field).map(Some),
+    };
+    let (start_date, end_date) = (read(start)?, read(end)?);
+    if let (Some(s), Some(e)) = (start_date, end_date) {
+        if e < s {
+            return Err(AppError::invalid(end.1, Key::ErrEndBeforeStart));
+        }
+    }
+    Ok((start_date, end_date))
+}
+
+pub const COMMITMENT_NUMBER_MAX_CHARS: usize = 20;
+pub const COMMITMENT_TITLE_MAX_CHARS: usize = 500;
+pub const COMMITMENT_TEXT_MAX_CHARS: usize = 20_000;
+pub const POLICY_AREA_MAX_CHARS: usize = 100;
+pub const POLICY_AREAS_MAX: usize = 12;
+pub const WITHDRAWAL_REASON_MAX_CHARS: usize = 2000;
+
+/// What a point of contact types for a commitment, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitmentFields {
+    pub code: String,
+    pub number: String,
+    pub title: String,
+    pub full_text: Option<String>,
+    pub problem: Option<String>,
+    pub lead_institution: String,
+    pub supporting_institutions: Option<String>,
+    pub values: Vec<OgpValue>,
+    pub policy_areas: Vec<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub budget: Option<Budget>,
+}
+
+impl CommitmentFields {
+    /// A new commitment of the plan `plan_key`, entered in the tracker.
+    pub fn into_new(self, plan_key: &str) -> Commitment {
+        let blank = Commitment {
+            code: String::new(),
+            code_derived: false,
+            plan_key: plan_key.to_string(),
+            number: String::new(),
+            title: String::new(),
+            short_title: None,
+            full_text: None,
+            theme: None,
+            start_date: None,
+            end_date: None,
+            lead_institution: None,
+            supporting_institutions: None,
+            values: Vec::new(),
+            policy_areas: Vec::new(),
+            carried_forward: None,
+            active: None,
+            cluster_ids: None,
+            source_url: None,
+            budget: None,
+            demo: false,
+            problem: None,
+            entered: true,
+            withdrawal: None,
+        };
+        self.apply_to(&blank)
+    }
+
+    /// `stored` with these fields. A commitment that came from an OGP import keeps the
+    /// values the IRM's data gave it.
+    pub fn apply_to(self, stored: &Commitment) -> Commitment {
+        let code_derived = stored.code_derived && stored.code == self.code;
+        Commitment {
+            code: self.code,
+            code_derived,
+            number: self.number,
+            title: self.title,
+            full_text: self.full_text,
+            problem: self.problem,
+            lead_institution: Some(self.lead_institution),
+            supporting_institutions: self.supporting_institutions,
+            values: if stored.entered {
+                self.values
+            } else {
+                stored.values.clone()
+            },
+            policy_areas: self.policy_areas,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            budget: self.budget,
+            ..stored.clone()
+        }
+    }
+}
+
+/// Whether `code` is an OGP-style commitment ID of a member with `prefix`: the prefix
+/// and four digits (`AR0045`).
+pub fn is_commitment_code(code: &str, prefix: &str) -> bool {
+    code.strip_prefix(prefix)
+        .is_some_and(|digits| digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+}
+
+impl CommitmentInput {
+    /// The name of the check box for `value`.
+    pub fn value_field(value: OgpValue) -> &'static str {
+        match value {
+            OgpValue::AccessToInformation => Self::value_access_to_information,
+            OgpValue::CivicParticipation => Self::value_civic_participation,
+            OgpValue::PublicAccountability => Self::value_public_accountability,
+            OgpValue::TechnologyInnovation => Self::value_technology_innovation,
+        }
+    }
+
+    /// Whether the check box for `value` was ticked.
+    pub fn value_checked(&self, value: OgpValue) -> bool {
+        let typed = match value {
+            OgpValue::AccessToInformation => &self.value_access_to_information,
+            OgpValue::CivicParticipation => &self.value_civic_participation,
+            OgpValue::PublicAccountability => &self.value_public_accountability,
+            OgpValue::TechnologyInnovation => &self.value_technology_innovation,
+        };
+        !typed.trim().is_empty()
+    }
+
+    /// The form filled from a stored commitment, as an edit form shows it.
+    pub fn from_commitment(commitment: &Commitment, version: i64) -> CommitmentInput {
+        let budget = commitment.budget.as_ref();
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let checked = |value: OgpValue| {
+            if commitment.values.contains(&value) {
+                "on".to_string()
+            } else {
+                String::new()
+            }
+        };
+        CommitmentInput {
+            code: commitment.code.clone(),
+            number: commitment.number.clone(),
+            title: commitment.title.clone(),
+            description: text(&commitment.full_text),
+            problem: text(&commitment.problem),
+            lead_institution: text(&commitment.lead_institution),
+            supporting_institutions: text(&commitment.supporting_institutions),
+            value_access_to_information: checked(OgpValue::AccessToInformation),
+            value_civic_participation: checked(OgpValue::CivicParticipation),
+            value_public_accountability: checked(OgpValue::PublicAccountability),
+            value_technology_innovation: checked(OgpValue::TechnologyInnovation),
+            policy_areas: commitment.policy_areas.join(", "),
+            start_date: commitment
+                .start_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            end_date: commitment
+                .end_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            budget_amount: budget
+                .and_then(|b| b.amount)
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            budget_currency: budget.and_then(|b| b.currency.clone()).unwrap_or_default(),
+            funding_source: budget
+                .and_then(|b| b.funding_source.clone())
+                .unwrap_or_default(),
+            funded: match budget.and_then(|b| b.funded) {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            version: version.to_string(),
+        }
+    }
+
+    pub fn base_version(&self) -> Result<i64, AppError> {
+        base_version(&self.version)
+    }
+
+    /// The commitment's fields, or the first that is wrong and why. Its code is the
+    /// member's `prefix` and four digits, unless it is `stored_code` unchanged (imported
+    /// IDs may be otherwise).
+    pub fn validate(
+        &self,
+        prefix: &str,
+        stored_code: Option<&str>,
+    ) -> Result<CommitmentFields, AppError> {
+        let code = self.code.trim().to_uppercase();
+        if stored_code != Some(code.as_str()) && !is_commitment_code(&code, prefix) {
+            return Err(AppError::invalid(Self::code, Key::ErrCommitmentCode));
+        }
+        let number = required_text(&self.number, Self::number, COMMITMENT_NUMBER_MAX_CHARS)?;
+        let title = required_text(&self.title, Self::title, COMMITMENT_TITLE_MAX_CHARS)?;
+        let full_text = optional_text(
+            &self.description,
+            Self::description,
+            COMMITMENT_TEXT_MAX_CHARS,
+        )?;
+        let problem = optional_text(&self.problem, Self::problem, COMMITMENT_TEXT_MAX_CHARS)?;
+        let lead_institution = required_text(
+            &self.lead_institution,
+            Self::lead_institution,
+            INSTITUTION_MAX_CHARS,
+        )?;
+        let supporting_institutions = optional_text(
+            &self.supporting_institutions,
+            Self::supporting_institutions,
+            COMMITMENT_TEXT_MAX_CHARS,
+        )?;
+        let values = OgpValue::ALL
+            .iter()
+            .copied()
+            .filter(|v| self.value_checked(*v))
+            .collect();
+        let policy_areas = policy_areas(&self.policy_areas, Self::policy_areas)?;
+        let (start_date, end_date) = optional_dates(
+            (&self.start_date, Self::start_date),
+            (&self.end_date, Self::end_date),
+        )?;
+        let budget = self.budget()?;
+        Ok(CommitmentFields {
+            code,
+            number,
+            title,
+            full_text,
+            problem,
+            lead_institution,
+            supporting_institutions,
+            values,
+            policy_areas,
+            start_date,
+            end_date,
+            budget,
+        })
+    }
+
+    /// The budget, or `None` when every budget field is empty. An amount needs its
+    /// currency, a three-letter code such as EUR.
+    fn budget(&self) -> Result<Option<Budget>, AppError> {
+        let amount = match self.budget_amount.trim().replace([' ', '\u{a0}'], "") {
+            typed if typed.is_empty() => None,
+            typed => Some(
+                typed
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|a| a.is_finite() && *a >= 0.0)
+                    .ok_or_else(|| AppError::invalid(Self::budget_amount, Key::ErrAmount))?,
+            ),
+        };
+        let currency = match self.budget_currency.trim().to_uppercase() {
+            typed if typed.is_empty() => None,
+            typed if typed.len() == 3 && typed.chars().all(|c| c.is_ascii_uppercase()) => {
+                Some(typed)
+            }
+            _ => return Err(AppError::invalid(Self::budget_currency, Key::ErrCurrency)),
+        };
+        if amount.is_some() && currency.is_none() {
+            return Err(AppError::invalid(Self::budget_currency, Key::ErrCurrency));
+        }
+        let funding_source = optional_text(
+            &self.funding_source,
+            Self::funding_source,
+            INSTITUTION_MAX_CHARS,
+        )?;
+        let funded = match self.funded.trim() {
+            "" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => return Err(AppError::invalid(Self::funded, Key::ErrChoice)),
+        };
+        let any =
+            amount.is_some() || currency.is_some() || funding_source.is_some() || funded.is_some();
+        Ok(any.then_some(Budget {
+            amount,
+            currency,
+            funding_source,
+            funded,
+        }))
+    }
+}
+
+/// Policy areas separated by commas or lines, each kept once (by its address form).
+pub fn policy_areas(value: &str, field: &str) -> Result<Vec<String>, AppError> {
+    let mut areas: Vec<String> = Vec::new();
+    for area in value
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        if area.chars().count() > POLICY_AREA_MAX_CHARS {
+            return Err(AppError::invalid(field, Key::ErrTooLong));
+        }
+        if slugify(area).is_empty() {
+            return Err(AppError::invalid(field, Key::ErrPolicyArea));
+        }
+        if !areas.iter().any(|known| slugify(known) == slugify(area)) {
+            areas.push(area.to_string());
+        }
+    }
+    if areas.len() > POLICY_AREAS_MAX {
+        return Err(AppError::invalid(field, Key::ErrTooManyAreas));
+    }
+    Ok(areas)
+}
+
+impl WithdrawalInput {
+    /// Why the commitment is withdrawn, and the version the form saw.
+    pub fn validate(&self) -> Result<(String, i64), AppError> {
+        let version = base_version(&self.version)?;
+        let reason = required_text(&self.reason, Self::reason, WITHDRAWAL_REASON_MAX_CHARS)?;
+        Ok((reason, version))
+    }
+}
+
+pub const MILESTONE_TITLE_MAX_CHARS: usize = 500;
+pub const WEIGHT_MAX: f64 = 100.0;
+
+/// A milestone's fields as typed, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilestoneFields {
+    pub title: String,
+    pub description: Option<String>,
+    pub responsible_institution: Option<String>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub weight: f64,
+}
+
+impl MilestoneInput {
+    /// The form filled from a stored milestone, as its edit form shows it.
+    pub fn from_milestone(milestone: &crate::domain::Milestone) -> MilestoneInput {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        MilestoneInput {
+            title: milestone.title.clone(),
+            description: milestone.description.clone().unwrap_or_default(),
+            responsible_institution: milestone
+                .responsible_institution
+                .clone()
+                .unwrap_or_default(),
+            planned_start: day(milestone.planned_start),
+            planned_end: day(milestone.planned_end),
+            weight: milestone.weight.to_string(),
+            version: milestone.version.to_string(),
+        }
+    }
+
+    pub fn base_version(&self) -> Result<i64, AppError> {
+        base_version(&self.version)
+    }
+
+    /// The milestone's fields, or the first that is wrong and why: a title, an end after
+    /// the start, and a weight from 0 to 100 (0 leaves it out of the commitment's progress).
+    pub fn validate(&self) -> Result<MilestoneFields, AppError> {
+        let title = required_text(&self.title, Self::title, MILESTONE_TITLE_MAX_CHARS)?;
+        let description = optional_text(
+            &self.description,
+            Self::description,
+            COMMITMENT_TEXT_MAX_CHARS,
+        )?;
+        let responsible_institution = optional_text(
+            &self.responsible_institution,
+            Self::responsible_institution,
+            INSTITUTION_MAX_CHARS,
+        )?;
+        let (planned_start, planned_end) = optional_dates(
+            (&self.planned_start, Self::planned_start),
+            (&self.planned_end, Self::planned_end),
+        )?;
+        let weight = match self.weight.trim() {
+            "" => 1.0,
+            typed => typed
+                .parse::<f64>()
+                .ok()
+                .filter(|w| w.is_finite() && (0.0..=WEIGHT_MAX).contains(w))
+                .ok_or_else(|| AppError::invalid(Self::weight, Key::ErrWeight))?,
+        };
+        Ok(MilestoneFields {
+            title,
+            description,
+            responsible_institution,
+            planned_start,
+            planned_end,
+            weight,
+        })
+    }
+}
+
+/// Which way a milestone moves in its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+impl MoveInput {
+    pub fn validate(&self) -> Result<(Direction, i64), AppError> {
+        let direction = match self.direction.trim() {
+            "up" => Direction::Up,
+            "down" => Direction::Down,
+            _ => return Err(AppError::invalid(Self::direction, Key::ErrChoice)),
+        };
+        Ok((direction, base_version(&self.version)?))
+    }
+}
+
 /// Upper-case letters and digits, `min..=max` of them, with `-` allowed inside.
 fn code_like(value: &str, min: usize, max: usize) -> Option<String> {
     let value = value.trim().to_uppercase();
@@ -383,7 +865,7 @@ impl MemberInput {
 
     /// The version an edit form was rendered from; a form without one is stale.
     pub fn base_version(&self) -> Result<i64, AppError> {
-        self.version.trim().parse().map_err(|_| AppError::Stale)
+        base_version(&self.version)
     }
 }
 
@@ -493,6 +975,186 @@ mod tests {
             |i| i.document_url = "javascript:alert(1)".into(),
             PlanInput::document_url,
             Key::ErrWebLink,
+        );
+    }
+
+    #[test]
+    fn commitments_are_checked_field_by_field() {
+        let input = CommitmentInput {
+            code: " ar0046 ".into(),
+            number: "3".into(),
+            title: "Open contracting".into(),
+            lead_institution: "Ministry of Finance".into(),
+            value_civic_participation: "on".into(),
+            policy_areas: "Fiscal openness,\nOpen contracting, fiscal openness".into(),
+            start_date: "2026-01-01".into(),
+            end_date: "2027-12-31".into(),
+            budget_amount: "1 250.50".into(),
+            budget_currency: "eur".into(),
+            funded: "no".into(),
+            ..CommitmentInput::default()
+        };
+        let fields = input.validate("AR", None).unwrap();
+        assert_eq!(fields.code, "AR0046");
+        assert_eq!(fields.values, vec![OgpValue::CivicParticipation]);
+        assert_eq!(
+            fields.policy_areas,
+            vec!["Fiscal openness", "Open contracting"]
+        );
+        assert_eq!(
+            fields.budget,
+            Some(Budget {
+                amount: Some(1250.5),
+                currency: Some("EUR".into()),
+                funding_source: None,
+                funded: Some(false),
+            })
+        );
+        let new = fields.clone().into_new("AP_ARG05");
+        assert!(new.entered && new.withdrawal.is_none());
+        let wrong = |change: fn(&mut CommitmentInput), field: &str, reason: Key| {
+            let mut bad = input.clone();
+            change(&mut bad);
+            assert_eq!(
+                bad.validate("AR", None),
+                Err(AppError::invalid(field, reason))
+            );
+        };
+        wrong(
+            |i| i.code = "BR0046".into(),
+            CommitmentInput::code,
+            Key::ErrCommitmentCode,
+        );
+        wrong(
+            |i| i.code = "AR46".into(),
+            CommitmentInput::code,
+            Key::ErrCommitmentCode,
+        );
+        wrong(
+            |i| i.title = " ".into(),
+            CommitmentInput::title,
+            Key::ErrRequired,
+        );
+        wrong(
+            |i| i.lead_institution = String::new(),
+            CommitmentInput::lead_institution,
+            Key::ErrRequired,
+        );
+        wrong(
+            |i| i.end_date = "2025-12-31".into(),
+            CommitmentInput::end_date,
+            Key::ErrEndBeforeStart,
+        );
+        wrong(
+            |i| i.budget_amount = "-1".into(),
+            CommitmentInput::budget_amount,
+            Key::ErrAmount,
+        );
+        wrong(
+            |i| i.budget_amount = "NaN".into(),
+            CommitmentInput::budget_amount,
+            Key::ErrAmount,
+        );
+        wrong(
+            |i| i.budget_currency = String::new(),
+            CommitmentInput::budget_currency,
+            Key::ErrCurrency,
+        );
+        wrong(
+            |i| i.funded = "maybe".into(),
+            CommitmentInput::funded,
+            Key::ErrChoice,
+        );
+        wrong(
+            |i| {
+                i.policy_areas = (0..13)
+                    .map(|n| format!("Area {n}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            },
+            CommitmentInput::policy_areas,
+            Key::ErrTooManyAreas,
+        );
+        // An imported ID that is not prefix and four digits may stay as it is.
+        let mut imported = input.clone();
+        imported.code = "AR-X-12".into();
+        assert!(imported.validate("AR", Some("AR-X-12")).is_ok());
+        // An imported commitment keeps the IRM's values whatever the form sends.
+        let stored = Commitment {
+            entered: false,
+            values: vec![OgpValue::AccessToInformation],
+            ..new
+        };
+        assert_eq!(
+            fields.apply_to(&stored).values,
+            vec![OgpValue::AccessToInformation]
+        );
+        let filled = CommitmentInput::from_commitment(&stored, 4);
+        assert_eq!(filled.version, "4");
+        assert_eq!(filled.value_access_to_information, "on");
+        assert_eq!(filled.budget_amount, "1250.5");
+    }
+
+    #[test]
+    fn milestones_and_moves_are_checked() {
+        let input = MilestoneInput {
+            title: "Publish the register".into(),
+            planned_start: "2026-01-01".into(),
+            planned_end: "2026-06-30".into(),
+            ..MilestoneInput::default()
+        };
+        assert_eq!(input.validate().unwrap().weight, 1.0, "empty weighs 1");
+        for (weight, fine) in [
+            ("0", true),
+            ("2.5", true),
+            ("100", true),
+            ("101", false),
+            ("-1", false),
+            ("inf", false),
+            ("x", false),
+        ] {
+            let typed = MilestoneInput {
+                weight: weight.into(),
+                ..input.clone()
+            };
+            assert_eq!(typed.validate().is_ok(), fine, "{weight}");
+        }
+        let backwards = MilestoneInput {
+            planned_end: "2025-12-31".into(),
+            ..input.clone()
+        };
+        assert_eq!(
+            backwards.validate(),
+            Err(AppError::invalid(
+                MilestoneInput::planned_end,
+                Key::ErrEndBeforeStart
+            ))
+        );
+        let up = MoveInput {
+            direction: "up".into(),
+            version: "2".into(),
+        };
+        assert_eq!(up.validate(), Ok((Direction::Up, 2)));
+        let sideways = MoveInput {
+            direction: "left".into(),
+            ..up.clone()
+        };
+        assert_eq!(
+            sideways.validate(),
+            Err(AppError::invalid(MoveInput::direction, Key::ErrChoice))
+        );
+        let unversioned = MoveInput {
+            version: String::new(),
+            ..up
+        };
+        assert_eq!(unversioned.validate(), Err(AppError::Stale));
+        let withdrawal = WithdrawalInput {
+            reason: "  ".into(),
+            version: "1".into(),
+        };
+        assert_eq!(
+            withdrawal.validate(),
+            Err(AppError::invalid(WithdrawalInput::reason, Key::ErrRequired))
         );
     }
 

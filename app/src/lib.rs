@@ -166,6 +166,36 @@ pub fn App() -> impl IntoView {
                         view=CommitmentHistoryPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("plans"), ParamSegment("key"), StaticSegment("commitments"))
+                        view=NewCommitmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("edit"))
+                        view=CommitmentEditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("withdrawal"))
+                        view=CommitmentEditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("milestones"))
+                        view=CommitmentMilestonesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("milestones"), ParamSegment("id"), StaticSegment("edit"))
+                        view=MilestoneEditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("milestones"), ParamSegment("id"), StaticSegment("position"))
+                        view=MilestoneEditPage
+                        ssr=SsrMode::Async
+                    />
                     // Every address a form posts to is also a page, so a refused post is shown
                     // where it was sent and the browser's app finds a route there.
                     <Route

@@ -90,10 +90,9 @@ impl PageState {
     /// What was typed into field `name` of the form that failed, else `stored` (the form
     /// shown fresh).
     pub fn form_value_or(&self, name: &str, stored: impl Into<String>) -> String {
-        if self.form_values.is_empty() {
-            stored.into()
-        } else {
-            self.form_value(name)
+        match self.form_values.iter().find(|(n, _)| n == name) {
+            Some((_, typed)) => typed.clone(),
+            None => stored.into(),
         }
     }
 

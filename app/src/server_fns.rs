@@ -128,6 +128,36 @@ pub async fn get_commitment(code: String) -> Result<Option<CommitmentDetail>, Ap
     Ok(crate::storage::commitment_detail(&mut db().await?, &code.to_uppercase()).await?)
 }
 
+/// What the form for a new commitment of a plan starts from: the code and number the
+/// tracker proposes (the member's prefix with the next free number; one more than the
+/// plan's count).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentProposal {
+    pub plan: ActionPlan,
+    pub member: Member,
+    pub code: String,
+    pub number: String,
+}
+
+#[server(endpoint = "new-commitment", input = GetUrl)]
+pub async fn new_commitment(key: String) -> Result<Option<CommitmentProposal>, AppError> {
+    let mut db = db().await?;
+    let Some((plan_id, _, plan)) = crate::storage::stored_plan(&mut db, &key).await? else {
+        return Ok(None);
+    };
+    let Some((_, member)) = crate::storage::stored_member(&mut db, &plan.member_code).await? else {
+        return Ok(None);
+    };
+    let code = crate::storage::next_commitment_code(&mut db, &member.commitment_prefix).await?;
+    let count = crate::storage::commitment_count(&mut db, plan_id).await?;
+    Ok(Some(CommitmentProposal {
+        plan,
+        member,
+        code,
+        number: (count + 1).to_string(),
+    }))
+}
+
 /// A milestone with every update, for its page (where its update form also lives).
 #[server(endpoint = "milestone", input = GetUrl)]
 pub async fn get_milestone(id: i64) -> Result<Option<MilestoneDetail>, AppError> {

@@ -33,6 +33,19 @@ pub struct Commitment {
     pub source_url: Option<String>,
     pub budget: Option<Budget>,
     pub demo: bool,
+    /// The problem it addresses, as its point of contact puts it.
+    pub problem: Option<String>,
+    /// Entered in the tracker by a point of contact. Imported commitments keep the fields
+    /// the IRM's data holds (values, theme, cluster, carried forward, active) read-only.
+    pub entered: bool,
+    /// Set when withdrawn: the commitment is kept and shown as withdrawn, never deleted.
+    pub withdrawal: Option<Withdrawal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub on: NaiveDate,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,6 +82,7 @@ pub struct CommitmentSummary {
     pub progress: Option<f64>,
     pub potential_impact: Option<PotentialImpact>,
     pub completion: Option<Completion>,
+    pub withdrawn: bool,
 }
 
 /// Everything the commitment page shows, loaded in a fixed number of queries.
@@ -82,16 +96,17 @@ pub struct CommitmentDetail {
     pub raw_values: Vec<RawValue>,
     /// The day it was read, which decides which milestones are overdue.
     pub as_of: chrono::NaiveDate,
+    /// The commitment's version: an edit names the one it was made from.
+    pub version: i64,
 }
 
 impl CommitmentDetail {
+    pub fn roll_up(&self) -> super::milestone::RollUp {
+        super::milestone::RollUp::of(&self.milestones)
+    }
+
     pub fn progress(&self) -> Option<f64> {
-        let parts: Vec<(i64, f64)> = self
-            .milestones
-            .iter()
-            .map(|m| (m.progress, m.weight))
-            .collect();
-        super::milestone::rolled_up_progress(&parts)
+        self.roll_up().progress()
     }
 
     pub fn star_rule(&self) -> StarRule {

@@ -74,6 +74,10 @@ level_enum! {
         CompletedOn = "completed_on" => FieldCompletedOn,
         Weight = "weight" => FieldWeight,
         Narrative = "narrative" => FieldNarrative,
+        Code = "code" => FieldCode,
+        Problem = "problem" => FieldProblem,
+        WithdrawnOn = "withdrawn_on" => FieldWithdrawnOn,
+        WithdrawalReason = "withdrawal_reason" => FieldWithdrawalReason,
     }
 }
 
@@ -298,6 +302,16 @@ impl Commitment {
                 budget.and_then(|b| b.funding_source.clone()),
             ),
             field(RecordField::Funded, flag(budget.and_then(|b| b.funded))),
+            field(RecordField::Code, Some(self.code.clone())),
+            field(RecordField::Problem, text(&self.problem)),
+            field(
+                RecordField::WithdrawnOn,
+                date(&self.withdrawal.as_ref().map(|w| w.on)),
+            ),
+            field(
+                RecordField::WithdrawalReason,
+                self.withdrawal.as_ref().map(|w| w.reason.clone()),
+            ),
         ]
     }
 }

@@ -83,8 +83,61 @@ pub struct RecentUpdate {
     pub progress: i64,
 }
 
-/// A commitment's progress as the weighted mean of its milestones' progress;
-/// `None` without milestones. The formula is shown to the public beside the number.
+/// A commitment's progress worked out from its milestones: the weighted mean of the
+/// progress of those not withdrawn (a withdrawn milestone will not be delivered, so it
+/// neither helps nor holds back). The storage layer sums the same way
+/// (`storage::plans::COMMITMENT_PROGRESS`), and pages show the formula with its figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollUp {
+    /// (progress, weight) of each milestone counted, in the commitment's order.
+    pub parts: Vec<(i64, f64)>,
+}
+
+impl RollUp {
+    pub fn of(milestones: &[Milestone]) -> RollUp {
+        RollUp {
+            parts: milestones
+                .iter()
+                .filter(|m| m.status != MilestoneStatus::Withdrawn)
+                .map(|m| (m.progress, m.weight))
+                .collect(),
+        }
+    }
+
+    pub fn progress(&self) -> Option<f64> {
+        rolled_up_progress(&self.parts)
+    }
+
+    /// The sum with its figures, `(40 × 1 + 100 × 2) ÷ (1 + 2) = 80`, or `None` when
+    /// there is nothing to sum. Numbers only, so it reads the same in every language.
+    pub fn formula(&self) -> Option<String> {
+        let progress = self.progress()?;
+        let products: Vec<String> = self
+            .parts
+            .iter()
+            .map(|(p, w)| format!("{p} × {}", figure(*w)))
+            .collect();
+        let weights: Vec<String> = self.parts.iter().map(|(_, w)| figure(*w)).collect();
+        Some(format!(
+            "({}) ÷ ({}) = {}",
+            products.join(" + "),
+            weights.join(" + "),
+            figure((progress * 10.0).round() / 10.0)
+        ))
+    }
+}
+
+/// A number as a person writes it: no trailing `.0`.
+fn figure(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// The weighted mean of (progress, weight) pairs; `None` without any or when the weights
+/// add up to nothing.
 pub fn rolled_up_progress(milestones: &[(i64, f64)]) -> Option<f64> {
     let total_weight: f64 = milestones.iter().map(|(_, w)| w).sum();
     if milestones.is_empty() || total_weight <= 0.0 {
@@ -108,13 +161,40 @@ mod tests {
         assert_eq!(rolled_up_progress(&[]), None);
         assert_eq!(rolled_up_progress(&[(100, 1.0), (0, 1.0)]), Some(50.0));
         assert_eq!(rolled_up_progress(&[(100, 3.0), (0, 1.0)]), Some(75.0));
+        assert_eq!(
+            rolled_up_progress(&[(100, 0.0)]),
+            None,
+            "weights add up to nothing"
+        );
     }
 
     #[test]
-    fn overdue_is_past_the_planned_end_and_not_done() {
-        use chrono::NaiveDate;
-        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
-        let milestone = |status, planned_end| Milestone {
+    fn the_roll_up_leaves_withdrawn_milestones_out_and_shows_its_sum() {
+        let milestone = |status, progress, weight| Milestone {
+            status,
+            progress,
+            weight,
+            ..sample(MilestoneStatus::InProgress, None)
+        };
+        let roll_up = RollUp::of(&[
+            milestone(MilestoneStatus::InProgress, 40, 1.0),
+            milestone(MilestoneStatus::Completed, 100, 2.0),
+            milestone(MilestoneStatus::Withdrawn, 0, 5.0),
+            milestone(MilestoneStatus::NotStarted, 0, 0.5),
+        ]);
+        assert_eq!(roll_up.parts, vec![(40, 1.0), (100, 2.0), (0, 0.5)]);
+        assert_eq!(roll_up.progress(), Some(240.0 / 3.5));
+        assert_eq!(
+            roll_up.formula().as_deref(),
+            Some("(40 × 1 + 100 × 2 + 0 × 0.5) ÷ (1 + 2 + 0.5) = 68.6")
+        );
+        assert_eq!(RollUp::of(&[]).formula(), None);
+        let all_withdrawn = RollUp::of(&[milestone(MilestoneStatus::Withdrawn, 50, 1.0)]);
+        assert_eq!(all_withdrawn.progress(), None);
+    }
+
+    fn sample(status: MilestoneStatus, planned_end: Option<chrono::NaiveDate>) -> Milestone {
+        Milestone {
             id: 1,
             position: 1,
             title: "Law passed".into(),
@@ -128,7 +208,14 @@ mod tests {
             weight: 1.0,
             version: 1,
             latest_update: None,
-        };
+        }
+    }
+
+    #[test]
+    fn overdue_is_past_the_planned_end_and_not_done() {
+        use chrono::NaiveDate;
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let milestone = sample;
         let today = day(10);
         assert!(milestone(MilestoneStatus::InProgress, Some(day(9))).is_overdue(today));
         assert!(milestone(MilestoneStatus::NotStarted, Some(day(9))).is_overdue(today));

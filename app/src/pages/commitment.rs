@@ -1,12 +1,13 @@
 //! `/commitments/{id}`: a commitment's full record, milestones and every assessment.
 
+use super::keeping::ProgressFormula;
 use super::milestone::MilestoneUpdateForm;
 use crate::components::{
     author_text, date_text, record_view, DemoBanner, DueDate, ExternalLink, LevelBadge, Loading,
     ProgressBar,
 };
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
-use crate::i18n::{t, t_with, Key};
+use crate::i18n::{format_amount, t, t_with, Key};
 use crate::page_state::page_state;
 use crate::server_fns::get_commitment;
 use leptos::prelude::*;
@@ -51,7 +52,7 @@ fn yes_no(value: Option<bool>) -> String {
 
 #[component]
 fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
-    let progress = detail.progress();
+    let roll_up = detail.roll_up();
     let starred = detail.starred();
     let rule = detail.star_rule();
     let CommitmentDetail {
@@ -62,15 +63,42 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         assessments,
         raw_values,
         as_of,
+        ..
     } = detail;
     let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
     // The controls follow the same policy the server enforces on the post.
+    let viewer = page_state().viewer;
     let can_update = crate::policy::may_update_milestone(
-        page_state().viewer.as_ref(),
+        viewer.as_ref(),
         &member.code,
         commitment.lead_institution.as_deref(),
     )
     .is_ok();
+    let can_edit = crate::policy::may_keep_plans(viewer.as_ref(), &member.code).is_ok();
+    let budget = commitment.budget.clone().map(|b| {
+        let amount = match (b.amount, b.currency) {
+            (Some(amount), Some(currency)) => format!("{} {currency}", format_amount(amount)),
+            (Some(amount), None) => format_amount(amount),
+            (None, _) => t(Key::NotAvailable).to_string(),
+        };
+        let mut parts = vec![amount];
+        parts.extend(b.funding_source);
+        if let Some(funded) = b.funded {
+            parts.push(format!("{}: {}", t(Key::FieldFunded), yes_no(Some(funded))));
+        }
+        parts.join(" · ")
+    });
+    let withdrawal = commitment.withdrawal.clone();
+    // Open to those who keep it: the commitment's fields, and its milestones.
+    let keeping = (can_edit || can_update).then(|| {
+        let code = commitment.code.clone();
+        view! {
+            <p class="actions keeping">
+                {can_edit.then(|| view! { <a href=format!("/commitments/{code}/edit")>{t(Key::EditCommitmentLink)}</a> " " })}
+                {can_update.then(|| view! { <a href=format!("/commitments/{code}/milestones")>{t(Key::KeepMilestonesLink)}</a> })}
+            </p>
+        }
+    });
     let plan_label = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
     let facts: Vec<(Key, String)> = vec![
         (
@@ -123,6 +151,10 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
                 commitment.policy_areas.join(", ")
             },
         ),
+        (
+            Key::FieldBudgetAmount,
+            budget.unwrap_or_else(|| t(Key::NotAvailable).to_string()),
+        ),
         (Key::FieldCarriedForward, yes_no(commitment.carried_forward)),
         (Key::FieldActive, yes_no(commitment.active)),
         (
@@ -142,6 +174,13 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         {commitment.demo.then(|| view! { <DemoBanner/> })}
         <p class="commitment-code">{commitment.code.clone()}</p>
         <h1 dir="auto">{commitment.title.clone()}</h1>
+        {withdrawal.map(|w| view! {
+            <p class="notice notice-info withdrawn" data-withdrawn="true">
+                <strong>{t_with(Key::WithdrawnOn, &[("date", &date_text(w.on))])}</strong> " "
+                <bdi>{w.reason}</bdi>
+            </p>
+        })}
+        {keeping}
         {commitment.code_derived.then(|| view! { <p class="note">{t(Key::CommitmentIdDerived)}</p> })}
         {starred.map(|is_starred| {
             let label = if is_starred { t(Key::Starred) } else { t(Key::NotStarred) };
@@ -174,6 +213,12 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
                 })}
             </dl>
         </section>
+        {commitment.problem.clone().map(|text| view! {
+            <section aria-labelledby="problem-heading">
+                <h2 id="problem-heading">{t(Key::FieldProblem)}</h2>
+                <p class="full-text" dir="auto">{text}</p>
+            </section>
+        })}
         {commitment.full_text.clone().map(|text| view! {
             <section aria-labelledby="text-heading">
                 <h2 id="text-heading">{t(Key::FieldFullText)}</h2>
@@ -182,8 +227,8 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
         })}
         <section aria-labelledby="milestones-heading">
             <h2 id="milestones-heading">{t(Key::MilestonesTitle)}</h2>
-            <p>{t(Key::ProgressLabel)}": " <ProgressBar value=progress/></p>
-            <p class="formula">{t(Key::ProgressFormula)}</p>
+            <p>{t(Key::ProgressLabel)}": " <ProgressBar value=roll_up.progress()/></p>
+            <ProgressFormula formula=roll_up.formula()/>
             <MilestoneTable milestones can_update today=as_of/>
         </section>
         <section aria-labelledby="history-heading">

@@ -5,6 +5,7 @@ mod admin;
 mod admin_members;
 mod commitment;
 mod history;
+mod keeping;
 mod member;
 mod members;
 mod milestone;
@@ -17,6 +18,9 @@ pub use admin::{AdminAccountPage, AdminAccountsPage, AuditLogPage};
 pub use admin_members::{AdminMemberPage, AdminMembersPage};
 pub use commitment::CommitmentPage;
 pub use history::CommitmentHistoryPage;
+pub use keeping::{
+    CommitmentEditPage, CommitmentMilestonesPage, MilestoneEditPage, NewCommitmentPage,
+};
 pub use member::MemberPage;
 pub use members::MembersPage;
 pub use milestone::MilestonePage;

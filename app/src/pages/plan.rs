@@ -40,6 +40,15 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
     let member = detail.member;
     let heading = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
     let base = format!("/plans/{}", plan.key);
+    let can_keep =
+        crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code).is_ok();
+    let add_link = (can_keep && plan.status != PlanStatus::Completed).then(|| {
+        view! {
+            <p class="actions">
+                <a href=format!("/plans/{}/commitments", plan.key) data-action="add-commitment">{t(Key::AddCommitmentLink)}</a>
+            </p>
+        }
+    });
     view! {
         <Title text=format!("{} · {}", heading, member.name)/>
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
@@ -60,7 +69,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
         {plan
             .status
             .next()
-            .filter(|_| crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code).is_ok())
+            .filter(|_| can_keep)
             .map(|next| {
                 let button = match next {
                     PlanStatus::Active => Key::PublishPlanButton,
@@ -76,6 +85,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
             })}
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>
+            {add_link}
             {if detail.commitments.is_empty() {
                 view! { <p class="empty">{t(Key::NoCommitments)}</p> }.into_any()
             } else {
@@ -100,10 +110,13 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
                                     .into_iter()
                                     .map(|c| {
                                         view! {
-                                            <tr>
+                                            <tr data-commitment=c.code.clone() data-withdrawn=c.withdrawn.to_string()>
                                                 <td><a href=format!("/commitments/{}", c.code)>{c.code.clone()}</a></td>
-                                                <th scope="row">{c.title}</th>
-                                                <td>{c.lead_institution.unwrap_or_else(|| t(Key::NotAvailable).to_string())}</td>
+                                                <th scope="row">
+                                                    <bdi>{c.title}</bdi>
+                                                    {c.withdrawn.then(|| view! { " " <span class="badge level-withdrawn">{t(Key::CommitmentWithdrawnBadge)}</span> })}
+                                                </th>
+                                                <td><bdi>{c.lead_institution.unwrap_or_else(|| t(Key::NotAvailable).to_string())}</bdi></td>
                                                 <td class="number">{format_count(c.milestones)}</td>
                                                 <OverdueCount count=c.overdue_milestones/>
                                                 <td><ProgressBar value=c.progress/></td>

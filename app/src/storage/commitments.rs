@@ -5,7 +5,7 @@ use super::members::{MemberRow, MEMBER_COLUMNS};
 use super::milestones::milestones_of;
 use super::plans::{PlanRow, PLAN_COLUMNS};
 use super::{Conn, StorageError};
-use crate::domain::{Budget, Commitment, CommitmentDetail, OgpValue, RawValue};
+use crate::domain::{Budget, Commitment, CommitmentDetail, OgpValue, RawValue, Withdrawal};
 use chrono::NaiveDate;
 
 /// A commitment as stored, with its plan's key (its values and policy areas have tables
@@ -35,12 +35,18 @@ pub(crate) struct CommitmentRow {
     pub funding_source: Option<String>,
     pub funded: Option<bool>,
     pub demo: bool,
+    pub problem: Option<String>,
+    pub entered: bool,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdrawal_reason: Option<String>,
+    pub version: i64,
 }
 
 const COMMITMENT_COLUMNS: &str = "c.id, c.plan_id, p.plan_key, c.code, c.code_derived, \
      c.number, c.title, c.short_title, c.full_text, c.theme, c.start_date, c.end_date, \
      c.lead_institution, c.supporting_institutions, c.carried_forward, c.active, c.cluster_ids, \
-     c.source_url, c.budget_amount, c.budget_currency, c.funding_source, c.funded, c.demo";
+     c.source_url, c.budget_amount, c.budget_currency, c.funding_source, c.funded, c.demo, \
+     c.problem, c.entered, c.withdrawn_on, c.withdrawal_reason, c.version";
 
 impl CommitmentRow {
     /// The domain commitment, given its values and policy areas.
@@ -80,6 +86,12 @@ impl CommitmentRow {
             source_url: self.source_url,
             budget,
             demo: self.demo,
+            problem: self.problem,
+            entered: self.entered,
+            withdrawal: self
+                .withdrawn_on
+                .zip(self.withdrawal_reason)
+                .map(|(on, reason)| Withdrawal { on, reason }),
         }
     }
 }
@@ -121,17 +133,31 @@ pub(crate) async fn values_and_areas(
     Ok((values, areas))
 }
 
-/// The stored commitment `code` with its id and its plan's id, as the importer compares it.
+/// A commitment as stored, with what a write needs beside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredCommitmentRecord {
+    pub id: i64,
+    pub plan_id: i64,
+    pub version: i64,
+    pub commitment: Commitment,
+}
+
+/// The stored commitment `code` with its id, its plan's id and its version.
 pub async fn stored_commitment(
     conn: &mut dyn Conn,
     code: &str,
-) -> Result<Option<(i64, i64, Commitment)>, StorageError> {
+) -> Result<Option<StoredCommitmentRecord>, StorageError> {
     let Some(row) = commitment_row(conn, code).await? else {
         return Ok(None);
     };
     let (values, areas) = values_and_areas(conn, row.id).await?;
-    let (id, plan_id) = (row.id, row.plan_id);
-    Ok(Some((id, plan_id, row.into_commitment(values, areas))))
+    let (id, plan_id, version) = (row.id, row.plan_id, row.version);
+    Ok(Some(StoredCommitmentRecord {
+        id,
+        plan_id,
+        version,
+        commitment: row.into_commitment(values, areas),
+    }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -160,7 +186,9 @@ pub async fn commitment_detail(
     let (values, policy_areas) = values_and_areas(conn, id).await?;
     let raw_values = raw_values_of(conn, id).await?;
     let plan: crate::domain::ActionPlan = found.plan.into();
+    let version = row.version;
     Ok(Some(CommitmentDetail {
+        version,
         as_of: super::now().date_naive(),
         commitment: row.into_commitment(values, policy_areas),
         plan,

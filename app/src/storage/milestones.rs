@@ -169,6 +169,8 @@ pub struct MilestoneScope {
     pub member_code: String,
     pub lead_institution: Option<String>,
     pub demo: bool,
+    /// The commitment was withdrawn: its milestones are kept as they are.
+    pub commitment_withdrawn: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -181,6 +183,7 @@ struct MilestoneInContext {
     member_code: String,
     lead_institution: Option<String>,
     demo: bool,
+    commitment_withdrawn: bool,
 }
 
 /// A milestone, as stored now, with where it sits.
@@ -190,7 +193,8 @@ pub async fn milestone_in_context(
 ) -> Result<Option<(Milestone, MilestoneScope)>, StorageError> {
     let sql = format!(
         "SELECT {MILESTONE_COLUMNS}, c.id AS commitment_id, c.code AS commitment_code,
-            c.title AS commitment_title, m.code AS member_code, c.lead_institution, c.demo
+            c.title AS commitment_title, m.code AS member_code, c.lead_institution, c.demo,
+            c.withdrawn_on IS NOT NULL AS commitment_withdrawn
          FROM milestones ms
          JOIN commitments c ON c.id = ms.commitment_id
          JOIN action_plans p ON p.id = c.plan_id
@@ -211,6 +215,7 @@ pub async fn milestone_in_context(
             member_code: row.member_code,
             lead_institution: row.lead_institution,
             demo: row.demo,
+            commitment_withdrawn: row.commitment_withdrawn,
         };
         (row.milestone.into_milestone(None), scope)
     }))
@@ -318,4 +323,60 @@ pub async fn set_milestone_state(
         .bind(version)
     )?;
     Ok(done == 1)
+}
+
+/// Saves the fields a point of contact edits (title, description, responsible institution,
+/// planned dates, weight) if the milestone is still at `version`, raising the version;
+/// false when another change came first.
+pub async fn update_milestone_fields(
+    conn: &mut dyn Conn,
+    milestone: &Milestone,
+    version: i64,
+) -> Result<bool, StorageError> {
+    let done = execute!(
+        conn,
+        sqlx::query(
+            "UPDATE milestones SET title = $1, description = $2, responsible_institution = $3,
+                planned_start = $4, planned_end = $5, weight = $6, version = version + 1
+             WHERE id = $7 AND version = $8",
+        )
+        .bind(&milestone.title)
+        .bind(&milestone.description)
+        .bind(&milestone.responsible_institution)
+        .bind(milestone.planned_start)
+        .bind(milestone.planned_end)
+        .bind(milestone.weight)
+        .bind(milestone.id)
+        .bind(version)
+    )?;
+    Ok(done == 1)
+}
+
+/// Moves a milestone to `position` in its commitment's list, raising its version.
+pub async fn set_milestone_position(
+    conn: &mut dyn Conn,
+    milestone_id: i64,
+    position: i64,
+) -> Result<(), StorageError> {
+    execute!(
+        conn,
+        sqlx::query("UPDATE milestones SET position = $1, version = version + 1 WHERE id = $2")
+            .bind(position)
+            .bind(milestone_id)
+    )?;
+    Ok(())
+}
+
+/// The place after the last milestone of a commitment.
+pub async fn next_milestone_position(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<i64, StorageError> {
+    let last: Option<i64> = run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT MAX(position) FROM milestones WHERE commitment_id = $1")
+            .bind(commitment_id)
+    )?;
+    Ok(last.unwrap_or(0) + 1)
 }

@@ -53,10 +53,11 @@ impl From<PlanRow> for ActionPlan {
     }
 }
 
-/// Progress of each commitment: the weighted mean of its milestones (see `rolled_up_progress`).
+/// Progress of each commitment: the weighted mean of its milestones not withdrawn (the
+/// same sum as `domain::RollUp`).
 const COMMITMENT_PROGRESS: &str = "(SELECT CAST(SUM(ms.progress * ms.weight) AS DOUBLE PRECISION)
       / NULLIF(CAST(SUM(ms.weight) AS DOUBLE PRECISION), 0)
-    FROM milestones ms WHERE ms.commitment_id = c.id)";
+    FROM milestones ms WHERE ms.commitment_id = c.id AND ms.status <> 'withdrawn')";
 
 #[derive(sqlx::FromRow)]
 struct PlanSummaryRow {
@@ -121,6 +122,7 @@ struct CommitmentSummaryRow {
     progress: Option<f64>,
     potential_impact: Option<String>,
     completion: Option<String>,
+    withdrawn: bool,
 }
 
 /// The IRM's latest level of `indicator` among the stages given, skipping missing values.
@@ -161,7 +163,8 @@ pub async fn plan_detail(
                 AS overdue_milestones,
             {COMMITMENT_PROGRESS} AS progress,
             {impact} AS potential_impact,
-            {completion} AS completion
+            {completion} AS completion,
+            c.withdrawn_on IS NOT NULL AS withdrawn
          FROM commitments c
          WHERE c.plan_id = $2
          ORDER BY c.code
@@ -198,6 +201,7 @@ pub async fn plan_detail(
                 .as_deref()
                 .and_then(PotentialImpact::from_machine),
             completion: row.completion.as_deref().and_then(Completion::from_machine),
+            withdrawn: row.withdrawn,
         })
         .collect();
     Ok(Some(PlanDetail {

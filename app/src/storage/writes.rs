@@ -212,6 +212,15 @@ pub async fn commitment_in_plan(
     }))
 }
 
+/// How many commitments plan `plan_id` holds.
+pub async fn commitment_count(conn: &mut dyn Conn, plan_id: i64) -> Result<i64, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT COUNT(*) FROM commitments WHERE plan_id = $1").bind(plan_id)
+    )?)
+}
+
 /// The next free commitment ID for a member: its prefix and one more than the highest
 /// number stored with that prefix.
 pub async fn next_commitment_code(
@@ -234,7 +243,7 @@ pub async fn next_commitment_code(
 
 /// The columns a commitment's values are stored in, in the order [`bind_commitment_values`]
 /// binds them: insert and update write the same list.
-const COMMITMENT_VALUE_COLUMNS: [&str; 19] = [
+const COMMITMENT_VALUE_COLUMNS: [&str; 23] = [
     "code_derived",
     "number",
     "title",
@@ -254,6 +263,10 @@ const COMMITMENT_VALUE_COLUMNS: [&str; 19] = [
     "funding_source",
     "funded",
     "demo",
+    "problem",
+    "entered",
+    "withdrawn_on",
+    "withdrawal_reason",
 ];
 
 /// Binds a commitment's values to `$query`, in the order of [`COMMITMENT_VALUE_COLUMNS`].
@@ -281,6 +294,10 @@ macro_rules! bind_commitment_values {
             .bind(budget.and_then(|b| b.funding_source.clone()))
             .bind(budget.and_then(|b| b.funded))
             .bind(commitment.demo)
+            .bind(&commitment.problem)
+            .bind(commitment.entered)
+            .bind(commitment.withdrawal.as_ref().map(|w| w.on))
+            .bind(commitment.withdrawal.as_ref().map(|w| w.reason.clone()))
     }};
 }
 
@@ -314,29 +331,44 @@ pub async fn insert_commitment(
     Ok(id)
 }
 
-/// Replaces a commitment's stored values (its code and plan stay).
+/// Replaces a commitment's stored values and code (its plan stays) and raises its version;
+/// with `expected_version`, only when the commitment is still at it. Answers whether it
+/// was saved.
 pub async fn update_commitment(
     conn: &mut dyn Conn,
     commitment_id: i64,
     commitment: &Commitment,
     raw_values: &[RawValue],
-) -> Result<(), StorageError> {
+    expected_version: Option<i64>,
+) -> Result<bool, StorageError> {
     let set: Vec<String> = COMMITMENT_VALUE_COLUMNS
         .iter()
         .enumerate()
         .map(|(i, column)| format!("{column} = ${}", i + 1))
         .collect();
+    let n = COMMITMENT_VALUE_COLUMNS.len();
     let sql = format!(
-        "UPDATE commitments SET {}, version = version + 1 WHERE id = ${}",
+        "UPDATE commitments SET {}, code = ${}, version = version + 1
+         WHERE id = ${} AND (${} IS NULL OR version = ${})",
         set.join(", "),
-        COMMITMENT_VALUE_COLUMNS.len() + 1
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 3
     );
-    execute!(
+    let changed = execute!(
         conn,
-        bind_commitment_values!(sqlx::query(&sql), commitment).bind(commitment_id)
+        bind_commitment_values!(sqlx::query(&sql), commitment)
+            .bind(&commitment.code)
+            .bind(commitment_id)
+            .bind(expected_version)
     )?;
+    if changed != 1 {
+        return Ok(false);
+    }
     replace_values_and_areas(conn, commitment_id, commitment).await?;
-    replace_raw_values(conn, commitment_id, raw_values).await
+    replace_raw_values(conn, commitment_id, raw_values).await?;
+    Ok(true)
 }
 
 async fn replace_values_and_areas(

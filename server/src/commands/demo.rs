@@ -375,6 +375,9 @@ pub async fn generate(
                         funded: Some(random.chance(0.7)),
                     }),
                     demo: true,
+                    problem: None,
+                    entered: false,
+                    withdrawal: None,
                 };
                 let commitment_id =
                     storage::insert_commitment(&mut tx, &commitment, plan_id, &[]).await?;

@@ -6,8 +6,8 @@
 use super::{Actor, AppError};
 use crate::import::{self, ImportError, ImportRecord, ImportReport, Layout};
 use app::domain::{
-    slugify, ActionPlan, Assessment, AuditAction, AuditFact, ChangeCause, FieldValues, Indicator,
-    Member, PublicActor, RawValue, RecordKind,
+    slugify, ActionPlan, Assessment, AuditAction, AuditFact, ChangeCause, Commitment, FieldValues,
+    Indicator, Member, PublicActor, RawValue, RecordKind,
 };
 use app::storage::{self, ChangeRecorder, Conn, NewEntry, StorageError};
 use std::collections::{HashMap, HashSet};
@@ -177,8 +177,12 @@ async fn write_commitment(
     plan_id: i64,
 ) -> Result<Written, StorageError> {
     let commitment = &record.commitment;
-    let Some((id, stored_plan_id, stored)) =
-        storage::stored_commitment(conn, &commitment.code).await?
+    let Some(storage::StoredCommitmentRecord {
+        id,
+        plan_id: stored_plan_id,
+        commitment: stored,
+        ..
+    }) = storage::stored_commitment(conn, &commitment.code).await?
     else {
         let id = storage::insert_commitment(conn, commitment, plan_id, &record.raw_values).await?;
         let created = NewEntry::created(
@@ -197,9 +201,15 @@ async fn write_commitment(
             number: stored.number,
         });
     }
+    // What points of contact keep in the tracker is theirs: a file does not hold it.
+    let mut commitment = Commitment {
+        problem: stored.problem.clone(),
+        entered: stored.entered,
+        withdrawal: stored.withdrawal.clone(),
+        ..commitment.clone()
+    };
     // A policy area is stored once per slug, under its first spelling: a file spelling it
     // otherwise names the same area.
-    let mut commitment = commitment.clone();
     for area in &mut commitment.policy_areas {
         if let Some(known) = stored
             .policy_areas
@@ -217,25 +227,8 @@ async fn write_commitment(
     if before == after && stored_raw == raw && stored.code_derived == commitment.code_derived {
         return Ok(Written::Unchanged(id));
     }
-    storage::update_commitment(conn, id, &commitment, &record.raw_values).await?;
-    if stored.lead_institution != commitment.lead_institution {
-        // The lead institution decides which points of contact may report on the
-        // commitment: a change of it is a change of who may write, so it is audited.
-        let facts = vec![
-            (AuditFact::Commitment, commitment.code.clone()),
-            (
-                AuditFact::Previous,
-                stored.lead_institution.clone().unwrap_or_default(),
-            ),
-            (
-                AuditFact::Institution,
-                commitment.lead_institution.clone().unwrap_or_default(),
-            ),
-        ];
-        actor
-            .audit(conn, AuditAction::LeadInstitutionChanged, None, facts)
-            .await?;
-    }
+    storage::update_commitment(conn, id, &commitment, &record.raw_values, None).await?;
+    super::commitments::audit_lead_change(conn, actor, &stored, &commitment).await?;
     let entries = NewEntry::changes(RecordKind::Commitment, id, Some(id), None, &before, &after);
     history.record(conn, &entries).await?;
     Ok(Written::Updated(id))

@@ -1,10 +1,16 @@
-//! Progress updates on milestones, posted by the member's points of contact (and admins).
+//! Milestones, kept by the points of contact of their commitment's member (limited to the
+//! lead institution when their grant names one) and admins: added, edited, moved in their
+//! commitment's list, and reported on with progress updates. Each is public history.
 
 use super::{Actor, AppError};
-use app::domain::{HistoryField, MilestoneStatus, PublicActor, RecordField, RecordKind, Role};
-use app::input::MilestoneUpdateInput;
+use app::domain::{HistoryField, Milestone, MilestoneStatus, PublicActor, RecordField, RecordKind};
+use app::i18n::Key;
+use app::input::{Direction, MilestoneInput, MilestoneUpdateInput, MoveInput};
 use app::policy;
-use app::storage::{self, ChangeRecorder, Db, MilestoneState, NewEntry, NewProgressUpdate};
+use app::storage::{
+    self, ChangeRecorder, Db, MilestoneScope, MilestoneState, NewEntry, NewMilestone,
+    NewProgressUpdate,
+};
 
 /// What a posted update changed.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +37,12 @@ pub async fn post_update(
     let lead = scope.lead_institution.as_deref();
     let viewer =
         actor.authorize(|viewer| policy::may_update_milestone(viewer, &scope.member_code, lead))?;
+    if scope.commitment_withdrawn {
+        return Err(AppError::conflict(
+            MilestoneUpdateInput::status,
+            Key::ErrCommitmentWithdrawn,
+        ));
+    }
     // Staleness first: an edit made from an older version is refused as such even when a
     // field is also wrong, so mending the field can never overwrite the newer change.
     if input.base_version()? != milestone.version {
@@ -39,23 +51,7 @@ pub async fn post_update(
     let update = input.validate()?;
 
     // Public pages name the role and the institution, never the person.
-    let poc_grant = viewer.and_then(|v| policy::poc_grant_for(v, &scope.member_code, lead));
-    let public = match poc_grant {
-        Some(grant) => PublicActor {
-            role: Some(Role::Poc),
-            member: Some(scope.member_code.clone()),
-            institution: grant
-                .institution
-                .clone()
-                .or_else(|| scope.lead_institution.clone())
-                .or_else(|| grant.member_name.clone()),
-        },
-        None => PublicActor {
-            role: viewer.map(|_| Role::Admin),
-            member: None,
-            institution: None,
-        },
-    };
+    let public = actor.for_commitment(&scope.member_code, lead);
     // Stored as facts; pages say "Government point of contact, <institution>" in the
     // reader's language.
     let author = PublicActor {
@@ -121,4 +117,163 @@ pub async fn post_update(
         commitment_code: scope.commitment_code,
         update_id,
     })
+}
+
+/// Adds a milestone at the end of the commitment `code`'s list, not started. Answers its id.
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    input: &MilestoneInput,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let stored = storage::stored_commitment(&mut tx, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, _, plan) = storage::stored_plan(&mut tx, &stored.commitment.plan_key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lead = stored.commitment.lead_institution.as_deref();
+    actor.authorize(|viewer| policy::may_update_milestone(viewer, &plan.member_code, lead))?;
+    if stored.commitment.withdrawal.is_some() {
+        return Err(AppError::conflict(
+            MilestoneInput::title,
+            Key::ErrCommitmentWithdrawn,
+        ));
+    }
+    let fields = input.validate()?;
+    let new = NewMilestone {
+        position: storage::next_milestone_position(&mut tx, stored.id).await?,
+        title: fields.title,
+        description: fields.description,
+        responsible_institution: fields.responsible_institution,
+        planned_start: fields.planned_start,
+        planned_end: fields.planned_end,
+        completed_on: None,
+        status: MilestoneStatus::NotStarted,
+        progress: 0,
+        weight: fields.weight,
+    };
+    let id = storage::insert_milestone(&mut tx, stored.id, &new).await?;
+    let public = actor.for_commitment(&plan.member_code, lead);
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    let created = NewEntry::created(
+        RecordKind::Milestone,
+        id,
+        Some(stored.id),
+        Some(id),
+        &new.title,
+    );
+    history.record(&mut tx, &[created]).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The milestone `id` with where it sits, for a change: refused unless the actor may
+/// report on its commitment, and as stale unless the form saw `version`.
+async fn for_change(
+    tx: &mut storage::Tx,
+    actor: &Actor,
+    id: i64,
+    version: Result<i64, AppError>,
+) -> Result<(Milestone, MilestoneScope, PublicActor), AppError> {
+    let (milestone, scope) = storage::milestone_in_context(tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lead = scope.lead_institution.as_deref();
+    actor.authorize(|viewer| policy::may_update_milestone(viewer, &scope.member_code, lead))?;
+    if version? != milestone.version {
+        return Err(AppError::Stale);
+    }
+    let public = actor.for_commitment(&scope.member_code, lead);
+    Ok((milestone, scope, public))
+}
+
+/// Edits a milestone's title, description, responsible institution, planned dates and
+/// weight, as the form rendered from `input.version` saw it. Answers its commitment's code.
+pub async fn edit(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &MilestoneInput,
+) -> Result<String, AppError> {
+    let mut tx = db.begin().await?;
+    let (before, scope, public) = for_change(&mut tx, actor, id, input.base_version()).await?;
+    let fields = input.validate()?;
+    let after = Milestone {
+        title: fields.title,
+        description: fields.description,
+        responsible_institution: fields.responsible_institution,
+        planned_start: fields.planned_start,
+        planned_end: fields.planned_end,
+        weight: fields.weight,
+        ..before.clone()
+    };
+    if after == before {
+        return Ok(scope.commitment_code);
+    }
+    if !storage::update_milestone_fields(&mut tx, &after, before.version).await? {
+        return Err(AppError::Stale);
+    }
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    let entries = NewEntry::changes(
+        RecordKind::Milestone,
+        id,
+        Some(scope.commitment_id),
+        Some(id),
+        &before.history_values(),
+        &after.history_values(),
+    );
+    history.record(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(scope.commitment_code)
+}
+
+/// Moves a milestone one place up or down its commitment's list; the list is numbered
+/// 1, 2, 3... afterwards, and each milestone whose place changed has it in its history.
+/// Answers its commitment's code.
+pub async fn move_milestone(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &MoveInput,
+) -> Result<String, AppError> {
+    let mut tx = db.begin().await?;
+    let version = input.validate().map(|(_, version)| version);
+    let (_, scope, public) = for_change(&mut tx, actor, id, version).await?;
+    let (direction, _) = input.validate()?;
+    let mut list = storage::milestones_of(&mut tx, scope.commitment_id).await?;
+    let at = list
+        .iter()
+        .position(|m| m.id == id)
+        .ok_or(AppError::NotFound)?;
+    let to = match direction {
+        Direction::Up => at.checked_sub(1),
+        Direction::Down => Some(at + 1).filter(|to| *to < list.len()),
+    }
+    .ok_or_else(|| AppError::conflict(MoveInput::direction, Key::ErrCannotMove))?;
+    list.swap(at, to);
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    for (index, milestone) in list.iter().enumerate() {
+        let position = index as i64 + 1;
+        if milestone.position == position {
+            continue;
+        }
+        storage::set_milestone_position(&mut tx, milestone.id, position).await?;
+        let moved = Milestone {
+            position,
+            ..milestone.clone()
+        };
+        let entries = NewEntry::changes(
+            RecordKind::Milestone,
+            milestone.id,
+            Some(scope.commitment_id),
+            Some(milestone.id),
+            &milestone.history_values(),
+            &moved.history_values(),
+        );
+        history.record(&mut tx, &entries).await?;
+    }
+    tx.commit().await?;
+    Ok(scope.commitment_code)
 }

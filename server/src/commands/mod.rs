@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod commitments;
 pub mod demo;
 pub mod imports;
 pub mod members;
@@ -16,8 +17,10 @@ pub mod throttle;
 
 pub use app::error::AppError;
 
-use app::domain::{AuditAction, AuditFact, ChangeCause, PublicActor, Viewer, VIA_COMMAND_LINE};
-use app::policy::Decision;
+use app::domain::{
+    AuditAction, AuditFact, ChangeCause, PublicActor, Role, Viewer, VIA_COMMAND_LINE,
+};
+use app::policy::{self, Decision};
 use app::storage::{self, Conn, NewAuditEntry, NewChange, StorageError};
 use chrono::{DateTime, Utc};
 
@@ -88,6 +91,49 @@ impl Actor {
             source: None,
             actor: public,
             actor_user_id: self.viewer().map(|v| v.user_id),
+        }
+    }
+
+    /// How the history names someone keeping a member's plans and commitments: as the
+    /// member's point of contact when they hold that role, else as an administrator.
+    pub fn for_member(&self, member_code: &str) -> PublicActor {
+        match self.viewer() {
+            Some(viewer) if policy::poc_grant_for(viewer, member_code, None).is_some() => {
+                PublicActor {
+                    role: Some(Role::Poc),
+                    member: Some(member_code.to_string()),
+                    institution: None,
+                }
+            }
+            Some(_) => PublicActor {
+                role: Some(Role::Admin),
+                member: None,
+                institution: None,
+            },
+            None => PublicActor::default(),
+        }
+    }
+
+    /// How the history names someone reporting on a commitment of `member_code` led by
+    /// `lead`: a point of contact with their institution (their grant's, else the lead's,
+    /// else the member's name), or an administrator.
+    pub fn for_commitment(&self, member_code: &str, lead: Option<&str>) -> PublicActor {
+        let viewer = self.viewer();
+        match viewer.and_then(|v| policy::poc_grant_for(v, member_code, lead)) {
+            Some(grant) => PublicActor {
+                role: Some(Role::Poc),
+                member: Some(member_code.to_string()),
+                institution: grant
+                    .institution
+                    .clone()
+                    .or_else(|| lead.map(str::to_string))
+                    .or_else(|| grant.member_name.clone()),
+            },
+            None => PublicActor {
+                role: viewer.map(|_| Role::Admin),
+                member: None,
+                institution: None,
+            },
         }
     }
 

@@ -2,7 +2,7 @@
 //! creation is public history.
 
 use super::{Actor, AppError};
-use app::domain::{ActionPlan, PublicActor, RecordKind, Role};
+use app::domain::{ActionPlan, RecordKind};
 use app::i18n::Key;
 use app::input::{PlanInput, PlanStatusInput};
 use app::policy;
@@ -14,23 +14,6 @@ pub async fn member_code_of(db: &Db, slug: &str) -> Result<String, AppError> {
         .await?
         .map(|member| member.code)
         .ok_or(AppError::NotFound)
-}
-
-/// How the history names who changed a plan of `member_code`.
-fn public_actor(actor: &Actor, member_code: &str) -> PublicActor {
-    match actor.viewer() {
-        Some(viewer) if policy::poc_grant_for(viewer, member_code, None).is_some() => PublicActor {
-            role: Some(Role::Poc),
-            member: Some(member_code.to_string()),
-            institution: None,
-        },
-        Some(_) => PublicActor {
-            role: Some(Role::Admin),
-            member: None,
-            institution: None,
-        },
-        None => PublicActor::default(),
-    }
 }
 
 /// Moves the plan `key` on to its next status (draft → in implementation → ended); any
@@ -58,7 +41,7 @@ pub async fn set_status(
         ..stored.clone()
     };
     storage::update_plan(&mut tx, id, member_id, &after).await?;
-    let public = public_actor(actor, &stored.member_code);
+    let public = actor.for_member(&stored.member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
     let entries = NewEntry::changes(
         RecordKind::Plan,
@@ -97,7 +80,7 @@ pub async fn create(
         Err(error) if error.is_unique_violation() => return Err(taken()),
         Err(error) => return Err(error.into()),
     };
-    let public = public_actor(actor, &member_code);
+    let public = actor.for_member(&member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
     let label = plan.title.clone().unwrap_or_else(|| plan.key.clone());
     let created = NewEntry::created(RecordKind::Plan, id, None, None, &label);

@@ -9,6 +9,7 @@
 
 mod account;
 mod admin;
+mod commitments;
 mod milestones;
 mod plans;
 
@@ -51,6 +52,18 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/milestones/{id}/updates", post(milestones::post_update)),
         ("/members/{slug}/plans", post(plans::create)),
         ("/plans/{key}/status", post(plans::set_status)),
+        ("/plans/{key}/commitments", post(commitments::add)),
+        ("/commitments/{code}/edit", post(commitments::edit)),
+        (
+            "/commitments/{code}/withdrawal",
+            post(commitments::withdraw),
+        ),
+        ("/commitments/{code}/milestones", post(milestones::add)),
+        ("/milestones/{id}/edit", post(milestones::edit)),
+        (
+            "/milestones/{id}/position",
+            post(milestones::move_milestone),
+        ),
     ]
 }
 

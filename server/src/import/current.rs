@@ -201,6 +201,9 @@ pub fn read_row(
         source_url: row.text("URL", "source_url"),
         budget: None,
         demo: false,
+        problem: None,
+        entered: false,
+        withdrawal: None,
         title,
     };
 

@@ -155,6 +155,9 @@ pub fn read_row(
         source_url: None,
         budget: None,
         demo: false,
+        problem: None,
+        entered: false,
+        withdrawal: None,
         title,
     };
     let design = vec![

@@ -101,6 +101,32 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         "/admin/members/{code}",
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
     ),
+    // A plan's commitments are the whole member's: kept like its plans.
+    (
+        "/plans/{key}/commitments",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/commitments/{code}/edit",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/commitments/{code}/withdrawal",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    // Milestones are the lead institution's deliverables: kept by those who report on them.
+    (
+        "/commitments/{code}/milestones",
+        [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/milestones/{id}/edit",
+        [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "/milestones/{id}/position",
+        [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
+    ),
 ];
 
 /// `n` in letters (0 is A, 26 is BA), for codes and prefixes that must be letters.
@@ -155,6 +181,71 @@ impl Fixture {
              JOIN members m ON m.id = p.member_id WHERE m.code = 'XAA'",
         )
         .await
+    }
+
+    /// A new draft plan of member XAA, made from the command line.
+    async fn fresh_plan(&self) -> String {
+        let input = app::input::PlanInput {
+            number: self.next_plan_number().await.to_string(),
+            start_date: "2026-01-01".into(),
+            end_date: "2027-12-31".into(),
+            ..Default::default()
+        };
+        ogp_tracker::commands::plans::create(
+            &self.db,
+            &ogp_tracker::commands::Actor::CommandLine,
+            "XAA",
+            &input,
+        )
+        .await
+        .unwrap()
+        .key
+    }
+
+    /// What the form for a new commitment of `plan` would send.
+    async fn commitment_input(&mut self, plan: &str) -> app::input::CommitmentInput {
+        self.fresh += 1;
+        let mut conn = conn(&self.db).await;
+        let (plan_id, _, _) = app::storage::stored_plan(&mut conn, plan)
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, member) = app::storage::stored_member(&mut conn, "XAA")
+            .await
+            .unwrap()
+            .unwrap();
+        let code = app::storage::next_commitment_code(&mut conn, &member.commitment_prefix)
+            .await
+            .unwrap();
+        let count = app::storage::commitment_count(&mut conn, plan_id)
+            .await
+            .unwrap();
+        app::input::CommitmentInput {
+            code,
+            number: (count + 1).to_string(),
+            title: format!("Matrix commitment {}", letters(self.fresh)),
+            lead_institution: "Ministry of Matrices".into(),
+            ..Default::default()
+        }
+    }
+
+    /// A new commitment of XAA, with its version.
+    async fn fresh_commitment(&mut self) -> (String, i64) {
+        let plan = self.fresh_plan().await;
+        let input = self.commitment_input(&plan).await;
+        let commitment = ogp_tracker::commands::commitments::add(
+            &self.db,
+            &ogp_tracker::commands::Actor::CommandLine,
+            &plan,
+            &input,
+        )
+        .await
+        .unwrap();
+        let stored = app::storage::stored_commitment(&mut conn(&self.db).await, &commitment.code)
+            .await
+            .unwrap()
+            .unwrap();
+        (commitment.code, stored.version)
     }
 
     /// The request that exercises `route` with valid input, so only authorization decides.
@@ -239,23 +330,98 @@ impl Fixture {
                 )
             }
             "/plans/{key}/status" => {
-                let input = app::input::PlanInput {
-                    number: self.next_plan_number().await.to_string(),
-                    start_date: "2026-01-01".into(),
-                    end_date: "2027-12-31".into(),
-                    ..Default::default()
-                };
-                let plan = ogp_tracker::commands::plans::create(
-                    &self.db,
-                    &ogp_tracker::commands::Actor::CommandLine,
-                    "XAA",
-                    &input,
-                )
-                .await
-                .unwrap();
+                let plan = self.fresh_plan().await;
                 (
-                    format!("/plans/{}/status", plan.key),
+                    format!("/plans/{plan}/status"),
                     vec![("status", "active".into())],
+                )
+            }
+            "/plans/{key}/commitments" => {
+                let plan = self.fresh_plan().await;
+                let input = self.commitment_input(&plan).await;
+                let fields = input
+                    .fields()
+                    .into_iter()
+                    // A test's few names may live as long as the process.
+                    .map(|(name, value)| (&*Box::leak(name.into_boxed_str()), value))
+                    .collect();
+                (format!("/plans/{plan}/commitments"), fields)
+            }
+            "/commitments/{code}/edit" => {
+                let (code, version) = self.fresh_commitment().await;
+                (
+                    format!("/commitments/{code}/edit"),
+                    vec![
+                        ("code", code),
+                        ("number", "1".into()),
+                        ("title", "Edited in the matrix".into()),
+                        ("lead_institution", "Ministry of Matrices".into()),
+                        ("version", version.to_string()),
+                    ],
+                )
+            }
+            "/commitments/{code}/withdrawal" => {
+                let (code, version) = self.fresh_commitment().await;
+                (
+                    format!("/commitments/{code}/withdrawal"),
+                    vec![
+                        ("reason", "Merged into another commitment".into()),
+                        ("version", version.to_string()),
+                    ],
+                )
+            }
+            "/commitments/{code}/milestones" => {
+                let code: String = on_pool!(&self.db, |pool| {
+                    sqlx::query_scalar(
+                    "SELECT c.code FROM commitments c JOIN milestones ms ON ms.commitment_id = c.id
+                     WHERE ms.id = $1"
+                )
+                .bind(self.milestone)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                });
+                (
+                    format!("/commitments/{code}/milestones"),
+                    vec![
+                        ("title", "Publish the register".into()),
+                        ("planned_end", "2027-06-30".into()),
+                        ("weight", "2".into()),
+                    ],
+                )
+            }
+            "/milestones/{id}/edit" => {
+                self.fresh += 1;
+                let version = milestone_version(&self.db, self.milestone).await;
+                (
+                    format!("/milestones/{}/edit", self.milestone),
+                    vec![
+                        ("title", format!("Renamed {}", letters(self.fresh))),
+                        ("version", version.to_string()),
+                    ],
+                )
+            }
+            "/milestones/{id}/position" => {
+                let version = milestone_version(&self.db, self.milestone).await;
+                // Up when it can go up, else down: each try can move it.
+                let above = scalar(
+                    &self.db,
+                    &format!(
+                        "SELECT COUNT(*) FROM milestones o JOIN milestones ms
+                           ON ms.commitment_id = o.commitment_id
+                         WHERE ms.id = {id} AND (o.position < ms.position
+                           OR (o.position = ms.position AND o.id < ms.id))",
+                        id = self.milestone
+                    ),
+                )
+                .await;
+                let direction = if above == 0 { "down" } else { "up" };
+                (
+                    format!("/milestones/{}/position", self.milestone),
+                    vec![
+                        ("direction", direction.into()),
+                        ("version", version.to_string()),
+                    ],
                 )
             }
             "/members/{slug}/plans" => {
@@ -339,6 +505,10 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "SELECT CAST(COALESCE(SUM(progress), 0) AS BIGINT) FROM milestones",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM milestones",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM members",
+        "SELECT COUNT(*) FROM commitments",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM commitments",
+        "SELECT COUNT(*) FROM milestones",
+        "SELECT CAST(COALESCE(SUM(position), 0) AS BIGINT) FROM milestones",
     ] {
         all.push(scalar(db, condition).await);
     }
@@ -427,6 +597,7 @@ const PUBLIC_READS: &[&str] = &[
     "/api/members?page=1",
     "/api/member?slug={slug}",
     "/api/plan?key={plan}&page=1",
+    "/api/new-commitment?key={plan}",
     "/api/commitment?code={code}",
     "/api/milestone?id={milestone}",
     "/api/commitment-history?code={code}&page=1",

@@ -4,6 +4,7 @@
 mod accounts;
 mod authorization;
 mod browser;
+mod commitments;
 mod common;
 mod concurrency;
 mod demo;

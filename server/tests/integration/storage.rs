@@ -62,6 +62,9 @@ fn commitment(code: &str, plan_key: &str, number: &str) -> Commitment {
             funded: Some(true),
         }),
         demo: false,
+        problem: None,
+        entered: false,
+        withdrawal: None,
     }
 }
 
