@@ -167,6 +167,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("plans"), ParamSegment("key"), StaticSegment("upload"))
+                        view=PlanUploadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("plans"), ParamSegment("key"), StaticSegment("commitments"))
                         view=NewCommitmentPage
                         ssr=SsrMode::Async

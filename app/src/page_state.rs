@@ -76,6 +76,8 @@ pub struct PageState {
     pub form_values: Vec<(String, String)>,
     /// Demo accounts exist: the sign-in page lists them.
     pub demo_mode: bool,
+    /// What an uploaded plan file would do (or did), shown on the upload page.
+    pub upload_preview: Option<crate::domain::UploadPreview>,
 }
 
 impl PageState {

@@ -1,6 +1,6 @@
 //! The command line: configuration by flag or environment, and the subcommands.
 
-use crate::commands::{demo, members, plans, Actor, AppError};
+use crate::commands::{demo, members, plan_csv, plans, Actor, AppError};
 use crate::{http, import, users};
 use app::storage::{Db, StorageError};
 use clap::{Parser, Subcommand};
@@ -97,6 +97,23 @@ pub enum PlanCommand {
         #[arg(long)]
         document_url: Option<String>,
     },
+    /// Print a plan as CSV (one row per milestone), to edit in a spreadsheet.
+    Download {
+        #[arg(long)]
+        plan: String,
+    },
+    /// Read a plan's CSV file back: print what each row does and, unless --dry-run, apply
+    /// it in one transaction. Nothing is applied when any row is refused (exit status 1).
+    Upload {
+        file: PathBuf,
+        #[arg(long)]
+        plan: String,
+        /// The account the changes are made as: its grants decide, its role is named.
+        #[arg(long = "as")]
+        account: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,6 +186,9 @@ pub enum CliError {
     Invalid(String),
     #[error("server failed: {0}")]
     Serve(String),
+    /// The preview printed says which rows, and why.
+    #[error("rows were refused, so nothing was applied")]
+    Refused,
 }
 
 /// A command refused: name the flag (the form field's name, but `--name` for
@@ -287,24 +307,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             ));
             Ok(())
         }
-        Command::Plan(PlanCommand::Create {
-            member,
-            number,
-            start,
-            end,
-            title,
-            document_url,
-        }) => {
+        Command::Plan(command) => {
             let db = open(&cli.database_url).await?;
-            let input = app::input::PlanInput {
-                number,
-                title: title.unwrap_or_default(),
-                start_date: start,
-                end_date: end,
-                document_url: document_url.unwrap_or_default(),
-            };
-            let plan = plans::create(&db, &Actor::CommandLine, &member, &input).await?;
-            say(&format!("{}\n", plan.key));
+            let (text, refused) = plan(&db, command).await?;
+            say(&text);
+            if refused {
+                return Err(CliError::Refused);
+            }
             Ok(())
         }
         Command::Demo { scale, seed } => {
@@ -318,6 +327,54 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 demo::generate(&db, &Actor::CommandLine, &demo::DemoConfig { scale, seed }).await?;
             say(&format!("{summary}\n"));
             Ok(())
+        }
+    }
+}
+
+/// Runs a `plan` subcommand; answers what to print, and whether rows of an upload were
+/// refused (then nothing was applied).
+pub async fn plan(db: &Db, command: PlanCommand) -> Result<(String, bool), CliError> {
+    match command {
+        PlanCommand::Create {
+            member,
+            number,
+            start,
+            end,
+            title,
+            document_url,
+        } => {
+            let input = app::input::PlanInput {
+                number,
+                title: title.unwrap_or_default(),
+                start_date: start,
+                end_date: end,
+                document_url: document_url.unwrap_or_default(),
+            };
+            let plan = plans::create(db, &Actor::CommandLine, &member, &input).await?;
+            Ok((format!("{}\n", plan.key), false))
+        }
+        PlanCommand::Download { plan } => {
+            let mut conn = db.acquire().await?;
+            Ok((plan_csv::download(&mut conn, &plan).await?, false))
+        }
+        PlanCommand::Upload {
+            file,
+            plan,
+            account,
+            dry_run,
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::Invalid(format!("cannot read {}: {e}", file.display())))?;
+            let actor = plan_csv::account_actor(db, &account).await?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let preview = plan_csv::upload(db, &actor, &plan, &name, &bytes, !dry_run).await?;
+            Ok((
+                plan_csv::report(&preview, app::i18n::Lang::En),
+                preview.refused(),
+            ))
         }
     }
 }

@@ -132,6 +132,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/api/{*fn_name}", get(server_fn_handler))
+        .route("/plans/{key}/csv", get(crate::downloads::plan))
         .route("/language/{code}", get(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)

@@ -3,9 +3,11 @@
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod downloads;
 pub mod forms;
 pub mod http;
 pub mod import;
 pub mod limits;
+pub mod multipart;
 pub mod security;
 pub mod users;

@@ -125,10 +125,16 @@ fn origin_matches(headers: &HeaderMap, host: &str) -> bool {
         .is_some_and(|(_, rest)| !host.is_empty() && rest.trim_end_matches('/') == host)
 }
 
-/// The token a write carries: the `x-csrf-token` header, or the form field.
-fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
+/// The token a write carries: the `x-csrf-token` header, or the form field (of a plain
+/// form, or of one that sends a file).
+async fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
     if let Some(token) = header_str(headers, "x-csrf-token") {
         return Some(token.to_string());
+    }
+    if crate::multipart::is_multipart(headers) {
+        let parts = crate::multipart::parts(headers, body.clone()).await?;
+        let part = parts.into_iter().find(|part| part.name == CSRF_FIELD)?;
+        return String::from_utf8(part.bytes.to_vec()).ok();
     }
     let is_form = header_str(headers, header::CONTENT_TYPE)
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
@@ -246,6 +252,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             Err(_) => return info.refuse(StatusCode::REQUEST_TIMEOUT, Key::ErrTimeout),
         };
         let token_ok = submitted_token(headers, &bytes)
+            .await
             .and_then(|masked| auth::unmask_token(&masked))
             .is_some_and(|token| auth::same_token(&token, expected));
         if !token_ok {
@@ -285,6 +292,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         viewer,
         notice,
         form_values: Vec::new(),
+        upload_preview: None,
         demo_mode,
     });
     parts.extensions.insert(info);

@@ -9,6 +9,7 @@ pub mod history;
 pub mod member;
 pub mod milestone;
 pub mod plan;
+pub mod upload;
 
 pub use account::*;
 pub use assessment::*;
@@ -18,3 +19,4 @@ pub use levels::*;
 pub use member::*;
 pub use milestone::*;
 pub use plan::*;
+pub use upload::*;

@@ -21,7 +21,7 @@ use leptos_router::hooks::use_params_map;
 
 /// Said instead of a form to someone whose grants do not cover it (the server refuses the
 /// post all the same).
-fn not_yours(back: String) -> AnyView {
+pub(super) fn not_yours(back: String) -> AnyView {
     view! {
         <p class="notice notice-info" data-refused="not-allowed">{t(Key::KeepingNotAllowed)}</p>
         <p><a href=back>{t(Key::BackToPublicPage)}</a></p>

@@ -11,6 +11,7 @@ mod members;
 mod milestone;
 mod overview;
 mod plan;
+mod plan_upload;
 
 pub use crate::components::NotFound;
 pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage, SignOutPage};
@@ -26,3 +27,4 @@ pub use members::MembersPage;
 pub use milestone::MilestonePage;
 pub use overview::OverviewPage;
 pub use plan::PlanPage;
+pub use plan_upload::PlanUploadPage;

@@ -42,13 +42,20 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
     let base = format!("/plans/{}", plan.key);
     let can_keep =
         crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code).is_ok();
-    let add_link = (can_keep && plan.status != PlanStatus::Completed).then(|| {
-        view! {
-            <p class="actions">
+    let open = plan.status != PlanStatus::Completed;
+    let add_link = view! {
+        <p class="actions">
+            {(can_keep && open).then(|| view! {
                 <a href=format!("/plans/{}/commitments", plan.key) data-action="add-commitment">{t(Key::AddCommitmentLink)}</a>
-            </p>
-        }
-    });
+                " "
+            })}
+            <a href=format!("/plans/{}/csv", plan.key) download=format!("{}.csv", plan.key) data-action="download-csv">{t(Key::DownloadCsvLink)}</a>
+            {can_keep.then(|| view! {
+                " "
+                <a href=format!("/plans/{}/upload", plan.key) data-action="upload-csv">{t(Key::UploadCsvLink)}</a>
+            })}
+        </p>
+    };
     view! {
         <Title text=format!("{} · {}", heading, member.name)/>
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">

@@ -212,6 +212,19 @@ pub async fn commitment_in_plan(
     }))
 }
 
+/// The codes of plan `plan_id`'s commitments, in order.
+pub async fn commitment_codes_of_plan(
+    conn: &mut dyn Conn,
+    plan_id: i64,
+) -> Result<Vec<String>, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_all,
+        sqlx::query_scalar("SELECT code FROM commitments WHERE plan_id = $1 ORDER BY code")
+            .bind(plan_id)
+    )?)
+}
+
 /// How many commitments plan `plan_id` holds.
 pub async fn commitment_count(conn: &mut dyn Conn, plan_id: i64) -> Result<i64, StorageError> {
     Ok(run!(

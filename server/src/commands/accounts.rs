@@ -204,7 +204,7 @@ pub async fn use_link(
     // The link's holder is not signed in: the line names the account, not an actor.
     let anonymous = match actor {
         Actor::Visitor { address, .. } => Actor::visitor(None, address),
-        Actor::CommandLine => Actor::CommandLine,
+        Actor::CommandLine | Actor::Account(_) => Actor::CommandLine,
     };
     anonymous
         .audit(&mut tx, action, Some(link.user_id), facts)

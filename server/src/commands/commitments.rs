@@ -35,21 +35,40 @@ pub async fn add(
     }
     let prefix = storage::member_prefix(&mut tx, member_id).await?;
     let commitment = input.validate(&prefix, None)?.into_new(&plan.key);
-    let taken = || AppError::conflict(CommitmentInput::code, Key::ErrCommitmentCodeTaken);
     if storage::stored_commitment(&mut tx, &commitment.code)
         .await?
         .is_some()
     {
-        return Err(taken());
+        return Err(AppError::conflict(
+            CommitmentInput::code,
+            Key::ErrCommitmentCodeTaken,
+        ));
     }
-    let id = match storage::insert_commitment(&mut tx, &commitment, plan_id, &[]).await {
-        Ok(id) => id,
-        // Checked above; a commitment added at the same moment can still take the code.
-        Err(error) if error.is_unique_violation() => return Err(taken()),
-        Err(error) => return Err(error.into()),
-    };
     let public = actor.for_member(&plan.member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    insert(&mut tx, &mut history, plan_id, &commitment).await?;
+    tx.commit().await?;
+    Ok(commitment)
+}
+
+/// Inserts a commitment of the plan `plan_id`, with its history; answers its id.
+pub(crate) async fn insert(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    plan_id: i64,
+    commitment: &Commitment,
+) -> Result<i64, AppError> {
+    let id = match storage::insert_commitment(conn, commitment, plan_id, &[]).await {
+        Ok(id) => id,
+        // Checked by the callers; a commitment added at the same moment can still take it.
+        Err(error) if error.is_unique_violation() => {
+            return Err(AppError::conflict(
+                CommitmentInput::code,
+                Key::ErrCommitmentCodeTaken,
+            ))
+        }
+        Err(error) => return Err(error.into()),
+    };
     let created = NewEntry::created(
         RecordKind::Commitment,
         id,
@@ -57,9 +76,8 @@ pub async fn add(
         None,
         &commitment.title,
     );
-    history.record(&mut tx, &[created]).await?;
-    tx.commit().await?;
-    Ok(commitment)
+    history.record(conn, &[created]).await?;
+    Ok(id)
 }
 
 /// The commitment `code` with its plan, for a change: refused unless the actor keeps the
@@ -121,7 +139,9 @@ pub async fn edit(
             ));
         }
     }
-    save(&mut tx, actor, &stored, &after, &plan).await?;
+    let public = actor.for_member(&plan.member_code);
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    update(&mut tx, actor, &mut history, &stored, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -153,7 +173,9 @@ pub async fn withdraw(
         }),
         ..stored.commitment.clone()
     };
-    let mut history = save(&mut tx, actor, &stored, &after, &plan).await?;
+    let public = actor.for_member(&plan.member_code);
+    let mut history = ChangeRecorder::new(actor.change(now, public));
+    update(&mut tx, actor, &mut history, &stored, &after).await?;
     for milestone in storage::milestones_of(&mut tx, stored.id).await? {
         if matches!(
             milestone.status,
@@ -186,15 +208,14 @@ pub async fn withdraw(
 }
 
 /// Writes `after` over `stored` if it is still at its version, with its history (and an
-/// audit line when the lead institution, which decides who may report, changes). Answers
-/// the history recorder, for more entries of the same change.
-async fn save(
+/// audit line when the lead institution, which decides who may report, changes).
+pub(crate) async fn update(
     conn: &mut dyn Conn,
     actor: &Actor,
+    history: &mut ChangeRecorder,
     stored: &StoredCommitmentRecord,
     after: &Commitment,
-    plan: &ActionPlan,
-) -> Result<ChangeRecorder, AppError> {
+) -> Result<(), AppError> {
     let raw = storage::raw_values_of(conn, stored.id).await?;
     let saved = match storage::update_commitment(conn, stored.id, after, &raw, Some(stored.version))
         .await
@@ -212,8 +233,6 @@ async fn save(
         return Err(AppError::Stale);
     }
     audit_lead_change(conn, actor, &stored.commitment, after).await?;
-    let public = actor.for_member(&plan.member_code);
-    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
     let entries = NewEntry::changes(
         RecordKind::Commitment,
         stored.id,
@@ -223,7 +242,7 @@ async fn save(
         &after.history_values(),
     );
     history.record(conn, &entries).await?;
-    Ok(history)
+    Ok(())
 }
 
 /// The lead institution decides which points of contact may report on a commitment: a

@@ -5,10 +5,12 @@
 use super::{Actor, AppError};
 use app::domain::{HistoryField, Milestone, MilestoneStatus, PublicActor, RecordField, RecordKind};
 use app::i18n::Key;
-use app::input::{Direction, MilestoneInput, MilestoneUpdateInput, MoveInput};
+use app::input::{
+    Direction, MilestoneFields, MilestoneInput, MilestoneUpdate, MilestoneUpdateInput, MoveInput,
+};
 use app::policy;
 use app::storage::{
-    self, ChangeRecorder, Db, MilestoneScope, MilestoneState, NewEntry, NewMilestone,
+    self, ChangeRecorder, Conn, Db, MilestoneScope, MilestoneState, NewEntry, NewMilestone,
     NewProgressUpdate,
 };
 
@@ -60,7 +62,38 @@ pub async fn post_update(
     };
 
     let mut tx = db.begin().await?;
-    let now = storage::now();
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public.clone()));
+    let (update_id, _) = report(
+        &mut tx,
+        &mut history,
+        scope.commitment_id,
+        &milestone,
+        &update,
+        author,
+        viewer.map(|v| v.user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(UpdatePosted {
+        commitment_code: scope.commitment_code,
+        update_id,
+    })
+}
+
+/// Appends `update` to `milestone` (of the commitment `commitment_id`) and moves the
+/// milestone to the status and progress it reports, if it is still at its version; else
+/// nothing is written and the answer is [`AppError::Stale`]. Answers the update's id and
+/// the milestone as it now is.
+pub(crate) async fn report(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    commitment_id: i64,
+    milestone: &Milestone,
+    update: &MilestoneUpdate,
+    author: PublicActor,
+    author_id: Option<i64>,
+) -> Result<(i64, Milestone), AppError> {
+    let now = history.at();
     // A milestone keeps the day it was completed while it stays completed.
     let completed_on = (update.status == MilestoneStatus::Completed)
         .then(|| milestone.completed_on.unwrap_or(now.date_naive()));
@@ -69,15 +102,15 @@ pub async fn post_update(
         progress: update.progress,
         completed_on,
     };
-    if !storage::set_milestone_state(&mut tx, milestone_id, update.version, &state).await? {
+    if !storage::set_milestone_state(conn, milestone.id, milestone.version, &state).await? {
         return Err(AppError::Stale);
     }
     let update_id = storage::insert_progress_update(
-        &mut tx,
-        milestone_id,
+        conn,
+        milestone.id,
         &NewProgressUpdate {
             author,
-            author_id: viewer.map(|v| v.user_id),
+            author_id,
             created_at: now,
             status: update.status,
             progress: update.progress,
@@ -86,12 +119,14 @@ pub async fn post_update(
         },
     )
     .await?;
-
-    let mut after = milestone.clone();
-    after.status = state.status;
-    after.progress = state.progress;
-    after.completed_on = state.completed_on;
-    let (in_commitment, of_milestone) = (Some(scope.commitment_id), Some(milestone_id));
+    let after = Milestone {
+        status: state.status,
+        progress: state.progress,
+        completed_on: state.completed_on,
+        version: milestone.version + 1,
+        ..milestone.clone()
+    };
+    let (in_commitment, of_milestone) = (Some(commitment_id), Some(milestone.id));
     let mut entries = vec![NewEntry {
         field: HistoryField::Field(RecordField::Narrative),
         ..NewEntry::created(
@@ -104,19 +139,85 @@ pub async fn post_update(
     }];
     entries.extend(NewEntry::changes(
         RecordKind::Milestone,
-        milestone_id,
+        milestone.id,
         in_commitment,
         of_milestone,
         &milestone.history_values(),
         &after.history_values(),
     ));
-    let mut history = ChangeRecorder::new(actor.change(now, public));
-    history.record(&mut tx, &entries).await?;
-    tx.commit().await?;
-    Ok(UpdatePosted {
-        commitment_code: scope.commitment_code,
-        update_id,
-    })
+    history.record(conn, &entries).await?;
+    Ok((update_id, after))
+}
+
+/// Inserts a milestone of the commitment `commitment_id`, with its history; answers its id.
+pub(crate) async fn insert(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    commitment_id: i64,
+    new: &NewMilestone,
+) -> Result<i64, AppError> {
+    let id = storage::insert_milestone(conn, commitment_id, new).await?;
+    let created = NewEntry::created(
+        RecordKind::Milestone,
+        id,
+        Some(commitment_id),
+        Some(id),
+        &new.title,
+    );
+    history.record(conn, &[created]).await?;
+    Ok(id)
+}
+
+/// Saves `after`'s edited fields over `before` if it is still at its version, with history.
+pub(crate) async fn update_fields(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    commitment_id: i64,
+    before: &Milestone,
+    after: &Milestone,
+) -> Result<(), AppError> {
+    if !storage::update_milestone_fields(conn, after, before.version).await? {
+        return Err(AppError::Stale);
+    }
+    let entries = NewEntry::changes(
+        RecordKind::Milestone,
+        before.id,
+        Some(commitment_id),
+        Some(before.id),
+        &before.history_values(),
+        &after.history_values(),
+    );
+    history.record(conn, &entries).await?;
+    Ok(())
+}
+
+/// A new milestone at `position` from its checked fields: not started.
+pub(crate) fn new_milestone(fields: MilestoneFields, position: i64) -> NewMilestone {
+    NewMilestone {
+        position,
+        title: fields.title,
+        description: fields.description,
+        responsible_institution: fields.responsible_institution,
+        planned_start: fields.planned_start,
+        planned_end: fields.planned_end,
+        completed_on: None,
+        status: MilestoneStatus::NotStarted,
+        progress: 0,
+        weight: fields.weight,
+    }
+}
+
+/// `before` with the edited fields.
+pub(crate) fn edited(before: &Milestone, fields: MilestoneFields) -> Milestone {
+    Milestone {
+        title: fields.title,
+        description: fields.description,
+        responsible_institution: fields.responsible_institution,
+        planned_start: fields.planned_start,
+        planned_end: fields.planned_end,
+        weight: fields.weight,
+        ..before.clone()
+    }
 }
 
 /// Adds a milestone at the end of the commitment `code`'s list, not started. Answers its id.
@@ -142,29 +243,16 @@ pub async fn add(
         ));
     }
     let fields = input.validate()?;
-    let new = NewMilestone {
-        position: storage::next_milestone_position(&mut tx, stored.id).await?,
-        title: fields.title,
-        description: fields.description,
-        responsible_institution: fields.responsible_institution,
-        planned_start: fields.planned_start,
-        planned_end: fields.planned_end,
-        completed_on: None,
-        status: MilestoneStatus::NotStarted,
-        progress: 0,
-        weight: fields.weight,
-    };
-    let id = storage::insert_milestone(&mut tx, stored.id, &new).await?;
+    let position = storage::next_milestone_position(&mut tx, stored.id).await?;
     let public = actor.for_commitment(&plan.member_code, lead);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
-    let created = NewEntry::created(
-        RecordKind::Milestone,
-        id,
-        Some(stored.id),
-        Some(id),
-        &new.title,
-    );
-    history.record(&mut tx, &[created]).await?;
+    let id = insert(
+        &mut tx,
+        &mut history,
+        stored.id,
+        &new_milestone(fields, position),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -199,32 +287,12 @@ pub async fn edit(
 ) -> Result<String, AppError> {
     let mut tx = db.begin().await?;
     let (before, scope, public) = for_change(&mut tx, actor, id, input.base_version()).await?;
-    let fields = input.validate()?;
-    let after = Milestone {
-        title: fields.title,
-        description: fields.description,
-        responsible_institution: fields.responsible_institution,
-        planned_start: fields.planned_start,
-        planned_end: fields.planned_end,
-        weight: fields.weight,
-        ..before.clone()
-    };
+    let after = edited(&before, input.validate()?);
     if after == before {
         return Ok(scope.commitment_code);
     }
-    if !storage::update_milestone_fields(&mut tx, &after, before.version).await? {
-        return Err(AppError::Stale);
-    }
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
-    let entries = NewEntry::changes(
-        RecordKind::Milestone,
-        id,
-        Some(scope.commitment_id),
-        Some(id),
-        &before.history_values(),
-        &after.history_values(),
-    );
-    history.record(&mut tx, &entries).await?;
+    update_fields(&mut tx, &mut history, scope.commitment_id, &before, &after).await?;
     tx.commit().await?;
     Ok(scope.commitment_code)
 }

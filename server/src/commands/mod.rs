@@ -12,6 +12,7 @@ pub mod demo;
 pub mod imports;
 pub mod members;
 pub mod milestones;
+pub mod plan_csv;
 pub mod plans;
 pub mod throttle;
 
@@ -35,6 +36,9 @@ pub enum Actor {
     /// Whoever runs `ogp-tracker` on the server: the installation's operator, who may do
     /// anything the database allows.
     CommandLine,
+    /// The command line acting as an account (`--as EMAIL`): held to that account's grants,
+    /// and named by its role in the history.
+    Account(Viewer),
 }
 
 impl Actor {
@@ -49,6 +53,7 @@ impl Actor {
         match self {
             Actor::Visitor { viewer, .. } => viewer.as_ref(),
             Actor::CommandLine => None,
+            Actor::Account(viewer) => Some(viewer),
         }
     }
 
@@ -64,6 +69,10 @@ impl Actor {
                 Ok(viewer.as_ref())
             }
             Actor::CommandLine => Ok(None),
+            Actor::Account(viewer) => {
+                decision(Some(viewer))?;
+                Ok(Some(viewer))
+            }
         }
     }
 
@@ -79,7 +88,7 @@ impl Actor {
     pub fn cause(&self) -> ChangeCause {
         match self {
             Actor::Visitor { .. } => ChangeCause::Form,
-            Actor::CommandLine => ChangeCause::CommandLine,
+            Actor::CommandLine | Actor::Account(_) => ChangeCause::CommandLine,
         }
     }
 
@@ -148,7 +157,7 @@ impl Actor {
     ) -> Result<(), StorageError> {
         let address = match self {
             Actor::Visitor { address, .. } => Some(address.clone()),
-            Actor::CommandLine => {
+            Actor::CommandLine | Actor::Account(_) => {
                 facts.push((AuditFact::Via, VIA_COMMAND_LINE.to_string()));
                 None
             }

@@ -53,6 +53,7 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/members/{slug}/plans", post(plans::create)),
         ("/plans/{key}/status", post(plans::set_status)),
         ("/plans/{key}/commitments", post(commitments::add)),
+        ("/plans/{key}/upload", post(plans::upload)),
         ("/commitments/{code}/edit", post(commitments::edit)),
         (
             "/commitments/{code}/withdrawal",
@@ -191,6 +192,15 @@ impl Ctx {
         let mut state = self.page.clone();
         state.notice = Some(notice);
         render_page(&self.state, &self.headers, &self.path, state, self.info).await
+    }
+
+    /// The page at the form's address, rendered with `state` under `status` (a preview,
+    /// say, that is not yet a change).
+    pub async fn render(self, state: PageState, status: StatusCode) -> Response {
+        let mut response =
+            render_page(&self.state, &self.headers, &self.path, state, self.info).await;
+        *response.status_mut() = status;
+        response
     }
 
     /// Failure: the page at the form's address again, with the reason and what was typed

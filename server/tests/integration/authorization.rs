@@ -110,6 +110,11 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         "/commitments/{code}/edit",
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
     ),
+    // A plan file applied (a preview alone is shown with 200 and writes nothing).
+    (
+        "/plans/{key}/upload",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
     (
         "/commitments/{code}/withdrawal",
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
@@ -346,6 +351,25 @@ impl Fixture {
                     .map(|(name, value)| (&*Box::leak(name.into_boxed_str()), value))
                     .collect();
                 (format!("/plans/{plan}/commitments"), fields)
+            }
+            "/plans/{key}/upload" => {
+                let plan = self.fresh_plan().await;
+                let mut row = vec![String::new(); 18];
+                row[1] = "Uploaded in the matrix".into();
+                row[3] = "Ministry of Matrices".into();
+                let mut file = csv::Writer::from_writer(Vec::new());
+                file.write_record(ogp_tracker::commands::plan_csv::COLUMNS)
+                    .unwrap();
+                file.write_record(&row).unwrap();
+                let text = String::from_utf8(file.into_inner().unwrap()).unwrap();
+                (
+                    format!("/plans/{plan}/upload"),
+                    vec![
+                        ("csv", text),
+                        ("file_name", "matrix.csv".into()),
+                        ("apply", "yes".into()),
+                    ],
+                )
             }
             "/commitments/{code}/edit" => {
                 let (code, version) = self.fresh_commitment().await;

@@ -173,6 +173,48 @@ impl Browser {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
+    /// Posts a form that sends a file (`multipart/form-data`), as a page would, with the
+    /// CSRF token first.
+    pub async fn post_file(
+        &mut self,
+        uri: &str,
+        field: &str,
+        file_name: &str,
+        content: &[u8],
+    ) -> Answer {
+        let token = self.csrf().await;
+        let boundary = "----tracker-test-boundary-7d1f";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::HOST, "tracker.test")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
         self.post("/sign-in", &[("email", email), ("password", password)])
             .await

@@ -12,6 +12,7 @@ mod history;
 mod http;
 mod import;
 mod members;
+mod plan_csv;
 mod plans;
 mod schema;
 mod storage;
