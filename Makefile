@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/ogp-tracker.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 E2E_DB := $(CURDIR)/target/e2e/e2e.db
 
-.PHONY: run build test test-sqlite test-postgres test-e2e setup lint
+.PHONY: run build test test-sqlite test-postgres test-e2e setup lint bench
 
 setup:
 	./scripts/setup.sh
@@ -41,6 +41,10 @@ test-e2e:
 	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker demo --scale 0.05
 	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker import ../shared/data/ogp-commitments-open-parliament-2024.csv > /dev/null
 	cd end2end && E2E_DATABASE_URL=sqlite://$(E2E_DB) npx playwright test
+
+# Benchmarks, on SQLite and on a throwaway PostgreSQL server; figures go to bench/RESULTS.md.
+bench: setup
+	BENCH_DATABASE_URL=$$(./scripts/postgres.sh) cargo bench -p ogp-tracker
 
 lint:
 	cargo fmt --all -- --check

@@ -150,6 +150,9 @@ fn field_label(name: &str) -> Option<Key> {
         "planned_start" => Key::FieldPlannedStart,
         "planned_end" => Key::FieldPlannedEnd,
         "weight" => Key::FieldWeight,
+        "stage" => Key::FieldStage,
+        "completion" => Key::FieldCompletion,
+        "justification" => Key::FieldJustification,
         _ => return None,
     })
 }

@@ -158,6 +158,36 @@ form_input! {
     MoveInput { direction, version }
 }
 
+form_input! {
+    /// The government's own completion level of a commitment at a stage, with why.
+    SelfAssessmentInput { stage, completion, justification }
+}
+
+pub const JUSTIFICATION_MAX_CHARS: usize = 5000;
+
+impl SelfAssessmentInput {
+    /// The stage (mid-term or end of term), a completion level of `scale`, and the
+    /// justification, or the first that is wrong and why.
+    pub fn validate(
+        &self,
+        scale: crate::domain::ScaleSet,
+    ) -> Result<(crate::domain::Stage, crate::domain::Completion, String), AppError> {
+        use crate::domain::{Completion, Stage};
+        let stage = Stage::from_machine(self.stage.trim())
+            .filter(|s| matches!(s, Stage::MidTerm | Stage::EndOfTerm))
+            .ok_or_else(|| AppError::invalid(Self::stage, Key::ErrChoice))?;
+        let completion = Completion::from_machine(self.completion.trim())
+            .filter(|c| scale.completion_levels().contains(c))
+            .ok_or_else(|| AppError::invalid(Self::completion, Key::ErrChoice))?;
+        let justification = required_text(
+            &self.justification,
+            Self::justification,
+            JUSTIFICATION_MAX_CHARS,
+        )?;
+        Ok((stage, completion, justification))
+    }
+}
+
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 /// The longest display name an account may have, wherever it is set.
@@ -1093,6 +1123,61 @@ mod tests {
         assert_eq!(filled.version, "4");
         assert_eq!(filled.value_access_to_information, "on");
         assert_eq!(filled.budget_amount, "1250.5");
+    }
+
+    #[test]
+    fn a_self_assessment_takes_a_completion_level_of_the_plans_scale() {
+        use crate::domain::{Completion, ScaleSet, Stage};
+        let input = SelfAssessmentInput {
+            stage: "end_of_term".into(),
+            completion: "substantial".into(),
+            justification: " Two of three milestones done. ".into(),
+        };
+        assert_eq!(
+            input.validate(ScaleSet::Refreshed),
+            Ok((
+                Stage::EndOfTerm,
+                Completion::Substantial,
+                "Two of three milestones done.".into()
+            ))
+        );
+        let design = SelfAssessmentInput {
+            stage: "design".into(),
+            ..input.clone()
+        };
+        assert_eq!(
+            design.validate(ScaleSet::Classic),
+            Err(AppError::invalid(
+                SelfAssessmentInput::stage,
+                Key::ErrChoice
+            ))
+        );
+        let withdrawn = SelfAssessmentInput {
+            completion: "withdrawn".into(),
+            ..input.clone()
+        };
+        assert!(withdrawn.validate(ScaleSet::Classic).is_ok());
+        assert_eq!(
+            withdrawn.validate(ScaleSet::Refreshed),
+            Err(AppError::invalid(
+                SelfAssessmentInput::completion,
+                Key::ErrChoice
+            )),
+            "the refreshed scale has no withdrawn level"
+        );
+        let unjustified = SelfAssessmentInput {
+            justification: " ".into(),
+            ..input
+        };
+        assert_eq!(
+            unjustified.validate(ScaleSet::Refreshed),
+            Err(AppError::invalid(
+                SelfAssessmentInput::justification,
+                Key::ErrRequired
+            ))
+        );
+        assert_eq!(ScaleSet::for_plan_year(Some(2019)), ScaleSet::Classic);
+        assert_eq!(ScaleSet::for_plan_year(Some(2023)), ScaleSet::Refreshed);
     }
 
     #[test]

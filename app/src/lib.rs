@@ -182,6 +182,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("self-assessment"))
+                        view=CommitmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("withdrawal"))
                         view=CommitmentEditPage
                         ssr=SsrMode::Async

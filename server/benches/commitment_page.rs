@@ -6,6 +6,8 @@
 //! Run with `cargo bench -p ogp-tracker --bench commitment_page`
 //! (`BENCH_DATABASE_URL=$(scripts/postgres.sh)` for PostgreSQL too).
 
+mod support;
+
 use app::storage::Db;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -14,52 +16,13 @@ use leptos::config::LeptosOptions;
 use ogp_tracker::commands::demo::{self, DemoConfig};
 use ogp_tracker::http::{router, AppState};
 use std::time::{Duration, Instant};
+use support::fresh_database;
 use tower::ServiceExt;
 
 const WARM_UP: usize = 20;
 const SEQUENTIAL: usize = 300;
 const CONCURRENT_TASKS: usize = 16;
 const CONCURRENT_FOR: Duration = Duration::from_secs(5);
-
-/// A fresh, migrated database at `url`: a SQLite file, or a new database on the
-/// PostgreSQL server (dropped again when the returned guard goes).
-async fn fresh_database(url: &str) -> (Db, Option<DropDatabase>) {
-    if url.starts_with("sqlite:") {
-        let db = Db::connect(url).await.unwrap();
-        db.migrate().await.unwrap();
-        return (db, None);
-    }
-    let name = format!("ogp_bench_{}", std::process::id());
-    let admin = sqlx::PgPool::connect(url).await.unwrap();
-    for statement in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::query(&statement).execute(&admin).await.unwrap();
-    }
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
-    db.migrate().await.unwrap();
-    (db, Some(DropDatabase { admin, name }))
-}
-
-struct DropDatabase {
-    admin: sqlx::PgPool,
-    name: String,
-}
-
-impl DropDatabase {
-    async fn drop_now(self, db: Db) {
-        db.close().await;
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&self.admin)
-        .await
-        .unwrap();
-    }
-}
 
 /// The commitment with the most milestones and progress updates.
 async fn busiest_commitment(db: &Db) -> (String, i64, i64) {

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod downloads;
+pub mod files;
 pub mod forms;
 pub mod http;
 pub mod import;

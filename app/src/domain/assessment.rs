@@ -258,6 +258,37 @@ impl Assessment {
     }
 }
 
+impl ScaleSet {
+    /// The scale set the IRM uses for a plan submitted in `year`: the refreshed one from
+    /// 2021 on (and for a plan without a year, which is a new one).
+    pub fn for_plan_year(year: Option<i64>) -> ScaleSet {
+        match year {
+            Some(y) if y < 2021 => ScaleSet::Classic,
+            _ => ScaleSet::Refreshed,
+        }
+    }
+
+    /// The completion levels this scale set has.
+    pub fn completion_levels(self) -> &'static [Completion] {
+        match self {
+            ScaleSet::Classic => &[
+                Completion::NotStarted,
+                Completion::Limited,
+                Completion::Substantial,
+                Completion::Complete,
+                Completion::Withdrawn,
+            ],
+            ScaleSet::Refreshed => &[
+                Completion::NoEvidence,
+                Completion::NotStarted,
+                Completion::Limited,
+                Completion::Substantial,
+                Completion::Complete,
+            ],
+        }
+    }
+}
+
 level_enum! {
     /// The IRM's two definitions of a starred commitment.
     StarRule {

@@ -238,6 +238,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
                 <a href=format!("/commitments/{}/history", commitment.code)>{t(Key::HistoryLink)}</a>
             </p>
         </section>
+        {can_update.then(|| view! { <SelfAssessmentForm code=commitment.code.clone() year=plan.year_submitted/> })}
         <section aria-labelledby="assessments-heading">
             <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
             {if assessments.is_empty() {
@@ -249,6 +250,39 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
                     .collect_view()
                     .into_any()
             }}
+        </section>
+    }
+}
+
+/// The government's own completion level, recorded by a point of contact at mid-term or
+/// end of term on the IRM's scale for the plan; shown with the other assessments.
+#[component]
+fn SelfAssessmentForm(code: String, year: Option<i64>) -> impl IntoView {
+    use crate::domain::{ScaleSet, Stage};
+    use crate::forms::{Choice, CsrfField, Field};
+    use crate::input::SelfAssessmentInput;
+    let state = page_state();
+    let scale = ScaleSet::for_plan_year(year);
+    let stages = [Stage::MidTerm, Stage::EndOfTerm]
+        .iter()
+        .map(|s| (s.as_str().to_string(), t(s.label_key()).to_string()))
+        .collect();
+    let levels = scale
+        .completion_levels()
+        .iter()
+        .map(|c| (c.as_str().to_string(), t(c.label_key()).to_string()))
+        .collect();
+    view! {
+        <section aria-labelledby="self-assessment-heading" id="self-assessment">
+            <h2 id="self-assessment-heading">{t(Key::SelfAssessmentHeading)}</h2>
+            <p class="meta">{t_with(Key::SelfAssessmentIntro, &[("scale", t(scale.label_key()))])}</p>
+            <form method="post" action=format!("/commitments/{code}/self-assessment") class="form" data-form="self-assessment">
+                <CsrfField/>
+                <Choice id=SelfAssessmentInput::stage.into() name=SelfAssessmentInput::stage label=Key::FieldStage options=stages selected=state.form_value_or(SelfAssessmentInput::stage, Stage::MidTerm.as_str())/>
+                <Choice id=SelfAssessmentInput::completion.into() name=SelfAssessmentInput::completion label=Key::FieldCompletion options=levels selected=state.form_value(SelfAssessmentInput::completion)/>
+                <Field id=SelfAssessmentInput::justification.into() name=SelfAssessmentInput::justification label=Key::FieldJustification multiline=true value=state.form_value(SelfAssessmentInput::justification)/>
+                <button type="submit">{t(Key::SelfAssessButton)}</button>
+            </form>
         </section>
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod assessments;
 pub mod commitments;
 pub mod demo;
 pub mod imports;

@@ -1,9 +1,9 @@
 //! Commitments of a plan: added, edited and withdrawn.
 
 use super::{Ctx, Input};
-use crate::commands::commitments;
+use crate::commands::{assessments, commitments};
 use app::i18n::Key;
-use app::input::{CommitmentInput, WithdrawalInput};
+use app::input::{CommitmentInput, SelfAssessmentInput, WithdrawalInput};
 use app::page_state::Notice;
 use axum::extract::Path;
 use axum::response::Response;
@@ -45,6 +45,20 @@ pub async fn withdraw(
         Ok(commitment) => ctx.done(
             &format!("/commitments/{}", commitment.code),
             Notice::success(Key::NoticeCommitmentWithdrawn),
+        ),
+        Err(error) => ctx.fail(error, input.fields()).await,
+    }
+}
+
+pub async fn self_assess(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Input(input): Input<SelfAssessmentInput>,
+) -> Response {
+    match assessments::self_assess(&ctx.state.db, &ctx.actor(), &code, &input).await {
+        Ok(_) => ctx.done(
+            &format!("/commitments/{code}#self-assessment"),
+            Notice::success(Key::NoticeSelfAssessed),
         ),
         Err(error) => ctx.fail(error, input.fields()).await,
     }

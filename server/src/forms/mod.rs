@@ -59,6 +59,10 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/commitments/{code}/withdrawal",
             post(commitments::withdraw),
         ),
+        (
+            "/commitments/{code}/self-assessment",
+            post(commitments::self_assess),
+        ),
         ("/commitments/{code}/milestones", post(milestones::add)),
         ("/milestones/{id}/edit", post(milestones::edit)),
         (

@@ -128,6 +128,11 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         "/milestones/{id}/edit",
         [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
     ),
+    // The government's account of a commitment: those who report on it.
+    (
+        "/commitments/{code}/self-assessment",
+        [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
+    ),
     (
         "/milestones/{id}/position",
         [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
@@ -414,6 +419,29 @@ impl Fixture {
                     ],
                 )
             }
+            "/commitments/{code}/self-assessment" => {
+                self.fresh += 1;
+                let code: String =
+                    on_pool!(&self.db, |pool| {
+                        sqlx::query_scalar(
+                    "SELECT c.code FROM commitments c JOIN milestones ms ON ms.commitment_id = c.id
+                     WHERE ms.id = $1"
+                )
+                .bind(self.milestone)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                    });
+                // A new justification each time, so each accepted try changes something.
+                (
+                    format!("/commitments/{code}/self-assessment"),
+                    vec![
+                        ("stage", "mid_term".into()),
+                        ("completion", "limited".into()),
+                        ("justification", format!("Reported {}", letters(self.fresh))),
+                    ],
+                )
+            }
             "/milestones/{id}/edit" => {
                 self.fresh += 1;
                 let version = milestone_version(&self.db, self.milestone).await;
@@ -533,6 +561,7 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM commitments",
         "SELECT COUNT(*) FROM milestones",
         "SELECT CAST(COALESCE(SUM(position), 0) AS BIGINT) FROM milestones",
+        "SELECT COUNT(*) FROM assessment_scores",
     ] {
         all.push(scalar(db, condition).await);
     }

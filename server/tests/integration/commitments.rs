@@ -563,3 +563,85 @@ async fn a_withdrawn_commitment_is_kept_with_its_reason_and_its_open_milestones_
         .await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_government_records_its_own_completion_level_and_history_keeps_the_earlier_one() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let (mut poc, plan) = keeper(&t.db, &router).await;
+    let form = poc.get(&format!("/plans/{plan}/commitments")).await;
+    let code = proposed_code(&form.body);
+    poc.post(
+        &format!("/plans/{plan}/commitments"),
+        &[
+            ("code", code.as_str()),
+            ("number", "1"),
+            ("title", "Open data portal"),
+            ("lead_institution", "Digital Agency"),
+        ],
+    )
+    .await;
+    let page = poc.get(&format!("/commitments/{code}")).await;
+    assert!(page.body.contains("data-form=\"self-assessment\""));
+    // A 2026 plan is assessed on the refreshed scale: "withdrawn" is not one of its levels.
+    let path = format!("/commitments/{code}/self-assessment");
+    let scores_before = count(&t.db, "assessment_scores").await;
+    let refused = poc
+        .post(
+            &path,
+            &[
+                ("stage", "mid_term"),
+                ("completion", "withdrawn"),
+                ("justification", "Dropped"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&t.db, "assessment_scores").await, scores_before);
+    for (completion, justification) in [
+        ("limited", "The portal is in beta."),
+        ("substantial", "The portal is live; one dataset is missing."),
+    ] {
+        let recorded = poc
+            .post(
+                &path,
+                &[
+                    ("stage", "mid_term"),
+                    ("completion", completion),
+                    ("justification", justification),
+                ],
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    }
+    assert_eq!(
+        count(&t.db, "assessment_scores").await,
+        scores_before + 1,
+        "one government level per stage"
+    );
+    let page = poc.get(&format!("/commitments/{code}")).await;
+    assert!(page
+        .body
+        .contains("data-source=\"government\" data-stage=\"mid_term\""));
+    assert!(page
+        .body
+        .contains("The portal is live; one dataset is missing."));
+    let values: Vec<(Option<String>, Option<String>)> = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT e.value_before, e.value_after FROM change_entries e
+         JOIN commitments c ON c.id = e.commitment_id
+         WHERE c.code = $1 AND e.record = 'assessment' AND e.field = 'score:completion'
+         ORDER BY e.id"
+    )
+    .bind(&code)
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert_eq!(
+        values,
+        vec![
+            (None, Some("limited".to_string())),
+            (Some("limited".to_string()), Some("substantial".to_string())),
+        ]
+    );
+}
