@@ -22,6 +22,56 @@ pub fn ExternalLink(url: String, #[prop(optional)] text: Option<String>) -> impl
     }
 }
 
+/// An update's evidence: its links, then its files with their size (`data-file` is the
+/// file's id).
+#[component]
+pub fn EvidenceList(
+    links: Vec<crate::domain::EvidenceLink>,
+    files: Vec<crate::domain::EvidenceFile>,
+) -> impl IntoView {
+    (!links.is_empty() || !files.is_empty()).then(|| {
+        view! {
+            <ul class="evidence">
+                {links
+                    .into_iter()
+                    .map(|e| view! { <li><ExternalLink url=e.url text=e.title/></li> })
+                    .collect_view()}
+                {files
+                    .into_iter()
+                    .map(|f| {
+                        let size = file_size(f.size_bytes);
+                        view! {
+                            <li data-file=f.id>
+                                <a href=f.path()><bdi>{f.name.clone()}</bdi></a>
+                                " " <span class="meta">"(" {size} ")"</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// A file's size in the reader's language: kilobytes, or megabytes from 1 MB.
+pub fn file_size(bytes: i64) -> String {
+    if bytes >= 1_000_000 {
+        let tenths = (bytes as f64 / 100_000.0).round() as i64;
+        t_with(
+            Key::SizeMegabytes,
+            &[(
+                "size",
+                &format!("{}.{}", format_count(tenths / 10), tenths % 10),
+            )],
+        )
+    } else {
+        t_with(
+            Key::SizeKilobytes,
+            &[("size", &format_count((bytes + 999) / 1000))],
+        )
+    }
+}
+
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let location = use_location();

@@ -153,6 +153,8 @@ fn field_label(name: &str) -> Option<Key> {
         "stage" => Key::FieldStage,
         "completion" => Key::FieldCompletion,
         "justification" => Key::FieldJustification,
+        "files" => Key::FieldFiles,
+        "corrects" => Key::CorrectThisUpdate,
         _ => return None,
     })
 }

@@ -99,7 +99,9 @@ form_input! {
         /// Evidence links, one per line: the web address, then an optional title.
         evidence,
         /// The milestone's version the form was rendered from.
-        version
+        version,
+        /// The id of the earlier update this one corrects; empty for a new report.
+        corrects
     }
 }
 
@@ -273,6 +275,7 @@ pub struct MilestoneUpdate {
     pub narrative: String,
     pub evidence: Vec<EvidenceLink>,
     pub version: i64,
+    pub corrects: Option<i64>,
 }
 
 pub const EVIDENCE_MAX_LINKS: usize = 10;
@@ -317,6 +320,12 @@ impl MilestoneUpdateInput {
     /// The update, or the first field that is wrong and why. A completed milestone is at
     /// 100%: the tracker does not guess which of the two the person meant.
     pub fn validate(&self) -> Result<MilestoneUpdate, AppError> {
+        self.validate_with_files(0)
+    }
+
+    /// Like [`MilestoneUpdateInput::validate`] for an update that also brings `files`
+    /// evidence files, which count as evidence of completion.
+    pub fn validate_with_files(&self, files: usize) -> Result<MilestoneUpdate, AppError> {
         let status = MilestoneStatus::from_machine(self.status.trim())
             .ok_or_else(|| AppError::invalid(Self::status, Key::ErrStatus))?;
         let progress: i64 = self
@@ -332,19 +341,27 @@ impl MilestoneUpdateInput {
         let narrative = required_text(&self.narrative, Self::narrative, NARRATIVE_MAX_CHARS)?;
         let evidence = evidence_links(&self.evidence, Self::evidence)?;
         // Completion is a claim the public can check: it comes with evidence.
-        if status == MilestoneStatus::Completed && evidence.is_empty() {
+        if status == MilestoneStatus::Completed && evidence.is_empty() && files == 0 {
             return Err(AppError::invalid(
                 Self::evidence,
                 Key::ErrCompletedNeedsEvidence,
             ));
         }
         let version = self.base_version()?;
+        let corrects = match self.corrects.trim() {
+            "" => None,
+            id => Some(
+                id.parse()
+                    .map_err(|_| AppError::invalid(Self::corrects, Key::ErrCorrects))?,
+            ),
+        };
         Ok(MilestoneUpdate {
             status,
             progress,
             narrative,
             evidence,
             version,
+            corrects,
         })
     }
 }
@@ -945,7 +962,13 @@ mod tests {
             narrative: "Adopted".into(),
             evidence: String::new(),
             version: "1".into(),
+            corrects: String::new(),
         };
+        assert_eq!(
+            completed.validate_with_files(1).map(|u| u.status),
+            Ok(MilestoneStatus::Completed),
+            "a file is evidence too"
+        );
         assert_eq!(
             completed.validate(),
             Err(AppError::invalid(
@@ -1370,6 +1393,7 @@ mod tests {
             narrative: narrative.into(),
             evidence: String::new(),
             version: "3".into(),
+            corrects: String::new(),
         }
     }
 
@@ -1383,7 +1407,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["status", "progress", "narrative", "evidence", "version"]
+            [
+                "status",
+                "progress",
+                "narrative",
+                "evidence",
+                "version",
+                "corrects"
+            ]
         );
     }
 
@@ -1397,6 +1428,7 @@ mod tests {
                 narrative: "Tendered.".into(),
                 evidence: Vec::new(),
                 version: 3,
+                corrects: None,
             })
         );
         let field =

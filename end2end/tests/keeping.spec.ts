@@ -80,7 +80,7 @@ async function keepAPlan(page: Page, js: boolean) {
   await expect(page.locator(".formula .sum")).toHaveAttribute("data-formula", "(0 × 2 + 0 × 1) ÷ (2 + 1) = 0");
 
   // Progress with an evidence link, then completion (which needs evidence).
-  const report = async (milestone: string, status: string, progress: string, narrative: string, evidence: string) => {
+  const report = async (milestone: string, status: string, progress: string, narrative: string, evidence: string, pdf?: string) => {
     const row = page.locator("tr", { hasText: milestone });
     // A closed <details> opens without JavaScript too.
     await row.locator("details.update-form summary").click();
@@ -88,11 +88,25 @@ async function keepAPlan(page: Page, js: boolean) {
     await row.getByLabel("Progress (%)").fill(progress);
     await row.getByLabel("What happened").fill(narrative);
     await row.getByLabel("Evidence links").fill(evidence);
+    if (pdf) {
+      await row.getByLabel("Evidence files (optional)").setInputFiles({
+        name: pdf,
+        mimeType: "application/pdf",
+        buffer: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"),
+      });
+    }
     await row.getByRole("button", { name: "Publish update" }).click();
     await expect(page.getByRole("status")).toContainText("Your update was published.");
     await settle(page, js);
   };
-  await report("Open the portal", "in_progress", "50", "The portal is in beta.", "https://example.org/beta Beta portal");
+  await report("Open the portal", "in_progress", "50", "The portal is in beta.", "https://example.org/beta Beta portal", "beta-report.pdf");
+  // The PDF is listed with the update and served as it was sent, under a policy that runs nothing.
+  const file = page.getByRole("link", { name: "beta-report.pdf" });
+  await expect(file).toBeVisible();
+  const served = await page.request.get((await file.getAttribute("href"))!);
+  expect(served.status()).toBe(200);
+  expect(served.headers()["content-type"]).toBe("application/pdf");
+  expect(served.headers()["content-security-policy"]).toContain("sandbox");
   await report("Publish the first quarterly report", "completed", "100", "Published late.", "https://example.org/q1.pdf First report");
   await expect(page.locator(".formula .sum")).toHaveAttribute("data-formula", "(50 × 2 + 100 × 1) ÷ (2 + 1) = 66.7");
   await expect(page.locator("[data-overdue=true]")).toHaveCount(0);

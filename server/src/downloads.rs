@@ -43,3 +43,53 @@ pub async fn plan(
         }
     }
 }
+
+/// `GET /files/{id}/{name}`: an evidence file, as it was uploaded. A PDF or an image is
+/// shown, anything else downloaded; either way under a policy that runs nothing, and
+/// never sniffed into another type. The name in the address is only for the reader.
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    Extension(info): Extension<RequestInfo>,
+    Path((id, _name)): Path<(String, String)>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound);
+    };
+    let found = match state.db.acquire().await {
+        Ok(mut conn) => app::storage::evidence_file(&mut conn, id).await,
+        Err(error) => Err(error),
+    };
+    match found {
+        Ok(Some((name, media_type, content))) => {
+            let header_value = |value: String| {
+                HeaderValue::from_str(&value)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, header_value(media_type.clone())),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        header_value(crate::files::disposition(&name, &media_type)),
+                    ),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(crate::files::FILE_CSP),
+                    ),
+                    // Evidence never changes once published.
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=86400, immutable"),
+                    ),
+                ],
+                content,
+            )
+                .into_response()
+        }
+        Ok(None) => info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound),
+        Err(error) => {
+            tracing::error!(%error, "cannot read an evidence file");
+            info.refuse(StatusCode::INTERNAL_SERVER_ERROR, app::i18n::Key::ErrorText)
+        }
+    }
+}

@@ -3,6 +3,61 @@
 //! runs it: `nosniff`, a sandboxing Content-Security-Policy, and as an attachment unless it
 //! is a PDF or an image browsers only display.
 
+use app::error::AppError;
+use app::i18n::Key;
+use app::storage::NewEvidenceFile;
+use sha2::{Digest, Sha256};
+
+/// The form field files are sent in.
+pub const FILES_FIELD: &str = "files";
+
+/// A file as a form sent it.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The files of an update, checked: each of a kind taken and at most 10 MB, at most
+/// [`MAX_FILES`] adding up to at most 50 MB. A file input left empty sends one part with
+/// no name and no content, which is no file.
+pub fn check(uploads: Vec<Upload>) -> Result<Vec<NewEvidenceFile>, AppError> {
+    let uploads: Vec<Upload> = uploads
+        .into_iter()
+        .filter(|u| !(u.name.is_empty() && u.bytes.is_empty()))
+        .collect();
+    let refuse = |reason| AppError::invalid(FILES_FIELD, reason);
+    if uploads.len() > MAX_FILES {
+        return Err(refuse(Key::ErrTooManyFiles));
+    }
+    if uploads.iter().map(|u| u.bytes.len()).sum::<usize>() > MAX_UPDATE_BYTES {
+        return Err(refuse(Key::ErrFilesTooLarge));
+    }
+    uploads
+        .into_iter()
+        .map(|upload| {
+            let name = clean_name(&upload.name).ok_or_else(|| refuse(Key::ErrFileName))?;
+            let kind = kind_of(&name, &upload.bytes).map_err(|refusal| {
+                refuse(match refusal {
+                    Refusal::Empty => Key::ErrFileEmpty,
+                    Refusal::TooLarge => Key::ErrFileTooLarge,
+                    Refusal::Kind => Key::ErrFileKind,
+                })
+            })?;
+            let sha256 = Sha256::digest(&upload.bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Ok(NewEvidenceFile {
+                name,
+                media_type: kind.media_type().to_string(),
+                sha256,
+                content: upload.bytes,
+            })
+        })
+        .collect()
+}
+
 /// The largest file taken.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// The most an update's files may add up to.

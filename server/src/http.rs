@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route("/api/{*fn_name}", get(server_fn_handler))
         .route("/plans/{key}/csv", get(crate::downloads::plan))
+        .route("/files/{id}/{name}", get(crate::downloads::evidence_file))
         .route("/language/{code}", get(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
@@ -143,6 +144,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(fallback)
+        // The security layer bounds every body it reads, by route; handlers take what it
+        // passed on.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::layer,

@@ -17,6 +17,18 @@ use axum::response::{IntoResponse, Response};
 /// Largest form body read for the CSRF check; forms are small.
 const MAX_FORM_BYTES: usize = 1 << 20;
 
+/// The largest body a write may send: a form's, or with files where a form takes them
+/// (a plan file, or an update's evidence files), with room for the form around them.
+fn body_limit(path: &str, headers: &HeaderMap) -> usize {
+    if !crate::multipart::is_multipart(headers) {
+        MAX_FORM_BYTES
+    } else if crate::forms::takes_evidence_files(path) {
+        crate::files::MAX_UPDATE_BYTES + MAX_FORM_BYTES
+    } else {
+        2 * MAX_FORM_BYTES
+    }
+}
+
 /// Facts about the request the write handlers need, beside the page state.
 #[derive(Clone, Debug)]
 pub struct RequestInfo {
@@ -244,7 +256,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         }
         let read = tokio::time::timeout(
             state.limits.timeout,
-            axum::body::to_bytes(body, MAX_FORM_BYTES),
+            axum::body::to_bytes(body, body_limit(path, headers)),
         );
         let bytes = match read.await {
             Ok(Ok(bytes)) => bytes,

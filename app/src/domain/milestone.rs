@@ -43,6 +43,33 @@ pub struct EvidenceLink {
     pub title: String,
 }
 
+/// A file attached to an update as evidence; its content is served at [`EvidenceFile::path`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    pub id: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+}
+
+impl EvidenceFile {
+    /// Where the file is served; the name is for the reader and the browser's download.
+    pub fn path(&self) -> String {
+        let name: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("/files/{}/{name}", self.id)
+    }
+}
+
 /// A report on a milestone; never edited in place, a correction is a new update.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProgressUpdate {
@@ -54,6 +81,8 @@ pub struct ProgressUpdate {
     pub progress: i64,
     pub narrative: String,
     pub evidence: Vec<EvidenceLink>,
+    pub files: Vec<EvidenceFile>,
+    /// The earlier update of the same milestone this one corrects.
     pub corrects: Option<i64>,
 }
 

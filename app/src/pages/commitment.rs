@@ -3,8 +3,8 @@
 use super::keeping::ProgressFormula;
 use super::milestone::MilestoneUpdateForm;
 use crate::components::{
-    author_text, date_text, record_view, DemoBanner, DueDate, ExternalLink, LevelBadge, Loading,
-    ProgressBar,
+    author_text, date_text, record_view, DemoBanner, DueDate, EvidenceList, ExternalLink,
+    LevelBadge, Loading, ProgressBar,
 };
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{format_amount, t, t_with, Key};
@@ -331,12 +331,7 @@ fn MilestoneTable(
                                             view! {
                                                 <p dir="auto">{u.narrative}</p>
                                                 <p class="meta">{t_with(Key::UpdateBy, &[("author", &author_text(&u.author)), ("date", &date)])}</p>
-                                                <ul class="evidence">
-                                                    {u.evidence
-                                                        .into_iter()
-                                                        .map(|e| view! { <li><ExternalLink url=e.url text=e.title/></li> })
-                                                        .collect_view()}
-                                                </ul>
+                                                <EvidenceList links=u.evidence files=u.files/>
                                             }
                                         })}
                                     </td>
@@ -344,7 +339,7 @@ fn MilestoneTable(
                                         <td>
                                             <details class="update-form">
                                                 <summary>{t(Key::PostUpdateSummary)}</summary>
-                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false/>
+                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None/>
                                             </details>
                                         </td>
                                     })}

@@ -395,11 +395,13 @@ fn MilestoneRow(
                 {t(Key::ColDue)} ": " <DueDate planned_end=milestone.planned_end overdue/> " · "
                 {t(Key::FieldWeight)} ": " {milestone.weight.to_string()}
             </p>
-            <p class="actions">
+            // A form may not sit in a paragraph: the parser would close it, and hydration
+            // would find another tree than the server rendered.
+            <div class="actions">
                 <a href=format!("/milestones/{}/edit", milestone.id)>{t(Key::EditMilestoneLink)}</a>
                 {(!first).then(|| move_form("up", Key::MoveUpButton))}
                 {(!last).then(|| move_form("down", Key::MoveDownButton))}
-            </p>
+            </div>
         </li>
     }
 }

@@ -3,7 +3,7 @@
 //! the milestone as it is now beside what the person typed.
 
 use crate::components::{
-    author_text, date_text, record_view, time_text, DemoBanner, DueDate, ExternalLink, LevelBadge,
+    author_text, date_text, record_view, time_text, DemoBanner, DueDate, EvidenceList, LevelBadge,
     Loading, ProgressBar,
 };
 use crate::domain::{MilestoneDetail, MilestoneStatus};
@@ -14,7 +14,7 @@ use crate::page_state::page_state;
 use crate::server_fns::get_milestone;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn MilestonePage() -> impl IntoView {
@@ -27,17 +27,26 @@ pub fn MilestonePage() -> impl IntoView {
             .unwrap_or_default()
     };
     let milestone = Resource::new(id, get_milestone);
+    // `?corrects=ID`: the form corrects that earlier update.
+    let query = use_query_map();
+    let corrects = move || {
+        query
+            .read()
+            .get("corrects")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                record_view(milestone.await, |detail| view! { <MilestoneBody detail/> }.into_any())
+                let corrects = corrects();
+                record_view(milestone.await, |detail| view! { <MilestoneBody detail corrects/> }.into_any())
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
+fn MilestoneBody(detail: MilestoneDetail, corrects: Option<i64>) -> impl IntoView {
     let MilestoneDetail {
         milestone,
         commitment_code,
@@ -55,6 +64,21 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
     )
     .is_ok();
     let commitment_href = format!("/commitments/{commitment_code}");
+    // Only an update of this milestone can be corrected here.
+    let corrected_date = |id: i64| {
+        updates
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| time_text(u.created_at))
+    };
+    let corrects = corrects.filter(|id| corrected_date(*id).is_some());
+    let correcting = corrects.and_then(corrected_date);
+    let corrected: Vec<i64> = updates.iter().filter_map(|u| u.corrects).collect();
+    let dates: Vec<(i64, String)> = updates
+        .iter()
+        .map(|u| (u.id, time_text(u.created_at)))
+        .collect();
+    let milestone_id = milestone.id;
     let not_available = || t(Key::NotAvailable).to_string();
     view! {
         <Title text=format!("{} · {}", milestone.title, commitment_code)/>
@@ -81,12 +105,16 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
         {can_update.then(|| view! {
             <section aria-labelledby="update-heading">
                 <h2 id="update-heading">{t(Key::PostUpdateSummary)}</h2>
+                {correcting.map(|date| view! {
+                    <p class="notice notice-info" data-correcting="true">{t_with(Key::CorrectingNote, &[("date", &date)])}</p>
+                })}
                 <MilestoneUpdateForm
                     id=milestone.id
                     status=milestone.status
                     progress=milestone.progress
                     version=milestone.version
                     refill=true
+                    corrects
                 />
             </section>
         })}
@@ -99,21 +127,35 @@ fn MilestoneBody(detail: MilestoneDetail) -> impl IntoView {
                     <ol class="updates">
                         {updates
                             .into_iter()
-                            .map(|u| view! {
-                                <li data-update=u.id>
+                            .map(|u| {
+                                let corrects_date = u
+                                    .corrects
+                                    .and_then(|id| dates.iter().find(|(d, _)| *d == id).cloned());
+                                let is_corrected = corrected.contains(&u.id);
+                                view! {
+                                <li data-update=u.id id=format!("update-{}", u.id) data-corrected=is_corrected.to_string()>
                                     <p class="meta">
                                         {time_text(u.created_at)} " · " {author_text(&u.author)} " · "
                                         <LevelBadge key=u.status.label_key() machine=u.status.as_str()/>
                                         " " {t_with(Key::ProgressValue, &[("percent", &u.progress.to_string())])}
                                     </p>
+                                    {corrects_date.map(|(id, date)| view! {
+                                        <p class="meta" data-corrects=id>
+                                            <a href=format!("#update-{id}")>{t_with(Key::CorrectsUpdate, &[("date", &date)])}</a>
+                                        </p>
+                                    })}
+                                    {is_corrected.then(|| view! { <p class="meta corrected">{t(Key::CorrectedLater)}</p> })}
                                     <p dir="auto">{u.narrative}</p>
-                                    <ul class="evidence">
-                                        {u.evidence
-                                            .into_iter()
-                                            .map(|e| view! { <li><ExternalLink url=e.url text=e.title/></li> })
-                                            .collect_view()}
-                                    </ul>
+                                    <EvidenceList links=u.evidence files=u.files/>
+                                    {can_update.then(|| view! {
+                                        <p>
+                                            <a href=format!("/milestones/{milestone_id}/updates?corrects={}#update-heading", u.id)>
+                                                {t(Key::CorrectThisUpdate)}
+                                            </a>
+                                        </p>
+                                    })}
                                 </li>
+                                }
                             })
                             .collect_view()}
                     </ol>
@@ -135,6 +177,8 @@ pub fn MilestoneUpdateForm(
     progress: i64,
     version: i64,
     refill: bool,
+    /// The earlier update this one corrects, if any.
+    corrects: Option<i64>,
 ) -> impl IntoView {
     let state = page_state();
     let refilled = refill && !state.form_values.is_empty();
@@ -158,9 +202,14 @@ pub fn MilestoneUpdateForm(
         _ => version.to_string(),
     };
     view! {
-        <form method="post" action=format!("/milestones/{id}/updates") class="form" data-milestone=id>
+        <form method="post" action=format!("/milestones/{id}/updates") enctype="multipart/form-data" class="form" data-milestone=id>
             <CsrfField/>
             <input type="hidden" name=MilestoneUpdateInput::version value=version/>
+            <input
+                type="hidden"
+                name=MilestoneUpdateInput::corrects
+                value=value(MilestoneUpdateInput::corrects, corrects.map(|c| c.to_string()).unwrap_or_default())
+            />
             <Choice
                 id=field_id(MilestoneUpdateInput::status)
                 name=MilestoneUpdateInput::status
@@ -192,6 +241,19 @@ pub fn MilestoneUpdateForm(
                 value=value(MilestoneUpdateInput::evidence, String::new())
                 hint=Key::EvidenceHint
             />
+            <div class="field">
+                <label for=field_id("files")>{t(Key::FieldFiles)}</label>
+                <input
+                    id=field_id("files")
+                    name="files"
+                    type="file"
+                    multiple
+                    accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.csv"
+                    aria-describedby=format!("{}-note", field_id("files"))
+                    aria-invalid=if state.is_invalid("files") { "true" } else { "false" }
+                />
+                <p id=format!("{}-note", field_id("files")) class="field-note">{t(Key::FilesHint)}</p>
+            </div>
             <button type="submit">{t(Key::PostUpdateButton)}</button>
         </form>
     }

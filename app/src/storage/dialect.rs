@@ -22,7 +22,7 @@ pub async fn lock_admins(conn: &mut dyn Conn) -> Result<(), StorageError> {
 /// migration sets can be compared:
 ///
 /// - `column T.C TYPE null|not null`, with `TYPE` one of `integer`, `real`, `text`,
-///   `boolean`, `date`, `timestamp`;
+///   `boolean`, `date`, `timestamp`, `bytes`;
 /// - `default T.C VALUE` (lower-case, without casts; not for generated keys);
 /// - `primary key T(C, ...)`, `unique index T(C, ...)`, `index T(C, ...)` (indexes by their
 ///   columns: each database names the ones behind constraints its own way);
@@ -46,6 +46,7 @@ fn common_type(declared: &str) -> String {
         "boolean" | "bool" => "boolean".into(),
         "date" => "date".into(),
         "timestamptz" | "timestamp with time zone" => "timestamp".into(),
+        "blob" | "bytea" => "bytes".into(),
         other => format!("unknown({other})"),
     }
 }

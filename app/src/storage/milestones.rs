@@ -2,7 +2,8 @@
 
 use super::{Conn, StorageError};
 use crate::domain::{
-    EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, PublicActor, RecentUpdate, Role,
+    EvidenceFile, EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, PublicActor,
+    RecentUpdate, Role,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -84,15 +85,39 @@ struct EvidenceRow {
     title: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    update_id: i64,
+    id: i64,
+    file_name: String,
+    media_type: String,
+    size_bytes: i64,
+}
+
+const FILE_COLUMNS: &str = "f.update_id, f.id, f.file_name, f.media_type, f.size_bytes";
+
 const LATEST_UPDATE: &str =
     "u.id = (SELECT u2.id FROM progress_updates u2 WHERE u2.milestone_id = u.milestone_id
                     ORDER BY u2.created_at DESC, u2.id DESC LIMIT 1)";
 
-/// Updates with their evidence, keyed by id.
+/// Updates with their evidence links and files, keyed by milestone id.
 fn with_evidence(
     updates: Vec<UpdateRow>,
     evidence: Vec<EvidenceRow>,
+    files: Vec<FileRow>,
 ) -> Vec<(i64, ProgressUpdate)> {
+    let mut files_of: HashMap<i64, Vec<EvidenceFile>> = HashMap::new();
+    for row in files {
+        files_of
+            .entry(row.update_id)
+            .or_default()
+            .push(EvidenceFile {
+                id: row.id,
+                name: row.file_name,
+                media_type: row.media_type,
+                size_bytes: row.size_bytes,
+            });
+    }
     let mut by_update: HashMap<i64, Vec<EvidenceLink>> = HashMap::new();
     for row in evidence {
         by_update
@@ -110,6 +135,7 @@ fn with_evidence(
                 row.milestone_id,
                 ProgressUpdate {
                     evidence: by_update.remove(&row.id).unwrap_or_default(),
+                    files: files_of.remove(&row.id).unwrap_or_default(),
                     id: row.id,
                     author: author(row.author_role, row.author_institution),
                     created_at: row.created_at,
@@ -148,8 +174,17 @@ pub async fn milestones_of(
     );
     let evidence: Vec<EvidenceRow> =
         run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
-    let mut latest: HashMap<i64, ProgressUpdate> =
-        with_evidence(updates, evidence).into_iter().collect();
+    let sql = format!(
+        "SELECT {FILE_COLUMNS}
+         FROM evidence_files f JOIN progress_updates u ON u.id = f.update_id
+         JOIN milestones ms ON ms.id = u.milestone_id
+         WHERE ms.commitment_id = $1 AND {LATEST_UPDATE}
+         ORDER BY f.id"
+    );
+    let files: Vec<FileRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
+    let mut latest: HashMap<i64, ProgressUpdate> = with_evidence(updates, evidence, files)
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -241,7 +276,13 @@ pub async fn updates_of_milestone(
         )
         .bind(milestone_id)
     )?;
-    Ok(with_evidence(updates, evidence)
+    let sql = format!(
+        "SELECT {FILE_COLUMNS} FROM evidence_files f
+         JOIN progress_updates u ON u.id = f.update_id
+         WHERE u.milestone_id = $1 ORDER BY f.id"
+    );
+    let files: Vec<FileRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(milestone_id))?;
+    Ok(with_evidence(updates, evidence, files)
         .into_iter()
         .map(|(_, update)| update)
         .collect())
@@ -379,4 +420,33 @@ pub async fn next_milestone_position(
             .bind(commitment_id)
     )?;
     Ok(last.unwrap_or(0) + 1)
+}
+
+/// A stored evidence file: its name, media type and content.
+pub async fn evidence_file(
+    conn: &mut dyn Conn,
+    id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_optional,
+        sqlx::query_as("SELECT file_name, media_type, content FROM evidence_files WHERE id = $1")
+            .bind(id)
+    )?)
+}
+
+/// Whether update `update_id` is one of milestone `milestone_id`'s.
+pub async fn is_update_of(
+    conn: &mut dyn Conn,
+    update_id: i64,
+    milestone_id: i64,
+) -> Result<bool, StorageError> {
+    let found: Option<i64> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar("SELECT id FROM progress_updates WHERE id = $1 AND milestone_id = $2")
+            .bind(update_id)
+            .bind(milestone_id)
+    )?;
+    Ok(found.is_some())
 }

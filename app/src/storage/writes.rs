@@ -552,6 +552,18 @@ pub struct NewProgressUpdate {
     pub progress: i64,
     pub narrative: String,
     pub evidence: Vec<EvidenceLink>,
+    pub files: Vec<NewEvidenceFile>,
+    /// The earlier update of the same milestone this one corrects.
+    pub corrects: Option<i64>,
+}
+
+/// A file to keep as evidence, checked.
+#[derive(Clone, Debug)]
+pub struct NewEvidenceFile {
+    pub name: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub content: Vec<u8>,
 }
 
 pub async fn insert_progress_update(
@@ -564,8 +576,8 @@ pub async fn insert_progress_update(
         fetch_one,
         sqlx::query_scalar(
             "INSERT INTO progress_updates (milestone_id, author_role, author_institution,
-                created_at, status, progress, narrative, author_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                created_at, status, progress, narrative, author_id, corrects_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(milestone_id)
         .bind(update.author.role)
@@ -575,7 +587,24 @@ pub async fn insert_progress_update(
         .bind(update.progress)
         .bind(&update.narrative)
         .bind(update.author_id)
+        .bind(update.corrects)
     )?;
+    for file in &update.files {
+        execute!(
+            conn,
+            sqlx::query(
+                "INSERT INTO evidence_files (update_id, file_name, media_type, size_bytes, sha256,
+                    content)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(&file.name)
+            .bind(&file.media_type)
+            .bind(file.content.len() as i64)
+            .bind(&file.sha256)
+            .bind(&file.content)
+        )?;
+    }
     for link in &update.evidence {
         execute!(
             conn,

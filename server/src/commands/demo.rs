@@ -507,6 +507,8 @@ pub async fn generate(
                                 progress: update_progress,
                                 narrative: narrative.clone(),
                                 evidence,
+                                files: Vec::new(),
+                                corrects: None,
                             },
                         )
                         .await?;

@@ -10,8 +10,8 @@ use app::input::{
 };
 use app::policy;
 use app::storage::{
-    self, ChangeRecorder, Conn, Db, MilestoneScope, MilestoneState, NewEntry, NewMilestone,
-    NewProgressUpdate,
+    self, ChangeRecorder, Conn, Db, MilestoneScope, MilestoneState, NewEntry, NewEvidenceFile,
+    NewMilestone, NewProgressUpdate,
 };
 
 /// What a posted update changed.
@@ -29,6 +29,7 @@ pub async fn post_update(
     actor: &Actor,
     milestone_id: i64,
     input: &MilestoneUpdateInput,
+    uploads: Vec<crate::files::Upload>,
 ) -> Result<UpdatePosted, AppError> {
     // Everything is checked before the write lock is taken. What is read here is still what
     // the update replaces when it is written: it is only written if the version has not
@@ -50,7 +51,16 @@ pub async fn post_update(
     if input.base_version()? != milestone.version {
         return Err(AppError::Stale);
     }
-    let update = input.validate()?;
+    let files = crate::files::check(uploads)?;
+    let update = input.validate_with_files(files.len())?;
+    if let Some(corrected) = update.corrects {
+        if !storage::is_update_of(&mut db.acquire().await?, corrected, milestone_id).await? {
+            return Err(AppError::invalid(
+                MilestoneUpdateInput::corrects,
+                Key::ErrCorrects,
+            ));
+        }
+    }
 
     // Public pages name the role and the institution, never the person.
     let public = actor.for_commitment(&scope.member_code, lead);
@@ -63,14 +73,18 @@ pub async fn post_update(
 
     let mut tx = db.begin().await?;
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public.clone()));
+    let by = Report {
+        author,
+        author_id: viewer.map(|v| v.user_id),
+        files,
+    };
     let (update_id, _) = report(
         &mut tx,
         &mut history,
         scope.commitment_id,
         &milestone,
         &update,
-        author,
-        viewer.map(|v| v.user_id),
+        by,
     )
     .await?;
     tx.commit().await?;
@@ -78,6 +92,14 @@ pub async fn post_update(
         commitment_code: scope.commitment_code,
         update_id,
     })
+}
+
+/// Who reports, and the files they bring.
+pub(crate) struct Report {
+    /// Shown publicly: a role and an institution.
+    pub author: PublicActor,
+    pub author_id: Option<i64>,
+    pub files: Vec<NewEvidenceFile>,
 }
 
 /// Appends `update` to `milestone` (of the commitment `commitment_id`) and moves the
@@ -90,8 +112,7 @@ pub(crate) async fn report(
     commitment_id: i64,
     milestone: &Milestone,
     update: &MilestoneUpdate,
-    author: PublicActor,
-    author_id: Option<i64>,
+    by: Report,
 ) -> Result<(i64, Milestone), AppError> {
     let now = history.at();
     // A milestone keeps the day it was completed while it stays completed.
@@ -109,13 +130,15 @@ pub(crate) async fn report(
         conn,
         milestone.id,
         &NewProgressUpdate {
-            author,
-            author_id,
+            author: by.author,
+            author_id: by.author_id,
             created_at: now,
             status: update.status,
             progress: update.progress,
             narrative: update.narrative.clone(),
             evidence: update.evidence.clone(),
+            files: by.files,
+            corrects: update.corrects,
         },
     )
     .await?;

@@ -363,6 +363,7 @@ fn update_of(
             .collect::<Vec<_>>()
             .join("\n"),
         version: "0".into(),
+        corrects: String::new(),
     };
     input
         .validate()
@@ -777,16 +778,12 @@ async fn write_group(
             }
         };
         if let Some(update) = update {
-            milestones::report(
-                tx,
-                history,
-                commitment_id,
-                &milestone,
-                &update,
-                author.clone(),
+            let by = milestones::Report {
+                author: author.clone(),
                 author_id,
-            )
-            .await?;
+                files: Vec::new(),
+            };
+            milestones::report(tx, history, commitment_id, &milestone, &update, by).await?;
         }
     }
     Ok(())

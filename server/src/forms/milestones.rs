@@ -1,6 +1,6 @@
 //! Milestones: added, edited, moved, and reported on.
 
-use super::{Ctx, Input, RecordId};
+use super::{Ctx, FormWithFiles, Input, RecordId};
 use crate::commands::milestones;
 use app::i18n::Key;
 use app::input::{MilestoneInput, MilestoneUpdateInput, MoveInput};
@@ -49,9 +49,10 @@ pub async fn move_milestone(
 pub async fn post_update(
     ctx: Ctx,
     RecordId(milestone_id): RecordId,
-    Input(input): Input<MilestoneUpdateInput>,
+    form: FormWithFiles<MilestoneUpdateInput>,
 ) -> Response {
-    match milestones::post_update(&ctx.state.db, &ctx.actor(), milestone_id, &input).await {
+    let FormWithFiles { input, files } = form;
+    match milestones::post_update(&ctx.state.db, &ctx.actor(), milestone_id, &input, files).await {
         Ok(posted) => ctx.done(
             &format!(
                 "/commitments/{}#milestone-{milestone_id}",

@@ -82,6 +82,72 @@ pub fn open_to_visitors(path: &str) -> bool {
             .any(|purpose| path.starts_with(purpose.path()))
 }
 
+/// Whether the form posted to `path` may send evidence files (a progress update).
+pub fn takes_evidence_files(path: &str) -> bool {
+    path.strip_prefix("/milestones/")
+        .and_then(|rest| rest.strip_suffix("/updates"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A form body that cannot be read: 400, in the reader's language; the parser's own words
+/// go to the log.
+fn unreadable(info: Option<&RequestInfo>, detail: &str) -> Response {
+    tracing::info!(%detail, "refused a form that cannot be read");
+    match info {
+        Some(info) => info.refuse(StatusCode::BAD_REQUEST, Key::ErrMalformedForm),
+        None => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+/// A form that may send files (`multipart/form-data`): its text fields read into `T`, and
+/// its files. A plain form gives no files.
+pub struct FormWithFiles<T> {
+    pub input: T,
+    pub files: Vec<crate::files::Upload>,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormWithFiles<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let info = request.extensions().get::<RequestInfo>().cloned();
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| unreadable(info.as_ref(), &e.body_text()))?;
+        if !crate::multipart::is_multipart(&headers) {
+            let input = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| unreadable(info.as_ref(), &e.to_string()))?;
+            return Ok(FormWithFiles {
+                input,
+                files: Vec::new(),
+            });
+        }
+        let parts = crate::multipart::parts(&headers, body)
+            .await
+            .ok_or_else(|| unreadable(info.as_ref(), "multipart body"))?;
+        let mut fields = Vec::new();
+        let mut files = Vec::new();
+        for part in parts {
+            if part.file_name.is_some() || part.name == crate::files::FILES_FIELD {
+                files.push(crate::files::Upload {
+                    name: part.file_name.unwrap_or_default(),
+                    bytes: part.bytes.to_vec(),
+                });
+            } else {
+                let value = String::from_utf8(part.bytes.to_vec())
+                    .map_err(|e| unreadable(info.as_ref(), &e.to_string()))?;
+                fields.push((part.name, value));
+            }
+        }
+        let encoded = serde_urlencoded::to_string(&fields)
+            .map_err(|e| unreadable(info.as_ref(), &e.to_string()))?;
+        let input = serde_urlencoded::from_str(&encoded)
+            .map_err(|e| unreadable(info.as_ref(), &e.to_string()))?;
+        Ok(FormWithFiles { input, files })
+    }
+}
+
 /// A form body read into `T`. A body that cannot be read (a field missing or of the wrong
 /// kind: only a tampered or outdated form sends one) is answered 400 with a short message
 /// in the reader's language, never the parser's own words, which go to the log.
@@ -92,13 +158,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Input<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
         let info = request.extensions().get::<RequestInfo>().cloned();
-        let refuse = |detail: String| {
-            tracing::info!(%detail, "refused a form that cannot be read");
-            match &info {
-                Some(info) => info.refuse(StatusCode::BAD_REQUEST, Key::ErrMalformedForm),
-                None => StatusCode::BAD_REQUEST.into_response(),
-            }
-        };
+        let refuse = |detail: String| unreadable(info.as_ref(), &detail);
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|e| refuse(e.body_text()))?;

@@ -421,9 +421,8 @@ impl Fixture {
             }
             "/commitments/{code}/self-assessment" => {
                 self.fresh += 1;
-                let code: String =
-                    on_pool!(&self.db, |pool| {
-                        sqlx::query_scalar(
+                let code: String = on_pool!(&self.db, |pool| {
+                    sqlx::query_scalar(
                     "SELECT c.code FROM commitments c JOIN milestones ms ON ms.commitment_id = c.id
                      WHERE ms.id = $1"
                 )
@@ -431,7 +430,7 @@ impl Fixture {
                 .fetch_one(pool)
                 .await
                 .unwrap()
-                    });
+                });
                 // A new justification each time, so each accepted try changes something.
                 (
                     format!("/commitments/{code}/self-assessment"),

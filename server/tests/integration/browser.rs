@@ -182,24 +182,41 @@ impl Browser {
         file_name: &str,
         content: &[u8],
     ) -> Answer {
+        self.post_multipart(uri, &[], &[(field, file_name, content)])
+            .await
+    }
+
+    /// Posts a form with text `fields` and `files` (field, file name, content) as
+    /// `multipart/form-data`, with the CSRF token first.
+    pub async fn post_multipart(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Answer {
         let token = self.csrf().await;
         let boundary = "----tracker-test-boundary-7d1f";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; \
-                 filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (name, value) in std::iter::once(&("_csrf", token.as_str())).chain(fields) {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (field, file_name, content) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let request = Request::builder()
             .method("POST")
             .uri(uri)
@@ -213,6 +230,27 @@ impl Browser {
             .body(Body::from(body))
             .unwrap();
         self.send(request).await
+    }
+
+    /// The raw bytes and headers of a GET.
+    pub async fn get_bytes(&mut self, uri: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::HOST, "tracker.test")
+            .body(Body::empty())
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, headers, bytes)
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {

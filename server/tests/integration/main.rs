@@ -8,6 +8,7 @@ mod commitments;
 mod common;
 mod concurrency;
 mod demo;
+mod evidence;
 mod history;
 mod http;
 mod import;

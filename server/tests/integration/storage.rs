@@ -152,6 +152,8 @@ async fn seed(db: &app::storage::Db) -> i64 {
                     url: "https://example.org/law".into(),
                     title: "Official gazette".into(),
                 }],
+                files: Vec::new(),
+                corrects: None,
             },
         )
         .await
