@@ -75,6 +75,8 @@ pub fn Field(
                 {error
                     .map(|e| view! { <strong class="field-error">{e}</strong> }.into_any())
                     .unwrap_or_else(|| hint.map(t).unwrap_or_default().into_any())}
+                " "
+                <strong class="field-error" data-live-for=name aria-live="polite"></strong>
             </p>
         </div>
     }
@@ -106,6 +108,7 @@ pub fn Choice(
             </select>
             <p id=described class="field-note">
                 {error.map(|e| view! { <strong class="field-error">{e}</strong> })}
+                <strong class="field-error" data-live-for=name aria-live="polite"></strong>
             </p>
         </div>
     }

@@ -135,6 +135,13 @@ form_input! {
 }
 
 form_input! {
+    /// A plan file sent back: as a file (the form's `files` field), or as the text its
+    /// preview's confirm form carries (`csv`), with the plan's `state` that preview saw and
+    /// `apply` set to `yes`.
+    PlanUploadInput { csv, file_name, apply, state }
+}
+
+form_input! {
     /// Withdrawing a commitment: why, and the version the form saw.
     WithdrawalInput { reason, version }
 }
@@ -197,15 +204,17 @@ pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
 pub const NARRATIVE_MAX_CHARS: usize = 5000;
 pub const INSTITUTION_MAX_CHARS: usize = 200;
 
-/// Trims a text field and refuses it when empty or too long.
+/// Trims a text field and refuses it when empty or too long. Line ends are kept as `\n`
+/// (browsers send a text area's as `\r\n`), so the same text is stored alike from a form,
+/// a file or the browser's own check.
 pub fn required_text(value: &str, field: &str, max_chars: usize) -> Result<String, AppError> {
-    let value = value.trim();
+    let value = value.trim().replace("\r\n", "\n");
     if value.is_empty() {
         Err(AppError::invalid(field, Key::ErrRequired))
     } else if value.chars().count() > max_chars {
         Err(AppError::invalid(field, Key::ErrTooLong))
     } else {
-        Ok(value.to_string())
+        Ok(value)
     }
 }
 
@@ -466,7 +475,7 @@ pub struct CommitmentFields {
     pub title: String,
     pub full_text: Option<String>,
     pub problem: Option<String>,
-    pub lead_institution: String,
+    pub lead_institution: Option<String>,
     pub supporting_institutions: Option<String>,
     pub values: Vec<OgpValue>,
     pub policy_areas: Vec<String>,
@@ -517,7 +526,7 @@ impl CommitmentFields {
             title: self.title,
             full_text: self.full_text,
             problem: self.problem,
-            lead_institution: Some(self.lead_institution),
+            lead_institution: self.lead_institution,
             supporting_institutions: self.supporting_institutions,
             values: if stored.entered {
                 self.values
@@ -621,9 +630,10 @@ impl CommitmentInput {
     pub fn validate(
         &self,
         prefix: &str,
-        stored_code: Option<&str>,
+        stored: Option<&Commitment>,
     ) -> Result<CommitmentFields, AppError> {
         let code = self.code.trim().to_uppercase();
+        let stored_code = stored.map(|c| c.code.as_str());
         if stored_code != Some(code.as_str()) && !is_commitment_code(&code, prefix) {
             return Err(AppError::invalid(Self::code, Key::ErrCommitmentCode));
         }
@@ -635,11 +645,20 @@ impl CommitmentInput {
             COMMITMENT_TEXT_MAX_CHARS,
         )?;
         let problem = optional_text(&self.problem, Self::problem, COMMITMENT_TEXT_MAX_CHARS)?;
-        let lead_institution = required_text(
-            &self.lead_institution,
-            Self::lead_institution,
-            INSTITUTION_MAX_CHARS,
-        )?;
+        // Needed (it decides who reports on the commitment), unless an imported
+        // commitment came without one and still has none.
+        let lead_institution = match stored {
+            Some(stored)
+                if stored.lead_institution.is_none() && self.lead_institution.trim().is_empty() =>
+            {
+                None
+            }
+            _ => Some(required_text(
+                &self.lead_institution,
+                Self::lead_institution,
+                INSTITUTION_MAX_CHARS,
+            )?),
+        };
         let supporting_institutions = optional_text(
             &self.supporting_institutions,
             Self::supporting_institutions,
@@ -1131,7 +1150,33 @@ mod tests {
         // An imported ID that is not prefix and four digits may stay as it is.
         let mut imported = input.clone();
         imported.code = "AR-X-12".into();
-        assert!(imported.validate("AR", Some("AR-X-12")).is_ok());
+        let stored_import = Commitment {
+            code: "AR-X-12".into(),
+            lead_institution: None,
+            ..new.clone()
+        };
+        assert!(imported.validate("AR", Some(&stored_import)).is_ok());
+        let mut no_lead = imported.clone();
+        no_lead.lead_institution = String::new();
+        assert_eq!(
+            no_lead
+                .validate("AR", Some(&stored_import))
+                .unwrap()
+                .lead_institution,
+            None,
+            "an imported commitment without a lead institution may stay without"
+        );
+        let new_without_lead = CommitmentInput {
+            lead_institution: String::new(),
+            ..input.clone()
+        };
+        assert_eq!(
+            new_without_lead.validate("AR", None),
+            Err(AppError::invalid(
+                CommitmentInput::lead_institution,
+                Key::ErrRequired
+            ))
+        );
         // An imported commitment keeps the IRM's values whatever the form sends.
         let stored = Commitment {
             entered: false,

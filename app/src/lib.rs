@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod input;
+pub mod live;
 pub mod page_state;
 pub mod pages;
 pub mod policy;

@@ -59,13 +59,14 @@ test("a refused milestone update is shown on the milestone's page, keeps what wa
   await expect(page.getByRole("alert")).toHaveCount(0);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 
-  // Sent again with a progress that fits, it is published and leads back to the commitment.
+  // Sent again with a progress that fits, it is published without leaving the page, which
+  // shows it at once.
   await page.getByLabel("Progress (%)").fill("60");
   await page.getByLabel("What happened").fill("Two thirds of the data sets are published");
   await page.getByRole("button", { name: "Publish update" }).click();
   await expect(page.getByRole("status")).toContainText("Your update was published.");
-  await expect(page).toHaveURL(/\/commitments\/XAA0001/);
-  await expect(page.getByRole("main")).toContainText("Two thirds of the data sets are published");
+  await expect(page).toHaveURL(new RegExp(`/milestones/${milestone}/updates$`));
+  await expect(page.locator("ol.updates")).toContainText("Two thirds of the data sets are published");
   expect(unexpected(problems)).toEqual([]);
 });
 

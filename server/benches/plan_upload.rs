@@ -10,6 +10,7 @@ mod support;
 
 use app::storage::Db;
 use ogp_tracker::commands::demo::{self, DemoConfig};
+use ogp_tracker::commands::plan_csv::Apply;
 use ogp_tracker::commands::{plan_csv, plans, Actor};
 use std::time::{Duration, Instant};
 use support::fresh_database;
@@ -84,13 +85,13 @@ async fn measure(label: &str, url: &str) {
     for run in 0..RUNS {
         let key = empty_plan(&db, "XAA", 90 + run).await;
         let started = Instant::now();
-        let preview = plan_csv::upload(&db, &actor, &key, "bench.csv", text.as_bytes(), false)
+        let preview = plan_csv::upload(&db, &actor, &key, "bench.csv", text.as_bytes(), Apply::No)
             .await
             .unwrap();
         previews.push(started.elapsed());
         assert_eq!(preview.rows.len(), MILESTONES);
         let started = Instant::now();
-        let applied = plan_csv::upload(&db, &actor, &key, "bench.csv", text.as_bytes(), true)
+        let applied = plan_csv::upload(&db, &actor, &key, "bench.csv", text.as_bytes(), Apply::Yes)
             .await
             .unwrap();
         applies.push(started.elapsed());
@@ -99,7 +100,7 @@ async fn measure(label: &str, url: &str) {
             .await
             .unwrap();
         let started = Instant::now();
-        let same = plan_csv::upload(&db, &actor, &key, "again.csv", again.as_bytes(), true)
+        let same = plan_csv::upload(&db, &actor, &key, "again.csv", again.as_bytes(), Apply::Yes)
             .await
             .unwrap();
         unchanged.push(started.elapsed());

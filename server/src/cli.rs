@@ -365,12 +365,17 @@ pub async fn plan(db: &Db, command: PlanCommand) -> Result<(String, bool), CliEr
         } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| CliError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-            let actor = plan_csv::account_actor(db, &account).await?;
+            let actor = crate::commands::accounts::account_actor(db, &account).await?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let preview = plan_csv::upload(db, &actor, &plan, &name, &bytes, !dry_run).await?;
+            let apply = if dry_run {
+                plan_csv::Apply::No
+            } else {
+                plan_csv::Apply::Yes
+            };
+            let preview = plan_csv::upload(db, &actor, &plan, &name, &bytes, apply).await?;
             Ok((
                 plan_csv::report(&preview, app::i18n::Lang::En),
                 preview.refused(),

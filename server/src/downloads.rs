@@ -21,9 +21,11 @@ pub async fn plan(
     };
     match text {
         Ok(text) => {
-            // The key is letters, digits and `_` (it names a stored plan), safe in a header.
-            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{key}.csv\""))
-                .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            let disposition = HeaderValue::from_str(&crate::files::disposition(
+                &format!("{key}.csv"),
+                "text/csv",
+            ))
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
             (
                 [
                     (

@@ -144,9 +144,11 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(fallback)
-        // The security layer bounds every body it reads, by route; handlers take what it
-        // passed on.
-        .layer(axum::extract::DefaultBodyLimit::disable())
+        // The security layer bounds every write's body, by route and sender; this bounds
+        // anything else a handler might read.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::files::MAX_UPDATE_BYTES + (2 << 20),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::layer,

@@ -1,5 +1,9 @@
 //! The `ogp-tracker` server: command line, HTTP router, importer and demo data.
 
+// Rendering the pages builds deep view types; computing their layout needs more than the
+// compiler's default query depth.
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod cli;
 pub mod commands;

@@ -42,3 +42,17 @@ pub async fn parts(headers: &HeaderMap, body: Bytes) -> Option<Vec<Part>> {
     }
     Some(parts)
 }
+
+/// The text of the first field named `name`, read without copying the fields before it
+/// (forms put the CSRF field first, before any file).
+pub async fn text_field(headers: &HeaderMap, body: Bytes, name: &str) -> Option<String> {
+    let boundary = boundary(headers)?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Some(field) = multipart.next_field().await.ok()? {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}

@@ -17,15 +17,27 @@ use axum::response::{IntoResponse, Response};
 /// Largest form body read for the CSRF check; forms are small.
 const MAX_FORM_BYTES: usize = 1 << 20;
 
-/// The largest body a write may send: a form's, or with files where a form takes them
-/// (a plan file, or an update's evidence files), with room for the form around them.
-fn body_limit(path: &str, headers: &HeaderMap) -> usize {
+/// Bodies above this are large uploads: only so many are read at once.
+const LARGE_BODY_BYTES: usize = 2 * MAX_FORM_BYTES;
+/// Large uploads read and handled at once by one server; more are answered 503.
+const UPLOADS_AT_ONCE: usize = 4;
+
+fn upload_places() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
+    static PLACES: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    PLACES.get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOADS_AT_ONCE)))
+}
+
+/// The largest body a write may send: a form's, or with files where a form takes them (a
+/// plan file; an update's evidence files, from a signed-in person only), with room for the
+/// form around them.
+fn body_limit(path: &str, headers: &HeaderMap, signed_in: bool) -> usize {
     if !crate::multipart::is_multipart(headers) {
         MAX_FORM_BYTES
-    } else if crate::forms::takes_evidence_files(path) {
+    } else if signed_in && crate::forms::takes_evidence_files(path) {
         crate::files::MAX_UPDATE_BYTES + MAX_FORM_BYTES
     } else {
-        2 * MAX_FORM_BYTES
+        LARGE_BODY_BYTES
     }
 }
 
@@ -144,9 +156,7 @@ async fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
         return Some(token.to_string());
     }
     if crate::multipart::is_multipart(headers) {
-        let parts = crate::multipart::parts(headers, body.clone()).await?;
-        let part = parts.into_iter().find(|part| part.name == CSRF_FIELD)?;
-        return String::from_utf8(part.bytes.to_vec()).ok();
+        return crate::multipart::text_field(headers, body.clone(), CSRF_FIELD).await;
     }
     let is_form = header_str(headers, header::CONTENT_TYPE)
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
@@ -235,7 +245,20 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .map(str::to_string);
     let csrf_token = existing_csrf.clone().unwrap_or_else(auth::random_token);
 
+    // Known before any body is read: a write's size limit depends on who sends it.
+    let viewer = match &info.session_token {
+        Some(token) => match auth::viewer_for_token(&state.db, token).await {
+            Ok(viewer) => viewer,
+            Err(error) => {
+                tracing::error!(%error, "cannot read the session");
+                return info.refuse(StatusCode::INTERNAL_SERVER_ERROR, Key::ErrorTitle);
+            }
+        },
+        None => None,
+    };
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // Held while a large upload is read and handled.
+    let mut _upload_permit = None;
     let body = if unsafe_method {
         let path = parts.uri.path();
         let refused_csrf = || {
@@ -251,13 +274,25 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         if !origin_matches(headers, &info.host) {
             return refused_csrf();
         }
-        if info.session_token.is_none() && !crate::forms::open_to_visitors(path) {
+        // Refused before the body is read, also with a session that has ended.
+        if viewer.is_none() && !crate::forms::open_to_visitors(path) {
             return info.refuse(StatusCode::UNAUTHORIZED, Key::ErrSignInRequired);
         }
-        let read = tokio::time::timeout(
-            state.limits.timeout,
-            axum::body::to_bytes(body, body_limit(path, headers)),
-        );
+        let limit = body_limit(path, headers, viewer.is_some());
+        if limit > LARGE_BODY_BYTES {
+            match upload_places().clone().try_acquire_owned() {
+                Ok(permit) => _upload_permit = Some(permit),
+                Err(_) => {
+                    let mut refused =
+                        info.refuse(StatusCode::SERVICE_UNAVAILABLE, Key::ErrServerBusy);
+                    refused
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+                    return refused;
+                }
+            }
+        }
+        let read = tokio::time::timeout(state.limits.timeout, axum::body::to_bytes(body, limit));
         let bytes = match read.await {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(_)) => return info.refuse(StatusCode::PAYLOAD_TOO_LARGE, Key::ErrTooLarge),
@@ -275,16 +310,6 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         body
     };
 
-    let viewer = match &info.session_token {
-        Some(token) => match auth::viewer_for_token(&state.db, token).await {
-            Ok(viewer) => viewer,
-            Err(error) => {
-                tracing::error!(%error, "cannot read the session");
-                return info.refuse(StatusCode::INTERNAL_SERVER_ERROR, Key::ErrorTitle);
-            }
-        },
-        None => None,
-    };
     let flash = auth::cookie_value(cookies, FLASH_COOKIE, https).map(str::to_string);
     let notice = match &flash {
         Some(value) => match state.notice_key().await {

@@ -74,6 +74,8 @@ pub struct UploadPreview {
     pub file_name: String,
     pub rows: Vec<RowOutcome>,
     pub applied: bool,
+    /// The plan as the preview saw it: applying is refused once it has changed since.
+    pub state: String,
 }
 
 impl UploadPreview {

@@ -58,7 +58,12 @@ pub fn AdminMembersPage() -> impl IntoView {
                         <MemberList members/>
                         <section aria-labelledby="add-member-heading">
                             <h2 id="add-member-heading">{t(Key::AddMemberTitle)}</h2>
-                            <form method="post" action="/admin/members" class="form">
+                            <form
+                                method="post"
+                                action="/admin/members"
+                                class="form"
+                                on:input=crate::live::check_as_you_type(|input: &MemberInput, _| input.validate().map(|_| ()))
+                            >
                                 <CsrfField/>
                                 <Field id=MemberInput::code.into() name=MemberInput::code label=Key::FieldCode value=page_state().form_value(MemberInput::code) hint=Key::MemberCodeHint/>
                                 <MemberFields member=None/>

@@ -21,12 +21,22 @@ pub fn CommitmentPage() -> impl IntoView {
         move || params.read().get("code").unwrap_or_default(),
         get_commitment,
     );
+    // An update sent without leaving the page: the commitment is read again (the page
+    // stays as it is meanwhile: a transition, not a loading state), and the page says so.
+    let published = RwSignal::new(false);
+    let saved = Callback::new(move |_| {
+        published.set(true);
+        commitment.refetch();
+    });
     view! {
-        <Suspense fallback=Loading>
+        {move || published.get().then(|| view! {
+            <p class="notice notice-success" role="status">{t(Key::NoticeUpdateSaved)}</p>
+        })}
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                record_view(commitment.await, |detail| view! { <CommitmentBody detail/> }.into_any())
+                record_view(commitment.await, |detail| view! { <CommitmentBody detail saved/> }.into_any())
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -51,7 +61,7 @@ fn yes_no(value: Option<bool>) -> String {
 }
 
 #[component]
-fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
+fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
     let roll_up = detail.roll_up();
     let starred = detail.starred();
     let rule = detail.star_rule();
@@ -229,7 +239,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
             <h2 id="milestones-heading">{t(Key::MilestonesTitle)}</h2>
             <p>{t(Key::ProgressLabel)}": " <ProgressBar value=roll_up.progress()/></p>
             <ProgressFormula formula=roll_up.formula()/>
-            <MilestoneTable milestones can_update today=as_of/>
+            <MilestoneTable milestones can_update today=as_of saved/>
         </section>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t(Key::HistoryHeading)}</h2>
@@ -252,6 +262,9 @@ fn CommitmentBody(detail: CommitmentDetail) -> impl IntoView {
             }}
         </section>
     }
+    // Erased: the page is one of the deepest view types, beyond the compiler's default
+    // query depth where the server renders it.
+    .into_any()
 }
 
 /// The government's own completion level, recorded by a point of contact at mid-term or
@@ -276,7 +289,13 @@ fn SelfAssessmentForm(code: String, year: Option<i64>) -> impl IntoView {
         <section aria-labelledby="self-assessment-heading" id="self-assessment">
             <h2 id="self-assessment-heading">{t(Key::SelfAssessmentHeading)}</h2>
             <p class="meta">{t_with(Key::SelfAssessmentIntro, &[("scale", t(scale.label_key()))])}</p>
-            <form method="post" action=format!("/commitments/{code}/self-assessment") class="form" data-form="self-assessment">
+            <form
+                method="post"
+                action=format!("/commitments/{code}/self-assessment")
+                class="form"
+                data-form="self-assessment"
+                on:input=crate::live::check_as_you_type(move |input: &SelfAssessmentInput, _| input.validate(scale).map(|_| ()))
+            >
                 <CsrfField/>
                 <Choice id=SelfAssessmentInput::stage.into() name=SelfAssessmentInput::stage label=Key::FieldStage options=stages selected=state.form_value_or(SelfAssessmentInput::stage, Stage::MidTerm.as_str())/>
                 <Choice id=SelfAssessmentInput::completion.into() name=SelfAssessmentInput::completion label=Key::FieldCompletion options=levels selected=state.form_value(SelfAssessmentInput::completion)/>
@@ -292,6 +311,7 @@ fn MilestoneTable(
     milestones: Vec<Milestone>,
     can_update: bool,
     today: chrono::NaiveDate,
+    saved: Callback<()>,
 ) -> impl IntoView {
     if milestones.is_empty() {
         return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();
@@ -339,7 +359,7 @@ fn MilestoneTable(
                                         <td>
                                             <details class="update-form">
                                                 <summary>{t(Key::PostUpdateSummary)}</summary>
-                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None/>
+                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None saved/>
                                             </details>
                                         </td>
                                     })}

@@ -12,6 +12,7 @@ use crate::domain::{
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, t_with, Key};
 use crate::input::{CommitmentInput, MilestoneInput, MoveInput, WithdrawalInput};
+use crate::live::check_as_you_type;
 use crate::page_state::page_state;
 use crate::policy;
 use crate::server_fns::{get_commitment, get_milestone, new_commitment, CommitmentProposal};
@@ -68,6 +69,7 @@ fn NewCommitmentBody(proposal: CommitmentProposal) -> impl IntoView {
         &[("number", &plan.number.to_string())],
     );
     let allowed = policy::may_keep_plans(page_state().viewer.as_ref(), &member.code).is_ok();
+    let prefix = member.commitment_prefix.clone();
     let body = if !allowed {
         not_yours(plan_link.clone())
     } else if plan.status == PlanStatus::Completed {
@@ -79,7 +81,13 @@ fn NewCommitmentBody(proposal: CommitmentProposal) -> impl IntoView {
             ..CommitmentInput::default()
         };
         view! {
-            <form method="post" action=format!("/plans/{}/commitments", plan.key) class="form" data-form="commitment">
+            <form
+                method="post"
+                action=format!("/plans/{}/commitments", plan.key)
+                class="form"
+                data-form="commitment"
+                on:input=check_as_you_type(move |input: &CommitmentInput, _| input.validate(&prefix, None).map(|_| ()))
+            >
                 <CsrfField/>
                 <CommitmentFields stored=proposed code_editable=true values_editable=true/>
                 <button type="submit">{t(Key::AddCommitmentButton)}</button>
@@ -236,6 +244,8 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
     }
     let stored = CommitmentInput::from_commitment(&commitment, version);
     let version = form_version(CommitmentInput::version, version);
+    let prefix = member.commitment_prefix.clone();
+    let stored_commitment = commitment.clone();
     let withdrawal = match commitment.withdrawal.clone() {
         Some(withdrawal) => view! {
             <p class="withdrawn" data-withdrawn="true">
@@ -245,7 +255,13 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
         }
         .into_any(),
         None => view! {
-            <form method="post" action=format!("/commitments/{}/withdrawal", commitment.code) class="form" data-form="withdrawal">
+            <form
+                method="post"
+                action=format!("/commitments/{}/withdrawal", commitment.code)
+                class="form"
+                data-form="withdrawal"
+                on:input=check_as_you_type(|input: &WithdrawalInput, _| input.validate().map(|_| ()))
+            >
                 <CsrfField/>
                 <input type="hidden" name=WithdrawalInput::version value=version.clone()/>
                 <p>{t(Key::WithdrawIntro)}</p>
@@ -258,7 +274,13 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
     view! {
         {heading}
         <Breadcrumb member plan=plan.clone()/>
-        <form method="post" action=format!("/commitments/{}/edit", commitment.code) class="form" data-form="commitment">
+        <form
+            method="post"
+            action=format!("/commitments/{}/edit", commitment.code)
+            class="form"
+            data-form="commitment"
+            on:input=check_as_you_type(move |input: &CommitmentInput, _| input.validate(&prefix, Some(&stored_commitment)).map(|_| ()))
+        >
             <CsrfField/>
             <input type="hidden" name=CommitmentInput::version value=version/>
             <CommitmentFields stored code_editable=plan.status == PlanStatus::Draft values_editable=commitment.entered/>
@@ -311,6 +333,7 @@ fn MilestonesBody(detail: CommitmentDetail) -> impl IntoView {
             .into_any();
     }
     let count = milestones.len();
+    let frozen = commitment.withdrawal.is_some();
     let list = if milestones.is_empty() {
         view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any()
     } else {
@@ -319,7 +342,7 @@ fn MilestonesBody(detail: CommitmentDetail) -> impl IntoView {
                 {milestones
                     .into_iter()
                     .enumerate()
-                    .map(|(index, m)| view! { <MilestoneRow milestone=m first=index == 0 last=index + 1 == count today=as_of/> })
+                    .map(|(index, m)| view! { <MilestoneRow milestone=m first=index == 0 last=index + 1 == count today=as_of frozen/> })
                     .collect_view()}
             </ol>
         }
@@ -329,7 +352,13 @@ fn MilestonesBody(detail: CommitmentDetail) -> impl IntoView {
         view! { <p class="withdrawn">{t(Key::ErrCommitmentWithdrawn)}</p> }.into_any()
     } else {
         view! {
-            <form method="post" action=format!("/commitments/{}/milestones", commitment.code) class="form" data-form="milestone">
+            <form
+                method="post"
+                action=format!("/commitments/{}/milestones", commitment.code)
+                class="form"
+                data-form="milestone"
+                on:input=check_as_you_type(|input: &MilestoneInput, _| input.validate().map(|_| ()))
+            >
                 <CsrfField/>
                 <MilestoneFields stored=MilestoneInput::default()/>
                 <button type="submit">{t(Key::AddMilestoneButton)}</button>
@@ -373,15 +402,19 @@ fn MilestoneRow(
     first: bool,
     last: bool,
     today: chrono::NaiveDate,
+    /// The commitment was withdrawn: its milestones are kept as they were.
+    frozen: bool,
 ) -> impl IntoView {
     let overdue = milestone.is_overdue(today);
+    // Each control names its milestone, for those who hear the list rather than see it.
+    let named = |label: Key| format!("{}: {}", t(label), milestone.title);
     let move_form = |direction: &'static str, label: Key| {
         view! {
             <form method="post" action=format!("/milestones/{}/position", milestone.id) class="inline">
                 <CsrfField/>
                 <input type="hidden" name=MoveInput::direction value=direction/>
                 <input type="hidden" name=MoveInput::version value=milestone.version.to_string()/>
-                <button type="submit" class="secondary">{t(label)}</button>
+                <button type="submit" class="secondary" aria-label=named(label)>{t(label)}</button>
             </form>
         }
     };
@@ -397,8 +430,8 @@ fn MilestoneRow(
             </p>
             // A form may not sit in a paragraph: the parser would close it, and hydration
             // would find another tree than the server rendered.
-            <div class="actions">
-                <a href=format!("/milestones/{}/edit", milestone.id)>{t(Key::EditMilestoneLink)}</a>
+            <div class="actions" hidden=frozen>
+                <a href=format!("/milestones/{}/edit", milestone.id) aria-label=named(Key::EditMilestoneLink)>{t(Key::EditMilestoneLink)}</a>
                 {(!first).then(|| move_form("up", Key::MoveUpButton))}
                 {(!last).then(|| move_form("down", Key::MoveDownButton))}
             </div>
@@ -453,7 +486,13 @@ pub fn MilestoneEditPage() -> impl IntoView {
                         let version = form_version(MilestoneInput::version, milestone.version);
                         let stored = MilestoneInput::from_milestone(&milestone);
                         view! {
-                            <form method="post" action=format!("/milestones/{}/edit", milestone.id) class="form" data-form="milestone">
+                            <form
+                                method="post"
+                                action=format!("/milestones/{}/edit", milestone.id)
+                                class="form"
+                                data-form="milestone"
+                                on:input=check_as_you_type(|input: &MilestoneInput, _| input.validate().map(|_| ()))
+                            >
                                 <CsrfField/>
                                 <input type="hidden" name=MilestoneInput::version value=version/>
                                 <MilestoneFields stored/>

@@ -93,20 +93,25 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
         </section>
         {crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code)
             .is_ok()
-            .then(|| view! { <NewPlanForm slug=member.slug.clone() next=detail.next_plan_number/> })}
+            .then(|| view! { <NewPlanForm slug=member.slug.clone() code=member.code.clone() next=detail.next_plan_number/> })}
     }
 }
 
 /// A new draft plan, for those who keep the member's plans.
 #[component]
-fn NewPlanForm(slug: String, next: i64) -> impl IntoView {
+fn NewPlanForm(slug: String, code: String, next: i64) -> impl IntoView {
     let state = page_state();
     let typed = |name: &str, default: String| state.form_value_or(name, default);
     view! {
         <section aria-labelledby="new-plan-heading">
             <h2 id="new-plan-heading">{t(Key::NewPlanTitle)}</h2>
             <p>{t(Key::NewPlanIntro)}</p>
-            <form method="post" action=format!("/members/{slug}/plans") class="form">
+            <form
+                method="post"
+                action=format!("/members/{slug}/plans")
+                class="form"
+                on:input=crate::live::check_as_you_type(move |input: &PlanInput, _| input.validate(&code).map(|_| ()))
+            >
                 <CsrfField/>
                 <Field id=PlanInput::number.into() name=PlanInput::number label=Key::FieldPlanNumber kind="number" value=typed(PlanInput::number, next.to_string())/>
                 <Field id=PlanInput::title.into() name=PlanInput::title label=Key::FieldPlanTitle required=false value=typed(PlanInput::title, String::new())/>

@@ -10,6 +10,7 @@ use crate::domain::{MilestoneDetail, MilestoneStatus};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, t_with, Key};
 use crate::input::MilestoneUpdateInput;
+use crate::live::{check_as_you_type, send_without_leaving};
 use crate::page_state::page_state;
 use crate::server_fns::get_milestone;
 use leptos::prelude::*;
@@ -35,18 +36,31 @@ pub fn MilestonePage() -> impl IntoView {
             .get("corrects")
             .and_then(|id| id.parse::<i64>().ok())
     };
+    // Sent without leaving the page: the milestone is read again, and the page says so.
+    let published = RwSignal::new(false);
+    let saved = Callback::new(move |_| {
+        published.set(true);
+        milestone.refetch();
+    });
     view! {
-        <Suspense fallback=Loading>
+        {move || published.get().then(|| view! {
+            <p class="notice notice-success" role="status">{t(Key::NoticeUpdateSaved)}</p>
+        })}
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 let corrects = corrects();
-                record_view(milestone.await, |detail| view! { <MilestoneBody detail corrects/> }.into_any())
+                record_view(milestone.await, |detail| view! { <MilestoneBody detail corrects saved/> }.into_any())
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn MilestoneBody(detail: MilestoneDetail, corrects: Option<i64>) -> impl IntoView {
+fn MilestoneBody(
+    detail: MilestoneDetail,
+    corrects: Option<i64>,
+    saved: Callback<()>,
+) -> impl IntoView {
     let MilestoneDetail {
         milestone,
         commitment_code,
@@ -115,6 +129,7 @@ fn MilestoneBody(detail: MilestoneDetail, corrects: Option<i64>) -> impl IntoVie
                     version=milestone.version
                     refill=true
                     corrects
+                    saved
                 />
             </section>
         })}
@@ -179,6 +194,9 @@ pub fn MilestoneUpdateForm(
     refill: bool,
     /// The earlier update this one corrects, if any.
     corrects: Option<i64>,
+    /// With JavaScript, the form is sent without leaving the page, then this runs.
+    #[prop(optional)]
+    saved: Option<Callback<()>>,
 ) -> impl IntoView {
     let state = page_state();
     let refilled = refill && !state.form_values.is_empty();
@@ -202,7 +220,15 @@ pub fn MilestoneUpdateForm(
         _ => version.to_string(),
     };
     view! {
-        <form method="post" action=format!("/milestones/{id}/updates") enctype="multipart/form-data" class="form" data-milestone=id>
+        <form
+            method="post"
+            action=format!("/milestones/{id}/updates")
+            enctype="multipart/form-data"
+            class="form"
+            data-milestone=id
+            on:input=check_as_you_type(|input: &MilestoneUpdateInput, files| input.validate_with_files(files).map(|_| ()))
+            on:submit=send_without_leaving(saved)
+        >
             <CsrfField/>
             <input type="hidden" name=MilestoneUpdateInput::version value=version/>
             <input

@@ -7,6 +7,7 @@ use crate::components::{record_view, LevelBadge, Loading};
 use crate::domain::{PlanDetail, RowKind, RowOutcome, UploadPreview};
 use crate::forms::CsrfField;
 use crate::i18n::{fill, format_count, t, t_with, Key};
+use crate::input::PlanUploadInput;
 use crate::page_state::page_state;
 use crate::server_fns::get_plan;
 use leptos::prelude::*;
@@ -61,9 +62,9 @@ fn UploadBody(detail: PlanDetail) -> impl IntoView {
             <form method="post" action=format!("/plans/{}/upload", plan.key) enctype="multipart/form-data" class="form" data-form="upload">
                 <CsrfField/>
                 <div class="field">
-                    <label for="file">{t(Key::CsvFileLabel)}</label>
-                    <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-note"/>
-                    <p id="file-note" class="field-note">{t(Key::CsvFileHint)}</p>
+                    <label for="files">{t(Key::CsvFileLabel)}</label>
+                    <input id="files" name="files" type="file" accept=".csv,text/csv" required aria-describedby="files-note"/>
+                    <p id="files-note" class="field-note">{t(Key::CsvFileHint)}</p>
                 </div>
                 <button type="submit">{t(Key::PreviewButton)}</button>
             </form>
@@ -115,11 +116,13 @@ fn Preview(preview: UploadPreview) -> impl IntoView {
     let refused = preview.refused().to_string();
     let confirm = (!preview.refused() && preview.changes_anything() && !preview.applied).then(|| {
         view! {
-            <form method="post" action=format!("/plans/{}/upload", preview.plan_key) class="form" data-form="apply-upload">
+            // Sent as multipart: the file's text goes as it is, not inflated by URL encoding.
+            <form method="post" action=format!("/plans/{}/upload", preview.plan_key) enctype="multipart/form-data" class="form" data-form="apply-upload">
                 <CsrfField/>
-                <input type="hidden" name="csv" value=state.form_value("csv")/>
-                <input type="hidden" name="file_name" value=state.form_value("file_name")/>
-                <input type="hidden" name="apply" value="yes"/>
+                <input type="hidden" name=PlanUploadInput::csv value=state.form_value(PlanUploadInput::csv)/>
+                <input type="hidden" name=PlanUploadInput::file_name value=state.form_value(PlanUploadInput::file_name)/>
+                <input type="hidden" name=PlanUploadInput::state value=preview.state.clone()/>
+                <input type="hidden" name=PlanUploadInput::apply value="yes"/>
                 <button type="submit">{t(Key::ApplyUploadButton)}</button>
             </form>
         }

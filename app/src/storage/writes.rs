@@ -246,12 +246,15 @@ pub async fn next_commitment_code(
         fetch_all,
         sqlx::query_scalar("SELECT code FROM commitments WHERE code LIKE $1").bind(&pattern)
     )?;
+    // Only plain numbers count: an imported code may run on with other digits.
     let highest = codes
         .iter()
-        .filter_map(|code| code.strip_prefix(prefix)?.parse::<u32>().ok())
+        .filter_map(|code| code.strip_prefix(prefix))
+        .filter(|number| number.len() <= 9 && number.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|number| number.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
-    Ok(format!("{prefix}{:04}", highest + 1))
+    Ok(format!("{prefix}{:04}", highest.saturating_add(1)))
 }
 
 /// The columns a commitment's values are stored in, in the order [`bind_commitment_values`]

@@ -212,3 +212,23 @@ pub async fn use_link(
     tx.commit().await?;
     Ok(())
 }
+
+/// The account `email` as the command line acts for it (`--as`): its grants, if enabled.
+pub async fn account_actor(db: &app::storage::Db, email: &str) -> Result<Actor, AppError> {
+    let mut conn = db.acquire().await?;
+    let email = app::input::email(email, "as")?;
+    let id = storage::user_id_by_email(&mut conn, &email)
+        .await?
+        .ok_or_else(|| AppError::invalid("as", Key::ErrAccountUnknown))?;
+    let account = storage::account(&mut conn, id)
+        .await?
+        .ok_or_else(|| AppError::invalid("as", Key::ErrAccountUnknown))?;
+    if account.disabled {
+        return Err(AppError::NotAllowed);
+    }
+    Ok(Actor::Account(app::domain::Viewer {
+        user_id: account.id,
+        display_name: account.display_name,
+        grants: account.grants,
+    }))
+}

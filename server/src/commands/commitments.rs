@@ -115,10 +115,14 @@ pub async fn edit(
     let mut tx = db.begin().await?;
     let (stored, plan, member_id) = for_change(&mut tx, actor, code, input.base_version()).await?;
     let before = &stored.commitment;
+    if before.withdrawal.is_some() {
+        return Err(AppError::conflict(
+            CommitmentInput::title,
+            Key::ErrCommitmentWithdrawn,
+        ));
+    }
     let prefix = storage::member_prefix(&mut tx, member_id).await?;
-    let after = input
-        .validate(&prefix, Some(&before.code))?
-        .apply_to(before);
+    let after = input.validate(&prefix, Some(before))?.apply_to(before);
     if after == *before {
         return Ok(after);
     }

@@ -293,6 +293,13 @@ async fn for_change(
         .ok_or(AppError::NotFound)?;
     let lead = scope.lead_institution.as_deref();
     actor.authorize(|viewer| policy::may_update_milestone(viewer, &scope.member_code, lead))?;
+    // A withdrawn commitment's milestones are kept as they were.
+    if scope.commitment_withdrawn {
+        return Err(AppError::conflict(
+            MilestoneInput::title,
+            Key::ErrCommitmentWithdrawn,
+        ));
+    }
     if version? != milestone.version {
         return Err(AppError::Stale);
     }

@@ -22,7 +22,8 @@ use app::input::{
 };
 use app::policy;
 use app::storage::{self, ChangeRecorder, Conn, Db, StoredCommitmentRecord};
-use std::collections::HashMap;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 
 /// The file's columns, in order.
 pub const COLUMNS: [&str; 18] = [
@@ -67,6 +68,9 @@ const VERSION: usize = 17;
 
 /// The commitment's columns, which its rows must agree on.
 const COMMITMENT_COLUMNS: [usize; 5] = [TITLE, DESCRIPTION, LEAD, START, END];
+
+/// The form field the file comes in, which a refusal of the whole file names.
+pub const FILE_FIELD: &str = "files";
 
 /// The largest file taken: a plan of several thousand milestones.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
@@ -205,7 +209,7 @@ impl Row {
 
 /// The refusal of a whole file, with what is wrong.
 fn bad_file(reason: Key) -> AppError {
-    AppError::invalid("file", reason)
+    AppError::invalid(FILE_FIELD, reason)
 }
 
 /// The rows of a file: refused whole when it is empty, not UTF-8 CSV, or its header is not
@@ -301,8 +305,11 @@ fn versions(cell: &str) -> Option<(i64, Option<i64>)> {
     }
 }
 
+/// A column's change, if its text differs (line ends aside: browsers and spreadsheets write
+/// `\r\n` where the tracker keeps `\n`).
 fn change(column: usize, before: &str, after: &str) -> Option<FieldChange> {
-    (before != after).then(|| FieldChange {
+    let same = before.replace("\r\n", "\n") == after.replace("\r\n", "\n");
+    (!same).then(|| FieldChange {
         column: COLUMNS[column].to_string(),
         before: (!before.is_empty()).then(|| before.to_string()),
         after: (!after.is_empty()).then(|| after.to_string()),
@@ -385,11 +392,12 @@ fn milestone_input(row: &Row) -> MilestoneInput {
 
 /// The commitment code that follows `code` (same prefix, next number).
 fn code_after(prefix: &str, code: &str) -> String {
-    let number: u32 = code
+    let number: u64 = code
         .strip_prefix(prefix)
+        .filter(|n| n.len() <= 9)
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    format!("{prefix}{:04}", number + 1)
+    format!("{prefix}{:04}", number.saturating_add(1))
 }
 
 /// What one row does to its milestone, or why it is refused.
@@ -398,6 +406,7 @@ fn milestone_row(
     milestones: &[Milestone],
     outcome: &mut RowOutcome,
     withdrawn: bool,
+    seen_keys: &mut HashSet<i64>,
 ) -> Result<MilestoneWork, RowRefusal> {
     let key = row.cell(MILESTONE_KEY);
     if key.is_empty() {
@@ -422,6 +431,9 @@ fn milestone_row(
         .and_then(|id| milestones.iter().find(|m| m.id == id))
         .ok_or_else(|| refusal(MILESTONE_KEY, Key::ErrCsvUnknownMilestone))?;
     outcome.milestone = Some(before.title.clone());
+    if !seen_keys.insert(before.id) {
+        return Err(refusal(MILESTONE_KEY, Key::ErrCsvDuplicateKey));
+    }
     match versions(row.cell(VERSION)) {
         Some((_, Some(version))) if version == before.version => {}
         _ => return Err(refusal(VERSION, Key::ErrCsvStale)),
@@ -429,14 +441,20 @@ fn milestone_row(
     let fields = milestone_input(row)
         .validate()
         .map_err(|error| refusal_of(error, false))?;
-    let after = milestones::edited(before, fields);
+    let edited = milestones::edited(before, fields);
     let old = milestone_cells(before);
-    let new = milestone_cells(&after);
+    let new = milestone_cells(&edited);
     for (offset, column) in (MILESTONE_TITLE..=WEIGHT).enumerate() {
         outcome
             .changes
             .extend(change(column, &old[offset + 1], &new[offset + 1]));
     }
+    // What the preview shows is what is written.
+    let after = if outcome.changes.is_empty() {
+        before.clone()
+    } else {
+        edited
+    };
     let update = update_of(row, before.status, before.progress)?;
     if let Some(update) = &update {
         outcome.changes.extend(change(
@@ -461,15 +479,42 @@ fn milestone_row(
     })
 }
 
+/// What a preview's confirm form carries, so that applying it is refused once the plan
+/// has changed since (applying it already, say, which sending it twice would repeat): a
+/// hash of every commitment's and milestone's version in the plan.
+fn plan_state(contents: &[(StoredCommitmentRecord, Vec<Milestone>)]) -> String {
+    let mut hash = Sha256::new();
+    for (stored, milestones) in contents {
+        hash.update(format!("{}:{};", stored.commitment.code, stored.version));
+        for milestone in milestones {
+            hash.update(format!("{}:{},", milestone.id, milestone.version));
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How an upload is to end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Apply {
+    /// A preview: nothing is written.
+    No,
+    /// Applied, when no row is refused.
+    Yes,
+    /// Applied, when no row is refused and the plan is still as the preview with this
+    /// state saw it (see [`UploadPreview::state`]).
+    IfStill(String),
+}
+
 /// Reads `bytes`, the file `file_name`, against the plan `key` and says what each row
-/// does; with `apply`, and no row refused, writes it all in one transaction.
+/// does; applying it as `apply` says, and only when no row is refused, writes it all in
+/// one transaction.
 pub async fn upload(
     db: &Db,
     actor: &Actor,
     key: &str,
     file_name: &str,
     bytes: &[u8],
-    apply: bool,
+    apply: Apply,
 ) -> Result<UploadPreview, AppError> {
     let mut tx = db.begin().await?;
     let (plan_id, member_id, plan) = storage::stored_plan(&mut tx, key)
@@ -479,64 +524,36 @@ pub async fn upload(
     let rows = parse(bytes)?;
     let prefix = storage::member_prefix(&mut tx, member_id).await?;
     let contents = plan_contents(&mut tx, plan_id).await?;
-    let by_code: HashMap<&str, &(StoredCommitmentRecord, Vec<Milestone>)> = contents
-        .iter()
-        .map(|entry| (entry.0.commitment.code.as_str(), entry))
-        .collect();
-
+    let state = plan_state(&contents);
+    if matches!(&apply, Apply::IfStill(seen) if *seen != state) {
+        return Err(AppError::conflict(FILE_FIELD, Key::ErrCsvPlanChanged));
+    }
+    let mut reading = Reading {
+        plan: &plan,
+        prefix: &prefix,
+        by_code: contents
+            .iter()
+            .map(|entry| (entry.0.commitment.code.as_str(), entry))
+            .collect(),
+        rows: &rows,
+        groups: Vec::new(),
+        group_of: HashMap::new(),
+        next_code: storage::next_commitment_code(&mut tx, &prefix).await?,
+        next_number: storage::commitment_count(&mut tx, plan_id).await? + 1,
+        seen_keys: HashSet::new(),
+    };
     let mut preview = UploadPreview {
         plan_key: plan.key.clone(),
         file_name: file_name.to_string(),
         rows: Vec::new(),
         applied: false,
+        state,
     };
-    // Commitments in the order the file first names them: by code, or for new ones by title.
-    let mut groups: Vec<Group> = Vec::new();
-    let mut group_of: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut next_code = storage::next_commitment_code(&mut tx, &prefix).await?;
-    let mut next_number = storage::commitment_count(&mut tx, plan_id).await? + 1;
     for row in &rows {
-        let code = row.cell(CODE).to_uppercase();
-        let group_key = if code.is_empty() {
-            format!("new:{}", row.cell(TITLE))
-        } else {
-            code.clone()
-        };
-        let mut outcome = RowOutcome {
-            line: row.line,
-            commitment: code.clone(),
-            commitment_title: row.cell(TITLE).to_string(),
-            milestone: None,
-            kind: RowKind::Unchanged,
-            changes: Vec::new(),
-            update: None,
-            refusal: None,
-        };
-        let result = commitment_row(
-            row,
-            &code,
-            &group_key,
-            &plan,
-            &prefix,
-            &by_code,
-            &rows,
-            &mut groups,
-            &mut group_of,
-            &mut next_code,
-            &mut next_number,
-            &mut outcome,
-        );
-        match result {
-            Ok(()) => {}
-            Err(refused) => {
-                outcome.kind = RowKind::Refused;
-                outcome.refusal = Some(refused);
-            }
-        }
-        preview.rows.push(outcome);
+        preview.rows.push(reading.read(row));
     }
-
-    if !apply || preview.refused() || !preview.changes_anything() {
+    let groups = reading.groups;
+    if apply == Apply::No || preview.refused() || !preview.changes_anything() {
         tx.rollback().await?;
         return Ok(preview);
     }
@@ -551,160 +568,197 @@ pub async fn upload(
     Ok(preview)
 }
 
-/// Reads one row's commitment (and then its milestone) into `groups`, filling `outcome`.
-#[allow(clippy::too_many_arguments)]
-fn commitment_row(
-    row: &Row,
-    code: &str,
-    group_key: &str,
-    plan: &ActionPlan,
-    prefix: &str,
-    by_code: &HashMap<&str, &(StoredCommitmentRecord, Vec<Milestone>)>,
-    rows: &[Row],
-    groups: &mut Vec<Group>,
-    group_of: &mut HashMap<String, (usize, usize)>,
-    next_code: &mut String,
-    next_number: &mut i64,
-    outcome: &mut RowOutcome,
-) -> Result<(), RowRefusal> {
-    if row.cells.len() != COLUMNS.len() {
-        return Err(RowRefusal {
-            column: None,
-            reason: Key::ErrCsvCells,
-            values: vec![("count".into(), row.cells.len().to_string())],
-        });
-    }
-    let stored = if code.is_empty() {
-        None
-    } else {
-        Some(
-            by_code
-                .get(code)
-                .copied()
-                .ok_or_else(|| refusal(CODE, Key::ErrCsvUnknownCommitment))?,
-        )
-    };
-    if let Some((record, _)) = stored {
-        outcome.commitment_title = record.commitment.title.clone();
-        let version = versions(row.cell(VERSION)).map(|(c, _)| c);
-        let is_new_milestone = row.cell(MILESTONE_KEY).is_empty() && row.cell(VERSION).is_empty();
-        if !is_new_milestone && version != Some(record.version) {
-            return Err(refusal(VERSION, Key::ErrCsvStale));
-        }
-    }
-    let group_index = match group_of.get(group_key) {
-        Some(&(index, first_line)) => {
-            // The commitment's columns repeat on each of its rows: they must agree.
-            let first = rows.iter().find(|r| r.line == first_line).unwrap_or(row);
-            if let Some(column) = COMMITMENT_COLUMNS
-                .iter()
-                .find(|&&c| first.cell(c) != row.cell(c))
-            {
-                return Err(RowRefusal {
-                    column: Some(COLUMNS[*column].to_string()),
-                    reason: Key::ErrCsvDisagrees,
-                    values: vec![("line".into(), first_line.to_string())],
-                });
-            }
-            index
-        }
-        None => {
-            let group =
-                first_commitment_row(row, plan, prefix, stored, next_code, next_number, outcome)?;
-            groups.push(group);
-            group_of.insert(group_key.to_string(), (groups.len() - 1, row.line));
-            groups.len() - 1
-        }
-    };
-    let group = &mut groups[group_index];
-    if group.existing.is_none() && outcome.kind != RowKind::New {
-        outcome.commitment = group
-            .after
-            .as_ref()
-            .map(|c| c.code.clone())
-            .unwrap_or_default();
-    }
-    let (milestones, withdrawn) = match stored {
-        Some((record, milestones)) => (
-            milestones.as_slice(),
-            record.commitment.withdrawal.is_some(),
-        ),
-        None => (&[][..], false),
-    };
-    let work = milestone_row(row, milestones, outcome, withdrawn)?;
-    if outcome.kind == RowKind::Unchanged
-        && (!outcome.changes.is_empty() || outcome.update.is_some())
-    {
-        outcome.kind = RowKind::Changed;
-    }
-    group.milestones.push(work);
-    Ok(())
+/// A file being read against the plan: its commitments in the order the file first names
+/// them (by code, or for new ones by title), and what the rows so far have taken.
+struct Reading<'a> {
+    plan: &'a ActionPlan,
+    prefix: &'a str,
+    by_code: HashMap<&'a str, &'a (StoredCommitmentRecord, Vec<Milestone>)>,
+    rows: &'a [Row],
+    groups: Vec<Group>,
+    /// A group's index and the line of its first row, by code (or `new:` and title).
+    group_of: HashMap<String, (usize, usize)>,
+    next_code: String,
+    next_number: i64,
+    /// Milestone keys already taken by a row: a milestone is changed by one row only.
+    seen_keys: HashSet<i64>,
 }
 
-/// The first row of a commitment: its commitment's columns read, checked and compared.
-fn first_commitment_row(
-    row: &Row,
-    plan: &ActionPlan,
-    prefix: &str,
-    stored: Option<&(StoredCommitmentRecord, Vec<Milestone>)>,
-    next_code: &mut String,
-    next_number: &mut i64,
-    outcome: &mut RowOutcome,
-) -> Result<Group, RowRefusal> {
-    let typed = |input: CommitmentInput| CommitmentInput {
-        title: row.cell(TITLE).to_string(),
-        description: row.cell(DESCRIPTION).to_string(),
-        lead_institution: row.cell(LEAD).to_string(),
-        start_date: row.cell(START).to_string(),
-        end_date: row.cell(END).to_string(),
-        ..input
-    };
-    let Some((record, _)) = stored else {
-        if plan.status == PlanStatus::Completed {
-            return Err(refusal(TITLE, Key::ErrPlanEnded));
+impl Reading<'_> {
+    /// What `row` does.
+    fn read(&mut self, row: &Row) -> RowOutcome {
+        let mut outcome = RowOutcome {
+            line: row.line,
+            commitment: row.cell(CODE).to_uppercase(),
+            commitment_title: row.cell(TITLE).to_string(),
+            milestone: None,
+            kind: RowKind::Unchanged,
+            changes: Vec::new(),
+            update: None,
+            refusal: None,
+        };
+        if let Err(refused) = self.commitment_row(row, &mut outcome) {
+            outcome.kind = RowKind::Refused;
+            outcome.refusal = Some(refused);
         }
-        let input = typed(CommitmentInput {
-            code: next_code.clone(),
-            number: next_number.to_string(),
-            ..CommitmentInput::default()
-        });
-        let commitment = input
-            .validate(prefix, None)
-            .map_err(|error| refusal_of(error, true))?
-            .into_new(&plan.key);
-        debug_assert!(is_commitment_code(&commitment.code, prefix));
-        *next_code = code_after(prefix, next_code);
-        *next_number += 1;
-        outcome.commitment = commitment.code.clone();
-        outcome.kind = RowKind::New;
-        return Ok(Group {
-            existing: None,
-            after: Some(commitment),
-            milestones: Vec::new(),
-        });
-    };
-    let before = &record.commitment;
-    let input = typed(CommitmentInput::from_commitment(before, record.version));
-    let after = input
-        .validate(prefix, Some(&before.code))
-        .map_err(|error| refusal_of(error, true))?
-        .apply_to(before);
-    let old = commitment_cells(before);
-    let new = commitment_cells(&after);
-    for (offset, column) in COMMITMENT_COLUMNS.iter().enumerate() {
         outcome
-            .changes
-            .extend(change(*column, &old[offset], &new[offset]));
     }
-    if before.withdrawal.is_some() && !outcome.changes.is_empty() {
-        return Err(refusal(TITLE, Key::ErrCommitmentWithdrawn));
+
+    /// Reads one row's commitment (and then its milestone), filling `outcome`.
+    fn commitment_row(&mut self, row: &Row, outcome: &mut RowOutcome) -> Result<(), RowRefusal> {
+        if row.cells.len() != COLUMNS.len() {
+            return Err(RowRefusal {
+                column: None,
+                reason: Key::ErrCsvCells,
+                values: vec![("count".into(), row.cells.len().to_string())],
+            });
+        }
+        let code = row.cell(CODE).to_uppercase();
+        let group_key = if code.is_empty() {
+            format!("new:{}", row.cell(TITLE))
+        } else {
+            code.clone()
+        };
+        let stored = if code.is_empty() {
+            None
+        } else {
+            Some(
+                self.by_code
+                    .get(code.as_str())
+                    .copied()
+                    .ok_or_else(|| refusal(CODE, Key::ErrCsvUnknownCommitment))?,
+            )
+        };
+        if let Some((record, _)) = stored {
+            outcome.commitment_title = record.commitment.title.clone();
+            let version = versions(row.cell(VERSION)).map(|(c, _)| c);
+            let is_new_milestone =
+                row.cell(MILESTONE_KEY).is_empty() && row.cell(VERSION).is_empty();
+            if !is_new_milestone && version != Some(record.version) {
+                return Err(refusal(VERSION, Key::ErrCsvStale));
+            }
+        }
+        let group_index = match self.group_of.get(&group_key) {
+            Some(&(index, first_line)) => {
+                // The commitment's columns repeat on each of its rows: they must agree.
+                let first = self
+                    .rows
+                    .iter()
+                    .find(|r| r.line == first_line)
+                    .unwrap_or(row);
+                if let Some(column) = COMMITMENT_COLUMNS
+                    .iter()
+                    .find(|&&c| first.cell(c) != row.cell(c))
+                {
+                    return Err(RowRefusal {
+                        column: Some(COLUMNS[*column].to_string()),
+                        reason: Key::ErrCsvDisagrees,
+                        values: vec![("line".into(), first_line.to_string())],
+                    });
+                }
+                index
+            }
+            None => {
+                let group = self.first_commitment_row(row, stored, outcome)?;
+                self.groups.push(group);
+                let index = self.groups.len() - 1;
+                self.group_of.insert(group_key, (index, row.line));
+                index
+            }
+        };
+        let group = &mut self.groups[group_index];
+        if group.existing.is_none() && outcome.kind != RowKind::New {
+            outcome.commitment = group
+                .after
+                .as_ref()
+                .map(|c| c.code.clone())
+                .unwrap_or_default();
+        }
+        let (milestones, withdrawn) = match stored {
+            Some((record, milestones)) => (
+                milestones.as_slice(),
+                record.commitment.withdrawal.is_some(),
+            ),
+            None => (&[][..], false),
+        };
+        let work = milestone_row(row, milestones, outcome, withdrawn, &mut self.seen_keys)?;
+        if outcome.kind == RowKind::Unchanged
+            && (!outcome.changes.is_empty() || outcome.update.is_some())
+        {
+            outcome.kind = RowKind::Changed;
+        }
+        group.milestones.push(work);
+        Ok(())
     }
-    let changed = after != *before;
-    Ok(Group {
-        existing: Some(record.clone()),
-        after: changed.then_some(after),
-        milestones: Vec::new(),
-    })
+
+    /// The first row of a commitment: its commitment's columns read, checked and compared.
+    fn first_commitment_row(
+        &mut self,
+        row: &Row,
+        stored: Option<&(StoredCommitmentRecord, Vec<Milestone>)>,
+        outcome: &mut RowOutcome,
+    ) -> Result<Group, RowRefusal> {
+        let typed = |input: CommitmentInput| CommitmentInput {
+            title: row.cell(TITLE).to_string(),
+            description: row.cell(DESCRIPTION).to_string(),
+            lead_institution: row.cell(LEAD).to_string(),
+            start_date: row.cell(START).to_string(),
+            end_date: row.cell(END).to_string(),
+            ..input
+        };
+        let Some((record, _)) = stored else {
+            if self.plan.status == PlanStatus::Completed {
+                return Err(refusal(TITLE, Key::ErrPlanEnded));
+            }
+            let input = typed(CommitmentInput {
+                code: self.next_code.clone(),
+                number: self.next_number.to_string(),
+                ..CommitmentInput::default()
+            });
+            let commitment = input
+                .validate(self.prefix, None)
+                .map_err(|error| refusal_of(error, true))?
+                .into_new(&self.plan.key);
+            debug_assert!(is_commitment_code(&commitment.code, self.prefix));
+            self.next_code = code_after(self.prefix, &self.next_code);
+            self.next_number += 1;
+            outcome.commitment = commitment.code.clone();
+            outcome.kind = RowKind::New;
+            return Ok(Group {
+                existing: None,
+                after: Some(commitment),
+                milestones: Vec::new(),
+            });
+        };
+        let before = &record.commitment;
+        let input = typed(CommitmentInput::from_commitment(before, record.version));
+        let after = input
+            .validate(self.prefix, Some(before))
+            .map_err(|error| refusal_of(error, true))?
+            .apply_to(before);
+        let old = commitment_cells(before);
+        let new = commitment_cells(&after);
+        for (offset, column) in COMMITMENT_COLUMNS.iter().enumerate() {
+            outcome
+                .changes
+                .extend(change(*column, &old[offset], &new[offset]));
+        }
+        // What the preview shows is what is written: nothing else of the commitment.
+        let changed = !outcome.changes.is_empty();
+        if changed && before.withdrawal.is_some() {
+            return Err(refusal(TITLE, Key::ErrCommitmentWithdrawn));
+        }
+        // A row adding a milestone may leave `version` empty; it cannot then change the
+        // commitment, which may have changed since the file was made.
+        if changed && row.cell(VERSION).is_empty() {
+            return Err(refusal(VERSION, Key::ErrCsvVersionNeeded));
+        }
+        Ok(Group {
+            existing: Some(record.clone()),
+            after: changed.then_some(after),
+            milestones: Vec::new(),
+        })
+    }
 }
 
 /// Writes one commitment of the file and its milestones.
@@ -860,26 +914,6 @@ pub fn report(preview: &UploadPreview, lang: Lang) -> String {
     out.push_str(say(outcome));
     out.push('\n');
     out
-}
-
-/// The account `email` as the command line acts for it (`--as`): its grants, if enabled.
-pub async fn account_actor(db: &Db, email: &str) -> Result<Actor, AppError> {
-    let mut conn = db.acquire().await?;
-    let email = app::input::email(email, "as")?;
-    let id = storage::user_id_by_email(&mut conn, &email)
-        .await?
-        .ok_or_else(|| AppError::invalid("as", Key::ErrAccountUnknown))?;
-    let account = storage::account(&mut conn, id)
-        .await?
-        .ok_or_else(|| AppError::invalid("as", Key::ErrAccountUnknown))?;
-    if account.disabled {
-        return Err(AppError::NotAllowed);
-    }
-    Ok(Actor::Account(app::domain::Viewer {
-        user_id: account.id,
-        display_name: account.display_name,
-        grants: account.grants,
-    }))
 }
 
 #[cfg(test)]

@@ -1,15 +1,14 @@
 //! Action plans.
 
-use super::{Ctx, Input};
-use crate::commands::{plan_csv, plans};
-use crate::multipart;
+use super::{Ctx, FormWithFiles, Input};
+use crate::commands::plan_csv::{self, Apply};
+use crate::commands::plans;
 use app::domain::RowKind;
 use app::i18n::Key;
-use app::input::{PlanInput, PlanStatusInput};
+use app::input::{PlanInput, PlanStatusInput, PlanUploadInput};
 use app::page_state::Notice;
-use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 pub async fn create(
@@ -44,81 +43,33 @@ pub async fn set_status(
     }
 }
 
-/// An uploaded plan file: sent as a file (`file`), or as the text the preview's confirm
-/// form carries (`csv`, with `file_name` and `apply`).
-struct UploadForm {
-    file_name: String,
-    bytes: Vec<u8>,
-    apply: bool,
-}
-
-async fn upload_form(headers: &HeaderMap, body: Bytes) -> Option<UploadForm> {
-    let fields: Vec<(String, Option<String>, Vec<u8>)> = if multipart::is_multipart(headers) {
-        multipart::parts(headers, body)
-            .await?
-            .into_iter()
-            .map(|part| (part.name, part.file_name, part.bytes.to_vec()))
-            .collect()
-    } else {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-            .ok()?
-            .into_iter()
-            .map(|(name, value)| (name, None, value.into_bytes()))
-            .collect()
-    };
-    let mut form = UploadForm {
-        file_name: String::new(),
-        bytes: Vec::new(),
-        apply: false,
-    };
-    for (name, file_name, bytes) in fields {
-        match name.as_str() {
-            "file" => {
-                form.file_name = file_name.unwrap_or_default();
-                form.bytes = bytes;
-            }
-            "csv" => form.bytes = bytes,
-            "file_name" => form.file_name = String::from_utf8_lossy(&bytes).into_owned(),
-            "apply" => form.apply = bytes == b"yes",
-            _ => {}
-        }
-    }
-    // Only the name is kept, never a path the browser may send with it.
-    form.file_name = form
-        .file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    Some(form)
-}
-
-/// A plan file: previewed row by row, or applied when the preview's confirm form says so
-/// and no row is refused.
+/// A plan file: previewed row by row, or applied when the preview's confirm form says so,
+/// the plan is still as that preview saw it, and no row is refused.
 pub async fn upload(
     ctx: Ctx,
     Path(key): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    form: FormWithFiles<PlanUploadInput>,
 ) -> Response {
-    let Some(form) = upload_form(&headers, body).await else {
-        return ctx
-            .fail(
-                app::error::AppError::invalid("file", Key::ErrCsvUnreadable),
-                Vec::new(),
-            )
-            .await;
+    let FormWithFiles { input, files } = form;
+    let (file_name, bytes) = match files.into_iter().find(|f| !f.bytes.is_empty()) {
+        Some(file) => (file.name, file.bytes),
+        None => (input.file_name.clone(), input.csv.clone().into_bytes()),
     };
+    // Only the name is kept, never a path a browser may send with it.
+    let file_name = crate::files::clean_name(&file_name).unwrap_or_else(|| format!("{key}.csv"));
+    let apply = if input.apply == "yes" {
+        Apply::IfStill(input.state.clone())
+    } else {
+        Apply::No
+    };
+    let applying = apply != Apply::No;
     let preview = match plan_csv::upload(
         &ctx.state.db,
         &ctx.actor(),
         &key,
-        &form.file_name,
-        &form.bytes,
-        form.apply,
+        &file_name,
+        &bytes,
+        apply,
     )
     .await
     {
@@ -140,17 +91,17 @@ pub async fn upload(
         return (status, axum::Json(preview)).into_response();
     }
     let mut state = ctx.page.clone();
-    state.notice = Some(match (preview.refused(), form.apply) {
-        (true, _) => Notice::error(Key::NoticeUploadRefused, Some("file")),
+    state.notice = Some(match (preview.refused(), applying) {
+        (true, _) => Notice::error(Key::NoticeUploadRefused, Some("files")),
         (false, true) => Notice::success(Key::NoticeUploadNothing),
         (false, false) => Notice::success(Key::NoticeUploadPreview),
     });
     state.form_values = vec![
         (
-            "csv".to_string(),
-            String::from_utf8_lossy(&form.bytes).into_owned(),
+            PlanUploadInput::csv.to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
         ),
-        ("file_name".to_string(), form.file_name),
+        (PlanUploadInput::file_name.to_string(), file_name),
     ];
     state.upload_preview = Some(preview);
     ctx.render(state, status).await

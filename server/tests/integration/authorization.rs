@@ -367,11 +367,24 @@ impl Fixture {
                     .unwrap();
                 file.write_record(&row).unwrap();
                 let text = String::from_utf8(file.into_inner().unwrap()).unwrap();
+                // The state its preview would show, which the confirm form carries.
+                let state = ogp_tracker::commands::plan_csv::upload(
+                    &self.db,
+                    &ogp_tracker::commands::Actor::CommandLine,
+                    &plan,
+                    "matrix.csv",
+                    text.as_bytes(),
+                    ogp_tracker::commands::plan_csv::Apply::No,
+                )
+                .await
+                .unwrap()
+                .state;
                 (
                     format!("/plans/{plan}/upload"),
                     vec![
                         ("csv", text),
                         ("file_name", "matrix.csv".into()),
+                        ("state", state),
                         ("apply", "yes".into()),
                     ],
                 )

@@ -554,6 +554,32 @@ async fn a_withdrawn_commitment_is_kept_with_its_reason_and_its_open_milestones_
         )
         .await;
     assert_eq!(added.status, StatusCode::CONFLICT);
+    let edit_version = stored(&t.db, &code).await.version.to_string();
+    let lead = after.lead_institution.clone().unwrap_or_default();
+    let edited = poc
+        .post(
+            &format!("/commitments/{code}/edit"),
+            &[
+                ("code", code.as_str()),
+                ("number", after.number.as_str()),
+                ("title", "Changed after withdrawal"),
+                ("lead_institution", lead.as_str()),
+                ("version", edit_version.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::CONFLICT, "kept as it was");
+    let version = open.version.to_string();
+    let renamed = poc
+        .post(
+            &format!("/milestones/{}/edit", open.id),
+            &[
+                ("title", "Renamed after withdrawal"),
+                ("version", version.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::CONFLICT, "its milestones too");
     let version = stored(&t.db, &code).await.version.to_string();
     let twice = poc
         .post(

@@ -7,6 +7,7 @@ use app::domain::{RowKind, UploadPreview};
 use app::i18n::Key;
 use app::storage::Db;
 use axum::http::{header, StatusCode};
+use ogp_tracker::commands::plan_csv::Apply;
 use ogp_tracker::commands::{plan_csv, plans, Actor, AppError};
 
 /// A new, empty draft plan of XAA; its key.
@@ -50,7 +51,7 @@ async fn poc_actor(db: &Db) -> Actor {
         &[(app::domain::Role::Poc, Some("XAA"), None)],
     )
     .await;
-    plan_csv::account_actor(db, "sheet@xaa.example")
+    ogp_tracker::commands::accounts::account_actor(db, "sheet@xaa.example")
         .await
         .unwrap()
 }
@@ -168,7 +169,7 @@ async fn a_plan_downloaded_and_uploaded_unchanged_changes_nothing() {
         .starts_with("text/csv"));
     assert_eq!(
         file.headers[header::CONTENT_DISPOSITION].to_str().unwrap(),
-        format!("attachment; filename=\"{key}.csv\"")
+        format!("attachment; filename=\"{key}.csv\"; filename*=UTF-8''{key}.csv")
     );
     let rows = table(&file.body);
     assert_eq!(rows[0], plan_csv::COLUMNS);
@@ -187,9 +188,16 @@ async fn a_plan_downloaded_and_uploaded_unchanged_changes_nothing() {
 
     let actor = poc_actor(&t.db).await;
     let before = state(&t.db).await;
-    let preview = plan_csv::upload(&t.db, &actor, &key, "plan.csv", file.body.as_bytes(), true)
-        .await
-        .unwrap();
+    let preview = plan_csv::upload(
+        &t.db,
+        &actor,
+        &key,
+        "plan.csv",
+        file.body.as_bytes(),
+        Apply::Yes,
+    )
+    .await
+    .unwrap();
     assert!(
         preview.rows.iter().all(|r| r.kind == RowKind::Unchanged),
         "{preview:?}"
@@ -211,7 +219,7 @@ async fn a_plan_downloaded_and_uploaded_unchanged_changes_nothing() {
     let shown = poc
         .post_file(
             &format!("/plans/{key}/upload"),
-            "file",
+            "files",
             "C:\\plans\\plan.csv",
             file.body.as_bytes(),
         )
@@ -281,7 +289,7 @@ async fn five_kinds_of_bad_rows_are_each_named_and_nothing_is_applied() {
         &key,
         "bad.csv",
         to_csv(&rows).as_bytes(),
-        true,
+        Apply::Yes,
     )
     .await
     .unwrap();
@@ -321,7 +329,7 @@ async fn five_kinds_of_bad_rows_are_each_named_and_nothing_is_applied() {
     let shown = poc
         .post_file(
             &format!("/plans/{key}/upload"),
-            "file",
+            "files",
             "bad.csv",
             to_csv(&rows).as_bytes(),
         )
@@ -329,19 +337,26 @@ async fn five_kinds_of_bad_rows_are_each_named_and_nothing_is_applied() {
     assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(shown.body.matches("data-kind=\"refused\"").count(), 5);
     assert!(!shown.body.contains("data-form=\"apply-upload\""));
-    // Asked to apply all the same, it applies nothing.
-    let forced = poc
-        .post(
-            &format!("/plans/{key}/upload"),
-            &[
-                ("csv", to_csv(&rows).as_str()),
-                ("file_name", "bad.csv"),
-                ("apply", "yes"),
-            ],
-        )
-        .await;
-    assert_eq!(forced.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(state(&t.db).await, before);
+    // Asked to apply all the same, it applies nothing; nor with a preview of another state.
+    let text = to_csv(&rows);
+    for (seen, status) in [
+        (preview.state.as_str(), StatusCode::UNPROCESSABLE_ENTITY),
+        ("0123", StatusCode::CONFLICT),
+    ] {
+        let forced = poc
+            .post(
+                &format!("/plans/{key}/upload"),
+                &[
+                    ("csv", text.as_str()),
+                    ("file_name", "bad.csv"),
+                    ("state", seen),
+                    ("apply", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(forced.status, status);
+        assert_eq!(state(&t.db).await, before);
+    }
 }
 
 #[tokio::test]
@@ -351,7 +366,7 @@ async fn forty_commitments_and_seventy_milestones_enter_an_empty_plan_in_one_upl
     let key = empty_plan(&t.db).await;
     let actor = poc_actor(&t.db).await;
     let file = bulk_file(40, 70);
-    let preview = plan_csv::upload(&t.db, &actor, &key, "bulk.csv", file.as_bytes(), false)
+    let preview = plan_csv::upload(&t.db, &actor, &key, "bulk.csv", file.as_bytes(), Apply::No)
         .await
         .unwrap();
     assert_eq!(preview.count(RowKind::New), 70);
@@ -362,7 +377,7 @@ async fn forty_commitments_and_seventy_milestones_enter_an_empty_plan_in_one_upl
         "a preview writes nothing"
     );
     let changes_before = count(&t.db, "changes").await;
-    let applied = plan_csv::upload(&t.db, &actor, &key, "bulk.csv", file.as_bytes(), true)
+    let applied = plan_csv::upload(&t.db, &actor, &key, "bulk.csv", file.as_bytes(), Apply::Yes)
         .await
         .unwrap();
     assert!(applied.applied);
@@ -406,11 +421,38 @@ async fn forty_commitments_and_seventy_milestones_enter_an_empty_plan_in_one_upl
     .await;
     assert_eq!(weight_two, 40, "each commitment's first step weighs 2");
 
+    // Sent twice (a double click, a reload that posts again), the same confirm form is
+    // refused the second time: the plan is no longer as its preview saw it.
+    let second = plan_csv::upload(
+        &t.db,
+        &actor,
+        &key,
+        "bulk.csv",
+        file.as_bytes(),
+        Apply::IfStill(preview.state.clone()),
+    )
+    .await;
+    assert_eq!(
+        second,
+        Err(AppError::conflict(
+            plan_csv::FILE_FIELD,
+            Key::ErrCsvPlanChanged
+        ))
+    );
+    assert_eq!(scalar(&t.db, &in_plan("commitments c")).await, 40);
+
     // Downloaded again and sent back unchanged: nothing to do.
     let again = download(&t.db, &key).await;
-    let preview = plan_csv::upload(&t.db, &actor, &key, "again.csv", again.as_bytes(), true)
-        .await
-        .unwrap();
+    let preview = plan_csv::upload(
+        &t.db,
+        &actor,
+        &key,
+        "again.csv",
+        again.as_bytes(),
+        Apply::Yes,
+    )
+    .await
+    .unwrap();
     assert!(kinds(&preview).iter().all(|k| *k == RowKind::Unchanged));
     assert_eq!(preview.rows.len(), 70);
 }
@@ -427,7 +469,7 @@ async fn an_upload_edits_and_reports_and_keeps_formulas_as_text() {
         &key,
         "one.csv",
         bulk_file(1, 2).as_bytes(),
-        true,
+        Apply::Yes,
     )
     .await
     .unwrap();
@@ -444,7 +486,7 @@ async fn an_upload_edits_and_reports_and_keeps_formulas_as_text() {
         &key,
         "edit.csv",
         to_csv(&rows).as_bytes(),
-        true,
+        Apply::Yes,
     )
     .await
     .unwrap();
@@ -469,7 +511,7 @@ async fn an_upload_edits_and_reports_and_keeps_formulas_as_text() {
         file.contains("'=HYPERLINK"),
         "a formula is exported as text"
     );
-    let back = plan_csv::upload(&t.db, &actor, &key, "back.csv", file.as_bytes(), false)
+    let back = plan_csv::upload(&t.db, &actor, &key, "back.csv", file.as_bytes(), Apply::No)
         .await
         .unwrap();
     assert!(
@@ -489,7 +531,7 @@ async fn only_those_who_keep_the_plan_may_upload_and_a_bad_file_is_refused_whole
         &[(app::domain::Role::Reviewer, Some("XAA"), None)],
     )
     .await;
-    let reviewer = plan_csv::account_actor(&t.db, "reviewer@xaa.example")
+    let reviewer = ogp_tracker::commands::accounts::account_actor(&t.db, "reviewer@xaa.example")
         .await
         .unwrap();
     let before = state(&t.db).await;
@@ -499,7 +541,7 @@ async fn only_those_who_keep_the_plan_may_upload_and_a_bad_file_is_refused_whole
         &key,
         "x.csv",
         bulk_file(2, 2).as_bytes(),
-        true,
+        Apply::Yes,
     )
     .await;
     assert_eq!(refused, Err(AppError::NotAllowed));
@@ -510,12 +552,12 @@ async fn only_those_who_keep_the_plan_may_upload_and_a_bad_file_is_refused_whole
         (vec![0xff, 0xfe, 0x00], Key::ErrCsvEncoding),
         (plan_csv::COLUMNS.join(",").into_bytes(), Key::ErrCsvEmpty),
     ] {
-        let answer = plan_csv::upload(&t.db, &actor, &key, "x.csv", &bytes, true).await;
-        assert_eq!(answer, Err(AppError::invalid("file", reason)));
+        let answer = plan_csv::upload(&t.db, &actor, &key, "x.csv", &bytes, Apply::Yes).await;
+        assert_eq!(answer, Err(AppError::invalid(plan_csv::FILE_FIELD, reason)));
     }
     assert_eq!(state(&t.db).await, before);
     assert!(
-        plan_csv::account_actor(&t.db, "nobody@xaa.example")
+        ogp_tracker::commands::accounts::account_actor(&t.db, "nobody@xaa.example")
             .await
             .is_err(),
         "an unknown account is refused"
@@ -571,4 +613,74 @@ async fn the_command_line_downloads_and_uploads_as_an_account_and_fails_on_refus
         after_good,
         "nothing of a refused file is applied"
     );
+}
+
+#[tokio::test]
+async fn a_milestone_is_changed_by_one_row_and_a_row_without_version_cannot_change_its_commitment()
+{
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let key = empty_plan(&t.db).await;
+    let actor = poc_actor(&t.db).await;
+    plan_csv::upload(
+        &t.db,
+        &actor,
+        &key,
+        "one.csv",
+        bulk_file(1, 2).as_bytes(),
+        Apply::Yes,
+    )
+    .await
+    .unwrap();
+    let rows = table(&download(&t.db, &key).await);
+    let before = state(&t.db).await;
+    // The same milestone twice: the second row is refused, so nothing is applied.
+    let mut twice = rows.clone();
+    let mut again = rows[1].clone();
+    again[7] = "Renamed a second time".into();
+    twice.push(again);
+    let preview = plan_csv::upload(
+        &t.db,
+        &actor,
+        &key,
+        "twice.csv",
+        to_csv(&twice).as_bytes(),
+        Apply::Yes,
+    )
+    .await
+    .unwrap();
+    let last = preview.rows.last().unwrap();
+    assert_eq!(last.kind, RowKind::Refused);
+    assert_eq!(
+        last.refusal
+            .as_ref()
+            .map(|r| (r.column.as_deref(), r.reason)),
+        Some((Some("milestone_key"), Key::ErrCsvDuplicateKey))
+    );
+    // A new milestone row with no version may not carry changed commitment columns.
+    let mut added = vec![rows[0].clone()];
+    let mut row = rows[1].clone();
+    row[1] = "A title from an old file".into();
+    row[6] = String::new();
+    row[7] = "A new step".into();
+    row[17] = String::new();
+    added.push(row);
+    let preview = plan_csv::upload(
+        &t.db,
+        &actor,
+        &key,
+        "old.csv",
+        to_csv(&added).as_bytes(),
+        Apply::Yes,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        preview.rows[0]
+            .refusal
+            .as_ref()
+            .map(|r| (r.column.as_deref(), r.reason)),
+        Some((Some("version"), Key::ErrCsvVersionNeeded))
+    );
+    assert_eq!(state(&t.db).await, before, "nothing was applied");
 }

@@ -1,0 +1,153 @@
+//! In the browser: forms checked as people type, with the same Rust validation the server
+//! runs on the post, and the milestone update form sent without leaving the page. Without
+//! JavaScript none of this runs and the forms post as they always do; the server checks
+//! everything again either way.
+
+use crate::error::AppError;
+use serde::de::DeserializeOwned;
+
+/// An `input` handler for a form whose fields read into `I`: after each keystroke the form
+/// is read as the server would read it (with how many files it holds) and `validate` runs.
+/// The field it refuses, once the person has typed in it, is marked invalid and its
+/// reason shown under it (in the field's `data-live-for` element); other fields are
+/// cleared. Fields not yet touched are left alone, so a fresh form is not shouted at.
+pub fn check_as_you_type<I, F>(validate: F) -> impl Fn(leptos::ev::Event) + 'static
+where
+    I: DeserializeOwned + 'static,
+    F: Fn(&I, usize) -> Result<(), AppError> + 'static,
+{
+    move |event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        browser::check(&event, &validate);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&event, &validate);
+    }
+}
+
+/// A `submit` handler for the milestone update form: sends it with `fetch` (files and all)
+/// and, once saved, calls `saved` (which reloads the page's data) instead of leaving the
+/// page. Anything but success is sent again as the plain post it is, so the server's page
+/// shows the reason in the reader's language: a refused post writes nothing, so sending it
+/// twice is safe.
+/// Without `saved`, the form posts as usual.
+pub fn send_without_leaving(
+    saved: Option<leptos::prelude::Callback<()>>,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+    move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        if let Some(saved) = saved {
+            browser::send(event, saved);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&event, &saved);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use crate::i18n::{text, use_lang};
+    use leptos::prelude::Callable;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, FormData, HtmlFormElement};
+
+    /// What `form` holds, as the server would read it, and how many files.
+    fn typed<I: DeserializeOwned>(form: &HtmlFormElement) -> Option<(I, usize)> {
+        let data = FormData::new_with_form(form).ok()?;
+        let mut fields = serde_json::Map::new();
+        let mut files = 0;
+        for entry in js_sys::try_iter(&data).ok()??.flatten() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let (name, value) = (pair.get(0), pair.get(1));
+            match (name.as_string(), value.as_string()) {
+                (Some(name), Some(value)) => {
+                    fields.insert(name, serde_json::Value::String(value));
+                }
+                (Some(_), None) => {
+                    let file: web_sys::File = value.unchecked_into();
+                    if file.size() > 0.0 {
+                        files += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let input = serde_json::from_value(serde_json::Value::Object(fields)).ok()?;
+        Some((input, files))
+    }
+
+    fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
+        event.current_target()?.dyn_into::<HtmlFormElement>().ok()
+    }
+
+    fn each(form: &HtmlFormElement, selector: &str, mut f: impl FnMut(Element)) {
+        if let Ok(found) = form.query_selector_all(selector) {
+            for i in 0..found.length() {
+                if let Some(element) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    f(element);
+                }
+            }
+        }
+    }
+
+    pub fn check<I: DeserializeOwned>(
+        event: &web_sys::Event,
+        validate: &impl Fn(&I, usize) -> Result<(), AppError>,
+    ) {
+        let Some(form) = form_of(event) else {
+            return;
+        };
+        if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            let _ = target.set_attribute("data-touched", "true");
+        }
+        let Some((input, files)) = typed::<I>(&form) else {
+            return;
+        };
+        // Clear what an earlier keystroke marked.
+        each(&form, "[data-live-invalid]", |element| {
+            let _ = element.remove_attribute("data-live-invalid");
+            let _ = element.set_attribute("aria-invalid", "false");
+        });
+        each(&form, "[data-live-for]", |element| {
+            element.set_text_content(None)
+        });
+        let Err(AppError::Invalid { field, reason }) = validate(&input, files) else {
+            return;
+        };
+        let selector = format!("[name=\"{field}\"][data-touched]");
+        let Ok(Some(control)) = form.query_selector(&selector) else {
+            return;
+        };
+        let _ = control.set_attribute("aria-invalid", "true");
+        let _ = control.set_attribute("data-live-invalid", "true");
+        if let Ok(Some(note)) = form.query_selector(&format!("[data-live-for=\"{field}\"]")) {
+            note.set_text_content(Some(text(use_lang(), reason)));
+        }
+    }
+
+    pub fn send(event: leptos::ev::SubmitEvent, saved: leptos::prelude::Callback<()>) {
+        let Some(form) = form_of(&event) else {
+            return;
+        };
+        let Ok(data) = FormData::new_with_form(&form) else {
+            return;
+        };
+        event.prevent_default();
+        let _ = form.set_attribute("aria-busy", "true");
+        let action = form.action();
+        leptos::task::spawn_local(async move {
+            let answer = match gloo_net::http::Request::post(&action)
+                .header("Accept", "application/json")
+                .body(data)
+            {
+                Ok(request) => request.send().await.ok(),
+                Err(_) => None,
+            };
+            let _ = form.remove_attribute("aria-busy");
+            match answer {
+                Some(response) if response.ok() => saved.run(()),
+                _ => form.submit().unwrap_or_default(),
+            }
+        });
+    }
+}
