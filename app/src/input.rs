@@ -74,8 +74,16 @@ form_input! {
 }
 
 form_input! {
-    /// A new action plan of a member.
-    PlanInput { number, title, start_date, end_date, document_url }
+    /// An action plan of a member, new or edited.
+    PlanInput {
+        number,
+        title,
+        start_date,
+        end_date,
+        document_url,
+        /// The plan's version an edit form was rendered from (empty when creating).
+        version
+    }
 }
 
 form_input! {
@@ -385,6 +393,25 @@ pub fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
 }
 
 impl PlanInput {
+    /// The edited fields of the stored plan `stored`: its number (which its key is made
+    /// of) and its status stay.
+    pub fn validate_edit(&self, stored: &ActionPlan) -> Result<ActionPlan, AppError> {
+        let typed = PlanInput {
+            number: stored.number.to_string(),
+            ..self.clone()
+        };
+        let plan = typed.validate(&stored.member_code)?;
+        Ok(ActionPlan {
+            key: stored.key.clone(),
+            status: stored.status,
+            ..plan
+        })
+    }
+
+    pub fn base_version(&self) -> Result<i64, AppError> {
+        base_version(&self.version)
+    }
+
     /// The plan of `member_code` as typed, a draft, or the first field that is wrong and
     /// why: its number is 1 to 99, it ends after it starts, and a document link is a web
     /// address.
@@ -1010,6 +1037,7 @@ mod tests {
             start_date: "2025-01-01".into(),
             end_date: "2028-12-31".into(),
             document_url: "https://www.opengovpartnership.org/plan.pdf".into(),
+            version: String::new(),
         };
         let plan = input.validate("ARG").unwrap();
         assert_eq!(plan.key, "AP_ARG06");

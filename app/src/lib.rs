@@ -153,6 +153,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("plans"), ParamSegment("key"), StaticSegment("edit"))
+                        view=PlanPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("plans"), ParamSegment("key"))
                         view=PlanPage
                         ssr=SsrMode::Async

@@ -349,6 +349,7 @@ pub async fn plan(db: &Db, command: PlanCommand) -> Result<(String, bool), CliEr
                 start_date: start,
                 end_date: end,
                 document_url: document_url.unwrap_or_default(),
+                version: String::new(),
             };
             let plan = plans::create(db, &Actor::CommandLine, &member, &input).await?;
             Ok((format!("{}\n", plan.key), false))

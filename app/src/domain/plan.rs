@@ -74,4 +74,6 @@ pub struct PlanDetail {
     pub member: Member,
     pub commitments: Vec<super::CommitmentSummary>,
     pub total_commitments: i64,
+    /// The plan's version: an edit names the one it was made from.
+    pub version: i64,
 }

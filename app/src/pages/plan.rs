@@ -90,6 +90,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
                     </form>
                 }
             })}
+        {can_keep.then(|| view! { <PlanEditForm plan=plan.clone() version=detail.version/> })}
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>
             {add_link}
@@ -148,5 +149,47 @@ fn level_or_dash(level: Option<(Key, &'static str)>) -> AnyView {
     match level {
         Some((key, machine)) => view! { <LevelBadge key machine/> }.into_any(),
         None => view! { <span class="muted">{t(Key::NotAvailable)}</span> }.into_any(),
+    }
+}
+
+/// The plan's title, dates and document link, for those who keep the member's plans. Open
+/// when a refused edit comes back to it.
+#[component]
+fn PlanEditForm(plan: crate::domain::ActionPlan, version: i64) -> impl IntoView {
+    use crate::forms::Field;
+    use crate::input::PlanInput;
+    let state = page_state();
+    let refused = state
+        .form_values
+        .iter()
+        .any(|(name, _)| name == PlanInput::version);
+    let typed = |name: &'static str, stored: String| state.form_value_or(name, stored);
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    // Left out after a stale edit: then the current version is taken.
+    let version = match state.form_value(PlanInput::version) {
+        typed if typed.is_empty() => version.to_string(),
+        typed => typed,
+    };
+    let member_code = plan.member_code.clone();
+    view! {
+        <details class="plan-edit" open=refused>
+            <summary>{t(Key::EditPlanSummary)}</summary>
+            <form
+                method="post"
+                action=format!("/plans/{}/edit", plan.key)
+                class="form"
+                data-form="plan"
+                on:input=crate::live::check_as_you_type(move |input: &PlanInput, _| input.validate(&member_code).map(|_| ()))
+            >
+                <CsrfField/>
+                <input type="hidden" name=PlanInput::version value=version/>
+                <input type="hidden" name=PlanInput::number value=plan.number.to_string()/>
+                <Field id=PlanInput::title.into() name=PlanInput::title label=Key::FieldPlanTitle required=false value=typed(PlanInput::title, plan.title.clone().unwrap_or_default())/>
+                <Field id=PlanInput::start_date.into() name=PlanInput::start_date label=Key::FieldStartDate kind="date" value=typed(PlanInput::start_date, day(plan.start_date))/>
+                <Field id=PlanInput::end_date.into() name=PlanInput::end_date label=Key::FieldEndDate kind="date" value=typed(PlanInput::end_date, day(plan.end_date))/>
+                <Field id=PlanInput::document_url.into() name=PlanInput::document_url label=Key::FieldPlanDocument required=false value=typed(PlanInput::document_url, plan.document_url.clone().unwrap_or_default())/>
+                <button type="submit">{t(Key::SavePlanButton)}</button>
+            </form>
+        </details>
     }
 }

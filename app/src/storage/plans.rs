@@ -28,13 +28,15 @@ pub(crate) struct PlanRow {
     #[sqlx(rename = "plan_status")]
     pub status: PlanStatus,
     pub document_url: Option<String>,
+    #[sqlx(rename = "plan_version")]
+    pub version: i64,
 }
 
 /// The plan columns of `p` (and its member `m`), named as [`PlanRow`] reads them.
 pub(crate) const PLAN_COLUMNS: &str = "p.id AS plan_id, p.plan_key, m.code AS member_code, \
      p.number AS plan_number, p.title AS plan_title, p.year_submitted, p.end_year, \
      p.start_date AS plan_start_date, p.end_date AS plan_end_date, p.status AS plan_status, \
-     p.document_url";
+     p.document_url, p.version AS plan_version";
 
 impl From<PlanRow> for ActionPlan {
     fn from(row: PlanRow) -> ActionPlan {
@@ -204,7 +206,9 @@ pub async fn plan_detail(
             withdrawn: row.withdrawn,
         })
         .collect();
+    let version = found.plan.version;
     Ok(Some(PlanDetail {
+        version,
         plan: found.plan.into(),
         member: found.member.into(),
         commitments,

@@ -112,19 +112,22 @@ pub async fn insert_plan(
     Ok(id)
 }
 
+/// Saves a plan's fields and raises its version; with `expected_version`, only when the
+/// plan is still at it. Answers whether it was saved.
 pub async fn update_plan(
     conn: &mut dyn Conn,
     plan_id: i64,
     member_id: i64,
     plan: &ActionPlan,
-) -> Result<(), StorageError> {
-    execute!(
+    expected_version: Option<i64>,
+) -> Result<bool, StorageError> {
+    let changed = execute!(
         conn,
         sqlx::query(
             "UPDATE action_plans SET member_id = $1, number = $2, title = $3,
                 year_submitted = $4, end_year = $5, start_date = $6, end_date = $7,
                 status = $8, document_url = $9, version = version + 1
-             WHERE id = $10",
+             WHERE id = $10 AND ($11 IS NULL OR version = $11)",
         )
         .bind(member_id)
         .bind(plan.number)
@@ -136,8 +139,18 @@ pub async fn update_plan(
         .bind(plan.status)
         .bind(&plan.document_url)
         .bind(plan_id)
+        .bind(expected_version)
     )?;
-    Ok(())
+    Ok(changed == 1)
+}
+
+/// The version of plan `plan_id`.
+pub async fn plan_version(conn: &mut dyn Conn, plan_id: i64) -> Result<i64, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT version FROM action_plans WHERE id = $1").bind(plan_id)
+    )?)
 }
 
 /// The stored plan `key`: its id, its member's id and the plan.

@@ -97,7 +97,7 @@ async fn write_plan(
                 ..plan.clone()
             };
             if merged != stored || stored_member != member_id {
-                storage::update_plan(conn, id, member_id, &merged).await?;
+                storage::update_plan(conn, id, member_id, &merged, None).await?;
                 let entries = NewEntry::changes(
                     RecordKind::Plan,
                     id,

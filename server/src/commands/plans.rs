@@ -40,7 +40,9 @@ pub async fn set_status(
         status: target,
         ..stored.clone()
     };
-    storage::update_plan(&mut tx, id, member_id, &after).await?;
+    if !storage::update_plan(&mut tx, id, member_id, &after, None).await? {
+        return Err(AppError::Stale);
+    }
     let public = actor.for_member(&stored.member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
     let entries = NewEntry::changes(
@@ -87,4 +89,45 @@ pub async fn create(
     history.record(&mut tx, &[created]).await?;
     tx.commit().await?;
     Ok(plan)
+}
+
+/// Edits the plan `key`'s title, dates and document link as the form rendered from
+/// `input.version` saw it; its number (its key is made of it) and status stay. Answers the
+/// plan as stored.
+pub async fn edit(
+    db: &Db,
+    actor: &Actor,
+    key: &str,
+    input: &PlanInput,
+) -> Result<ActionPlan, AppError> {
+    let mut tx = db.begin().await?;
+    let (id, member_id, stored) = storage::stored_plan(&mut tx, key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.authorize(|viewer| policy::may_keep_plans(viewer, &stored.member_code))?;
+    // An outdated form is refused as such before its fields are judged.
+    let version = input.base_version()?;
+    if version != storage::plan_version(&mut tx, id).await? {
+        return Err(AppError::Stale);
+    }
+    let after = input.validate_edit(&stored)?;
+    if after == stored {
+        return Ok(after);
+    }
+    if !storage::update_plan(&mut tx, id, member_id, &after, Some(version)).await? {
+        return Err(AppError::Stale);
+    }
+    let public = actor.for_member(&stored.member_code);
+    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
+    let entries = NewEntry::changes(
+        RecordKind::Plan,
+        id,
+        None,
+        None,
+        &stored.history_values(),
+        &after.history_values(),
+    );
+    history.record(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(after)
 }

@@ -52,6 +52,7 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/milestones/{id}/updates", post(milestones::post_update)),
         ("/members/{slug}/plans", post(plans::create)),
         ("/plans/{key}/status", post(plans::set_status)),
+        ("/plans/{key}/edit", post(plans::edit)),
         ("/plans/{key}/commitments", post(commitments::add)),
         ("/plans/{key}/upload", post(plans::upload)),
         ("/commitments/{code}/edit", post(commitments::edit)),

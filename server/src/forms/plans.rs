@@ -29,6 +29,16 @@ pub async fn create(
     }
 }
 
+pub async fn edit(ctx: Ctx, Path(key): Path<String>, Input(input): Input<PlanInput>) -> Response {
+    match plans::edit(&ctx.state.db, &ctx.actor(), &key, &input).await {
+        Ok(plan) => ctx.done(
+            &format!("/plans/{}", plan.key),
+            Notice::success(Key::NoticePlanSaved),
+        ),
+        Err(error) => ctx.fail(error, input.fields()).await,
+    }
+}
+
 pub async fn set_status(
     ctx: Ctx,
     Path(key): Path<String>,

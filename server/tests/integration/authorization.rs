@@ -98,6 +98,10 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
     ),
     (
+        "/plans/{key}/edit",
+        [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
         "/admin/members/{code}",
         [SIGN_IN, OK, NO, NO, NO, NO, NO, NO, NO],
     ),
@@ -346,6 +350,20 @@ impl Fixture {
                     vec![("status", "active".into())],
                 )
             }
+            "/plans/{key}/edit" => {
+                let plan = self.fresh_plan().await;
+                (
+                    format!("/plans/{plan}/edit"),
+                    vec![
+                        ("number", "1".into()),
+                        ("title", "Renamed in the matrix".into()),
+                        ("start_date", "2026-01-01".into()),
+                        ("end_date", "2027-12-31".into()),
+                        // A fresh plan is at its first version.
+                        ("version", "1".into()),
+                    ],
+                )
+            }
             "/plans/{key}/commitments" => {
                 let plan = self.fresh_plan().await;
                 let input = self.commitment_input(&plan).await;
@@ -574,6 +592,7 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM milestones",
         "SELECT CAST(COALESCE(SUM(position), 0) AS BIGINT) FROM milestones",
         "SELECT COUNT(*) FROM assessment_scores",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM action_plans",
     ] {
         all.push(scalar(db, condition).await);
     }

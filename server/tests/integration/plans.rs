@@ -121,6 +121,7 @@ async fn the_command_line_creates_a_plan_and_refuses_an_unknown_member() {
         start_date: "2026-01-01".into(),
         end_date: "2028-06-30".into(),
         document_url: String::new(),
+        version: String::new(),
     };
     let plan = plans::create(&t.db, &Actor::CommandLine, "xaa", &input)
         .await
@@ -202,4 +203,81 @@ async fn a_plan_moves_forward_one_status_at_a_time_and_each_step_is_history() {
             (text("active"), text("completed"))
         ]
     );
+}
+
+#[tokio::test]
+async fn a_plans_details_are_edited_from_its_page_and_a_stale_form_changes_nothing() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    add_user(&t.db, "poc@xaa.example", &[(Role::Poc, Some("XAA"), None)]).await;
+    let input = PlanInput {
+        number: "15".into(),
+        start_date: "2026-01-01".into(),
+        end_date: "2027-12-31".into(),
+        ..Default::default()
+    };
+    plans::create(&t.db, &Actor::CommandLine, "XAA", &input)
+        .await
+        .unwrap();
+    let router = test_router(&t.db);
+    let mut poc = Browser::new(&router);
+    poc.sign_in("poc@xaa.example", PASSWORD).await;
+    let page = poc.get("/plans/AP_XAA15").await;
+    assert!(page.body.contains("data-form=\"plan\""));
+    let edit = |title: &'static str, end: &'static str, version: &'static str| {
+        let mut browser = poc.clone();
+        async move {
+            browser
+                .post(
+                    "/plans/AP_XAA15/edit",
+                    &[
+                        ("number", "99"),
+                        ("title", title),
+                        ("start_date", "2026-01-01"),
+                        ("end_date", end),
+                        ("document_url", "https://example.org/plan15.pdf"),
+                        ("version", version),
+                    ],
+                )
+                .await
+        }
+    };
+    let refused = edit("Fifteenth plan", "2025-12-31", "1").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("value=\"2025-12-31\""),
+        "what was typed is kept"
+    );
+    let saved = edit("Fifteenth plan", "2028-06-30", "1").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stored = app::storage::stored_plan(&mut conn(&t.db).await, "AP_XAA15")
+        .await
+        .unwrap()
+        .unwrap()
+        .2;
+    assert_eq!(stored.title.as_deref(), Some("Fifteenth plan"));
+    assert_eq!(
+        stored.number, 15,
+        "the number (the key is made of it) stays"
+    );
+    assert_eq!(stored.end_year, Some(2028));
+    assert_eq!(stored.status, PlanStatus::Draft);
+    let stale = edit("Stale title", "2028-06-30", "1").await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let again = app::storage::stored_plan(&mut conn(&t.db).await, "AP_XAA15")
+        .await
+        .unwrap()
+        .unwrap()
+        .2;
+    assert_eq!(again, stored);
+    let fields: Vec<String> = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT e.field FROM change_entries e JOIN action_plans p ON p.id = e.record_id
+         WHERE e.record = 'plan' AND p.plan_key = 'AP_XAA15' ORDER BY e.id"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    for field in ["title", "end_date", "end_year", "document_url"] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
 }
