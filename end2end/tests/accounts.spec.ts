@@ -73,7 +73,7 @@ test("an admin invites a point of contact, who accepts and keeps only their memb
   await first.getByLabel("Progress (%)").fill("55");
   await first.getByLabel("What happened").fill("Public consultation held in March");
   await first.getByRole("button", { name: "Publish update" }).click();
-  await expect(page.getByRole("status")).toContainText("Your update was published.");
+  await expect(page.locator(".notice-success")).toContainText("Your update was published.");
   await expect(page.getByRole("main")).toContainText("Public consultation held in March");
   await expect(page.getByRole("main")).not.toContainText(email);
 

@@ -96,7 +96,7 @@ async function keepAPlan(page: Page, js: boolean) {
       });
     }
     await row.getByRole("button", { name: "Publish update" }).click();
-    await expect(page.getByRole("status")).toContainText("Your update was published.");
+    await expect(page.locator(".notice-success")).toContainText("Your update was published.");
     await settle(page, js);
   };
   if (js) {

@@ -64,7 +64,7 @@ test("a refused milestone update is shown on the milestone's page, keeps what wa
   await page.getByLabel("Progress (%)").fill("60");
   await page.getByLabel("What happened").fill("Two thirds of the data sets are published");
   await page.getByRole("button", { name: "Publish update" }).click();
-  await expect(page.getByRole("status")).toContainText("Your update was published.");
+  await expect(page.locator(".notice-success")).toContainText("Your update was published.");
   await expect(page).toHaveURL(new RegExp(`/milestones/${milestone}/updates$`));
   await expect(page.locator("ol.updates")).toContainText("Two thirds of the data sets are published");
   expect(unexpected(problems)).toEqual([]);

@@ -21,8 +21,9 @@ pub fn CommitmentPage() -> impl IntoView {
         move || params.read().get("code").unwrap_or_default(),
         get_commitment,
     );
-    // An update sent without leaving the page: the commitment is read again (the page
-    // stays as it is meanwhile: a transition, not a loading state), and the page says so.
+    // An update sent without leaving the page: the commitment is read again and its page
+    // built afresh (rebuilding the hydrated page in place lost some of its inputs), and the
+    // page says so.
     let published = RwSignal::new(false);
     let saved = Callback::new(move |_| {
         published.set(true);
@@ -32,11 +33,11 @@ pub fn CommitmentPage() -> impl IntoView {
         {move || published.get().then(|| view! {
             <p class="notice notice-success" role="status">{t(Key::NoticeUpdateSaved)}</p>
         })}
-        <Transition fallback=Loading>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 record_view(commitment.await, |detail| view! { <CommitmentBody detail saved/> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

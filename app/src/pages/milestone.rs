@@ -36,7 +36,8 @@ pub fn MilestonePage() -> impl IntoView {
             .get("corrects")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    // Sent without leaving the page: the milestone is read again, and the page says so.
+    // Sent without leaving the page: the milestone is read again and its page built afresh
+    // (rebuilding the hydrated page in place lost some of its inputs), and the page says so.
     let published = RwSignal::new(false);
     let saved = Callback::new(move |_| {
         published.set(true);
@@ -46,12 +47,12 @@ pub fn MilestonePage() -> impl IntoView {
         {move || published.get().then(|| view! {
             <p class="notice notice-success" role="status">{t(Key::NoticeUpdateSaved)}</p>
         })}
-        <Transition fallback=Loading>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let corrects = corrects();
                 record_view(milestone.await, |detail| view! { <MilestoneBody detail corrects saved/> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
