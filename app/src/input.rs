@@ -395,16 +395,40 @@ pub fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
 impl PlanInput {
     /// The edited fields of the stored plan `stored`: its number (which its key is made
     /// of) and its status stay.
+    /// A date left empty stays empty where the stored plan has none (imported plans may
+    /// lack them); the years follow the dates only when the dates change.
     pub fn validate_edit(&self, stored: &ActionPlan) -> Result<ActionPlan, AppError> {
-        let typed = PlanInput {
-            number: stored.number.to_string(),
-            ..self.clone()
+        let title = optional_text(&self.title, Self::title, PLAN_TITLE_MAX_CHARS)?;
+        let read = |typed: &str, field: &str, stored: Option<NaiveDate>| match typed.trim() {
+            "" if stored.is_none() => Ok(None),
+            typed => date(typed, field).map(Some),
         };
-        let plan = typed.validate(&stored.member_code)?;
+        let start_date = read(&self.start_date, Self::start_date, stored.start_date)?;
+        let end_date = read(&self.end_date, Self::end_date, stored.end_date)?;
+        if let (Some(start), Some(end)) = (start_date, end_date) {
+            if end <= start {
+                return Err(AppError::invalid(Self::end_date, Key::ErrEndBeforeStart));
+            }
+        }
+        let document_url = match self.document_url.trim() {
+            "" => None,
+            url => Some(web_link(url, Self::document_url)?),
+        };
+        let year = |date: Option<NaiveDate>, stored_date: Option<NaiveDate>, stored_year| {
+            if date == stored_date {
+                stored_year
+            } else {
+                date.map(|d| i64::from(d.year()))
+            }
+        };
         Ok(ActionPlan {
-            key: stored.key.clone(),
-            status: stored.status,
-            ..plan
+            title,
+            year_submitted: year(start_date, stored.start_date, stored.year_submitted),
+            end_year: year(end_date, stored.end_date, stored.end_year),
+            start_date,
+            end_date,
+            document_url,
+            ..stored.clone()
         })
     }
 
@@ -1027,6 +1051,46 @@ mod tests {
             ..completed
         };
         assert_eq!(with_evidence.validate().unwrap().evidence.len(), 1);
+    }
+
+    #[test]
+    fn a_plan_edit_keeps_what_it_does_not_change() {
+        let stored = ActionPlan {
+            key: "AP_ARG04".into(),
+            member_code: "ARG".into(),
+            number: 4,
+            title: Some("Fourth plan".into()),
+            year_submitted: Some(2019),
+            end_year: Some(2022),
+            start_date: None,
+            end_date: None,
+            status: PlanStatus::Completed,
+            document_url: None,
+        };
+        let title_only = PlanInput {
+            title: "Fourth national action plan".into(),
+            ..PlanInput::default()
+        };
+        let edited = title_only.validate_edit(&stored).unwrap();
+        assert_eq!(edited.title.as_deref(), Some("Fourth national action plan"));
+        assert_eq!(
+            (edited.year_submitted, edited.end_year, edited.start_date),
+            (Some(2019), Some(2022), None),
+            "an imported plan without dates keeps its years"
+        );
+        assert_eq!((edited.number, edited.status), (4, PlanStatus::Completed));
+        let dated = PlanInput {
+            start_date: "2020-01-01".into(),
+            end_date: "2019-12-31".into(),
+            ..title_only
+        };
+        assert_eq!(
+            dated.validate_edit(&stored),
+            Err(AppError::invalid(
+                PlanInput::end_date,
+                Key::ErrEndBeforeStart
+            ))
+        );
     }
 
     #[test]

@@ -26,9 +26,10 @@ where
 
 /// A `submit` handler for the milestone update form: sends it with `fetch` (files and all)
 /// and, once saved, calls `saved` (which reloads the page's data) instead of leaving the
-/// page. Anything but success is sent again as the plain post it is, so the server's page
-/// shows the reason in the reader's language: a refused post writes nothing, so sending it
-/// twice is safe.
+/// page. While it is on its way, another submit is ignored. A refusal is sent again as the
+/// plain post it is, so the server's page shows the reason in the reader's language (a
+/// refused post writes nothing, so sending it twice is safe); a busy server, a timeout or a
+/// body too large is said in the form instead, keeping what was chosen.
 /// Without `saved`, the form posts as usual.
 pub fn send_without_leaving(
     saved: Option<leptos::prelude::Callback<()>>,
@@ -129,11 +130,18 @@ mod browser {
         let Some(form) = form_of(&event) else {
             return;
         };
+        if form.get_attribute("aria-busy").as_deref() == Some("true") {
+            event.prevent_default();
+            return;
+        }
         let Ok(data) = FormData::new_with_form(&form) else {
             return;
         };
         event.prevent_default();
         let _ = form.set_attribute("aria-busy", "true");
+        if let Ok(Some(note)) = form.query_selector("[data-send-error]") {
+            note.set_text_content(None);
+        }
         let action = form.action();
         leptos::task::spawn_local(async move {
             let answer = match gloo_net::http::Request::post(&action)
@@ -144,8 +152,16 @@ mod browser {
                 Err(_) => None,
             };
             let _ = form.remove_attribute("aria-busy");
-            match answer {
-                Some(response) if response.ok() => saved.run(()),
+            let said = |key: crate::i18n::Key| {
+                if let Ok(Some(note)) = form.query_selector("[data-send-error]") {
+                    note.set_text_content(Some(text(use_lang(), key)));
+                }
+            };
+            match answer.map(|response| (response.ok(), response.status())) {
+                Some((true, _)) => saved.run(()),
+                Some((_, 503)) => said(crate::i18n::Key::ErrServerBusy),
+                Some((_, 408)) => said(crate::i18n::Key::ErrTimeout),
+                Some((_, 413)) => said(crate::i18n::Key::ErrTooLarge),
                 _ => form.submit().unwrap_or_default(),
             }
         });

@@ -1,7 +1,9 @@
 //! Evidence files: what is accepted (PDF, images, office documents, CSV), told from the
 //! content and not only the name, and how a stored file is served so that a browser never
 //! runs it: `nosniff`, a sandboxing Content-Security-Policy, and as an attachment unless it
-//! is a PDF or an image browsers only display.
+//! is an image browsers only display. PDFs are downloaded too: under a sandboxing policy
+//! browsers do not show them (Chromium blocks its viewer), and without one a PDF's own
+//! scripts would run in the viewer.
 
 use app::error::AppError;
 use app::i18n::Key;
@@ -94,12 +96,11 @@ impl FileKind {
         }
     }
 
-    /// Shown in the browser rather than downloaded: PDFs and images, which browsers only
-    /// display (with the sandboxing policy, a PDF runs no script of its own).
+    /// Shown in the browser rather than downloaded: images, which browsers only display.
     pub fn inline(media_type: &str) -> bool {
         matches!(
             media_type,
-            "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+            "image/png" | "image/jpeg" | "image/gif" | "image/webp"
         )
     }
 }
@@ -315,8 +316,9 @@ mod tests {
         assert_eq!(clean_name("a\r\nb.pdf").as_deref(), Some("ab.pdf"));
         assert_eq!(
             disposition("informe año.pdf", "application/pdf"),
-            "inline; filename=\"informe a_o.pdf\"; filename*=UTF-8''informe%20a%C3%B1o.pdf"
+            "attachment; filename=\"informe a_o.pdf\"; filename*=UTF-8''informe%20a%C3%B1o.pdf"
         );
+        assert!(disposition("photo.png", "image/png").starts_with("inline;"));
         assert!(disposition("data.csv", "text/csv; charset=utf-8").starts_with("attachment;"));
         assert!(disposition("x.docx", "application/msword").starts_with("attachment;"));
     }

@@ -19,6 +19,10 @@ const MAX_FORM_BYTES: usize = 1 << 20;
 
 /// Bodies above this are large uploads: only so many are read at once.
 const LARGE_BODY_BYTES: usize = 2 * MAX_FORM_BYTES;
+/// How long a large upload may take to arrive.
+const LARGE_BODY_READ_TIME: std::time::Duration = std::time::Duration::from_secs(300);
+/// When to try a large upload again after it was refused as one too many.
+const UPLOAD_RETRY_SECONDS: u16 = 10;
 /// Large uploads read and handled at once by one server; more are answered 503.
 const UPLOADS_AT_ONCE: usize = 4;
 
@@ -31,10 +35,16 @@ fn upload_places() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
 /// The largest body a write may send: a form's, or with files where a form takes them (a
 /// plan file; an update's evidence files, from a signed-in person only), with room for the
 /// form around them.
+/// A body that says it is small (as browsers do) is held to that, and is no large upload.
 fn body_limit(path: &str, headers: &HeaderMap, signed_in: bool) -> usize {
+    let declared =
+        header_str(headers, header::CONTENT_LENGTH).and_then(|n| n.parse::<usize>().ok());
     if !crate::multipart::is_multipart(headers) {
         MAX_FORM_BYTES
-    } else if signed_in && crate::forms::takes_evidence_files(path) {
+    } else if signed_in
+        && crate::forms::takes_evidence_files(path)
+        && declared.is_none_or(|n| n > LARGE_BODY_BYTES)
+    {
         crate::files::MAX_UPDATE_BYTES + MAX_FORM_BYTES
     } else {
         LARGE_BODY_BYTES
@@ -279,6 +289,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             return info.refuse(StatusCode::UNAUTHORIZED, Key::ErrSignInRequired);
         }
         let limit = body_limit(path, headers, viewer.is_some());
+        let mut read_time = state.limits.timeout;
         if limit > LARGE_BODY_BYTES {
             match upload_places().clone().try_acquire_owned() {
                 Ok(permit) => _upload_permit = Some(permit),
@@ -287,12 +298,14 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
                         info.refuse(StatusCode::SERVICE_UNAVAILABLE, Key::ErrServerBusy);
                     refused
                         .headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+                        .insert(header::RETRY_AFTER, HeaderValue::from(UPLOAD_RETRY_SECONDS));
                     return refused;
                 }
             }
+            // 50 MB take a while on a slow line.
+            read_time = read_time.max(LARGE_BODY_READ_TIME);
         }
-        let read = tokio::time::timeout(state.limits.timeout, axum::body::to_bytes(body, limit));
+        let read = tokio::time::timeout(read_time, axum::body::to_bytes(body, limit));
         let bytes = match read.await {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(_)) => return info.refuse(StatusCode::PAYLOAD_TOO_LARGE, Key::ErrTooLarge),

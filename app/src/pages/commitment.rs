@@ -314,6 +314,8 @@ fn MilestoneTable(
     today: chrono::NaiveDate,
     saved: Callback<()>,
 ) -> impl IntoView {
+    // Sent without leaving the page only from a page that shows no refused post.
+    let in_page = page_state().form_values.is_empty().then_some(saved);
     if milestones.is_empty() {
         return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();
     }
@@ -360,7 +362,7 @@ fn MilestoneTable(
                                         <td>
                                             <details class="update-form">
                                                 <summary>{t(Key::PostUpdateSummary)}</summary>
-                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None saved/>
+                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None saved=in_page/>
                                             </details>
                                         </td>
                                     })}

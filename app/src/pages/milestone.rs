@@ -94,6 +94,10 @@ fn MilestoneBody(
         .map(|u| (u.id, time_text(u.created_at)))
         .collect();
     let milestone_id = milestone.id;
+    // Sent without leaving the page only from a page that shows no refused post (whose
+    // values would come back into the form) and for a new report (a correction then leads
+    // back to the plain page).
+    let in_page = (page_state().form_values.is_empty() && corrects.is_none()).then_some(saved);
     let not_available = || t(Key::NotAvailable).to_string();
     view! {
         <Title text=format!("{} · {}", milestone.title, commitment_code)/>
@@ -130,7 +134,7 @@ fn MilestoneBody(
                     version=milestone.version
                     refill=true
                     corrects
-                    saved
+                    saved=in_page
                 />
             </section>
         })}
@@ -196,7 +200,7 @@ pub fn MilestoneUpdateForm(
     /// The earlier update this one corrects, if any.
     corrects: Option<i64>,
     /// With JavaScript, the form is sent without leaving the page, then this runs.
-    #[prop(optional)]
+    #[prop(default = None)]
     saved: Option<Callback<()>>,
 ) -> impl IntoView {
     let state = page_state();
@@ -281,6 +285,7 @@ pub fn MilestoneUpdateForm(
                 />
                 <p id=format!("{}-note", field_id("files")) class="field-note">{t(Key::FilesHint)}</p>
             </div>
+            <p class="field-error" data-send-error="" role="alert"></p>
             <button type="submit">{t(Key::PostUpdateButton)}</button>
         </form>
     }

@@ -170,7 +170,7 @@ fn PlanEditForm(plan: crate::domain::ActionPlan, version: i64) -> impl IntoView 
         typed if typed.is_empty() => version.to_string(),
         typed => typed,
     };
-    let member_code = plan.member_code.clone();
+    let stored = plan.clone();
     view! {
         <details class="plan-edit" open=refused>
             <summary>{t(Key::EditPlanSummary)}</summary>
@@ -179,14 +179,14 @@ fn PlanEditForm(plan: crate::domain::ActionPlan, version: i64) -> impl IntoView 
                 action=format!("/plans/{}/edit", plan.key)
                 class="form"
                 data-form="plan"
-                on:input=crate::live::check_as_you_type(move |input: &PlanInput, _| input.validate(&member_code).map(|_| ()))
+                on:input=crate::live::check_as_you_type(move |input: &PlanInput, _| input.validate_edit(&stored).map(|_| ()))
             >
                 <CsrfField/>
                 <input type="hidden" name=PlanInput::version value=version/>
                 <input type="hidden" name=PlanInput::number value=plan.number.to_string()/>
                 <Field id=PlanInput::title.into() name=PlanInput::title label=Key::FieldPlanTitle required=false value=typed(PlanInput::title, plan.title.clone().unwrap_or_default())/>
-                <Field id=PlanInput::start_date.into() name=PlanInput::start_date label=Key::FieldStartDate kind="date" value=typed(PlanInput::start_date, day(plan.start_date))/>
-                <Field id=PlanInput::end_date.into() name=PlanInput::end_date label=Key::FieldEndDate kind="date" value=typed(PlanInput::end_date, day(plan.end_date))/>
+                <Field id=PlanInput::start_date.into() name=PlanInput::start_date label=Key::FieldStartDate kind="date" required=plan.start_date.is_some() value=typed(PlanInput::start_date, day(plan.start_date))/>
+                <Field id=PlanInput::end_date.into() name=PlanInput::end_date label=Key::FieldEndDate kind="date" required=plan.end_date.is_some() value=typed(PlanInput::end_date, day(plan.end_date))/>
                 <Field id=PlanInput::document_url.into() name=PlanInput::document_url label=Key::FieldPlanDocument required=false value=typed(PlanInput::document_url, plan.document_url.clone().unwrap_or_default())/>
                 <button type="submit">{t(Key::SavePlanButton)}</button>
             </form>

@@ -215,11 +215,13 @@ fn bad_file(reason: Key) -> AppError {
 /// The rows of a file: refused whole when it is empty, not UTF-8 CSV, or its header is not
 /// the plan layout.
 fn parse(bytes: &[u8]) -> Result<Vec<Row>, AppError> {
-    if bytes.len() > MAX_FILE_BYTES {
+    let text = std::str::from_utf8(bytes).map_err(|_| bad_file(Key::ErrCsvEncoding))?;
+    // Browsers send a form's text with `\r\n` line ends: the size is the file's, not that.
+    let text = text.replace("\r\n", "\n");
+    if text.len() > MAX_FILE_BYTES {
         return Err(bad_file(Key::ErrCsvTooLarge));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| bad_file(Key::ErrCsvEncoding))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -390,6 +392,29 @@ fn milestone_input(row: &Row) -> MilestoneInput {
     }
 }
 
+/// A row's progress update, as the preview shows it: the status and progress it moves to,
+/// its evidence links and its narrative.
+fn show_update(
+    outcome: &mut RowOutcome,
+    status: MilestoneStatus,
+    progress: i64,
+    update: &MilestoneUpdate,
+) {
+    outcome
+        .changes
+        .extend(change(STATUS, status.as_str(), update.status.as_str()));
+    outcome.changes.extend(change(
+        PROGRESS,
+        &progress.to_string(),
+        &update.progress.to_string(),
+    ));
+    let links: Vec<&str> = update.evidence.iter().map(|e| e.url.as_str()).collect();
+    outcome
+        .changes
+        .extend(change(EVIDENCE, "", &links.join(" ")));
+    outcome.update = Some(update.narrative.clone());
+}
+
 /// The commitment code that follows `code` (same prefix, next number).
 fn code_after(prefix: &str, code: &str) -> String {
     let number: u64 = code
@@ -421,7 +446,9 @@ fn milestone_row(
             .map_err(|error| refusal_of(error, false))?;
         let update = update_of(row, MilestoneStatus::NotStarted, 0)?;
         outcome.milestone = Some(fields.title.clone());
-        outcome.update = update.as_ref().map(|u| u.narrative.clone());
+        if let Some(update) = &update {
+            show_update(outcome, MilestoneStatus::NotStarted, 0, update);
+        }
         outcome.kind = RowKind::New;
         return Ok(MilestoneWork::New { fields, update });
     }
@@ -457,17 +484,7 @@ fn milestone_row(
     };
     let update = update_of(row, before.status, before.progress)?;
     if let Some(update) = &update {
-        outcome.changes.extend(change(
-            STATUS,
-            before.status.as_str(),
-            update.status.as_str(),
-        ));
-        outcome.changes.extend(change(
-            PROGRESS,
-            &before.progress.to_string(),
-            &update.progress.to_string(),
-        ));
-        outcome.update = Some(update.narrative.clone());
+        show_update(outcome, before.status, before.progress, update);
     }
     if withdrawn && (!outcome.changes.is_empty() || update.is_some()) {
         return Err(refusal(MILESTONE_KEY, Key::ErrCommitmentWithdrawn));
@@ -482,8 +499,11 @@ fn milestone_row(
 /// What a preview's confirm form carries, so that applying it is refused once the plan
 /// has changed since (applying it already, say, which sending it twice would repeat): a
 /// hash of every commitment's and milestone's version in the plan.
-fn plan_state(contents: &[(StoredCommitmentRecord, Vec<Milestone>)]) -> String {
+fn plan_state(contents: &[(StoredCommitmentRecord, Vec<Milestone>)], next_code: &str) -> String {
     let mut hash = Sha256::new();
+    // New commitments take codes from here: another commitment of the member since would
+    // give them others than the preview showed.
+    hash.update(format!("{next_code};"));
     for (stored, milestones) in contents {
         hash.update(format!("{}:{};", stored.commitment.code, stored.version));
         for milestone in milestones {
@@ -524,7 +544,8 @@ pub async fn upload(
     let rows = parse(bytes)?;
     let prefix = storage::member_prefix(&mut tx, member_id).await?;
     let contents = plan_contents(&mut tx, plan_id).await?;
-    let state = plan_state(&contents);
+    let next_code = storage::next_commitment_code(&mut tx, &prefix).await?;
+    let state = plan_state(&contents, &next_code);
     if matches!(&apply, Apply::IfStill(seen) if *seen != state) {
         return Err(AppError::conflict(FILE_FIELD, Key::ErrCsvPlanChanged));
     }
@@ -538,7 +559,7 @@ pub async fn upload(
         rows: &rows,
         groups: Vec::new(),
         group_of: HashMap::new(),
-        next_code: storage::next_commitment_code(&mut tx, &prefix).await?,
+        next_code,
         next_number: storage::commitment_count(&mut tx, plan_id).await? + 1,
         seen_keys: HashSet::new(),
     };

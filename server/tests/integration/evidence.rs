@@ -10,6 +10,8 @@ use axum::http::{header, StatusCode};
 /// A file as a form sends it: field, file name, content.
 type FilePart<'a> = (&'a str, &'a str, &'a [u8]);
 
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 
 /// What an update could leave behind.
@@ -106,6 +108,7 @@ async fn files_are_checked_by_content_kept_and_served_without_running() {
         &[
             ("files", "C:\\Users\\ana\\Informe final.pdf", PDF),
             ("files", "../data.csv", b"year,amount\n2025,100\n"),
+            ("files", "photo.png", PNG),
         ],
     )
     .await;
@@ -118,7 +121,7 @@ async fn files_are_checked_by_content_kept_and_served_without_running() {
     .fetch_all(pool)
     .await
     .unwrap());
-    assert_eq!(stored.len(), 2);
+    assert_eq!(stored.len(), 3);
     assert_eq!(
         (stored[0].1.as_str(), stored[0].2.as_str(), stored[0].3),
         ("Informe final.pdf", "application/pdf", PDF.len() as i64)
@@ -142,10 +145,13 @@ async fn files_are_checked_by_content_kept_and_served_without_running() {
         .to_str()
         .unwrap()
         .contains("sandbox"));
-    assert!(headers[header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .starts_with("inline;"));
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;"),
+        "a PDF is downloaded: browsers do not show it under the sandboxing policy"
+    );
     let (_, headers, _) = visitor
         .get_bytes(&format!("/files/{}/data.csv", stored[1].0))
         .await;
@@ -155,6 +161,17 @@ async fn files_are_checked_by_content_kept_and_served_without_running() {
             .unwrap()
             .starts_with("attachment;"),
         "a CSV file is downloaded, never shown"
+    );
+    let (_, headers, _) = visitor
+        .get_bytes(&format!("/files/{}/photo.png", stored[2].0))
+        .await;
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;"),
+        "an image is shown"
     );
     let (status, _, _) = visitor.get_bytes("/files/999999/x.pdf").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
