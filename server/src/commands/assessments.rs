@@ -8,7 +8,6 @@ use app::domain::{
     Assessment, AssessmentSource, Indicator, Rating, RecordKind, ScaleSet, Score, ScoreValue,
 };
 use app::input::SelfAssessmentInput;
-use app::policy;
 use app::storage::{self, ChangeRecorder, Db, NewEntry};
 
 /// Records the government's completion level of the commitment `code`; answers it.
@@ -19,14 +18,8 @@ pub async fn self_assess(
     input: &SelfAssessmentInput,
 ) -> Result<Assessment, AppError> {
     let mut tx = db.begin().await?;
-    let stored = storage::stored_commitment(&mut tx, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (_, _, plan) = storage::stored_plan(&mut tx, &stored.commitment.plan_key)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (stored, plan) = super::commitments::for_reporting(&mut tx, actor, code).await?;
     let lead = stored.commitment.lead_institution.as_deref();
-    actor.authorize(|viewer| policy::may_update_milestone(viewer, &plan.member_code, lead))?;
     let scale = ScaleSet::for_plan_year(plan.year_submitted);
     let (stage, completion, justification) = input.validate(scale)?;
     // One government account per stage: the member speaks for its government.

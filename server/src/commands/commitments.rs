@@ -35,20 +35,42 @@ pub async fn add(
     }
     let prefix = storage::member_prefix(&mut tx, member_id).await?;
     let commitment = input.validate(&prefix, None)?.into_new(&plan.key);
-    if storage::stored_commitment(&mut tx, &commitment.code)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::conflict(
-            CommitmentInput::code,
-            Key::ErrCommitmentCodeTaken,
-        ));
-    }
+    refuse_taken_code(&mut tx, &commitment.code).await?;
     let public = actor.for_member(&plan.member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
     insert(&mut tx, &mut history, plan_id, &commitment).await?;
     tx.commit().await?;
     Ok(commitment)
+}
+
+/// Refuses a code another commitment has.
+async fn refuse_taken_code(conn: &mut dyn Conn, code: &str) -> Result<(), AppError> {
+    match storage::stored_commitment(conn, code).await? {
+        Some(_) => Err(AppError::conflict(
+            CommitmentInput::code,
+            Key::ErrCommitmentCodeTaken,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The commitment `code` with its plan, for reporting on it: refused unless the actor may
+/// report on it (the member's points of contact, limited to the lead institution when
+/// their grant names one, and admins).
+pub(crate) async fn for_reporting(
+    conn: &mut dyn Conn,
+    actor: &Actor,
+    code: &str,
+) -> Result<(StoredCommitmentRecord, ActionPlan), AppError> {
+    let stored = storage::stored_commitment(conn, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, _, plan) = storage::stored_plan(conn, &stored.commitment.plan_key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lead = stored.commitment.lead_institution.as_deref();
+    actor.authorize(|viewer| policy::may_update_milestone(viewer, &plan.member_code, lead))?;
+    Ok((stored, plan))
 }
 
 /// Inserts a commitment of the plan `plan_id`, with its history; answers its id.
@@ -133,15 +155,7 @@ pub async fn edit(
                 Key::ErrCommitmentCodeFixed,
             ));
         }
-        if storage::stored_commitment(&mut tx, &after.code)
-            .await?
-            .is_some()
-        {
-            return Err(AppError::conflict(
-                CommitmentInput::code,
-                Key::ErrCommitmentCodeTaken,
-            ));
-        }
+        refuse_taken_code(&mut tx, &after.code).await?;
     }
     let public = actor.for_member(&plan.member_code);
     let mut history = ChangeRecorder::new(actor.change(storage::now(), public));

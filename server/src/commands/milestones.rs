@@ -251,14 +251,8 @@ pub async fn add(
     input: &MilestoneInput,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin().await?;
-    let stored = storage::stored_commitment(&mut tx, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (_, _, plan) = storage::stored_plan(&mut tx, &stored.commitment.plan_key)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (stored, plan) = super::commitments::for_reporting(&mut tx, actor, code).await?;
     let lead = stored.commitment.lead_institution.as_deref();
-    actor.authorize(|viewer| policy::may_update_milestone(viewer, &plan.member_code, lead))?;
     if stored.commitment.withdrawal.is_some() {
         return Err(AppError::conflict(
             MilestoneInput::title,

@@ -6,7 +6,7 @@ use app::domain::{ActionPlan, RecordKind};
 use app::i18n::Key;
 use app::input::{PlanInput, PlanStatusInput};
 use app::policy;
-use app::storage::{self, ChangeRecorder, Db, NewEntry};
+use app::storage::{self, ChangeRecorder, Conn, Db, NewEntry};
 
 /// The code of the member whose page is at `slug`.
 pub async fn member_code_of(db: &Db, slug: &str) -> Result<String, AppError> {
@@ -40,7 +40,22 @@ pub async fn set_status(
         status: target,
         ..stored.clone()
     };
-    if !storage::update_plan(&mut tx, id, member_id, &after, None).await? {
+    save(&mut tx, actor, (id, member_id), &stored, &after, None).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Writes `after` over the plan `stored` (ids `(id, member_id)`), at `expected_version` if
+/// one is given, with its history.
+async fn save(
+    conn: &mut dyn Conn,
+    actor: &Actor,
+    (id, member_id): (i64, i64),
+    stored: &ActionPlan,
+    after: &ActionPlan,
+    expected_version: Option<i64>,
+) -> Result<(), AppError> {
+    if !storage::update_plan(conn, id, member_id, after, expected_version).await? {
         return Err(AppError::Stale);
     }
     let public = actor.for_member(&stored.member_code);
@@ -53,9 +68,8 @@ pub async fn set_status(
         &stored.history_values(),
         &after.history_values(),
     );
-    history.record(&mut tx, &entries).await?;
-    tx.commit().await?;
-    Ok(after)
+    history.record(conn, &entries).await?;
+    Ok(())
 }
 
 /// Creates a draft plan of the member `member_code`; answers it as stored.
@@ -114,20 +128,15 @@ pub async fn edit(
     if after == stored {
         return Ok(after);
     }
-    if !storage::update_plan(&mut tx, id, member_id, &after, Some(version)).await? {
-        return Err(AppError::Stale);
-    }
-    let public = actor.for_member(&stored.member_code);
-    let mut history = ChangeRecorder::new(actor.change(storage::now(), public));
-    let entries = NewEntry::changes(
-        RecordKind::Plan,
-        id,
-        None,
-        None,
-        &stored.history_values(),
-        &after.history_values(),
-    );
-    history.record(&mut tx, &entries).await?;
+    save(
+        &mut tx,
+        actor,
+        (id, member_id),
+        &stored,
+        &after,
+        Some(version),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
