@@ -360,18 +360,59 @@ impl StarInputs {
         inputs
     }
 
-    /// Whether the commitment is starred under `rule`; `None` when a needed score is missing.
-    pub fn starred(&self, rule: StarRule) -> Option<bool> {
-        let specificity = self.specificity?;
-        let relevant = self.relevant_to_core_value?;
-        let impact = self.potential_impact?;
-        let completion = self.completion?;
-        let impact_ok = match rule {
-            StarRule::Irm2014 => impact >= PotentialImpact::Moderate,
-            StarRule::Irm2015 => impact == PotentialImpact::Transformative,
+    /// The four conditions of `rule`, each met, not met, or unknown (no score): what the
+    /// page shows beside the star, in the reader's language.
+    pub fn checks(&self, rule: StarRule) -> [StarCheck; 4] {
+        let impact = match rule {
+            StarRule::Irm2014 => StarCheck {
+                condition: Key::StarNeedImpact2014,
+                met: self
+                    .potential_impact
+                    .map(|p| p >= PotentialImpact::Moderate),
+            },
+            StarRule::Irm2015 => StarCheck {
+                condition: Key::StarNeedImpact2015,
+                met: self
+                    .potential_impact
+                    .map(|p| p == PotentialImpact::Transformative),
+            },
         };
-        Some(specificity >= Specificity::Medium && relevant && impact_ok && completion.is_high())
+        [
+            StarCheck {
+                condition: Key::StarNeedSpecificity,
+                met: self.specificity.map(|s| s >= Specificity::Medium),
+            },
+            StarCheck {
+                condition: Key::StarNeedCoreValue,
+                met: self.relevant_to_core_value,
+            },
+            impact,
+            StarCheck {
+                condition: Key::StarNeedCompletion,
+                met: self.completion.map(Completion::is_high),
+            },
+        ]
     }
+
+    /// Whether the commitment is starred under `rule`: every condition met. Not starred
+    /// as soon as one is not met; `None` while a needed score is missing and none fails.
+    pub fn starred(&self, rule: StarRule) -> Option<bool> {
+        let checks = self.checks(rule);
+        if checks.iter().any(|c| c.met == Some(false)) {
+            Some(false)
+        } else if checks.iter().all(|c| c.met == Some(true)) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
+/// One condition of a starred rule and whether the scores meet it (`None`: no score).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarCheck {
+    pub condition: Key,
+    pub met: Option<bool>,
 }
 
 #[cfg(test)]
@@ -414,10 +455,125 @@ mod tests {
     }
 
     #[test]
-    fn missing_scores_make_the_star_unknown() {
+    fn missing_scores_make_the_star_unknown_unless_a_condition_fails() {
         let mut missing = inputs(PotentialImpact::Transformative);
         missing.specificity = None;
         assert_eq!(missing.starred(StarRule::Irm2015), None);
+        missing.completion = Some(Completion::Limited);
+        assert_eq!(missing.starred(StarRule::Irm2015), Some(false));
+    }
+
+    /// OGP's starred rules as the domain reference (`../shared/ogp-domain.md`, "Starred
+    /// commitment") quotes them, written down as the levels each condition accepts, by their
+    /// names in OGP's data (independent of how the code orders levels): "2014 rule:
+    /// specificity Medium or High, AND relevant to at least one of access to information,
+    /// civic participation, public accountability, AND potential impact Moderate or
+    /// Transformative, AND completion Substantial or Complete. From 2015: the same, but
+    /// potential impact must be Transformative."
+    const SPECIFICITY_ACCEPTED: [&str; 2] = ["medium", "high"];
+    const IMPACT_ACCEPTED_2014: [&str; 2] = ["moderate", "transformative"];
+    const IMPACT_ACCEPTED_2015: [&str; 1] = ["transformative"];
+    const COMPLETION_ACCEPTED: [&str; 2] = ["substantial", "complete"];
+
+    /// The published rule applied to one combination, by the table above.
+    fn by_the_table(inputs: &StarInputs, rule: StarRule) -> Option<bool> {
+        let impact_accepted: &[&str] = match rule {
+            StarRule::Irm2014 => &IMPACT_ACCEPTED_2014,
+            StarRule::Irm2015 => &IMPACT_ACCEPTED_2015,
+        };
+        let conditions = [
+            inputs
+                .specificity
+                .map(|s| SPECIFICITY_ACCEPTED.contains(&s.as_str())),
+            inputs.relevant_to_core_value,
+            inputs
+                .potential_impact
+                .map(|p| impact_accepted.contains(&p.as_str())),
+            inputs
+                .completion
+                .map(|c| COMPLETION_ACCEPTED.contains(&c.as_str())),
+        ];
+        if conditions.contains(&Some(false)) {
+            Some(false)
+        } else if conditions.iter().all(|c| *c == Some(true)) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// Every level of a condition, and no score.
+    fn every<T: Copy>(levels: &[T]) -> Vec<Option<T>> {
+        std::iter::once(None)
+            .chain(levels.iter().copied().map(Some))
+            .collect()
+    }
+
+    #[test]
+    fn both_starred_rules_agree_with_the_published_table_for_every_combination_of_levels() {
+        let mut combinations = 0;
+        let mut starred = [0, 0];
+        for specificity in every(Specificity::ALL) {
+            for relevant in every(&[false, true]) {
+                for potential_impact in every(PotentialImpact::ALL) {
+                    for completion in every(Completion::ALL) {
+                        let inputs = StarInputs {
+                            specificity,
+                            relevant_to_core_value: relevant,
+                            potential_impact,
+                            completion,
+                        };
+                        for (n, rule) in [StarRule::Irm2014, StarRule::Irm2015]
+                            .into_iter()
+                            .enumerate()
+                        {
+                            assert_eq!(
+                                inputs.starred(rule),
+                                by_the_table(&inputs, rule),
+                                "{rule:?} {inputs:?}"
+                            );
+                            let checks = inputs.checks(rule);
+                            assert_eq!(checks.len(), 4);
+                            if inputs.starred(rule) == Some(true) {
+                                starred[n] += 1;
+                            }
+                        }
+                        combinations += 1;
+                    }
+                }
+            }
+        }
+        // 5 specificity x 3 relevance x 5 impact x 8 completion, each level or no score.
+        assert_eq!(combinations, 600);
+        // Starred: 2 specificities x relevant x (2014: 2, 2015: 1) impacts x 2 completions.
+        assert_eq!(starred, [8, 4]);
+    }
+
+    #[test]
+    fn the_groupings_agree_with_ogps_summaries_for_every_level() {
+        // OGP counts substantial and complete as high completion, major and outstanding
+        // (classic) or significant and outstanding (refreshed) as strong results.
+        for completion in Completion::ALL {
+            assert_eq!(
+                completion.is_high(),
+                COMPLETION_ACCEPTED.contains(&completion.as_str()),
+                "{completion:?}"
+            );
+        }
+        for level in OpenedGovernment::ALL {
+            assert_eq!(
+                level.is_strong(),
+                ["major", "outstanding"].contains(&level.as_str()),
+                "{level:?}"
+            );
+        }
+        for level in EarlyResults::ALL {
+            assert_eq!(
+                level.is_strong(),
+                ["significant", "outstanding"].contains(&level.as_str()),
+                "{level:?}"
+            );
+        }
     }
 
     #[test]

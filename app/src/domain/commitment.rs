@@ -118,6 +118,12 @@ impl CommitmentDetail {
         StarInputs::from_assessments(&self.assessments).starred(self.star_rule())
     }
 
+    /// The starred rule's conditions and whether the scores meet each: why the commitment
+    /// is starred or not.
+    pub fn star_checks(&self) -> [super::assessment::StarCheck; 4] {
+        StarInputs::from_assessments(&self.assessments).checks(self.star_rule())
+    }
+
     pub fn raw_value(&self, field: &str) -> Option<&RawValue> {
         self.raw_values.iter().find(|r| r.field == field)
     }

@@ -66,6 +66,7 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
     let roll_up = detail.roll_up();
     let starred = detail.starred();
     let rule = detail.star_rule();
+    let star_checks = detail.star_checks();
     let CommitmentDetail {
         commitment,
         plan,
@@ -203,6 +204,22 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
                     {t_with(Key::StarRuleNote, &[("rule", t(rule.label_key()))])}
                     ")"
                 </p>
+                <details class="star-why">
+                    <summary>{t(Key::StarWhy)}</summary>
+                    <ul>
+                        {star_checks
+                            .iter()
+                            .map(|check| {
+                                let (state, answer) = match check.met {
+                                    Some(true) => ("met", Key::StarMet),
+                                    Some(false) => ("not-met", Key::StarNotMet),
+                                    None => ("unknown", Key::StarNoScore),
+                                };
+                                view! { <li data-check=state>{t(check.condition)} ": " <strong>{t(answer)}</strong></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </details>
             }
         })}
         <section aria-labelledby="details-heading">
