@@ -267,6 +267,7 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
             </p>
         </section>
         {can_update.then(|| view! { <SelfAssessmentForm code=commitment.code.clone() year=plan.year_submitted/> })}
+        <SideBySide comparisons=crate::domain::side_by_side(&assessments)/>
         <section aria-labelledby="assessments-heading">
             <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
             {if assessments.is_empty() {
@@ -283,6 +284,92 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
     // Erased: the page is one of the deepest view types, beyond the compiler's default
     // query depth where the server renders it.
     .into_any()
+}
+
+/// Every source's levels at each stage, side by side, with the disagreements the stated
+/// rule finds said in words (not only shown by colour).
+#[component]
+fn SideBySide(comparisons: Vec<crate::domain::StageComparison>) -> impl IntoView {
+    use crate::domain::{Disagreement, ScoreValue, SourceColumn};
+    (!comparisons.is_empty()).then(|| {
+        let name = |column: &SourceColumn| match column.source {
+            crate::domain::AssessmentSource::CivilSociety => {
+                format!("{} ({})", t(column.source.label_key()), column.assessor)
+            }
+            _ => t(column.source.label_key()).to_string(),
+        };
+        let level = |cell: &Option<ScoreValue>| match cell {
+            Some(value) => t(value.label_key()).to_string(),
+            None => t(Key::NotAvailable).to_string(),
+        };
+        view! {
+            <section aria-labelledby="side-by-side-heading">
+                <h2 id="side-by-side-heading">{t(Key::SideBySideHeading)}</h2>
+                <p class="meta">{t(Key::DisagreementRule)}</p>
+                {comparisons
+                    .into_iter()
+                    .map(|comparison| {
+                        let columns = comparison.columns.clone();
+                        view! {
+                            <div class="table-wrap">
+                                <table data-stage=comparison.stage.as_str() class="side-by-side">
+                                    <caption>{t(comparison.stage.label_key())}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t(Key::ColIndicator)}</th>
+                                            {columns.iter().map(|c| view! { <th scope="col" data-source=c.source.as_str()><bdi>{name(c)}</bdi></th> }).collect_view()}
+                                            <th scope="col">{t(Key::ColDisagreement)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {comparison
+                                            .rows
+                                            .into_iter()
+                                            .map(|row| {
+                                                let said = row.disagreement.map(|d| match d {
+                                                    Disagreement::Apart { steps, low, high } => t_with(
+                                                        Key::DisagreementApart,
+                                                        &[
+                                                            ("high", &name(&columns[high])),
+                                                            ("high_level", &level(&row.cells[high])),
+                                                            ("low", &name(&columns[low])),
+                                                            ("low_level", &level(&row.cells[low])),
+                                                            ("steps", &steps.to_string()),
+                                                        ],
+                                                    ),
+                                                    Disagreement::YesAndNo { yes, no } => t_with(
+                                                        Key::DisagreementYesNo,
+                                                        &[
+                                                            ("yes", &name(&columns[yes])),
+                                                            ("yes_level", &level(&row.cells[yes])),
+                                                            ("no", &name(&columns[no])),
+                                                            ("no_level", &level(&row.cells[no])),
+                                                        ],
+                                                    ),
+                                                });
+                                                let disagrees = said.is_some();
+                                                let indicator = match row.indicator.value() {
+                                                    Some(value) => format!("{}: {}", t(row.indicator.label_key()), t(value.label_key())),
+                                                    None => t(row.indicator.label_key()).to_string(),
+                                                };
+                                                view! {
+                                                    <tr data-indicator=row.indicator.machine_name() data-disagree=disagrees.to_string() class:disagree=disagrees>
+                                                        <th scope="row">{indicator}</th>
+                                                        {row.cells.iter().map(|cell| view! { <td>{level(cell)}</td> }).collect_view()}
+                                                        <td>{said.map(|text| view! { <strong>{text}</strong> })}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </section>
+        }
+    })
 }
 
 /// The government's own completion level, recorded by a point of contact at mid-term or

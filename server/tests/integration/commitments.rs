@@ -671,3 +671,67 @@ async fn the_government_records_its_own_completion_level_and_history_keeps_the_e
         ]
     );
 }
+
+#[tokio::test]
+async fn sources_side_by_side_show_where_they_disagree() {
+    use app::domain::{
+        Assessment, AssessmentSource, Completion, Indicator, Rating, ScaleSet, Score, ScoreValue,
+        Stage,
+    };
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let (mut poc, plan) = keeper(&t.db, &router).await;
+    let form = poc.get(&format!("/plans/{plan}/commitments")).await;
+    let code = proposed_code(&form.body);
+    poc.post(
+        &format!("/plans/{plan}/commitments"),
+        &[
+            ("code", code.as_str()),
+            ("number", "1"),
+            ("title", "Open contracting"),
+            ("lead_institution", "Procurement Agency"),
+        ],
+    )
+    .await;
+    let recorded = poc
+        .post(
+            &format!("/commitments/{code}/self-assessment"),
+            &[
+                ("stage", "end_of_term"),
+                ("completion", "complete"),
+                ("justification", "Every contract is published."),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    // The IRM, as an import would store it, says limited.
+    let id = stored(&t.db, &code).await.id;
+    let irm = Assessment {
+        source: AssessmentSource::Irm,
+        assessor: "IRM".into(),
+        stage: Stage::EndOfTerm,
+        scale: ScaleSet::Refreshed,
+        scores: vec![Score {
+            indicator: Indicator::Completion,
+            value: ScoreValue::Rated(Rating::Completion(Completion::Limited)),
+            justification: None,
+        }],
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    app::storage::save_assessment(&mut tx, id, &irm, app::storage::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let page = poc.get(&format!("/commitments/{code}")).await;
+    let table = &page.body[page
+        .body
+        .find("<table data-stage=\"end_of_term\" class=\"side-by-side\"")
+        .expect("a side-by-side table for the end of term")..];
+    let row = &table[table.find("data-indicator=\"completion\"").unwrap()..];
+    assert!(
+        row.starts_with("data-indicator=\"completion\" data-disagree=\"true\""),
+        "{}",
+        &row[..200.min(row.len())]
+    );
+}
