@@ -285,7 +285,7 @@ pub fn MilestoneUpdateForm(
                 />
                 <p id=format!("{}-note", field_id("files")) class="field-note">{t(Key::FilesHint)}</p>
             </div>
-            <p class="field-error" data-send-error="" role="alert"></p>
+            <p class="field-error" data-send-error="" aria-live="assertive"></p>
             <button type="submit">{t(Key::PostUpdateButton)}</button>
         </form>
     }
