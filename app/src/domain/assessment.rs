@@ -340,13 +340,18 @@ impl StarInputs {
                 OgpValue::CivicParticipation,
                 OgpValue::PublicAccountability,
             ];
-            let ratings: Vec<Rating> = core
+            let ratings: Vec<Option<Rating>> = core
                 .iter()
-                .filter_map(|v| design.rating(Indicator::Relevance(*v)))
+                .map(|v| design.rating(Indicator::Relevance(*v)))
                 .collect();
-            if !ratings.is_empty() {
-                inputs.relevant_to_core_value =
-                    Some(ratings.contains(&Rating::Relevance(Relevance::Relevant)));
+            // Relevant to one is enough; not relevant only when all three say so (a value
+            // without a score leaves it unknown).
+            let relevant = Some(Rating::Relevance(Relevance::Relevant));
+            let not_relevant = Some(Rating::Relevance(Relevance::NotRelevant));
+            if ratings.contains(&relevant) {
+                inputs.relevant_to_core_value = Some(true);
+            } else if ratings.iter().all(|r| *r == not_relevant) {
+                inputs.relevant_to_core_value = Some(false);
             }
         }
         for stage in [Stage::EndOfTerm, Stage::MidTerm] {
@@ -631,8 +636,36 @@ mod tests {
             scores: vec![score(Indicator::Completion, "Complete")],
             ..design.clone()
         };
-        let inputs = StarInputs::from_assessments(&[design, end]);
+        let inputs = StarInputs::from_assessments(&[design.clone(), end]);
         assert_eq!(inputs.completion, Some(Completion::Complete));
         assert_eq!(inputs.starred(StarRule::Irm2015), Some(true));
+        // Not relevant to one value and no score for the others: unknown, not "no".
+        let partly = Assessment {
+            scores: vec![
+                score(Indicator::Specificity, "High"),
+                score(Indicator::Relevance(OgpValue::AccessToInformation), "0"),
+                score(Indicator::Relevance(OgpValue::CivicParticipation), "NR"),
+            ],
+            ..design.clone()
+        };
+        assert_eq!(
+            StarInputs::from_assessments(&[partly]).relevant_to_core_value,
+            None
+        );
+        let none = Assessment {
+            scores: [
+                OgpValue::AccessToInformation,
+                OgpValue::CivicParticipation,
+                OgpValue::PublicAccountability,
+            ]
+            .iter()
+            .map(|v| score(Indicator::Relevance(*v), "0"))
+            .collect(),
+            ..design
+        };
+        assert_eq!(
+            StarInputs::from_assessments(&[none]).relevant_to_core_value,
+            Some(false)
+        );
     }
 }
