@@ -98,6 +98,16 @@ impl PageState {
         }
     }
 
+    /// The version an edit form carries: the one it was rendered from (field `name` of the
+    /// refused post), or `current` when there is none, as after a stale edit, whose
+    /// refilled form leaves it out so that the current one is taken.
+    pub fn form_version(&self, name: &str, current: i64) -> String {
+        match self.form_value(name) {
+            typed if typed.is_empty() => current.to_string(),
+            typed => typed,
+        }
+    }
+
     /// Whether the failed field is `name`, for `aria-invalid`.
     pub fn is_invalid(&self, name: &str) -> bool {
         self.notice

@@ -46,10 +46,7 @@ pub fn check(uploads: Vec<Upload>) -> Result<Vec<NewEvidenceFile>, AppError> {
                     Refusal::Kind => Key::ErrFileKind,
                 })
             })?;
-            let sha256 = Sha256::digest(&upload.bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = app::storage::to_hex(&Sha256::digest(&upload.bytes));
             Ok(NewEvidenceFile {
                 name,
                 media_type: kind.media_type().to_string(),

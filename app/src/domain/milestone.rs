@@ -157,7 +157,7 @@ impl RollUp {
 }
 
 /// A number as a person writes it: no trailing `.0`.
-fn figure(value: f64) -> String {
+pub fn figure(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{value:.0}")
     } else {

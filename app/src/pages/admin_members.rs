@@ -124,11 +124,7 @@ pub fn AdminMemberPage() -> impl IntoView {
                 record_view(data.await, |editing| {
                     let member = editing.member;
                     let action = format!("/admin/members/{}", member.code);
-                    // Left out after a stale edit: then the current version is taken.
-                    let version = match page_state().form_value(MemberInput::version) {
-                        typed if typed.is_empty() => editing.version.to_string(),
-                        typed => typed,
-                    };
+                    let version = page_state().form_version(MemberInput::version, editing.version);
                     view! {
                         <Title text=format!("{} · {}", member.name, t(Key::AdminMembersTitle))/>
                         {admin_nav()}

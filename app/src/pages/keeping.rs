@@ -30,15 +30,6 @@ pub(super) fn not_yours(back: String) -> AnyView {
     .into_any()
 }
 
-/// The version an edit form carries: the one it was rendered from, or after a stale edit
-/// (when the refilled form leaves it out) the current one.
-fn form_version(name: &'static str, current: i64) -> String {
-    match page_state().form_value(name) {
-        typed if typed.is_empty() => current.to_string(),
-        typed => typed,
-    }
-}
-
 #[component]
 pub fn NewCommitmentPage() -> impl IntoView {
     let params = use_params_map();
@@ -243,7 +234,7 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
             .into_any();
     }
     let stored = CommitmentInput::from_commitment(&commitment, version);
-    let version = form_version(CommitmentInput::version, version);
+    let version = page_state().form_version(CommitmentInput::version, version);
     let prefix = member.commitment_prefix.clone();
     let stored_commitment = commitment.clone();
     let withdrawal = match commitment.withdrawal.clone() {
@@ -483,7 +474,7 @@ pub fn MilestoneEditPage() -> impl IntoView {
                     let back = format!("/commitments/{}/milestones", detail.commitment_code);
                     let heading = t(Key::EditMilestoneHeading);
                     let body = if allowed {
-                        let version = form_version(MilestoneInput::version, milestone.version);
+                        let version = page_state().form_version(MilestoneInput::version, milestone.version);
                         let stored = MilestoneInput::from_milestone(&milestone);
                         view! {
                             <form

@@ -165,11 +165,7 @@ fn PlanEditForm(plan: crate::domain::ActionPlan, version: i64) -> impl IntoView 
         .any(|(name, _)| name == PlanInput::version);
     let typed = |name: &'static str, stored: String| state.form_value_or(name, stored);
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    // Left out after a stale edit: then the current version is taken.
-    let version = match state.form_value(PlanInput::version) {
-        typed if typed.is_empty() => version.to_string(),
-        typed => typed,
-    };
+    let version = state.form_version(PlanInput::version, version);
     let stored = plan.clone();
     view! {
         <details class="plan-edit" open=refused>

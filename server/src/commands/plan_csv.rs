@@ -105,14 +105,6 @@ fn day(value: Option<chrono::NaiveDate>) -> String {
     value.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn weight_text(weight: f64) -> String {
-    if weight.fract() == 0.0 {
-        format!("{weight:.0}")
-    } else {
-        weight.to_string()
-    }
-}
-
 /// The commitment's cells, as a download writes them.
 fn commitment_cells(commitment: &Commitment) -> [String; 5] {
     [
@@ -133,7 +125,7 @@ fn milestone_cells(milestone: &Milestone) -> [String; 9] {
         text(&milestone.responsible_institution),
         day(milestone.planned_start),
         day(milestone.planned_end),
-        weight_text(milestone.weight),
+        app::domain::figure(milestone.weight),
         milestone.status.as_str().to_string(),
         milestone.progress.to_string(),
     ]
@@ -510,7 +502,7 @@ fn plan_state(contents: &[(StoredCommitmentRecord, Vec<Milestone>)], next_code: 
             hash.update(format!("{}:{},", milestone.id, milestone.version));
         }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    storage::to_hex(&hash.finalize())
 }
 
 /// How an upload is to end.
