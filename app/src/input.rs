@@ -15,6 +15,9 @@ use crate::i18n::Key;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+mod assessment;
+pub use assessment::*;
+
 /// Declares a form's input: every field is the text as typed (absent fields are empty),
 /// and each field's name is an associated constant of the same name.
 macro_rules! form_input {

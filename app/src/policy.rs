@@ -2,8 +2,9 @@
 //! writes and by the pages that decide which controls to show. Hiding a control is never
 //! the check; these functions are.
 
-use crate::domain::{Grant, Role, Viewer};
+use crate::domain::{AssessmentSource, Grant, Role, Scorer, Viewer};
 use crate::error::AppError;
+use crate::i18n::Key;
 
 /// Allowed, or refused as `AppError::SignInRequired` (nobody is signed in) or
 /// `AppError::NotAllowed` (no grant covers the action).
@@ -105,6 +106,30 @@ pub fn may_assess_as_irm(viewer: Option<&Viewer>, member: &str) -> Decision {
     })
 }
 
+/// Who someone scores the commitments of `member` as: the IRM when they hold that role for
+/// it (theirs is the official assessment), else civil society; named publicly by the
+/// organisation their grant names, never by their e-mail. Refused as `NotAllowed` without
+/// either role, and with a reason when the grant names no organisation (an admin adds it).
+pub fn scorer_for(viewer: Option<&Viewer>, member: &str) -> Result<Scorer, AppError> {
+    let viewer = signed_in(viewer)?;
+    let (source, role) = if may_assess_as_irm(Some(viewer), member).is_ok() {
+        (AssessmentSource::Irm, Role::Irm)
+    } else {
+        may_review(Some(viewer), member)?;
+        (AssessmentSource::CivilSociety, Role::Reviewer)
+    };
+    viewer
+        .grants
+        .iter()
+        .filter(|g| g.role == role && g.member_code.as_deref() == Some(member))
+        .find_map(|g| g.institution.clone().filter(|name| !name.trim().is_empty()))
+        .map(|organisation| Scorer {
+            source,
+            organisation,
+        })
+        .ok_or(AppError::Rejected(Key::ErrNoOrganisation))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +215,35 @@ mod tests {
         // An admin keeps records straight but does not speak for civil society or the IRM.
         assert_eq!(may_review(Some(&admin), "AA"), Err(AppError::NotAllowed));
         assert_eq!(may_update_milestone(Some(&admin), "AA", None), Ok(()));
+    }
+
+    #[test]
+    fn a_scorer_is_the_irm_before_civil_society_and_needs_an_organisation() {
+        let reviewer = viewer(vec![grant(Role::Reviewer, Some("AA"), Some("Civic Watch"))]);
+        assert_eq!(
+            scorer_for(Some(&reviewer), "AA"),
+            Ok(Scorer {
+                source: AssessmentSource::CivilSociety,
+                organisation: "Civic Watch".into()
+            })
+        );
+        assert_eq!(scorer_for(Some(&reviewer), "BB"), Err(AppError::NotAllowed));
+        let both = viewer(vec![
+            grant(Role::Reviewer, Some("AA"), Some("Civic Watch")),
+            grant(Role::Irm, Some("AA"), Some("IRM")),
+        ]);
+        assert_eq!(
+            scorer_for(Some(&both), "AA").map(|s| s.source),
+            Ok(AssessmentSource::Irm)
+        );
+        let unnamed = viewer(vec![grant(Role::Reviewer, Some("AA"), None)]);
+        assert_eq!(
+            scorer_for(Some(&unnamed), "AA"),
+            Err(AppError::Rejected(Key::ErrNoOrganisation))
+        );
+        let admin = viewer(vec![grant(Role::Admin, None, None)]);
+        assert_eq!(scorer_for(Some(&admin), "AA"), Err(AppError::NotAllowed));
+        assert_eq!(scorer_for(None, "AA"), Err(AppError::SignInRequired));
     }
 
     #[test]

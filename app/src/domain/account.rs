@@ -76,6 +76,8 @@ level_enum! {
         DataImported = "data_imported" => AuditDataImported,
         DemoDataLoaded = "demo_data_loaded" => AuditDemoDataLoaded,
         LeadInstitutionChanged = "lead_institution_changed" => AuditLeadInstitutionChanged,
+        AssessmentDrafted = "assessment_drafted" => AuditAssessmentDrafted,
+        AssessmentDraftDeleted = "assessment_draft_deleted" => AuditAssessmentDraftDeleted,
     }
 }
 

@@ -233,6 +233,9 @@ pub struct Score {
     pub indicator: Indicator,
     pub value: ScoreValue,
     pub justification: Option<String>,
+    /// Links to what the level rests on (a reviewer's; imported scores have none).
+    #[serde(default)]
+    pub evidence: Vec<super::EvidenceLink>,
 }
 
 /// One reviewer's scores for one commitment at one stage.
@@ -277,6 +280,7 @@ impl ScaleSet {
                 Completion::Substantial,
                 Completion::Complete,
                 Completion::Withdrawn,
+                Completion::Unclear,
             ],
             ScaleSet::Refreshed => &[
                 Completion::NoEvidence,
@@ -320,12 +324,15 @@ impl StarInputs {
     /// Gathers the inputs from a commitment's classic IRM assessments: design scores and the
     /// latest completion (end of term before mid-term).
     pub fn from_assessments(assessments: &[Assessment]) -> StarInputs {
+        StarInputs::of(assessments, |a| a.source == AssessmentSource::Irm)
+    }
+
+    /// Gathers the inputs from the classic assessments `whose` picks out (one scorer's).
+    pub fn of(assessments: &[Assessment], whose: impl Fn(&Assessment) -> bool) -> StarInputs {
         let irm_classic = |stage: Stage| {
-            assessments.iter().find(|a| {
-                a.source == AssessmentSource::Irm
-                    && a.scale == ScaleSet::Classic
-                    && a.stage == stage
-            })
+            assessments
+                .iter()
+                .find(|a| whose(a) && a.scale == ScaleSet::Classic && a.stage == stage)
         };
         let mut inputs = StarInputs::default();
         if let Some(design) = irm_classic(Stage::Design) {
@@ -619,6 +626,7 @@ mod tests {
             indicator,
             value: indicator.parse_score(raw).unwrap(),
             justification: None,
+            evidence: Vec::new(),
         };
         let design = Assessment {
             source: AssessmentSource::Irm,

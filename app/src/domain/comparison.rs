@@ -267,6 +267,7 @@ mod tests {
                 indicator: Indicator::Completion,
                 value: ScoreValue::Rated(Rating::Completion(level)),
                 justification: None,
+                evidence: Vec::new(),
             }],
         };
         let compared = side_by_side(&[

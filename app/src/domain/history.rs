@@ -88,6 +88,8 @@ pub enum HistoryField {
     Field(RecordField),
     Score(Indicator),
     Justification(Indicator),
+    /// The evidence links a score cites, one per line.
+    Evidence(Indicator),
 }
 
 impl HistoryField {
@@ -100,6 +102,9 @@ impl HistoryField {
             HistoryField::Justification(indicator) => {
                 format!("justification:{}", indicator.machine_name())
             }
+            HistoryField::Evidence(indicator) => {
+                format!("evidence:{}", indicator.machine_name())
+            }
         }
     }
 
@@ -110,6 +115,9 @@ impl HistoryField {
         if let Some(indicator) = name.strip_prefix("justification:") {
             return Indicator::from_machine_name(indicator).map(HistoryField::Justification);
         }
+        if let Some(indicator) = name.strip_prefix("evidence:") {
+            return Indicator::from_machine_name(indicator).map(HistoryField::Evidence);
+        }
         RecordField::from_machine(name).map(HistoryField::Field)
     }
 
@@ -118,9 +126,9 @@ impl HistoryField {
     pub fn label_key(self) -> Key {
         match self {
             HistoryField::Field(field) => field.label_key(),
-            HistoryField::Score(indicator) | HistoryField::Justification(indicator) => {
-                indicator.label_key()
-            }
+            HistoryField::Score(indicator)
+            | HistoryField::Justification(indicator)
+            | HistoryField::Evidence(indicator) => indicator.label_key(),
         }
     }
 }
@@ -357,6 +365,17 @@ impl Assessment {
                 Some(justification),
             ))
         }));
+        values.extend(
+            self.scores
+                .iter()
+                .filter(|s| !s.evidence.is_empty())
+                .map(|score| {
+                    (
+                        HistoryField::Evidence(score.indicator),
+                        Some(super::evidence_text(&score.evidence)),
+                    )
+                }),
+        );
         values
     }
 

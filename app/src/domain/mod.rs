@@ -10,6 +10,7 @@ pub mod history;
 pub mod member;
 pub mod milestone;
 pub mod plan;
+pub mod scoring;
 pub mod upload;
 
 pub use account::*;
@@ -21,4 +22,5 @@ pub use levels::*;
 pub use member::*;
 pub use milestone::*;
 pub use plan::*;
+pub use scoring::*;
 pub use upload::*;

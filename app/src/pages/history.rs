@@ -124,6 +124,9 @@ fn EntryRow(entry: HistoryEntry) -> impl IntoView {
             t(indicator.label_key()),
             t(Key::HistoryJustification)
         ),
+        HistoryField::Evidence(indicator) => {
+            format!("{} ({})", t(indicator.label_key()), t(Key::HistoryEvidence))
+        }
         other => t(other.label_key()).to_string(),
     };
     let before = shown_value(entry.field, entry.before.as_deref());

@@ -1,9 +1,12 @@
-//! Reading assessments and their scores.
+//! Assessments: their scores and evidence, and their life (draft, published, superseded).
+//! The public sees published ones; a scorer sees their own drafts too.
 
 use super::{corrupt, Conn, StorageError};
 use crate::domain::{
-    Assessment, AssessmentSource, Indicator, MissingCode, ScaleSet, Score, ScoreValue, Stage,
+    Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, EvidenceLink, Indicator,
+    MissingCode, ScaleSet, Score, ScoreValue, Stage,
 };
+use chrono::{DateTime, Utc};
 
 /// Reads a stored score: a missing-value code or the indicator's level by machine name.
 pub(crate) fn score_value(indicator: Indicator, stored: &str) -> Result<ScoreValue, StorageError> {
@@ -23,13 +26,25 @@ struct ScoreRow {
     assessor: String,
     stage: Stage,
     scale: ScaleSet,
-    indicator: String,
-    value: String,
+    indicator: Option<String>,
+    value: Option<String>,
     justification: Option<String>,
 }
 
-/// Groups joined assessment-and-score rows (ordered by assessment) into assessments.
-fn assessments_from_rows(rows: Vec<ScoreRow>) -> Result<Vec<(i64, Assessment)>, StorageError> {
+#[derive(sqlx::FromRow)]
+struct EvidenceRow {
+    assessment_id: i64,
+    indicator: String,
+    url: String,
+    title: String,
+}
+
+/// Groups joined assessment-and-score rows (ordered by assessment) into assessments, with
+/// each score's evidence from `evidence`.
+fn assessments_from_rows(
+    rows: Vec<ScoreRow>,
+    evidence: &[EvidenceRow],
+) -> Result<Vec<(i64, Assessment)>, StorageError> {
     let mut assessments: Vec<(i64, Assessment)> = Vec::new();
     for row in rows {
         if assessments.last().map(|(last, _)| *last) != Some(row.id) {
@@ -44,12 +59,23 @@ fn assessments_from_rows(rows: Vec<ScoreRow>) -> Result<Vec<(i64, Assessment)>, 
                 },
             ));
         }
-        let indicator = Indicator::from_machine_name(&row.indicator)
-            .ok_or_else(|| corrupt("indicator", &row.indicator))?;
+        let (Some(name), Some(value)) = (row.indicator, row.value) else {
+            continue;
+        };
+        let indicator =
+            Indicator::from_machine_name(&name).ok_or_else(|| corrupt("indicator", &name))?;
         let score = Score {
             indicator,
-            value: score_value(indicator, &row.value)?,
+            value: score_value(indicator, &value)?,
             justification: row.justification,
+            evidence: evidence
+                .iter()
+                .filter(|e| e.assessment_id == row.id && e.indicator == name)
+                .map(|e| EvidenceLink {
+                    url: e.url.clone(),
+                    title: e.title.clone(),
+                })
+                .collect(),
         };
         if let Some((_, assessment)) = assessments.last_mut() {
             assessment.scores.push(score);
@@ -64,44 +90,316 @@ fn assessments_from_rows(rows: Vec<ScoreRow>) -> Result<Vec<(i64, Assessment)>, 
     Ok(assessments)
 }
 
-const SCORE_SELECT: &str =
-    "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value, s.justification
-     FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id";
+/// The assessments of a commitment that `status` picks, with their ids.
+async fn assessments_with_ids(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    status: &str,
+) -> Result<Vec<(i64, Assessment)>, StorageError> {
+    let sql = format!(
+        "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value,
+            s.justification
+         FROM assessments a LEFT JOIN assessment_scores s ON s.assessment_id = a.id
+         WHERE a.commitment_id = $1 AND {status} ORDER BY a.id"
+    );
+    let rows: Vec<ScoreRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
+    let sql = format!(
+        "SELECT e.assessment_id, e.indicator, e.url, e.title FROM assessment_evidence e
+         JOIN assessments a ON a.id = e.assessment_id
+         WHERE a.commitment_id = $1 AND {status} ORDER BY e.id"
+    );
+    let evidence: Vec<EvidenceRow> =
+        run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
+    assessments_from_rows(rows, &evidence)
+}
 
-/// A commitment's assessments (IRM first, then by stage), in one query.
+/// A commitment's published assessments (IRM first, then by stage), in two queries.
 pub async fn assessments_of(
     conn: &mut dyn Conn,
     commitment_id: i64,
 ) -> Result<Vec<Assessment>, StorageError> {
-    let sql = format!("{SCORE_SELECT} WHERE a.commitment_id = $1 ORDER BY a.id");
-    let rows: Vec<ScoreRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
-    let mut assessments: Vec<Assessment> = assessments_from_rows(rows)?
-        .into_iter()
-        .map(|(_, a)| a)
-        .collect();
+    let mut assessments: Vec<Assessment> =
+        assessments_with_ids(conn, commitment_id, "a.status = 'published'")
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
     assessments.sort_by_key(|a| (a.source != AssessmentSource::Irm, a.stage, a.scale));
     Ok(assessments)
 }
 
-/// The stored assessment of a commitment by one assessor at one stage and scale, with its id.
+/// The published assessment of a commitment by one assessor at one stage and scale, with
+/// its id.
 pub async fn stored_assessment(
     conn: &mut dyn Conn,
     commitment_id: i64,
     assessment: &Assessment,
 ) -> Result<Option<(i64, Assessment)>, StorageError> {
-    let sql = format!(
-        "{SCORE_SELECT} WHERE a.commitment_id = $1 AND a.source = $2 AND a.assessor = $3
-           AND a.stage = $4 AND a.scale = $5 ORDER BY a.id"
-    );
-    let rows: Vec<ScoreRow> = run!(
+    Ok(
+        assessments_with_ids(conn, commitment_id, "a.status = 'published'")
+            .await?
+            .into_iter()
+            .find(|(_, a)| {
+                a.source == assessment.source
+                    && a.assessor == assessment.assessor
+                    && a.stage == assessment.stage
+                    && a.scale == assessment.scale
+            }),
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    id: i64,
+    code: String,
+    status: AssessmentStatus,
+    version: i64,
+    created_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+    superseded_by: Option<i64>,
+}
+
+/// Every assessment of a commitment in every status, oldest first: a scorer's own list,
+/// and the versions the public may read (the caller keeps drafts to their scorer).
+pub async fn assessment_records(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<Vec<AssessmentRecord>, StorageError> {
+    let rows: Vec<RecordRow> = run!(
         conn,
         fetch_all,
-        sqlx::query_as(&sql)
-            .bind(commitment_id)
-            .bind(assessment.source)
-            .bind(&assessment.assessor)
-            .bind(assessment.stage)
-            .bind(assessment.scale)
+        sqlx::query_as(
+            "SELECT a.id, c.code, a.status, a.version, a.created_at, a.published_at,
+                a.superseded_by
+             FROM assessments a JOIN commitments c ON c.id = a.commitment_id
+             WHERE a.commitment_id = $1 ORDER BY a.id",
+        )
+        .bind(commitment_id)
     )?;
-    Ok(assessments_from_rows(rows)?.into_iter().next())
+    let mut scored = assessments_with_ids(conn, commitment_id, "TRUE").await?;
+    rows.into_iter()
+        .map(|row| {
+            let at = scored
+                .iter()
+                .position(|(id, _)| *id == row.id)
+                .ok_or_else(|| corrupt("assessment", &row.id.to_string()))?;
+            Ok(AssessmentRecord {
+                id: row.id,
+                commitment_code: row.code,
+                status: row.status,
+                version: row.version,
+                created_at: row.created_at,
+                published_at: row.published_at,
+                superseded_by: row.superseded_by,
+                assessment: scored.swap_remove(at).1,
+            })
+        })
+        .collect()
+}
+
+/// The commitment an assessment belongs to, by its id.
+pub async fn commitment_of_assessment(
+    conn: &mut dyn Conn,
+    id: i64,
+) -> Result<Option<i64>, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar("SELECT commitment_id FROM assessments WHERE id = $1").bind(id)
+    )?)
+}
+
+/// The assessment `id` with the commitment it belongs to.
+pub async fn assessment_record(
+    conn: &mut dyn Conn,
+    id: i64,
+) -> Result<Option<(i64, AssessmentRecord)>, StorageError> {
+    let Some(commitment_id) = commitment_of_assessment(conn, id).await? else {
+        return Ok(None);
+    };
+    Ok(assessment_records(conn, commitment_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .map(|r| (commitment_id, r)))
+}
+
+/// Replaces the scores (and their evidence) of assessment `id`.
+async fn write_scores(conn: &mut dyn Conn, id: i64, scores: &[Score]) -> Result<(), StorageError> {
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM assessment_evidence WHERE assessment_id = $1").bind(id)
+    )?;
+    execute!(
+        conn,
+        sqlx::query("DELETE FROM assessment_scores WHERE assessment_id = $1").bind(id)
+    )?;
+    for score in scores {
+        let indicator = score.indicator.machine_name();
+        execute!(
+            conn,
+            sqlx::query(
+                "INSERT INTO assessment_scores (assessment_id, indicator, value, justification)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(&indicator)
+            .bind(score.value.as_str())
+            .bind(&score.justification)
+        )?;
+        for link in &score.evidence {
+            execute!(
+                conn,
+                sqlx::query(
+                    "INSERT INTO assessment_evidence (assessment_id, indicator, url, title)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(&indicator)
+                .bind(&link.url)
+                .bind(&link.title)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores one assessor's published assessment of a commitment at one stage and scale (an
+/// import's, the demo's or a government self-assessment), replacing the scores of the
+/// published one by the same assessor; returns its id.
+pub async fn save_assessment(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    assessment: &Assessment,
+    created_at: DateTime<Utc>,
+) -> Result<i64, StorageError> {
+    let id: i64 = run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar(
+            "INSERT INTO assessments (commitment_id, source, assessor, stage, scale, created_at,
+                status, published_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'published', $6)
+             ON CONFLICT (commitment_id, source, assessor, stage, scale)
+                WHERE status = 'published'
+                DO UPDATE SET scale = excluded.scale
+             RETURNING id",
+        )
+        .bind(commitment_id)
+        .bind(assessment.source)
+        .bind(&assessment.assessor)
+        .bind(assessment.stage)
+        .bind(assessment.scale)
+        .bind(created_at)
+    )?;
+    write_scores(conn, id, &assessment.scores).await?;
+    Ok(id)
+}
+
+/// Stores a new draft; `None` when the same scorer already has a draft of this commitment
+/// at this stage and scale.
+pub async fn insert_draft(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    assessment: &Assessment,
+    author_id: i64,
+    created_at: DateTime<Utc>,
+) -> Result<Option<i64>, StorageError> {
+    let id: Option<i64> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar(
+            "INSERT INTO assessments (commitment_id, source, assessor, stage, scale, created_at,
+                status, version, author_id)
+             VALUES ($1, $2, $3, $4, $5, $6, 'draft', 1, $7)
+             ON CONFLICT (commitment_id, source, assessor, stage, scale)
+                WHERE status = 'draft' DO NOTHING
+             RETURNING id",
+        )
+        .bind(commitment_id)
+        .bind(assessment.source)
+        .bind(&assessment.assessor)
+        .bind(assessment.stage)
+        .bind(assessment.scale)
+        .bind(created_at)
+        .bind(author_id)
+    )?;
+    if let Some(id) = id {
+        write_scores(conn, id, &assessment.scores).await?;
+    }
+    Ok(id)
+}
+
+/// Replaces a draft's scores if it is still a draft at `expected_version`; false (nothing
+/// written) when it was saved, published or deleted since.
+pub async fn update_draft(
+    conn: &mut dyn Conn,
+    id: i64,
+    expected_version: i64,
+    scores: &[Score],
+) -> Result<bool, StorageError> {
+    let touched = execute!(
+        conn,
+        sqlx::query(
+            "UPDATE assessments SET version = version + 1
+             WHERE id = $1 AND version = $2 AND status = 'draft'",
+        )
+        .bind(id)
+        .bind(expected_version)
+    )?;
+    if touched != 1 {
+        return Ok(false);
+    }
+    write_scores(conn, id, scores).await?;
+    Ok(true)
+}
+
+/// Publishes the draft `id` (already saved at this version by [`update_draft`]): the same
+/// scorer's published assessment of the same commitment, stage and scale, if any, is
+/// superseded by it. Answers the superseded one's id.
+pub async fn publish_draft(
+    conn: &mut dyn Conn,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, StorageError> {
+    let superseded: Option<i64> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_scalar(
+            "UPDATE assessments SET status = 'superseded', superseded_by = $1
+             WHERE status = 'published' AND id IN (
+                SELECT o.id FROM assessments o JOIN assessments d
+                  ON d.commitment_id = o.commitment_id AND d.source = o.source
+                 AND d.assessor = o.assessor AND d.stage = o.stage AND d.scale = o.scale
+                WHERE d.id = $1)
+             RETURNING id",
+        )
+        .bind(id)
+    )?;
+    execute!(
+        conn,
+        sqlx::query(
+            "UPDATE assessments SET status = 'published', published_at = $2
+             WHERE id = $1 AND status = 'draft'",
+        )
+        .bind(id)
+        .bind(at)
+    )?;
+    Ok(superseded)
+}
+
+/// Deletes the draft `id` if it is still a draft at `expected_version` (its scores and
+/// evidence go with it: their keys cascade).
+pub async fn delete_draft(
+    conn: &mut dyn Conn,
+    id: i64,
+    expected_version: i64,
+) -> Result<bool, StorageError> {
+    let deleted = execute!(
+        conn,
+        sqlx::query("DELETE FROM assessments WHERE id = $1 AND version = $2 AND status = 'draft'")
+            .bind(id)
+            .bind(expected_version)
+    )?;
+    Ok(deleted == 1)
 }

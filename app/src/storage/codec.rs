@@ -56,6 +56,7 @@ stored_by_machine_name!(
     Stage,
     ScaleSet,
     AssessmentSource,
+    AssessmentStatus,
     Role,
     AuditAction,
     LinkPurpose,

@@ -131,7 +131,8 @@ struct CommitmentSummaryRow {
 fn irm_level(indicator: &str, stages: &str) -> String {
     format!(
         "(SELECT s.value FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id
-          WHERE a.commitment_id = c.id AND a.source = 'irm' AND s.indicator = '{indicator}'
+          WHERE a.commitment_id = c.id AND a.status = 'published' AND a.source = 'irm'
+            AND s.indicator = '{indicator}'
             AND a.stage IN ({stages}) AND s.value NOT IN ('ND', 'NR', 'NA')
           ORDER BY CASE a.stage WHEN 'end_of_term' THEN 0 WHEN 'mid_term' THEN 1 ELSE 2 END
           LIMIT 1)"

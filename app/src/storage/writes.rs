@@ -4,8 +4,7 @@
 
 use super::{Conn, StorageError};
 use crate::domain::{
-    ActionPlan, Assessment, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor,
-    RawValue,
+    ActionPlan, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor, RawValue,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -469,48 +468,6 @@ async fn replace_raw_values(
     Ok(())
 }
 
-/// Stores one assessor's assessment of a commitment at one stage and scale, replacing the
-/// scores of an earlier one by the same assessor; returns its id.
-pub async fn save_assessment(
-    conn: &mut dyn Conn,
-    commitment_id: i64,
-    assessment: &Assessment,
-    created_at: DateTime<Utc>,
-) -> Result<i64, StorageError> {
-    let id: i64 =
-        run!(conn, fetch_one, sqlx::query_scalar(
-            "INSERT INTO assessments (commitment_id, source, assessor, stage, scale, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (commitment_id, source, assessor, stage, scale)
-                DO UPDATE SET scale = excluded.scale
-             RETURNING id",
-        )
-        .bind(commitment_id)
-        .bind(assessment.source)
-        .bind(&assessment.assessor)
-        .bind(assessment.stage)
-        .bind(assessment.scale)
-        .bind(created_at))?;
-    execute!(
-        conn,
-        sqlx::query("DELETE FROM assessment_scores WHERE assessment_id = $1").bind(id)
-    )?;
-    for score in &assessment.scores {
-        execute!(
-            conn,
-            sqlx::query(
-                "INSERT INTO assessment_scores (assessment_id, indicator, value, justification)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(score.indicator.machine_name())
-            .bind(score.value.as_str())
-            .bind(&score.justification)
-        )?;
-    }
-    Ok(id)
-}
-
 /// A milestone to insert.
 #[derive(Clone, Debug)]
 pub struct NewMilestone {
@@ -716,6 +673,7 @@ pub async fn delete_demo_data(conn: &mut dyn Conn) -> Result<(), StorageError> {
         format!("DELETE FROM evidence_links WHERE update_id IN (SELECT id FROM progress_updates WHERE milestone_id IN ({DEMO_MILESTONES}))"),
         format!("DELETE FROM progress_updates WHERE milestone_id IN ({DEMO_MILESTONES})"),
         format!("DELETE FROM milestones WHERE commitment_id IN ({DEMO_COMMITMENTS})"),
+        format!("DELETE FROM assessment_evidence WHERE assessment_id IN (SELECT id FROM assessments WHERE commitment_id IN ({DEMO_COMMITMENTS}))"),
         format!("DELETE FROM assessment_scores WHERE assessment_id IN (SELECT id FROM assessments WHERE commitment_id IN ({DEMO_COMMITMENTS}))"),
         format!("DELETE FROM assessments WHERE commitment_id IN ({DEMO_COMMITMENTS})"),
         "DELETE FROM commitments WHERE demo".to_string(),

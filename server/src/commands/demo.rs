@@ -560,6 +560,7 @@ fn score(indicator: Indicator, value: ScoreValue, justification: Option<&str>) -
         indicator,
         value,
         justification: justification.map(String::from),
+        evidence: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod account;
 mod admin;
+mod assessments;
 mod commitments;
 mod milestones;
 mod plans;
@@ -65,6 +66,11 @@ pub fn write_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(commitments::self_assess),
         ),
         ("/commitments/{code}/milestones", post(milestones::add)),
+        ("/commitments/{code}/assessments", post(assessments::create)),
+        ("/assessments/{id}", post(assessments::save)),
+        ("/assessments/{id}/publish", post(assessments::publish)),
+        ("/assessments/{id}/revision", post(assessments::revise)),
+        ("/assessments/{id}/delete", post(assessments::delete)),
         ("/milestones/{id}/edit", post(milestones::edit)),
         (
             "/milestones/{id}/position",

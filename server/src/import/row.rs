@@ -224,6 +224,7 @@ impl<'a> Row<'a> {
                 indicator,
                 value,
                 justification: None,
+                evidence: Vec::new(),
             }),
             None => {
                 let field = format!("score.{}", indicator.machine_name());

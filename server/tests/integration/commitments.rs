@@ -716,6 +716,7 @@ async fn sources_side_by_side_show_where_they_disagree() {
             indicator: Indicator::Completion,
             value: ScoreValue::Rated(Rating::Completion(Completion::Limited)),
             justification: None,
+            evidence: Vec::new(),
         }],
     };
     let mut tx = t.db.begin().await.unwrap();
