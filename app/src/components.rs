@@ -403,3 +403,12 @@ pub fn query_page(value: Option<String>) -> i64 {
     // a message naming the page number, rather than silently showing page 1.
     value.map_or(1, |p| p.trim().parse::<i64>().unwrap_or(0))
 }
+
+/// An indicator's name in the reader's language, with its OGP value for the per-value ones
+/// ("Relevance: civic participation").
+pub fn indicator_name(indicator: crate::domain::Indicator) -> String {
+    match indicator.value() {
+        Some(value) => format!("{}: {}", t(indicator.label_key()), t(value.label_key())),
+        None => t(indicator.label_key()).to_string(),
+    }
+}

@@ -114,7 +114,25 @@ pub fn Choice(
     }
 }
 
-/// The label of a form field by its `name`, to say which field an error is about.
+/// How a form field is named to the reader, by its `name`, to say which field an error
+/// is about: its label, or for a score of the scoring form its indicator and part.
+fn field_name(name: &str) -> Option<String> {
+    use crate::input::{AssessmentInput, ScorePart};
+    if let Some((indicator, part)) = AssessmentInput::score_field(name) {
+        let mut label = crate::components::indicator_name(indicator);
+        match part {
+            ScorePart::Level => {}
+            ScorePart::Justification => {
+                label = format!("{label} ({})", t(Key::HistoryJustification))
+            }
+            ScorePart::Evidence => label = format!("{label} ({})", t(Key::HistoryEvidence)),
+        }
+        return Some(label);
+    }
+    field_label(name).map(|key| t(key).to_string())
+}
+
+/// The label of a form field by its `name`.
 fn field_label(name: &str) -> Option<Key> {
     Some(match name {
         "email" => Key::FieldEmail,
@@ -173,8 +191,8 @@ pub fn NoticeBanner() -> impl IntoView {
     move || {
         let notice = notice.clone().filter(|_| still_here())?;
         let reason = notice.text(use_lang());
-        let message = match notice.field.as_deref().and_then(field_label) {
-            Some(label) => format!("{}: {reason}", t(label)),
+        let message = match notice.field.as_deref().and_then(field_name) {
+            Some(label) => format!("{label}: {reason}"),
             None => reason,
         };
         let link = notice.link.clone();

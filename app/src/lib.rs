@@ -212,6 +212,31 @@ pub fn App() -> impl IntoView {
                         view=MilestoneEditPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("assessments"))
+                        view=ScoringPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("assessments"), ParamSegment("id"))
+                        view=AssessmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("assessments"), ParamSegment("id"), StaticSegment("publish"))
+                        view=AssessmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("assessments"), ParamSegment("id"), StaticSegment("revision"))
+                        view=AssessmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("assessments"), ParamSegment("id"), StaticSegment("delete"))
+                        view=AssessmentPage
+                        ssr=SsrMode::Async
+                    />
                     // Every address a form posts to is also a page, so a refused post is shown
                     // where it was sent and the browser's app finds a route there.
                     <Route

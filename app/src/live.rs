@@ -44,6 +44,71 @@ pub fn send_without_leaving(
     }
 }
 
+/// An `input` or `change` handler for a form whose fields read into `I`: after each change,
+/// `changed` gets what the form holds now, read as the server would read it.
+pub fn on_form_change<I, F>(changed: F) -> impl Fn(leptos::ev::Event) + 'static
+where
+    I: DeserializeOwned + 'static,
+    F: Fn(I) + 'static,
+{
+    move |event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        if let Some((input, _)) = browser::form_of(&event).and_then(|f| browser::typed::<I>(&f)) {
+            changed(input);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&event, &changed);
+    }
+}
+
+/// Drafts typed but not yet saved, kept in this browser's local storage (with
+/// `gloo-storage`) under a key per form, as the form's (name, value) pairs, so a reload or
+/// a lost connection loses nothing. Nothing reaches the server until the person saves.
+/// On the server, and where storage is refused, these keep nothing.
+pub mod drafts {
+    pub fn keep(key: &str, fields: &[(String, String)]) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            let _ = gloo_storage::LocalStorage::set(key, fields);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, fields);
+    }
+
+    pub fn kept(key: &str) -> Option<Vec<(String, String)>> {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            gloo_storage::LocalStorage::get(key).ok()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = key;
+            None
+        }
+    }
+
+    pub fn forget(key: &str) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            gloo_storage::LocalStorage::delete(key);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = key;
+    }
+
+    /// Puts `fields` into the choices and text areas of the form `form_id`, by name;
+    /// those `fields` do not name are emptied.
+    pub fn fill(form_id: &str, fields: &[(String, String)]) {
+        #[cfg(feature = "hydrate")]
+        super::browser::fill(form_id, fields);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (form_id, fields);
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
@@ -53,7 +118,7 @@ mod browser {
     use web_sys::{Element, FormData, HtmlFormElement};
 
     /// What `form` holds, as the server would read it, and how many files.
-    fn typed<I: DeserializeOwned>(form: &HtmlFormElement) -> Option<(I, usize)> {
+    pub(super) fn typed<I: DeserializeOwned>(form: &HtmlFormElement) -> Option<(I, usize)> {
         let data = FormData::new_with_form(form).ok()?;
         let mut fields = serde_json::Map::new();
         let mut files = 0;
@@ -77,7 +142,7 @@ mod browser {
         Some((input, files))
     }
 
-    fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
+    pub(super) fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
         event.current_target()?.dyn_into::<HtmlFormElement>().ok()
     }
 
@@ -89,6 +154,31 @@ mod browser {
                 }
             }
         }
+    }
+
+    pub fn fill(form_id: &str, fields: &[(String, String)]) {
+        let Some(form) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(form_id))
+            .and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let value_of = |name: Option<String>| {
+            let name = name?;
+            fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        };
+        each(&form, "select[name], textarea[name]", |element| {
+            let value = value_of(element.get_attribute("name")).unwrap_or_default();
+            if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+                select.set_value(&value);
+            } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                area.set_value(&value);
+            }
+        });
     }
 
     pub fn check<I: DeserializeOwned>(

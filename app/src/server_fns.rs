@@ -330,3 +330,83 @@ pub async fn admin_member(code: String) -> Result<Option<MemberEditing>, AppErro
     let editing = crate::storage::member_for_edit(&mut db().await?, &code.to_uppercase()).await?;
     Ok(editing.map(|(_, member, version)| MemberEditing { member, version }))
 }
+
+/// A commitment as its scoring pages show it: who the reader scores it as (or why they may
+/// not), their organisation's assessments of it in every state, and every source's
+/// published assessments, which a draft is compared with as levels are chosen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoringContext {
+    pub code: String,
+    pub title: String,
+    pub plan_year: Option<i64>,
+    pub scorer: Result<Scorer, AppError>,
+    pub own: Vec<AssessmentRecord>,
+    pub published: Vec<Assessment>,
+    /// Every assessment of the commitment the reader may see: published and superseded
+    /// versions, and their own drafts.
+    pub visible: Vec<AssessmentRecord>,
+}
+
+#[cfg(feature = "ssr")]
+async fn scoring_context(
+    db: &mut crate::storage::Pooled,
+    code: &str,
+) -> Result<Option<ScoringContext>, AppError> {
+    let Some(stored) = crate::storage::stored_commitment(db, code).await? else {
+        return Ok(None);
+    };
+    let Some((_, _, plan)) = crate::storage::stored_plan(db, &stored.commitment.plan_key).await?
+    else {
+        return Ok(None);
+    };
+    let scorer = crate::policy::scorer_for(viewer().as_ref(), &plan.member_code);
+    let records = crate::storage::assessment_records(db, stored.id).await?;
+    let mine = |record: &AssessmentRecord| {
+        scorer
+            .as_ref()
+            .is_ok_and(|scorer| scorer.owns(&record.assessment))
+    };
+    let own = records.iter().filter(|r| mine(r)).cloned().collect();
+    let published = records
+        .iter()
+        .filter(|r| r.status == AssessmentStatus::Published)
+        .map(|r| r.assessment.clone())
+        .collect();
+    let visible = records
+        .iter()
+        .filter(|r| r.status != AssessmentStatus::Draft || mine(r))
+        .cloned()
+        .collect();
+    Ok(Some(ScoringContext {
+        code: stored.commitment.code,
+        title: stored.commitment.title,
+        plan_year: plan.year_submitted,
+        scorer,
+        own,
+        published,
+        visible,
+    }))
+}
+
+/// The scoring page of the commitment `code`.
+#[server(endpoint = "scoring", input = GetUrl)]
+pub async fn get_scoring(code: String) -> Result<Option<ScoringContext>, AppError> {
+    scoring_context(&mut db().await?, &code.to_uppercase()).await
+}
+
+/// One assessment with its commitment's scoring context: a draft for its own scorer alone
+/// (anyone else is told it does not exist), published and superseded versions for all.
+#[server(endpoint = "assessment", input = GetUrl)]
+pub async fn get_assessment(
+    id: i64,
+) -> Result<Option<(ScoringContext, AssessmentRecord)>, AppError> {
+    let mut db = db().await?;
+    let Some((_, record)) = crate::storage::assessment_record(&mut db, id).await? else {
+        return Ok(None);
+    };
+    let Some(context) = scoring_context(&mut db, &record.commitment_code).await? else {
+        return Ok(None);
+    };
+    let shown = context.visible.iter().find(|r| r.id == id).cloned();
+    Ok(shown.map(|record| (context, record)))
+}

@@ -101,6 +101,7 @@ level_enum! {
         Seed = "seed" => AuditFactSeed,
         Commitments = "commitments" => AuditFactCommitments,
         Accounts = "accounts" => AuditFactAccounts,
+        Assessment = "assessment" => AuditFactAssessment,
     }
 }
 

@@ -31,6 +31,14 @@ pub struct AssessmentInput {
     pub scores: BTreeMap<String, String>,
 }
 
+/// The parts of one indicator's score in the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScorePart {
+    Level,
+    Justification,
+    Evidence,
+}
+
 /// Whether to keep a draft as it is or to publish it, which needs every score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Saving {
@@ -109,6 +117,70 @@ impl AssessmentInput {
 
     pub fn base_version(&self) -> Result<i64, AppError> {
         base_version(&self.version)
+    }
+
+    /// The form from its fields as (name, value): what a refused post sent back, or what
+    /// the browser kept of a draft.
+    pub fn from_fields(fields: &[(String, String)]) -> AssessmentInput {
+        let mut input = AssessmentInput::default();
+        for (name, value) in fields {
+            match name.as_str() {
+                Self::scale => input.scale = value.clone(),
+                Self::stage => input.stage = value.clone(),
+                Self::version => input.version = value.clone(),
+                _ => {
+                    input.scores.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        input
+    }
+
+    /// What the browser keeps of a draft typed but not saved: the fields without the
+    /// version (the page's, not the person's), and without those left empty.
+    pub fn draft_fields(&self) -> Vec<(String, String)> {
+        self.fields()
+            .into_iter()
+            .filter(|(name, value)| name != Self::version && !value.is_empty())
+            .collect()
+    }
+
+    /// The indicator and the part of its score a field holds, for a score field's name.
+    pub fn score_field(name: &str) -> Option<(Indicator, ScorePart)> {
+        [
+            (LEVEL, ScorePart::Level),
+            (JUSTIFICATION, ScorePart::Justification),
+            (EVIDENCE, ScorePart::Evidence),
+        ]
+        .into_iter()
+        .find_map(|(prefix, part)| {
+            let indicator = Indicator::from_machine_name(name.strip_prefix(prefix)?)?;
+            Some((indicator, part))
+        })
+    }
+
+    /// The levels chosen so far, leaving out anything not (yet) valid: what the results
+    /// beside the form are computed from while someone is still choosing.
+    pub fn chosen_scores(
+        &self,
+        scale: ScaleSet,
+        stage: Stage,
+        source: AssessmentSource,
+    ) -> Vec<Score> {
+        scale
+            .indicators(stage, source)
+            .into_iter()
+            .filter_map(|indicator| {
+                let value =
+                    indicator.chosen(scale, self.get(&Self::level_field(indicator)).trim())?;
+                Some(Score {
+                    indicator,
+                    value,
+                    justification: None,
+                    evidence: Vec::new(),
+                })
+            })
+            .collect()
     }
 
     /// The scale set and stage chosen for a new assessment.
@@ -323,6 +395,35 @@ mod tests {
             )
             .unwrap();
         assert!(irm.iter().any(|s| s.indicator == Indicator::Promising));
+    }
+
+    #[test]
+    fn a_kept_draft_reads_back_and_its_levels_count_while_still_partly_wrong() {
+        let typed = input(&[
+            ("level.specificity", "high"),
+            ("level.potential_impact", "huge"),
+            ("justification.potential_impact", ""),
+        ]);
+        let kept = typed.draft_fields();
+        assert!(kept
+            .iter()
+            .all(|(name, value)| name != "version" && !value.is_empty()));
+        let back = AssessmentInput::from_fields(&kept);
+        assert_eq!(
+            back.scores.get("level.specificity").map(String::as_str),
+            Some("high")
+        );
+        assert_eq!(back.scale, "classic");
+        let chosen = back.chosen_scores(ScaleSet::Classic, Stage::Design, REVIEWER);
+        assert_eq!(chosen.len(), 1, "the level that is not one is left out");
+        assert_eq!(
+            AssessmentInput::score_field("justification.relevance.civic_participation"),
+            Some((
+                Indicator::Relevance(crate::domain::OgpValue::CivicParticipation),
+                ScorePart::Justification
+            ))
+        );
+        assert_eq!(AssessmentInput::score_field("level.nothing"), None);
     }
 
     #[test]

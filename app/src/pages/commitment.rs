@@ -3,8 +3,8 @@
 use super::keeping::ProgressFormula;
 use super::milestone::MilestoneUpdateForm;
 use crate::components::{
-    author_text, date_text, record_view, DemoBanner, DueDate, EvidenceList, ExternalLink,
-    LevelBadge, Loading, ProgressBar,
+    author_text, date_text, indicator_name, record_view, DemoBanner, DueDate, EvidenceList,
+    ExternalLink, LevelBadge, Loading, ProgressBar,
 };
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{format_amount, t, t_with, Key};
@@ -87,6 +87,12 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
     )
     .is_ok();
     let can_edit = crate::policy::may_keep_plans(viewer.as_ref(), &member.code).is_ok();
+    // Reviewers and IRM researchers of the member (one without an organisation is told why
+    // on the scoring page).
+    let can_score = !matches!(
+        crate::policy::scorer_for(viewer.as_ref(), &member.code),
+        Err(crate::error::AppError::NotAllowed | crate::error::AppError::SignInRequired)
+    );
     let budget = commitment.budget.clone().map(|b| {
         let amount = match (b.amount, b.currency) {
             (Some(amount), Some(currency)) => format!("{} {currency}", format_amount(amount)),
@@ -102,12 +108,13 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
     });
     let withdrawal = commitment.withdrawal.clone();
     // Open to those who keep it: the commitment's fields, and its milestones.
-    let keeping = (can_edit || can_update).then(|| {
+    let keeping = (can_edit || can_update || can_score).then(|| {
         let code = commitment.code.clone();
         view! {
             <p class="actions keeping">
                 {can_edit.then(|| view! { <a href=format!("/commitments/{code}/edit")>{t(Key::EditCommitmentLink)}</a> " " })}
-                {can_update.then(|| view! { <a href=format!("/commitments/{code}/milestones")>{t(Key::KeepMilestonesLink)}</a> })}
+                {can_update.then(|| view! { <a href=format!("/commitments/{code}/milestones")>{t(Key::KeepMilestonesLink)}</a> " " })}
+                {can_score.then(|| view! { <a href=format!("/commitments/{code}/assessments") data-link="score">{t(Key::ScoreCommitmentLink)}</a> })}
             </p>
         }
     });
@@ -206,19 +213,7 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
                 </p>
                 <details class="star-why">
                     <summary>{t(Key::StarWhy)}</summary>
-                    <ul>
-                        {star_checks
-                            .iter()
-                            .map(|check| {
-                                let (state, answer) = match check.met {
-                                    Some(true) => ("met", Key::StarMet),
-                                    Some(false) => ("not-met", Key::StarNotMet),
-                                    None => ("unknown", Key::StarNoScore),
-                                };
-                                view! { <li data-check=state>{t(check.condition)} ": " <strong>{t(answer)}</strong></li> }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <StarChecks checks=star_checks/>
                 </details>
             }
         })}
@@ -290,86 +285,107 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
 /// rule finds said in words (not only shown by colour).
 #[component]
 fn SideBySide(comparisons: Vec<crate::domain::StageComparison>) -> impl IntoView {
-    use crate::domain::{Disagreement, ScoreValue, SourceColumn};
     (!comparisons.is_empty()).then(|| {
-        let name = |column: &SourceColumn| match column.source {
-            crate::domain::AssessmentSource::CivilSociety => {
-                format!("{} ({})", t(column.source.label_key()), column.assessor)
-            }
-            _ => t(column.source.label_key()).to_string(),
-        };
-        let level = |cell: &Option<ScoreValue>| match cell {
-            Some(value) => t(value.label_key()).to_string(),
-            None => t(Key::NotAvailable).to_string(),
-        };
         view! {
-            <section aria-labelledby="side-by-side-heading">
+            <section aria-labelledby="side-by-side-heading" id="side-by-side">
                 <h2 id="side-by-side-heading">{t(Key::SideBySideHeading)}</h2>
                 <p class="meta">{t(Key::DisagreementRule)}</p>
                 {comparisons
                     .into_iter()
-                    .map(|comparison| {
-                        let columns = comparison.columns.clone();
-                        view! {
-                            <div class="table-wrap">
-                                <table data-stage=comparison.stage.as_str() class="side-by-side">
-                                    <caption>{t(comparison.stage.label_key())}</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t(Key::ColIndicator)}</th>
-                                            {columns.iter().map(|c| view! { <th scope="col" data-source=c.source.as_str()><bdi>{name(c)}</bdi></th> }).collect_view()}
-                                            <th scope="col">{t(Key::ColDisagreement)}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {comparison
-                                            .rows
-                                            .into_iter()
-                                            .map(|row| {
-                                                let said = row.disagreement.map(|d| match d {
-                                                    Disagreement::Apart { steps, low, high } => t_with(
-                                                        Key::DisagreementApart,
-                                                        &[
-                                                            ("high", &name(&columns[high])),
-                                                            ("high_level", &level(&row.cells[high])),
-                                                            ("low", &name(&columns[low])),
-                                                            ("low_level", &level(&row.cells[low])),
-                                                            ("steps", &steps.to_string()),
-                                                        ],
-                                                    ),
-                                                    Disagreement::YesAndNo { yes, no } => t_with(
-                                                        Key::DisagreementYesNo,
-                                                        &[
-                                                            ("yes", &name(&columns[yes])),
-                                                            ("yes_level", &level(&row.cells[yes])),
-                                                            ("no", &name(&columns[no])),
-                                                            ("no_level", &level(&row.cells[no])),
-                                                        ],
-                                                    ),
-                                                });
-                                                let disagrees = said.is_some();
-                                                let indicator = match row.indicator.value() {
-                                                    Some(value) => format!("{}: {}", t(row.indicator.label_key()), t(value.label_key())),
-                                                    None => t(row.indicator.label_key()).to_string(),
-                                                };
-                                                view! {
-                                                    <tr data-indicator=row.indicator.machine_name() data-disagree=disagrees.to_string() class:disagree=disagrees>
-                                                        <th scope="row">{indicator}</th>
-                                                        {row.cells.iter().map(|cell| view! { <td>{level(cell)}</td> }).collect_view()}
-                                                        <td>{said.map(|text| view! { <strong>{text}</strong> })}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }
-                    })
+                    .map(|comparison| view! { <ComparisonTable comparison/> })
                     .collect_view()}
             </section>
         }
     })
+}
+
+/// The four conditions of a starred rule, each met, not met or without a score.
+#[component]
+pub(crate) fn StarChecks(checks: [crate::domain::StarCheck; 4]) -> impl IntoView {
+    view! {
+        <ul class="star-checks">
+            {checks
+                .iter()
+                .map(|check| {
+                    let (state, answer) = match check.met {
+                        Some(true) => ("met", Key::StarMet),
+                        Some(false) => ("not-met", Key::StarNotMet),
+                        None => ("unknown", Key::StarNoScore),
+                    };
+                    view! { <li data-check=state>{t(check.condition)} ": " <strong>{t(answer)}</strong></li> }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// One stage's comparison: indicators as rows, sources as columns, and a column saying in
+/// words where they disagree.
+#[component]
+pub(crate) fn ComparisonTable(comparison: crate::domain::StageComparison) -> impl IntoView {
+    use crate::domain::{Disagreement, ScoreValue, SourceColumn};
+    let name = |column: &SourceColumn| match column.source {
+        crate::domain::AssessmentSource::CivilSociety => {
+            format!("{} ({})", t(column.source.label_key()), column.assessor)
+        }
+        _ => t(column.source.label_key()).to_string(),
+    };
+    let level = |cell: &Option<ScoreValue>| match cell {
+        Some(value) => t(value.label_key()).to_string(),
+        None => t(Key::NotAvailable).to_string(),
+    };
+    let columns = comparison.columns.clone();
+    view! {
+        <div class="table-wrap">
+            <table data-stage=comparison.stage.as_str() class="side-by-side">
+                <caption>{t(comparison.stage.label_key())}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Key::ColIndicator)}</th>
+                        {columns.iter().map(|c| view! { <th scope="col" data-source=c.source.as_str()><bdi>{name(c)}</bdi></th> }).collect_view()}
+                        <th scope="col">{t(Key::ColDisagreement)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {comparison
+                        .rows
+                        .into_iter()
+                        .map(|row| {
+                            let said = row.disagreement.map(|d| match d {
+                                Disagreement::Apart { steps, low, high } => t_with(
+                                    Key::DisagreementApart,
+                                    &[
+                                        ("high", &name(&columns[high])),
+                                        ("high_level", &level(&row.cells[high])),
+                                        ("low", &name(&columns[low])),
+                                        ("low_level", &level(&row.cells[low])),
+                                        ("steps", &steps.to_string()),
+                                    ],
+                                ),
+                                Disagreement::YesAndNo { yes, no } => t_with(
+                                    Key::DisagreementYesNo,
+                                    &[
+                                        ("yes", &name(&columns[yes])),
+                                        ("yes_level", &level(&row.cells[yes])),
+                                        ("no", &name(&columns[no])),
+                                        ("no_level", &level(&row.cells[no])),
+                                    ],
+                                ),
+                            });
+                            let disagrees = said.is_some();
+                            view! {
+                                <tr data-indicator=row.indicator.machine_name() data-disagree=disagrees.to_string() class:disagree=disagrees>
+                                    <th scope="row">{indicator_name(row.indicator)}</th>
+                                    {row.cells.iter().map(|cell| view! { <td>{level(cell)}</td> }).collect_view()}
+                                    <td>{said.map(|text| view! { <strong>{text}</strong> })}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
 }
 
 /// The government's own completion level, recorded by a point of contact at mid-term or
@@ -507,10 +523,7 @@ fn AssessmentTable(assessment: Assessment) -> impl IntoView {
                         .scores
                         .into_iter()
                         .map(|score| {
-                            let indicator = match score.indicator.value() {
-                                Some(value) => format!("{}: {}", t(score.indicator.label_key()), t(value.label_key())),
-                                None => t(score.indicator.label_key()).to_string(),
-                            };
+                            let indicator = indicator_name(score.indicator);
                             view! {
                                 <tr data-indicator=score.indicator.machine_name()>
                                     <th scope="row">{indicator}</th>

@@ -12,6 +12,7 @@ mod milestone;
 mod overview;
 mod plan;
 mod plan_upload;
+mod scoring;
 
 pub use crate::components::NotFound;
 pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage, SignOutPage};
@@ -28,3 +29,4 @@ pub use milestone::MilestonePage;
 pub use overview::OverviewPage;
 pub use plan::PlanPage;
 pub use plan_upload::PlanUploadPage;
+pub use scoring::{AssessmentPage, ScoringPage};

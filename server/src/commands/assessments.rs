@@ -166,10 +166,12 @@ async fn audit_draft(
     code: &str,
 ) -> Result<(), AppError> {
     let facts = vec![
+        (AuditFact::Assessment, id.to_string()),
         (AuditFact::Commitment, code.to_string()),
         (AuditFact::Institution, scorer.organisation.clone()),
     ];
-    actor.audit(conn, action, Some(id), facts).await?;
+    // The subject of an audit line is an account; the draft is named by a fact.
+    actor.audit(conn, action, None, facts).await?;
     Ok(())
 }
 

@@ -141,7 +141,34 @@ const MATRIX: &[(&str, [u16; 9])] = &[
         "/milestones/{id}/position",
         [SIGN_IN, OK, OK, NO, NO, NO, NO, NO, NO],
     ),
+    // Independent scoring: reviewers and IRM researchers of the member start drafts; a
+    // draft (here the in-scope reviewer's) is its organisation's alone to save, publish,
+    // delete or, once published, supersede. Admins keep records straight but do not speak
+    // for civil society or the IRM.
+    (
+        "/commitments/{code}/assessments",
+        [SIGN_IN, NO, NO, NO, NO, OK, NO, OK, NO],
+    ),
+    (
+        "/assessments/{id}",
+        [SIGN_IN, NO, NO, NO, NO, OK, NO, NO, NO],
+    ),
+    (
+        "/assessments/{id}/publish",
+        [SIGN_IN, NO, NO, NO, NO, OK, NO, NO, NO],
+    ),
+    (
+        "/assessments/{id}/revision",
+        [SIGN_IN, NO, NO, NO, NO, OK, NO, NO, NO],
+    ),
+    (
+        "/assessments/{id}/delete",
+        [SIGN_IN, NO, NO, NO, NO, OK, NO, NO, NO],
+    ),
 ];
+
+/// The organisation each scoring grant of the matrix names.
+const REVIEWER_ORGANISATION: &str = "Civic Watch";
 
 /// `n` in letters (0 is A, 26 is BA), for codes and prefixes that must be letters.
 fn letters(mut n: usize) -> String {
@@ -161,6 +188,8 @@ struct Fixture {
     db: Db,
     milestone: i64,
     fresh: usize,
+    /// The plan the commitments scored in the matrix belong to (plan numbers run out).
+    scoring_plan: Option<String>,
 }
 
 impl Fixture {
@@ -260,6 +289,50 @@ impl Fixture {
             .unwrap()
             .unwrap();
         (commitment.code, stored.version)
+    }
+
+    /// A new commitment to score, in one plan made for them.
+    async fn scoring_commitment(&mut self) -> String {
+        if self.scoring_plan.is_none() {
+            self.scoring_plan = Some(self.fresh_plan().await);
+        }
+        let plan = self.scoring_plan.clone().unwrap_or_default();
+        let input = self.commitment_input(&plan).await;
+        ogp_tracker::commands::commitments::add(
+            &self.db,
+            &ogp_tracker::commands::Actor::CommandLine,
+            &plan,
+            &input,
+        )
+        .await
+        .unwrap()
+        .code
+    }
+
+    /// A draft of a fresh commitment by the in-scope reviewer: classic mid-term, one level.
+    async fn reviewer_draft(&mut self) -> i64 {
+        let code = self.scoring_commitment().await;
+        let actor = ogp_tracker::commands::accounts::account_actor(
+            &self.db,
+            &Fixture::email(Actor::ReviewerInScope),
+        )
+        .await
+        .unwrap();
+        let input = app::input::AssessmentInput::from_fields(&[
+            ("scale".into(), "classic".into()),
+            ("stage".into(), "mid_term".into()),
+            ("level.completion".into(), "limited".into()),
+            (
+                "justification.completion".into(),
+                "One milestone of four".into(),
+            ),
+        ]);
+        let draft =
+            ogp_tracker::commands::assessments::create_draft(&self.db, &actor, &code, &input)
+                .await
+                .unwrap();
+        assert_eq!(draft.assessment.assessor, REVIEWER_ORGANISATION);
+        draft.id
     }
 
     /// The request that exercises `route` with valid input, so only authorization decides.
@@ -560,6 +633,52 @@ impl Fixture {
                     ],
                 )
             }
+            "/commitments/{code}/assessments" => {
+                let code = self.scoring_commitment().await;
+                (
+                    format!("/commitments/{code}/assessments"),
+                    vec![
+                        ("scale", "classic".into()),
+                        ("stage", "design".into()),
+                        ("level.specificity", "high".into()),
+                    ],
+                )
+            }
+            "/assessments/{id}" | "/assessments/{id}/publish" | "/assessments/{id}/delete" => {
+                let draft = self.reviewer_draft().await;
+                (
+                    route.replace("{id}", &draft.to_string()),
+                    vec![
+                        ("level.completion", "substantial".into()),
+                        (
+                            "justification.completion",
+                            "Three milestones of four".into(),
+                        ),
+                        ("version", "1".into()),
+                    ],
+                )
+            }
+            "/assessments/{id}/revision" => {
+                let draft = self.reviewer_draft().await;
+                let actor = ogp_tracker::commands::accounts::account_actor(
+                    &self.db,
+                    &Fixture::email(Actor::ReviewerInScope),
+                )
+                .await
+                .unwrap();
+                let input = app::input::AssessmentInput::from_fields(&[
+                    ("level.completion".into(), "limited".into()),
+                    (
+                        "justification.completion".into(),
+                        "One milestone of four".into(),
+                    ),
+                    ("version".into(), "1".into()),
+                ]);
+                ogp_tracker::commands::assessments::publish(&self.db, &actor, draft, &input)
+                    .await
+                    .unwrap();
+                (format!("/assessments/{draft}/revision"), vec![])
+            }
             other => panic!("no request is known for the route {other}: add one here"),
         }
     }
@@ -592,6 +711,9 @@ async fn snapshot(db: &Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM milestones",
         "SELECT CAST(COALESCE(SUM(position), 0) AS BIGINT) FROM milestones",
         "SELECT COUNT(*) FROM assessment_scores",
+        "SELECT COUNT(*) FROM assessments",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM assessments",
+        "SELECT COUNT(*) FROM assessments WHERE status = 'published'",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM action_plans",
     ] {
         all.push(scalar(db, condition).await);
@@ -621,10 +743,12 @@ async fn populated() -> (TestDb, i64) {
                 vec![(Role::Poc, Some("XAA"), Some("Not the lead institution"))]
             }
             Actor::PocOtherMember => vec![(Role::Poc, Some("XAB"), None)],
-            Actor::ReviewerInScope => vec![(Role::Reviewer, Some("XAA"), None)],
-            Actor::ReviewerOutOfScope => vec![(Role::Reviewer, Some("XAB"), None)],
-            Actor::IrmInScope => vec![(Role::Irm, Some("XAA"), None)],
-            Actor::IrmOutOfScope => vec![(Role::Irm, Some("XAB"), None)],
+            Actor::ReviewerInScope => {
+                vec![(Role::Reviewer, Some("XAA"), Some(REVIEWER_ORGANISATION))]
+            }
+            Actor::ReviewerOutOfScope => vec![(Role::Reviewer, Some("XAB"), Some("Other Watch"))],
+            Actor::IrmInScope => vec![(Role::Irm, Some("XAA"), Some("IRM"))],
+            Actor::IrmOutOfScope => vec![(Role::Irm, Some("XAB"), Some("IRM"))],
         }
     };
     for actor in ACTORS.into_iter().skip(1) {
@@ -686,6 +810,8 @@ const PUBLIC_READS: &[&str] = &[
     "/api/milestone?id={milestone}",
     "/api/commitment-history?code={code}&page=1",
     "/api/link?token={token}&purpose=Invitation",
+    "/api/scoring?code={code}",
+    "/api/assessment?id={assessment}",
 ];
 
 /// What no read may change: every table's rows, and the versions of edited records.
@@ -745,6 +871,11 @@ async fn every_server_function_only_reads_and_answers_each_role_as_the_matrix_sa
     .fetch_one(pool)
     .await
     .unwrap());
+    let assessment = scalar(
+        &t.db,
+        "SELECT MIN(id) FROM assessments WHERE status = 'published'",
+    )
+    .await;
     let user = add_user(&t.db, "read@matrix.example", &[]).await;
     let token = {
         let mut conn = conn(&t.db).await;
@@ -765,6 +896,7 @@ async fn every_server_function_only_reads_and_answers_each_role_as_the_matrix_sa
             .replace("{milestone}", &milestone.to_string())
             .replace("{token}", &token)
             .replace("{member}", "XAA")
+            .replace("{assessment}", &assessment.to_string())
     };
     let mut browsers = Vec::new();
     for actor in ACTORS {
@@ -839,6 +971,7 @@ async fn every_write_route_answers_each_role_as_the_matrix_says() {
         db: t.db.clone(),
         milestone,
         fresh: 0,
+        scoring_plan: None,
     };
 
     let history_before = history_rows(&t.db).await;

@@ -1,0 +1,603 @@
+//! Independent scoring: `/commitments/{code}/assessments`, where a civil-society reviewer or
+//! an IRM researcher lists their organisation's assessments of a commitment and starts one
+//! (scale set and stage, then a level, justification and evidence per indicator), and
+//! `/assessments/{id}`, one assessment: a draft's form (save, publish, delete), or a
+//! published or superseded version to read (and to start a new version of).
+//!
+//! Every form posts plainly and works without JavaScript. With it, the results OGP
+//! computes (the starred rule, high completion, strong results) and the disagreements with
+//! the other sources are worked out again in the browser as levels are chosen, by the same
+//! domain functions the server runs; and what is typed is kept in the browser's local
+//! storage until it is saved, and offered back after a reload.
+
+use super::commitment::{ComparisonTable, StarChecks};
+use crate::components::{indicator_name, record_view, time_text, LevelBadge, Loading};
+use crate::domain::{
+    draft_beside, Assessment, AssessmentRecord, AssessmentStatus, Computed, Indicator, MissingCode,
+    ScaleSet, Scorer, Stage, StarRule,
+};
+use crate::forms::CsrfField;
+use crate::i18n::{t, t_with, Key};
+use crate::input::AssessmentInput;
+use crate::live::{drafts, on_form_change};
+use crate::page_state::page_state;
+use crate::server_fns::{get_assessment, get_scoring, ScoringContext};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ScoringPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("code").unwrap_or_default(),
+        get_scoring,
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                record_view(data.await, |context| view! { <ScoringBody context/> }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AssessmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
+        get_assessment,
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                record_view(data.await, |(context, record)| {
+                    view! { <AssessmentBody context record/> }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The way back to the commitment's public page, above every scoring page.
+fn back_to_commitment(context: &ScoringContext) -> impl IntoView {
+    view! {
+        <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
+            <a href=format!("/commitments/{}", context.code)>
+                {context.code.clone()} " " <bdi>{context.title.clone()}</bdi>
+            </a>
+        </nav>
+    }
+}
+
+/// Why the reader cannot score here: sign in, no role for the member, or no organisation.
+fn refusal(error: &crate::error::AppError) -> AnyView {
+    let (state, key) = match error {
+        crate::error::AppError::SignInRequired => ("sign-in", Key::ScoringSignIn),
+        crate::error::AppError::Rejected(key) => ("no-organisation", *key),
+        _ => ("not-allowed", Key::ScoringNotAllowed),
+    };
+    view! { <p class="notice notice-info" data-refused=state>{t(key)}</p> }.into_any()
+}
+
+fn scorer_line(scorer: &Scorer) -> String {
+    t_with(
+        Key::ScoringAs,
+        &[
+            ("source", t(scorer.source.label_key())),
+            ("organisation", &scorer.organisation),
+        ],
+    )
+}
+
+#[component]
+fn ScoringBody(context: ScoringContext) -> impl IntoView {
+    let query = use_query_map();
+    let state = page_state();
+    let heading = t(Key::ScoringHeading);
+    let back = back_to_commitment(&context);
+    let body = match context.scorer.clone() {
+        Err(error) => refusal(&error),
+        Ok(scorer) => {
+            // The scale set and stage come from the start form (a plain GET), or from the
+            // post that was refused.
+            let chosen = |name: &str| {
+                let typed = state.form_value(name);
+                if typed.is_empty() {
+                    query.read_untracked().get(name).unwrap_or_default()
+                } else {
+                    typed
+                }
+            };
+            let scale = ScaleSet::from_machine(&chosen(AssessmentInput::scale));
+            let stage = Stage::from_machine(&chosen(AssessmentInput::stage));
+            let start = view! {
+                <StartForm
+                    code=context.code.clone()
+                    scale=scale.unwrap_or(ScaleSet::for_plan_year(context.plan_year))
+                    stage=stage.unwrap_or(Stage::Design)
+                />
+            };
+            let form = scale.zip(stage).map(|(scale, stage)| {
+                let existing = context.own.iter().find(|r| {
+                    r.status == AssessmentStatus::Draft
+                        && r.assessment.scale == scale
+                        && r.assessment.stage == stage
+                });
+                match existing {
+                    Some(draft) => view! {
+                        <p class="notice notice-info" data-draft-exists=draft.id>
+                            {t(Key::ScoringDraftExists)} " "
+                            <a href=format!("/assessments/{}", draft.id)>{t(Key::ScoringContinueDraft)}</a>
+                        </p>
+                    }
+                    .into_any(),
+                    None => {
+                        let draft = Assessment {
+                            source: scorer.source,
+                            assessor: scorer.organisation.clone(),
+                            stage,
+                            scale,
+                            scores: Vec::new(),
+                        };
+                        let typed = AssessmentInput::from_fields(&state.form_values);
+                        view! {
+                            <ScoreForm
+                                context=context.clone()
+                                draft
+                                typed
+                                action=format!("/commitments/{}/assessments", context.code)
+                                draft_id=None
+                            />
+                        }
+                        .into_any()
+                    }
+                }
+            });
+            view! {
+                <p class="meta" data-scorer=scorer.source.as_str()>{scorer_line(&scorer)}</p>
+                <OwnAssessments records=context.own.clone()/>
+                {start}
+                {form}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <Title text=heading/>
+        {back}
+        <h1>{heading}</h1>
+        {body}
+    }
+    .into_any()
+}
+
+/// The scale set (preselected from the plan's year) and the stage of a new assessment: a
+/// plain GET form, so choosing works without JavaScript.
+#[component]
+fn StartForm(code: String, scale: ScaleSet, stage: Stage) -> impl IntoView {
+    let options = |selected: &'static str, all: Vec<(&'static str, Key)>| {
+        all.into_iter()
+            .map(|(value, key)| {
+                view! { <option value=value selected=value == selected>{t(key)}</option> }
+            })
+            .collect_view()
+    };
+    let scales = ScaleSet::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_key()))
+        .collect();
+    let stages = Stage::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_key()))
+        .collect();
+    view! {
+        <section aria-labelledby="start-heading">
+            <h2 id="start-heading">{t(Key::ScoringStartHeading)}</h2>
+            <form method="get" action=format!("/commitments/{code}/assessments") class="form inline-form" data-form="start-assessment">
+                <div class="field">
+                    <label for="start-scale">{t(Key::FieldScaleSet)}</label>
+                    <select id="start-scale" name=AssessmentInput::scale>{options(scale.as_str(), scales)}</select>
+                </div>
+                <div class="field">
+                    <label for="start-stage">{t(Key::FieldStage)}</label>
+                    <select id="start-stage" name=AssessmentInput::stage>{options(stage.as_str(), stages)}</select>
+                </div>
+                <button type="submit">{t(Key::ScoringStartButton)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The organisation's assessments of this commitment, in every state.
+#[component]
+fn OwnAssessments(records: Vec<AssessmentRecord>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="own-heading">
+            <h2 id="own-heading">{t(Key::ScoringOwnHeading)}</h2>
+            {if records.is_empty() {
+                view! { <p class="empty">{t(Key::ScoringNoneYet)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="own-assessments">
+                        {records
+                            .into_iter()
+                            .map(|record| {
+                                let a = &record.assessment;
+                                let label = format!("{}, {}", t(a.stage.label_key()), t(a.scale.label_key()));
+                                view! {
+                                    <li data-status=record.status.as_str()>
+                                        <a href=format!("/assessments/{}", record.id)>{label}</a> " "
+                                        <LevelBadge key=record.status.label_key() machine=record.status.as_str()/>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl IntoView {
+    let state = page_state();
+    let a = record.assessment.clone();
+    let heading = t_with(
+        Key::AssessmentHeading,
+        &[
+            ("source", t(a.source.label_key())),
+            ("stage", t(a.stage.label_key())),
+            ("scale", t(a.scale.label_key())),
+        ],
+    );
+    let back = back_to_commitment(&context);
+    let mine = context.scorer.as_ref().is_ok_and(|s| s.owns(&a));
+    let when = record
+        .published_at
+        .map(|at| t_with(Key::PublishedAt, &[("time", &time_text(at))]));
+    let body = match record.status {
+        AssessmentStatus::Draft => {
+            let version = state.form_version(AssessmentInput::version, record.version);
+            let typed = if state.form_values.is_empty() {
+                AssessmentInput::from_assessment(&a, record.version)
+            } else {
+                AssessmentInput::from_fields(&state.form_values)
+            };
+            let typed = AssessmentInput {
+                version: version.clone(),
+                ..typed
+            };
+            let id = record.id;
+            view! {
+                <ScoreForm context=context.clone() draft=a.clone() typed action=format!("/assessments/{id}") draft_id=Some(id)/>
+                <form method="post" action=format!("/assessments/{id}/delete") class="form danger" data-form="delete-draft">
+                    <CsrfField/>
+                    <input type="hidden" name=AssessmentInput::version value=version/>
+                    <button type="submit" class="secondary">{t(Key::DeleteDraftButton)}</button>
+                </form>
+            }
+            .into_any()
+        }
+        AssessmentStatus::Published | AssessmentStatus::Superseded => {
+            let computed = Computed::of(&a, &context.published, context.plan_year);
+            let newer = record.superseded_by.map(|newer| {
+                view! {
+                    <p class="notice notice-info" data-superseded-by=newer>
+                        {t(Key::AssessmentSuperseded)} " "
+                        <a href=format!("/assessments/{newer}")>{t(Key::SeeNewerVersion)}</a>
+                    </p>
+                }
+            });
+            let revise = (mine && record.status == AssessmentStatus::Published).then(|| view! {
+                <form method="post" action=format!("/assessments/{}/revision", record.id) class="form" data-form="revise">
+                    <CsrfField/>
+                    <p class="meta">{t(Key::NewVersionIntro)}</p>
+                    <button type="submit">{t(Key::NewVersionButton)}</button>
+                </form>
+            });
+            view! {
+                {newer}
+                <ComputedResults computed/>
+                <ScoresTable assessment=a.clone()/>
+                {revise}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <Title text=heading.clone()/>
+        {back}
+        <h1>{heading}</h1>
+        <p class="meta">
+            <bdi>{a.assessor.clone()}</bdi> " · "
+            <span data-status=record.status.as_str()>{t(record.status.label_key())}</span>
+            {when.map(|w| view! { " · " {w} })}
+        </p>
+        {body}
+    }
+    .into_any()
+}
+
+/// A published assessment's scores, with justifications and evidence.
+#[component]
+fn ScoresTable(assessment: Assessment) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="scores">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Key::ColIndicator)}</th>
+                        <th scope="col">{t(Key::ColScore)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {assessment
+                        .scores
+                        .into_iter()
+                        .map(|score| view! {
+                            <tr data-indicator=score.indicator.machine_name()>
+                                <th scope="row">{indicator_name(score.indicator)}</th>
+                                <td>
+                                    <LevelBadge key=score.value.label_key() machine=score.value.as_str()/>
+                                    {score.justification.map(|j| view! { <p class="justification" dir="auto">{j}</p> })}
+                                    {(!score.evidence.is_empty()).then(|| view! {
+                                        <ul class="evidence">
+                                            {score.evidence.into_iter().map(|link| view! {
+                                                <li><crate::components::ExternalLink url=link.url/> " " <bdi>{link.title}</bdi></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    })}
+                                </td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The key a draft typed in this browser is kept under: one per commitment, scale set and
+/// stage, like the drafts the server keeps (one per organisation).
+fn draft_key(code: &str, draft: &Assessment) -> String {
+    format!(
+        "ogp-tracker.assessment-draft.{code}.{}.{}",
+        draft.scale.as_str(),
+        draft.stage.as_str()
+    )
+}
+
+/// The scoring form of `draft`: a level (or missing-value code), a justification and
+/// evidence links for each indicator, with the computed results and the comparison beside
+/// it. A new draft posts to the commitment's scoring address; a saved one saves or
+/// publishes at its own.
+#[component]
+fn ScoreForm(
+    context: ScoringContext,
+    draft: Assessment,
+    typed: AssessmentInput,
+    action: String,
+    draft_id: Option<i64>,
+) -> impl IntoView {
+    let (scale, stage, source) = (draft.scale, draft.stage, draft.source);
+    let initial = typed.chosen_scores(scale, stage, source);
+    let chosen = RwSignal::new(initial);
+    let restored = RwSignal::new(false);
+    let key = draft_key(&context.code, &draft);
+    let form_id = "score-form";
+    // What the page was rendered with; a draft kept in this browser that differs from it
+    // was typed and not saved.
+    let rendered = typed.draft_fields();
+    {
+        let key = key.clone();
+        Effect::new(move |_| match drafts::kept(&key) {
+            Some(kept) if kept != rendered => {
+                drafts::fill(form_id, &kept);
+                chosen.set(AssessmentInput::from_fields(&kept).chosen_scores(scale, stage, source));
+                restored.set(true);
+            }
+            Some(_) => drafts::forget(&key),
+            None => {}
+        });
+    }
+    let changed = {
+        let key = key.clone();
+        move |input: AssessmentInput| {
+            chosen.set(input.chosen_scores(scale, stage, source));
+            drafts::keep(&key, &input.draft_fields());
+        }
+    };
+    let discard = {
+        let key = key.clone();
+        let original = typed.draft_fields();
+        move |_| {
+            drafts::forget(&key);
+            drafts::fill(form_id, &original);
+            chosen.set(AssessmentInput::from_fields(&original).chosen_scores(scale, stage, source));
+            restored.set(false);
+        }
+    };
+    let publish_action = draft_id.map(|id| format!("/assessments/{id}/publish"));
+    let fieldsets = scale
+        .indicators(stage, source)
+        .into_iter()
+        .map(|indicator| view! { <ScoreFieldset indicator scale typed=typed.clone()/> })
+        .collect_view();
+    let (published, plan_year) = (context.published.clone(), context.plan_year);
+    let results = move || {
+        let now = Assessment {
+            scores: chosen.get(),
+            ..draft.clone()
+        };
+        let computed = Computed::of(&now, &published, plan_year);
+        let comparison = draft_beside(&now, &published);
+        view! {
+            <ComputedResults computed/>
+            {comparison.map(|comparison| view! {
+                <h3>{t(Key::ScoringBesideOthers)}</h3>
+                <p class="meta">{t(Key::DisagreementRule)}</p>
+                <ComparisonTable comparison/>
+            })}
+        }
+    };
+    view! {
+        <section aria-labelledby="score-heading">
+            <h2 id="score-heading">
+                {t_with(Key::ScoringFormHeading, &[("stage", t(stage.label_key())), ("scale", t(scale.label_key()))])}
+            </h2>
+            <p class="meta">{t(Key::ScoringFormIntro)}</p>
+            <Show when=move || restored.get()>
+                <div class="notice notice-info" role="status" data-restored="true">
+                    <p>{t(Key::DraftRestored)}</p>
+                    <button type="button" class="secondary" on:click=discard.clone()>{t(Key::DraftDiscard)}</button>
+                </div>
+            </Show>
+            <div class="scoring">
+                <form
+                    id=form_id
+                    method="post"
+                    action=action
+                    class="form"
+                    data-form="assessment"
+                    on:change=on_form_change(changed.clone())
+                    on:input=on_form_change(changed)
+                >
+                    <CsrfField/>
+                    <input type="hidden" name=AssessmentInput::scale value=scale.as_str()/>
+                    <input type="hidden" name=AssessmentInput::stage value=stage.as_str()/>
+                    <input type="hidden" name=AssessmentInput::version value=typed.version.clone()/>
+                    {fieldsets}
+                    <div class="actions">
+                        <button type="submit" data-action="save">{t(Key::SaveDraftButton)}</button>
+                        {publish_action.map(|to| view! {
+                            <button type="submit" formaction=to data-action="publish">{t(Key::PublishButton)}</button>
+                        })}
+                    </div>
+                    {draft_id.is_none().then(|| view! { <p class="meta">{t(Key::PublishAfterSaving)}</p> })}
+                </form>
+                <aside class="live-results" aria-labelledby="results-heading" aria-live="polite" data-live-results="true">
+                    <h3 id="results-heading">{t(Key::ScoringResultsHeading)}</h3>
+                    {results}
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+/// One indicator's level, justification and evidence.
+#[component]
+fn ScoreFieldset(indicator: Indicator, scale: ScaleSet, typed: AssessmentInput) -> impl IntoView {
+    let state = page_state();
+    let level = AssessmentInput::level_field(indicator);
+    let justification = AssessmentInput::justification_field(indicator);
+    let evidence = AssessmentInput::evidence_field(indicator);
+    let value = |name: &str| typed.scores.get(name).cloned().unwrap_or_default();
+    let selected = value(&level);
+    let error = |name: &str| {
+        state.is_invalid(name).then(|| {
+            let notice = state.notice.clone();
+            notice.map(|n| view! { <strong class="field-error">{n.text(crate::i18n::use_lang())}</strong> })
+        })
+    };
+    let levels = indicator
+        .levels(scale)
+        .into_iter()
+        .map(|rating| {
+            let machine = rating.as_str();
+            view! { <option value=machine selected=machine == selected>{t(rating.label_key())}</option> }
+        })
+        .collect_view();
+    let missing = indicator.takes_missing_codes().then(|| {
+        view! {
+            <optgroup label=t(Key::MissingValues)>
+                {MissingCode::ALL
+                    .iter()
+                    .map(|code| {
+                        let machine = code.as_str();
+                        view! { <option value=machine selected=machine == selected>{t(code.label_key())}</option> }
+                    })
+                    .collect_view()}
+            </optgroup>
+        }
+    });
+    let id = |name: &str| format!("f-{}", name.replace('.', "-"));
+    let judgment = (indicator == Indicator::Promising)
+        .then(|| view! { <p class="meta">{t(Key::PromisingIsIrmJudgment)}</p> });
+    view! {
+        <fieldset class="score" data-indicator=indicator.machine_name()>
+            <legend>{indicator_name(indicator)}</legend>
+            {judgment}
+            <div class="field">
+                <label for=id(&level)>{t(Key::FieldLevel)}</label>
+                <select id=id(&level) name=level.clone() aria-invalid=state.is_invalid(&level).to_string()>
+                    <option value="" selected=selected.is_empty()>{t(Key::NotScoredYet)}</option>
+                    {levels}
+                    {missing}
+                </select>
+                <p class="field-note">{error(&level)}</p>
+            </div>
+            <div class="field">
+                <label for=id(&justification)>{t(Key::FieldJustification)}</label>
+                <textarea id=id(&justification) name=justification.clone() rows="2" aria-invalid=state.is_invalid(&justification).to_string()>
+                    {value(&justification)}
+                </textarea>
+                <p class="field-note">{error(&justification)}</p>
+            </div>
+            <div class="field">
+                <label for=id(&evidence)>{t(Key::FieldEvidence)}</label>
+                <textarea id=id(&evidence) name=evidence.clone() rows="1" aria-describedby=format!("{}-hint", id(&evidence)) aria-invalid=state.is_invalid(&evidence).to_string()>
+                    {value(&evidence)}
+                </textarea>
+                <p class="field-note" id=format!("{}-hint", id(&evidence))>{t(Key::ScoreEvidenceHint)} {error(&evidence)}</p>
+            </div>
+        </fieldset>
+    }
+}
+
+/// What OGP's rules make of the levels: the starred rule with its four checks (classic),
+/// high completion and strong results, and the IRM's promising judgment, said as the
+/// IRM's.
+#[component]
+fn ComputedResults(computed: Computed) -> impl IntoView {
+    let answer = |value: Option<bool>| match value {
+        Some(true) => ("yes", Key::Yes),
+        Some(false) => ("no", Key::No),
+        None => ("unknown", Key::NotYetKnown),
+    };
+    let line = |name: &'static str, label: Key, value: Option<bool>| {
+        let (state, key) = answer(value);
+        view! { <li data-computed=name data-value=state>{t(label)} ": " <strong>{t(key)}</strong></li> }
+    };
+    let star = computed.star.map(|(rule, starred, checks)| {
+        let (state, key) = answer(starred);
+        let rule_name = t(StarRule::label_key(rule));
+        view! {
+            <li data-computed="starred" data-value=state>
+                {t_with(Key::StarredUnder, &[("rule", rule_name)])} ": " <strong>{t(key)}</strong>
+                <StarChecks checks/>
+            </li>
+        }
+    });
+    let promising = computed.promising.map(|value| {
+        let (state, key) = answer(Some(value));
+        view! { <li data-computed="promising" data-value=state>{t(Key::PromisingJudgment)} ": " <strong>{t(key)}</strong></li> }
+    });
+    view! {
+        <ul class="computed">
+            {star}
+            {line("high-completion", Key::HighCompletion, computed.high_completion)}
+            {line("strong-results", Key::StrongResults, computed.strong_results)}
+            {promising}
+        </ul>
+    }
+}
