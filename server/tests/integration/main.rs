@@ -16,5 +16,6 @@ mod members;
 mod plan_csv;
 mod plans;
 mod schema;
+mod scoring;
 mod storage;
 mod users;

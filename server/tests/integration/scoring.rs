@@ -1,0 +1,517 @@
+//! Independent scoring through the site: a reviewer drafts, saves, publishes and revises an
+//! assessment under their organisation's name; a published one is never changed; drafts
+//! are their organisation's alone; the public sees published versions, side by side.
+
+use crate::browser::*;
+use crate::common::*;
+use app::domain::{AssessmentSource, AssessmentStatus, Indicator, Role, ScaleSet, Stage};
+use app::input::AssessmentInput;
+use app::storage::Db;
+use axum::http::StatusCode;
+
+const ORGANISATION: &str = "Civic Watch";
+
+/// A demo commitment of XAA and the scale set of its plan's year.
+async fn commitment_of_xaa(db: &Db) -> (String, ScaleSet) {
+    let (code, year): (String, Option<i64>) = on_pool!(db, |pool| sqlx::query_as(
+        "SELECT c.code, p.year_submitted FROM commitments c
+         JOIN action_plans p ON p.id = c.plan_id JOIN members m ON m.id = p.member_id
+         WHERE m.code = 'XAA' ORDER BY c.id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    (code, ScaleSet::for_plan_year(year))
+}
+
+async fn signed_in(
+    db: &Db,
+    router: &axum::Router,
+    email: &str,
+    role: Role,
+    member: &str,
+    organisation: Option<&str>,
+) -> Browser {
+    add_user(db, email, &[(role, Some(member), organisation)]).await;
+    let mut browser = Browser::new(router);
+    browser.sign_in(email, PASSWORD).await;
+    browser
+}
+
+/// Every end-of-term indicator of `scale` for a reviewer: completion `completion`, with a
+/// justification, and "not reviewed" for the rest.
+fn end_of_term(scale: ScaleSet, completion: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for indicator in scale.indicators(Stage::EndOfTerm, AssessmentSource::CivilSociety) {
+        if indicator == Indicator::Completion {
+            fields.push((
+                AssessmentInput::level_field(indicator),
+                completion.to_string(),
+            ));
+            fields.push((
+                AssessmentInput::justification_field(indicator),
+                format!("Judged {completion} from the ministry's reports"),
+            ));
+            fields.push((
+                AssessmentInput::evidence_field(indicator),
+                "https://example.org/report Ministry report".to_string(),
+            ));
+        } else {
+            fields.push((AssessmentInput::level_field(indicator), "NR".to_string()));
+        }
+    }
+    fields
+}
+
+fn with<'a>(
+    fields: &'a [(String, String)],
+    more: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .chain(more.iter().copied())
+        .collect()
+}
+
+/// The id an answer redirected to, from `/assessments/{id}`.
+fn assessment_id(location: &str) -> i64 {
+    location
+        .trim_start_matches("/assessments/")
+        .parse()
+        .unwrap_or_else(|_| panic!("not an assessment's address: {location}"))
+}
+
+async fn status_of(db: &Db, id: i64) -> (String, i64, Option<i64>) {
+    on_pool!(db, |pool| sqlx::query_as(
+        "SELECT status, version, superseded_by FROM assessments WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+#[tokio::test]
+async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_version() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let (code, scale) = commitment_of_xaa(&t.db).await;
+    // The government says complete at end of term.
+    let government = ogp_tracker::commands::assessments::self_assess(
+        &t.db,
+        &ogp_tracker::commands::Actor::CommandLine,
+        &code,
+        &app::input::SelfAssessmentInput {
+            stage: "end_of_term".into(),
+            completion: "complete".into(),
+            justification: "All milestones done".into(),
+        },
+    )
+    .await;
+    assert!(government.is_ok(), "{government:?}");
+    let mut reviewer = signed_in(
+        &t.db,
+        &router,
+        "reviewer@civic.example",
+        Role::Reviewer,
+        "XAA",
+        Some(ORGANISATION),
+    )
+    .await;
+
+    let page = reviewer.get(&format!("/commitments/{code}")).await;
+    assert!(
+        page.body.contains("data-link=\"score\""),
+        "the commitment page offers scoring"
+    );
+    let start = reviewer
+        .get(&format!(
+            "/commitments/{code}/assessments?scale={}&stage=end_of_term",
+            scale.as_str()
+        ))
+        .await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(start.body.contains("data-form=\"assessment\""));
+    assert!(
+        start.body.contains(ORGANISATION),
+        "the page says whose name is published"
+    );
+
+    // A draft of one level, saved; then refused when stale, changing nothing.
+    let fields = vec![
+        ("scale".to_string(), scale.as_str().to_string()),
+        ("stage".to_string(), "end_of_term".to_string()),
+        ("level.completion".to_string(), "substantial".to_string()),
+    ];
+    let created = reviewer
+        .post(
+            &format!("/commitments/{code}/assessments"),
+            &with(&fields, &[]),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let draft = assessment_id(created.location());
+    assert_eq!(status_of(&t.db, draft).await, ("draft".into(), 1, None));
+    let again = reviewer
+        .post(
+            &format!("/commitments/{code}/assessments"),
+            &with(&fields, &[]),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "one draft per stage and scale set"
+    );
+    let saved = reviewer
+        .post(
+            &format!("/assessments/{draft}"),
+            &with(&fields, &[("version", "1")]),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let before = counts(&t.db).await;
+    let stale = reviewer
+        .post(
+            &format!("/assessments/{draft}"),
+            &with(&fields, &[("version", "1")]),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(counts(&t.db).await, before);
+    assert_eq!(status_of(&t.db, draft).await.1, 2);
+
+    // Nobody else sees the draft, not even another reviewer of the member.
+    let mut other = signed_in(
+        &t.db,
+        &router,
+        "other@watch.example",
+        Role::Reviewer,
+        "XAA",
+        Some("Other Watch"),
+    )
+    .await;
+    assert_eq!(
+        other.get(&format!("/assessments/{draft}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut public = Browser::new(&router);
+    assert_eq!(
+        public.get(&format!("/assessments/{draft}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let refused = other
+        .post(
+            &format!("/assessments/{draft}"),
+            &with(&fields, &[("version", "2")]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(counts(&t.db).await, before);
+
+    // Publishing needs every indicator, each level justified.
+    let incomplete = reviewer
+        .post(
+            &format!("/assessments/{draft}/publish"),
+            &with(&fields, &[("version", "2")]),
+        )
+        .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        incomplete.body.contains("aria-invalid=\"true\""),
+        "the field is marked"
+    );
+    assert_eq!(counts(&t.db).await, before);
+    let history_before = count(&t.db, "change_entries").await;
+    let complete = end_of_term(scale, "limited");
+    let published = reviewer
+        .post(
+            &format!("/assessments/{draft}/publish"),
+            &with(&complete, &[("version", "2")]),
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert!(published
+        .location()
+        .starts_with(&format!("/commitments/{code}")));
+    assert_eq!(status_of(&t.db, draft).await.0, "published");
+    assert!(
+        count(&t.db, "change_entries").await > history_before,
+        "published into public history"
+    );
+
+    // The public page: the reviewer's column beside the government's, disagreeing in words.
+    let page = public.get(&format!("/commitments/{code}")).await;
+    let table = page
+        .body
+        .split("data-stage=\"end_of_term\" class=\"side-by-side\"")
+        .nth(1)
+        .expect("an end-of-term comparison");
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(table.contains(ORGANISATION));
+    assert!(
+        table.contains("data-indicator=\"completion\" data-disagree=\"true\""),
+        "{table}"
+    );
+    assert!(
+        !page.body.contains("reviewer@civic.example"),
+        "never the e-mail"
+    );
+    let history = public.get(&format!("/commitments/{code}/history")).await;
+    assert!(
+        history.body.contains(ORGANISATION),
+        "the history names the organisation"
+    );
+
+    // Published: no route changes it.
+    let before = counts(&t.db).await;
+    for route in ["", "/publish", "/delete"] {
+        let answer = reviewer
+            .post(
+                &format!("/assessments/{draft}{route}"),
+                &with(&complete, &[("version", "3")]),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CONFLICT, "{route}");
+    }
+    assert_eq!(counts(&t.db).await, before);
+
+    // A new version starts as a draft with the same levels and supersedes on publishing.
+    let revised = reviewer
+        .post(&format!("/assessments/{draft}/revision"), &[])
+        .await;
+    assert_eq!(revised.status, StatusCode::SEE_OTHER, "{}", revised.body);
+    let second = assessment_id(revised.location());
+    let form = reviewer.get(&format!("/assessments/{second}")).await;
+    assert!(
+        form.body.contains("Judged limited from the ministry"),
+        "the levels carried over"
+    );
+    let republished = reviewer
+        .post(
+            &format!("/assessments/{second}/publish"),
+            &with(&end_of_term(scale, "substantial"), &[("version", "1")]),
+        )
+        .await;
+    assert_eq!(
+        republished.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        republished.body
+    );
+    assert_eq!(
+        status_of(&t.db, draft).await,
+        ("superseded".into(), 3, Some(second))
+    );
+    assert_eq!(status_of(&t.db, second).await.0, "published");
+    let old = public.get(&format!("/assessments/{draft}")).await;
+    assert_eq!(
+        old.status,
+        StatusCode::OK,
+        "a superseded version stays readable"
+    );
+    assert!(old
+        .body
+        .contains(&format!("data-superseded-by=\"{second}\"")));
+    let page = public.get(&format!("/commitments/{code}")).await;
+    assert!(
+        page.body
+            .contains("data-indicator=\"completion\" data-disagree=\"false\""),
+        "substantial against complete is one step: no disagreement"
+    );
+    let superseded: Vec<(String, String)> = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT value_before, value_after FROM change_entries
+         WHERE record = 'assessment' AND record_id = $1 AND field = 'status'"
+    )
+    .bind(draft)
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert_eq!(superseded, vec![("published".into(), "superseded".into())]);
+    let evidence = count(&t.db, "assessment_evidence").await;
+    assert!(evidence >= 2, "each version keeps its evidence links");
+}
+
+#[tokio::test]
+async fn drafts_are_deleted_only_by_their_organisation_and_scorers_need_one() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let (code, scale) = commitment_of_xaa(&t.db).await;
+    let mut reviewer = signed_in(
+        &t.db,
+        &router,
+        "reviewer@civic.example",
+        Role::Reviewer,
+        "XAA",
+        Some(ORGANISATION),
+    )
+    .await;
+    let fields = [
+        ("scale", scale.as_str()),
+        ("stage", "mid_term"),
+        ("level.completion", "ND"),
+    ];
+    let created = reviewer
+        .post(&format!("/commitments/{code}/assessments"), &fields)
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let draft = assessment_id(created.location());
+    let stored: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT value FROM assessment_scores WHERE assessment_id = $1"
+    )
+    .bind(draft)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(stored, "ND", "a missing-value code is kept as itself");
+
+    let mut colleague = signed_in(
+        &t.db,
+        &router,
+        "colleague@civic.example",
+        Role::Reviewer,
+        "XAA",
+        Some(ORGANISATION),
+    )
+    .await;
+    assert_eq!(
+        colleague.get(&format!("/assessments/{draft}")).await.status,
+        StatusCode::OK,
+        "a draft is the organisation's"
+    );
+    let stale = colleague
+        .post(&format!("/assessments/{draft}/delete"), &[("version", "0")])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let deleted = colleague
+        .post(&format!("/assessments/{draft}/delete"), &[("version", "1")])
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+    assert_eq!(
+        scalar(
+            &t.db,
+            &format!("SELECT COUNT(*) FROM assessments WHERE id = {draft}")
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        audit_lines(&t.db, "assessment_draft_deleted").await.len(),
+        1
+    );
+
+    // A reviewer whose role names no organisation is told why, and nothing is written.
+    let mut unnamed = signed_in(
+        &t.db,
+        &router,
+        "unnamed@civic.example",
+        Role::Reviewer,
+        "XAA",
+        None,
+    )
+    .await;
+    let before = counts(&t.db).await;
+    let refused = unnamed
+        .post(&format!("/commitments/{code}/assessments"), &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("data-refused=\"no-organisation\"")
+            || refused.body.contains("notice-error")
+    );
+    assert_eq!(counts(&t.db).await, before);
+}
+
+#[tokio::test]
+async fn only_the_irm_records_the_promising_judgment() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let (code, _) = commitment_of_xaa(&t.db).await;
+    let design = |promising: &'static str| {
+        vec![
+            ("scale", "refreshed"),
+            ("stage", "design"),
+            ("level.verifiability", "verifiable"),
+            ("level.promising", promising),
+        ]
+    };
+    let mut reviewer = signed_in(
+        &t.db,
+        &router,
+        "reviewer@civic.example",
+        Role::Reviewer,
+        "XAA",
+        Some(ORGANISATION),
+    )
+    .await;
+    let page = reviewer
+        .get(&format!(
+            "/commitments/{code}/assessments?scale=refreshed&stage=design"
+        ))
+        .await;
+    assert!(
+        !page.body.contains("name=\"level.promising\""),
+        "a reviewer's form has no promising"
+    );
+    let created = reviewer
+        .post(&format!("/commitments/{code}/assessments"), &design("yes"))
+        .await;
+    let id = assessment_id(created.location());
+    let indicators: Vec<String> = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT indicator FROM assessment_scores WHERE assessment_id = $1"
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert_eq!(
+        indicators,
+        vec!["verifiability".to_string()],
+        "the judgment is not a reviewer's"
+    );
+
+    let mut irm = signed_in(
+        &t.db,
+        &router,
+        "researcher@irm.example",
+        Role::Irm,
+        "XAA",
+        Some("IRM"),
+    )
+    .await;
+    let page = irm
+        .get(&format!(
+            "/commitments/{code}/assessments?scale=refreshed&stage=design"
+        ))
+        .await;
+    assert!(page.body.contains("name=\"level.promising\""));
+    assert!(page.body.contains("data-scorer=\"irm\""));
+    let created = irm
+        .post(&format!("/commitments/{code}/assessments"), &design("no"))
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = assessment_id(created.location());
+    let draft = irm.get(&format!("/assessments/{id}")).await;
+    assert!(
+        draft
+            .body
+            .contains("data-computed=\"promising\" data-value=\"no\""),
+        "shown as the IRM's judgment, as recorded"
+    );
+    let record = app::storage::assessment_record(&mut conn(&t.db).await, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
+    assert_eq!(record.status, AssessmentStatus::Draft);
+    assert_eq!(record.assessment.source, AssessmentSource::Irm);
+}
