@@ -137,11 +137,14 @@ impl AssessmentInput {
     }
 
     /// What the browser keeps of a draft typed but not saved: the fields without the
-    /// version (the page's, not the person's), and without those left empty.
+    /// version (the page's, not the person's), trimmed as the server stores them (so a
+    /// saved draft compares equal to what was typed), and without those left empty.
     pub fn draft_fields(&self) -> Vec<(String, String)> {
         self.fields()
             .into_iter()
-            .filter(|(name, value)| name != Self::version && !value.is_empty())
+            .filter(|(name, _)| name != Self::version)
+            .map(|(name, value)| (name, value.trim().replace("\r\n", "\n")))
+            .filter(|(_, value)| !value.is_empty())
             .collect()
     }
 

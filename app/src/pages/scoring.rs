@@ -305,10 +305,29 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
                     <button type="submit">{t(Key::NewVersionButton)}</button>
                 </form>
             });
+            // What this browser kept of the draft was saved with it: no longer offered back.
+            if mine {
+                let key = draft_key(&context.code, &a);
+                let published = AssessmentInput::from_assessment(&a, record.version).draft_fields();
+                Effect::new(move |_| {
+                    if drafts::kept(&key).is_some_and(|kept| kept == published) {
+                        drafts::forget(&key);
+                    }
+                });
+            }
+            let comparison = (record.status == AssessmentStatus::Published)
+                .then(|| draft_beside(&a, &context.published))
+                .flatten();
             view! {
                 {newer}
                 <ComputedResults computed/>
                 <ScoresTable assessment=a.clone()/>
+                {comparison.map(|comparison| view! {
+                    <h2>{t(Key::ScoringBesideOthers)}</h2>
+                    <p class="meta">{t(Key::DisagreementRule)}</p>
+                    <ComparisonTable comparison/>
+                })}
+                <p><a href=format!("/commitments/{}#side-by-side", context.code) data-link="commitment">{t(Key::SeeOnCommitmentPage)}</a></p>
                 {revise}
             }
             .into_any()

@@ -61,6 +61,10 @@ impl fmt::Display for DemoSummary {
     }
 }
 
+/// The organisations the demo reviewer and IRM researcher score for.
+pub const DEMO_REVIEWER_ORGANISATION: &str = "Demo civil-society coalition";
+pub const DEMO_IRM_ORGANISATION: &str = "Independent Reporting Mechanism (IRM)";
+
 /// One account per role, with the published passwords of `DEMO_ACCOUNTS`; roles other than
 /// admin are limited to the first demo member. Made only in a database that holds nothing
 /// but demo data, and only when missing: an existing account keeps its password, grants
@@ -83,7 +87,12 @@ async fn demo_accounts(tx: &mut dyn Conn) -> Result<usize, StorageError> {
         let grant = storage::NewGrant {
             role: *role,
             member_id: if role.needs_member() { member_id } else { None },
-            institution: None,
+            // Scorers publish under an organisation's name.
+            institution: match role {
+                Role::Reviewer => Some(DEMO_REVIEWER_ORGANISATION.to_string()),
+                Role::Irm => Some(DEMO_IRM_ORGANISATION.to_string()),
+                _ => None,
+            },
         };
         storage::insert_grant(tx, user_id, &grant, None, now).await?;
         made += 1;
@@ -586,7 +595,7 @@ async fn assess(
     let mut assessments = Vec::new();
     let irm = |stage, scale, scores| Assessment {
         source: AssessmentSource::Irm,
-        assessor: "Independent Reporting Mechanism (IRM)".into(),
+        assessor: DEMO_IRM_ORGANISATION.into(),
         stage,
         scale,
         scores,

@@ -39,7 +39,7 @@ pub async fn publish(
 ) -> Response {
     match assessments::publish(&ctx.state.db, &ctx.actor(), id, &input).await {
         Ok(published) => ctx.done(
-            &format!("/commitments/{}#side-by-side", published.commitment_code),
+            &format!("/assessments/{}", published.id),
             Notice::success(Key::NoticeAssessmentPublished),
         ),
         Err(error) => ctx.fail(error, input.fields()).await,

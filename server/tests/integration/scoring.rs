@@ -238,9 +238,14 @@ async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_ver
         "{}",
         published.body
     );
-    assert!(published
-        .location()
-        .starts_with(&format!("/commitments/{code}")));
+    assert_eq!(published.location(), format!("/assessments/{draft}"));
+    let shown = reviewer.get(&format!("/assessments/{draft}")).await;
+    assert!(
+        shown
+            .body
+            .contains("data-indicator=\"completion\" data-disagree=\"true\""),
+        "the published page compares it with the other sources"
+    );
     assert_eq!(status_of(&t.db, draft).await.0, "published");
     assert!(
         count(&t.db, "change_entries").await > history_before,
