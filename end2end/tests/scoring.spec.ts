@@ -61,9 +61,14 @@ test("a reviewer sees results change live, gets a draft back after a reload, and
   await expect(starred.locator("[data-check=not-met]")).toHaveCount(1);
   await level(page, "specificity").selectOption("high");
   await expect(starred).toHaveAttribute("data-value", "unknown");
+  // A 2013 plan: the 2014 rule, which takes a moderate potential impact (2015's would not).
+  await expect(starred).toContainText("2014");
   await level(page, "relevance.access_to_information").selectOption("relevant");
-  await level(page, "potential_impact").selectOption("moderate");
+  await level(page, "potential_impact").selectOption("minor");
   await expect(starred).toHaveAttribute("data-value", "no");
+  await level(page, "potential_impact").selectOption("moderate");
+  await expect(starred).toHaveAttribute("data-value", "unknown");
+  await expect(starred.locator("[data-check=met]")).toHaveCount(3);
   await level(page, "potential_impact").selectOption("transformative");
   await expect(starred).toHaveAttribute("data-value", "unknown");
   expect(page.url()).toBe(address);
