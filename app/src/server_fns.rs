@@ -410,3 +410,25 @@ pub async fn get_assessment(
     let shown = context.visible.iter().find(|r| r.id == id).cloned();
     Ok(shown.map(|record| (context, record)))
 }
+
+/// The scores summary of a plan (by key) or a member (by slug): how often each source gave
+/// each level, and the commitments where the sources disagree most.
+#[server(endpoint = "scores-summary", input = GetUrl)]
+pub async fn get_scores_summary(
+    plan: Option<String>,
+    member: Option<String>,
+) -> Result<ScoresSummary, AppError> {
+    use crate::storage::ScoresOf;
+    let of = match (&plan, &member) {
+        (Some(key), None) => ScoresOf::Plan(key),
+        (None, Some(slug)) => ScoresOf::Member(slug),
+        _ => {
+            return Err(AppError::bad_request(
+                "plan",
+                crate::i18n::Key::ErrMalformedRequest,
+            ))
+        }
+    };
+    let commitments = crate::storage::published_scores(&mut db().await?, of).await?;
+    Ok(ScoresSummary::of(&commitments))
+}

@@ -11,6 +11,7 @@ pub mod member;
 pub mod milestone;
 pub mod plan;
 pub mod scoring;
+pub mod summary;
 pub mod upload;
 
 pub use account::*;
@@ -23,4 +24,5 @@ pub use member::*;
 pub use milestone::*;
 pub use plan::*;
 pub use scoring::*;
+pub use summary::*;
 pub use upload::*;

@@ -94,6 +94,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
         {crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code)
             .is_ok()
             .then(|| view! { <NewPlanForm slug=member.slug.clone() code=member.code.clone() next=detail.next_plan_number/> })}
+        <super::scores_summary::ScoresSummarySection member=member.slug.clone()/>
     }
 }
 

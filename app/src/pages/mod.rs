@@ -12,6 +12,7 @@ mod milestone;
 mod overview;
 mod plan;
 mod plan_upload;
+mod scores_summary;
 mod scoring;
 
 pub use crate::components::NotFound;

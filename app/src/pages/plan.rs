@@ -90,6 +90,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
                     </form>
                 }
             })}
+        <super::scores_summary::ScoresSummarySection plan=plan.key.clone()/>
         {can_keep.then(|| view! { <PlanEditForm plan=plan.clone() version=detail.version/> })}
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>

@@ -3,8 +3,8 @@
 
 use super::{corrupt, Conn, StorageError};
 use crate::domain::{
-    Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, EvidenceLink, Indicator,
-    MissingCode, ScaleSet, Score, ScoreValue, Stage,
+    Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, CommitmentScores,
+    EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, Stage,
 };
 use chrono::{DateTime, Utc};
 
@@ -402,4 +402,73 @@ pub async fn delete_draft(
             .bind(expected_version)
     )?;
     Ok(deleted == 1)
+}
+
+/// Whose commitments a scores summary covers.
+#[derive(Clone, Copy, Debug)]
+pub enum ScoresOf<'a> {
+    /// A plan, by key.
+    Plan(&'a str),
+    /// A member, by slug.
+    Member(&'a str),
+}
+
+#[derive(sqlx::FromRow)]
+struct CommitmentScoreRow {
+    commitment_id: i64,
+    code: String,
+    title: String,
+    #[sqlx(flatten)]
+    score: ScoreRow,
+}
+
+/// The published assessments of every assessed commitment of a plan or a member, in one
+/// query, for the summary on their pages.
+pub async fn published_scores(
+    conn: &mut dyn Conn,
+    of: ScoresOf<'_>,
+) -> Result<Vec<CommitmentScores>, StorageError> {
+    let (condition, key) = match of {
+        ScoresOf::Plan(key) => ("p.plan_key = $1", key),
+        ScoresOf::Member(slug) => ("m.slug = $1", slug),
+    };
+    let sql = format!(
+        "SELECT c.id AS commitment_id, c.code, c.title, a.id, a.source, a.assessor, a.stage,
+            a.scale, s.indicator, s.value, s.justification
+         FROM commitments c
+         JOIN action_plans p ON p.id = c.plan_id
+         JOIN members m ON m.id = p.member_id
+         JOIN assessments a ON a.commitment_id = c.id AND a.status = 'published'
+         JOIN assessment_scores s ON s.assessment_id = a.id
+         WHERE {condition}
+         ORDER BY c.id, a.id"
+    );
+    let rows: Vec<CommitmentScoreRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
+    let mut commitments: Vec<(i64, CommitmentScores, Vec<ScoreRow>)> = Vec::new();
+    for row in rows {
+        if commitments.last().map(|(id, _, _)| *id) != Some(row.commitment_id) {
+            commitments.push((
+                row.commitment_id,
+                CommitmentScores {
+                    code: row.code,
+                    title: row.title,
+                    assessments: Vec::new(),
+                },
+                Vec::new(),
+            ));
+        }
+        if let Some((_, _, scores)) = commitments.last_mut() {
+            scores.push(row.score);
+        }
+    }
+    commitments
+        .into_iter()
+        .map(|(_, mut commitment, rows)| {
+            commitment.assessments = assessments_from_rows(rows, &[])?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect();
+            Ok(commitment)
+        })
+        .collect()
 }

@@ -812,6 +812,8 @@ const PUBLIC_READS: &[&str] = &[
     "/api/link?token={token}&purpose=Invitation",
     "/api/scoring?code={code}",
     "/api/assessment?id={assessment}",
+    "/api/scores-summary?plan={plan}",
+    "/api/scores-summary?member={slug}",
 ];
 
 /// What no read may change: every table's rows, and the versions of edited records.

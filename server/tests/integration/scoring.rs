@@ -269,6 +269,31 @@ async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_ver
         !page.body.contains("reviewer@civic.example"),
         "never the e-mail"
     );
+    // The plan's and the member's pages summarise it: levels by source, and the
+    // commitment among those where the sources disagree most.
+    let (plan, slug): (String, String) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT p.plan_key, m.slug FROM commitments c JOIN action_plans p ON p.id = c.plan_id
+         JOIN members m ON m.id = p.member_id WHERE c.code = $1"
+    )
+    .bind(&code)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    for page in [format!("/plans/{plan}"), format!("/members/{slug}")] {
+        let summary = public.get(&page).await;
+        assert!(
+            summary
+                .body
+                .contains(&format!("data-commitment=\"{code}\" data-disagreements=")),
+            "{page} lists the commitment where the sources disagree"
+        );
+        assert!(
+            summary
+                .body
+                .contains("data-indicator=\"completion\" data-source=\"civil_society\""),
+            "{page} counts civil society's completion levels"
+        );
+    }
     let history = public.get(&format!("/commitments/{code}/history")).await;
     assert!(
         history.body.contains(ORGANISATION),
