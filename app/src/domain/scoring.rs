@@ -339,7 +339,7 @@ mod tests {
             Stage::EndOfTerm,
             &[(Indicator::Completion, "complete")],
         );
-        let computed = Computed::of(&end, &[design.clone()], Some(2016));
+        let computed = Computed::of(&end, std::slice::from_ref(&design), Some(2016));
         let (rule, starred, _) = computed.star.unwrap();
         assert_eq!(rule, StarRule::Irm2015);
         assert_eq!(starred, Some(true));

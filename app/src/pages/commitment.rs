@@ -511,7 +511,17 @@ fn AssessmentTable(assessment: Assessment) -> impl IntoView {
         <article class="assessment" data-source=assessment.source.as_str() data-stage=assessment.stage.as_str()>
             <h3>{heading}</h3>
             <p class="meta">{assessment.assessor.clone()}</p>
-            <table>
+            <ScoresTable scores=assessment.scores/>
+        </article>
+    }
+}
+
+/// An assessment's scores: each indicator's level, with its justification and evidence.
+#[component]
+pub(crate) fn ScoresTable(scores: Vec<crate::domain::Score>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="scores">
                 <thead>
                     <tr>
                         <th scope="col">{t(Key::ColIndicator)}</th>
@@ -519,24 +529,21 @@ fn AssessmentTable(assessment: Assessment) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {assessment
-                        .scores
+                    {scores
                         .into_iter()
-                        .map(|score| {
-                            let indicator = indicator_name(score.indicator);
-                            view! {
-                                <tr data-indicator=score.indicator.machine_name()>
-                                    <th scope="row">{indicator}</th>
-                                    <td>
-                                        <LevelBadge key=score.value.label_key() machine=score.value.as_str()/>
-                                        {score.justification.map(|j| view! { <p class="justification" dir="auto">{j}</p> })}
-                                    </td>
-                                </tr>
-                            }
+                        .map(|score| view! {
+                            <tr data-indicator=score.indicator.machine_name()>
+                                <th scope="row">{indicator_name(score.indicator)}</th>
+                                <td>
+                                    <LevelBadge key=score.value.label_key() machine=score.value.as_str()/>
+                                    {score.justification.map(|j| view! { <p class="justification" dir="auto">{j}</p> })}
+                                    <EvidenceList links=score.evidence files=Vec::new()/>
+                                </td>
+                            </tr>
                         })
                         .collect_view()}
                 </tbody>
             </table>
-        </article>
+        </div>
     }
 }

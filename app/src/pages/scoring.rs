@@ -10,7 +10,7 @@
 //! domain functions the server runs; and what is typed is kept in the browser's local
 //! storage until it is saved, and offered back after a reload.
 
-use super::commitment::{ComparisonTable, StarChecks};
+use super::commitment::{ComparisonTable, ScoresTable, StarChecks};
 use crate::components::{indicator_name, record_view, time_text, LevelBadge, Loading};
 use crate::domain::{
     draft_beside, Assessment, AssessmentRecord, AssessmentStatus, Computed, Indicator, MissingCode,
@@ -321,7 +321,7 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
             view! {
                 {newer}
                 <ComputedResults computed/>
-                <ScoresTable assessment=a.clone()/>
+                <ScoresTable scores=a.scores.clone()/>
                 {comparison.map(|comparison| view! {
                     <h2>{t(Key::ScoringBesideOthers)}</h2>
                     <p class="meta">{t(Key::DisagreementRule)}</p>
@@ -345,45 +345,6 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
         {body}
     }
     .into_any()
-}
-
-/// A published assessment's scores, with justifications and evidence.
-#[component]
-fn ScoresTable(assessment: Assessment) -> impl IntoView {
-    view! {
-        <div class="table-wrap">
-            <table class="scores">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(Key::ColIndicator)}</th>
-                        <th scope="col">{t(Key::ColScore)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {assessment
-                        .scores
-                        .into_iter()
-                        .map(|score| view! {
-                            <tr data-indicator=score.indicator.machine_name()>
-                                <th scope="row">{indicator_name(score.indicator)}</th>
-                                <td>
-                                    <LevelBadge key=score.value.label_key() machine=score.value.as_str()/>
-                                    {score.justification.map(|j| view! { <p class="justification" dir="auto">{j}</p> })}
-                                    {(!score.evidence.is_empty()).then(|| view! {
-                                        <ul class="evidence">
-                                            {score.evidence.into_iter().map(|link| view! {
-                                                <li><crate::components::ExternalLink url=link.url/> " " <bdi>{link.title}</bdi></li>
-                                            }).collect_view()}
-                                        </ul>
-                                    })}
-                                </td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
 }
 
 /// The key a draft typed in this browser is kept under: one per commitment, scale set and
