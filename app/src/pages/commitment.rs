@@ -323,9 +323,20 @@ pub(crate) fn StarChecks(checks: [crate::domain::StarCheck; 4]) -> impl IntoView
 /// words where they disagree.
 #[component]
 pub(crate) fn ComparisonTable(comparison: crate::domain::StageComparison) -> impl IntoView {
+    use crate::domain::AssessmentSource;
     use crate::domain::{Disagreement, ScoreValue, SourceColumn};
-    let name = |column: &SourceColumn| match column.source {
-        crate::domain::AssessmentSource::CivilSociety => {
+    // Civil society's columns are named by organisation; the IRM's too when there are
+    // several (imported IRM data beside an IRM researcher's assessment).
+    let irm_columns = comparison
+        .columns
+        .iter()
+        .filter(|c| c.source == AssessmentSource::Irm)
+        .count();
+    let name = move |column: &SourceColumn| match column.source {
+        AssessmentSource::CivilSociety => {
+            format!("{} ({})", t(column.source.label_key()), column.assessor)
+        }
+        AssessmentSource::Irm if irm_columns > 1 => {
             format!("{} ({})", t(column.source.label_key()), column.assessor)
         }
         _ => t(column.source.label_key()).to_string(),
