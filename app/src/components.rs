@@ -412,3 +412,12 @@ pub fn indicator_name(indicator: crate::domain::Indicator) -> String {
         None => t(indicator.label_key()).to_string(),
     }
 }
+
+/// The route's numeric parameter `name`, or 0 (which no record has) when it is not a
+/// number: the page then says it found nothing.
+pub fn number_param(params: &leptos_router::params::ParamsMap, name: &str) -> i64 {
+    params
+        .get(name)
+        .and_then(|value| value.parse::<i64>().ok())
+        .unwrap_or(0)
+}

@@ -143,13 +143,7 @@ fn AccountTable(accounts: Vec<Account>) -> impl IntoView {
 pub fn AdminAccountPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
+        move || crate::components::number_param(&params.read(), "id"),
         admin_account,
     );
     view! {

@@ -451,13 +451,7 @@ fn MilestoneFields(stored: MilestoneInput) -> impl IntoView {
 pub fn MilestoneEditPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
+        move || crate::components::number_param(&params.read(), "id"),
         get_milestone,
     );
     view! {

@@ -20,13 +20,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn MilestonePage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = move || crate::components::number_param(&params.read(), "id");
     let milestone = Resource::new(id, get_milestone);
     // `?corrects=ID`: the form corrects that earlier update.
     let query = use_query_map();

@@ -46,13 +46,7 @@ pub fn ScoringPage() -> impl IntoView {
 pub fn AssessmentPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
+        move || crate::components::number_param(&params.read(), "id"),
         get_assessment,
     );
     view! {

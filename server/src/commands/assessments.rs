@@ -20,7 +20,7 @@ use app::domain::{
 use app::i18n::Key;
 use app::input::{AssessmentInput, Saving, SelfAssessmentInput};
 use app::policy;
-use app::storage::{self, ChangeRecorder, Conn, Db, NewEntry, StoredCommitmentRecord};
+use app::storage::{self, ChangeRecorder, Conn, Db, NewEntry, StoredCommitmentRecord, Tx};
 
 /// Records the government's completion level of the commitment `code`; answers it.
 pub async fn self_assess(
@@ -97,12 +97,7 @@ async fn for_scoring(
     actor: &Actor,
     code: &str,
 ) -> Result<(StoredCommitmentRecord, ActionPlan, Scorer, i64), AppError> {
-    let stored = storage::stored_commitment(conn, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (_, _, plan) = storage::stored_plan(conn, &stored.commitment.plan_key)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (stored, plan) = super::commitments::with_plan(conn, code).await?;
     let (scorer, author) = scorer(actor, &plan.member_code)?;
     Ok((stored, plan, scorer, author))
 }
@@ -142,12 +137,7 @@ async fn own(
     actor: &Actor,
     record: &AssessmentRecord,
 ) -> Result<(ActionPlan, Scorer), AppError> {
-    let stored = storage::stored_commitment(conn, &record.commitment_code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (_, _, plan) = storage::stored_plan(conn, &stored.commitment.plan_key)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (_, plan) = super::commitments::with_plan(conn, &record.commitment_code).await?;
     let (scorer, _) = scorer(actor, &plan.member_code)?;
     if !scorer.owns(&record.assessment) {
         return Err(AppError::NotAllowed);
@@ -175,6 +165,31 @@ async fn audit_draft(
     Ok(())
 }
 
+/// Audits the draft `id` just made, changed or started from a published version, commits,
+/// and answers it as stored.
+async fn draft_saved(
+    mut tx: Tx,
+    actor: &Actor,
+    id: i64,
+    scorer: &Scorer,
+    code: &str,
+) -> Result<AssessmentRecord, AppError> {
+    audit_draft(
+        &mut tx,
+        actor,
+        AuditAction::AssessmentDrafted,
+        id,
+        scorer,
+        code,
+    )
+    .await?;
+    let (_, record) = storage::assessment_record(&mut tx, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    Ok(record)
+}
+
 /// Starts a draft assessment of the commitment `code` on the scale set and stage chosen;
 /// answers it.
 pub async fn create_draft(
@@ -197,21 +212,7 @@ pub async fn create_draft(
     let id = storage::insert_draft(&mut tx, stored.id, &assessment, author, storage::now())
         .await?
         .ok_or_else(|| AppError::conflict(AssessmentInput::stage, Key::ErrDraftExists))?;
-    audit_draft(
-        &mut tx,
-        actor,
-        AuditAction::AssessmentDrafted,
-        id,
-        &scorer,
-        &stored.commitment.code,
-    )
-    .await?;
-    let record = storage::assessment_record(&mut tx, id)
-        .await?
-        .ok_or(AppError::Internal)?
-        .1;
-    tx.commit().await?;
-    Ok(record)
+    draft_saved(tx, actor, id, &scorer, &stored.commitment.code).await
 }
 
 /// Saves the draft `id` with the levels typed, if it is the actor's and still at the
@@ -229,21 +230,7 @@ pub async fn save_draft(
     if !storage::update_draft(&mut tx, id, input.base_version()?, &scores).await? {
         return Err(AppError::Stale);
     }
-    audit_draft(
-        &mut tx,
-        actor,
-        AuditAction::AssessmentDrafted,
-        id,
-        &scorer,
-        &record.commitment_code,
-    )
-    .await?;
-    let saved = storage::assessment_record(&mut tx, id)
-        .await?
-        .ok_or(AppError::Internal)?
-        .1;
-    tx.commit().await?;
-    Ok(saved)
+    draft_saved(tx, actor, id, &scorer, &record.commitment_code).await
 }
 
 /// Publishes the draft `id` with the levels typed (every indicator scored, each level
@@ -345,21 +332,7 @@ pub async fn new_version(db: &Db, actor: &Actor, id: i64) -> Result<AssessmentRe
     )
     .await?
     .ok_or_else(|| AppError::conflict(AssessmentInput::stage, Key::ErrDraftExists))?;
-    audit_draft(
-        &mut tx,
-        actor,
-        AuditAction::AssessmentDrafted,
-        draft,
-        &scorer,
-        &record.commitment_code,
-    )
-    .await?;
-    let created = storage::assessment_record(&mut tx, draft)
-        .await?
-        .ok_or(AppError::Internal)?
-        .1;
-    tx.commit().await?;
-    Ok(created)
+    draft_saved(tx, actor, draft, &scorer, &record.commitment_code).await
 }
 
 /// Deletes the draft `id`, if it is the actor's and still at the version shown; answers

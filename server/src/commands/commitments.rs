@@ -54,12 +54,9 @@ async fn refuse_taken_code(conn: &mut dyn Conn, code: &str) -> Result<(), AppErr
     }
 }
 
-/// The commitment `code` with its plan, for reporting on it: refused unless the actor may
-/// report on it (the member's points of contact, limited to the lead institution when
-/// their grant names one, and admins).
-pub(crate) async fn for_reporting(
+/// The commitment `code` with its plan; `NotFound` without either.
+pub(crate) async fn with_plan(
     conn: &mut dyn Conn,
-    actor: &Actor,
     code: &str,
 ) -> Result<(StoredCommitmentRecord, ActionPlan), AppError> {
     let stored = storage::stored_commitment(conn, code)
@@ -68,6 +65,18 @@ pub(crate) async fn for_reporting(
     let (_, _, plan) = storage::stored_plan(conn, &stored.commitment.plan_key)
         .await?
         .ok_or(AppError::NotFound)?;
+    Ok((stored, plan))
+}
+
+/// The commitment `code` with its plan, for reporting on it: refused unless the actor may
+/// report on it (the member's points of contact, limited to the lead institution when
+/// their grant names one, and admins).
+pub(crate) async fn for_reporting(
+    conn: &mut dyn Conn,
+    actor: &Actor,
+    code: &str,
+) -> Result<(StoredCommitmentRecord, ActionPlan), AppError> {
+    let (stored, plan) = with_plan(conn, code).await?;
     let lead = stored.commitment.lead_institution.as_deref();
     actor.authorize(|viewer| policy::may_update_milestone(viewer, &plan.member_code, lead))?;
     Ok((stored, plan))
