@@ -14,7 +14,7 @@ pub fn CsrfField() -> impl IntoView {
 
 /// The reason a field was refused, when the last post failed on it. A refused post is
 /// shown at its own address, whose page has that one form.
-fn field_error(name: &str) -> Option<String> {
+pub(crate) fn field_error(name: &str) -> Option<String> {
     let state = page_state();
     let notice = state.notice.as_ref().filter(|_| state.is_invalid(name))?;
     Some(notice.text(use_lang()))

@@ -124,6 +124,10 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
         forget_answered_post();
+        // Signed out (or never signed in): what the last person typed is not offered again.
+        if page_state::page_state().viewer.is_none() {
+            live::drafts::forget_all();
+        }
     });
     view! {
         <Title formatter=move |page: String| {

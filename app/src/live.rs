@@ -66,17 +66,22 @@ where
 /// a lost connection loses nothing. Nothing reaches the server until the person saves.
 /// On the server, and where storage is refused, these keep nothing.
 pub mod drafts {
-    pub fn keep(key: &str, fields: &[(String, String)]) {
+    use serde::{de::DeserializeOwned, Serialize};
+
+    /// Every kept draft's key starts so; [`forget_all`] forgets them.
+    pub const PREFIX: &str = "ogp-tracker.draft.";
+
+    pub fn keep<T: Serialize>(key: &str, value: &T) {
         #[cfg(feature = "hydrate")]
         {
             use gloo_storage::Storage;
-            let _ = gloo_storage::LocalStorage::set(key, fields);
+            let _ = gloo_storage::LocalStorage::set(key, value);
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (key, fields);
+        let _ = (key, value);
     }
 
-    pub fn kept(key: &str) -> Option<Vec<(String, String)>> {
+    pub fn kept<T: DeserializeOwned>(key: &str) -> Option<T> {
         #[cfg(feature = "hydrate")]
         {
             use gloo_storage::Storage;
@@ -99,8 +104,25 @@ pub mod drafts {
         let _ = key;
     }
 
-    /// Puts `fields` into the choices and text areas of the form `form_id`, by name;
-    /// those `fields` do not name are emptied.
+    /// Forgets every kept draft: once nobody is signed in, the next person at this browser
+    /// must not be offered what the last one typed.
+    pub fn forget_all() {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            let storage = gloo_storage::LocalStorage::raw();
+            let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+                .filter_map(|i| storage.key(i).ok().flatten())
+                .filter(|key| key.starts_with(PREFIX))
+                .collect();
+            for key in keys {
+                let _ = storage.remove_item(&key);
+            }
+        }
+    }
+
+    /// Puts `fields` into the choices and text areas of the form `form_id`, by name (those
+    /// `fields` do not name are emptied), and into the hidden fields they name.
     pub fn fill(form_id: &str, fields: &[(String, String)]) {
         #[cfg(feature = "hydrate")]
         super::browser::fill(form_id, fields);
@@ -177,6 +199,14 @@ mod browser {
                 select.set_value(&value);
             } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
                 area.set_value(&value);
+            }
+        });
+        each(&form, "input[type=hidden][name]", |element| {
+            if let (Some(value), Some(input)) = (
+                value_of(element.get_attribute("name")),
+                element.dyn_ref::<web_sys::HtmlInputElement>(),
+            ) {
+                input.set_value(&value);
             }
         });
     }

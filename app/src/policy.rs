@@ -27,10 +27,6 @@ fn is_admin(grant: &Grant) -> bool {
     grant.role == Role::Admin
 }
 
-fn same_institution(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
-}
-
 /// Managing accounts, grants and links, and reading the audit log.
 pub fn may_administer(viewer: Option<&Viewer>) -> Decision {
     any_grant(viewer, is_admin)
@@ -68,7 +64,7 @@ pub fn poc_grant_for<'v>(
             && g.member_code.as_deref() == Some(member)
             && match (&g.institution, lead_institution) {
                 (None, _) => true,
-                (Some(own), Some(lead)) => same_institution(own, lead),
+                (Some(own), Some(lead)) => crate::domain::same_name(own, lead),
                 (Some(_), None) => false,
             }
     })
@@ -112,22 +108,37 @@ pub fn may_assess_as_irm(viewer: Option<&Viewer>, member: &str) -> Decision {
 /// either role, and with a reason when the grant names no organisation (an admin adds it).
 pub fn scorer_for(viewer: Option<&Viewer>, member: &str) -> Result<Scorer, AppError> {
     let viewer = signed_in(viewer)?;
-    let (source, role) = if may_assess_as_irm(Some(viewer), member).is_ok() {
-        (AssessmentSource::Irm, Role::Irm)
-    } else {
-        may_review(Some(viewer), member)?;
-        (AssessmentSource::CivilSociety, Role::Reviewer)
+    let grants = |role: Role| {
+        viewer
+            .grants
+            .iter()
+            .filter(move |g| g.role == role && g.member_code.as_deref() == Some(member))
     };
-    viewer
-        .grants
-        .iter()
-        .filter(|g| g.role == role && g.member_code.as_deref() == Some(member))
-        .find_map(|g| g.institution.clone().filter(|name| !name.trim().is_empty()))
-        .map(|organisation| Scorer {
-            source,
-            organisation,
+    let named = |role: Role| {
+        grants(role).find_map(|g| {
+            let name = g.institution.as_deref()?.trim();
+            (!name.is_empty()).then(|| name.to_string())
         })
-        .ok_or(AppError::Rejected(Key::ErrNoOrganisation))
+    };
+    let scorer = |source, organisation| Scorer {
+        source,
+        organisation,
+    };
+    if let Some(organisation) = named(Role::Irm) {
+        return Ok(scorer(AssessmentSource::Irm, organisation));
+    }
+    if let Some(organisation) = named(Role::Reviewer) {
+        return Ok(scorer(AssessmentSource::CivilSociety, organisation));
+    }
+    if grants(Role::Irm)
+        .chain(grants(Role::Reviewer))
+        .next()
+        .is_some()
+    {
+        Err(AppError::Rejected(Key::ErrNoOrganisation))
+    } else {
+        Err(AppError::NotAllowed)
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +255,18 @@ mod tests {
         let admin = viewer(vec![grant(Role::Admin, None, None)]);
         assert_eq!(scorer_for(Some(&admin), "AA"), Err(AppError::NotAllowed));
         assert_eq!(scorer_for(None, "AA"), Err(AppError::SignInRequired));
+        // An IRM role without an organisation does not hide a named reviewer role.
+        let mixed = viewer(vec![
+            grant(Role::Irm, Some("AA"), None),
+            grant(Role::Reviewer, Some("AA"), Some(" Civic Watch ")),
+        ]);
+        assert_eq!(
+            scorer_for(Some(&mixed), "AA"),
+            Ok(Scorer {
+                source: AssessmentSource::CivilSociety,
+                organisation: "Civic Watch".into()
+            })
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ import { watchConsole, waitForHydration } from "./helpers";
 // plan (classic), XAA0060 and XAA0061 in a 2025 plan (refreshed), whose IRM design review
 // always finds the open-government lens.
 
-const DRAFTS = "ogp-tracker.assessment-draft";
+const DRAFTS = "ogp-tracker.draft.";
 
 async function settle(page: Page, js: boolean) {
   if (js) await waitForHydration(page);

@@ -31,6 +31,9 @@ CREATE UNIQUE INDEX assessments_one_draft
     ON assessments (commitment_id, source, assessor, stage, scale) WHERE status = 'draft';
 CREATE UNIQUE INDEX assessments_one_published
     ON assessments (commitment_id, source, assessor, stage, scale) WHERE status = 'published';
+-- The partial indexes above serve only their status; a commitment's every version is read by
+-- its pages and commands.
+CREATE INDEX assessments_commitment ON assessments (commitment_id);
 
 CREATE TABLE assessment_evidence (
     id INTEGER PRIMARY KEY,

@@ -114,8 +114,14 @@ pub struct Scorer {
 impl Scorer {
     /// Whether `assessment` is this scorer's own (drafts are seen and kept by them alone).
     pub fn owns(&self, assessment: &Assessment) -> bool {
-        assessment.source == self.source && assessment.assessor == self.organisation
+        assessment.source == self.source && same_name(&assessment.assessor, &self.organisation)
     }
+}
+
+/// Whether two names of an institution or organisation, as typed into grants, are the same
+/// one: spaces around them and letter case aside.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// An assessment as stored by the tracker: its place in its life, and its scores.

@@ -143,7 +143,16 @@ impl AssessmentInput {
         self.fields()
             .into_iter()
             .filter(|(name, _)| name != Self::version)
-            .map(|(name, value)| (name, value.trim().replace("\r\n", "\n")))
+            .map(|(name, value)| {
+                let mut value = value.trim().replace("\r\n", "\n");
+                // Evidence as it is stored again: one link a line, as `evidence_text` writes it.
+                if name.starts_with(EVIDENCE) {
+                    if let Ok(links) = evidence_links(&value, &name) {
+                        value = evidence_text(&links);
+                    }
+                }
+                (name, value)
+            })
             .filter(|(_, value)| !value.is_empty())
             .collect()
     }
@@ -427,6 +436,32 @@ mod tests {
             ))
         );
         assert_eq!(AssessmentInput::score_field("level.nothing"), None);
+    }
+
+    #[test]
+    fn a_kept_draft_compares_equal_to_what_was_saved_from_it() {
+        let typed = input(&[
+            ("level.specificity", "high"),
+            ("justification.specificity", " Clear.\r\nDated. "),
+            (
+                "evidence.specificity",
+                "https://example.org/a   Annual   report\n\n  https://example.org/b  ",
+            ),
+        ]);
+        let scores = typed
+            .validate(ScaleSet::Classic, Stage::Design, REVIEWER, Saving::Draft)
+            .unwrap();
+        let saved = Assessment {
+            source: REVIEWER,
+            assessor: "Civic Watch".into(),
+            stage: Stage::Design,
+            scale: ScaleSet::Classic,
+            scores,
+        };
+        assert_eq!(
+            AssessmentInput::from_assessment(&saved, 2).draft_fields(),
+            typed.draft_fields()
+        );
     }
 
     #[test]

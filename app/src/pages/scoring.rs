@@ -274,11 +274,15 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
             let id = record.id;
             view! {
                 <ScoreForm context=context.clone() draft=a.clone() typed action=format!("/assessments/{id}") draft_id=Some(id)/>
-                <form method="post" action=format!("/assessments/{id}/delete") class="form danger" data-form="delete-draft">
-                    <CsrfField/>
-                    <input type="hidden" name=AssessmentInput::version value=version/>
-                    <button type="submit" class="secondary">{t(Key::DeleteDraftButton)}</button>
-                </form>
+                <details class="danger">
+                    <summary>{t(Key::DeleteDraftButton)}</summary>
+                    <form method="post" action=format!("/assessments/{id}/delete") class="form danger" data-form="delete-draft">
+                        <CsrfField/>
+                        <p>{t(Key::DeleteDraftWarning)}</p>
+                        <input type="hidden" name=AssessmentInput::version value=version/>
+                        <button type="submit">{t(Key::DeleteDraftConfirm)}</button>
+                    </form>
+                </details>
             }
             .into_any()
         }
@@ -292,19 +296,36 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
                     </p>
                 }
             });
-            let revise = (mine && record.status == AssessmentStatus::Published).then(|| view! {
-                <form method="post" action=format!("/assessments/{}/revision", record.id) class="form" data-form="revise">
-                    <CsrfField/>
-                    <p class="meta">{t(Key::NewVersionIntro)}</p>
-                    <button type="submit">{t(Key::NewVersionButton)}</button>
-                </form>
+            // A new version is started once: while its draft exists, the way is to it.
+            let next = context.own.iter().find(|r| {
+                r.status == AssessmentStatus::Draft
+                    && r.assessment.scale == a.scale
+                    && r.assessment.stage == a.stage
+            });
+            let revise = (mine && record.status == AssessmentStatus::Published).then(|| match next {
+                Some(draft) => view! {
+                    <p class="notice notice-info" data-draft-exists=draft.id>
+                        {t(Key::ScoringDraftExists)} " "
+                        <a href=format!("/assessments/{}", draft.id)>{t(Key::ScoringContinueDraft)}</a>
+                    </p>
+                }
+                .into_any(),
+                None => view! {
+                    <form method="post" action=format!("/assessments/{}/revision", record.id) class="form" data-form="revise">
+                        <CsrfField/>
+                        <p class="meta">{t(Key::NewVersionIntro)}</p>
+                        <button type="submit">{t(Key::NewVersionButton)}</button>
+                    </form>
+                }
+                .into_any(),
             });
             // What this browser kept of the draft was saved with it: no longer offered back.
             if mine {
                 let key = draft_key(&context.code, &a);
                 let published = AssessmentInput::from_assessment(&a, record.version).draft_fields();
                 Effect::new(move |_| {
-                    if drafts::kept(&key).is_some_and(|kept| kept == published) {
+                    if drafts::kept::<KeptDraft>(&key).is_some_and(|kept| kept.fields == published)
+                    {
                         drafts::forget(&key);
                     }
                 });
@@ -341,14 +362,41 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
     .into_any()
 }
 
-/// The key a draft typed in this browser is kept under: one per commitment, scale set and
-/// stage, like the drafts the server keeps (one per organisation).
+/// The key a draft typed in this browser is kept under: one per account, commitment,
+/// scale set and stage, like the drafts the server keeps (one per organisation).
 fn draft_key(code: &str, draft: &Assessment) -> String {
+    let account = page_state().viewer.map(|v| v.user_id).unwrap_or_default();
     format!(
-        "ogp-tracker.assessment-draft.{code}.{}.{}",
+        "{}{account}.assessment.{code}.{}.{}",
+        drafts::PREFIX,
         draft.scale.as_str(),
         draft.stage.as_str()
     )
+}
+
+/// What the browser keeps of a scoring form typed but not saved: the fields, and the
+/// version of the draft they were typed on, so that a save made since (by a colleague, or
+/// in another tab) is noticed when they are saved (409) rather than overwritten.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct KeptDraft {
+    version: String,
+    fields: Vec<(String, String)>,
+}
+
+impl KeptDraft {
+    fn of(input: &AssessmentInput) -> KeptDraft {
+        KeptDraft {
+            version: input.version.clone(),
+            fields: input.draft_fields(),
+        }
+    }
+
+    /// The form's fields to fill in, with the version they were typed on.
+    fn to_fill(&self) -> Vec<(String, String)> {
+        let mut fields = self.fields.clone();
+        fields.push((AssessmentInput::version.to_string(), self.version.clone()));
+        fields
+    }
 }
 
 /// The scoring form of `draft`: a level (or missing-value code), a justification and
@@ -364,42 +412,43 @@ fn ScoreForm(
     draft_id: Option<i64>,
 ) -> impl IntoView {
     let (scale, stage, source) = (draft.scale, draft.stage, draft.source);
-    let initial = typed.chosen_scores(scale, stage, source);
-    let chosen = RwSignal::new(initial);
+    let levels_of = move |input: &AssessmentInput| input.chosen_scores(scale, stage, source);
+    let chosen = RwSignal::new(levels_of(&typed));
     let restored = RwSignal::new(false);
     let key = draft_key(&context.code, &draft);
     let form_id = "score-form";
-    // What the page was rendered with; a draft kept in this browser that differs from it
-    // was typed and not saved.
-    let rendered = typed.draft_fields();
+    // What the page shows: saved (a kept draft that matches it was saved and is no longer
+    // needed), or sent back by a refused post (nothing was saved: keep it).
+    let shown = KeptDraft::of(&typed);
+    let from_storage = page_state().form_values.is_empty();
     {
-        let key = key.clone();
-        Effect::new(move |_| match drafts::kept(&key) {
-            Some(kept) if kept != rendered => {
-                drafts::fill(form_id, &kept);
-                chosen.set(AssessmentInput::from_fields(&kept).chosen_scores(scale, stage, source));
+        let (key, shown) = (key.clone(), shown.clone());
+        Effect::new(move |_| match drafts::kept::<KeptDraft>(&key) {
+            Some(kept) if kept.fields != shown.fields => {
+                drafts::fill(form_id, &kept.to_fill());
+                chosen.set(levels_of(&AssessmentInput::from_fields(&kept.fields)));
                 restored.set(true);
             }
-            Some(_) => drafts::forget(&key),
-            None => {}
+            Some(_) if from_storage => drafts::forget(&key),
+            _ => {}
         });
     }
     let changed = {
         let key = key.clone();
         move |input: AssessmentInput| {
-            chosen.set(input.chosen_scores(scale, stage, source));
-            drafts::keep(&key, &input.draft_fields());
+            let levels = levels_of(&input);
+            // Typing a justification changes no level: nothing to recompute or announce.
+            if chosen.with_untracked(|now| *now != levels) {
+                chosen.set(levels);
+            }
+            drafts::keep(&key, &KeptDraft::of(&input));
         }
     };
-    let discard = {
-        let key = key.clone();
-        let original = typed.draft_fields();
-        move |_| {
-            drafts::forget(&key);
-            drafts::fill(form_id, &original);
-            chosen.set(AssessmentInput::from_fields(&original).chosen_scores(scale, stage, source));
-            restored.set(false);
-        }
+    let discard = move |_| {
+        drafts::forget(&key);
+        drafts::fill(form_id, &shown.to_fill());
+        chosen.set(levels_of(&AssessmentInput::from_fields(&shown.fields)));
+        restored.set(false);
     };
     let publish_action = draft_id.map(|id| format!("/assessments/{id}/publish"));
     let fieldsets = scale
@@ -408,21 +457,22 @@ fn ScoreForm(
         .map(|indicator| view! { <ScoreFieldset indicator scale typed=typed.clone()/> })
         .collect_view();
     let (published, plan_year) = (context.published.clone(), context.plan_year);
-    let results = move || {
-        let now = Assessment {
-            scores: chosen.get(),
-            ..draft.clone()
-        };
-        let computed = Computed::of(&now, &published, plan_year);
-        let comparison = draft_beside(&now, &published);
-        view! {
-            <ComputedResults computed/>
-            {comparison.map(|comparison| view! {
+    let now = move || Assessment {
+        scores: chosen.get(),
+        ..draft.clone()
+    };
+    let results = {
+        let (now, published) = (now.clone(), published.clone());
+        move || view! { <ComputedResults computed=Computed::of(&now(), &published, plan_year)/> }
+    };
+    let comparison = move || {
+        draft_beside(&now(), &published).map(|comparison| {
+            view! {
                 <h3>{t(Key::ScoringBesideOthers)}</h3>
                 <p class="meta">{t(Key::DisagreementRule)}</p>
                 <ComparisonTable comparison/>
-            })}
-        }
+            }
+        })
     };
     view! {
         <section aria-labelledby="score-heading">
@@ -459,9 +509,11 @@ fn ScoreForm(
                     </div>
                     {draft_id.is_none().then(|| view! { <p class="meta">{t(Key::PublishAfterSaving)}</p> })}
                 </form>
-                <aside class="live-results" aria-labelledby="results-heading" aria-live="polite" data-live-results="true">
+                <aside class="live-results" aria-labelledby="results-heading" data-live-results="true">
                     <h3 id="results-heading">{t(Key::ScoringResultsHeading)}</h3>
-                    {results}
+                    // Only the results are announced as they change; the table is there to read.
+                    <div aria-live="polite">{results}</div>
+                    {comparison}
                 </aside>
             </div>
         </section>
@@ -478,10 +530,7 @@ fn ScoreFieldset(indicator: Indicator, scale: ScaleSet, typed: AssessmentInput) 
     let value = |name: &str| typed.scores.get(name).cloned().unwrap_or_default();
     let selected = value(&level);
     let error = |name: &str| {
-        state.is_invalid(name).then(|| {
-            let notice = state.notice.clone();
-            notice.map(|n| view! { <strong class="field-error">{n.text(crate::i18n::use_lang())}</strong> })
-        })
+        crate::forms::field_error(name).map(|e| view! { <strong class="field-error">{e}</strong> })
     };
     let levels = indicator
         .levels(scale)
@@ -513,19 +562,19 @@ fn ScoreFieldset(indicator: Indicator, scale: ScaleSet, typed: AssessmentInput) 
             {judgment}
             <div class="field">
                 <label for=id(&level)>{t(Key::FieldLevel)}</label>
-                <select id=id(&level) name=level.clone() aria-invalid=state.is_invalid(&level).to_string()>
+                <select id=id(&level) name=level.clone() aria-invalid=state.is_invalid(&level).to_string() aria-describedby=format!("{}-note", id(&level))>
                     <option value="" selected=selected.is_empty()>{t(Key::NotScoredYet)}</option>
                     {levels}
                     {missing}
                 </select>
-                <p class="field-note">{error(&level)}</p>
+                <p class="field-note" id=format!("{}-note", id(&level))>{error(&level)}</p>
             </div>
             <div class="field">
                 <label for=id(&justification)>{t(Key::FieldJustification)}</label>
-                <textarea id=id(&justification) name=justification.clone() rows="2" aria-invalid=state.is_invalid(&justification).to_string()>
+                <textarea id=id(&justification) name=justification.clone() rows="2" aria-invalid=state.is_invalid(&justification).to_string() aria-describedby=format!("{}-note", id(&justification))>
                     {value(&justification)}
                 </textarea>
-                <p class="field-note">{error(&justification)}</p>
+                <p class="field-note" id=format!("{}-note", id(&justification))>{error(&justification)}</p>
             </div>
             <div class="field">
                 <label for=id(&evidence)>{t(Key::FieldEvidence)}</label>

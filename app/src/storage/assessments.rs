@@ -90,26 +90,62 @@ fn assessments_from_rows(
     Ok(assessments)
 }
 
-/// The assessments of a commitment that `status` picks, with their ids.
+/// Which of a commitment's assessments to read.
+#[derive(Clone, Copy)]
+enum Which {
+    Published,
+    Every,
+    /// One, by id.
+    One(i64),
+}
+
+impl Which {
+    /// The condition on `a`, the assessments table; `$2` is the id of [`Which::One`].
+    fn condition(self) -> &'static str {
+        match self {
+            Which::Published => "a.status = 'published'",
+            Which::Every => "TRUE",
+            Which::One(_) => "a.id = $2",
+        }
+    }
+}
+
+/// The assessments of a commitment that `which` picks, with their ids and evidence.
 async fn assessments_with_ids(
     conn: &mut dyn Conn,
     commitment_id: i64,
-    status: &str,
+    which: Which,
 ) -> Result<Vec<(i64, Assessment)>, StorageError> {
+    let condition = which.condition();
+    let one = match which {
+        Which::One(id) => Some(id),
+        _ => None,
+    };
     let sql = format!(
         "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value,
             s.justification
          FROM assessments a LEFT JOIN assessment_scores s ON s.assessment_id = a.id
-         WHERE a.commitment_id = $1 AND {status} ORDER BY a.id"
+         WHERE a.commitment_id = $1 AND {condition} ORDER BY a.id"
     );
-    let rows: Vec<ScoreRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
+    let rows: Vec<ScoreRow> = run!(conn, fetch_all, {
+        let query = sqlx::query_as(&sql).bind(commitment_id);
+        match one {
+            Some(id) => query.bind(id),
+            None => query,
+        }
+    })?;
     let sql = format!(
         "SELECT e.assessment_id, e.indicator, e.url, e.title FROM assessment_evidence e
          JOIN assessments a ON a.id = e.assessment_id
-         WHERE a.commitment_id = $1 AND {status} ORDER BY e.id"
+         WHERE a.commitment_id = $1 AND {condition} ORDER BY e.id"
     );
-    let evidence: Vec<EvidenceRow> =
-        run!(conn, fetch_all, sqlx::query_as(&sql).bind(commitment_id))?;
+    let evidence: Vec<EvidenceRow> = run!(conn, fetch_all, {
+        let query = sqlx::query_as(&sql).bind(commitment_id);
+        match one {
+            Some(id) => query.bind(id),
+            None => query,
+        }
+    })?;
     assessments_from_rows(rows, &evidence)
 }
 
@@ -119,7 +155,7 @@ pub async fn assessments_of(
     commitment_id: i64,
 ) -> Result<Vec<Assessment>, StorageError> {
     let mut assessments: Vec<Assessment> =
-        assessments_with_ids(conn, commitment_id, "a.status = 'published'")
+        assessments_with_ids(conn, commitment_id, Which::Published)
             .await?
             .into_iter()
             .map(|(_, a)| a)
@@ -129,23 +165,34 @@ pub async fn assessments_of(
 }
 
 /// The published assessment of a commitment by one assessor at one stage and scale, with
-/// its id.
+/// its id and whether a scorer wrote it in the tracker (an import leaves those alone).
 pub async fn stored_assessment(
     conn: &mut dyn Conn,
     commitment_id: i64,
     assessment: &Assessment,
-) -> Result<Option<(i64, Assessment)>, StorageError> {
-    Ok(
-        assessments_with_ids(conn, commitment_id, "a.status = 'published'")
-            .await?
-            .into_iter()
-            .find(|(_, a)| {
-                a.source == assessment.source
-                    && a.assessor == assessment.assessor
-                    && a.stage == assessment.stage
-                    && a.scale == assessment.scale
-            }),
-    )
+) -> Result<Option<(i64, Assessment, bool)>, StorageError> {
+    let found: Option<(i64, Option<i64>)> = run!(
+        conn,
+        fetch_optional,
+        sqlx::query_as(
+            "SELECT id, author_id FROM assessments
+             WHERE commitment_id = $1 AND source = $2 AND assessor = $3 AND stage = $4
+               AND scale = $5 AND status = 'published'",
+        )
+        .bind(commitment_id)
+        .bind(assessment.source)
+        .bind(&assessment.assessor)
+        .bind(assessment.stage)
+        .bind(assessment.scale)
+    )?;
+    let Some((id, author)) = found else {
+        return Ok(None);
+    };
+    Ok(assessments_with_ids(conn, commitment_id, Which::One(id))
+        .await?
+        .into_iter()
+        .next()
+        .map(|(id, stored)| (id, stored, author.is_some())))
 }
 
 #[derive(sqlx::FromRow)]
@@ -176,7 +223,7 @@ pub async fn assessment_records(
         )
         .bind(commitment_id)
     )?;
-    let mut scored = assessments_with_ids(conn, commitment_id, "TRUE").await?;
+    let mut scored = assessments_with_ids(conn, commitment_id, Which::Every).await?;
     rows.into_iter()
         .map(|row| {
             let at = scored
@@ -266,23 +313,25 @@ async fn write_scores(conn: &mut dyn Conn, id: i64, scores: &[Score]) -> Result<
 
 /// Stores one assessor's published assessment of a commitment at one stage and scale (an
 /// import's, the demo's or a government self-assessment), replacing the scores of the
-/// published one by the same assessor; returns its id.
+/// published one by the same assessor; returns its id. `None`, writing nothing, when that
+/// published one was written in the tracker by a scorer: a new version supersedes it, an
+/// import never overwrites it.
 pub async fn save_assessment(
     conn: &mut dyn Conn,
     commitment_id: i64,
     assessment: &Assessment,
     created_at: DateTime<Utc>,
-) -> Result<i64, StorageError> {
-    let id: i64 = run!(
+) -> Result<Option<i64>, StorageError> {
+    let id: Option<i64> = run!(
         conn,
-        fetch_one,
+        fetch_optional,
         sqlx::query_scalar(
             "INSERT INTO assessments (commitment_id, source, assessor, stage, scale, created_at,
                 status, published_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'published', $6)
              ON CONFLICT (commitment_id, source, assessor, stage, scale)
                 WHERE status = 'published'
-                DO UPDATE SET scale = excluded.scale
+                DO UPDATE SET scale = excluded.scale WHERE assessments.author_id IS NULL
              RETURNING id",
         )
         .bind(commitment_id)
@@ -292,7 +341,9 @@ pub async fn save_assessment(
         .bind(assessment.scale)
         .bind(created_at)
     )?;
-    write_scores(conn, id, &assessment.scores).await?;
+    if let Some(id) = id {
+        write_scores(conn, id, &assessment.scores).await?;
+    }
     Ok(id)
 }
 
@@ -371,12 +422,12 @@ pub async fn publish_draft(
                 SELECT o.id FROM assessments o JOIN assessments d
                   ON d.commitment_id = o.commitment_id AND d.source = o.source
                  AND d.assessor = o.assessor AND d.stage = o.stage AND d.scale = o.scale
-                WHERE d.id = $1)
+                WHERE d.id = $1 AND d.status = 'draft' AND o.id <> $1)
              RETURNING id",
         )
         .bind(id)
     )?;
-    execute!(
+    let published = execute!(
         conn,
         sqlx::query(
             "UPDATE assessments SET status = 'published', published_at = $2
@@ -385,7 +436,25 @@ pub async fn publish_draft(
         .bind(id)
         .bind(at)
     )?;
+    if published != 1 {
+        return Err(StorageError::Corrupt(format!(
+            "assessment {id} was not a draft when published"
+        )));
+    }
     Ok(superseded)
+}
+
+/// Holds the published assessment `id` as it is until the transaction ends (a new version
+/// is started from it); false when it is not published (any more).
+pub async fn hold_published(conn: &mut dyn Conn, id: i64) -> Result<bool, StorageError> {
+    let held = execute!(
+        conn,
+        sqlx::query(
+            "UPDATE assessments SET version = version WHERE id = $1 AND status = 'published'"
+        )
+        .bind(id)
+    )?;
+    Ok(held == 1)
 }
 
 /// Deletes the draft `id` if it is still a draft at `expected_version` (its scores and

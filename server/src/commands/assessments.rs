@@ -51,11 +51,14 @@ pub async fn self_assess(
         }],
     };
     let before = storage::stored_assessment(&mut tx, stored.id, &assessment).await?;
-    if before.as_ref().map(|(_, a)| a) == Some(&assessment) {
+    if before.as_ref().map(|(_, a, _)| a) == Some(&assessment) {
         return Ok(assessment);
     }
     let now = storage::now();
-    let id = storage::save_assessment(&mut tx, stored.id, &assessment, now).await?;
+    // The government's own account is never a scorer's, so it is always there to replace.
+    let id = storage::save_assessment(&mut tx, stored.id, &assessment, now)
+        .await?
+        .ok_or(AppError::Internal)?;
     let public = actor.for_commitment(&plan.member_code, lead);
     let mut history = ChangeRecorder::new(actor.change(now, public));
     let entries = match before {
@@ -77,7 +80,7 @@ pub async fn self_assess(
             ));
             entries
         }
-        Some((_, before)) => NewEntry::changes(
+        Some((_, before, _)) => NewEntry::changes(
             RecordKind::Assessment,
             id,
             Some(stored.id),
@@ -118,10 +121,7 @@ async fn own_draft(
     actor: &Actor,
     id: i64,
 ) -> Result<(i64, AssessmentRecord, ActionPlan, Scorer), AppError> {
-    let (commitment_id, record) = storage::assessment_record(conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (plan, scorer) = own(conn, actor, &record).await?;
+    let (commitment_id, record, plan, scorer, _) = own(conn, actor, id).await?;
     if record.status != AssessmentStatus::Draft {
         return Err(AppError::conflict(
             AssessmentInput::version,
@@ -131,18 +131,25 @@ async fn own_draft(
     Ok((commitment_id, record, plan, scorer))
 }
 
-/// The plan of `record`'s commitment and the actor as its scorer, if it is theirs.
+/// The assessment `id` with its commitment's id, its plan, and the actor as its scorer
+/// and their account, if it is theirs. Someone else's draft is not found, as on its page:
+/// whether a draft exists is its scorer's business.
 async fn own(
     conn: &mut dyn Conn,
     actor: &Actor,
-    record: &AssessmentRecord,
-) -> Result<(ActionPlan, Scorer), AppError> {
-    let (_, plan) = super::commitments::with_plan(conn, &record.commitment_code).await?;
-    let (scorer, _) = scorer(actor, &plan.member_code)?;
+    id: i64,
+) -> Result<(i64, AssessmentRecord, ActionPlan, Scorer, i64), AppError> {
+    let (commitment_id, record) = storage::assessment_record(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, plan, scorer, author) = for_scoring(conn, actor, &record.commitment_code).await?;
     if !scorer.owns(&record.assessment) {
-        return Err(AppError::NotAllowed);
+        return Err(match record.status {
+            AssessmentStatus::Draft => AppError::NotFound,
+            _ => AppError::NotAllowed,
+        });
     }
-    Ok((plan, scorer))
+    Ok((commitment_id, record, plan, scorer, author))
 }
 
 /// Audits a draft's save or deletion: drafts are the scorer's work in progress, not yet
@@ -309,20 +316,14 @@ fn status_value(status: AssessmentStatus) -> (HistoryField, Option<String>) {
 /// supersedes it once published. The published one is never changed.
 pub async fn new_version(db: &Db, actor: &Actor, id: i64) -> Result<AssessmentRecord, AppError> {
     let mut tx = db.begin().await?;
-    let (commitment_id, record) = storage::assessment_record(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (_, scorer) = own(&mut tx, actor, &record).await?;
-    if record.status != AssessmentStatus::Published {
+    let (commitment_id, record, _, scorer, author) = own(&mut tx, actor, id).await?;
+    // Held, so that a version published at this moment cannot make this one stale unseen.
+    if !storage::hold_published(&mut tx, id).await? {
         return Err(AppError::conflict(
             AssessmentInput::version,
             Key::ErrOnlyPublishedRevised,
         ));
     }
-    let author = actor
-        .viewer()
-        .map(|v| v.user_id)
-        .ok_or(AppError::SignInRequired)?;
     let draft = storage::insert_draft(
         &mut tx,
         commitment_id,

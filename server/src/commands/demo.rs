@@ -733,7 +733,11 @@ async fn assess(
         });
     }
     for assessment in &assessments {
-        let id = storage::save_assessment(tx, commitment_id, assessment, assessed_at).await?;
+        // Demo commitments are made afresh, so nothing of theirs is a scorer's yet.
+        let Some(id) = storage::save_assessment(tx, commitment_id, assessment, assessed_at).await?
+        else {
+            continue;
+        };
         let label = assessment.history_label();
         history
             .add(

@@ -132,10 +132,17 @@ async fn write_assessment(
 ) -> Result<(), StorageError> {
     let assessment = in_order(assessment);
     let stored = storage::stored_assessment(conn, commitment_id, &assessment).await?;
-    if stored.as_ref().is_some_and(|(_, s)| *s == assessment) {
+    // Unchanged, or a tracker scorer's newer version of it (never overwritten by a file).
+    if stored
+        .as_ref()
+        .is_some_and(|(_, s, by_scorer)| *s == assessment || *by_scorer)
+    {
         return Ok(());
     }
-    let id = storage::save_assessment(conn, commitment_id, &assessment, history.at()).await?;
+    let Some(id) = storage::save_assessment(conn, commitment_id, &assessment, history.at()).await?
+    else {
+        return Ok(());
+    };
     let (record, in_commitment) = (RecordKind::Assessment, Some(commitment_id));
     let entries = match &stored {
         None => vec![NewEntry::created(
@@ -145,7 +152,7 @@ async fn write_assessment(
             None,
             &assessment.history_label(),
         )],
-        Some((_, stored)) => NewEntry::changes(
+        Some((_, stored, _)) => NewEntry::changes(
             record,
             id,
             in_commitment,

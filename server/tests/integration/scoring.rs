@@ -208,7 +208,7 @@ async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_ver
             &with(&fields, &[("version", "2")]),
         )
         .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert_eq!(counts(&t.db).await, before);
 
     // Publishing needs every indicator, each level justified.
@@ -544,4 +544,74 @@ async fn only_the_irm_records_the_promising_judgment() {
         .1;
     assert_eq!(record.status, AssessmentStatus::Draft);
     assert_eq!(record.assessment.source, AssessmentSource::Irm);
+}
+
+#[tokio::test]
+async fn importing_again_never_overwrites_an_irm_researchers_newer_version() {
+    let t = test_db().await;
+    ogp_tracker::import::import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    let router = test_router(&t.db);
+    let (imported, member, scale): (i64, String, ScaleSet) = on_pool!(&t.db, |pool| {
+        sqlx::query_as(
+            "SELECT a.id, m.code, a.scale FROM assessments a
+             JOIN commitments c ON c.id = a.commitment_id
+             JOIN action_plans p ON p.id = c.plan_id JOIN members m ON m.id = p.member_id
+             WHERE c.code = 'AR0045' AND a.source = 'irm' AND a.stage = 'design'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    // The researcher's organisation is the name imports give the IRM.
+    let mut irm = signed_in(
+        &t.db,
+        &router,
+        "researcher@irm.example",
+        Role::Irm,
+        &member,
+        Some("Independent Reporting Mechanism (IRM)"),
+    )
+    .await;
+    let revised = irm
+        .post(&format!("/assessments/{imported}/revision"), &[])
+        .await;
+    assert_eq!(revised.status, StatusCode::SEE_OTHER, "{}", revised.body);
+    let newer = assessment_id(revised.location());
+    let not_reviewed: Vec<(String, String)> = scale
+        .indicators(Stage::Design, AssessmentSource::Irm)
+        .into_iter()
+        .map(|i| (AssessmentInput::level_field(i), "NR".to_string()))
+        .collect();
+    let published = irm
+        .post(
+            &format!("/assessments/{newer}/publish"),
+            &with(&not_reviewed, &[("version", "1")]),
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert_eq!(status_of(&t.db, imported).await.0, "superseded");
+
+    ogp_tracker::import::import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    assert_eq!(status_of(&t.db, newer).await.0, "published");
+    assert_eq!(status_of(&t.db, imported).await.0, "superseded");
+    let values: Vec<String> = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT value FROM assessment_scores WHERE assessment_id = $1"
+    )
+    .bind(newer)
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert!(
+        !values.is_empty() && values.iter().all(|v| v == "NR"),
+        "the researcher's levels stay: {values:?}"
+    );
 }
