@@ -127,6 +127,15 @@ test("a reviewer sees results change live, gets a draft back after a reload, and
   const row = page.locator("table[data-stage=design] tr[data-indicator=open_government_lens]");
   await expect(row).toHaveAttribute("data-disagree", "true");
   await expect(row).toContainText("Demo civil-society coalition");
+
+  // Typed and not saved, then signed out: the next person here is not offered it.
+  await startAssessment(page, true, "XAA0002", "classic", "design");
+  await level(page, "specificity").selectOption("medium");
+  await expect.poll(() => keptDrafts(page)).toHaveLength(1);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page.getByRole("status")).toContainText("signed out");
+  await settle(page, true);
+  await expect.poll(() => keptDrafts(page)).toEqual([]);
   expect(problems).toEqual([]);
 });
 
