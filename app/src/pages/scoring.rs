@@ -348,6 +348,42 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
             .into_any()
         }
     };
+    // Every version of this scorer's assessment at this stage and scale that the reader
+    // may see, oldest first: the public trail of what was published and superseded.
+    let versions: Vec<AssessmentRecord> = context
+        .visible
+        .iter()
+        .filter(|r| {
+            let b = &r.assessment;
+            b.source == a.source
+                && b.assessor == a.assessor
+                && b.stage == a.stage
+                && b.scale == a.scale
+        })
+        .cloned()
+        .collect();
+    let versions = (versions.len() > 1).then(|| view! {
+        <section aria-labelledby="versions-heading">
+            <h2 id="versions-heading">{t(Key::AssessmentVersions)}</h2>
+            <ol class="versions">
+                {versions
+                    .into_iter()
+                    .map(|v| {
+                        let current = v.id == record.id;
+                        let when = v.published_at.map(|at| format!(" · {}", time_text(at)));
+                        view! {
+                            <li data-version=v.id data-status=v.status.as_str()>
+                                <a href=format!("/assessments/{}", v.id) aria-current=current.then_some("page")>
+                                    {t(v.status.label_key())}
+                                </a>
+                                {when}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    });
     view! {
         <Title text=heading.clone()/>
         {back}
@@ -358,6 +394,7 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
             {when.map(|w| view! { " · " {w} })}
         </p>
         {body}
+        {versions}
     }
     .into_any()
 }

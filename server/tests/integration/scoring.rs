@@ -350,6 +350,12 @@ async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_ver
     assert!(old
         .body
         .contains(&format!("data-superseded-by=\"{second}\"")));
+    assert!(
+        old.body.contains(&format!(
+            "data-version=\"{second}\" data-status=\"published\""
+        )),
+        "each version lists the others"
+    );
     let page = public.get(&format!("/commitments/{code}")).await;
     assert!(
         page.body
