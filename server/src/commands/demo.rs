@@ -408,6 +408,8 @@ pub async fn generate(
                 let plan_start = date(start_year, 9, 1);
                 let plan_days = duration * 365;
                 let milestone_count = random.range(2, 6);
+                // Each step at most once per commitment (there are more steps than milestones).
+                let mut steps_taken = [false; MILESTONE_STEPS.len()];
                 for position in 1..=milestone_count {
                     let planned_end =
                         plan_start + Duration::days(plan_days * position / milestone_count);
@@ -431,7 +433,13 @@ pub async fn generate(
                         MilestoneStatus::Delayed => random.range(5, 70),
                         MilestoneStatus::NotStarted | MilestoneStatus::Withdrawn => 0,
                     };
-                    let step = random.pick(MILESTONE_STEPS).to_string();
+                    let drawn = (random.next() % MILESTONE_STEPS.len() as u64) as usize;
+                    let free = (0..MILESTONE_STEPS.len())
+                        .map(|k| (drawn + k) % MILESTONE_STEPS.len())
+                        .find(|i| !steps_taken[*i])
+                        .unwrap_or(drawn);
+                    steps_taken[free] = true;
+                    let step = MILESTONE_STEPS[free].to_string();
                     let milestone = NewMilestone {
                         position,
                         title: step.clone(),
@@ -467,10 +475,19 @@ pub async fn generate(
                     let update_count = random.range(1, 2);
                     for n in 1..=update_count {
                         let last = n == update_count;
-                        let at = (planned_end - Duration::days(30 * (update_count - n + 1)))
-                            .min(today - Duration::days(random.range(1, 400)))
-                            .and_hms_opt(10, 0, 0)
-                            .unwrap_or_default();
+                        let reported = (planned_end - Duration::days(30 * (update_count - n + 1)))
+                            .min(today - Duration::days(random.range(1, 400)));
+                        // The last update tells the milestone's state when it was reported:
+                        // completion on the day it was completed, a delay after the
+                        // planned end, work under way once it had started.
+                        let reported = match (last, status, milestone.completed_on) {
+                            (true, MilestoneStatus::Completed, Some(on)) => on,
+                            (true, MilestoneStatus::Delayed, _) => {
+                                reported.max(planned_end + Duration::days(1)).min(today)
+                            }
+                            _ => reported.max(planned_end - Duration::days(180)).min(today),
+                        };
+                        let at = reported.and_hms_opt(10, 0, 0).unwrap_or_default();
                         let (update_status, update_progress) = if last {
                             (status, progress)
                         } else {

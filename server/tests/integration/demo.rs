@@ -226,3 +226,51 @@ async fn regenerating_demo_data_never_undoes_what_an_admin_changed() {
          without roles still does"
     );
 }
+
+#[tokio::test]
+async fn demo_plans_read_like_real_ones() {
+    let t = test_db().await;
+    generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    // No commitment repeats a milestone's title.
+    let repeated = scalar(
+        &t.db,
+        "SELECT COUNT(*) FROM (SELECT commitment_id, title FROM milestones
+         GROUP BY commitment_id, title HAVING COUNT(*) > 1) AS repeats",
+    )
+    .await;
+    assert_eq!(repeated, 0);
+    // The last update of a completed milestone is dated the day it was completed, and a
+    // delayed milestone is reported late only after its planned end.
+    let last_updates = "SELECT ms.status, ms.planned_end, ms.completed_on,
+            CAST(u.created_at AS TEXT) AS at
+         FROM milestones ms JOIN progress_updates u ON u.milestone_id = ms.id
+         WHERE u.id = (SELECT MAX(id) FROM progress_updates WHERE milestone_id = ms.id)";
+    let rows: Vec<(
+        String,
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+        String,
+    )> = on_pool!(&t.db, |pool| sqlx::query_as(last_updates)
+        .fetch_all(pool)
+        .await
+        .unwrap());
+    let mut checked = [0, 0];
+    for (status, planned_end, completed_on, at) in rows {
+        let day = chrono::NaiveDate::parse_from_str(&at[..10], "%Y-%m-%d").unwrap();
+        match status.as_str() {
+            "completed" => {
+                assert_eq!(Some(day), completed_on, "completed on {at}");
+                checked[0] += 1;
+            }
+            "delayed" => {
+                assert!(
+                    Some(day) > planned_end,
+                    "delay reported on {at}, due {planned_end:?}"
+                );
+                checked[1] += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(checked[0] > 0 && checked[1] > 0, "{checked:?}");
+}
