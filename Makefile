@@ -42,9 +42,11 @@ test-e2e:
 	DATABASE_URL=sqlite://$(E2E_DB) target/debug/ogp-tracker import ../shared/data/ogp-commitments-open-parliament-2024.csv > /dev/null
 	cd end2end && E2E_DATABASE_URL=sqlite://$(E2E_DB) npx playwright test
 
-# Benchmarks, on SQLite and on a throwaway PostgreSQL server; figures go to bench/RESULTS.md.
+# Benchmarks, on SQLite and on a throwaway PostgreSQL server; figures go to bench/RESULTS.md:
+# the in-process ones (cargo bench), then the public pages under load against nginx.
 bench: setup
 	BENCH_DATABASE_URL=$$(./scripts/postgres.sh) cargo bench -p ogp-tracker
+	./bench/load.sh
 
 lint:
 	cargo fmt --all -- --check

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The public pages under load: the release build on SQLite and on PostgreSQL, on demo data
+# at each scale of BENCH_SCALES (default "1 10"; BENCH_SCALE=100 adds 100), every page type
+# driven by wrk with 64 connections for BENCH_SECONDS (default 10), and nginx serving the
+# very same HTML bytes in the same run as the ceiling. Installs wrk and nginx from Debian's
+# packages when missing. Prints a table and appends it, dated, to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+scales=${BENCH_SCALES:-1 10}
+[ -n "${BENCH_SCALE:-}" ] && scales="$scales $BENCH_SCALE"
+seconds=${BENCH_SECONDS:-10}
+connections=64
+port=3900
+nginx_port=3901
+work="$PWD/target/bench-load"
+
+install_missing() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v curl >/dev/null || missing+=(curl)
+  [ -x /usr/bin/time ] || missing+=(time)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} from Debian's packages" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
+
+# A latency as wrk prints it (`812.00us`, `3.41ms`, `1.20s`) in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
+    else { printf "%s", v }
+  }'
+}
+
+# "requests/s p50 p99 non-2xx" of `url` under load.
+measure() {
+  local out rps p50 p99 bad
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$1")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  echo "${rps%.*} $(to_ms "$p50") $(to_ms "$p99") ${bad:-0}"
+}
+
+wait_for() {
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# The first link on `path` whose address starts with `prefix`.
+first_link() {
+  curl -fsS "http://127.0.0.1:$port$1" | grep -o "href=\"$2[^\"#?]*\"" | head -1 | cut -d'"' -f2
+}
+
+server=""
+stop_all() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+  return 0
+}
+trap stop_all EXIT
+
+install_missing
+./scripts/setup.sh >&2
+cargo leptos build --release >&2
+bin="$PWD/target/release/ogp-tracker"
+pg_url=$(./scripts/postgres.sh)
+
+rm -rf "$work"
+mkdir -p "$work/html"
+cat >"$work/nginx.conf" <<EOF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/html;
+    location / { default_type text/html; }
+  }
+}
+EOF
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+"$nginx_bin" -c "$work/nginx.conf"
+
+rows=()
+loads=()
+for scale in $scales; do
+  for database in sqlite postgres; do
+    if [ "$database" = sqlite ]; then
+      url="sqlite://$work/scale-$scale.db"
+    else
+      name="bench_scale_${scale//./_}"
+      psql "$pg_url" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+      url="${pg_url%/*}/$name"
+    fi
+    # Demo data: how long it takes and the most memory it used.
+    load=$( { DATABASE_URL="$url" /usr/bin/time -f "%e %M" "$bin" demo --scale "$scale" >/dev/null; } 2>&1 | tail -1)
+    loads+=("| $database | $scale | ${load% *} s | $(( ${load#* } / 1024 )) MB |")
+    DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+      LOG_LEVEL=warn "$bin" serve >"$work/server-$database-$scale.log" 2>&1 &
+    server=$!
+    wait_for "http://127.0.0.1:$port/healthz"
+    member=$(first_link /members /members/)
+    plan=$(first_link "$member" /plans/)
+    commitment=$(first_link "$plan" /commitments/)
+    for page in / "$member" "$plan" "$commitment"; do
+      file="$database-$scale-$(echo "$page" | tr '/' '_').html"
+      curl -fsS "http://127.0.0.1:$port$page" >"$work/html/$file"
+      read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port$page")
+      read -r ceiling _ _ _ < <(measure "http://127.0.0.1:$nginx_port/$file")
+      ratio=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { printf "%.3f", a / b }')
+      bytes=$(wc -c <"$work/html/$file")
+      rows+=("| $database | $scale | \`$page\` | $bytes | $rps | $p50 ms | $p99 ms | $bad | $ceiling | $ratio |")
+      echo "${rows[-1]}" >&2
+    done
+    rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status")
+    rows+=("| $database | $scale | (server peak RSS: $rss MB) | | | | | | | |")
+    kill "$server" && wait "$server" 2>/dev/null || true
+    server=""
+  done
+done
+
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) · public pages under load (bench/load.sh)"
+  echo
+  echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build; PostgreSQL from scripts/postgres.sh on loopback."
+  echo "- **Commit:** $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')."
+  echo "- **Load:** wrk, 2 threads, $connections connections, ${seconds} s per page; nginx serves the same bytes from a file in the same run."
+  echo
+  echo "| database | scale | page | bytes | req/s | p50 | p99 | non-2xx | nginx req/s | ratio |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "| database | scale | demo data load | peak memory |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${loads[@]}"
+} | tee -a bench/RESULTS.md
