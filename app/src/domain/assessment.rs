@@ -165,10 +165,50 @@ impl Indicator {
         }
     }
 
+    /// The indicator of a machine name; without building any name (it runs for every
+    /// score read from storage).
     pub fn from_machine_name(name: &str) -> Option<Indicator> {
-        Indicator::all()
-            .into_iter()
-            .find(|i| i.machine_name() == name)
+        if let Some(value) = name.strip_prefix("relevance.") {
+            return OgpValue::from_machine(value).map(Indicator::Relevance);
+        }
+        if let Some(value) = name.strip_prefix("opened_government.") {
+            return OgpValue::from_machine(value).map(Indicator::OpenedGovernmentFor);
+        }
+        Some(match name {
+            "specificity" => Indicator::Specificity,
+            "verifiability" => Indicator::Verifiability,
+            "potential_impact" => Indicator::PotentialImpact,
+            "completion" => Indicator::Completion,
+            "opened_government" => Indicator::OpenedGovernment,
+            "open_government_lens" => Indicator::OpenGovernmentLens,
+            "potential_for_results" => Indicator::PotentialForResults,
+            "promising" => Indicator::Promising,
+            "early_results" => Indicator::EarlyResults,
+            _ => return None,
+        })
+    }
+
+    /// A level of this indicator by its machine name, exactly as stored.
+    pub fn rating_from_machine(self, name: &str) -> Option<Rating> {
+        Some(match self {
+            Indicator::Specificity => Rating::Specificity(Specificity::from_machine(name)?),
+            Indicator::Verifiability => Rating::Verifiability(Verifiability::from_machine(name)?),
+            Indicator::Relevance(_) => Rating::Relevance(Relevance::from_machine(name)?),
+            Indicator::PotentialImpact => {
+                Rating::PotentialImpact(PotentialImpact::from_machine(name)?)
+            }
+            Indicator::Completion => Rating::Completion(Completion::from_machine(name)?),
+            Indicator::OpenedGovernment | Indicator::OpenedGovernmentFor(_) => {
+                Rating::OpenedGovernment(OpenedGovernment::from_machine(name)?)
+            }
+            Indicator::OpenGovernmentLens | Indicator::Promising => {
+                Rating::YesNo(YesNo::from_machine(name)?)
+            }
+            Indicator::PotentialForResults => {
+                Rating::PotentialForResults(PotentialForResults::from_machine(name)?)
+            }
+            Indicator::EarlyResults => Rating::EarlyResults(EarlyResults::from_machine(name)?),
+        })
     }
 
     pub fn label_key(self) -> Key {
@@ -601,7 +641,14 @@ mod tests {
                 Indicator::from_machine_name(&indicator.machine_name()),
                 Some(indicator)
             );
+            for scale in ScaleSet::ALL {
+                for level in indicator.levels(*scale) {
+                    assert_eq!(indicator.rating_from_machine(level.as_str()), Some(level));
+                }
+            }
         }
+        assert_eq!(Indicator::from_machine_name("relevance.nothing"), None);
+        assert_eq!(Indicator::from_machine_name("Specificity"), None);
     }
 
     #[test]

@@ -13,8 +13,10 @@ pub(crate) fn score_value(indicator: Indicator, stored: &str) -> Result<ScoreVal
     if let Some(code) = MissingCode::from_machine(stored) {
         return Ok(ScoreValue::Missing(code));
     }
+    // Stored levels are machine names; reading them as OGP's labels is the slow way round.
     indicator
-        .parse_rating(stored)
+        .rating_from_machine(stored)
+        .or_else(|| indicator.parse_rating(stored))
         .map(ScoreValue::Rated)
         .ok_or_else(|| corrupt("score", stored))
 }
