@@ -340,11 +340,46 @@ pub struct ScoringContext {
     pub title: String,
     pub plan_year: Option<i64>,
     pub scorer: Result<Scorer, AppError>,
-    pub own: Vec<AssessmentRecord>,
-    pub published: Vec<Assessment>,
     /// Every assessment of the commitment the reader may see: published and superseded
     /// versions, and their own drafts.
     pub visible: Vec<AssessmentRecord>,
+}
+
+impl ScoringContext {
+    /// Whether `record` is the reader's organisation's.
+    pub fn is_own(&self, record: &AssessmentRecord) -> bool {
+        self.scorer
+            .as_ref()
+            .is_ok_and(|scorer| scorer.owns(&record.assessment))
+    }
+
+    /// The reader's organisation's assessments, in every state.
+    pub fn own(&self) -> Vec<AssessmentRecord> {
+        self.visible
+            .iter()
+            .filter(|r| self.is_own(r))
+            .cloned()
+            .collect()
+    }
+
+    /// The organisation's draft at `stage` on `scale`, if it has one.
+    pub fn own_draft(&self, scale: ScaleSet, stage: Stage) -> Option<&AssessmentRecord> {
+        self.visible.iter().find(|r| {
+            r.status == AssessmentStatus::Draft
+                && r.assessment.scale == scale
+                && r.assessment.stage == stage
+                && self.is_own(r)
+        })
+    }
+
+    /// Every source's published assessments, which a draft is compared with.
+    pub fn published(&self) -> Vec<Assessment> {
+        self.visible
+            .iter()
+            .filter(|r| r.status == AssessmentStatus::Published)
+            .map(|r| r.assessment.clone())
+            .collect()
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -361,29 +396,19 @@ async fn scoring_context(
     };
     let scorer = crate::policy::scorer_for(viewer().as_ref(), &plan.member_code);
     let records = crate::storage::assessment_records(db, stored.id).await?;
-    let mine = |record: &AssessmentRecord| {
-        scorer
-            .as_ref()
-            .is_ok_and(|scorer| scorer.owns(&record.assessment))
-    };
-    let own = records.iter().filter(|r| mine(r)).cloned().collect();
-    let published = records
-        .iter()
-        .filter(|r| r.status == AssessmentStatus::Published)
-        .map(|r| r.assessment.clone())
-        .collect();
+    // Drafts are their organisation's alone.
     let visible = records
-        .iter()
-        .filter(|r| r.status != AssessmentStatus::Draft || mine(r))
-        .cloned()
+        .into_iter()
+        .filter(|r| {
+            r.status != AssessmentStatus::Draft
+                || scorer.as_ref().is_ok_and(|s| s.owns(&r.assessment))
+        })
         .collect();
     Ok(Some(ScoringContext {
         code: stored.commitment.code,
         title: stored.commitment.title,
         plan_year: plan.year_submitted,
         scorer,
-        own,
-        published,
         visible,
     }))
 }

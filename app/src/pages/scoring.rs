@@ -119,45 +119,35 @@ fn ScoringBody(context: ScoringContext) -> impl IntoView {
                     stage=stage.unwrap_or(Stage::Design)
                 />
             };
-            let form = scale.zip(stage).map(|(scale, stage)| {
-                let existing = context.own.iter().find(|r| {
-                    r.status == AssessmentStatus::Draft
-                        && r.assessment.scale == scale
-                        && r.assessment.stage == stage
-                });
-                match existing {
-                    Some(draft) => view! {
-                        <p class="notice notice-info" data-draft-exists=draft.id>
-                            {t(Key::ScoringDraftExists)} " "
-                            <a href=format!("/assessments/{}", draft.id)>{t(Key::ScoringContinueDraft)}</a>
-                        </p>
-                    }
-                    .into_any(),
-                    None => {
-                        let draft = Assessment {
-                            source: scorer.source,
-                            assessor: scorer.organisation.clone(),
-                            stage,
-                            scale,
-                            scores: Vec::new(),
-                        };
-                        let typed = AssessmentInput::from_fields(&state.form_values);
-                        view! {
-                            <ScoreForm
-                                context=context.clone()
-                                draft
-                                typed
-                                action=format!("/commitments/{}/assessments", context.code)
-                                draft_id=None
-                            />
+            let form =
+                scale
+                    .zip(stage)
+                    .map(|(scale, stage)| match context.own_draft(scale, stage) {
+                        Some(draft) => view! { <DraftExists id=draft.id/> }.into_any(),
+                        None => {
+                            let draft = Assessment {
+                                source: scorer.source,
+                                assessor: scorer.organisation.clone(),
+                                stage,
+                                scale,
+                                scores: Vec::new(),
+                            };
+                            let typed = AssessmentInput::from_fields(&state.form_values);
+                            view! {
+                                <ScoreForm
+                                    context=context.clone()
+                                    draft
+                                    typed
+                                    action=format!("/commitments/{}/assessments", context.code)
+                                    draft_id=None
+                                />
+                            }
+                            .into_any()
                         }
-                        .into_any()
-                    }
-                }
-            });
+                    });
             view! {
                 <p class="meta" data-scorer=scorer.source.as_str()>{scorer_line(&scorer)}</p>
-                <OwnAssessments records=context.own.clone()/>
+                <OwnAssessments records=context.own()/>
                 {start}
                 {form}
             }
@@ -171,6 +161,17 @@ fn ScoringBody(context: ScoringContext) -> impl IntoView {
         {body}
     }
     .into_any()
+}
+
+/// Said where a new assessment would start while the organisation's draft of it exists.
+#[component]
+fn DraftExists(id: i64) -> impl IntoView {
+    view! {
+        <p class="notice notice-info" data-draft-exists=id>
+            {t(Key::ScoringDraftExists)} " "
+            <a href=format!("/assessments/{id}")>{t(Key::ScoringContinueDraft)}</a>
+        </p>
+    }
 }
 
 /// The scale set (preselected from the plan's year) and the stage of a new assessment: a
@@ -255,7 +256,7 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
         ],
     );
     let back = back_to_commitment(&context);
-    let mine = context.scorer.as_ref().is_ok_and(|s| s.owns(&a));
+    let mine = context.is_own(&record);
     let when = record
         .published_at
         .map(|at| t_with(Key::PublishedAt, &[("time", &time_text(at))]));
@@ -287,7 +288,8 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
             .into_any()
         }
         AssessmentStatus::Published | AssessmentStatus::Superseded => {
-            let computed = Computed::of(&a, &context.published, context.plan_year);
+            let others = context.published();
+            let computed = Computed::of(&a, &others, context.plan_year);
             let newer = record.superseded_by.map(|newer| {
                 view! {
                     <p class="notice notice-info" data-superseded-by=newer>
@@ -297,19 +299,9 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
                 }
             });
             // A new version is started once: while its draft exists, the way is to it.
-            let next = context.own.iter().find(|r| {
-                r.status == AssessmentStatus::Draft
-                    && r.assessment.scale == a.scale
-                    && r.assessment.stage == a.stage
-            });
+            let next = context.own_draft(a.scale, a.stage);
             let revise = (mine && record.status == AssessmentStatus::Published).then(|| match next {
-                Some(draft) => view! {
-                    <p class="notice notice-info" data-draft-exists=draft.id>
-                        {t(Key::ScoringDraftExists)} " "
-                        <a href=format!("/assessments/{}", draft.id)>{t(Key::ScoringContinueDraft)}</a>
-                    </p>
-                }
-                .into_any(),
+                Some(draft) => view! { <DraftExists id=draft.id/> }.into_any(),
                 None => view! {
                     <form method="post" action=format!("/assessments/{}/revision", record.id) class="form" data-form="revise">
                         <CsrfField/>
@@ -331,7 +323,7 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
                 });
             }
             let comparison = (record.status == AssessmentStatus::Published)
-                .then(|| draft_beside(&a, &context.published))
+                .then(|| draft_beside(&a, &others))
                 .flatten();
             view! {
                 {newer}
@@ -493,7 +485,7 @@ fn ScoreForm(
         .into_iter()
         .map(|indicator| view! { <ScoreFieldset indicator scale typed=typed.clone()/> })
         .collect_view();
-    let (published, plan_year) = (context.published.clone(), context.plan_year);
+    let (published, plan_year) = (context.published(), context.plan_year);
     let now = move || Assessment {
         scores: chosen.get(),
         ..draft.clone()

@@ -172,6 +172,22 @@ async fn audit_draft(
     Ok(())
 }
 
+/// Writes the levels typed into the draft `record`, checked for `saving`, if it is still at
+/// the version the form was rendered from (409 otherwise); answers the scores.
+async fn write_draft(
+    conn: &mut dyn Conn,
+    record: &AssessmentRecord,
+    input: &AssessmentInput,
+    saving: Saving,
+) -> Result<Vec<Score>, AppError> {
+    let draft = &record.assessment;
+    let scores = input.validate(draft.scale, draft.stage, draft.source, saving)?;
+    if !storage::update_draft(conn, record.id, input.base_version()?, &scores).await? {
+        return Err(AppError::Stale);
+    }
+    Ok(scores)
+}
+
 /// Audits the draft `id` just made, changed or started from a published version, commits,
 /// and answers it as stored.
 async fn draft_saved(
@@ -232,11 +248,7 @@ pub async fn save_draft(
 ) -> Result<AssessmentRecord, AppError> {
     let mut tx = db.begin().await?;
     let (_, record, _, scorer) = own_draft(&mut tx, actor, id).await?;
-    let draft = &record.assessment;
-    let scores = input.validate(draft.scale, draft.stage, draft.source, Saving::Draft)?;
-    if !storage::update_draft(&mut tx, id, input.base_version()?, &scores).await? {
-        return Err(AppError::Stale);
-    }
+    write_draft(&mut tx, &record, input, Saving::Draft).await?;
     draft_saved(tx, actor, id, &scorer, &record.commitment_code).await
 }
 
@@ -252,10 +264,7 @@ pub async fn publish(
     let mut tx = db.begin().await?;
     let (commitment_id, record, plan, scorer) = own_draft(&mut tx, actor, id).await?;
     let draft = &record.assessment;
-    let scores = input.validate(draft.scale, draft.stage, draft.source, Saving::Publish)?;
-    if !storage::update_draft(&mut tx, id, input.base_version()?, &scores).await? {
-        return Err(AppError::Stale);
-    }
+    let scores = write_draft(&mut tx, &record, input, Saving::Publish).await?;
     let now = storage::now();
     let superseded = storage::publish_draft(&mut tx, id, now).await?;
     let published = Assessment {
