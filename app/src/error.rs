@@ -170,6 +170,10 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<crate::storage::StorageError> for AppError {
     fn from(error: crate::storage::StorageError) -> Self {
+        if error.is_unavailable() {
+            tracing::warn!(%error, "the database is unavailable");
+            return AppError::Busy { seconds: 5 };
+        }
         tracing::error!(%error, "storage failed");
         AppError::Internal
     }

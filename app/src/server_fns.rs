@@ -454,6 +454,5 @@ pub async fn get_scores_summary(
             ))
         }
     };
-    let commitments = crate::storage::published_scores(&mut db().await?, of).await?;
-    Ok(ScoresSummary::of(&commitments))
+    Ok(crate::storage::scores_summary(&mut db().await?, of).await?)
 }

@@ -259,6 +259,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let viewer = match &info.session_token {
         Some(token) => match auth::viewer_for_token(&state.db, token).await {
             Ok(viewer) => viewer,
+            Err(error) if error.is_unavailable() => {
+                tracing::warn!(%error, "cannot read the session: the database is unavailable");
+                return info.refuse(StatusCode::SERVICE_UNAVAILABLE, Key::ErrServerBusy);
+            }
             Err(error) => {
                 tracing::error!(%error, "cannot read the session");
                 return info.refuse(StatusCode::INTERNAL_SERVER_ERROR, Key::ErrorTitle);

@@ -72,38 +72,94 @@ fn order(value: &ScoreValue, scale: ScaleSet, indicator: Indicator) -> usize {
 /// How many commitments [`ScoresSummary::disagreeing`] lists at most.
 pub const MOST_DISAGREEING: usize = 10;
 
+/// How many indicators the sources of one commitment's published assessments disagree on,
+/// by the rule of [`super::comparison`].
+pub fn disagreements(assessments: &[Assessment]) -> usize {
+    side_by_side(assessments)
+        .iter()
+        .map(|stage| stage.disagreements())
+        .sum()
+}
+
+/// How many assessments of one source gave one value of one indicator, at one stage on one
+/// scale set: one row of what the storage layer counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueCount {
+    pub scale: ScaleSet,
+    pub stage: Stage,
+    pub indicator: Indicator,
+    pub source: AssessmentSource,
+    pub value: ScoreValue,
+    pub count: usize,
+}
+
 impl ScoresSummary {
+    /// The summary of these commitments' published assessments, computed from the scores.
     pub fn of(commitments: &[CommitmentScores]) -> ScoresSummary {
+        let counts = commitments
+            .iter()
+            .flat_map(|c| &c.assessments)
+            .flat_map(|a| {
+                a.scores.iter().map(|score| ValueCount {
+                    scale: a.scale,
+                    stage: a.stage,
+                    indicator: score.indicator,
+                    source: a.source,
+                    value: score.value,
+                    count: 1,
+                })
+            });
+        let disagreeing = commitments
+            .iter()
+            .map(|c| Disagreeing {
+                code: c.code.clone(),
+                title: c.title.clone(),
+                disagreements: disagreements(&c.assessments),
+            })
+            .collect();
+        let assessed = commitments
+            .iter()
+            .filter(|c| !c.assessments.is_empty())
+            .count();
+        ScoresSummary::from_counts(assessed, counts, disagreeing)
+    }
+
+    /// The summary from counted values (in any order, the same value possibly in several
+    /// rows) and commitments with their disagreements (any order; those without any are
+    /// left out, and only the [`MOST_DISAGREEING`] first are kept).
+    pub fn from_counts(
+        assessed: usize,
+        counts: impl IntoIterator<Item = ValueCount>,
+        mut disagreeing: Vec<Disagreeing>,
+    ) -> ScoresSummary {
         let mut distribution: Vec<DistributionRow> = Vec::new();
-        for assessment in commitments.iter().flat_map(|c| &c.assessments) {
-            for score in &assessment.scores {
-                let at = distribution.iter().position(|row| {
-                    row.scale == assessment.scale
-                        && row.stage == assessment.stage
-                        && row.indicator == score.indicator
-                        && row.source == assessment.source
-                });
-                let row = match at {
-                    Some(at) => &mut distribution[at],
-                    None => {
-                        distribution.push(DistributionRow {
-                            scale: assessment.scale,
-                            stage: assessment.stage,
-                            indicator: score.indicator,
-                            source: assessment.source,
-                            counts: Vec::new(),
-                        });
-                        let last = distribution.len() - 1;
-                        &mut distribution[last]
-                    }
-                };
-                match row.counts.iter_mut().find(|c| c.value == score.value) {
-                    Some(count) => count.count += 1,
-                    None => row.counts.push(LevelCount {
-                        value: score.value,
-                        count: 1,
-                    }),
+        for counted in counts {
+            let at = distribution.iter().position(|row| {
+                row.scale == counted.scale
+                    && row.stage == counted.stage
+                    && row.indicator == counted.indicator
+                    && row.source == counted.source
+            });
+            let row = match at {
+                Some(at) => &mut distribution[at],
+                None => {
+                    distribution.push(DistributionRow {
+                        scale: counted.scale,
+                        stage: counted.stage,
+                        indicator: counted.indicator,
+                        source: counted.source,
+                        counts: Vec::new(),
+                    });
+                    let last = distribution.len() - 1;
+                    &mut distribution[last]
                 }
+            };
+            match row.counts.iter_mut().find(|c| c.value == counted.value) {
+                Some(count) => count.count += counted.count,
+                None => row.counts.push(LevelCount {
+                    value: counted.value,
+                    count: counted.count,
+                }),
             }
         }
         let source_order = |source: AssessmentSource| match source {
@@ -124,18 +180,7 @@ impl ScoresSummary {
                 source_order(row.source),
             )
         });
-        let mut disagreeing: Vec<Disagreeing> = commitments
-            .iter()
-            .map(|c| Disagreeing {
-                code: c.code.clone(),
-                title: c.title.clone(),
-                disagreements: side_by_side(&c.assessments)
-                    .iter()
-                    .map(|stage| stage.disagreements())
-                    .sum(),
-            })
-            .filter(|d| d.disagreements > 0)
-            .collect();
+        disagreeing.retain(|d| d.disagreements > 0);
         disagreeing.sort_by(|a, b| {
             b.disagreements
                 .cmp(&a.disagreements)
@@ -143,10 +188,7 @@ impl ScoresSummary {
         });
         disagreeing.truncate(MOST_DISAGREEING);
         ScoresSummary {
-            assessed: commitments
-                .iter()
-                .filter(|c| !c.assessments.is_empty())
-                .count(),
+            assessed,
             distribution,
             disagreeing,
         }

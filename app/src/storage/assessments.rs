@@ -3,8 +3,9 @@
 
 use super::{corrupt, Conn, StorageError};
 use crate::domain::{
-    Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, CommitmentScores,
-    EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, Stage,
+    disagreements, Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, Disagreeing,
+    EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, ScoresSummary, Stage,
+    ValueCount, MOST_DISAGREEING,
 };
 use chrono::{DateTime, Utc};
 
@@ -345,6 +346,7 @@ pub async fn save_assessment(
     )?;
     if let Some(id) = id {
         write_scores(conn, id, &assessment.scores).await?;
+        refresh_disagreements(conn, commitment_id).await?;
     }
     Ok(id)
 }
@@ -443,6 +445,9 @@ pub async fn publish_draft(
             "assessment {id} was not a draft when published"
         )));
     }
+    if let Some(commitment_id) = commitment_of_assessment(conn, id).await? {
+        refresh_disagreements(conn, commitment_id).await?;
+    }
     Ok(superseded)
 }
 
@@ -485,61 +490,120 @@ pub enum ScoresOf<'a> {
 }
 
 #[derive(sqlx::FromRow)]
-struct CommitmentScoreRow {
-    commitment_id: i64,
-    code: String,
-    title: String,
-    #[sqlx(flatten)]
-    score: ScoreRow,
+struct ValueCountRow {
+    scale: ScaleSet,
+    stage: Stage,
+    source: AssessmentSource,
+    indicator: String,
+    value: String,
+    count: i64,
 }
 
-/// The published assessments of every assessed commitment of a plan or a member, in one
-/// query, for the summary on their pages.
-pub async fn published_scores(
+#[derive(sqlx::FromRow)]
+struct DisagreeingRow {
+    code: String,
+    title: String,
+    disagreements: i64,
+}
+
+/// The summary of the published assessments of a plan's or a member's commitments: the
+/// levels counted by the database, the most disagreeing commitments read from the counts
+/// the writes keep ([`refresh_disagreements`]). Equal to [`ScoresSummary::of`] over the
+/// same assessments, which the tests check.
+pub async fn scores_summary(
     conn: &mut dyn Conn,
     of: ScoresOf<'_>,
-) -> Result<Vec<CommitmentScores>, StorageError> {
+) -> Result<ScoresSummary, StorageError> {
     let (condition, key) = match of {
         ScoresOf::Plan(key) => ("p.plan_key = $1", key),
         ScoresOf::Member(slug) => ("m.slug = $1", slug),
     };
-    let sql = format!(
-        "SELECT c.id AS commitment_id, c.code, c.title, a.id, a.source, a.assessor, a.stage,
-            a.scale, s.indicator, s.value, s.justification
-         FROM commitments c
+    let commitments = "commitments c
          JOIN action_plans p ON p.id = c.plan_id
-         JOIN members m ON m.id = p.member_id
+         JOIN members m ON m.id = p.member_id";
+    let sql = format!(
+        "SELECT a.scale, a.stage, a.source, s.indicator, s.value, COUNT(*) AS count
+         FROM {commitments}
          JOIN assessments a ON a.commitment_id = c.id AND a.status = 'published'
          JOIN assessment_scores s ON s.assessment_id = a.id
          WHERE {condition}
-         ORDER BY c.id, a.id"
+         GROUP BY a.scale, a.stage, a.source, s.indicator, s.value"
     );
-    let rows: Vec<CommitmentScoreRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
-    let mut commitments: Vec<(i64, CommitmentScores, Vec<ScoreRow>)> = Vec::new();
-    for row in rows {
-        if commitments.last().map(|(id, _, _)| *id) != Some(row.commitment_id) {
-            commitments.push((
-                row.commitment_id,
-                CommitmentScores {
-                    code: row.code,
-                    title: row.title,
-                    assessments: Vec::new(),
-                },
-                Vec::new(),
-            ));
-        }
-        if let Some((_, _, scores)) = commitments.last_mut() {
-            scores.push(row.score);
-        }
-    }
-    commitments
+    let rows: Vec<ValueCountRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
+    let counts = rows
         .into_iter()
-        .map(|(_, mut commitment, rows)| {
-            commitment.assessments = assessments_from_rows(rows, &[])?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect();
-            Ok(commitment)
+        .map(|row| {
+            let indicator = Indicator::from_machine_name(&row.indicator)
+                .ok_or_else(|| corrupt("indicator", &row.indicator))?;
+            Ok(ValueCount {
+                scale: row.scale,
+                stage: row.stage,
+                indicator,
+                source: row.source,
+                value: score_value(indicator, &row.value)?,
+                count: usize::try_from(row.count).unwrap_or_default(),
+            })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM {commitments}
+         WHERE {condition} AND EXISTS (SELECT 1 FROM assessments a
+            WHERE a.commitment_id = c.id AND a.status = 'published')"
+    );
+    let assessed: i64 = run!(conn, fetch_one, sqlx::query_scalar(&sql).bind(key))?;
+    let sql = format!(
+        "SELECT c.code, c.title, c.disagreements FROM {commitments}
+         WHERE {condition} AND c.disagreements > 0
+         ORDER BY c.disagreements DESC, c.code LIMIT {MOST_DISAGREEING}"
+    );
+    let disagreeing: Vec<DisagreeingRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
+    let disagreeing = disagreeing
+        .into_iter()
+        .map(|row| Disagreeing {
+            code: row.code,
+            title: row.title,
+            disagreements: usize::try_from(row.disagreements).unwrap_or_default(),
+        })
+        .collect();
+    Ok(ScoresSummary::from_counts(
+        usize::try_from(assessed).unwrap_or_default(),
+        counts,
+        disagreeing,
+    ))
+}
+
+/// Counts again how many indicators the sources of a commitment's published assessments
+/// disagree on ([`disagreements`]); every write that publishes, replaces or supersedes an
+/// assessment calls it in its transaction, so the summaries never go stale.
+pub async fn refresh_disagreements(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+) -> Result<(), StorageError> {
+    let published: Vec<Assessment> = assessments_with_ids(conn, commitment_id, Which::Published)
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    let count = i64::try_from(disagreements(&published)).unwrap_or(i64::MAX);
+    execute!(
+        conn,
+        sqlx::query("UPDATE commitments SET disagreements = $2 WHERE id = $1")
+            .bind(commitment_id)
+            .bind(count)
+    )?;
+    Ok(())
+}
+
+/// Counts the disagreements of the commitments that have none counted yet (those assessed
+/// before migration 0012); run after migrating.
+pub async fn refresh_uncounted_disagreements(conn: &mut dyn Conn) -> Result<usize, StorageError> {
+    let ids: Vec<i64> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_scalar("SELECT id FROM commitments WHERE disagreements IS NULL")
+    )?;
+    for id in &ids {
+        refresh_disagreements(conn, *id).await?;
+    }
+    Ok(ids.len())
 }

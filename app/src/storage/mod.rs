@@ -85,6 +85,26 @@ impl StorageError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StorageError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
+
+    /// Whether the database could not be reached or is shutting down or starting (a
+    /// restart, a network cut): worth answering "try again shortly", not "failed".
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StorageError::Database(error) => match error {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Protocol(_) => true,
+                // PostgreSQL's connection exceptions (class 08) and its shutdowns and start
+                // (57P01 to 57P03).
+                sqlx::Error::Database(e) => e
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,6 +191,9 @@ impl Db {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(10)
+                // While the server restarts, a request waits this long for a connection,
+                // then is answered 503 (sqlx's default is 30 s).
+                .acquire_timeout(std::time::Duration::from_secs(3))
                 .connect_with(options)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -204,7 +227,8 @@ impl Db {
 
     /// Brings the schema up to date. SQLite migrations that rebuild a table run with
     /// foreign-key enforcement off (SQLite cannot switch it inside the migration's
-    /// transaction), and the references are checked once they are done.
+    /// transaction), and the references are checked once they are done. Then the counts the
+    /// migrations could not compute in SQL are made.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         match self {
             Db::Sqlite(pool) => {
@@ -226,7 +250,9 @@ impl Db {
             }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
-        Ok(())
+        let mut tx = self.begin().await?;
+        refresh_uncounted_disagreements(&mut tx).await?;
+        tx.commit().await
     }
 
     /// A transaction for a write; commit it, or it rolls back when dropped.

@@ -452,6 +452,7 @@ async fn milestones_are_added_edited_and_moved_and_the_roll_up_is_the_same_every
         .find(|c| c.code == code)
         .unwrap();
     assert_eq!(summary.progress, Some(87.5), "the plan sums the same way");
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]
@@ -588,6 +589,7 @@ async fn a_withdrawn_commitment_is_kept_with_its_reason_and_its_open_milestones_
         )
         .await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]
@@ -670,6 +672,7 @@ async fn the_government_records_its_own_completion_level_and_history_keeps_the_e
             (Some("limited".to_string()), Some("substantial".to_string())),
         ]
     );
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]

@@ -187,3 +187,68 @@ pub async fn audit_lines(db: &Db, action: &str) -> Vec<app::domain::AuditEntry> 
         .expect("the audit log");
     entries.into_iter().filter(|e| e.action == action).collect()
 }
+
+/// Fails unless the totals and counts the writes keep (migration 0012) equal what the rows
+/// say now: the overview's totals on days before, among and after the milestones' planned
+/// ends, each commitment's disagreements, and each member's and plan's scores summary.
+pub async fn assert_kept_totals(db: &Db) {
+    use app::domain::{disagreements, CommitmentScores, ScoresSummary};
+    use app::storage::ScoresOf;
+    let mut c = conn(db).await;
+    for day in ["1990-01-01", "2016-06-30", "2024-01-01", "2100-01-01"] {
+        let day: chrono::NaiveDate = day.parse().unwrap();
+        let kept = app::storage::overview(&mut c, day).await.unwrap();
+        let recounted = app::storage::overview_recounted(&mut c, day).await.unwrap();
+        assert_eq!(
+            app::domain::Overview {
+                recent_updates: Vec::new(),
+                ..kept
+            },
+            recounted,
+            "the kept totals on {day}"
+        );
+    }
+    let rows: Vec<(i64, String, String, i64, String, String)> = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT c.id, c.code, c.title, c.disagreements, p.plan_key, m.slug
+             FROM commitments c JOIN action_plans p ON p.id = c.plan_id
+             JOIN members m ON m.id = p.member_id ORDER BY m.slug, p.plan_key, c.id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    });
+    let mut plans: Vec<(String, Vec<CommitmentScores>)> = Vec::new();
+    let mut members: Vec<(String, Vec<CommitmentScores>)> = Vec::new();
+    for (id, code, title, kept, plan, member) in rows {
+        let assessments = app::storage::assessments_of(&mut c, id).await.unwrap();
+        assert_eq!(
+            kept as usize,
+            disagreements(&assessments),
+            "the disagreements kept for {code}"
+        );
+        let scores = CommitmentScores {
+            code,
+            title,
+            assessments,
+        };
+        for (key, groups) in [(plan, &mut plans), (member, &mut members)] {
+            match groups.last_mut() {
+                Some((last, group)) if *last == key => group.push(scores.clone()),
+                _ => groups.push((key, vec![scores.clone()])),
+            }
+        }
+    }
+    for (key, commitments) in &plans {
+        let summary = app::storage::scores_summary(&mut c, ScoresOf::Plan(key))
+            .await
+            .unwrap();
+        assert_eq!(summary, ScoresSummary::of(commitments), "plan {key}");
+    }
+    for (slug, commitments) in &members {
+        let summary = app::storage::scores_summary(&mut c, ScoresOf::Member(slug))
+            .await
+            .unwrap();
+        assert_eq!(summary, ScoresSummary::of(commitments), "member {slug}");
+    }
+}

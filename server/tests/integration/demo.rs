@@ -45,6 +45,16 @@ async fn demo_data_is_deterministic_and_replaces_itself() {
     .await
     .unwrap();
     assert_ne!(other, first);
+    assert!(
+        scalar(
+            &t.db,
+            "SELECT COUNT(*) FROM commitments WHERE disagreements > 0"
+        )
+        .await
+            > 0,
+        "the demo's sources disagree somewhere"
+    );
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]

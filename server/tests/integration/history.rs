@@ -186,6 +186,7 @@ async fn an_update_and_its_correction_leave_exactly_their_entries() {
         spanish.body.contains("Completado el"),
         "field names translated"
     );
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]
@@ -229,6 +230,7 @@ async fn a_completed_milestone_is_at_one_hundred_percent() {
         history(&t.db, &code).await.changes[0].cause,
         ChangeCause::Demo
     );
+    assert_kept_totals(&t.db).await;
 }
 
 fn write_csv(content: &str) -> tempfile::NamedTempFile {

@@ -25,6 +25,7 @@ async fn current_layout_imports_every_commitment_member_and_plan() {
     assert_eq!(count(&t.db, "members").await, 75);
     assert_eq!(count(&t.db, "action_plans").await, 214);
     assert!(report.derived_ids.is_empty());
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]
@@ -246,6 +247,7 @@ async fn explorer_layout_derives_ids_and_reports_them() {
     assert_eq!(again.unchanged, 1922);
     assert_eq!(again.derived_ids, report.derived_ids);
     assert_eq!(count(&t.db, "commitments").await, 1922);
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]

@@ -455,6 +455,7 @@ async fn forty_commitments_and_seventy_milestones_enter_an_empty_plan_in_one_upl
     .unwrap();
     assert!(kinds(&preview).iter().all(|k| *k == RowKind::Unchanged));
     assert_eq!(preview.rows.len(), 70);
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]

@@ -191,6 +191,11 @@ const OLD_DATA: &[&str] = &[
      VALUES (1, 1, 'irm', 'IRM', 'design', 'classic', '2024-01-15T09:00:00Z')",
     "INSERT INTO assessment_scores (assessment_id, indicator, value)
      VALUES (1, 'potential_impact', 'moderate')",
+    // Two steps apart from the IRM's: the upgrade counts one disagreement.
+    "INSERT INTO assessments (id, commitment_id, source, assessor, stage, scale, created_at)
+     VALUES (2, 1, 'civil_society', 'Watch', 'design', 'classic', '2024-02-15T09:00:00Z')",
+    "INSERT INTO assessment_scores (assessment_id, indicator, value)
+     VALUES (2, 'potential_impact', 'none')",
     "INSERT INTO role_grants (user_id, role, member_id, granted_at)
      VALUES (1, 'poc', 1, '2024-05-01T10:00:00.000000Z')",
 ];
@@ -233,8 +238,14 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
         vec!["Open Contracting".to_string()]
     );
     assert_eq!(detail.raw_values.len(), 1);
-    assert_eq!(detail.assessments.len(), 1);
+    assert_eq!(detail.assessments.len(), 2);
     assert_eq!(detail.assessments[0].scores.len(), 1);
+    assert_eq!(
+        scalar(&db, "SELECT disagreements FROM commitments WHERE id = 1").await,
+        1,
+        "the disagreements of what was assessed before are counted when upgrading"
+    );
+    assert_kept_totals(&db).await;
     let [completed, back] = &detail.milestones[..] else {
         panic!("two milestones: {:?}", detail.milestones)
     };

@@ -373,6 +373,7 @@ async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_ver
     assert_eq!(superseded, vec![("published".into(), "superseded".into())]);
     let evidence = count(&t.db, "assessment_evidence").await;
     assert!(evidence >= 2, "each version keeps its evidence links");
+    assert_kept_totals(&t.db).await;
 }
 
 #[tokio::test]
@@ -620,4 +621,5 @@ async fn importing_again_never_overwrites_an_irm_researchers_newer_version() {
         !values.is_empty() && values.iter().all(|v| v == "NR"),
         "the researcher's levels stay: {values:?}"
     );
+    assert_kept_totals(&t.db).await;
 }
