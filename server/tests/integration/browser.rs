@@ -47,6 +47,8 @@ impl Answer {
 #[derive(Clone)]
 pub struct Browser {
     pub router: axum::Router,
+    /// A running app server to send to over TCP instead of `router`.
+    pub server: Option<std::net::SocketAddr>,
     pub cookies: BTreeMap<String, String>,
     /// Sent with every request (`x-forwarded-proto`, say).
     pub headers: Vec<(&'static str, &'static str)>,
@@ -58,9 +60,18 @@ impl Browser {
     pub fn new(router: &axum::Router) -> Browser {
         Browser {
             router: router.clone(),
+            server: None,
             cookies: BTreeMap::new(),
             headers: Vec::new(),
             page_token: None,
+        }
+    }
+
+    /// A browser of the app server listening at `server`.
+    pub fn at(server: std::net::SocketAddr) -> Browser {
+        Browser {
+            server: Some(server),
+            ..Browser::new(&axum::Router::new())
         }
     }
 
@@ -95,10 +106,16 @@ impl Browser {
         }
         let what = format!("{} {}", request.method(), request.uri());
         let limit = std::time::Duration::from_secs(30);
-        let response = tokio::time::timeout(limit, self.router.clone().oneshot(request))
-            .await
-            .unwrap_or_else(|_| panic!("{what}: no answer within {limit:?}"))
-            .unwrap();
+        let response = match self.server {
+            None => tokio::time::timeout(limit, self.router.clone().oneshot(request))
+                .await
+                .unwrap_or_else(|_| panic!("{what}: no answer within {limit:?}"))
+                .unwrap(),
+            Some(server) => tokio::time::timeout(limit, over_tcp(server, request))
+                .await
+                .unwrap_or_else(|_| panic!("{what}: no answer within {limit:?}"))
+                .unwrap_or_else(|e| panic!("{what}: {e}")),
+        };
         let status = response.status();
         let headers = response.headers().clone();
         self.keep_cookies(&headers);
@@ -257,6 +274,30 @@ impl Browser {
         self.post("/sign-in", &[("email", email), ("password", password)])
             .await
     }
+}
+
+/// Sends `request` to the app server at `server` over its own HTTP/1.1 connection.
+async fn over_tcp(
+    server: std::net::SocketAddr,
+    mut request: Request<Body>,
+) -> Result<axum::response::Response, String> {
+    if !request.headers().contains_key(header::HOST) {
+        let host = header::HeaderValue::from_str(&server.to_string()).unwrap();
+        request.headers_mut().insert(header::HOST, host);
+    }
+    let stream = tokio::net::TcpStream::connect(server)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(response.map(Body::new))
 }
 
 /// The CSRF token a rendered page carries, from the state in its head.

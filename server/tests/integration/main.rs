@@ -17,5 +17,6 @@ mod plan_csv;
 mod plans;
 mod schema;
 mod scoring;
+mod servers;
 mod storage;
 mod users;
