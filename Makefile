@@ -43,10 +43,12 @@ test-e2e:
 	cd end2end && E2E_DATABASE_URL=sqlite://$(E2E_DB) npx playwright test
 
 # Benchmarks, on SQLite and on a throwaway PostgreSQL server; figures go to bench/RESULTS.md:
-# the in-process ones (cargo bench), then the public pages under load against nginx.
+# the in-process ones (cargo bench), the public pages under load against nginx, then the
+# import of OGP's real files against sqlite3's own.
 bench: setup
 	BENCH_DATABASE_URL=$$(./scripts/postgres.sh) cargo bench -p ogp-tracker
 	./bench/load.sh
+	./bench/import.sh
 
 lint:
 	cargo fmt --all -- --check

@@ -7,6 +7,10 @@
 # restart of the database server would.
 set -euo pipefail
 mode=${1:-}
+case "$mode" in
+  "" | start | stop) ;;
+  *) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 private=""
@@ -46,7 +50,10 @@ if [ "$(id -u)" = "0" ]; then
   run_as=(runuser -u postgres --)
 fi
 if [ "$mode" = stop ]; then
-  "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -w stop -m fast >&2
+  # Stopping a stopped cluster is no error: a test's clean-up may stop it again.
+  if "${run_as[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -w stop -m fast >&2
+  fi
   exit 0
 fi
 if [ "$mode" != start ]; then

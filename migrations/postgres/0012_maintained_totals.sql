@@ -1,9 +1,6 @@
 -- Totals kept in the same transaction as every write, so that the overview answers from a
 -- few rows however many milestones there are, on every app server alike (PostgreSQL). Kept
--- in step with ../sqlite/0012_maintained_totals.sql.
--- `totals` holds the installation's counts by name; `open_milestone_ends` counts the
--- milestones still open (neither completed nor withdrawn) by planned end, so that the
--- overdue ones on any day are a sum over dates, not a count over milestones.
+-- in step with ../sqlite/0012_maintained_totals.sql, which says how the counts are kept.
 CREATE TABLE totals (
     name TEXT PRIMARY KEY,
     n BIGINT NOT NULL
@@ -25,31 +22,37 @@ SELECT planned_end, COUNT(*) FROM milestones
 WHERE status NOT IN ('completed', 'withdrawn') AND planned_end IS NOT NULL
 GROUP BY planned_end;
 
-CREATE FUNCTION totals_add(total TEXT, delta BIGINT) RETURNS VOID AS $$
-    UPDATE totals SET n = n + delta WHERE name = total AND delta <> 0;
+CREATE TABLE total_changes (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    planned_end DATE,
+    n BIGINT NOT NULL
+);
+
+-- Appends a change of `delta` to the count `total` (nothing for no change).
+CREATE FUNCTION total_change(total TEXT, delta BIGINT) RETURNS VOID AS $$
+    INSERT INTO total_changes (name, n) SELECT total, delta WHERE delta <> 0;
 $$ LANGUAGE sql;
 
--- Counts a milestone in (delta 1) or out of (delta -1) the open milestones of its end date.
-CREATE FUNCTION open_milestone_add(milestone_status TEXT, ends DATE, delta BIGINT)
+-- Counts a milestone in (delta 1) or out of (delta -1) the open milestones of its end date;
+-- a closed milestone or one without a planned end is in no date's count.
+CREATE FUNCTION open_milestone_change(milestone_status TEXT, ends DATE, delta BIGINT)
 RETURNS VOID AS $$
-BEGIN
-    IF milestone_status NOT IN ('completed', 'withdrawn') AND ends IS NOT NULL THEN
-        INSERT INTO open_milestone_ends AS o (planned_end, n) VALUES (ends, delta)
-        ON CONFLICT ON CONSTRAINT open_milestone_ends_pkey DO UPDATE SET n = o.n + delta;
-    END IF;
-END;
-$$ LANGUAGE plpgsql;
+    INSERT INTO total_changes (name, planned_end, n)
+    SELECT 'open_milestones', ends, delta
+    WHERE milestone_status NOT IN ('completed', 'withdrawn') AND ends IS NOT NULL;
+$$ LANGUAGE sql;
 
 CREATE FUNCTION members_total() RETURNS TRIGGER AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM totals_add('members', 1);
-        PERFORM totals_add('demo_members', CASE WHEN NEW.demo THEN 1 ELSE 0 END);
+        PERFORM total_change('members', 1);
+        PERFORM total_change('demo_members', CASE WHEN NEW.demo THEN 1 ELSE 0 END);
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM totals_add('members', -1);
-        PERFORM totals_add('demo_members', CASE WHEN OLD.demo THEN -1 ELSE 0 END);
+        PERFORM total_change('members', -1);
+        PERFORM total_change('demo_members', CASE WHEN OLD.demo THEN -1 ELSE 0 END);
     ELSIF NEW.demo IS DISTINCT FROM OLD.demo THEN
-        PERFORM totals_add('demo_members', CASE WHEN NEW.demo THEN 1 ELSE -1 END);
+        PERFORM total_change('demo_members', CASE WHEN NEW.demo THEN 1 ELSE -1 END);
     END IF;
     RETURN NULL;
 END;
@@ -62,10 +65,10 @@ FOR EACH ROW EXECUTE FUNCTION members_total();
 CREATE TRIGGER members_total_demo AFTER UPDATE OF demo ON members
 FOR EACH ROW EXECUTE FUNCTION members_total();
 
--- Counts rows of the table named by the trigger's argument in `totals`.
+-- Counts rows of the table named by the trigger's argument.
 CREATE FUNCTION rows_total() RETURNS TRIGGER AS $$
 BEGIN
-    PERFORM totals_add(TG_ARGV[0], CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END);
+    PERFORM total_change(TG_ARGV[0], CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -81,19 +84,19 @@ FOR EACH ROW EXECUTE FUNCTION rows_total('commitments');
 CREATE FUNCTION milestones_total() RETURNS TRIGGER AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM totals_add('milestones', 1);
+        PERFORM total_change('milestones', 1);
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM totals_add('milestones', -1);
+        PERFORM total_change('milestones', -1);
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM totals_add('completed_milestones',
+        PERFORM total_change('completed_milestones',
             CASE WHEN OLD.status = 'completed' THEN -1 ELSE 0 END);
-        PERFORM open_milestone_add(OLD.status, OLD.planned_end, -1);
+        PERFORM open_milestone_change(OLD.status, OLD.planned_end, -1);
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        PERFORM totals_add('completed_milestones',
+        PERFORM total_change('completed_milestones',
             CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END);
-        PERFORM open_milestone_add(NEW.status, NEW.planned_end, 1);
+        PERFORM open_milestone_change(NEW.status, NEW.planned_end, 1);
     END IF;
     RETURN NULL;
 END;

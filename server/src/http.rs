@@ -368,6 +368,16 @@ pub async fn serve(
         Ok(_) => {}
         Err(e) => tracing::warn!("assets are served uncompressed: {e}"),
     });
+    // The totals' changes are folded often, so the overview reads few rows after any run
+    // of writes; every server folding is harmless (each change is folded once).
+    let fold_db = db.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            app::storage::fold_totals(&fold_db).await;
+        }
+    });
     let sweep_db = db.clone();
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));

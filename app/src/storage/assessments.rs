@@ -5,7 +5,7 @@ use super::{corrupt, Conn, StorageError};
 use crate::domain::{
     disagreements, Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, Disagreeing,
     EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, ScoresSummary, Stage,
-    ValueCount, MOST_DISAGREEING,
+    ValueCount,
 };
 use chrono::{DateTime, Utc};
 
@@ -551,10 +551,11 @@ pub async fn scores_summary(
             WHERE a.commitment_id = c.id AND a.status = 'published')"
     );
     let assessed: i64 = run!(conn, fetch_one, sqlx::query_scalar(&sql).bind(key))?;
+    // Every disagreeing one (few, and served by an index): ties are broken by code in Rust,
+    // byte by byte, where PostgreSQL's collation could order them otherwise.
     let sql = format!(
         "SELECT c.code, c.title, c.disagreements FROM {commitments}
-         WHERE {condition} AND c.disagreements > 0
-         ORDER BY c.disagreements DESC, c.code LIMIT {MOST_DISAGREEING}"
+         WHERE {condition} AND c.disagreements > 0"
     );
     let disagreeing: Vec<DisagreeingRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
     let disagreeing = disagreeing
@@ -579,6 +580,14 @@ pub async fn refresh_disagreements(
     conn: &mut dyn Conn,
     commitment_id: i64,
 ) -> Result<(), StorageError> {
+    // The commitment's row is locked before its assessments are read, so that two
+    // transactions publishing at once count one after the other (on PostgreSQL each would
+    // otherwise count without the other's and the later write would win).
+    execute!(
+        conn,
+        sqlx::query("UPDATE commitments SET disagreements = disagreements WHERE id = $1")
+            .bind(commitment_id)
+    )?;
     let published: Vec<Assessment> = assessments_with_ids(conn, commitment_id, Which::Published)
         .await?
         .into_iter()
@@ -600,7 +609,7 @@ pub async fn refresh_uncounted_disagreements(conn: &mut dyn Conn) -> Result<usiz
     let ids: Vec<i64> = run!(
         conn,
         fetch_all,
-        sqlx::query_scalar("SELECT id FROM commitments WHERE disagreements IS NULL")
+        sqlx::query_scalar("SELECT id FROM commitments WHERE disagreements IS NULL ORDER BY id")
     )?;
     for id in &ids {
         refresh_disagreements(conn, *id).await?;

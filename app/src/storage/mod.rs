@@ -86,20 +86,24 @@ impl StorageError {
         matches!(self, StorageError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
 
-    /// Whether the database could not be reached or is shutting down or starting (a
-    /// restart, a network cut): worth answering "try again shortly", not "failed".
+    /// Whether the database could not be reached, is shutting down or starting (a restart, a
+    /// network cut) or is busy: worth answering "try again shortly", not "failed".
     pub fn is_unavailable(&self) -> bool {
         match self {
             StorageError::Database(error) => match error {
-                sqlx::Error::Io(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::WorkerCrashed
-                | sqlx::Error::Protocol(_) => true,
-                // PostgreSQL's connection exceptions (class 08) and its shutdowns and start
-                // (57P01 to 57P03).
-                sqlx::Error::Database(e) => e
-                    .code()
-                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::WorkerCrashed => true,
+                // SQLite's busy and locked (primary codes 5 and 6), past the busy timeout.
+                sqlx::Error::Database(e)
+                    if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() =>
+                {
+                    e.code()
+                        .and_then(|code| code.parse::<i32>().ok())
+                        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+                }
+                // PostgreSQL's connection exceptions (class 08), its shutdowns and its start.
+                sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+                    code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+                }),
                 _ => false,
             },
             _ => false,
@@ -252,6 +256,7 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         refresh_uncounted_disagreements(&mut tx).await?;
+        fold_total_changes(&mut tx).await?;
         tx.commit().await
     }
 

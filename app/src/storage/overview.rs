@@ -32,23 +32,98 @@ impl Totals {
     }
 }
 
-/// Installation-wide totals; `today` decides which milestones are overdue.
+/// Installation-wide totals; `today` decides which milestones are overdue. Each is its
+/// kept count plus the changes not yet folded into it (migration 0012).
 pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview, StorageError> {
-    let sql = "SELECT
-            (SELECT n FROM totals WHERE name = 'members') AS members,
-            (SELECT n FROM totals WHERE name = 'plans') AS plans,
-            (SELECT n FROM totals WHERE name = 'commitments') AS commitments,
-            (SELECT n FROM totals WHERE name = 'milestones') AS milestones,
-            (SELECT n FROM totals WHERE name = 'completed_milestones') AS completed,
-            (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM open_milestone_ends
-                WHERE planned_end < $1)
-                AS overdue,
-            (SELECT n FROM totals WHERE name = 'demo_members') AS demo_members";
-    let totals: Totals = run!(conn, fetch_one, sqlx::query_as(sql).bind(today))?;
+    let total = |name: &str| {
+        format!(
+            "(SELECT CAST(SUM(n) AS BIGINT) FROM (
+                SELECT n FROM totals WHERE name = '{name}'
+                UNION ALL SELECT n FROM total_changes WHERE name = '{name}') t)"
+        )
+    };
+    let sql = format!(
+        "SELECT {} AS members, {} AS plans, {} AS commitments, {} AS milestones,
+            {} AS completed, {} AS demo_members,
+            (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM (
+                SELECT n FROM open_milestone_ends WHERE planned_end < $1
+                UNION ALL SELECT n FROM total_changes
+                    WHERE name = 'open_milestones' AND planned_end < $1) t) AS overdue",
+        total("members"),
+        total("plans"),
+        total("commitments"),
+        total("milestones"),
+        total("completed_milestones"),
+        total("demo_members"),
+    );
+    let totals: Totals = run!(conn, fetch_one, sqlx::query_as(&sql).bind(today))?;
     Ok(Overview {
         recent_updates: recent_updates(conn, 10).await?,
         ..totals.overview()
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct TotalChange {
+    name: String,
+    planned_end: Option<NaiveDate>,
+    n: i64,
+}
+
+/// Folds the changes appended by the triggers of migration 0012 into the counts they
+/// change, so that reading a count stays a few rows. Exactly the changes it deletes are
+/// added, so a change committed meanwhile waits for the next fold; counts are updated in
+/// one order, so two folds at once never deadlock. Answers how many changes were folded.
+pub async fn fold_total_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
+    use std::collections::BTreeMap;
+    let changes: Vec<TotalChange> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as("DELETE FROM total_changes RETURNING name, planned_end, n")
+    )?;
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut ends: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for change in &changes {
+        match change.planned_end {
+            Some(day) => *ends.entry(day).or_default() += change.n,
+            None => *totals.entry(&change.name).or_default() += change.n,
+        }
+    }
+    for (name, n) in totals.into_iter().filter(|(_, n)| *n != 0) {
+        execute!(
+            conn,
+            sqlx::query("UPDATE totals SET n = n + $2 WHERE name = $1")
+                .bind(name)
+                .bind(n)
+        )?;
+    }
+    for (day, n) in ends.into_iter().filter(|(_, n)| *n != 0) {
+        execute!(
+            conn,
+            sqlx::query(
+                "INSERT INTO open_milestone_ends (planned_end, n) VALUES ($1, $2)
+                 ON CONFLICT (planned_end) DO UPDATE SET n = open_milestone_ends.n + $2"
+            )
+            .bind(day)
+            .bind(n)
+        )?;
+    }
+    Ok(changes.len())
+}
+
+/// [`fold_total_changes`] in a transaction of its own, for after a write that made many
+/// changes (an import, demo data) and now and then on every app server. A failure loses
+/// nothing (the changes stay to fold next time), so it is only logged.
+pub async fn fold_totals(db: &super::Db) {
+    let folded = async {
+        let mut tx = db.begin().await?;
+        let n = fold_total_changes(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<usize, StorageError>(n)
+    };
+    if let Err(error) = folded.await {
+        tracing::warn!(%error, "cannot fold the totals' changes; they stay for the next time");
+    }
 }
 
 /// The same totals counted from the rows themselves, without recent updates: what the kept

@@ -578,6 +578,7 @@ pub async fn generate(
         )
         .await?;
     tx.commit().await?;
+    storage::fold_totals(db).await;
     Ok(summary)
 }
 

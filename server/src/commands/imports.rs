@@ -370,6 +370,7 @@ async fn write(
         tx.rollback().await?;
     } else {
         tx.commit().await?;
+        storage::fold_totals(db).await;
     }
     Ok(())
 }

@@ -12,9 +12,25 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// `ogp-tracker serve` on a free port of the loopback, killed when dropped.
+/// A process these tests started, killed when dropped (a failed test leaves none behind).
+struct Running(Child);
+
+impl Running {
+    fn is_running(&mut self) -> bool {
+        self.0.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `ogp-tracker serve` on a free port of the loopback.
 struct AppServer {
-    child: Child,
+    process: Running,
     addr: SocketAddr,
 }
 
@@ -47,14 +63,18 @@ impl AppServer {
             .unwrap()
             .local_addr()
             .unwrap();
-        let mut child = tracker(database_url, "app-server")
+        let child = tracker(database_url, "app-server")
             .args(["serve", "--addr", &addr.to_string()])
             .spawn()
             .expect("start ogp-tracker serve");
+        let mut server = AppServer {
+            process: Running(child),
+            addr,
+        };
         let started = Instant::now();
         while tokio::net::TcpStream::connect(addr).await.is_err() {
             assert!(
-                child.try_wait().unwrap().is_none(),
+                server.is_running(),
                 "the app server stopped before it listened"
             );
             assert!(
@@ -63,18 +83,11 @@ impl AppServer {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        AppServer { child, addr }
+        server
     }
 
     fn is_running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-}
-
-impl Drop for AppServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.is_running()
     }
 }
 
@@ -180,36 +193,69 @@ async fn two_app_servers_share_sessions_lose_no_edit_and_throttle_together() {
     assert_kept_totals(&t.db).await;
 }
 
+/// Whether another connection holds a write transaction open on the test's database.
+async fn a_write_is_under_way(t: &TestDb) -> bool {
+    use sqlx::{ConnectOptions, Connection};
+    match &t.db {
+        app::storage::Db::Sqlite(_) => {
+            // Asking for the write lock without waiting fails while someone else holds it.
+            let mut probe =
+                <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&t.url)
+                    .unwrap()
+                    .busy_timeout(Duration::ZERO)
+                    .connect()
+                    .await
+                    .unwrap();
+            let held = sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut probe)
+                .await
+                .is_err();
+            if !held {
+                sqlx::query("ROLLBACK").execute(&mut probe).await.unwrap();
+            }
+            probe.close().await.unwrap();
+            held
+        }
+        app::storage::Db::Postgres(pool) => {
+            let (writing,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+                 AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL",
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            writing > 0
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_import_killed_halfway_leaves_the_database_as_it_was() {
     let file = shared_data(EXPLORER);
-    // How long the whole import takes here, on a database of its own.
-    let scratch = tempfile::tempdir().unwrap();
-    let scratch_url = format!("sqlite://{}/scratch.db", scratch.path().display());
-    let started = Instant::now();
-    let whole = tracker(&scratch_url, "import")
-        .arg("import")
-        .arg(&file)
-        .status()
-        .unwrap();
-    assert!(whole.success());
-    let takes = started.elapsed();
-
     let t = test_db().await;
     small_demo(&t.db).await;
     let before = counts(&t.db).await;
-    let mut import = tracker(&t.url, "import")
-        .arg("import")
-        .arg(&file)
-        .spawn()
-        .unwrap();
-    tokio::time::sleep(takes / 2).await;
-    assert!(
-        import.try_wait().unwrap().is_none(),
-        "the import was still running when it was killed"
+    let mut import = Running(
+        tracker(&t.url, "import")
+            .arg("import")
+            .arg(&file)
+            .spawn()
+            .unwrap(),
     );
-    import.kill().unwrap(); // SIGKILL: no chance to roll back by itself
-    import.wait().unwrap();
+    // Killed once its transaction has written, and a little more.
+    let started = Instant::now();
+    while !a_write_is_under_way(&t).await {
+        assert!(import.is_running(), "the import ended before it was killed");
+        assert!(started.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        import.is_running(),
+        "the import was still running when killed"
+    );
+    import.0.kill().unwrap(); // SIGKILL: no chance to roll back by itself
+    import.0.wait().unwrap();
     assert_eq!(counts(&t.db).await, before, "nothing of the import is kept");
     assert_kept_totals(&t.db).await;
 
@@ -235,7 +281,7 @@ struct PrivateCluster {
 }
 
 impl PrivateCluster {
-    fn script(&self, mode: Option<&str>) -> String {
+    fn command(&self, mode: Option<&str>) -> Command {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh");
         let mut command = Command::new(script);
         command
@@ -245,7 +291,13 @@ impl PrivateCluster {
         if let Some(mode) = mode {
             command.arg(mode);
         }
-        let output = command.output().unwrap();
+        command
+    }
+
+    /// Runs scripts/postgres.sh on this cluster (start it anew, `start`, `stop`); answers
+    /// what it prints.
+    fn script(&self, mode: Option<&str>) -> String {
+        let output = self.command(mode).output().unwrap();
         assert!(output.status.success(), "scripts/postgres.sh {mode:?}");
         String::from_utf8(output.stdout).unwrap().trim().to_string()
     }
@@ -268,7 +320,8 @@ impl PrivateCluster {
 
 impl Drop for PrivateCluster {
     fn drop(&mut self) {
-        self.script(Some("stop"));
+        // No assertion here: a drop while a failed test unwinds must not panic again.
+        let _ = self.command(Some("stop")).status();
         let _ = std::fs::remove_dir_all(&self.data);
     }
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# How fast OGP's two real files (../shared/data) import into an empty database with the
+# release binary, in rows per second, on SQLite and on PostgreSQL, beside sqlite3's own
+# `.import` of the same file into one plain table (the floor: no checks, no history, no
+# typed columns). Installs sqlite3 from Debian's packages when missing; builds the release
+# binary first. Appends a dated table to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if ! command -v sqlite3 >/dev/null || [ ! -x /usr/bin/time ]; then
+  echo "installing sqlite3 and time from Debian's packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq sqlite3 time >&2
+fi
+bin="$PWD/target/release/ogp-tracker"
+./scripts/setup.sh >&2
+cargo leptos build --release >&2
+pg_url=$(./scripts/postgres.sh)
+work="$PWD/target/bench-import"
+rm -rf "$work" && mkdir -p "$work"
+
+# Seconds as /usr/bin/time measures them, of the command that follows.
+seconds() { /usr/bin/time -o "$work/took" -f "%e" "$@" >/dev/null 2>"$work/err"; cat "$work/took"; }
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }'; }
+
+rows=()
+for file in ../shared/data/*.csv; do
+  name=$(basename "$file")
+  records=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))) - 1)' "$file")
+  floor=$(seconds sqlite3 "$work/floor.db" ".import --csv $file raw_${RANDOM}")
+  floor_rate=$(per_second "$records" "$floor")
+  for database in sqlite postgres; do
+    if [ "$database" = sqlite ]; then
+      url="sqlite://$work/tracker-$RANDOM.db"
+    else
+      psql "$pg_url" -qc "DROP DATABASE IF EXISTS bench_import" -c "CREATE DATABASE bench_import" >/dev/null
+      url="${pg_url%/*}/bench_import"
+    fi
+    DATABASE_URL="$url" "$bin" migrate >/dev/null # so that only the import is timed
+    took=$(DATABASE_URL="$url" seconds "$bin" import "$file")
+    rate=$(per_second "$records" "$took")
+    ratio=$(awk -v a="$rate" -v b="$floor_rate" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+    rows+=("| \`$name\` | $records | $database | $took s | $rate | $floor s | $floor_rate | $ratio |")
+    echo "${rows[-1]}" >&2
+  done
+done
+
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) · importing OGP's real files (bench/import.sh)"
+  echo
+  echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build, into an empty database; PostgreSQL from scripts/postgres.sh on loopback."
+  echo "- **Commit:** $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')."
+  echo "- **Floor:** sqlite3's \`.import --csv\` of the same file into one table of text columns."
+  echo
+  echo "| file | rows | database | import | rows/s | sqlite3 .import | rows/s | ratio |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} | tee -a bench/RESULTS.md
