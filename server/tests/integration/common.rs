@@ -239,16 +239,14 @@ pub async fn assert_kept_totals(db: &Db) {
             }
         }
     }
-    for (key, commitments) in &plans {
-        let summary = app::storage::scores_summary(&mut c, ScoresOf::Plan(key))
-            .await
-            .unwrap();
-        assert_eq!(summary, ScoresSummary::of(commitments), "plan {key}");
-    }
-    for (slug, commitments) in &members {
-        let summary = app::storage::scores_summary(&mut c, ScoresOf::Member(slug))
-            .await
-            .unwrap();
-        assert_eq!(summary, ScoresSummary::of(commitments), "member {slug}");
+    let plans = plans
+        .iter()
+        .map(|(key, group)| (ScoresOf::Plan(key), group));
+    let members = members
+        .iter()
+        .map(|(slug, group)| (ScoresOf::Member(slug), group));
+    for (of, commitments) in plans.chain(members) {
+        let summary = app::storage::scores_summary(&mut c, of).await.unwrap();
+        assert_eq!(summary, ScoresSummary::of(commitments), "{of:?}");
     }
 }

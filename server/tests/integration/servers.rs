@@ -28,6 +28,15 @@ impl Drop for Running {
     }
 }
 
+/// A loopback address no one listens on now (the system's pick, released for the process
+/// that is about to bind it).
+fn free_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
 /// `ogp-tracker serve` on a free port of the loopback.
 struct AppServer {
     process: Running,
@@ -59,10 +68,7 @@ fn tracker(database_url: &str, log: &str) -> Command {
 
 impl AppServer {
     async fn start(database_url: &str) -> AppServer {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
+        let addr = free_address();
         let child = tracker(database_url, "app-server")
             .args(["serve", "--addr", &addr.to_string()])
             .spawn()
@@ -304,11 +310,7 @@ impl PrivateCluster {
 
     /// A new cluster; answers its URL.
     fn start() -> (PrivateCluster, String) {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_address().port();
         let cluster = PrivateCluster {
             data: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pg-{port}")),
             port,
