@@ -17,17 +17,23 @@ pub fn MemberPage() -> impl IntoView {
         move || params.read().get("slug").unwrap_or_default(),
         get_member,
     );
+    let summary = super::scores_summary::summary_resource(move || {
+        (None, Some(params.read().get("slug").unwrap_or_default()))
+    });
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                record_view(member.await, |detail| view! { <MemberBody detail/> }.into_any())
+                record_view(member.await, |detail| view! { <MemberBody detail summary/> }.into_any())
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn MemberBody(detail: MemberDetail) -> impl IntoView {
+fn MemberBody(
+    detail: MemberDetail,
+    summary: super::scores_summary::SummaryResource,
+) -> impl IntoView {
     let member = detail.member;
     view! {
         <Title text=member.name.clone()/>
@@ -94,7 +100,7 @@ fn MemberBody(detail: MemberDetail) -> impl IntoView {
         {crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code)
             .is_ok()
             .then(|| view! { <NewPlanForm slug=member.slug.clone() code=member.code.clone() next=detail.next_plan_number/> })}
-        <super::scores_summary::ScoresSummarySection member=member.slug.clone()/>
+        <super::scores_summary::ScoresSummarySection data=summary/>
     }
 }
 

@@ -24,18 +24,25 @@ pub fn PlanPage() -> impl IntoView {
         )
     };
     let plan = Resource::new(args, |(key, page)| get_plan(key, page));
+    let summary = super::scores_summary::summary_resource(move || {
+        (Some(params.read().get("key").unwrap_or_default()), None)
+    });
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let (_, page) = args();
-                record_view(plan.await, |detail| view! { <PlanBody detail page/> }.into_any())
+                record_view(plan.await, |detail| view! { <PlanBody detail page summary/> }.into_any())
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
+fn PlanBody(
+    detail: PlanDetail,
+    page: i64,
+    summary: super::scores_summary::SummaryResource,
+) -> impl IntoView {
     let plan = detail.plan;
     let member = detail.member;
     let heading = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
@@ -90,7 +97,7 @@ fn PlanBody(detail: PlanDetail, page: i64) -> impl IntoView {
                     </form>
                 }
             })}
-        <super::scores_summary::ScoresSummarySection plan=plan.key.clone()/>
+        <super::scores_summary::ScoresSummarySection data=summary/>
         {can_keep.then(|| view! { <PlanEditForm plan=plan.clone() version=detail.version/> })}
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>

@@ -9,16 +9,22 @@ use crate::i18n::{t, t_with, Key};
 use crate::server_fns::get_scores_summary;
 use leptos::prelude::*;
 
-/// The summary of the plan `plan` (a key) or the member `member` (a slug).
+/// What a page fetches for its summary, once, beside its own record: created in the page's
+/// component rather than inside its `Suspend`, where each re-run of the body made a new
+/// resource and the member page asked the database three times per request.
+pub type SummaryResource = Resource<Result<ScoresSummary, crate::error::AppError>>;
+
+/// The summary of the plan `plan` (a key) or the member `member` (a slug), as the page's
+/// parameters name it.
+pub fn summary_resource(
+    of: impl Fn() -> (Option<String>, Option<String>) + Send + Sync + 'static,
+) -> SummaryResource {
+    Resource::new(of, |(plan, member)| get_scores_summary(plan, member))
+}
+
+/// The section that shows `data`, fetched by [`summary_resource`].
 #[component]
-pub fn ScoresSummarySection(
-    #[prop(optional)] plan: Option<String>,
-    #[prop(optional)] member: Option<String>,
-) -> impl IntoView {
-    let data = Resource::new(
-        move || (plan.clone(), member.clone()),
-        |(plan, member)| get_scores_summary(plan, member),
-    );
+pub fn ScoresSummarySection(data: SummaryResource) -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -70,6 +70,8 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
         "column commitments.demo boolean not null",
         "unique index members(code)",
         "index change_entries(commitment_id, change_id)",
+        // The overview's latest updates, read in order (migration 0013).
+        "index progress_updates(created_at, id)",
         "foreign key commitment_values(commitment_id) references commitments(id) on delete cascade",
         "checks milestones 3",
         "default milestones.version 1",
