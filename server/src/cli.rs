@@ -317,9 +317,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Demo { scale, seed } => {
-            if !(scale > 0.0 && scale <= 20.0) {
+            if !(scale > 0.0 && scale <= 100.0) {
                 return Err(CliError::Invalid(format!(
-                    "--scale must be above 0 and at most 20, not {scale}"
+                    "--scale must be above 0 and at most 100, not {scale}"
                 )));
             }
             let db = open(&cli.database_url).await?;

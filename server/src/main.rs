@@ -1,7 +1,7 @@
 use clap::Parser;
 
-// Rendering a page allocates many small strings; glibc's malloc spent about a tenth of
-// the server's CPU on them under load (bench/RESULTS.md, issue 11).
+// Rendering a page allocates many small strings; profiled under load (perf, issue 11),
+// glibc's malloc and free took about a tenth of the server's CPU.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -13,13 +13,9 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
-    let member = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        get_member,
-    );
-    let summary = super::scores_summary::summary_resource(move || {
-        (None, Some(params.read().get("slug").unwrap_or_default()))
-    });
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let member = Resource::new(slug, get_member);
+    let summary = super::scores_summary::member_summary(slug);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

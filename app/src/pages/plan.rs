@@ -24,9 +24,7 @@ pub fn PlanPage() -> impl IntoView {
         )
     };
     let plan = Resource::new(args, |(key, page)| get_plan(key, page));
-    let summary = super::scores_summary::summary_resource(move || {
-        (Some(params.read().get("key").unwrap_or_default()), None)
-    });
+    let summary = super::scores_summary::plan_summary(move || args().0);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -9,20 +9,22 @@ use crate::i18n::{t, t_with, Key};
 use crate::server_fns::get_scores_summary;
 use leptos::prelude::*;
 
-/// What a page fetches for its summary, once, beside its own record: created in the page's
-/// component rather than inside its `Suspend`, where each re-run of the body made a new
-/// resource and the member page asked the database three times per request.
+/// A page's summary, fetched beside its own record.
 pub type SummaryResource = Resource<Result<ScoresSummary, crate::error::AppError>>;
 
-/// The summary of the plan `plan` (a key) or the member `member` (a slug), as the page's
-/// parameters name it.
-pub fn summary_resource(
-    of: impl Fn() -> (Option<String>, Option<String>) + Send + Sync + 'static,
-) -> SummaryResource {
-    Resource::new(of, |(plan, member)| get_scores_summary(plan, member))
+/// The summary of the plan whose key `key` reads. Like every resource, create it in the
+/// page's component, never inside a `Suspend`: each re-run of the body there made a new
+/// resource, and the member page asked the database three times per request.
+pub fn plan_summary(key: impl Fn() -> String + Send + Sync + 'static) -> SummaryResource {
+    Resource::new(key, |key| get_scores_summary(Some(key), None))
 }
 
-/// The section that shows `data`, fetched by [`summary_resource`].
+/// The summary of the member whose slug `slug` reads; see [`plan_summary`].
+pub fn member_summary(slug: impl Fn() -> String + Send + Sync + 'static) -> SummaryResource {
+    Resource::new(slug, |slug| get_scores_summary(None, Some(slug)))
+}
+
+/// The section that shows `data`, fetched by [`plan_summary`] or [`member_summary`].
 #[component]
 pub fn ScoresSummarySection(data: SummaryResource) -> impl IntoView {
     view! {

@@ -1,7 +1,7 @@
 //! Assessments: their scores and evidence, and their life (draft, published, superseded).
 //! The public sees published ones; a scorer sees their own drafts too.
 
-use super::{corrupt, Conn, StorageError};
+use super::{corrupt, value_rows, Conn, StorageError, ROWS_PER_INSERT};
 use crate::domain::{
     disagreements, Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, Disagreeing,
     EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, ScoresSummary, Stage,
@@ -119,24 +119,8 @@ async fn assessments_with_ids(
     commitment_id: i64,
     which: Which,
 ) -> Result<Vec<(i64, Assessment)>, StorageError> {
+    let rows = score_rows(conn, commitment_id, which).await?;
     let condition = which.condition();
-    let one = match which {
-        Which::One(id) => Some(id),
-        _ => None,
-    };
-    let sql = format!(
-        "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value,
-            s.justification
-         FROM assessments a LEFT JOIN assessment_scores s ON s.assessment_id = a.id
-         WHERE a.commitment_id = $1 AND {condition} ORDER BY a.id"
-    );
-    let rows: Vec<ScoreRow> = run!(conn, fetch_all, {
-        let query = sqlx::query_as(&sql).bind(commitment_id);
-        match one {
-            Some(id) => query.bind(id),
-            None => query,
-        }
-    })?;
     let sql = format!(
         "SELECT e.assessment_id, e.indicator, e.url, e.title FROM assessment_evidence e
          JOIN assessments a ON a.id = e.assessment_id
@@ -144,12 +128,35 @@ async fn assessments_with_ids(
     );
     let evidence: Vec<EvidenceRow> = run!(conn, fetch_all, {
         let query = sqlx::query_as(&sql).bind(commitment_id);
-        match one {
-            Some(id) => query.bind(id),
-            None => query,
+        match which {
+            Which::One(id) => query.bind(id),
+            _ => query,
         }
     })?;
     assessments_from_rows(rows, &evidence)
+}
+
+/// The assessments of a commitment that `which` picks as joined rows, one per score,
+/// ordered by assessment.
+async fn score_rows(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    which: Which,
+) -> Result<Vec<ScoreRow>, StorageError> {
+    let condition = which.condition();
+    let sql = format!(
+        "SELECT a.id, a.source, a.assessor, a.stage, a.scale, s.indicator, s.value,
+            s.justification
+         FROM assessments a LEFT JOIN assessment_scores s ON s.assessment_id = a.id
+         WHERE a.commitment_id = $1 AND {condition} ORDER BY a.id"
+    );
+    Ok(run!(conn, fetch_all, {
+        let query = sqlx::query_as(&sql).bind(commitment_id);
+        match which {
+            Which::One(id) => query.bind(id),
+            _ => query,
+        }
+    })?)
 }
 
 /// A commitment's published assessments (IRM first, then by stage), in two queries.
@@ -274,42 +281,62 @@ pub async fn assessment_record(
         .map(|r| (commitment_id, r)))
 }
 
-/// Replaces the scores (and their evidence) of assessment `id`.
-async fn write_scores(conn: &mut dyn Conn, id: i64, scores: &[Score]) -> Result<(), StorageError> {
-    execute!(
-        conn,
-        sqlx::query("DELETE FROM assessment_evidence WHERE assessment_id = $1").bind(id)
-    )?;
-    execute!(
-        conn,
-        sqlx::query("DELETE FROM assessment_scores WHERE assessment_id = $1").bind(id)
-    )?;
-    for score in scores {
-        let indicator = score.indicator.machine_name();
-        execute!(
-            conn,
-            sqlx::query(
-                "INSERT INTO assessment_scores (assessment_id, indicator, value, justification)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(&indicator)
-            .bind(score.value.as_str())
-            .bind(&score.justification)
-        )?;
-        for link in &score.evidence {
-            execute!(
-                conn,
-                sqlx::query(
-                    "INSERT INTO assessment_evidence (assessment_id, indicator, url, title)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(&indicator)
-                .bind(&link.url)
-                .bind(&link.title)
-            )?;
+/// Writes the scores (and their evidence) of assessment `id`, replacing the stored ones
+/// unless the assessment was `fresh`ly inserted (nothing to replace).
+async fn write_scores(
+    conn: &mut dyn Conn,
+    id: i64,
+    scores: &[Score],
+    fresh: bool,
+) -> Result<(), StorageError> {
+    if !fresh {
+        for table in ["assessment_evidence", "assessment_scores"] {
+            let sql = format!("DELETE FROM {table} WHERE assessment_id = $1");
+            execute!(conn, sqlx::query(&sql).bind(id))?;
         }
+    }
+    let named: Vec<(String, &Score)> = scores
+        .iter()
+        .map(|score| (score.indicator.machine_name(), score))
+        .collect();
+    for scores in named.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO assessment_scores (assessment_id, indicator, value, justification)
+             VALUES {}",
+            value_rows(scores.len(), 4)
+        );
+        execute!(conn, {
+            let mut query = sqlx::query(&sql);
+            for (indicator, score) in scores {
+                query = query
+                    .bind(id)
+                    .bind(indicator)
+                    .bind(score.value.as_str())
+                    .bind(&score.justification);
+            }
+            query
+        })?;
+    }
+    let links: Vec<(&String, &EvidenceLink)> = named
+        .iter()
+        .flat_map(|(indicator, score)| score.evidence.iter().map(move |link| (indicator, link)))
+        .collect();
+    for links in links.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO assessment_evidence (assessment_id, indicator, url, title) VALUES {}",
+            value_rows(links.len(), 4)
+        );
+        execute!(conn, {
+            let mut query = sqlx::query(&sql);
+            for (indicator, link) in links {
+                query = query
+                    .bind(id)
+                    .bind(*indicator)
+                    .bind(&link.url)
+                    .bind(&link.title);
+            }
+            query
+        })?;
     }
     Ok(())
 }
@@ -345,7 +372,8 @@ pub async fn save_assessment(
         .bind(created_at)
     )?;
     if let Some(id) = id {
-        write_scores(conn, id, &assessment.scores).await?;
+        // An upsert: the published one it replaced may have had scores.
+        write_scores(conn, id, &assessment.scores, false).await?;
         refresh_disagreements(conn, commitment_id).await?;
     }
     Ok(id)
@@ -380,7 +408,7 @@ pub async fn insert_draft(
         .bind(author_id)
     )?;
     if let Some(id) = id {
-        write_scores(conn, id, &assessment.scores).await?;
+        write_scores(conn, id, &assessment.scores, true).await?;
     }
     Ok(id)
 }
@@ -405,7 +433,7 @@ pub async fn update_draft(
     if touched != 1 {
         return Ok(false);
     }
-    write_scores(conn, id, scores).await?;
+    write_scores(conn, id, scores, false).await?;
     Ok(true)
 }
 
@@ -588,8 +616,9 @@ pub async fn refresh_disagreements(
         sqlx::query("UPDATE commitments SET disagreements = disagreements WHERE id = $1")
             .bind(commitment_id)
     )?;
-    let published: Vec<Assessment> = assessments_with_ids(conn, commitment_id, Which::Published)
-        .await?
+    // Levels are what disagreements compare; the evidence is not read.
+    let rows = score_rows(conn, commitment_id, Which::Published).await?;
+    let published: Vec<Assessment> = assessments_from_rows(rows, &[])?
         .into_iter()
         .map(|(_, a)| a)
         .collect();

@@ -2,7 +2,7 @@
 //! by the commands, the importer and the demo-data generator, always inside a transaction
 //! the caller commits. Updates raise the record's version.
 
-use super::{Conn, StorageError};
+use super::{value_rows, Conn, StorageError, ROWS_PER_INSERT};
 use crate::domain::{
     ActionPlan, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor, RawValue,
 };
@@ -354,8 +354,8 @@ pub async fn insert_commitment(
             commitment
         )
     )?;
-    replace_values_and_areas(conn, id, commitment).await?;
-    replace_raw_values(conn, id, raw_values).await?;
+    replace_values_and_areas(conn, id, commitment, true).await?;
+    replace_raw_values(conn, id, raw_values, true).await?;
     Ok(id)
 }
 
@@ -394,76 +394,109 @@ pub async fn update_commitment(
     if changed != 1 {
         return Ok(false);
     }
-    replace_values_and_areas(conn, commitment_id, commitment).await?;
-    replace_raw_values(conn, commitment_id, raw_values).await?;
+    replace_values_and_areas(conn, commitment_id, commitment, false).await?;
+    replace_raw_values(conn, commitment_id, raw_values, false).await?;
     Ok(true)
 }
 
+/// Writes a commitment's OGP values and policy areas, replacing the stored ones unless the
+/// commitment was `fresh`ly inserted (nothing to replace).
 async fn replace_values_and_areas(
     conn: &mut dyn Conn,
     commitment_id: i64,
     commitment: &Commitment,
+    fresh: bool,
 ) -> Result<(), StorageError> {
-    for table in ["commitment_values", "commitment_policy_areas"] {
-        let sql = format!("DELETE FROM {table} WHERE commitment_id = $1");
-        execute!(conn, sqlx::query(&sql).bind(commitment_id))?;
+    if !fresh {
+        for table in ["commitment_values", "commitment_policy_areas"] {
+            let sql = format!("DELETE FROM {table} WHERE commitment_id = $1");
+            execute!(conn, sqlx::query(&sql).bind(commitment_id))?;
+        }
     }
-    for value in &commitment.values {
-        execute!(
-            conn,
-            sqlx::query(
-                "INSERT INTO commitment_values (commitment_id, value) VALUES ($1, $2)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(commitment_id)
-            .bind(*value)
-        )?;
+    for values in commitment.values.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO commitment_values (commitment_id, value) VALUES {}
+             ON CONFLICT DO NOTHING",
+            value_rows(values.len(), 2)
+        );
+        execute!(conn, {
+            let mut query = sqlx::query(&sql);
+            for value in values {
+                query = query.bind(commitment_id).bind(*value);
+            }
+            query
+        })?;
     }
+    // One row per slug: PostgreSQL refuses an upsert that meets the same key twice.
+    let mut areas: Vec<(String, &String)> = Vec::new();
     for area in &commitment.policy_areas {
         let slug = crate::domain::slugify(area);
-        let area_id: i64 = run!(
-            conn,
-            fetch_one,
-            sqlx::query_scalar(
-                "INSERT INTO policy_areas (slug, name) VALUES ($1, $2)
-                 ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
-            )
-            .bind(&slug)
-            .bind(area)
-        )?;
-        execute!(
-            conn,
-            sqlx::query(
-                "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id)
-                 VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(commitment_id)
-            .bind(area_id)
-        )?;
+        if !areas.iter().any(|(known, _)| *known == slug) {
+            areas.push((slug, area));
+        }
+    }
+    for areas in areas.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO policy_areas (slug, name) VALUES {} ON CONFLICT (slug) DO NOTHING",
+            value_rows(areas.len(), 2)
+        );
+        execute!(conn, {
+            let mut query = sqlx::query(&sql);
+            for (slug, name) in areas {
+                query = query.bind(slug).bind(*name);
+            }
+            query
+        })?;
+        let slugs: Vec<String> = (2..areas.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id)
+             SELECT $1, id FROM policy_areas WHERE slug IN ({}) ON CONFLICT DO NOTHING",
+            slugs.join(", ")
+        );
+        execute!(conn, {
+            let mut query = sqlx::query(&sql).bind(commitment_id);
+            for (slug, _) in areas {
+                query = query.bind(slug);
+            }
+            query
+        })?;
     }
     Ok(())
 }
 
+/// Writes a commitment's values as the file had them, replacing the stored ones unless
+/// the commitment was `fresh`ly inserted; a field given twice keeps its last value.
 async fn replace_raw_values(
     conn: &mut dyn Conn,
     commitment_id: i64,
     raw_values: &[RawValue],
+    fresh: bool,
 ) -> Result<(), StorageError> {
-    execute!(
-        conn,
-        sqlx::query("DELETE FROM raw_values WHERE commitment_id = $1").bind(commitment_id)
-    )?;
-    for raw in raw_values {
+    if !fresh {
         execute!(
             conn,
-            sqlx::query(
-                "INSERT INTO raw_values (commitment_id, field, raw) VALUES ($1, $2, $3)
-                 ON CONFLICT (commitment_id, field) DO UPDATE SET raw = excluded.raw",
-            )
-            .bind(commitment_id)
-            .bind(&raw.field)
-            .bind(&raw.raw)
+            sqlx::query("DELETE FROM raw_values WHERE commitment_id = $1").bind(commitment_id)
         )?;
+    }
+    let mut last: Vec<&RawValue> = Vec::new();
+    for raw in raw_values {
+        match last.iter_mut().find(|known| known.field == raw.field) {
+            Some(known) => *known = raw,
+            None => last.push(raw),
+        }
+    }
+    for raws in last.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO raw_values (commitment_id, field, raw) VALUES {}",
+            value_rows(raws.len(), 3)
+        );
+        execute!(conn, {
+            let mut query = sqlx::query(&sql);
+            for raw in raws {
+                query = query.bind(commitment_id).bind(&raw.field).bind(&raw.raw);
+            }
+            query
+        })?;
     }
     Ok(())
 }

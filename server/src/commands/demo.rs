@@ -232,14 +232,26 @@ fn member_name(random: &mut Random) -> String {
 }
 
 /// Codes outside ISO-3166's range for real countries: X followed by two letters.
+/// The demo member `index`'s code: X and two letters for the first 676 (outside ISO's
+/// country codes, which OGP uses), X and three letters beyond, for scales above 9.
 fn member_code(index: usize) -> String {
     let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    format!(
-        "X{}{}",
-        letters[(index / 26) % 26] as char,
-        letters[index % 26] as char
-    )
+    let letter = |n: usize| letters[n % 26] as char;
+    if index < 676 {
+        format!("X{}{}", letter(index / 26), letter(index))
+    } else {
+        let index = index - 676;
+        format!(
+            "X{}{}{}",
+            letter(index / 676),
+            letter(index / 26),
+            letter(index)
+        )
+    }
 }
+
+/// As many members as [`member_code`] names.
+const MAX_MEMBERS: usize = 676 + 26 * 26 * 26;
 
 fn date(year: i64, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year as i32, month, day).unwrap_or_default()
@@ -255,7 +267,7 @@ pub async fn generate(
     let mut random = Random(config.seed);
     let today = chrono::Utc::now().date_naive();
     let this_year = i64::from(today.year());
-    let member_count = ((75.0 * config.scale).round() as usize).clamp(1, 676);
+    let member_count = ((75.0 * config.scale).round() as usize).clamp(1, MAX_MEMBERS);
     let mut summary = DemoSummary::default();
     let mut tx = db.begin().await?;
     let kept_grants = storage::grants_on_demo_members(&mut tx).await?;
@@ -792,6 +804,10 @@ mod tests {
         assert_eq!(member_code(0), "XAA");
         assert_eq!(member_code(27), "XBB");
         assert!((0..676).all(|i| member_code(i).starts_with('X')));
+        assert_eq!(member_code(676), "XAAA");
+        assert_eq!(member_code(MAX_MEMBERS - 1), "XZZZ");
+        let codes: std::collections::HashSet<String> = (0..MAX_MEMBERS).map(member_code).collect();
+        assert_eq!(codes.len(), MAX_MEMBERS);
     }
 
     #[test]
