@@ -1,7 +1,7 @@
 //! Assessments: their scores and evidence, and their life (draft, published, superseded).
 //! The public sees published ones; a scorer sees their own drafts too.
 
-use super::{corrupt, value_rows, Conn, StorageError, ROWS_PER_INSERT};
+use super::{corrupt, Conn, StorageError};
 use crate::domain::{
     disagreements, Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, Disagreeing,
     EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, ScoresSummary, Stage,
@@ -299,45 +299,32 @@ async fn write_scores(
         .iter()
         .map(|score| (score.indicator.machine_name(), score))
         .collect();
-    for scores in named.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO assessment_scores (assessment_id, indicator, value, justification)
-             VALUES {}",
-            value_rows(scores.len(), 4)
-        );
-        execute!(conn, {
-            let mut query = sqlx::query(&sql);
-            for (indicator, score) in scores {
-                query = query
-                    .bind(id)
-                    .bind(indicator)
-                    .bind(score.value.as_str())
-                    .bind(&score.justification);
-            }
-            query
-        })?;
-    }
+    insert_rows!(
+        conn,
+        "INSERT INTO assessment_scores (assessment_id, indicator, value, justification) ",
+        named,
+        "",
+        |row, score| row
+            .push_bind(id)
+            .push_bind(&score.0)
+            .push_bind(score.1.value.as_str())
+            .push_bind(&score.1.justification)
+    );
     let links: Vec<(&String, &EvidenceLink)> = named
         .iter()
         .flat_map(|(indicator, score)| score.evidence.iter().map(move |link| (indicator, link)))
         .collect();
-    for links in links.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO assessment_evidence (assessment_id, indicator, url, title) VALUES {}",
-            value_rows(links.len(), 4)
-        );
-        execute!(conn, {
-            let mut query = sqlx::query(&sql);
-            for (indicator, link) in links {
-                query = query
-                    .bind(id)
-                    .bind(*indicator)
-                    .bind(&link.url)
-                    .bind(&link.title);
-            }
-            query
-        })?;
-    }
+    insert_rows!(
+        conn,
+        "INSERT INTO assessment_evidence (assessment_id, indicator, url, title) ",
+        links,
+        "",
+        |row, link| row
+            .push_bind(id)
+            .push_bind(link.0)
+            .push_bind(&link.1.url)
+            .push_bind(&link.1.title)
+    );
     Ok(())
 }
 

@@ -113,6 +113,19 @@ impl ChangeRecorder {
         Ok(())
     }
 
+    /// Adds several entries, like [`ChangeRecorder::add`].
+    pub async fn add_all(
+        &mut self,
+        conn: &mut dyn Conn,
+        entries: Vec<NewEntry>,
+    ) -> Result<(), StorageError> {
+        self.pending.extend(entries);
+        if self.pending.len() >= ENTRIES_PER_STATEMENT {
+            self.flush(conn).await?;
+        }
+        Ok(())
+    }
+
     pub async fn flush(&mut self, conn: &mut dyn Conn) -> Result<(), StorageError> {
         let pending = std::mem::take(&mut self.pending);
         self.record(conn, &pending).await
@@ -158,7 +171,7 @@ async fn insert_change(conn: &mut dyn Conn, change: &NewChange) -> Result<i64, S
     Ok(id)
 }
 
-/// Entries go in batches: a demo load or an import writes tens of thousands.
+/// How many entries [`ChangeRecorder::add`] gathers before writing them.
 const ENTRIES_PER_STATEMENT: usize = 400;
 
 async fn insert_entries(
@@ -166,25 +179,22 @@ async fn insert_entries(
     change_id: i64,
     entries: &[NewEntry],
 ) -> Result<(), StorageError> {
-    for chunk in entries.chunks(ENTRIES_PER_STATEMENT) {
-        native!(conn, |c| {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO change_entries (change_id, record, record_id, commitment_id,
-                    milestone_id, field, value_before, value_after) ",
-            );
-            insert.push_values(chunk, |mut row, entry| {
-                row.push_bind(change_id)
-                    .push_bind(entry.record)
-                    .push_bind(entry.record_id)
-                    .push_bind(entry.commitment_id)
-                    .push_bind(entry.milestone_id)
-                    .push_bind(entry.field.machine_name())
-                    .push_bind(entry.before.clone())
-                    .push_bind(entry.after.clone());
-            });
-            insert.build().execute(c).await.map(|_| ())
-        })?;
-    }
+    insert_rows!(
+        conn,
+        "INSERT INTO change_entries (change_id, record, record_id, commitment_id,
+            milestone_id, field, value_before, value_after) ",
+        entries,
+        "",
+        |row, entry| row
+            .push_bind(change_id)
+            .push_bind(entry.record)
+            .push_bind(entry.record_id)
+            .push_bind(entry.commitment_id)
+            .push_bind(entry.milestone_id)
+            .push_bind(entry.field.machine_name())
+            .push_bind(entry.before.clone())
+            .push_bind(entry.after.clone())
+    );
     Ok(())
 }
 

@@ -36,6 +36,26 @@ macro_rules! execute {
     };
 }
 
+/// Inserts every item of the slice `$items` in multi-row `INSERT`s of at most
+/// [`ROWS_PER_INSERT`] rows: `$head` is the statement up to `VALUES`, `$tail` follows the
+/// rows (an `ON CONFLICT` clause, or ""), and `$bind` binds one item's columns on `$row`.
+/// One statement instead of one per row, because each statement is a round trip (to
+/// PostgreSQL, or to SQLite's worker thread) that costs more than the row it writes.
+macro_rules! insert_rows {
+    ($conn:expr, $head:expr, $items:expr, $tail:expr, |$row:ident, $item:ident| $bind:expr) => {
+        for chunk in $items.chunks($crate::storage::ROWS_PER_INSERT) {
+            native!($conn, |c| {
+                let mut insert = sqlx::QueryBuilder::new($head);
+                insert.push_values(chunk, |mut $row, $item| {
+                    $bind;
+                });
+                insert.push($tail);
+                insert.build().execute(c).await.map(|_| ())
+            })?;
+        }
+    };
+}
+
 mod accounts;
 mod assessments;
 mod codec;
@@ -307,37 +327,11 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-/// How many rows one multi-row `INSERT` carries: well under both databases' bind limits
-/// (SQLite's 32,766 and PostgreSQL's 65,535) for the widest row written this way.
+/// How many rows one multi-row `INSERT` ([`insert_rows!`]) carries: well under both
+/// databases' bind limits (SQLite's 32,766, PostgreSQL's 65,535) for the widest row written
+/// this way. Each row count is its own SQL text, so its own entry in the statement cache.
 pub(crate) const ROWS_PER_INSERT: usize = 200;
-
-/// `rows` groups of `columns` placeholders, numbered from `$1`, for a multi-row `VALUES`:
-/// `($1, $2), ($3, $4)`. One statement instead of one per row, because each statement is a
-/// round trip (to PostgreSQL, or to SQLite's worker thread) that costs more than the row.
-pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let cells: Vec<String> = (1..=columns)
-                .map(|column| format!("${}", row * columns + column))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 pub(crate) fn corrupt(what: &str, value: &str) -> StorageError {
     StorageError::Corrupt(format!("{what} {value:?}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::value_rows;
-
-    #[test]
-    fn value_rows_number_every_placeholder_once_row_by_row() {
-        assert_eq!(value_rows(1, 2), "($1, $2)");
-        assert_eq!(value_rows(3, 2), "($1, $2), ($3, $4), ($5, $6)");
-        assert_eq!(value_rows(2, 4), "($1, $2, $3, $4), ($5, $6, $7, $8)");
-    }
 }

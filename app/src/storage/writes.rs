@@ -2,7 +2,7 @@
 //! by the commands, the importer and the demo-data generator, always inside a transaction
 //! the caller commits. Updates raise the record's version.
 
-use super::{value_rows, Conn, StorageError, ROWS_PER_INSERT};
+use super::{Conn, StorageError, ROWS_PER_INSERT};
 use crate::domain::{
     ActionPlan, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor, RawValue,
 };
@@ -413,21 +413,14 @@ async fn replace_values_and_areas(
             execute!(conn, sqlx::query(&sql).bind(commitment_id))?;
         }
     }
-    for values in commitment.values.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO commitment_values (commitment_id, value) VALUES {}
-             ON CONFLICT DO NOTHING",
-            value_rows(values.len(), 2)
-        );
-        execute!(conn, {
-            let mut query = sqlx::query(&sql);
-            for value in values {
-                query = query.bind(commitment_id).bind(*value);
-            }
-            query
-        })?;
-    }
-    // One row per slug: PostgreSQL refuses an upsert that meets the same key twice.
+    insert_rows!(
+        conn,
+        "INSERT INTO commitment_values (commitment_id, value) ",
+        commitment.values,
+        " ON CONFLICT DO NOTHING",
+        |row, value| row.push_bind(commitment_id).push_bind(*value)
+    );
+    // One name per slug, the first, as when each was upserted in turn.
     let mut areas: Vec<(String, &String)> = Vec::new();
     for area in &commitment.policy_areas {
         let slug = crate::domain::slugify(area);
@@ -435,37 +428,34 @@ async fn replace_values_and_areas(
             areas.push((slug, area));
         }
     }
+    insert_rows!(
+        conn,
+        "INSERT INTO policy_areas (slug, name) ",
+        areas,
+        " ON CONFLICT (slug) DO NOTHING",
+        |row, area| row.push_bind(&area.0).push_bind(area.1)
+    );
     for areas in areas.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO policy_areas (slug, name) VALUES {} ON CONFLICT (slug) DO NOTHING",
-            value_rows(areas.len(), 2)
-        );
-        execute!(conn, {
-            let mut query = sqlx::query(&sql);
-            for (slug, name) in areas {
-                query = query.bind(slug).bind(*name);
-            }
-            query
-        })?;
-        let slugs: Vec<String> = (2..areas.len() + 2).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id)
-             SELECT $1, id FROM policy_areas WHERE slug IN ({}) ON CONFLICT DO NOTHING",
-            slugs.join(", ")
-        );
-        execute!(conn, {
-            let mut query = sqlx::query(&sql).bind(commitment_id);
+        native!(conn, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id) SELECT ",
+            );
+            insert
+                .push_bind(commitment_id)
+                .push(", id FROM policy_areas WHERE slug IN (");
+            let mut slugs = insert.separated(", ");
             for (slug, _) in areas {
-                query = query.bind(slug);
+                slugs.push_bind(slug);
             }
-            query
+            insert.push(") ON CONFLICT DO NOTHING");
+            insert.build().execute(c).await.map(|_| ())
         })?;
     }
     Ok(())
 }
 
 /// Writes a commitment's values as the file had them, replacing the stored ones unless
-/// the commitment was `fresh`ly inserted; a field given twice keeps its last value.
+/// the commitment was `fresh`ly inserted.
 async fn replace_raw_values(
     conn: &mut dyn Conn,
     commitment_id: i64,
@@ -478,6 +468,8 @@ async fn replace_raw_values(
             sqlx::query("DELETE FROM raw_values WHERE commitment_id = $1").bind(commitment_id)
         )?;
     }
+    // A field given twice keeps its last value, as the upsert of each in turn did; the
+    // insert below would refuse the repeat.
     let mut last: Vec<&RawValue> = Vec::new();
     for raw in raw_values {
         match last.iter_mut().find(|known| known.field == raw.field) {
@@ -485,19 +477,16 @@ async fn replace_raw_values(
             None => last.push(raw),
         }
     }
-    for raws in last.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO raw_values (commitment_id, field, raw) VALUES {}",
-            value_rows(raws.len(), 3)
-        );
-        execute!(conn, {
-            let mut query = sqlx::query(&sql);
-            for raw in raws {
-                query = query.bind(commitment_id).bind(&raw.field).bind(&raw.raw);
-            }
-            query
-        })?;
-    }
+    insert_rows!(
+        conn,
+        "INSERT INTO raw_values (commitment_id, field, raw) ",
+        last,
+        "",
+        |row, raw| row
+            .push_bind(commitment_id)
+            .push_bind(&raw.field)
+            .push_bind(&raw.raw)
+    );
     Ok(())
 }
 

@@ -44,7 +44,7 @@ async fn write_member(
         None => {
             let id = storage::insert_member(conn, member, false).await?;
             let created = NewEntry::created(RecordKind::Member, id, None, None, &member.name);
-            history.record(conn, &[created]).await?;
+            history.add_all(conn, vec![created]).await?;
             Ok(id)
         }
         Some((id, stored)) if overwrites(layout) => {
@@ -63,7 +63,7 @@ async fn write_member(
                     &stored.history_values(),
                     &merged.history_values(),
                 );
-                history.record(conn, &entries).await?;
+                history.add_all(conn, entries).await?;
             }
             Ok(id)
         }
@@ -82,7 +82,7 @@ async fn write_plan(
         None => {
             let id = storage::insert_plan(conn, plan, member_id).await?;
             let created = NewEntry::created(RecordKind::Plan, id, None, None, &plan.key);
-            history.record(conn, &[created]).await?;
+            history.add_all(conn, vec![created]).await?;
             Ok(id)
         }
         Some((id, stored_member, stored)) if overwrites(layout) => {
@@ -106,7 +106,7 @@ async fn write_plan(
                     &stored.history_values(),
                     &merged.history_values(),
                 );
-                history.record(conn, &entries).await?;
+                history.add_all(conn, entries).await?;
             }
             Ok(id)
         }
@@ -124,14 +124,20 @@ fn in_order(assessment: &Assessment) -> Assessment {
     sorted
 }
 
+/// Writes `assessment` of the commitment `commitment_id`; when the commitment was inserted
+/// by this import (`new_commitment`), no stored assessment is looked for.
 async fn write_assessment(
     conn: &mut dyn Conn,
     history: &mut ChangeRecorder,
     commitment_id: i64,
     assessment: &Assessment,
+    new_commitment: bool,
 ) -> Result<(), StorageError> {
     let assessment = in_order(assessment);
-    let stored = storage::stored_assessment(conn, commitment_id, &assessment).await?;
+    let stored = match new_commitment {
+        true => None,
+        false => storage::stored_assessment(conn, commitment_id, &assessment).await?,
+    };
     // Unchanged, or a tracker scorer's newer version of it (never overwritten by a file).
     if stored
         .as_ref()
@@ -161,7 +167,7 @@ async fn write_assessment(
             &assessment.history_values(),
         ),
     };
-    history.record(conn, &entries).await
+    history.add_all(conn, entries).await
 }
 
 /// What became of one commitment.
@@ -199,7 +205,7 @@ async fn write_commitment(
             None,
             &commitment.title,
         );
-        history.record(conn, &[created]).await?;
+        history.add_all(conn, vec![created]).await?;
         return Ok(Written::Inserted(id));
     };
     if stored_plan_id != plan_id || stored.number != commitment.number {
@@ -237,7 +243,7 @@ async fn write_commitment(
     storage::update_commitment(conn, id, &commitment, &record.raw_values, None).await?;
     super::commitments::audit_lead_change(conn, actor, &stored, &commitment).await?;
     let entries = NewEntry::changes(RecordKind::Commitment, id, Some(id), None, &before, &after);
-    history.record(conn, &entries).await?;
+    history.add_all(conn, entries).await?;
     Ok(Written::Updated(id))
 }
 
@@ -324,20 +330,26 @@ async fn write(
             report.derived_ids.push((record.line, code.clone()));
             record.commitment.code = code;
         }
-        let commitment_id = match write_commitment(&mut tx, actor, &mut history, &record, plan_id)
-            .await?
+        let (commitment_id, new_commitment) = match write_commitment(
+            &mut tx,
+            actor,
+            &mut history,
+            &record,
+            plan_id,
+        )
+        .await?
         {
             Written::Inserted(id) => {
                 report.inserted += 1;
-                id
+                (id, true)
             }
             Written::Updated(id) => {
                 report.updated += 1;
-                id
+                (id, false)
             }
             Written::Unchanged(id) => {
                 report.unchanged += 1;
-                id
+                (id, false)
             }
             Written::Conflict { plan, number } => {
                 report.skip(
@@ -352,10 +364,20 @@ async fn write(
         };
         members_touched.insert(record.member.code.clone());
         for assessment in &record.assessments {
-            write_assessment(&mut tx, &mut history, commitment_id, assessment).await?;
+            write_assessment(
+                &mut tx,
+                &mut history,
+                commitment_id,
+                assessment,
+                new_commitment,
+            )
+            .await?;
             report.assessments += 1;
         }
     }
+    // Entries are written in batches: one statement per record was one in seven of an
+    // import's statements.
+    history.flush(&mut tx).await?;
     report.members = members_touched.len();
     report.plans = plan_ids.len();
     report.history_entries = history.entries;

@@ -144,6 +144,40 @@ async fn demo_data_leaves_imported_data_alone() {
         .is_some());
 }
 
+/// A real member may hold a code the demo would give (OGP's Kosovo is XKX): the demo skips
+/// it and leaves the member alone.
+#[tokio::test]
+async fn demo_members_skip_the_codes_of_real_members() {
+    let t = test_db().await;
+    let real = app::domain::Member {
+        code: "XAB".into(),
+        name: "Real member".into(),
+        slug: "real-member".into(),
+        kind: app::domain::MemberKind::Local,
+        region: None,
+        commitment_prefix: "XAB".into(),
+        demo: false,
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    storage::insert_member(&mut tx, &real, false).await.unwrap();
+    tx.commit().await.unwrap();
+    let summary = generate(&t.db, &Actor::CommandLine, &SMALL).await.unwrap();
+    assert_eq!(
+        storage::member_by_code(&mut conn(&t.db).await, "XAB")
+            .await
+            .unwrap(),
+        Some(real)
+    );
+    let demo_codes: Vec<String> = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT code FROM members WHERE demo ORDER BY code"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert_eq!(demo_codes.len(), summary.members);
+    assert_eq!(demo_codes[..3], ["XAA", "XAC", "XAD"]);
+}
+
 #[tokio::test]
 async fn regenerating_demo_data_never_undoes_what_an_admin_changed() {
     let t = test_db().await;

@@ -190,6 +190,105 @@ async fn commitment_detail_round_trips_every_field() {
         .is_none());
 }
 
+async fn values_and_areas(db: &app::storage::Db, code: &str) -> (Vec<OgpValue>, Vec<String>) {
+    let detail = storage::commitment_detail(&mut conn(db).await, code)
+        .await
+        .unwrap()
+        .unwrap();
+    (detail.commitment.values, detail.commitment.policy_areas)
+}
+
+/// The multi-row writes of a commitment's values, policy areas and file values: repeats
+/// are written once (the first name of a slug, the last value of a field), and an update
+/// replaces exactly what was stored.
+#[tokio::test]
+async fn a_commitments_values_areas_and_file_values_are_written_once_and_replaced_exactly() {
+    let t = test_db().await;
+    seed(&t.db).await;
+    let raw = |pairs: &[(&str, &str)]| -> Vec<RawValue> {
+        pairs
+            .iter()
+            .map(|(field, raw)| RawValue {
+                field: (*field).into(),
+                raw: (*raw).into(),
+            })
+            .collect()
+    };
+    let mut first = commitment("ES0002", "AP_ESP04", "2");
+    first.values = vec![
+        OgpValue::CivicParticipation,
+        OgpValue::AccessToInformation,
+        OgpValue::CivicParticipation,
+    ];
+    first.policy_areas = vec![
+        "Open Contracting".into(),
+        "Fiscal Openness".into(),
+        "open contracting".into(),
+    ];
+    let mut tx = t.db.begin().await.unwrap();
+    let plan_id = storage::stored_plan(&mut tx, "AP_ESP04")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let id = storage::insert_commitment(
+        &mut tx,
+        &first,
+        plan_id,
+        &raw(&[("title", "first"), ("theme", "x"), ("title", "second")]),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        values_and_areas(&t.db, "ES0002").await,
+        (
+            vec![OgpValue::AccessToInformation, OgpValue::CivicParticipation],
+            vec![
+                "Fiscal Openness".to_string(),
+                "Open Contracting".to_string()
+            ]
+        )
+    );
+    assert_eq!(
+        storage::raw_values_of(&mut conn(&t.db).await, id)
+            .await
+            .unwrap(),
+        raw(&[("theme", "x"), ("title", "second")])
+    );
+
+    let mut second = first.clone();
+    second.values = vec![OgpValue::PublicAccountability];
+    second.policy_areas = vec!["Access to Justice".into(), "Fiscal Openness".into()];
+    let mut tx = t.db.begin().await.unwrap();
+    let saved = storage::update_commitment(&mut tx, id, &second, &raw(&[("budget", "5")]), None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(saved);
+    assert_eq!(
+        values_and_areas(&t.db, "ES0002").await,
+        (
+            vec![OgpValue::PublicAccountability],
+            vec![
+                "Access to Justice".to_string(),
+                "Fiscal Openness".to_string()
+            ]
+        )
+    );
+    assert_eq!(
+        storage::raw_values_of(&mut conn(&t.db).await, id)
+            .await
+            .unwrap(),
+        raw(&[("budget", "5")])
+    );
+    // The other commitment's area is untouched.
+    assert_eq!(
+        values_and_areas(&t.db, "ES0001").await.1,
+        vec!["Open Contracting".to_string()]
+    );
+}
+
 #[tokio::test]
 async fn plan_progress_in_sql_matches_the_published_formula() {
     let t = test_db().await;
