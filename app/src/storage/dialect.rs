@@ -1,6 +1,7 @@
 //! Where SQLite and PostgreSQL differ, the two variants side by side.
 
 use super::{Conn, Native, StorageError};
+use chrono::NaiveDate;
 
 /// Serializes the transactions that can take away an enabled admin (revoking an admin
 /// grant, disabling an account) until commit, so the check that one remains sees every
@@ -16,6 +17,53 @@ pub async fn lock_admins(conn: &mut dyn Conn) -> Result<(), StorageError> {
             .await?;
     }
     Ok(())
+}
+
+/// Changes to one count, summed, as [`take_total_changes`] deletes them.
+#[derive(sqlx::FromRow)]
+pub struct TotalChangeSum {
+    pub name: String,
+    pub planned_end: Option<NaiveDate>,
+    pub n: i64,
+    /// How many changes were summed.
+    pub changes: i64,
+}
+
+/// Deletes the changes appended to `total_changes` and answers their sums per count,
+/// summed by the database: a demo load at scale 100 leaves 3.6 million, which read one by
+/// one took 380 MB. Exactly the changes deleted are summed. On PostgreSQL one statement
+/// deletes and sums them; SQLite has no DELETE in a WITH, so it takes the changes up to
+/// the newest id (later ones get higher ids and wait for the next fold).
+pub async fn take_total_changes(conn: &mut dyn Conn) -> Result<Vec<TotalChangeSum>, StorageError> {
+    match conn.native() {
+        Native::Postgres(c) => Ok(sqlx::query_as(
+            "WITH gone AS (DELETE FROM total_changes RETURNING name, planned_end, n)
+             SELECT name, planned_end, CAST(SUM(n) AS BIGINT) AS n, COUNT(*) AS changes
+             FROM gone GROUP BY name, planned_end",
+        )
+        .fetch_all(c)
+        .await?),
+        Native::Sqlite(c) => {
+            let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM total_changes")
+                .fetch_one(&mut *c)
+                .await?;
+            let Some(newest) = newest else {
+                return Ok(Vec::new());
+            };
+            let sums = sqlx::query_as(
+                "SELECT name, planned_end, SUM(n) AS n, COUNT(*) AS changes
+                 FROM total_changes WHERE id <= $1 GROUP BY name, planned_end",
+            )
+            .bind(newest)
+            .fetch_all(&mut *c)
+            .await?;
+            sqlx::query("DELETE FROM total_changes WHERE id <= $1")
+                .bind(newest)
+                .execute(&mut *c)
+                .await?;
+            Ok(sums)
+        }
+    }
 }
 
 /// The schema as a sorted list of facts in a vocabulary both databases share, so the two

@@ -63,24 +63,13 @@ pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview,
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct TotalChange {
-    name: String,
-    planned_end: Option<NaiveDate>,
-    n: i64,
-}
-
 /// Folds the changes appended by the triggers of migration 0012 into the counts they
 /// change, so that reading a count stays a few rows. Exactly the changes it deletes are
 /// added, so a change committed meanwhile waits for the next fold; counts are updated in
 /// one order, so two folds at once never deadlock. Answers how many changes were folded.
 pub async fn fold_total_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
     use std::collections::BTreeMap;
-    let changes: Vec<TotalChange> = run!(
-        conn,
-        fetch_all,
-        sqlx::query_as("DELETE FROM total_changes RETURNING name, planned_end, n")
-    )?;
+    let changes = super::dialect::take_total_changes(conn).await?;
     let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
     let mut ends: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     for change in &changes {
@@ -108,7 +97,10 @@ pub async fn fold_total_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
             .bind(n)
         )?;
     }
-    Ok(changes.len())
+    Ok(changes
+        .iter()
+        .map(|c| usize::try_from(c.changes).unwrap_or_default())
+        .sum())
 }
 
 /// [`fold_total_changes`] in a transaction of its own, for after a write that made many
