@@ -332,12 +332,15 @@ async fn write_scores(
 /// import's, the demo's or a government self-assessment), replacing the scores of the
 /// published one by the same assessor; returns its id. `None`, writing nothing, when that
 /// published one was written in the tracker by a scorer: a new version supersedes it, an
-/// import never overwrites it.
+/// import never overwrites it. With `new_commitment` (the commitment was inserted in this
+/// transaction, so no scores of it are stored) nothing is deleted before the scores are
+/// written; were there scores after all, their key would refuse the write.
 pub async fn save_assessment(
     conn: &mut dyn Conn,
     commitment_id: i64,
     assessment: &Assessment,
     created_at: DateTime<Utc>,
+    new_commitment: bool,
 ) -> Result<Option<i64>, StorageError> {
     let id: Option<i64> = run!(
         conn,
@@ -359,8 +362,9 @@ pub async fn save_assessment(
         .bind(created_at)
     )?;
     if let Some(id) = id {
-        // An upsert: the published one it replaced may have had scores.
-        write_scores(conn, id, &assessment.scores, false).await?;
+        // An upsert: unless the commitment is new, the published one it replaced may have
+        // had scores.
+        write_scores(conn, id, &assessment.scores, new_commitment).await?;
         refresh_disagreements(conn, commitment_id).await?;
     }
     Ok(id)

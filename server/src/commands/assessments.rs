@@ -56,7 +56,7 @@ pub async fn self_assess(
     }
     let now = storage::now();
     // The government's own account is never a scorer's, so it is always there to replace.
-    let id = storage::save_assessment(&mut tx, stored.id, &assessment, now)
+    let id = storage::save_assessment(&mut tx, stored.id, &assessment, now, false)
         .await?
         .ok_or(AppError::Internal)?;
     let public = actor.for_commitment(&plan.member_code, lead);

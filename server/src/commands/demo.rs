@@ -775,7 +775,8 @@ async fn assess(
     }
     for assessment in &assessments {
         // Demo commitments are made afresh, so nothing of theirs is a scorer's yet.
-        let Some(id) = storage::save_assessment(tx, commitment_id, assessment, assessed_at).await?
+        let Some(id) =
+            storage::save_assessment(tx, commitment_id, assessment, assessed_at, true).await?
         else {
             continue;
         };

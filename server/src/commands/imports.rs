@@ -145,7 +145,14 @@ async fn write_assessment(
     {
         return Ok(());
     }
-    let Some(id) = storage::save_assessment(conn, commitment_id, &assessment, history.at()).await?
+    let Some(id) = storage::save_assessment(
+        conn,
+        commitment_id,
+        &assessment,
+        history.at(),
+        new_commitment,
+    )
+    .await?
     else {
         return Ok(());
     };

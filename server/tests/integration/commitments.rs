@@ -730,7 +730,7 @@ async fn sources_side_by_side_show_where_they_disagree() {
         }],
     };
     let mut tx = t.db.begin().await.unwrap();
-    app::storage::save_assessment(&mut tx, id, &irm, app::storage::now())
+    app::storage::save_assessment(&mut tx, id, &irm, app::storage::now(), false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
