@@ -46,12 +46,14 @@ for file in ../shared/data/*.csv; do
   done
 done
 
+# Read before the table is written: tee appending to bench/RESULTS.md is itself a change.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
 {
   echo
   echo "## $(date -u +%Y-%m-%d) · importing OGP's real files (bench/import.sh)"
   echo
   echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build, into an empty database; PostgreSQL from scripts/postgres.sh on loopback."
-  echo "- **Commit:** $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')."
+  echo "- **Commit:** $commit."
   echo "- **Floor:** sqlite3's \`.import --csv\` of the same file into one table of text columns."
   echo
   echo "| file | rows | database | import | rows/s | sqlite3 .import | rows/s | ratio |"

@@ -135,12 +135,14 @@ for scale in $scales; do
   done
 done
 
+# Read before the table is written: tee appending to bench/RESULTS.md is itself a change.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
 {
   echo
   echo "## $(date -u +%Y-%m-%d) · public pages under load (bench/load.sh)"
   echo
   echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build; PostgreSQL from scripts/postgres.sh on loopback."
-  echo "- **Commit:** $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')."
+  echo "- **Commit:** $commit."
   echo "- **Load:** wrk, 2 threads, $connections connections, ${seconds} s per page; nginx serves the same bytes from a file in the same run."
   echo
   echo "| database | scale | page | bytes | req/s | p50 | p99 | non-2xx | nginx req/s | ratio |"
