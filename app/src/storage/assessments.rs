@@ -1,7 +1,7 @@
 //! Assessments: their scores and evidence, and their life (draft, published, superseded).
 //! The public sees published ones; a scorer sees their own drafts too.
 
-use super::{corrupt, Conn, StorageError};
+use super::{corrupt, delete_owned, Conn, StorageError};
 use crate::domain::{
     disagreements, Assessment, AssessmentRecord, AssessmentSource, AssessmentStatus, Disagreeing,
     EvidenceLink, Indicator, MissingCode, ScaleSet, Score, ScoreValue, ScoresSummary, Stage,
@@ -290,10 +290,8 @@ async fn write_scores(
     fresh: bool,
 ) -> Result<(), StorageError> {
     if !fresh {
-        for table in ["assessment_evidence", "assessment_scores"] {
-            let sql = format!("DELETE FROM {table} WHERE assessment_id = $1");
-            execute!(conn, sqlx::query(&sql).bind(id))?;
-        }
+        let owned = ["assessment_evidence", "assessment_scores"];
+        delete_owned(conn, &owned, "assessment_id", id).await?;
     }
     let named: Vec<(String, &Score)> = scores
         .iter()

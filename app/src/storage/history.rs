@@ -106,18 +106,14 @@ impl ChangeRecorder {
     /// Adds an entry to write with others, in batches; [`ChangeRecorder::flush`] writes the
     /// rest before the transaction commits.
     pub async fn add(&mut self, conn: &mut dyn Conn, entry: NewEntry) -> Result<(), StorageError> {
-        self.pending.push(entry);
-        if self.pending.len() >= ENTRIES_PER_STATEMENT {
-            self.flush(conn).await?;
-        }
-        Ok(())
+        self.add_all(conn, [entry]).await
     }
 
     /// Adds several entries, like [`ChangeRecorder::add`].
     pub async fn add_all(
         &mut self,
         conn: &mut dyn Conn,
-        entries: Vec<NewEntry>,
+        entries: impl IntoIterator<Item = NewEntry>,
     ) -> Result<(), StorageError> {
         self.pending.extend(entries);
         if self.pending.len() >= ENTRIES_PER_STATEMENT {

@@ -332,6 +332,21 @@ pub fn now() -> DateTime<Utc> {
 /// this way. Each row count is its own SQL text, so its own entry in the statement cache.
 pub(crate) const ROWS_PER_INSERT: usize = 200;
 
+/// Deletes the rows of each of `tables` whose `column` is `id`: what a record owns, before
+/// it is written again whole.
+pub(crate) async fn delete_owned(
+    conn: &mut dyn Conn,
+    tables: &[&str],
+    column: &str,
+    id: i64,
+) -> Result<(), StorageError> {
+    for table in tables {
+        let sql = format!("DELETE FROM {table} WHERE {column} = $1");
+        execute!(conn, sqlx::query(&sql).bind(id))?;
+    }
+    Ok(())
+}
+
 pub(crate) fn corrupt(what: &str, value: &str) -> StorageError {
     StorageError::Corrupt(format!("{what} {value:?}"))
 }

@@ -2,7 +2,7 @@
 //! by the commands, the importer and the demo-data generator, always inside a transaction
 //! the caller commits. Updates raise the record's version.
 
-use super::{Conn, StorageError, ROWS_PER_INSERT};
+use super::{delete_owned, Conn, StorageError, ROWS_PER_INSERT};
 use crate::domain::{
     ActionPlan, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor, RawValue,
 };
@@ -354,8 +354,7 @@ pub async fn insert_commitment(
             commitment
         )
     )?;
-    replace_values_and_areas(conn, id, commitment, true).await?;
-    replace_raw_values(conn, id, raw_values, true).await?;
+    write_owned(conn, id, commitment, raw_values, true).await?;
     Ok(id)
 }
 
@@ -394,25 +393,33 @@ pub async fn update_commitment(
     if changed != 1 {
         return Ok(false);
     }
-    replace_values_and_areas(conn, commitment_id, commitment, false).await?;
-    replace_raw_values(conn, commitment_id, raw_values, false).await?;
+    write_owned(conn, commitment_id, commitment, raw_values, false).await?;
     Ok(true)
 }
 
-/// Writes a commitment's OGP values and policy areas, replacing the stored ones unless the
-/// commitment was `fresh`ly inserted (nothing to replace).
-async fn replace_values_and_areas(
+/// Writes what a commitment owns (its OGP values, policy areas and values as the file had
+/// them), replacing the stored ones unless the commitment was `fresh`ly inserted (nothing
+/// to replace).
+async fn write_owned(
     conn: &mut dyn Conn,
     commitment_id: i64,
     commitment: &Commitment,
+    raw_values: &[RawValue],
     fresh: bool,
 ) -> Result<(), StorageError> {
     if !fresh {
-        for table in ["commitment_values", "commitment_policy_areas"] {
-            let sql = format!("DELETE FROM {table} WHERE commitment_id = $1");
-            execute!(conn, sqlx::query(&sql).bind(commitment_id))?;
-        }
+        let owned = ["commitment_values", "commitment_policy_areas", "raw_values"];
+        delete_owned(conn, &owned, "commitment_id", commitment_id).await?;
     }
+    write_values_and_areas(conn, commitment_id, commitment).await?;
+    write_raw_values(conn, commitment_id, raw_values).await
+}
+
+async fn write_values_and_areas(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    commitment: &Commitment,
+) -> Result<(), StorageError> {
     insert_rows!(
         conn,
         "INSERT INTO commitment_values (commitment_id, value) ",
@@ -454,20 +461,11 @@ async fn replace_values_and_areas(
     Ok(())
 }
 
-/// Writes a commitment's values as the file had them, replacing the stored ones unless
-/// the commitment was `fresh`ly inserted.
-async fn replace_raw_values(
+async fn write_raw_values(
     conn: &mut dyn Conn,
     commitment_id: i64,
     raw_values: &[RawValue],
-    fresh: bool,
 ) -> Result<(), StorageError> {
-    if !fresh {
-        execute!(
-            conn,
-            sqlx::query("DELETE FROM raw_values WHERE commitment_id = $1").bind(commitment_id)
-        )?;
-    }
     // A field given twice keeps its last value, as the upsert of each in turn did; the
     // insert below would refuse the repeat.
     let mut last: Vec<&RawValue> = Vec::new();
