@@ -35,6 +35,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Requests served at once, and how long one may take.
     pub limits: crate::limits::Limits,
+    /// Public pages kept rendered (see `page_cache`).
+    pub pages: Arc<crate::page_cache::PageCache>,
     /// The key that signs the notice cookie, read from the database on first use (every
     /// app server shares it).
     notice_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
@@ -48,6 +50,7 @@ impl AppState {
             trusted_proxy_hops: 0,
             public_url: None,
             limits: crate::limits::Limits::default(),
+            pages: Arc::default(),
             notice_key: Arc::default(),
         }
     }
@@ -148,6 +151,12 @@ pub fn router(state: AppState) -> Router {
         // anything else a handler might read.
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::files::MAX_UPDATE_BYTES + (2 << 20),
+        ))
+        // Inside the security layer, which reads who is asking and sets every answer's
+        // cookies and security headers, kept pages too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

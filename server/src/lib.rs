@@ -14,5 +14,6 @@ pub mod http;
 pub mod import;
 pub mod limits;
 pub mod multipart;
+pub mod page_cache;
 pub mod security;
 pub mod users;

@@ -163,6 +163,15 @@ pub enum Native<'c> {
     Postgres(&'c mut PgConnection),
 }
 
+/// The site's version (migration 0014): it changes in every committed write a page shows.
+pub async fn site_version(conn: &mut dyn Conn) -> Result<i64, StorageError> {
+    Ok(run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT version FROM site_version WHERE id = 1")
+    )?)
+}
+
 /// What every storage function runs on: a [`Tx`] or a [`Pooled`] connection.
 pub trait Conn: Send {
     fn native(&mut self) -> Native<'_>;
@@ -187,7 +196,31 @@ impl Conn for Pooled {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), StorageError> {
+    /// Commits, giving the site a new version in the same transaction (migration 0014): the
+    /// pages app servers keep rendered are from before it, so none is served again. Every
+    /// write of something a page shows goes through a `Tx` committed here.
+    pub async fn commit(mut self) -> Result<(), StorageError> {
+        match &mut self {
+            Tx::Sqlite(tx) => {
+                sqlx::query("UPDATE site_version SET version = random() WHERE id = 1")
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Tx::Postgres(tx) => {
+                // random() has 52 random bits: a number is never drawn twice in practice.
+                sqlx::query(
+                    "UPDATE site_version SET version = (random() * 9.2e18)::BIGINT WHERE id = 1",
+                )
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        self.commit_unseen().await
+    }
+
+    /// Commits a write that changes nothing a page shows (folding the totals' changes into
+    /// the totals), so the pages kept rendered stay good.
+    pub async fn commit_unseen(self) -> Result<(), StorageError> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,

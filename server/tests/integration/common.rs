@@ -142,6 +142,18 @@ pub async fn scalar(db: &Db, sql: &str) -> i64 {
     n
 }
 
+/// Runs `sql` in a transaction committed as the app commits its writes, so that the
+/// site's version changes and no app server answers with a page kept from before.
+pub async fn write_sql(db: &Db, sql: &str) {
+    let mut tx = db.begin().await.unwrap();
+    match app::storage::Conn::native(&mut tx) {
+        app::storage::Native::Sqlite(c) => sqlx::query(sql).execute(c).await.map(|_| ()),
+        app::storage::Native::Postgres(c) => sqlx::query(sql).execute(c).await.map(|_| ()),
+    }
+    .expect(sql);
+    tx.commit().await.unwrap();
+}
+
 pub async fn count(db: &Db, table: &str) -> i64 {
     scalar(db, &format!("SELECT COUNT(*) FROM {table}")).await
 }

@@ -217,30 +217,22 @@ fn every_address_a_form_posts_to_is_also_a_page() {
 #[tokio::test]
 async fn only_http_and_https_addresses_become_links() {
     let (t, router) = app().await;
-    on_pool!(&t.db, |pool| {
-        sqlx::query(
-        "UPDATE commitments SET source_url = 'javascript:alert(document.cookie)' WHERE code = 'AR0045'"
+    write_sql(
+        &t.db,
+        "UPDATE commitments SET source_url = 'javascript:alert(document.cookie)' WHERE code = 'AR0045'",
     )
-    .execute(pool)
-    .await
-    .map(|_| ())
-    .unwrap()
-    });
+    .await;
     let (status, _, body) = get(&router, "/commitments/AR0045", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!body.contains("href=\"javascript:"), "{body}");
     assert!(body.contains(
         "<span data-unlinked=\"true\" class=\"unlinked\">javascript:alert(document.cookie)</span>"
     ));
-    on_pool!(&t.db, |pool| {
-        sqlx::query(
-        "UPDATE commitments SET source_url = 'https://www.opengovpartnership.org/' WHERE code = 'AR0045'"
+    write_sql(
+        &t.db,
+        "UPDATE commitments SET source_url = 'https://www.opengovpartnership.org/' WHERE code = 'AR0045'",
     )
-    .execute(pool)
-    .await
-    .map(|_| ())
-    .unwrap()
-    });
+    .await;
     let (_, _, body) = get(&router, "/commitments/AR0045", &[]).await;
     assert!(body.contains("href=\"https://www.opengovpartnership.org/\""));
 }

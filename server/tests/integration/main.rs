@@ -13,6 +13,7 @@ mod history;
 mod http;
 mod import;
 mod members;
+mod page_cache;
 mod plan_csv;
 mod plans;
 mod schema;

@@ -1,0 +1,418 @@
+//! Public pages kept rendered. A visitor who is not signed in sees the same overview,
+//! member, plan and commitment pages as every other such visitor in their language, so an
+//! app server renders each once and answers the next requests from memory: rendering is
+//! most of a page's cost, and a kept page answers in a fraction of it.
+//!
+//! A kept page is never stale, on any app server: every request reads the site's version
+//! (one row, changed in the same transaction as every write a page shows, see
+//! `app::storage::Tx::commit`) and a page kept under another version is rendered again.
+//! The two secrets a page carries for one answer only, its scripts' nonce and the masked
+//! CSRF token, are cut out when a page is kept and filled in afresh for every answer.
+
+use crate::http::AppState;
+use crate::security::RequestInfo;
+use app::page_state::PageState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Bytes of rendered pages one app server keeps; past it the least recently used go.
+const BUDGET_BYTES: usize = 16 << 20;
+/// A page larger than this is rendered every time.
+const MAX_PAGE_BYTES: usize = 1 << 20;
+/// Says whether an answer came from a kept page (`hit`) or was rendered (`miss`).
+pub const CACHE_HEADER: &str = "x-page-cache";
+
+/// Everything a public page's content depends on besides the data.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct PageKey {
+    path_and_query: String,
+    lang: app::i18n::Lang,
+    https: bool,
+    host: String,
+    /// Overdue milestones are counted against today (UTC).
+    today: chrono::NaiveDate,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    pages: Mutex<Kept>,
+    /// Ticks for "least recently used".
+    clock: AtomicU64,
+}
+
+#[derive(Default)]
+struct Kept {
+    pages: HashMap<PageKey, Arc<KeptPage>>,
+    bytes: usize,
+}
+
+struct KeptPage {
+    version: i64,
+    headers: HeaderMap,
+    policy: Option<Template>,
+    body: Template,
+    last_used: AtomicU64,
+}
+
+impl KeptPage {
+    fn size(&self, key: &PageKey) -> usize {
+        self.body.len() + self.policy.as_ref().map_or(0, Template::len) + key.path_and_query.len()
+    }
+
+    fn answer(&self, nonce: &str, token: &str) -> Response {
+        let mut response = Response::new(Body::from(self.body.fill(nonce, token)));
+        *response.headers_mut() = self.headers.clone();
+        if let Some(policy) = &self.policy {
+            if let Ok(value) = HeaderValue::from_bytes(&policy.fill(nonce, token)) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+        response
+    }
+}
+
+impl PageCache {
+    fn get(&self, key: &PageKey, version: i64) -> Option<Arc<KeptPage>> {
+        let mut kept = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let page = kept.pages.get(key)?.clone();
+        if page.version != version {
+            kept.bytes -= page.size(key);
+            kept.pages.remove(key);
+            return None;
+        }
+        page.last_used.store(
+            self.clock.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        Some(page)
+    }
+
+    fn keep(&self, key: PageKey, page: KeptPage) {
+        let size = page.size(&key);
+        if size > MAX_PAGE_BYTES {
+            return;
+        }
+        let version = page.version;
+        page.last_used.store(
+            self.clock.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        let mut kept = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = kept.pages.insert(key.clone(), Arc::new(page)) {
+            kept.bytes -= old.size(&key);
+        }
+        kept.bytes += size;
+        if kept.bytes > BUDGET_BYTES {
+            kept.make_room(version);
+        }
+    }
+
+    /// How many pages are kept, and their bytes.
+    pub fn occupancy(&self) -> (usize, usize) {
+        let kept = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        (kept.pages.len(), kept.bytes)
+    }
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (pages, bytes) = self.occupancy();
+        write!(f, "PageCache({pages} pages, {bytes} bytes)")
+    }
+}
+
+impl Kept {
+    /// Drops the pages of other versions, then the least recently used down to three
+    /// quarters of the budget, so the next pages kept do not each pay for a sweep.
+    fn make_room(&mut self, version: i64) {
+        let mut bytes = self.bytes;
+        self.pages.retain(|key, page| {
+            let current = page.version == version;
+            if !current {
+                bytes -= page.size(key);
+            }
+            current
+        });
+        if bytes > BUDGET_BYTES * 3 / 4 {
+            let mut by_use: Vec<(u64, PageKey, usize)> = self
+                .pages
+                .iter()
+                .map(|(key, page)| {
+                    (
+                        page.last_used.load(Ordering::Relaxed),
+                        key.clone(),
+                        page.size(key),
+                    )
+                })
+                .collect();
+            by_use.sort_unstable_by_key(|(used, _, _)| *used);
+            for (_, key, size) in by_use {
+                if bytes <= BUDGET_BYTES * 3 / 4 {
+                    break;
+                }
+                self.pages.remove(&key);
+                bytes -= size;
+            }
+        }
+        self.bytes = bytes;
+    }
+}
+
+/// A rendered answer with its one-answer secrets cut out: `pieces` with a [`Secret`] to
+/// fill between each two.
+struct Template {
+    pieces: Vec<Bytes>,
+    holes: Vec<Secret>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Secret {
+    Nonce,
+    Token,
+}
+
+impl Template {
+    /// Cuts every occurrence of `nonce` and of `token` out of `bytes`. Both are random
+    /// (128 and 512 bits), so they occur nowhere else.
+    fn cut(bytes: &Bytes, nonce: &str, token: &str) -> Template {
+        let finders = [
+            (Secret::Nonce, memchr::memmem::Finder::new(nonce.as_bytes())),
+            (Secret::Token, memchr::memmem::Finder::new(token.as_bytes())),
+        ];
+        let mut pieces = Vec::new();
+        let mut holes = Vec::new();
+        let mut start = 0;
+        loop {
+            let next = finders
+                .iter()
+                .filter(|(_, finder)| !finder.needle().is_empty())
+                .filter_map(|(secret, finder)| {
+                    finder
+                        .find(&bytes[start..])
+                        .map(|at| (start + at, *secret, finder.needle().len()))
+                })
+                .min_by_key(|(at, _, _)| *at);
+            let Some((at, secret, len)) = next else {
+                break;
+            };
+            pieces.push(bytes.slice(start..at));
+            holes.push(secret);
+            start = at + len;
+        }
+        pieces.push(bytes.slice(start..));
+        Template { pieces, holes }
+    }
+
+    fn len(&self) -> usize {
+        self.pieces.iter().map(Bytes::len).sum()
+    }
+
+    fn fill(&self, nonce: &str, token: &str) -> Bytes {
+        if self.holes.is_empty() {
+            return self.pieces[0].clone();
+        }
+        let mut out = Vec::with_capacity(self.len() + self.holes.len() * token.len());
+        for (piece, hole) in self
+            .pieces
+            .iter()
+            .zip(self.holes.iter().map(Some).chain([None]))
+        {
+            out.extend_from_slice(piece);
+            match hole {
+                Some(Secret::Nonce) => out.extend_from_slice(nonce.as_bytes()),
+                Some(Secret::Token) => out.extend_from_slice(token.as_bytes()),
+                None => {}
+            }
+        }
+        Bytes::from(out)
+    }
+}
+
+/// The public reading pages: the same for every visitor who is not signed in.
+fn is_public_page(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        [""] | ["members"]
+            | ["members", _]
+            | ["plans", _]
+            | ["commitments", _]
+            | ["commitments", _, "history"]
+    )
+}
+
+/// The key of a request whose answer may be kept: a public page asked for by a visitor who
+/// is not signed in and has no notice waiting. Runs inside the security layer, which put
+/// the page's state and the request's facts in the extensions.
+fn key_of(request: &Request) -> Option<PageKey> {
+    if request.method() != Method::GET || !is_public_page(request.uri().path()) {
+        return None;
+    }
+    let state = request.extensions().get::<PageState>()?;
+    let info = request.extensions().get::<RequestInfo>()?;
+    let anonymous = state.viewer.is_none()
+        && state.notice.is_none()
+        && !state.demo_mode
+        && state.form_values.is_empty()
+        && state.upload_preview.is_none();
+    anonymous.then(|| PageKey {
+        path_and_query: request
+            .uri()
+            .path_and_query()
+            .map_or_else(String::new, |p| p.as_str().to_string()),
+        lang: info.lang,
+        https: info.https,
+        host: info.host.clone(),
+        today: app::storage::now().date_naive(),
+    })
+}
+
+/// The nonce a page's Content-Security-Policy allows its scripts by.
+fn policy_nonce(headers: &HeaderMap) -> Option<String> {
+    let policy = headers
+        .get(header::CONTENT_SECURITY_POLICY)?
+        .to_str()
+        .ok()?;
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let len = policy[start..].find('\'')?;
+    Some(policy[start..start + len].to_string())
+}
+
+async fn site_version(state: &AppState) -> Option<i64> {
+    let mut conn = state.db.acquire().await.ok()?;
+    app::storage::site_version(&mut conn).await.ok()
+}
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(key) = key_of(&request) else {
+        return next.run(request).await;
+    };
+    // Unreadable: the page itself answers why (503 while the database is away).
+    let Some(version) = site_version(&state).await else {
+        return next.run(request).await;
+    };
+    let token = request
+        .extensions()
+        .get::<PageState>()
+        .map(|s| s.csrf_token.clone())
+        .unwrap_or_default();
+    if let Some(page) = state.pages.get(&key, version) {
+        // 128 random bits in hex, which a nonce may be.
+        let nonce = &crate::auth::random_token()[..32];
+        let mut response = page.answer(nonce, &token);
+        response
+            .headers_mut()
+            .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+        return response;
+    }
+
+    let response = next.run(request).await;
+    let keepable = response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+    if !keepable {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, "cannot read a rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let nonce = policy_nonce(&parts.headers).unwrap_or_default();
+    let policy = parts
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .map(|v| Template::cut(&Bytes::copy_from_slice(v.as_bytes()), &nonce, &token));
+    let page = KeptPage {
+        version,
+        headers: parts.headers.clone(),
+        policy,
+        body: Template::cut(&bytes, &nonce, &token),
+        last_used: AtomicU64::new(0),
+    };
+    state.pages.keep(key, page);
+    parts
+        .headers
+        .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_refills_every_secret_and_keeps_the_rest() {
+        let page =
+            Bytes::from_static(b"<script nonce=\"N1\">x</script><meta content=\"TOK\"/>N1;TOK");
+        let template = Template::cut(&page, "N1", "TOK");
+        assert_eq!(template.holes.len(), 4);
+        assert_eq!(template.fill("N1", "TOK"), page);
+        assert_eq!(
+            template.fill("zz", "t"),
+            Bytes::from_static(b"<script nonce=\"zz\">x</script><meta content=\"t\"/>zz;t")
+        );
+    }
+
+    #[test]
+    fn a_page_without_secrets_is_kept_whole() {
+        let page = Bytes::from_static(b"plain");
+        let template = Template::cut(&page, "", "");
+        assert!(template.holes.is_empty());
+        assert_eq!(template.fill("n", "t"), page);
+    }
+
+    #[test]
+    fn only_the_public_reading_pages_are_kept() {
+        for path in [
+            "/",
+            "/members",
+            "/members/kenya",
+            "/plans/AP_KEN05",
+            "/commitments/KE0001",
+            "/commitments/KE0001/history",
+        ] {
+            assert!(is_public_page(path), "{path}");
+        }
+        for path in [
+            "/sign-in",
+            "/account",
+            "/admin",
+            "/plans/AP_KEN05/edit",
+            "/plans/AP_KEN05/upload",
+            "/members/kenya/plans",
+            "/commitments/KE0001/milestones/3",
+            "/api/anything",
+        ] {
+            assert!(!is_public_page(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_nonce_is_read_from_the_policy() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'nonce-abc_-1' 'wasm-unsafe-eval'",
+            ),
+        );
+        assert_eq!(policy_nonce(&headers).as_deref(), Some("abc_-1"));
+        assert_eq!(policy_nonce(&HeaderMap::new()), None);
+    }
+}

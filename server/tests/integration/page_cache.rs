@@ -1,0 +1,183 @@
+//! Public pages kept rendered: answered again from memory with fresh one-answer secrets,
+//! never after a write, on any app server, and never to a signed-in reader.
+
+use crate::browser::*;
+use crate::common::*;
+use ogp_tracker::page_cache::CACHE_HEADER;
+
+fn cache_state(answer: &Answer) -> Option<&str> {
+    answer
+        .headers
+        .get(CACHE_HEADER)
+        .and_then(|v| v.to_str().ok())
+}
+
+fn page_nonce(answer: &Answer) -> String {
+    let policy = answer
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("a page's policy");
+    let start = policy.find("'nonce-").expect("a nonce") + "'nonce-".len();
+    let len = policy[start..].find('\'').unwrap();
+    policy[start..start + len].to_string()
+}
+
+fn csrf_cookie(browser: &Browser) -> String {
+    browser
+        .cookies
+        .iter()
+        .find(|(name, _)| name.ends_with("ogp_csrf"))
+        .map(|(_, value)| value.clone())
+        .expect("a CSRF cookie")
+}
+
+#[tokio::test]
+async fn a_kept_page_answers_again_with_its_own_nonce_and_token() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let milestone = open_demo_milestone(&t.db).await;
+    let router = test_router(&t.db);
+    let page = format!("/commitments/{}", milestone.code);
+
+    let mut first_reader = Browser::new(&router);
+    let first = first_reader.get(&page).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(cache_state(&first), Some("miss"));
+    let mut second_reader = Browser::new(&router);
+    let second = second_reader.get(&page).await;
+    assert_eq!(cache_state(&second), Some("hit"));
+    let again = second_reader.get(&page).await;
+    assert_eq!(cache_state(&again), Some("hit"));
+
+    // Each answer's scripts run by its own nonce, which its policy names.
+    let nonces = [page_nonce(&first), page_nonce(&second), page_nonce(&again)];
+    assert_ne!(nonces[0], nonces[1]);
+    assert_ne!(nonces[1], nonces[2]);
+    for (answer, nonce) in [&first, &second, &again].into_iter().zip(&nonces) {
+        assert!(answer.body.contains(&format!("nonce=\"{nonce}\"")));
+    }
+    // Each carries a token masked afresh for its reader's own cookie.
+    let tokens = [
+        page_csrf_token(&first.body),
+        page_csrf_token(&second.body),
+        page_csrf_token(&again.body),
+    ];
+    assert_ne!(tokens[1], tokens[2]);
+    assert_ne!(csrf_cookie(&first_reader), csrf_cookie(&second_reader));
+    for (token, reader) in [
+        (&tokens[0], &first_reader),
+        (&tokens[1], &second_reader),
+        (&tokens[2], &second_reader),
+    ] {
+        assert_eq!(
+            ogp_tracker::auth::unmask_token(token).as_deref(),
+            Some(csrf_cookie(reader).as_str())
+        );
+    }
+    // Apart from them, the same page.
+    let same = |answer: &Answer, nonce: &str, token: &str| {
+        answer.body.replace(nonce, "NONCE").replace(token, "TOKEN")
+    };
+    assert_eq!(
+        same(&first, &nonces[0], &tokens[0]),
+        same(&second, &nonces[1], &tokens[1])
+    );
+    // The token the kept page carried works for a form.
+    let answer = second_reader
+        .post_raw(
+            "/sign-in",
+            serde_urlencoded::to_string([
+                ("_csrf", tokens[2].as_str()),
+                ("email", "nobody@example.org"),
+                ("password", "wrong password here"),
+            ])
+            .unwrap(),
+            &[],
+        )
+        .await;
+    assert_ne!(answer.status, 403, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn a_write_on_one_app_server_shows_at_once_on_another() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let milestone = open_demo_milestone(&t.db).await;
+    let writer = test_router(&t.db);
+    let reader = test_router(&t.db);
+    let page = format!("/commitments/{}", milestone.code);
+    let mut visitor = Browser::new(&reader);
+    visitor.get(&page).await;
+    assert_eq!(cache_state(&visitor.get(&page).await), Some("hit"));
+
+    let mut poc = signed_in_poc(&t.db, &writer, "cache-poc@example.org", &milestone.lead).await;
+    let version = milestone_version(&t.db, milestone.id).await;
+    let saved = poc
+        .post_update(
+            milestone.id,
+            "in_progress",
+            "55",
+            "Kept pages see this at once",
+            version,
+        )
+        .await;
+    assert!(saved.status.is_redirection(), "{}", saved.body);
+
+    let after = visitor.get(&page).await;
+    assert_eq!(cache_state(&after), Some("miss"));
+    assert!(after.body.contains("Kept pages see this at once"));
+    assert_eq!(cache_state(&visitor.get(&page).await), Some("hit"));
+}
+
+#[tokio::test]
+async fn folding_the_totals_keeps_pages_and_signed_in_readers_get_theirs() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let milestone = open_demo_milestone(&t.db).await;
+    let router = test_router(&t.db);
+    let mut visitor = Browser::new(&router);
+    visitor.get("/").await;
+    assert_eq!(cache_state(&visitor.get("/").await), Some("hit"));
+    // Folding changes no figure a page shows.
+    app::storage::fold_totals(&t.db).await;
+    assert_eq!(cache_state(&visitor.get("/").await), Some("hit"));
+
+    let page = format!("/commitments/{}", milestone.code);
+    visitor.get(&page).await;
+    let mut poc = signed_in_poc(&t.db, &router, "cache-reader@example.org", &milestone.lead).await;
+    let signed_in = poc.get(&page).await;
+    assert_eq!(signed_in.status, 200);
+    assert_eq!(cache_state(&signed_in), None);
+    // Their own page: the update form of the milestone they keep.
+    assert!(signed_in.body.contains("update-form"));
+    let anonymous = visitor.get(&page).await;
+    assert!(!anonymous.body.contains("update-form"));
+
+    // Pages that are not public reading pages are never kept.
+    for path in ["/sign-in", "/nowhere"] {
+        visitor.get(path).await;
+        assert_eq!(cache_state(&visitor.get(path).await), None, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn each_language_has_its_own_kept_page() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let mut english = Browser::new(&router);
+    let mut spanish = Browser::new(&router);
+    spanish.headers.push(("accept-language", "es"));
+    let first = english.get("/members").await;
+    assert!(first.body.contains("<html lang=\"en\""));
+    let es = spanish.get("/members").await;
+    assert_eq!(cache_state(&es), Some("miss"));
+    assert!(es.body.contains("<html lang=\"es\""));
+    let es_again = spanish.get("/members").await;
+    assert_eq!(cache_state(&es_again), Some("hit"));
+    assert!(es_again.body.contains("<html lang=\"es\""));
+    let en_again = english.get("/members").await;
+    assert_eq!(cache_state(&en_again), Some("hit"));
+    assert!(en_again.body.contains("<html lang=\"en\""));
+}
