@@ -174,6 +174,10 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered 503.
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout_seconds: u64,
+    /// Megabytes of rendered public pages kept for visitors who are not signed in (0:
+    /// none, every page is rendered).
+    #[arg(long, env = "PAGE_CACHE_MB", default_value_t = 16, value_parser = clap::value_parser!(u32).range(0..=4096))]
+    pub page_cache_mb: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +244,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             public_url,
             max_concurrent_requests,
             request_timeout_seconds,
+            page_cache_mb,
         }) => {
             let db = open(&cli.database_url).await?;
             if demo_if_empty && app::storage::is_empty(&mut db.acquire().await?).await? {
@@ -263,6 +268,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let limits = crate::limits::Limits {
                 concurrent_requests: max_concurrent_requests as usize,
                 timeout: std::time::Duration::from_secs(request_timeout_seconds),
+                page_cache_bytes: page_cache_mb as usize * (1 << 20),
             };
             http::serve(db, addr, hops, public_url, limits)
                 .await

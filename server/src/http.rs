@@ -50,7 +50,9 @@ impl AppState {
             trusted_proxy_hops: 0,
             public_url: None,
             limits: crate::limits::Limits::default(),
-            pages: Arc::default(),
+            pages: Arc::new(crate::page_cache::PageCache::new(
+                crate::page_cache::DEFAULT_BUDGET_BYTES,
+            )),
             notice_key: Arc::default(),
         }
     }
@@ -400,6 +402,7 @@ pub async fn serve(
     let mut state = AppState::new(options, db);
     state.trusted_proxy_hops = trusted_proxy_hops;
     state.public_url = public_url;
+    state.pages = Arc::new(crate::page_cache::PageCache::new(limits.page_cache_bytes));
     state.limits = limits;
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await?;

@@ -1,6 +1,6 @@
 //! Limits that keep one server answering under load: how many requests it serves at once
 //! and how long one may take. Past either, the answer is 503 with `Retry-After`, at once,
-//! rather than a queue that grows without bound.
+//! rather than a queue that grows without bound. Also the memory its kept pages may take.
 
 use crate::auth::BUSY_RETRY_SECONDS;
 use crate::security::{reader_of, refuse};
@@ -20,6 +20,8 @@ pub struct Limits {
     /// How long a read may take before it is answered 503, and a write's body may take
     /// to arrive.
     pub timeout: Duration,
+    /// Bytes of rendered public pages kept (`crate::page_cache`); 0 keeps none.
+    pub page_cache_bytes: usize,
 }
 
 impl Default for Limits {
@@ -27,6 +29,7 @@ impl Default for Limits {
         Limits {
             concurrent_requests: 512,
             timeout: Duration::from_secs(30),
+            page_cache_bytes: crate::page_cache::DEFAULT_BUDGET_BYTES,
         }
     }
 }

@@ -21,8 +21,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Bytes of rendered pages one app server keeps; past it the least recently used go.
-const BUDGET_BYTES: usize = 16 << 20;
+/// Bytes of rendered pages one app server keeps unless told otherwise (`PAGE_CACHE_MB`);
+/// past them the least recently used go.
+pub const DEFAULT_BUDGET_BYTES: usize = 16 << 20;
 /// A page larger than this is rendered every time.
 const MAX_PAGE_BYTES: usize = 1 << 20;
 /// Says whether an answer came from a kept page (`hit`) or was rendered (`miss`).
@@ -39,8 +40,8 @@ struct PageKey {
     today: chrono::NaiveDate,
 }
 
-#[derive(Default)]
 pub struct PageCache {
+    budget: usize,
     pages: Mutex<Kept>,
     /// Ticks for "least recently used".
     clock: AtomicU64,
@@ -80,6 +81,15 @@ impl KeptPage {
 }
 
 impl PageCache {
+    /// Keeps at most `budget` bytes of pages; 0 keeps none.
+    pub fn new(budget: usize) -> PageCache {
+        PageCache {
+            budget,
+            pages: Mutex::default(),
+            clock: AtomicU64::new(0),
+        }
+    }
+
     fn get(&self, key: &PageKey, version: i64) -> Option<Arc<KeptPage>> {
         let mut kept = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let page = kept.pages.get(key)?.clone();
@@ -97,7 +107,7 @@ impl PageCache {
 
     fn keep(&self, key: PageKey, page: KeptPage) {
         let size = page.size(&key);
-        if size > MAX_PAGE_BYTES {
+        if size > MAX_PAGE_BYTES.min(self.budget) {
             return;
         }
         let version = page.version;
@@ -110,8 +120,8 @@ impl PageCache {
             kept.bytes -= old.size(&key);
         }
         kept.bytes += size;
-        if kept.bytes > BUDGET_BYTES {
-            kept.make_room(version);
+        if kept.bytes > self.budget {
+            kept.make_room(version, self.budget);
         }
     }
 
@@ -132,7 +142,7 @@ impl std::fmt::Debug for PageCache {
 impl Kept {
     /// Drops the pages of other versions, then the least recently used down to three
     /// quarters of the budget, so the next pages kept do not each pay for a sweep.
-    fn make_room(&mut self, version: i64) {
+    fn make_room(&mut self, version: i64, budget: usize) {
         let mut bytes = self.bytes;
         self.pages.retain(|key, page| {
             let current = page.version == version;
@@ -141,7 +151,7 @@ impl Kept {
             }
             current
         });
-        if bytes > BUDGET_BYTES * 3 / 4 {
+        if bytes > budget * 3 / 4 {
             let mut by_use: Vec<(u64, PageKey, usize)> = self
                 .pages
                 .iter()
@@ -155,7 +165,7 @@ impl Kept {
                 .collect();
             by_use.sort_unstable_by_key(|(used, _, _)| *used);
             for (_, key, size) in by_use {
-                if bytes <= BUDGET_BYTES * 3 / 4 {
+                if bytes <= budget * 3 / 4 {
                     break;
                 }
                 self.pages.remove(&key);
@@ -292,7 +302,7 @@ async fn site_version(state: &AppState) -> Option<i64> {
 }
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(key) = key_of(&request) else {
+    let Some(key) = key_of(&request).filter(|_| state.pages.budget > 0) else {
         return next.run(request).await;
     };
     // Unreadable: the page itself answers why (503 while the database is away).
