@@ -43,6 +43,10 @@ struct PageKey {
 pub struct PageCache {
     budget: usize,
     pages: Mutex<Kept>,
+    /// Pages being rendered now: the requests that come meanwhile wait for that one render
+    /// rather than each rendering the page again (after a write, or when a server starts,
+    /// a burst of them would all miss at once).
+    rendering: Mutex<HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>,
     /// Ticks for "least recently used".
     clock: AtomicU64,
 }
@@ -86,6 +90,7 @@ impl PageCache {
         PageCache {
             budget,
             pages: Mutex::default(),
+            rendering: Mutex::default(),
             clock: AtomicU64::new(0),
         }
     }
@@ -123,6 +128,12 @@ impl PageCache {
         if kept.bytes > self.budget {
             kept.make_room(version, self.budget);
         }
+    }
+
+    /// The lock held while `key` is rendered.
+    fn render_lock(&self, key: &PageKey) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        rendering.entry(key.clone()).or_default().clone()
     }
 
     /// How many pages are kept, and their bytes.
@@ -301,6 +312,36 @@ async fn site_version(state: &AppState) -> Option<i64> {
     app::storage::site_version(&mut conn).await.ok()
 }
 
+/// A kept page with a fresh nonce and the request's own masked token.
+fn answer_kept(page: &KeptPage, token: &str) -> Response {
+    // 128 random bits in hex, which a nonce may be.
+    let nonce = &crate::auth::random_token()[..32];
+    let mut response = page.answer(nonce, token);
+    response
+        .headers_mut()
+        .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+    response
+}
+
+/// Held by the request rendering a page; dropped (also when the request is cut short), it
+/// lets the waiting requests go on and forgets the lock.
+struct Rendering<'a> {
+    cache: &'a PageCache,
+    key: &'a PageKey,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        let mut rendering = self
+            .cache
+            .rendering
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        rendering.remove(self.key);
+    }
+}
+
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(key) = key_of(&request).filter(|_| state.pages.budget > 0) else {
         return next.run(request).await;
@@ -315,14 +356,26 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .map(|s| s.csrf_token.clone())
         .unwrap_or_default();
     if let Some(page) = state.pages.get(&key, version) {
-        // 128 random bits in hex, which a nonce may be.
-        let nonce = &crate::auth::random_token()[..32];
-        let mut response = page.answer(nonce, &token);
-        response
-            .headers_mut()
-            .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
-        return response;
+        return answer_kept(&page, &token);
     }
+
+    // One request renders the page; those that come meanwhile wait for it, then answer
+    // from it, or render too if it could not be kept.
+    let lock = state.pages.render_lock(&key);
+    let _rendering = match lock.clone().try_lock_owned() {
+        Ok(guard) => Some(Rendering {
+            cache: &state.pages,
+            key: &key,
+            _guard: guard,
+        }),
+        Err(_) => {
+            drop(lock.lock().await);
+            if let Some(page) = state.pages.get(&key, version) {
+                return answer_kept(&page, &token);
+            }
+            None
+        }
+    };
 
     let response = next.run(request).await;
     let keepable = response.status() == StatusCode::OK
@@ -355,7 +408,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         body: Template::cut(&bytes, &nonce, &token),
         last_used: AtomicU64::new(0),
     };
-    state.pages.keep(key, page);
+    state.pages.keep(key.clone(), page);
     parts
         .headers
         .insert(CACHE_HEADER, HeaderValue::from_static("miss"));

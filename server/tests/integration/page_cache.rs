@@ -181,3 +181,27 @@ async fn each_language_has_its_own_kept_page() {
     assert_eq!(cache_state(&en_again), Some("hit"));
     assert!(en_again.body.contains("<html lang=\"en\""));
 }
+
+#[tokio::test]
+async fn a_burst_of_requests_for_a_page_not_kept_renders_it_once() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let requests = 16;
+    let answers = futures_util::future::join_all((0..requests).map(|_| {
+        let mut visitor = Browser::new(&router);
+        async move { visitor.get("/members").await }
+    }))
+    .await;
+    let states: Vec<Option<&str>> = answers.iter().map(cache_state).collect();
+    assert!(answers.iter().all(|a| a.status == 200));
+    assert_eq!(
+        states.iter().filter(|s| **s == Some("miss")).count(),
+        1,
+        "{states:?}"
+    );
+    assert_eq!(
+        states.iter().filter(|s| **s == Some("hit")).count(),
+        requests - 1
+    );
+}
