@@ -113,6 +113,25 @@ fn forget_answered_post() {
     }
 }
 
+/// The pages that read the same to every visitor who is not signed in (only the data, the
+/// language and these query parameters change them), so app servers keep them rendered
+/// (`server/src/page_cache.rs`): the overview, the members, a member, a plan, a commitment
+/// and its history. Keep in step with the routes below.
+pub fn is_public_page(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        [""] | ["members"]
+            | ["members", _]
+            | ["plans", _]
+            | ["commitments", _]
+            | ["commitments", _, "history"]
+    )
+}
+
+/// The query parameters the public pages read.
+pub const PUBLIC_PAGE_QUERY: &[&str] = &["page", "region", "kind"];
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

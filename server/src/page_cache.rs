@@ -34,11 +34,12 @@ pub const CACHE_HEADER: &str = "x-page-cache";
 struct PageKey {
     path_and_query: String,
     lang: app::i18n::Lang,
-    https: bool,
-    host: String,
     /// Overdue milestones are counted against today (UTC).
     today: chrono::NaiveDate,
 }
+
+/// What a kept page costs besides its bytes (its key, headers and bookkeeping), roughly.
+const PAGE_OVERHEAD_BYTES: usize = 1024;
 
 pub struct PageCache {
     budget: usize,
@@ -59,26 +60,34 @@ struct Kept {
 
 struct KeptPage {
     version: i64,
+    /// Without the Content-Security-Policy, which names the nonce: it is `policy`.
     headers: HeaderMap,
-    policy: Option<Template>,
+    policy: Template,
     body: Template,
     last_used: AtomicU64,
 }
 
 impl KeptPage {
     fn size(&self, key: &PageKey) -> usize {
-        self.body.len() + self.policy.as_ref().map_or(0, Template::len) + key.path_and_query.len()
+        self.body.len()
+            + self.policy.len()
+            + key.path_and_query.len()
+            + self
+                .headers
+                .iter()
+                .map(|(name, value)| name.as_str().len() + value.len())
+                .sum::<usize>()
+            + PAGE_OVERHEAD_BYTES
     }
 
     fn answer(&self, nonce: &str, token: &str) -> Response {
         let mut response = Response::new(Body::from(self.body.fill(nonce, token)));
         *response.headers_mut() = self.headers.clone();
-        if let Some(policy) = &self.policy {
-            if let Ok(value) = HeaderValue::from_bytes(&policy.fill(nonce, token)) {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_SECURITY_POLICY, value);
-            }
+        // Should the policy not make a header, the security layer's strictest one applies.
+        if let Ok(value) = HeaderValue::from_bytes(&self.policy.fill(nonce, token)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
         }
         response
     }
@@ -99,7 +108,7 @@ impl PageCache {
         let mut kept = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let page = kept.pages.get(key)?.clone();
         if page.version != version {
-            kept.bytes -= page.size(key);
+            kept.bytes = kept.bytes.saturating_sub(page.size(key));
             kept.pages.remove(key);
             return None;
         }
@@ -122,7 +131,7 @@ impl PageCache {
         );
         let mut kept = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = kept.pages.insert(key.clone(), Arc::new(page)) {
-            kept.bytes -= old.size(&key);
+            kept.bytes = kept.bytes.saturating_sub(old.size(&key));
         }
         kept.bytes += size;
         if kept.bytes > self.budget {
@@ -158,7 +167,7 @@ impl Kept {
         self.pages.retain(|key, page| {
             let current = page.version == version;
             if !current {
-                bytes -= page.size(key);
+                bytes = bytes.saturating_sub(page.size(key));
             }
             current
         });
@@ -180,7 +189,7 @@ impl Kept {
                     break;
                 }
                 self.pages.remove(&key);
-                bytes -= size;
+                bytes = bytes.saturating_sub(size);
             }
         }
         self.bytes = bytes;
@@ -257,24 +266,28 @@ impl Template {
     }
 }
 
-/// The public reading pages: the same for every visitor who is not signed in.
-fn is_public_page(path: &str) -> bool {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    matches!(
-        segments.as_slice(),
-        [""] | ["members"]
-            | ["members", _]
-            | ["plans", _]
-            | ["commitments", _]
-            | ["commitments", _, "history"]
-    )
+/// Whether a query is one the public pages read: known parameters, each once, short.
+/// Any other is rendered every time, so made-up queries cannot crowd out the kept pages.
+fn is_page_query(query: &str) -> bool {
+    let mut seen = Vec::new();
+    query.is_empty()
+        || query.split('&').all(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let fresh = !seen.contains(&name);
+            seen.push(name);
+            fresh && value.len() <= 32 && app::PUBLIC_PAGE_QUERY.contains(&name)
+        })
 }
 
 /// The key of a request whose answer may be kept: a public page asked for by a visitor who
 /// is not signed in and has no notice waiting. Runs inside the security layer, which put
 /// the page's state and the request's facts in the extensions.
 fn key_of(request: &Request) -> Option<PageKey> {
-    if request.method() != Method::GET || !is_public_page(request.uri().path()) {
+    let uri = request.uri();
+    if request.method() != Method::GET
+        || !app::is_public_page(uri.path())
+        || !is_page_query(uri.query().unwrap_or_default())
+    {
         return None;
     }
     let state = request.extensions().get::<PageState>()?;
@@ -290,14 +303,12 @@ fn key_of(request: &Request) -> Option<PageKey> {
             .path_and_query()
             .map_or_else(String::new, |p| p.as_str().to_string()),
         lang: info.lang,
-        https: info.https,
-        host: info.host.clone(),
         today: app::storage::now().date_naive(),
     })
 }
 
 /// The nonce a page's Content-Security-Policy allows its scripts by.
-fn policy_nonce(headers: &HeaderMap) -> Option<String> {
+pub fn policy_nonce(headers: &HeaderMap) -> Option<String> {
     let policy = headers
         .get(header::CONTENT_SECURITY_POLICY)?
         .to_str()
@@ -328,6 +339,7 @@ fn answer_kept(page: &KeptPage, token: &str) -> Response {
 struct Rendering<'a> {
     cache: &'a PageCache,
     key: &'a PageKey,
+    lock: Arc<tokio::sync::Mutex<()>>,
     _guard: tokio::sync::OwnedMutexGuard<()>,
 }
 
@@ -338,7 +350,15 @@ impl Drop for Rendering<'_> {
             .rendering
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        rendering.remove(self.key);
+        // Only this render's own lock: a request that took the lock just as it was
+        // forgotten renders too, under a lock the map no longer holds, and must not forget
+        // the one a later request made.
+        let ours = rendering
+            .get(self.key)
+            .is_some_and(|lock| Arc::ptr_eq(lock, &self.lock));
+        if ours {
+            rendering.remove(self.key);
+        }
     }
 }
 
@@ -366,6 +386,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         Ok(guard) => Some(Rendering {
             cache: &state.pages,
             key: &key,
+            lock,
             _guard: guard,
         }),
         Err(_) => {
@@ -396,14 +417,19 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let nonce = policy_nonce(&parts.headers).unwrap_or_default();
-    let policy = parts
-        .headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .map(|v| Template::cut(&Bytes::copy_from_slice(v.as_bytes()), &nonce, &token));
+    // A page kept must have its nonce cut out; one without is answered, not kept.
+    let (Some(nonce), Some(policy)) = (
+        policy_nonce(&parts.headers),
+        parts.headers.get(header::CONTENT_SECURITY_POLICY),
+    ) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let policy = Template::cut(&Bytes::copy_from_slice(policy.as_bytes()), &nonce, &token);
+    let mut headers = parts.headers.clone();
+    headers.remove(header::CONTENT_SECURITY_POLICY);
     let page = KeptPage {
         version,
-        headers: parts.headers.clone(),
+        headers,
         policy,
         body: Template::cut(&bytes, &nonce, &token),
         last_used: AtomicU64::new(0),
@@ -450,7 +476,7 @@ mod tests {
             "/commitments/KE0001",
             "/commitments/KE0001/history",
         ] {
-            assert!(is_public_page(path), "{path}");
+            assert!(app::is_public_page(path), "{path}");
         }
         for path in [
             "/sign-in",
@@ -462,7 +488,66 @@ mod tests {
             "/commitments/KE0001/milestones/3",
             "/api/anything",
         ] {
-            assert!(!is_public_page(path), "{path}");
+            assert!(!app::is_public_page(path), "{path}");
+        }
+    }
+
+    fn page(version: i64, bytes: usize) -> KeptPage {
+        KeptPage {
+            version,
+            headers: HeaderMap::new(),
+            policy: Template::cut(&Bytes::new(), "", ""),
+            body: Template::cut(&Bytes::from(vec![b'x'; bytes]), "", ""),
+            last_used: AtomicU64::new(0),
+        }
+    }
+
+    fn key(path: &str) -> PageKey {
+        PageKey {
+            path_and_query: path.to_string(),
+            lang: app::i18n::Lang::En,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_least_recently_used_pages_go_past_the_budget() {
+        let cache = PageCache::new(10 * (1000 + PAGE_OVERHEAD_BYTES + 2));
+        for n in 0..10 {
+            cache.keep(key(&format!("/{n}")), page(1, 1000));
+        }
+        assert_eq!(cache.occupancy().0, 10);
+        assert!(cache.get(&key("/0"), 1).is_some());
+        // One more goes past the budget: down to three quarters, the least used first.
+        cache.keep(key("/10"), page(1, 1000));
+        let (pages, bytes) = cache.occupancy();
+        assert_eq!(pages, 7);
+        assert!(bytes <= cache.budget * 3 / 4);
+        assert!(cache.get(&key("/0"), 1).is_some(), "used lately");
+        assert!(cache.get(&key("/10"), 1).is_some(), "just kept");
+        assert!(cache.get(&key("/1"), 1).is_none());
+        // A page of another version is never answered, and goes.
+        assert!(cache.get(&key("/10"), 2).is_none());
+        assert_eq!(cache.occupancy().0, 6);
+        // Too large for the budget: not kept.
+        cache.keep(key("/big"), page(1, cache.budget));
+        assert!(cache.get(&key("/big"), 1).is_none());
+        let (pages, bytes) = cache.occupancy();
+        assert_eq!(bytes, pages * (1000 + PAGE_OVERHEAD_BYTES + 2));
+    }
+
+    #[test]
+    fn only_the_queries_pages_read_are_kept() {
+        for query in ["", "page=2", "region=africa&kind=national&page=3"] {
+            assert!(is_page_query(query), "{query}");
+        }
+        for query in [
+            "x=1",
+            "page=1&page=2",
+            "utm_source=mail",
+            "page=11111111111111111111111111111111111",
+        ] {
+            assert!(!is_page_query(query), "{query}");
         }
     }
 

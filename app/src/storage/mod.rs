@@ -218,8 +218,10 @@ impl Tx {
         self.commit_unseen().await
     }
 
-    /// Commits a write that changes nothing a page shows (folding the totals' changes into
-    /// the totals), so the pages kept rendered stay good.
+    /// Commits a write that changes nothing a page open to visitors shows, so the pages
+    /// app servers keep rendered stay good: folding the totals' changes into the totals,
+    /// counting sign-in attempts, starting a session. Visitors who are not signed in can
+    /// make the last two, and must not be able to make every server render every page again.
     pub async fn commit_unseen(self) -> Result<(), StorageError> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,

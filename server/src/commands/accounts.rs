@@ -56,7 +56,7 @@ pub async fn sign_in(db: &Db, address: &str, input: &SignInInput) -> Result<Sign
     attempt.forgive(&mut tx).await?;
     let token = start_session(&mut tx, c.user_id, now).await?;
     storage::record_sign_in(&mut tx, c.user_id, now).await?;
-    tx.commit().await?;
+    tx.commit_unseen().await?;
     Ok(SignedIn {
         token,
         user_id: c.user_id,

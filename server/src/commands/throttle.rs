@@ -99,7 +99,7 @@ impl Attempt<'_> {
             refused = Some(((seconds + 59) / 60).max(1));
             break;
         }
-        tx.commit().await?;
+        tx.commit_unseen().await?;
         match refused {
             Some(minutes) => Err(AppError::Throttled { minutes }),
             None => Ok(()),

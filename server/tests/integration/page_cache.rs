@@ -3,7 +3,7 @@
 
 use crate::browser::*;
 use crate::common::*;
-use ogp_tracker::page_cache::CACHE_HEADER;
+use ogp_tracker::page_cache::{policy_nonce, CACHE_HEADER};
 
 fn cache_state(answer: &Answer) -> Option<&str> {
     answer
@@ -13,14 +13,7 @@ fn cache_state(answer: &Answer) -> Option<&str> {
 }
 
 fn page_nonce(answer: &Answer) -> String {
-    let policy = answer
-        .headers
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .expect("a page's policy");
-    let start = policy.find("'nonce-").expect("a nonce") + "'nonce-".len();
-    let len = policy[start..].find('\'').unwrap();
-    policy[start..start + len].to_string()
+    policy_nonce(&answer.headers).expect("a page's policy with a nonce")
 }
 
 fn csrf_cookie(browser: &Browser) -> String {
@@ -204,4 +197,75 @@ async fn a_burst_of_requests_for_a_page_not_kept_renders_it_once() {
         states.iter().filter(|s| **s == Some("hit")).count(),
         requests - 1
     );
+}
+
+#[tokio::test]
+async fn sign_ins_keep_pages_and_a_notice_is_shown_to_its_reader_alone() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    add_user(&t.db, "cache-signs-in@example.org", &[]).await;
+    let router = test_router(&t.db);
+    let mut visitor = Browser::new(&router);
+    visitor.get("/").await;
+    assert_eq!(cache_state(&visitor.get("/").await), Some("hit"));
+
+    // Failed and successful sign-ins write only what no public page shows.
+    let mut someone = Browser::new(&router);
+    let failed = someone
+        .sign_in("cache-signs-in@example.org", "not the password at all")
+        .await;
+    assert!(failed.status.is_client_error(), "{}", failed.status);
+    assert_eq!(cache_state(&visitor.get("/").await), Some("hit"));
+    let signed_in = someone
+        .sign_in("cache-signs-in@example.org", PASSWORD)
+        .await;
+    assert!(signed_in.status.is_redirection());
+    assert_eq!(cache_state(&visitor.get("/").await), Some("hit"));
+
+    // Signing out leaves a notice for the next page: rendered for its reader alone.
+    let out = someone.post("/sign-out", &[]).await;
+    assert!(out.status.is_redirection());
+    let with_notice = someone.get("/").await;
+    assert_eq!(cache_state(&with_notice), None);
+    assert!(with_notice.body.contains("class=\"notice notice-success\""));
+    let next = someone.get("/").await;
+    assert_eq!(cache_state(&next), Some("hit"));
+    assert!(!next.body.contains("class=\"notice notice-success\""));
+}
+
+#[tokio::test]
+async fn queries_the_pages_read_are_kept_apart_and_others_are_rendered() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let mut visitor = Browser::new(&router);
+    visitor.get("/members").await;
+    let filtered = visitor.get("/members?region=africa").await;
+    assert_eq!(cache_state(&filtered), Some("miss"));
+    assert_eq!(
+        cache_state(&visitor.get("/members?region=africa").await),
+        Some("hit")
+    );
+    for made_up in ["/members?utm_source=mail", "/members?page=1&page=2"] {
+        visitor.get(made_up).await;
+        assert_eq!(cache_state(&visitor.get(made_up).await), None, "{made_up}");
+    }
+}
+
+#[tokio::test]
+async fn no_page_is_kept_without_memory_for_them() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("ogp-tracker")
+        .build();
+    let mut state = ogp_tracker::http::AppState::new(options, t.db.clone());
+    state.pages = std::sync::Arc::new(ogp_tracker::page_cache::PageCache::new(0));
+    let router = ogp_tracker::http::router(state);
+    let mut visitor = Browser::new(&router);
+    for _ in 0..2 {
+        let answer = visitor.get("/").await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(cache_state(&answer), None);
+    }
 }
