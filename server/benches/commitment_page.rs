@@ -32,7 +32,7 @@ async fn busiest_commitment(db: &Db) -> (String, i64, i64) {
               WHERE ms.commitment_id = c.id) AS updates
          FROM commitments c) counted ORDER BY milestones + updates DESC, code LIMIT 1";
     match db {
-        Db::Sqlite(pool) => sqlx::query_as(BUSIEST).fetch_one(pool).await.unwrap(),
+        Db::Sqlite(pool, _) => sqlx::query_as(BUSIEST).fetch_one(pool).await.unwrap(),
         Db::Postgres(pool) => sqlx::query_as(BUSIEST).fetch_one(pool).await.unwrap(),
     }
 }
@@ -74,7 +74,7 @@ async fn measure(label: &str, url: &str) {
     );
     // Statistics as a running installation has them (autovacuum would gather them soon).
     match &db {
-        Db::Sqlite(pool) => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
+        Db::Sqlite(pool, _) => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
         Db::Postgres(pool) => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
     }
     .unwrap();

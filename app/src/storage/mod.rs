@@ -137,17 +137,31 @@ pub enum Backend {
     Postgres,
 }
 
-/// The connection pool of either database.
+/// The connection pool of either database; SQLite's with the queue its writers wait in.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriterQueue),
     Postgres(PgPool),
 }
 
+/// One write transaction at a time on a SQLite database from this process: the others wait
+/// their turn here, in order, instead of in SQLite's busy handler, which retries by sleeping
+/// and answers "database is locked" once its timeout has passed. (Another process, the
+/// command line say, still meets the busy handler, and waits up to its timeout.)
+pub type WriterQueue = std::sync::Arc<tokio::sync::Mutex<()>>;
+
+/// How long a write waits for its turn in the [`WriterQueue`] before it is answered as busy
+/// (as long as SQLite's own busy timeout).
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A write's transaction. SQLite's begins `IMMEDIATE`, taking the write lock at once, so two
-/// writers queue instead of one failing when it upgrades a read.
+/// writers queue instead of one failing when it upgrades a read; it holds its turn in the
+/// [`WriterQueue`] until it ends.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -180,7 +194,7 @@ pub trait Conn: Send {
 impl Conn for Tx {
     fn native(&mut self) -> Native<'_> {
         match self {
-            Tx::Sqlite(tx) => Native::Sqlite(tx),
+            Tx::Sqlite(tx, _) => Native::Sqlite(tx),
             Tx::Postgres(tx) => Native::Postgres(tx),
         }
     }
@@ -201,7 +215,7 @@ impl Tx {
     /// write of something a page shows goes through a `Tx` committed here.
     pub async fn commit(mut self) -> Result<(), StorageError> {
         match &mut self {
-            Tx::Sqlite(tx) => {
+            Tx::Sqlite(tx, _) => {
                 sqlx::query("UPDATE site_version SET version = random() WHERE id = 1")
                     .execute(&mut **tx)
                     .await?;
@@ -224,7 +238,7 @@ impl Tx {
     /// make the last two, and must not be able to make every server render every page again.
     pub async fn commit_unseen(self) -> Result<(), StorageError> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -232,7 +246,7 @@ impl Tx {
 
     pub async fn rollback(self) -> Result<(), StorageError> {
         match self {
-            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Sqlite(tx, _) => tx.rollback().await?,
             Tx::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
@@ -274,7 +288,7 @@ impl Db {
                 .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriterQueue::default()))
         } else {
             Err(StorageError::Location(format!(
                 "DATABASE_URL must start with sqlite:// or postgres://, not {url:?}"
@@ -284,7 +298,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -295,7 +309,7 @@ impl Db {
     /// migrations could not compute in SQL are made.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         match self {
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 let options = (*pool.connect_options()).clone().foreign_keys(false);
                 let mut conn = options.connect().await?;
                 SQLITE_MIGRATIONS.run(&mut conn).await?;
@@ -323,7 +337,12 @@ impl Db {
     /// A transaction for a write; commit it, or it rolls back when dropped.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, queue) => {
+                let turn = tokio::time::timeout(WRITER_WAIT, queue.clone().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -331,14 +350,14 @@ impl Db {
     /// A connection for reads.
     pub async fn acquire(&self) -> Result<Pooled, StorageError> {
         Ok(match self {
-            Db::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            Db::Sqlite(pool, _) => Pooled::Sqlite(pool.acquire().await?),
             Db::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
         })
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pool, _) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
     }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            app::storage::Db::Sqlite($pool) => $body,
+            app::storage::Db::Sqlite($pool, _) => $body,
             app::storage::Db::Postgres($pool) => $body,
         }
     };

@@ -161,3 +161,43 @@ async fn mending_a_refused_edit_never_overwrites_a_change_made_meanwhile() {
         .await;
     assert_eq!(both.status, StatusCode::CONFLICT);
 }
+
+/// SQLite writers of one app server take their turns in the order they came, in the
+/// storage layer's queue, rather than retrying in SQLite's busy handler (which sleeps and
+/// retries in no order, and answers "database is locked" past its timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writers_of_one_server_take_turns_in_the_order_they_came() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = app::storage::Db::connect(&format!("sqlite://{}/queue.db", dir.path().display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    write_sql(&db, "CREATE TABLE turns (n INTEGER NOT NULL)").await;
+    let first = db.begin().await.unwrap();
+    let mut writers = Vec::new();
+    for n in 1..=12 {
+        let db = db.clone();
+        writers.push(tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            let sql = format!("INSERT INTO turns (n) VALUES ({n})");
+            match app::storage::Conn::native(&mut tx) {
+                app::storage::Native::Sqlite(c) => sqlx::query(&sql).execute(c).await.unwrap(),
+                app::storage::Native::Postgres(_) => unreachable!("a SQLite database"),
+            };
+            tx.commit().await.unwrap();
+        }));
+        // Each is waiting before the next starts.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    first.rollback().await.unwrap();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let turns: Vec<i64> = on_pool!(&db, |pool| sqlx::query_scalar(
+        "SELECT n FROM turns ORDER BY rowid"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert_eq!(turns, (1..=12).collect::<Vec<i64>>());
+}

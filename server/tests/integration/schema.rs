@@ -316,7 +316,7 @@ async fn an_upgrade_keeps_what_was_stored_and_mends_what_disagreed() {
         audit[0].at,
         Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap() + chrono::Duration::milliseconds(120)
     );
-    if let Db::Sqlite(pool) = &db {
+    if let Db::Sqlite(pool, _) = &db {
         // SQLite keeps times as text: the migrated text is exactly what the driver writes.
         let (migrated, written): (String, String) =
             sqlx::query_as("SELECT (SELECT at FROM audit_log), CAST($1 AS TEXT)")

@@ -203,7 +203,7 @@ async fn two_app_servers_share_sessions_lose_no_edit_and_throttle_together() {
 async fn a_write_is_under_way(t: &TestDb) -> bool {
     use sqlx::{ConnectOptions, Connection};
     match &t.db {
-        app::storage::Db::Sqlite(_) => {
+        app::storage::Db::Sqlite(..) => {
             // Asking for the write lock without waiting fails while someone else holds it.
             let mut probe =
                 <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&t.url)
