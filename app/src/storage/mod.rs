@@ -156,7 +156,9 @@ const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A write's transaction. SQLite's begins `IMMEDIATE`, taking the write lock at once, so two
 /// writers queue instead of one failing when it upgrades a read; it holds its turn in the
-/// [`WriterQueue`] until it ends.
+/// [`WriterQueue`] until it ends. A `Tx` dropped without `commit` or `rollback` (an early
+/// return) gives its turn up at once while sqlx rolls it back a moment later, so the next
+/// writer may meet SQLite's busy handler for that moment.
 pub enum Tx {
     Sqlite(
         Transaction<'static, Sqlite>,
@@ -261,13 +263,16 @@ impl Db {
     /// folder when missing. A connection is not tested when taken from the pool: sqlx
     /// already tests each one as it goes back (and closes it if broken), and testing it
     /// again cost every request a round trip (on PostgreSQL, kept pages answer 10 to 35% more
-    /// requests without it).
+    /// requests without it). A connection that dies while idle (PostgreSQL restarted) is
+    /// found by the request that takes it next, which is answered 503; idle connections are
+    /// closed after a minute, before a firewall forgets them and a query would hang.
     pub async fn connect(url: &str) -> Result<Db, StorageError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(10)
                 .test_before_acquire(false)
+                .idle_timeout(std::time::Duration::from_secs(60))
                 // While the server restarts, a request waits this long for a connection,
                 // then is answered 503 (sqlx's default is 30 s).
                 .acquire_timeout(std::time::Duration::from_secs(3))
@@ -286,6 +291,9 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .test_before_acquire(false)
+                // No longer than a writer waits for its turn (WRITER_WAIT), which it holds
+                // while it waits for a connection.
+                .acquire_timeout(WRITER_WAIT)
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool, WriterQueue::default()))

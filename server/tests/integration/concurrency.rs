@@ -177,7 +177,10 @@ async fn sqlite_writers_of_one_server_take_turns_in_the_order_they_came() {
     let mut writers = Vec::new();
     for n in 1..=12 {
         let db = db.clone();
+        let (waiting, is_waiting) = tokio::sync::oneshot::channel();
         writers.push(tokio::spawn(async move {
+            let _ = waiting.send(());
+            // Polled at once after the signal: the writer joins the queue.
             let mut tx = db.begin().await.unwrap();
             let sql = format!("INSERT INTO turns (n) VALUES ({n})");
             match app::storage::Conn::native(&mut tx) {
@@ -186,7 +189,8 @@ async fn sqlite_writers_of_one_server_take_turns_in_the_order_they_came() {
             };
             tx.commit().await.unwrap();
         }));
-        // Each is waiting before the next starts.
+        // Each is waiting before the next starts: it has begun, and had time to be queued.
+        is_waiting.await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     first.rollback().await.unwrap();
