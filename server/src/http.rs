@@ -33,10 +33,11 @@ pub struct AppState {
     /// The site's public address (`https://tracker.example.org`), for the one-time links
     /// shown to admins; else the address the request came to.
     pub public_url: Option<String>,
-    /// Requests served at once, and how long one may take.
-    pub limits: crate::limits::Limits,
+    /// Requests served at once, how long one may take, and the memory of kept pages: set
+    /// with [`AppState::set_limits`], which makes `pages` to match.
+    pub(crate) limits: crate::limits::Limits,
     /// Public pages kept rendered (see `page_cache`).
-    pub pages: Arc<crate::page_cache::PageCache>,
+    pub(crate) pages: Arc<crate::page_cache::PageCache>,
     /// The key that signs the notice cookie, read from the database on first use (every
     /// app server shares it).
     notice_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
@@ -44,17 +45,22 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(options: LeptosOptions, db: Db) -> AppState {
+        let limits = crate::limits::Limits::default();
         AppState {
             options,
             db,
             trusted_proxy_hops: 0,
             public_url: None,
-            limits: crate::limits::Limits::default(),
-            pages: Arc::new(crate::page_cache::PageCache::new(
-                crate::page_cache::DEFAULT_BUDGET_BYTES,
-            )),
+            limits,
+            pages: Arc::new(crate::page_cache::PageCache::new(limits.page_cache_bytes)),
             notice_key: Arc::default(),
         }
+    }
+
+    /// Sets the limits, with a store of kept pages of their size.
+    pub fn set_limits(&mut self, limits: crate::limits::Limits) {
+        self.pages = Arc::new(crate::page_cache::PageCache::new(limits.page_cache_bytes));
+        self.limits = limits;
     }
 
     /// The key that signs the cookie carrying a notice to the next page.
@@ -402,8 +408,7 @@ pub async fn serve(
     let mut state = AppState::new(options, db);
     state.trusted_proxy_hops = trusted_proxy_hops;
     state.public_url = public_url;
-    state.pages = Arc::new(crate::page_cache::PageCache::new(limits.page_cache_bytes));
-    state.limits = limits;
+    state.set_limits(limits);
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");

@@ -1417,7 +1417,10 @@ async fn past_its_limits_the_server_answers_503_with_retry_after() {
         .output_name("ogp-tracker")
         .build();
     let mut full = ogp_tracker::http::AppState::new(options.clone(), t.db.clone());
-    full.limits.concurrent_requests = 0;
+    full.set_limits(ogp_tracker::limits::Limits {
+        concurrent_requests: 0,
+        ..Default::default()
+    });
     let answer = Browser::new(&ogp_tracker::http::router(full))
         .get("/")
         .await;
@@ -1426,7 +1429,10 @@ async fn past_its_limits_the_server_answers_503_with_retry_after() {
     assert!(answer.body.contains("data-error=\"err_server_busy\""));
 
     let mut slow = ogp_tracker::http::AppState::new(options, t.db.clone());
-    slow.limits.timeout = std::time::Duration::ZERO;
+    slow.set_limits(ogp_tracker::limits::Limits {
+        timeout: std::time::Duration::ZERO,
+        ..Default::default()
+    });
     let answer = Browser::new(&ogp_tracker::http::router(slow))
         .get("/members")
         .await;

@@ -260,7 +260,10 @@ async fn no_page_is_kept_without_memory_for_them() {
         .output_name("ogp-tracker")
         .build();
     let mut state = ogp_tracker::http::AppState::new(options, t.db.clone());
-    state.pages = std::sync::Arc::new(ogp_tracker::page_cache::PageCache::new(0));
+    state.set_limits(ogp_tracker::limits::Limits {
+        page_cache_bytes: 0,
+        ..Default::default()
+    });
     let router = ogp_tracker::http::router(state);
     let mut visitor = Browser::new(&router);
     for _ in 0..2 {
