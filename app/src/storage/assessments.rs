@@ -293,9 +293,21 @@ async fn write_scores(
         let owned = ["assessment_evidence", "assessment_scores"];
         delete_owned(conn, &owned, "assessment_id", id).await?;
     }
-    let named: Vec<(String, &Score)> = scores
+    insert_scores(conn, &[(id, scores)]).await
+}
+
+/// Writes the scores (and their evidence) of each (assessment id, scores), none stored yet.
+async fn insert_scores(
+    conn: &mut dyn Conn,
+    assessments: &[(i64, &[Score])],
+) -> Result<(), StorageError> {
+    let named: Vec<(i64, String, &Score)> = assessments
         .iter()
-        .map(|score| (score.indicator.machine_name(), score))
+        .flat_map(|(id, scores)| {
+            scores
+                .iter()
+                .map(move |score| (*id, score.indicator.machine_name(), score))
+        })
         .collect();
     insert_rows!(
         conn,
@@ -303,14 +315,19 @@ async fn write_scores(
         named,
         "",
         |row, score| row
-            .push_bind(id)
-            .push_bind(&score.0)
-            .push_bind(score.1.value.as_str())
-            .push_bind(&score.1.justification)
+            .push_bind(score.0)
+            .push_bind(&score.1)
+            .push_bind(score.2.value.as_str())
+            .push_bind(&score.2.justification)
     );
-    let links: Vec<(&String, &EvidenceLink)> = named
+    let links: Vec<(i64, &String, &EvidenceLink)> = named
         .iter()
-        .flat_map(|(indicator, score)| score.evidence.iter().map(move |link| (indicator, link)))
+        .flat_map(|(id, indicator, score)| {
+            score
+                .evidence
+                .iter()
+                .map(move |link| (*id, indicator, link))
+        })
         .collect();
     insert_rows!(
         conn,
@@ -318,12 +335,78 @@ async fn write_scores(
         links,
         "",
         |row, link| row
-            .push_bind(id)
             .push_bind(link.0)
-            .push_bind(&link.1.url)
-            .push_bind(&link.1.title)
+            .push_bind(link.1)
+            .push_bind(&link.2.url)
+            .push_bind(&link.2.title)
     );
     Ok(())
+}
+
+/// Stores the published assessments of commitments inserted in this transaction, as each
+/// (commitment id, assessment), in multi-row statements; answers their ids in the same
+/// order. None of those commitments has a stored assessment to replace, and their
+/// disagreements were counted as they were inserted ([`super::NewCommitment`]); two
+/// assessments of one commitment by one assessor at one stage and scale are refused by
+/// their key.
+pub async fn insert_published_assessments(
+    conn: &mut dyn Conn,
+    assessments: &[(i64, &Assessment)],
+    created_at: DateTime<Utc>,
+) -> Result<Vec<i64>, StorageError> {
+    // Keyed by machine names: the enums are stored as them.
+    type Key = (i64, String, String, String, String);
+    let mut ids = Vec::with_capacity(assessments.len());
+    for chunk in assessments.chunks(super::ROWS_PER_INSERT) {
+        let inserted: Vec<(i64, i64, String, String, String, String)> = native!(conn, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO assessments (commitment_id, source, assessor, stage, scale,
+                        created_at, status, published_at) ",
+            );
+            insert.push_values(chunk, |mut row, (commitment_id, assessment)| {
+                row.push_bind(*commitment_id)
+                    .push_bind(assessment.source)
+                    .push_bind(&assessment.assessor)
+                    .push_bind(assessment.stage)
+                    .push_bind(assessment.scale)
+                    .push_bind(created_at)
+                    .push_bind("published")
+                    .push_bind(created_at);
+            });
+            // The order of the rows RETURNING answers is not defined: each is known by
+            // its key.
+            insert.push(" RETURNING id, commitment_id, source, assessor, stage, scale");
+            insert.build_query_as().fetch_all(c).await
+        })?;
+        let by_key: std::collections::HashMap<Key, i64> = inserted
+            .into_iter()
+            .map(|(id, commitment, source, assessor, stage, scale)| {
+                ((commitment, source, assessor, stage, scale), id)
+            })
+            .collect();
+        for (commitment_id, a) in chunk {
+            let key = (
+                *commitment_id,
+                a.source.as_str().to_string(),
+                a.assessor.clone(),
+                a.stage.as_str().to_string(),
+                a.scale.as_str().to_string(),
+            );
+            let id = by_key.get(&key).copied().ok_or_else(|| {
+                StorageError::Corrupt(format!(
+                    "the insert of an assessment of commitment {commitment_id} answered no id"
+                ))
+            })?;
+            ids.push(id);
+        }
+    }
+    let scores: Vec<(i64, &[Score])> = ids
+        .iter()
+        .zip(assessments)
+        .map(|(id, (_, assessment))| (*id, assessment.scores.as_slice()))
+        .collect();
+    insert_scores(conn, &scores).await?;
+    Ok(ids)
 }
 
 /// Stores one assessor's published assessment of a commitment at one stage and scale (an

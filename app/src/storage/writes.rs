@@ -4,9 +4,10 @@
 
 use super::{delete_owned, Conn, StorageError, ROWS_PER_INSERT};
 use crate::domain::{
-    ActionPlan, Commitment, EvidenceLink, Member, MilestoneStatus, PublicActor, RawValue,
+    ActionPlan, Commitment, EvidenceLink, Member, MilestoneStatus, OgpValue, PublicActor, RawValue,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
 
 pub async fn insert_member(
     conn: &mut dyn Conn,
@@ -252,21 +253,61 @@ pub async fn next_commitment_code(
     conn: &mut dyn Conn,
     prefix: &str,
 ) -> Result<String, StorageError> {
+    let highest = highest_commitment_number(conn, prefix).await?;
+    Ok(commitment_code(prefix, highest.saturating_add(1)))
+}
+
+/// The commitment ID of `number` under a member's `prefix`.
+pub fn commitment_code(prefix: &str, number: u64) -> String {
+    format!("{prefix}{number:04}")
+}
+
+/// The number of `code` under `prefix` when it is the prefix and a plain number (as
+/// [`commitment_code`] makes them); an imported code may run on with other digits.
+pub fn commitment_number(prefix: &str, code: &str) -> Option<u64> {
+    code.strip_prefix(prefix)
+        .filter(|number| number.len() <= 9 && number.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|number| number.parse::<u64>().ok())
+}
+
+/// The highest number of the commitment IDs stored with `prefix` (0 when there is none).
+pub async fn highest_commitment_number(
+    conn: &mut dyn Conn,
+    prefix: &str,
+) -> Result<u64, StorageError> {
     let pattern = format!("{prefix}%");
     let codes: Vec<String> = run!(
         conn,
         fetch_all,
         sqlx::query_scalar("SELECT code FROM commitments WHERE code LIKE $1").bind(&pattern)
     )?;
-    // Only plain numbers count: an imported code may run on with other digits.
-    let highest = codes
+    Ok(codes
         .iter()
-        .filter_map(|code| code.strip_prefix(prefix))
-        .filter(|number| number.len() <= 9 && number.bytes().all(|b| b.is_ascii_digit()))
-        .filter_map(|number| number.parse::<u64>().ok())
+        .filter_map(|code| commitment_number(prefix, code))
         .max()
-        .unwrap_or(0);
-    Ok(format!("{prefix}{:04}", highest.saturating_add(1)))
+        .unwrap_or(0))
+}
+
+/// Which of `codes` are stored commitment IDs.
+pub async fn stored_commitment_codes(
+    conn: &mut dyn Conn,
+    codes: &[&str],
+) -> Result<std::collections::HashSet<String>, StorageError> {
+    let mut stored = std::collections::HashSet::new();
+    for chunk in codes.chunks(ROWS_PER_INSERT) {
+        let found: Vec<String> = native!(conn, |c| {
+            let mut select =
+                sqlx::QueryBuilder::new("SELECT code FROM commitments WHERE code IN (");
+            let mut list = select.separated(", ");
+            for code in chunk {
+                list.push_bind(*code);
+            }
+            select.push(")");
+            select.build_query_scalar().fetch_all(c).await
+        })?;
+        stored.extend(found);
+    }
+    Ok(stored)
 }
 
 /// The columns a commitment's values are stored in, in the order [`bind_commitment_values`]
@@ -297,36 +338,48 @@ const COMMITMENT_VALUE_COLUMNS: [&str; 23] = [
     "withdrawal_reason",
 ];
 
-/// Binds a commitment's values to `$query`, in the order of [`COMMITMENT_VALUE_COLUMNS`].
+/// Binds a commitment's values to `$query` with `$bind` (`bind` on a query, `push_bind` on
+/// a row of a multi-row insert), in the order of [`COMMITMENT_VALUE_COLUMNS`].
 macro_rules! bind_commitment_values {
-    ($query:expr, $commitment:expr) => {{
+    ($query:expr, $commitment:expr, $bind:ident) => {{
         let commitment: &Commitment = $commitment;
         let budget = commitment.budget.as_ref();
         $query
-            .bind(commitment.code_derived)
-            .bind(&commitment.number)
-            .bind(&commitment.title)
-            .bind(&commitment.short_title)
-            .bind(&commitment.full_text)
-            .bind(&commitment.theme)
-            .bind(commitment.start_date)
-            .bind(commitment.end_date)
-            .bind(&commitment.lead_institution)
-            .bind(&commitment.supporting_institutions)
-            .bind(commitment.carried_forward)
-            .bind(commitment.active)
-            .bind(&commitment.cluster_ids)
-            .bind(&commitment.source_url)
-            .bind(budget.and_then(|b| b.amount))
-            .bind(budget.and_then(|b| b.currency.clone()))
-            .bind(budget.and_then(|b| b.funding_source.clone()))
-            .bind(budget.and_then(|b| b.funded))
-            .bind(commitment.demo)
-            .bind(&commitment.problem)
-            .bind(commitment.entered)
-            .bind(commitment.withdrawal.as_ref().map(|w| w.on))
-            .bind(commitment.withdrawal.as_ref().map(|w| w.reason.clone()))
+            .$bind(commitment.code_derived)
+            .$bind(&commitment.number)
+            .$bind(&commitment.title)
+            .$bind(&commitment.short_title)
+            .$bind(&commitment.full_text)
+            .$bind(&commitment.theme)
+            .$bind(commitment.start_date)
+            .$bind(commitment.end_date)
+            .$bind(&commitment.lead_institution)
+            .$bind(&commitment.supporting_institutions)
+            .$bind(commitment.carried_forward)
+            .$bind(commitment.active)
+            .$bind(&commitment.cluster_ids)
+            .$bind(&commitment.source_url)
+            .$bind(budget.and_then(|b| b.amount))
+            .$bind(budget.and_then(|b| b.currency.clone()))
+            .$bind(budget.and_then(|b| b.funding_source.clone()))
+            .$bind(budget.and_then(|b| b.funded))
+            .$bind(commitment.demo)
+            .$bind(&commitment.problem)
+            .$bind(commitment.entered)
+            .$bind(commitment.withdrawal.as_ref().map(|w| w.on))
+            .$bind(commitment.withdrawal.as_ref().map(|w| w.reason.clone()))
     }};
+}
+
+/// A commitment to insert, with what it owns.
+pub struct NewCommitment<'a> {
+    pub commitment: &'a Commitment,
+    pub plan_id: i64,
+    /// The values as the file had them, where they could not be read.
+    pub raw_values: &'a [RawValue],
+    /// How many indicators its published assessments disagree on
+    /// ([`crate::domain::disagreements`]), when they are written with it.
+    pub disagreements: usize,
 }
 
 pub async fn insert_commitment(
@@ -335,27 +388,67 @@ pub async fn insert_commitment(
     plan_id: i64,
     raw_values: &[RawValue],
 ) -> Result<i64, StorageError> {
-    // The code and plan are $1 and $2; the values follow.
-    let values: Vec<String> = (3..3 + COMMITMENT_VALUE_COLUMNS.len())
-        .map(|n| format!("${n}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO commitments (code, plan_id, {}) VALUES ($1, $2, {}) RETURNING id",
-        COMMITMENT_VALUE_COLUMNS.join(", "),
-        values.join(", ")
+    let new = NewCommitment {
+        commitment,
+        plan_id,
+        raw_values,
+        disagreements: 0,
+    };
+    let ids = insert_commitments(conn, std::slice::from_ref(&new)).await?;
+    Ok(ids[0])
+}
+
+/// Inserts `commitments` and what each owns in multi-row statements (an import's thousands
+/// of commitments are a few dozen statements, not several per commitment); answers their
+/// ids in the same order.
+pub async fn insert_commitments(
+    conn: &mut dyn Conn,
+    commitments: &[NewCommitment<'_>],
+) -> Result<Vec<i64>, StorageError> {
+    let head = format!(
+        "INSERT INTO commitments (code, plan_id, disagreements, {}) ",
+        COMMITMENT_VALUE_COLUMNS.join(", ")
     );
-    let id: i64 = run!(
-        conn,
-        fetch_one,
-        bind_commitment_values!(
-            sqlx::query_scalar(&sql)
-                .bind(&commitment.code)
-                .bind(plan_id),
-            commitment
-        )
-    )?;
-    write_owned(conn, id, commitment, raw_values, true).await?;
-    Ok(id)
+    let mut ids = Vec::with_capacity(commitments.len());
+    for chunk in commitments.chunks(ROWS_PER_INSERT) {
+        let inserted: Vec<(i64, String)> = native!(conn, |c| {
+            let mut insert = sqlx::QueryBuilder::new(&head);
+            insert.push_values(chunk, |mut row, new| {
+                let disagreements = i64::try_from(new.disagreements).unwrap_or(i64::MAX);
+                row.push_bind(&new.commitment.code)
+                    .push_bind(new.plan_id)
+                    .push_bind(disagreements);
+                bind_commitment_values!(row, new.commitment, push_bind);
+            });
+            // The order of the rows RETURNING answers is not defined: each is known by its code.
+            insert.push(" RETURNING id, code");
+            insert.build_query_as().fetch_all(c).await
+        })?;
+        let by_code: HashMap<String, i64> =
+            inserted.into_iter().map(|(id, code)| (code, id)).collect();
+        for new in chunk {
+            let id = by_code.get(&new.commitment.code).copied().ok_or_else(|| {
+                StorageError::Corrupt(format!(
+                    "the insert of commitment {} answered no id",
+                    new.commitment.code
+                ))
+            })?;
+            ids.push(id);
+        }
+    }
+    let owners: Vec<(i64, &Commitment)> = ids
+        .iter()
+        .zip(commitments)
+        .map(|(id, new)| (*id, new.commitment))
+        .collect();
+    write_values_and_areas(conn, &owners).await?;
+    let raw: Vec<(i64, &[RawValue])> = ids
+        .iter()
+        .zip(commitments)
+        .map(|(id, new)| (*id, new.raw_values))
+        .collect();
+    write_raw_values(conn, &raw).await?;
+    Ok(ids)
 }
 
 /// Replaces a commitment's stored values and code (its plan stays) and raises its version;
@@ -385,7 +478,7 @@ pub async fn update_commitment(
     );
     let changed = execute!(
         conn,
-        bind_commitment_values!(sqlx::query(&sql), commitment)
+        bind_commitment_values!(sqlx::query(&sql), commitment, bind)
             .bind(&commitment.code)
             .bind(commitment_id)
             .bind(expected_version)
@@ -393,97 +486,124 @@ pub async fn update_commitment(
     if changed != 1 {
         return Ok(false);
     }
-    write_owned(conn, commitment_id, commitment, raw_values, false).await?;
+    replace_owned(conn, commitment_id, commitment, raw_values).await?;
     Ok(true)
 }
 
-/// Writes what a commitment owns (its OGP values, policy areas and values as the file had
-/// them), replacing the stored ones unless the commitment was `fresh`ly inserted (nothing
-/// to replace).
-async fn write_owned(
+/// Replaces what a commitment owns (its OGP values, policy areas and values as the file
+/// had them) with `commitment`'s.
+async fn replace_owned(
     conn: &mut dyn Conn,
     commitment_id: i64,
     commitment: &Commitment,
     raw_values: &[RawValue],
-    fresh: bool,
 ) -> Result<(), StorageError> {
-    if !fresh {
-        let owned = ["commitment_values", "commitment_policy_areas", "raw_values"];
-        delete_owned(conn, &owned, "commitment_id", commitment_id).await?;
-    }
-    write_values_and_areas(conn, commitment_id, commitment).await?;
-    write_raw_values(conn, commitment_id, raw_values).await
+    let owned = ["commitment_values", "commitment_policy_areas", "raw_values"];
+    delete_owned(conn, &owned, "commitment_id", commitment_id).await?;
+    write_values_and_areas(conn, &[(commitment_id, commitment)]).await?;
+    write_raw_values(conn, &[(commitment_id, raw_values)]).await
 }
 
+/// Writes the OGP values and policy areas of each (id, commitment), none of them stored yet.
 async fn write_values_and_areas(
     conn: &mut dyn Conn,
-    commitment_id: i64,
-    commitment: &Commitment,
+    commitments: &[(i64, &Commitment)],
 ) -> Result<(), StorageError> {
+    let values: Vec<(i64, OgpValue)> = commitments
+        .iter()
+        .flat_map(|(id, commitment)| commitment.values.iter().map(move |value| (*id, *value)))
+        .collect();
     insert_rows!(
         conn,
         "INSERT INTO commitment_values (commitment_id, value) ",
-        commitment.values,
+        values,
         " ON CONFLICT DO NOTHING",
-        |row, value| row.push_bind(commitment_id).push_bind(*value)
+        |row, value| row.push_bind(value.0).push_bind(value.1)
     );
-    // One name per slug, the first, as when each was upserted in turn.
-    let mut areas: Vec<(String, &String)> = Vec::new();
-    for area in &commitment.policy_areas {
-        let slug = crate::domain::slugify(area);
-        if !areas.iter().any(|(known, _)| *known == slug) {
-            areas.push((slug, area));
+    // A policy area is stored once per slug, under the first name given for it (here, and
+    // before: a name stored earlier stays).
+    let mut names: HashMap<String, &String> = HashMap::new();
+    let mut links: Vec<(i64, String)> = Vec::new();
+    for (id, commitment) in commitments {
+        let first = links.len();
+        for area in &commitment.policy_areas {
+            let slug = crate::domain::slugify(area);
+            names.entry(slug.clone()).or_insert(area);
+            if !links[first..].iter().any(|(_, known)| *known == slug) {
+                links.push((*id, slug));
+            }
         }
     }
+    if links.is_empty() {
+        return Ok(());
+    }
+    let mut areas: Vec<(&String, &String)> =
+        names.iter().map(|(slug, name)| (slug, *name)).collect();
+    areas.sort();
     insert_rows!(
         conn,
         "INSERT INTO policy_areas (slug, name) ",
         areas,
         " ON CONFLICT (slug) DO NOTHING",
-        |row, area| row.push_bind(&area.0).push_bind(area.1)
+        |row, area| row.push_bind(area.0).push_bind(area.1)
     );
-    for areas in areas.chunks(ROWS_PER_INSERT) {
-        native!(conn, |c| {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id) SELECT ",
-            );
-            insert
-                .push_bind(commitment_id)
-                .push(", id FROM policy_areas WHERE slug IN (");
-            let mut slugs = insert.separated(", ");
-            for (slug, _) in areas {
-                slugs.push_bind(slug);
+    let mut area_ids: HashMap<String, i64> = HashMap::new();
+    for chunk in areas.chunks(ROWS_PER_INSERT) {
+        let found: Vec<(i64, String)> = native!(conn, |c| {
+            let mut select =
+                sqlx::QueryBuilder::new("SELECT id, slug FROM policy_areas WHERE slug IN (");
+            let mut slugs = select.separated(", ");
+            for (slug, _) in chunk {
+                slugs.push_bind(*slug);
             }
-            insert.push(") ON CONFLICT DO NOTHING");
-            insert.build().execute(c).await.map(|_| ())
+            select.push(")");
+            select.build_query_as().fetch_all(c).await
         })?;
+        area_ids.extend(found.into_iter().map(|(id, slug)| (slug, id)));
     }
+    let rows: Vec<(i64, i64)> = links
+        .iter()
+        .filter_map(|(id, slug)| area_ids.get(slug).map(|area| (*id, *area)))
+        .collect();
+    insert_rows!(
+        conn,
+        "INSERT INTO commitment_policy_areas (commitment_id, policy_area_id) ",
+        rows,
+        " ON CONFLICT DO NOTHING",
+        |row, link| row.push_bind(link.0).push_bind(link.1)
+    );
     Ok(())
 }
 
+/// Writes the values as the file had them of each (id, values), none of them stored yet.
 async fn write_raw_values(
     conn: &mut dyn Conn,
-    commitment_id: i64,
-    raw_values: &[RawValue],
+    commitments: &[(i64, &[RawValue])],
 ) -> Result<(), StorageError> {
     // A field given twice keeps its last value, as the upsert of each in turn did; the
     // insert below would refuse the repeat.
-    let mut last: Vec<&RawValue> = Vec::new();
-    for raw in raw_values {
-        match last.iter_mut().find(|known| known.field == raw.field) {
-            Some(known) => *known = raw,
-            None => last.push(raw),
+    let mut rows: Vec<(i64, &RawValue)> = Vec::new();
+    for (id, raw_values) in commitments {
+        let first = rows.len();
+        for raw in *raw_values {
+            match rows[first..]
+                .iter_mut()
+                .find(|(_, known)| known.field == raw.field)
+            {
+                Some(known) => known.1 = raw,
+                None => rows.push((*id, raw)),
+            }
         }
     }
     insert_rows!(
         conn,
         "INSERT INTO raw_values (commitment_id, field, raw) ",
-        last,
+        rows,
         "",
         |row, raw| row
-            .push_bind(commitment_id)
-            .push_bind(&raw.field)
-            .push_bind(&raw.raw)
+            .push_bind(raw.0)
+            .push_bind(&raw.1.field)
+            .push_bind(&raw.1.raw)
     );
     Ok(())
 }

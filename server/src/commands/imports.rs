@@ -71,19 +71,20 @@ async fn write_member(
     }
 }
 
+/// Writes `plan`; answers its id and whether this inserted it.
 async fn write_plan(
     conn: &mut dyn Conn,
     history: &mut ChangeRecorder,
     plan: &ActionPlan,
     member_id: i64,
     layout: Layout,
-) -> Result<i64, StorageError> {
+) -> Result<(i64, bool), StorageError> {
     match storage::stored_plan(conn, &plan.key).await? {
         None => {
             let id = storage::insert_plan(conn, plan, member_id).await?;
             let created = NewEntry::created(RecordKind::Plan, id, None, None, &plan.key);
             history.add_all(conn, vec![created]).await?;
-            Ok(id)
+            Ok((id, true))
         }
         Some((id, stored_member, stored)) if overwrites(layout) => {
             // What the file leaves empty, the stored plan keeps.
@@ -108,9 +109,9 @@ async fn write_plan(
                 );
                 history.add_all(conn, entries).await?;
             }
-            Ok(id)
+            Ok((id, false))
         }
-        Some((id, _, _)) => Ok(id),
+        Some((id, _, _)) => Ok((id, false)),
     }
 }
 
@@ -267,6 +268,114 @@ fn with_raw(mut values: FieldValues, raw: &[RawValue]) -> FieldValues {
     values
 }
 
+/// Commitments new to the database, held until they are inserted together with their
+/// assessments ([`insert_new`]): one commitment at a time, an import was a few dozen
+/// statements per row.
+#[derive(Default)]
+struct NewCommitments {
+    records: Vec<(ImportRecord, i64)>,
+}
+
+impl NewCommitments {
+    /// The highest number of the held commitment IDs under `prefix`.
+    fn highest_number(&self, prefix: &str) -> Option<u64> {
+        self.records
+            .iter()
+            .filter_map(|(record, _)| storage::commitment_number(prefix, &record.commitment.code))
+            .max()
+    }
+}
+
+/// Inserts the held commitments, their assessments and their history entries (in the
+/// order the rows came), and empties `held`.
+async fn insert_new(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    held: &mut NewCommitments,
+    report: &mut ImportReport,
+) -> Result<(), StorageError> {
+    if held.records.is_empty() {
+        return Ok(());
+    }
+    let assessments: Vec<Vec<Assessment>> = held
+        .records
+        .iter()
+        .map(|(record, _)| record.assessments.iter().map(in_order).collect())
+        .collect();
+    let news: Vec<storage::NewCommitment> = held
+        .records
+        .iter()
+        .zip(&assessments)
+        .map(|((record, plan_id), assessments)| storage::NewCommitment {
+            commitment: &record.commitment,
+            plan_id: *plan_id,
+            raw_values: &record.raw_values,
+            disagreements: app::domain::disagreements(assessments),
+        })
+        .collect();
+    let ids = storage::insert_commitments(conn, &news).await?;
+    let scored: Vec<(i64, &Assessment)> = ids
+        .iter()
+        .zip(&assessments)
+        .flat_map(|(id, assessments)| assessments.iter().map(move |a| (*id, a)))
+        .collect();
+    let assessment_ids = storage::insert_published_assessments(conn, &scored, history.at()).await?;
+    let mut assessment_ids = assessment_ids.into_iter();
+    let mut entries = Vec::with_capacity(ids.len() + scored.len());
+    for (((record, _), id), assessments) in held.records.iter().zip(&ids).zip(&assessments) {
+        let commitment = RecordKind::Commitment;
+        entries.push(NewEntry::created(
+            commitment,
+            *id,
+            Some(*id),
+            None,
+            &record.commitment.title,
+        ));
+        for (assessment, assessment_id) in assessments.iter().zip(assessment_ids.by_ref()) {
+            let label = assessment.history_label();
+            entries.push(NewEntry::created(
+                RecordKind::Assessment,
+                assessment_id,
+                Some(*id),
+                None,
+                &label,
+            ));
+        }
+    }
+    history.add_all(conn, entries).await?;
+    report.inserted += ids.len();
+    report.assessments += scored.len();
+    held.records.clear();
+    Ok(())
+}
+
+/// The next free commitment ID of each member prefix this import derives IDs under: read
+/// from the database once per prefix, then counted on, since the commitments given those
+/// IDs are inserted together later.
+#[derive(Default)]
+struct DerivedCodes {
+    highest: HashMap<String, u64>,
+}
+
+impl DerivedCodes {
+    async fn next(
+        &mut self,
+        conn: &mut dyn Conn,
+        prefix: &str,
+        held: &NewCommitments,
+    ) -> Result<String, StorageError> {
+        let highest = match self.highest.get(prefix) {
+            Some(highest) => *highest,
+            None => storage::highest_commitment_number(conn, prefix)
+                .await?
+                .max(held.highest_number(prefix).unwrap_or(0)),
+        };
+        let number = highest.saturating_add(1);
+        self.highest.insert(prefix.to_string(), number);
+        Ok(storage::commitment_code(prefix, number))
+    }
+}
+
 async fn write(
     db: &storage::Db,
     actor: &Actor,
@@ -283,9 +392,21 @@ async fn write(
     change.source = Some(file_name.clone());
     let mut history = ChangeRecorder::new(change);
 
+    // Which of the file's own IDs are stored: one query, not one per row.
+    let given: Vec<&str> = records
+        .iter()
+        .filter(|record| !record.commitment.code_derived)
+        .map(|record| record.commitment.code.as_str())
+        .collect();
+    let stored_codes = storage::stored_commitment_codes(&mut tx, &given).await?;
+
     let mut member_ids: HashMap<String, (i64, String)> = HashMap::new();
     let mut plan_ids: HashMap<String, i64> = HashMap::new();
+    // Plans this import inserted: no commitment of theirs is stored.
+    let mut new_plans: HashSet<i64> = HashSet::new();
     let mut members_touched = HashSet::new();
+    let mut held = NewCommitments::default();
+    let mut derived = DerivedCodes::default();
     for mut record in records {
         let (member_id, prefix) = match member_ids.get(&record.member.code) {
             Some(found) => found.clone(),
@@ -299,7 +420,7 @@ async fn write(
         let plan_id = match plan_ids.get(&record.plan.key) {
             Some(id) => *id,
             None => {
-                let id = write_plan(
+                let (id, inserted) = write_plan(
                     &mut tx,
                     &mut history,
                     &record.plan,
@@ -308,18 +429,26 @@ async fn write(
                 )
                 .await?;
                 plan_ids.insert(record.plan.key.clone(), id);
+                if inserted {
+                    new_plans.insert(id);
+                }
                 id
             }
         };
-        if record.commitment.code_derived {
-            let stored = storage::commitment_in_plan(
-                &mut tx,
-                plan_id,
-                &record.commitment.number,
-                &record.commitment.title,
-            )
-            .await?;
-            let code = match stored {
+        let is_new = if record.commitment.code_derived {
+            let stored = match new_plans.contains(&plan_id) {
+                true => None,
+                false => {
+                    storage::commitment_in_plan(
+                        &mut tx,
+                        plan_id,
+                        &record.commitment.number,
+                        &record.commitment.title,
+                    )
+                    .await?
+                }
+            };
+            let (code, is_new) = match stored {
                 Some(stored) if !stored.code_derived => {
                     // Stored from a file that carries OGP's own ID: that record stays as it is.
                     report.skip(
@@ -331,12 +460,22 @@ async fn write(
                     );
                     continue;
                 }
-                Some(stored) => stored.code,
-                None => storage::next_commitment_code(&mut tx, &prefix).await?,
+                Some(stored) => (stored.code, false),
+                None => (derived.next(&mut tx, &prefix, &held).await?, true),
             };
             report.derived_ids.push((record.line, code.clone()));
             record.commitment.code = code;
+            is_new
+        } else {
+            !stored_codes.contains(&record.commitment.code)
+        };
+        if is_new {
+            members_touched.insert(record.member.code.clone());
+            held.records.push((record, plan_id));
+            continue;
         }
+        // A stored commitment: what is held goes first, so the history keeps the rows' order.
+        insert_new(&mut tx, &mut history, &mut held, report).await?;
         let (commitment_id, new_commitment) = match write_commitment(
             &mut tx,
             actor,
@@ -382,6 +521,7 @@ async fn write(
             report.assessments += 1;
         }
     }
+    insert_new(&mut tx, &mut history, &mut held, report).await?;
     // Entries are written in batches: one statement per record was one in seven of an
     // import's statements.
     history.flush(&mut tx).await?;

@@ -420,3 +420,78 @@ async fn a_commitment_id_held_by_another_commitment_is_never_overwritten() {
     );
     assert_eq!(counts(&t.db).await, before, "nothing was written");
 }
+
+/// The real file's header and every other row of it.
+fn every_other_row() -> String {
+    let text = std::fs::read_to_string(shared_data(CURRENT)).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for (i, row) in reader.records().enumerate() {
+        if i % 2 == 0 {
+            out.write_record(&row.unwrap()).unwrap();
+        }
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+/// New commitments are inserted together, stored ones compared one by one: a file that
+/// mixes them (every other row stored) writes exactly what the whole file at once does.
+#[tokio::test]
+async fn a_file_mixing_stored_and_new_commitments_writes_what_one_import_would() {
+    let whole = test_db().await;
+    import_file(&whole.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+
+    let t = test_db().await;
+    let half = write_csv(&every_other_row());
+    let first = import_file(&t.db, half.path(), false).await.unwrap();
+    assert_eq!(first.inserted, 279);
+    let before = counts(&t.db).await;
+    let report = import_file(&t.db, &shared_data(CURRENT), false)
+        .await
+        .unwrap();
+    assert_eq!((report.inserted, report.unchanged), (279, 279));
+    assert_eq!(report.updated, 0);
+    let after = counts(&t.db).await;
+    let records = |counts: Vec<(String, i64)>| -> Vec<(String, i64)> {
+        counts
+            .into_iter()
+            .filter(|(table, _)| !table.starts_with("change"))
+            .collect()
+    };
+    assert_eq!(records(after.clone()), records(counts(&whole.db).await));
+    assert_kept_totals(&t.db).await;
+    // Only what the second import created is in its history: one entry per new record.
+    let grown = |table: &str| {
+        let n = |counts: &[(String, i64)]| counts.iter().find(|(t, _)| t == table).unwrap().1;
+        n(&after) - n(&before)
+    };
+    let created =
+        grown("members") + grown("action_plans") + grown("commitments") + grown("assessments");
+    assert_eq!(grown("commitments"), 279);
+    assert_eq!(report.history_entries as i64, created);
+    // Each commitment reads the same, whichever way it came in: stored ones (rows 1, 3),
+    // new ones (rows 2, 4) and the last.
+    let mut codes: Vec<String> = on_pool!(&whole.db, |pool| {
+        sqlx::query_scalar("SELECT code FROM commitments ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
+    let last = codes.pop().unwrap();
+    codes.truncate(4);
+    codes.push(last);
+    for code in &codes {
+        let read = |db| async move {
+            let mut c = conn(db).await;
+            let detail = storage::commitment_detail(&mut c, code).await.unwrap();
+            detail.map(|d| (d.commitment, d.assessments, d.raw_values))
+        };
+        let (a, b) = (read(&t.db).await, read(&whole.db).await);
+        assert!(a.is_some(), "{code} is stored");
+        assert_eq!(a, b, "{code}");
+    }
+}
