@@ -24,6 +24,21 @@ pub fn normalize_label(raw: &str) -> String {
         .join(" ")
 }
 
+/// Longer than any level's label, with its rank prefix, as files write them.
+pub(crate) const LONGEST_LABEL: usize = 80;
+
+/// Whether normalised `text` is `machine` read as a label ([`normalize_label`] of it), without
+/// normalising `machine` for each comparison.
+pub(crate) fn is_machine_name(text: &str, machine: &str) -> bool {
+    text.len() == machine.len()
+        && text.bytes().zip(machine.bytes()).all(|(t, m)| {
+            t == match m {
+                b'_' => b' ',
+                m => m.to_ascii_lowercase(),
+            }
+        })
+}
+
 macro_rules! level_enum {
     ($(#[$meta:meta])* $name:ident {
         $($variant:ident = $machine:literal => $key:ident $(| $alias:literal)*),+ $(,)?
@@ -53,9 +68,14 @@ macro_rules! level_enum {
 
             /// Reads a level as written in OGP data, or `None` when the text is not one of its levels.
             pub fn parse_label(raw: &str) -> Option<Self> {
+                // Every cell of a file is tried as a missing-value code: long text is none,
+                // and is not worth normalising.
+                if raw.trim().len() > $crate::domain::levels::LONGEST_LABEL {
+                    return None;
+                }
                 let text = normalize_label(raw);
                 $(
-                    if text == normalize_label($machine) $(|| text == $alias)* {
+                    if $crate::domain::levels::is_machine_name(&text, $machine) $(|| text == $alias)* {
                         return Some($name::$variant);
                     }
                 )+
@@ -248,6 +268,27 @@ mod tests {
         );
         assert_eq!(Verifiability::parse_label("1"), None);
         assert_eq!(Specificity::parse_label(""), None);
+        // A commitment's text is no level, however it ends.
+        let text = format!("{} high", "The commitment opens budget data. ".repeat(40));
+        assert_eq!(Specificity::parse_label(&text), None);
+    }
+
+    #[test]
+    fn machine_names_read_in_any_case_and_with_spaces() {
+        assert_eq!(
+            Verifiability::parse_label("NOT verifiable"),
+            Some(Verifiability::NotVerifiable)
+        );
+        assert_eq!(
+            Verifiability::parse_label("  not_verifiable "),
+            Some(Verifiability::NotVerifiable)
+        );
+        assert_eq!(MissingCode::parse_label("nd"), Some(MissingCode::NoData));
+        assert_eq!(
+            Specificity::parse_label("  c.   High  "),
+            Some(Specificity::High)
+        );
+        assert_eq!(Specificity::parse_label("highs"), None);
     }
 
     #[test]

@@ -14,22 +14,97 @@ pub async fn insert_member(
     member: &Member,
     demo: bool,
 ) -> Result<i64, StorageError> {
-    let id: i64 = run!(
-        conn,
-        fetch_one,
-        sqlx::query_scalar(
-            "INSERT INTO members (code, name, slug, kind, region, commitment_prefix, demo)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(&member.code)
-        .bind(&member.name)
-        .bind(&member.slug)
-        .bind(member.kind)
-        .bind(member.region)
-        .bind(&member.commitment_prefix)
-        .bind(demo)
-    )?;
-    Ok(id)
+    Ok(insert_members(conn, &[member], demo).await?[0])
+}
+
+/// Inserts `members` in multi-row statements; answers their ids in the same order.
+pub async fn insert_members(
+    conn: &mut dyn Conn,
+    members: &[&Member],
+    demo: bool,
+) -> Result<Vec<i64>, StorageError> {
+    let mut ids = Vec::with_capacity(members.len());
+    for chunk in members.chunks(ROWS_PER_INSERT) {
+        let inserted: Vec<(i64, String)> = native!(conn, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO members (code, name, slug, kind, region, commitment_prefix, demo) ",
+            );
+            insert.push_values(chunk, |mut row, member| {
+                row.push_bind(&member.code)
+                    .push_bind(&member.name)
+                    .push_bind(&member.slug)
+                    .push_bind(member.kind)
+                    .push_bind(member.region)
+                    .push_bind(&member.commitment_prefix)
+                    .push_bind(demo);
+            });
+            insert.push(" RETURNING id, code");
+            insert.build_query_as().fetch_all(c).await
+        })?;
+        let codes = chunk.iter().map(|member| member.code.as_str());
+        ids.extend(ids_in_order(inserted, codes, "member")?);
+    }
+    Ok(ids)
+}
+
+/// The ids of inserted rows in the order of their `keys` (a code or key each row holds),
+/// from what an insert's `RETURNING id, key` answered: in no defined order.
+fn ids_in_order<'a>(
+    inserted: Vec<(i64, String)>,
+    keys: impl Iterator<Item = &'a str>,
+    what: &str,
+) -> Result<Vec<i64>, StorageError> {
+    let by_key: HashMap<String, i64> = inserted.into_iter().map(|(id, key)| (key, id)).collect();
+    keys.map(|key| {
+        by_key.get(key).copied().ok_or_else(|| {
+            StorageError::Corrupt(format!("the insert of {what} {key} answered no id"))
+        })
+    })
+    .collect()
+}
+
+/// The rows `select` (a query up to its `WHERE`) reads where `column` is one of `values`:
+/// a few statements for thousands of values, not one each.
+async fn rows_where_in<T>(
+    conn: &mut dyn Conn,
+    select: &str,
+    column: &str,
+    values: &[&str],
+) -> Result<Vec<T>, StorageError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let mut rows = Vec::new();
+    for chunk in values.chunks(ROWS_PER_INSERT) {
+        let found: Vec<T> = native!(conn, |c| {
+            let mut query = sqlx::QueryBuilder::new(format!("{select} WHERE {column} IN ("));
+            let mut list = query.separated(", ");
+            for value in chunk {
+                list.push_bind(*value);
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(c).await
+        })?;
+        rows.extend(found);
+    }
+    Ok(rows)
+}
+
+/// The stored members among `codes`, by code: each one's id and the member.
+pub async fn stored_members(
+    conn: &mut dyn Conn,
+    codes: &[&str],
+) -> Result<HashMap<String, (i64, Member)>, StorageError> {
+    let select = format!("SELECT {} FROM members m", super::members::MEMBER_COLUMNS);
+    let rows: Vec<super::members::MemberRow> =
+        rows_where_in(conn, &select, "m.code", codes).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.code.clone(), (row.id, row.into())))
+        .collect())
 }
 
 /// Saves a member's fields and raises its version; with `expected_version`, only when the
@@ -90,26 +165,41 @@ pub async fn insert_plan(
     plan: &ActionPlan,
     member_id: i64,
 ) -> Result<i64, StorageError> {
-    let id: i64 = run!(
-        conn,
-        fetch_one,
-        sqlx::query_scalar(
-            "INSERT INTO action_plans (plan_key, member_id, number, title, year_submitted,
-                end_year, start_date, end_date, status, document_url)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(&plan.key)
-        .bind(member_id)
-        .bind(plan.number)
-        .bind(&plan.title)
-        .bind(plan.year_submitted)
-        .bind(plan.end_year)
-        .bind(plan.start_date)
-        .bind(plan.end_date)
-        .bind(plan.status)
-        .bind(&plan.document_url)
-    )?;
-    Ok(id)
+    Ok(insert_plans(conn, &[(plan, member_id)]).await?[0])
+}
+
+/// Inserts each (plan, member id) in multi-row statements; answers their ids in the same
+/// order.
+pub async fn insert_plans(
+    conn: &mut dyn Conn,
+    plans: &[(&ActionPlan, i64)],
+) -> Result<Vec<i64>, StorageError> {
+    let mut ids = Vec::with_capacity(plans.len());
+    for chunk in plans.chunks(ROWS_PER_INSERT) {
+        let inserted: Vec<(i64, String)> = native!(conn, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO action_plans (plan_key, member_id, number, title, year_submitted,
+                    end_year, start_date, end_date, status, document_url) ",
+            );
+            insert.push_values(chunk, |mut row, (plan, member_id)| {
+                row.push_bind(&plan.key)
+                    .push_bind(*member_id)
+                    .push_bind(plan.number)
+                    .push_bind(&plan.title)
+                    .push_bind(plan.year_submitted)
+                    .push_bind(plan.end_year)
+                    .push_bind(plan.start_date)
+                    .push_bind(plan.end_date)
+                    .push_bind(plan.status)
+                    .push_bind(&plan.document_url);
+            });
+            insert.push(" RETURNING id, plan_key");
+            insert.build_query_as().fetch_all(c).await
+        })?;
+        let keys = chunk.iter().map(|(plan, _)| plan.key.as_str());
+        ids.extend(ids_in_order(inserted, keys, "plan")?);
+    }
+    Ok(ids)
 }
 
 /// Saves a plan's fields and raises its version; with `expected_version`, only when the
@@ -158,19 +248,33 @@ pub async fn stored_plan(
     conn: &mut dyn Conn,
     key: &str,
 ) -> Result<Option<(i64, i64, ActionPlan)>, StorageError> {
+    Ok(stored_plans(conn, &[key]).await?.remove(key))
+}
+
+/// The stored plans among `keys`, by key: each one's id, its member's id and the plan.
+pub async fn stored_plans(
+    conn: &mut dyn Conn,
+    keys: &[&str],
+) -> Result<HashMap<String, (i64, i64, ActionPlan)>, StorageError> {
     #[derive(sqlx::FromRow)]
     struct Found {
         #[sqlx(flatten)]
         plan: super::plans::PlanRow,
         member_id: i64,
     }
-    let sql = format!(
-        "SELECT {}, p.member_id FROM action_plans p JOIN members m ON m.id = p.member_id
-         WHERE p.plan_key = $1",
+    let select = format!(
+        "SELECT {}, p.member_id FROM action_plans p JOIN members m ON m.id = p.member_id",
         super::plans::PLAN_COLUMNS
     );
-    let found: Option<Found> = run!(conn, fetch_optional, sqlx::query_as(&sql).bind(key))?;
-    Ok(found.map(|f| (f.plan.id, f.member_id, f.plan.into())))
+    let found: Vec<Found> = rows_where_in(conn, &select, "p.plan_key", keys).await?;
+    Ok(found
+        .into_iter()
+        .map(|f| {
+            let (id, member_id) = (f.plan.id, f.member_id);
+            let plan: ActionPlan = f.plan.into();
+            (plan.key.clone(), (id, member_id, plan))
+        })
+        .collect())
 }
 
 /// The stored member `code`: its id and the member.
@@ -293,21 +397,9 @@ pub async fn stored_commitment_codes(
     conn: &mut dyn Conn,
     codes: &[&str],
 ) -> Result<std::collections::HashSet<String>, StorageError> {
-    let mut stored = std::collections::HashSet::new();
-    for chunk in codes.chunks(ROWS_PER_INSERT) {
-        let found: Vec<String> = native!(conn, |c| {
-            let mut select =
-                sqlx::QueryBuilder::new("SELECT code FROM commitments WHERE code IN (");
-            let mut list = select.separated(", ");
-            for code in chunk {
-                list.push_bind(*code);
-            }
-            select.push(")");
-            select.build_query_scalar().fetch_all(c).await
-        })?;
-        stored.extend(found);
-    }
-    Ok(stored)
+    let rows: Vec<(String,)> =
+        rows_where_in(conn, "SELECT code FROM commitments", "code", codes).await?;
+    Ok(rows.into_iter().map(|(code,)| code).collect())
 }
 
 /// The columns a commitment's values are stored in, in the order [`bind_commitment_values`]
@@ -424,17 +516,8 @@ pub async fn insert_commitments(
             insert.push(" RETURNING id, code");
             insert.build_query_as().fetch_all(c).await
         })?;
-        let by_code: HashMap<String, i64> =
-            inserted.into_iter().map(|(id, code)| (code, id)).collect();
-        for new in chunk {
-            let id = by_code.get(&new.commitment.code).copied().ok_or_else(|| {
-                StorageError::Corrupt(format!(
-                    "the insert of commitment {} answered no id",
-                    new.commitment.code
-                ))
-            })?;
-            ids.push(id);
-        }
+        let codes = chunk.iter().map(|new| new.commitment.code.as_str());
+        ids.extend(ids_in_order(inserted, codes, "commitment")?);
     }
     let owners: Vec<(i64, &Commitment)> = ids
         .iter()

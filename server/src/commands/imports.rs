@@ -34,85 +34,137 @@ fn overwrites(layout: Layout) -> bool {
     layout == Layout::Current
 }
 
-async fn write_member(
-    conn: &mut dyn Conn,
-    history: &mut ChangeRecorder,
-    member: &Member,
-    layout: Layout,
-) -> Result<i64, StorageError> {
-    match storage::stored_member(conn, &member.code).await? {
-        None => {
-            let id = storage::insert_member(conn, member, false).await?;
-            let created = NewEntry::created(RecordKind::Member, id, None, None, &member.name);
-            history.add_all(conn, vec![created]).await?;
-            Ok(id)
-        }
-        Some((id, stored)) if overwrites(layout) => {
-            let merged = Member {
-                region: member.region.or(stored.region),
-                demo: stored.demo,
-                ..member.clone()
-            };
-            if merged != stored {
-                storage::update_member(conn, id, &merged, None).await?;
-                let entries = NewEntry::changes(
-                    RecordKind::Member,
-                    id,
-                    None,
-                    None,
-                    &stored.history_values(),
-                    &merged.history_values(),
-                );
-                history.add_all(conn, entries).await?;
-            }
-            Ok(id)
-        }
-        Some((id, _)) => Ok(id),
-    }
+/// What `of` picks from the rows (with its key): once per key, from the first row with it.
+fn first_named<'a, T>(
+    records: &'a [ImportRecord],
+    of: impl Fn(&'a ImportRecord) -> (&'a T, &'a str),
+) -> Vec<&'a T> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    records
+        .iter()
+        .filter_map(|record| {
+            let (item, key) = of(record);
+            seen.insert(key).then_some(item)
+        })
+        .collect()
 }
 
-/// Writes `plan`; answers its id and whether this inserted it.
-async fn write_plan(
+/// Writes the members the rows name, the new ones together; answers each one's id and
+/// commitment prefix (as stored now), by code.
+async fn write_members(
     conn: &mut dyn Conn,
     history: &mut ChangeRecorder,
-    plan: &ActionPlan,
-    member_id: i64,
+    records: &[ImportRecord],
     layout: Layout,
-) -> Result<(i64, bool), StorageError> {
-    match storage::stored_plan(conn, &plan.key).await? {
-        None => {
-            let id = storage::insert_plan(conn, plan, member_id).await?;
-            let created = NewEntry::created(RecordKind::Plan, id, None, None, &plan.key);
-            history.add_all(conn, vec![created]).await?;
-            Ok((id, true))
-        }
-        Some((id, stored_member, stored)) if overwrites(layout) => {
-            // What the file leaves empty, the stored plan keeps.
-            let merged = ActionPlan {
-                title: plan.title.clone().or(stored.title.clone()),
-                year_submitted: plan.year_submitted.or(stored.year_submitted),
-                end_year: plan.end_year.or(stored.end_year),
-                start_date: plan.start_date.or(stored.start_date),
-                end_date: plan.end_date.or(stored.end_date),
-                document_url: plan.document_url.clone().or(stored.document_url.clone()),
-                ..plan.clone()
-            };
-            if merged != stored || stored_member != member_id {
-                storage::update_plan(conn, id, member_id, &merged, None).await?;
-                let entries = NewEntry::changes(
-                    RecordKind::Plan,
-                    id,
-                    None,
-                    None,
-                    &stored.history_values(),
-                    &merged.history_values(),
-                );
-                history.add_all(conn, entries).await?;
-            }
-            Ok((id, false))
-        }
-        Some((id, _, _)) => Ok((id, false)),
+) -> Result<HashMap<String, (i64, String)>, StorageError> {
+    let members = first_named(records, |r| (&r.member, r.member.code.as_str()));
+    let codes: Vec<&str> = members.iter().map(|m| m.code.as_str()).collect();
+    let mut stored = storage::stored_members(conn, &codes).await?;
+    let (known, new): (Vec<&Member>, Vec<&Member>) = members
+        .into_iter()
+        .partition(|member| stored.contains_key(&member.code));
+    let ids = storage::insert_members(conn, &new, false).await?;
+    let created = new
+        .iter()
+        .zip(&ids)
+        .map(|(member, id)| NewEntry::created(RecordKind::Member, *id, None, None, &member.name));
+    history.add_all(conn, created).await?;
+    let mut written: HashMap<String, (i64, String)> = new
+        .iter()
+        .zip(ids)
+        .map(|(member, id)| (member.code.clone(), (id, member.commitment_prefix.clone())))
+        .collect();
+    for member in known {
+        let Some((id, stored)) = stored.remove(&member.code) else {
+            continue;
+        };
+        let merged = Member {
+            region: member.region.or(stored.region),
+            demo: stored.demo,
+            ..member.clone()
+        };
+        let now = if overwrites(layout) && merged != stored {
+            storage::update_member(conn, id, &merged, None).await?;
+            let entries = NewEntry::changes(
+                RecordKind::Member,
+                id,
+                None,
+                None,
+                &stored.history_values(),
+                &merged.history_values(),
+            );
+            history.add_all(conn, entries).await?;
+            merged
+        } else {
+            stored
+        };
+        written.insert(member.code.clone(), (id, now.commitment_prefix));
     }
+    Ok(written)
+}
+
+/// Writes the plans the rows name, the new ones together; answers each one's id by key,
+/// and the ids of those this inserted (no commitment of theirs is stored).
+async fn write_plans(
+    conn: &mut dyn Conn,
+    history: &mut ChangeRecorder,
+    records: &[ImportRecord],
+    member_ids: &HashMap<String, (i64, String)>,
+    layout: Layout,
+) -> Result<(HashMap<String, i64>, HashSet<i64>), StorageError> {
+    let firsts = first_named(records, |r| (r, r.plan.key.as_str()));
+    let member_of = |record: &ImportRecord| member_ids.get(&record.member.code).map(|(id, _)| *id);
+    let keys: Vec<&str> = firsts.iter().map(|r| r.plan.key.as_str()).collect();
+    let mut stored = storage::stored_plans(conn, &keys).await?;
+    let mut new: Vec<(&ActionPlan, i64)> = Vec::new();
+    let mut ids = HashMap::new();
+    for record in firsts {
+        let (plan, Some(member_id)) = (&record.plan, member_of(record)) else {
+            continue;
+        };
+        let Some((id, stored_member, stored)) = stored.remove(&plan.key) else {
+            new.push((plan, member_id));
+            continue;
+        };
+        ids.insert(plan.key.clone(), id);
+        if !overwrites(layout) {
+            continue;
+        }
+        // What the file leaves empty, the stored plan keeps.
+        let merged = ActionPlan {
+            title: plan.title.clone().or(stored.title.clone()),
+            year_submitted: plan.year_submitted.or(stored.year_submitted),
+            end_year: plan.end_year.or(stored.end_year),
+            start_date: plan.start_date.or(stored.start_date),
+            end_date: plan.end_date.or(stored.end_date),
+            document_url: plan.document_url.clone().or(stored.document_url.clone()),
+            ..plan.clone()
+        };
+        if merged != stored || stored_member != member_id {
+            storage::update_plan(conn, id, member_id, &merged, None).await?;
+            let entries = NewEntry::changes(
+                RecordKind::Plan,
+                id,
+                None,
+                None,
+                &stored.history_values(),
+                &merged.history_values(),
+            );
+            history.add_all(conn, entries).await?;
+        }
+    }
+    let inserted = storage::insert_plans(conn, &new).await?;
+    let created = new
+        .iter()
+        .zip(&inserted)
+        .map(|((plan, _), id)| NewEntry::created(RecordKind::Plan, *id, None, None, &plan.key));
+    history.add_all(conn, created).await?;
+    ids.extend(
+        new.iter()
+            .zip(&inserted)
+            .map(|((plan, _), id)| (plan.key.clone(), *id)),
+    );
+    Ok((ids, inserted.into_iter().collect()))
 }
 
 /// Scores in the order the tracker shows them, to compare an assessment with a stored one.
@@ -400,40 +452,21 @@ async fn write(
         .collect();
     let stored_codes = storage::stored_commitment_codes(&mut tx, &given).await?;
 
-    let mut member_ids: HashMap<String, (i64, String)> = HashMap::new();
-    let mut plan_ids: HashMap<String, i64> = HashMap::new();
-    // Plans this import inserted: no commitment of theirs is stored.
-    let mut new_plans: HashSet<i64> = HashSet::new();
+    let member_ids = write_members(&mut tx, &mut history, &records, report.layout).await?;
+    let (plan_ids, new_plans) =
+        write_plans(&mut tx, &mut history, &records, &member_ids, report.layout).await?;
     let mut members_touched = HashSet::new();
     let mut held = NewCommitments::default();
     let mut derived = DerivedCodes::default();
     for mut record in records {
-        let (member_id, prefix) = match member_ids.get(&record.member.code) {
-            Some(found) => found.clone(),
-            None => {
-                let id = write_member(&mut tx, &mut history, &record.member, report.layout).await?;
-                let prefix = storage::member_prefix(&mut tx, id).await?;
-                member_ids.insert(record.member.code.clone(), (id, prefix.clone()));
-                (id, prefix)
-            }
-        };
-        let plan_id = match plan_ids.get(&record.plan.key) {
-            Some(id) => *id,
-            None => {
-                let (id, inserted) = write_plan(
-                    &mut tx,
-                    &mut history,
-                    &record.plan,
-                    member_id,
-                    report.layout,
-                )
-                .await?;
-                plan_ids.insert(record.plan.key.clone(), id);
-                if inserted {
-                    new_plans.insert(id);
-                }
-                id
-            }
+        let (Some((_, prefix)), Some(&plan_id)) = (
+            member_ids.get(&record.member.code),
+            plan_ids.get(&record.plan.key),
+        ) else {
+            return Err(StorageError::Corrupt(format!(
+                "row {}: its member or plan was not written",
+                record.line
+            )));
         };
         let is_new = if record.commitment.code_derived {
             let stored = match new_plans.contains(&plan_id) {
@@ -461,7 +494,7 @@ async fn write(
                     continue;
                 }
                 Some(stored) => (stored.code, false),
-                None => (derived.next(&mut tx, &prefix, &held).await?, true),
+                None => (derived.next(&mut tx, prefix, &held).await?, true),
             };
             report.derived_ids.push((record.line, code.clone()));
             record.commitment.code = code;
