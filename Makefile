@@ -44,11 +44,12 @@ test-e2e:
 
 # Benchmarks, on SQLite and on a throwaway PostgreSQL server; figures go to bench/RESULTS.md:
 # the in-process ones (cargo bench), the public pages under load against nginx, then the
-# import of OGP's real files against sqlite3's own.
+# import of OGP's real files against sqlite3's own, and the first load of two pages in Chromium.
 bench: setup
 	BENCH_DATABASE_URL=$$(./scripts/postgres.sh) cargo bench -p ogp-tracker
 	./bench/load.sh
 	./bench/import.sh
+	./bench/first-load.sh
 
 lint:
 	cargo fmt --all -- --check

@@ -6,6 +6,8 @@
 //! A kept page is never stale, on any app server: every request reads the site's version
 //! (one row, changed in the same transaction as every write a page shows, see
 //! `app::storage::Tx::commit`) and a page kept under another version is rendered again.
+//! Requests that arrive together share one read of it, begun after each of them arrived
+//! ([`VersionReads`]), so the read costs a query per batch, not per request.
 //! The two secrets a page carries for one answer only, its scripts' nonce and the masked
 //! CSRF token, are cut out when a page is kept and filled in afresh for every answer.
 
@@ -50,6 +52,48 @@ pub struct PageCache {
     rendering: Mutex<HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>,
     /// Ticks for "least recently used".
     clock: AtomicU64,
+    versions: VersionReads,
+}
+
+/// Reads of the site's version, shared by the requests that wait for one. A request joins
+/// the next read that has not begun yet, so the version it gets was read after it arrived
+/// and covers every write committed before; one read runs at a time. Under load, one query
+/// then answers all the requests that came while the one before it ran.
+#[derive(Default)]
+struct VersionReads {
+    /// The read that requests arriving now wait for; it is taken out as it begins.
+    next: Mutex<Option<Arc<VersionRead>>>,
+    running: tokio::sync::Mutex<()>,
+    /// How many reads began, for tests.
+    begun: AtomicU64,
+}
+
+/// One read's outcome: `None` when the database could not be read.
+#[derive(Default)]
+struct VersionRead(tokio::sync::OnceCell<Option<i64>>);
+
+impl VersionReads {
+    async fn read(&self, db: &app::storage::Db) -> Option<i64> {
+        let read = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            next.get_or_insert_with(Arc::default).clone()
+        };
+        // Whichever waiting request is polled first runs it (another takes over if that one
+        // is cut short); the others wait for its outcome.
+        let outcome = read.0.get_or_init(|| async {
+            let _turn = self.running.lock().await;
+            {
+                let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+                if next.as_ref().is_some_and(|n| Arc::ptr_eq(n, &read)) {
+                    *next = None;
+                }
+            }
+            self.begun.fetch_add(1, Ordering::Relaxed);
+            let mut conn = db.acquire().await.ok()?;
+            app::storage::site_version(&mut conn).await.ok()
+        });
+        *outcome.await
+    }
 }
 
 #[derive(Default)]
@@ -101,6 +145,7 @@ impl PageCache {
             pages: Mutex::default(),
             rendering: Mutex::default(),
             clock: AtomicU64::new(0),
+            versions: VersionReads::default(),
         }
     }
 
@@ -318,11 +363,6 @@ pub fn policy_nonce(headers: &HeaderMap) -> Option<String> {
     Some(policy[start..start + len].to_string())
 }
 
-async fn site_version(state: &AppState) -> Option<i64> {
-    let mut conn = state.db.acquire().await.ok()?;
-    app::storage::site_version(&mut conn).await.ok()
-}
-
 /// A kept page with a fresh nonce and the request's own masked token.
 fn answer_kept(page: &KeptPage, token: &str) -> Response {
     // 128 random bits in hex, which a nonce may be.
@@ -367,7 +407,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     // Unreadable: the page itself answers why (503 while the database is away).
-    let Some(version) = site_version(&state).await else {
+    let Some(version) = state.pages.versions.read(&state.db).await else {
         return next.run(request).await;
     };
     let token = request
@@ -444,6 +484,36 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn requests_arriving_together_share_a_version_read_begun_after_they_came() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/versions.db", dir.path().display());
+        let db = app::storage::Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let reads = Arc::new(VersionReads::default());
+        let first = reads.read(&db).await.expect("the version");
+        // A write committed before a request arrives is seen by the read it gets.
+        db.begin().await.unwrap().commit().await.unwrap();
+        let second = reads.read(&db).await.expect("the version");
+        assert_ne!(first, second);
+        assert_eq!(reads.begun.load(Ordering::Relaxed), 2);
+
+        // Together: the first request's read begins at once; those that come while it runs
+        // share the next one.
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..64 {
+            let (reads, db) = (reads.clone(), db.clone());
+            requests.spawn(async move { reads.read(&db).await });
+        }
+        let answers = requests.join_all().await;
+        assert!(answers.iter().all(|v| *v == Some(second)), "{answers:?}");
+        let shared = reads.begun.load(Ordering::Relaxed) - 2;
+        assert!(
+            (1..=2).contains(&shared),
+            "64 requests began {shared} reads"
+        );
+    }
 
     #[test]
     fn a_template_refills_every_secret_and_keeps_the_rest() {

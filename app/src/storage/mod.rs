@@ -313,17 +313,30 @@ impl Db {
 
     /// Brings the schema up to date. SQLite migrations that rebuild a table run with
     /// foreign-key enforcement off (SQLite cannot switch it inside the migration's
-    /// transaction), and the references are checked once they are done. Then the counts the
+    /// transaction), and the references are checked once they are done (if any ran). Then the counts the
     /// migrations could not compute in SQL are made.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         match self {
             Db::Sqlite(pool, _) => {
                 let options = (*pool.connect_options()).clone().foreign_keys(false);
                 let mut conn = options.connect().await?;
+                // The check reads every reference in the database (seconds on a large one),
+                // so it runs only when a migration was applied.
+                let applied = "SELECT COUNT(*) FROM _sqlx_migrations";
+                let before: i64 = sqlx::query_scalar(applied)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap_or(0);
                 SQLITE_MIGRATIONS.run(&mut conn).await?;
-                let broken = sqlx::query("PRAGMA foreign_key_check")
-                    .fetch_all(&mut conn)
-                    .await?;
+                let after: i64 = sqlx::query_scalar(applied).fetch_one(&mut conn).await?;
+                let broken = match after == before {
+                    true => Vec::new(),
+                    false => {
+                        sqlx::query("PRAGMA foreign_key_check")
+                            .fetch_all(&mut conn)
+                            .await?
+                    }
+                };
                 conn.close().await?;
                 if let Some(row) = broken.first() {
                     use sqlx::Row;

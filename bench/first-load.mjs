@@ -1,0 +1,95 @@
+// First load of a page as a reader on a phone gets it: Debian's Chromium with the cache
+// off, DevTools' "Slow 4G" network (562.5 ms latency, 1.44 Mbit/s down, 675 kbit/s up)
+// and a CPU four times slower. For each path: the milliseconds until the page is
+// hydrated (`<body data-hydrated>`, set by the app's first effect) and the bytes of
+// every file the page loaded (HTML, CSS, JS, WASM) as a browser over HTTPS receives them,
+// brotli-compressed: Chromium asks for brotli only over HTTPS, so each file is fetched
+// again with `Accept-Encoding: br` and its compressed body counted.
+//
+//   node bench/first-load.mjs http://127.0.0.1:3000 / /commitments/XYZ0001
+// prints one JSON line per path: {path, hydrated_ms, files, bytes_br, by_kind}.
+import { createRequire } from "node:module";
+import http from "node:http";
+
+const require = createRequire(new URL("../end2end/package.json", import.meta.url));
+const { chromium } = require("@playwright/test");
+
+const [base, ...paths] = process.argv.slice(2);
+if (!base || paths.length === 0) {
+  console.error("usage: node bench/first-load.mjs BASE_URL PATH...");
+  process.exit(2);
+}
+const runs = Number(process.env.FIRST_LOAD_RUNS ?? 3);
+
+function brotliBytes(url) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { "accept-encoding": "br" } }, (response) => {
+      let bytes = 0;
+      response.on("data", (chunk) => (bytes += chunk.length));
+      response.on("end", () => resolve({ bytes, encoding: response.headers["content-encoding"] ?? "identity" }));
+    });
+    request.on("error", reject);
+  });
+}
+
+function kind(url) {
+  const path = new URL(url).pathname;
+  const extension = path.includes(".") ? path.split(".").pop() : "html";
+  return ["wasm", "js", "css"].includes(extension) ? extension : extension === "html" ? "html" : "other";
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
+try {
+  for (const path of paths) {
+    const times = [];
+    let urls = [];
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 562.5,
+        downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8,
+        uploadThroughput: (750 * 1024 * 0.9) / 8,
+      });
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      const loaded = [];
+      page.on("response", (response) => loaded.push(response.url()));
+      const response = await page.goto(base + path, { waitUntil: "commit" });
+      if (!response || response.status() !== 200) {
+        throw new Error(`${path} answered ${response?.status()}`);
+      }
+      await page.waitForSelector("body[data-hydrated=true]", { timeout: 120_000 });
+      times.push(await page.evaluate(() => performance.now()));
+      urls = loaded.filter((url) => url.startsWith(base));
+      await context.close();
+    }
+    let total = 0;
+    const byKind = {};
+    for (const url of new Set(urls)) {
+      const { bytes } = await brotliBytes(url);
+      total += bytes;
+      const k = kind(url);
+      byKind[k] = (byKind[k] ?? 0) + bytes;
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      JSON.stringify({
+        path,
+        hydrated_ms: Math.round(times[Math.floor(times.length / 2)]),
+        runs: times.map(Math.round),
+        files: new Set(urls).size,
+        bytes_br: total,
+        by_kind: byKind,
+      }),
+    );
+  }
+} finally {
+  await browser.close();
+}
