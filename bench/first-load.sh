@@ -33,7 +33,7 @@ for wasm in target/site/pkg/*.wasm; do
 done
 commitment=$(curl -fsS "http://127.0.0.1:$port/members" | grep -o 'href="/members/[^"]*"' | head -1 | cut -d'"' -f2)
 commitment=$(curl -fsS "http://127.0.0.1:$port$commitment" | grep -o 'href="/plans/[^"]*"' | head -1 | cut -d'"' -f2)
-commitment=$(curl -fsS "http://127.0.0.1:$port$commitment" | grep -o 'href="/commitments/[^"/]*"' | head -1 | cut -d'"' -f2)
+commitment=$(curl -fsS "http://127.0.0.1:$port$commitment" | grep -o 'href="/commitments/[^"/#]*"' | head -1 | cut -d'"' -f2)
 lines=$(node bench/first-load.mjs "http://127.0.0.1:$port" / "$commitment")
 echo "$lines" >&2
 
