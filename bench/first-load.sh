@@ -31,9 +31,16 @@ for wasm in target/site/pkg/*.wasm; do
     sleep 0.2
   done
 done
-commitment=$(curl -fsS "http://127.0.0.1:$port/members" | grep -o 'href="/members/[^"]*"' | head -1 | cut -d'"' -f2)
-commitment=$(curl -fsS "http://127.0.0.1:$port$commitment" | grep -o 'href="/plans/[^"]*"' | head -1 | cut -d'"' -f2)
-commitment=$(curl -fsS "http://127.0.0.1:$port$commitment" | grep -o 'href="/commitments/[^"/#]*"' | head -1 | cut -d'"' -f2)
+# The first link on page `$1` to an address matching `$2`; fails when there is none.
+first_link() {
+  local page
+  page=$(curl -fsS "http://127.0.0.1:$port$1")
+  [[ $page =~ href=\"($2)\" ]] || { echo "no link like $2 on $1" >&2; return 1; }
+  echo "${BASH_REMATCH[1]}"
+}
+member=$(first_link /members '/members/[^"/#?]+')
+plan=$(first_link "$member" '/plans/[^"/#?]+')
+commitment=$(first_link "$plan" '/commitments/[^"/#?]+')
 lines=$(node bench/first-load.mjs "http://127.0.0.1:$port" / "$commitment")
 echo "$lines" >&2
 

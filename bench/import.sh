@@ -21,7 +21,14 @@ work="$PWD/target/bench-import"
 rm -rf "$work" && mkdir -p "$work"
 
 # Seconds as /usr/bin/time measures them, of the command that follows.
-seconds() { /usr/bin/time -o "$work/took" -f "%e" "$@" >/dev/null 2>"$work/err"; cat "$work/took"; }
+# A failed command stops the script (a failure is no time).
+seconds() {
+  if ! /usr/bin/time -o "$work/took" -f "%e" "$@" >/dev/null 2>"$work/err"; then
+    echo "failed: $* (see $work/err)" >&2
+    exit 1
+  fi
+  tail -1 "$work/took"
+}
 per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }'; }
 
 rows=()
@@ -33,15 +40,16 @@ for file in ../shared/data/*.csv; do
   for database in sqlite postgres; do
     # The median of three imports, each into a new empty database.
     times=()
-    for _ in 1 2 3; do
+    for run in 1 2 3; do
       if [ "$database" = sqlite ]; then
-        url="sqlite://$work/tracker-$RANDOM.db"
+        url="sqlite://$work/tracker-$name-$run.db"
       else
         psql "$pg_url" -qc "DROP DATABASE IF EXISTS bench_import" -c "CREATE DATABASE bench_import" >/dev/null
         url="${pg_url%/*}/bench_import"
       fi
       DATABASE_URL="$url" "$bin" migrate >/dev/null # so that only the import is timed
-      times+=("$(DATABASE_URL="$url" seconds "$bin" import "$file")")
+      took=$(DATABASE_URL="$url" seconds "$bin" import "$file") || exit 1
+      times+=("$took")
     done
     took=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
     rate=$(per_second "$records" "$took")

@@ -347,8 +347,8 @@ async fn insert_scores(
 /// (commitment id, assessment), in multi-row statements; answers their ids in the same
 /// order. None of those commitments has a stored assessment to replace, and their
 /// disagreements were counted as they were inserted ([`super::NewCommitment`]); two
-/// assessments of one commitment by one assessor at one stage and scale are refused by
-/// their key.
+/// assessments of one commitment from one source and assessor at one stage and scale are
+/// refused by their key.
 pub async fn insert_published_assessments(
     conn: &mut dyn Conn,
     assessments: &[(i64, &Assessment)],

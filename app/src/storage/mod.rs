@@ -56,6 +56,30 @@ macro_rules! insert_rows {
     };
 }
 
+/// Inserts every item of the slice `$items` as [`insert_rows!`] does, and answers their ids
+/// in the same order. Each statement ends in `RETURNING id, $key_column`, whose rows come in
+/// no defined order, so each is matched by `$key` of its item (a code or key the table
+/// holds once); `$what` names the items in the error were one missing.
+macro_rules! insert_returning_ids {
+    ($conn:expr, $head:expr, $items:expr, $key_column:literal, $what:literal,
+     |$row:ident, $item:ident| $bind:expr, |$keyed:ident| $key:expr) => {{
+        let mut ids = Vec::with_capacity($items.len());
+        for chunk in $items.chunks($crate::storage::ROWS_PER_INSERT) {
+            let inserted: Vec<(i64, String)> = native!($conn, |c| {
+                let mut insert = sqlx::QueryBuilder::new($head);
+                insert.push_values(chunk, |mut $row, $item| {
+                    $bind;
+                });
+                insert.push(concat!(" RETURNING id, ", $key_column));
+                insert.build_query_as().fetch_all(c).await
+            })?;
+            let keys = chunk.iter().map(|$keyed| $key);
+            ids.extend($crate::storage::ids_in_order(inserted, keys, $what)?);
+        }
+        ids
+    }};
+}
+
 mod accounts;
 mod assessments;
 mod codec;
@@ -321,22 +345,36 @@ impl Db {
                 let options = (*pool.connect_options()).clone().foreign_keys(false);
                 let mut conn = options.connect().await?;
                 // The check reads every reference in the database (seconds on a large one),
-                // so it runs only when a migration was applied.
-                let applied = "SELECT COUNT(*) FROM _sqlx_migrations";
-                let before: i64 = sqlx::query_scalar(applied)
+                // so it runs only after migrations were applied: the database's
+                // `user_version` says a check is owed from before they run until one passes,
+                // so a start that stopped short of it, or failed it, checks again.
+                let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
                     .fetch_one(&mut conn)
                     .await
                     .unwrap_or(0);
+                let known = i64::try_from(SQLITE_MIGRATIONS.iter().count()).unwrap_or(i64::MAX);
+                if applied < known {
+                    sqlx::query(REFERENCES_UNCHECKED_SET)
+                        .execute(&mut conn)
+                        .await?;
+                }
                 SQLITE_MIGRATIONS.run(&mut conn).await?;
-                let after: i64 = sqlx::query_scalar(applied).fetch_one(&mut conn).await?;
-                let broken = match after == before {
-                    true => Vec::new(),
-                    false => {
+                let owed: i64 = sqlx::query_scalar("PRAGMA user_version")
+                    .fetch_one(&mut conn)
+                    .await?;
+                let broken = match owed == REFERENCES_UNCHECKED {
+                    false => Vec::new(),
+                    true => {
                         sqlx::query("PRAGMA foreign_key_check")
                             .fetch_all(&mut conn)
                             .await?
                     }
                 };
+                if owed == REFERENCES_UNCHECKED && broken.is_empty() {
+                    sqlx::query("PRAGMA user_version = 0")
+                        .execute(&mut conn)
+                        .await?;
+                }
                 conn.close().await?;
                 if let Some(row) = broken.first() {
                     use sqlx::Row;
@@ -411,6 +449,28 @@ pub fn now() -> DateTime<Utc> {
 /// databases' bind limits (SQLite's 32,766, PostgreSQL's 65,535) for the widest row written
 /// this way. Each row count is its own SQL text, so its own entry in the statement cache.
 pub(crate) const ROWS_PER_INSERT: usize = 200;
+
+/// A SQLite database's `user_version` while the references are owed a check after
+/// migrating (see [`Db::migrate`]); 0 otherwise.
+pub const REFERENCES_UNCHECKED: i64 = 1;
+const REFERENCES_UNCHECKED_SET: &str = "PRAGMA user_version = 1";
+
+/// The ids of inserted rows in the order of their `keys`, from what an insert's
+/// `RETURNING id, key` answered (see [`insert_returning_ids!`]).
+pub(crate) fn ids_in_order<'a>(
+    inserted: Vec<(i64, String)>,
+    keys: impl Iterator<Item = &'a str>,
+    what: &str,
+) -> Result<Vec<i64>, StorageError> {
+    let by_key: std::collections::HashMap<String, i64> =
+        inserted.into_iter().map(|(id, key)| (key, id)).collect();
+    keys.map(|key| {
+        by_key.get(key).copied().ok_or_else(|| {
+            StorageError::Corrupt(format!("the insert of {what} {key} answered no id"))
+        })
+    })
+    .collect()
+}
 
 /// Deletes the rows of each of `tables` whose `column` is `id`: what a record owns, before
 /// it is written again whole.

@@ -23,44 +23,23 @@ pub async fn insert_members(
     members: &[&Member],
     demo: bool,
 ) -> Result<Vec<i64>, StorageError> {
-    let mut ids = Vec::with_capacity(members.len());
-    for chunk in members.chunks(ROWS_PER_INSERT) {
-        let inserted: Vec<(i64, String)> = native!(conn, |c| {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO members (code, name, slug, kind, region, commitment_prefix, demo) ",
-            );
-            insert.push_values(chunk, |mut row, member| {
-                row.push_bind(&member.code)
-                    .push_bind(&member.name)
-                    .push_bind(&member.slug)
-                    .push_bind(member.kind)
-                    .push_bind(member.region)
-                    .push_bind(&member.commitment_prefix)
-                    .push_bind(demo);
-            });
-            insert.push(" RETURNING id, code");
-            insert.build_query_as().fetch_all(c).await
-        })?;
-        let codes = chunk.iter().map(|member| member.code.as_str());
-        ids.extend(ids_in_order(inserted, codes, "member")?);
-    }
+    let ids = insert_returning_ids!(
+        conn,
+        "INSERT INTO members (code, name, slug, kind, region, commitment_prefix, demo) ",
+        members,
+        "code",
+        "member",
+        |row, member| row
+            .push_bind(&member.code)
+            .push_bind(&member.name)
+            .push_bind(&member.slug)
+            .push_bind(member.kind)
+            .push_bind(member.region)
+            .push_bind(&member.commitment_prefix)
+            .push_bind(demo),
+        |member| member.code.as_str()
+    );
     Ok(ids)
-}
-
-/// The ids of inserted rows in the order of their `keys` (a code or key each row holds),
-/// from what an insert's `RETURNING id, key` answered: in no defined order.
-fn ids_in_order<'a>(
-    inserted: Vec<(i64, String)>,
-    keys: impl Iterator<Item = &'a str>,
-    what: &str,
-) -> Result<Vec<i64>, StorageError> {
-    let by_key: HashMap<String, i64> = inserted.into_iter().map(|(id, key)| (key, id)).collect();
-    keys.map(|key| {
-        by_key.get(key).copied().ok_or_else(|| {
-            StorageError::Corrupt(format!("the insert of {what} {key} answered no id"))
-        })
-    })
-    .collect()
 }
 
 /// The rows `select` (a query up to its `WHERE`) reads where `column` is one of `values`:
@@ -174,31 +153,28 @@ pub async fn insert_plans(
     conn: &mut dyn Conn,
     plans: &[(&ActionPlan, i64)],
 ) -> Result<Vec<i64>, StorageError> {
-    let mut ids = Vec::with_capacity(plans.len());
-    for chunk in plans.chunks(ROWS_PER_INSERT) {
-        let inserted: Vec<(i64, String)> = native!(conn, |c| {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO action_plans (plan_key, member_id, number, title, year_submitted,
-                    end_year, start_date, end_date, status, document_url) ",
-            );
-            insert.push_values(chunk, |mut row, (plan, member_id)| {
-                row.push_bind(&plan.key)
-                    .push_bind(*member_id)
-                    .push_bind(plan.number)
-                    .push_bind(&plan.title)
-                    .push_bind(plan.year_submitted)
-                    .push_bind(plan.end_year)
-                    .push_bind(plan.start_date)
-                    .push_bind(plan.end_date)
-                    .push_bind(plan.status)
-                    .push_bind(&plan.document_url);
-            });
-            insert.push(" RETURNING id, plan_key");
-            insert.build_query_as().fetch_all(c).await
-        })?;
-        let keys = chunk.iter().map(|(plan, _)| plan.key.as_str());
-        ids.extend(ids_in_order(inserted, keys, "plan")?);
-    }
+    let ids = insert_returning_ids!(
+        conn,
+        "INSERT INTO action_plans (plan_key, member_id, number, title, year_submitted,
+            end_year, start_date, end_date, status, document_url) ",
+        plans,
+        "plan_key",
+        "plan",
+        |row, item| {
+            let (plan, member_id) = item;
+            row.push_bind(&plan.key)
+                .push_bind(*member_id)
+                .push_bind(plan.number)
+                .push_bind(&plan.title)
+                .push_bind(plan.year_submitted)
+                .push_bind(plan.end_year)
+                .push_bind(plan.start_date)
+                .push_bind(plan.end_date)
+                .push_bind(plan.status)
+                .push_bind(&plan.document_url)
+        },
+        |item| item.0.key.as_str()
+    );
     Ok(ids)
 }
 
@@ -368,7 +344,7 @@ pub fn commitment_code(prefix: &str, number: u64) -> String {
 
 /// The number of `code` under `prefix` when it is the prefix and a plain number (as
 /// [`commitment_code`] makes them); an imported code may run on with other digits.
-pub fn commitment_number(prefix: &str, code: &str) -> Option<u64> {
+fn commitment_number(prefix: &str, code: &str) -> Option<u64> {
     code.strip_prefix(prefix)
         .filter(|number| number.len() <= 9 && number.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|number| number.parse::<u64>().ok())
@@ -501,24 +477,21 @@ pub async fn insert_commitments(
         "INSERT INTO commitments (code, plan_id, disagreements, {}) ",
         COMMITMENT_VALUE_COLUMNS.join(", ")
     );
-    let mut ids = Vec::with_capacity(commitments.len());
-    for chunk in commitments.chunks(ROWS_PER_INSERT) {
-        let inserted: Vec<(i64, String)> = native!(conn, |c| {
-            let mut insert = sqlx::QueryBuilder::new(&head);
-            insert.push_values(chunk, |mut row, new| {
-                let disagreements = i64::try_from(new.disagreements).unwrap_or(i64::MAX);
-                row.push_bind(&new.commitment.code)
-                    .push_bind(new.plan_id)
-                    .push_bind(disagreements);
-                bind_commitment_values!(row, new.commitment, push_bind);
-            });
-            // The order of the rows RETURNING answers is not defined: each is known by its code.
-            insert.push(" RETURNING id, code");
-            insert.build_query_as().fetch_all(c).await
-        })?;
-        let codes = chunk.iter().map(|new| new.commitment.code.as_str());
-        ids.extend(ids_in_order(inserted, codes, "commitment")?);
-    }
+    let ids = insert_returning_ids!(
+        conn,
+        &head,
+        commitments,
+        "code",
+        "commitment",
+        |row, new| {
+            let disagreements = i64::try_from(new.disagreements).unwrap_or(i64::MAX);
+            row.push_bind(&new.commitment.code)
+                .push_bind(new.plan_id)
+                .push_bind(disagreements);
+            bind_commitment_values!(row, new.commitment, push_bind)
+        },
+        |new| new.commitment.code.as_str()
+    );
     let owners: Vec<(i64, &Commitment)> = ids
         .iter()
         .zip(commitments)

@@ -177,20 +177,16 @@ fn in_order(assessment: &Assessment) -> Assessment {
     sorted
 }
 
-/// Writes `assessment` of the commitment `commitment_id`; when the commitment was inserted
-/// by this import (`new_commitment`), no stored assessment is looked for.
+/// Writes `assessment` of the stored commitment `commitment_id` where it changed (those of
+/// new commitments are inserted together, in [`insert_new`]).
 async fn write_assessment(
     conn: &mut dyn Conn,
     history: &mut ChangeRecorder,
     commitment_id: i64,
     assessment: &Assessment,
-    new_commitment: bool,
 ) -> Result<(), StorageError> {
     let assessment = in_order(assessment);
-    let stored = match new_commitment {
-        true => None,
-        false => storage::stored_assessment(conn, commitment_id, &assessment).await?,
-    };
+    let stored = storage::stored_assessment(conn, commitment_id, &assessment).await?;
     // Unchanged, or a tracker scorer's newer version of it (never overwritten by a file).
     if stored
         .as_ref()
@@ -198,14 +194,8 @@ async fn write_assessment(
     {
         return Ok(());
     }
-    let Some(id) = storage::save_assessment(
-        conn,
-        commitment_id,
-        &assessment,
-        history.at(),
-        new_commitment,
-    )
-    .await?
+    let Some(id) =
+        storage::save_assessment(conn, commitment_id, &assessment, history.at(), false).await?
     else {
         return Ok(());
     };
@@ -230,9 +220,8 @@ async fn write_assessment(
     history.add_all(conn, entries).await
 }
 
-/// What became of one commitment.
+/// What became of one stored commitment.
 enum Written {
-    Inserted(i64),
     Updated(i64),
     Unchanged(i64),
     /// The ID belongs to another commitment (another plan or number): nothing was written.
@@ -257,16 +246,11 @@ async fn write_commitment(
         ..
     }) = storage::stored_commitment(conn, &commitment.code).await?
     else {
-        let id = storage::insert_commitment(conn, commitment, plan_id, &record.raw_values).await?;
-        let created = NewEntry::created(
-            RecordKind::Commitment,
-            id,
-            Some(id),
-            None,
-            &commitment.title,
-        );
-        history.add_all(conn, vec![created]).await?;
-        return Ok(Written::Inserted(id));
+        // Found stored in this same transaction a moment ago.
+        return Err(StorageError::Corrupt(format!(
+            "commitment {} is no longer stored",
+            commitment.code
+        )));
     };
     if stored_plan_id != plan_id || stored.number != commitment.number {
         return Ok(Written::Conflict {
@@ -326,16 +310,6 @@ fn with_raw(mut values: FieldValues, raw: &[RawValue]) -> FieldValues {
 #[derive(Default)]
 struct NewCommitments {
     records: Vec<(ImportRecord, i64)>,
-}
-
-impl NewCommitments {
-    /// The highest number of the held commitment IDs under `prefix`.
-    fn highest_number(&self, prefix: &str) -> Option<u64> {
-        self.records
-            .iter()
-            .filter_map(|(record, _)| storage::commitment_number(prefix, &record.commitment.code))
-            .max()
-    }
 }
 
 /// Inserts the held commitments, their assessments and their history entries (in the
@@ -403,24 +377,20 @@ async fn insert_new(
 
 /// The next free commitment ID of each member prefix this import derives IDs under: read
 /// from the database once per prefix, then counted on, since the commitments given those
-/// IDs are inserted together later.
+/// IDs are inserted together later. Only a file without OGP's IDs (the Explorer layout)
+/// derives them, so every held ID under a prefix came from here. (On PostgreSQL, a
+/// commitment numbered under the same prefix by another transaction meanwhile makes the
+/// import fail on the ID's key, changing nothing.)
 #[derive(Default)]
 struct DerivedCodes {
     highest: HashMap<String, u64>,
 }
 
 impl DerivedCodes {
-    async fn next(
-        &mut self,
-        conn: &mut dyn Conn,
-        prefix: &str,
-        held: &NewCommitments,
-    ) -> Result<String, StorageError> {
+    async fn next(&mut self, conn: &mut dyn Conn, prefix: &str) -> Result<String, StorageError> {
         let highest = match self.highest.get(prefix) {
             Some(highest) => *highest,
-            None => storage::highest_commitment_number(conn, prefix)
-                .await?
-                .max(held.highest_number(prefix).unwrap_or(0)),
+            None => storage::highest_commitment_number(conn, prefix).await?,
         };
         let number = highest.saturating_add(1);
         self.highest.insert(prefix.to_string(), number);
@@ -469,6 +439,8 @@ async fn write(
             )));
         };
         let is_new = if record.commitment.code_derived {
+            // Held commitments are not stored yet, so this finds none of them: none can be
+            // this row's, since the reading skips a repeated plan, number and title.
             let stored = match new_plans.contains(&plan_id) {
                 true => None,
                 false => {
@@ -494,7 +466,7 @@ async fn write(
                     continue;
                 }
                 Some(stored) => (stored.code, false),
-                None => (derived.next(&mut tx, prefix, &held).await?, true),
+                None => (derived.next(&mut tx, prefix).await?, true),
             };
             report.derived_ids.push((record.line, code.clone()));
             record.commitment.code = code;
@@ -507,28 +479,19 @@ async fn write(
             held.records.push((record, plan_id));
             continue;
         }
-        // A stored commitment: what is held goes first, so the history keeps the rows' order.
+        // A stored commitment: the new ones of the rows before it are written first, so their
+        // history entries come before its changes, as the rows do.
         insert_new(&mut tx, &mut history, &mut held, report).await?;
-        let (commitment_id, new_commitment) = match write_commitment(
-            &mut tx,
-            actor,
-            &mut history,
-            &record,
-            plan_id,
-        )
-        .await?
+        let commitment_id = match write_commitment(&mut tx, actor, &mut history, &record, plan_id)
+            .await?
         {
-            Written::Inserted(id) => {
-                report.inserted += 1;
-                (id, true)
-            }
             Written::Updated(id) => {
                 report.updated += 1;
-                (id, false)
+                id
             }
             Written::Unchanged(id) => {
                 report.unchanged += 1;
-                (id, false)
+                id
             }
             Written::Conflict { plan, number } => {
                 report.skip(
@@ -543,14 +506,7 @@ async fn write(
         };
         members_touched.insert(record.member.code.clone());
         for assessment in &record.assessments {
-            write_assessment(
-                &mut tx,
-                &mut history,
-                commitment_id,
-                assessment,
-                new_commitment,
-            )
-            .await?;
+            write_assessment(&mut tx, &mut history, commitment_id, assessment).await?;
             report.assessments += 1;
         }
     }

@@ -423,3 +423,60 @@ async fn a_time_in_an_unknown_form_is_never_mangled() {
     }
     forget(db, guard).await;
 }
+
+/// SQLite migrations run with reference enforcement off, so the references are checked
+/// after any ran, and on each start until a check passes; a start with nothing to migrate
+/// does not read them all.
+#[tokio::test]
+async fn sqlite_checks_references_after_migrating_until_a_check_passes() {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/references.db", dir.path().display());
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let mut raw = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .foreign_keys(false)
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(
+        user_version(&mut raw).await,
+        0,
+        "checked after the first migration"
+    );
+    sqlx::query("INSERT INTO raw_values (commitment_id, field, raw) VALUES (999999, 'title', 'x')")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    db.migrate()
+        .await
+        .expect("nothing migrated, nothing checked");
+
+    // A start that migrated and stopped before its check passed.
+    sqlx::query(&format!(
+        "PRAGMA user_version = {}",
+        app::storage::REFERENCES_UNCHECKED
+    ))
+    .execute(&mut raw)
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        let refused = db.migrate().await.expect_err("a reference to nothing");
+        assert!(refused.to_string().contains("raw_values"), "{refused}");
+    }
+    sqlx::query("DELETE FROM raw_values WHERE commitment_id = 999999")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    assert_eq!(user_version(&mut raw).await, 0);
+}
+
+async fn user_version(raw: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(raw)
+        .await
+        .unwrap()
+}
