@@ -337,8 +337,8 @@ impl Db {
 
     /// Brings the schema up to date. SQLite migrations that rebuild a table run with
     /// foreign-key enforcement off (SQLite cannot switch it inside the migration's
-    /// transaction), and the references are checked once they are done (if any ran). Then the counts the
-    /// migrations could not compute in SQL are made.
+    /// transaction), and the references are checked once they are done (if any ran). Then
+    /// the counts the migrations could not compute in SQL are made.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         match self {
             Db::Sqlite(pool, _) => {
@@ -354,26 +354,23 @@ impl Db {
                     .unwrap_or(0);
                 let known = i64::try_from(SQLITE_MIGRATIONS.iter().count()).unwrap_or(i64::MAX);
                 if applied < known {
-                    sqlx::query(REFERENCES_UNCHECKED_SET)
-                        .execute(&mut conn)
-                        .await?;
+                    let owe = format!("PRAGMA user_version = {REFERENCES_UNCHECKED}");
+                    sqlx::query(&owe).execute(&mut conn).await?;
                 }
                 SQLITE_MIGRATIONS.run(&mut conn).await?;
                 let owed: i64 = sqlx::query_scalar("PRAGMA user_version")
                     .fetch_one(&mut conn)
                     .await?;
-                let broken = match owed == REFERENCES_UNCHECKED {
-                    false => Vec::new(),
-                    true => {
-                        sqlx::query("PRAGMA foreign_key_check")
-                            .fetch_all(&mut conn)
-                            .await?
-                    }
-                };
-                if owed == REFERENCES_UNCHECKED && broken.is_empty() {
-                    sqlx::query("PRAGMA user_version = 0")
-                        .execute(&mut conn)
+                let mut broken = Vec::new();
+                if owed == REFERENCES_UNCHECKED {
+                    broken = sqlx::query("PRAGMA foreign_key_check")
+                        .fetch_all(&mut conn)
                         .await?;
+                    if broken.is_empty() {
+                        sqlx::query("PRAGMA user_version = 0")
+                            .execute(&mut conn)
+                            .await?;
+                    }
                 }
                 conn.close().await?;
                 if let Some(row) = broken.first() {
@@ -453,7 +450,6 @@ pub(crate) const ROWS_PER_INSERT: usize = 200;
 /// A SQLite database's `user_version` while the references are owed a check after
 /// migrating (see [`Db::migrate`]); 0 otherwise.
 pub const REFERENCES_UNCHECKED: i64 = 1;
-const REFERENCES_UNCHECKED_SET: &str = "PRAGMA user_version = 1";
 
 /// The ids of inserted rows in the order of their `keys`, from what an insert's
 /// `RETURNING id, key` answered (see [`insert_returning_ids!`]).

@@ -603,20 +603,10 @@ async fn write_values_and_areas(
         " ON CONFLICT (slug) DO NOTHING",
         |row, area| row.push_bind(area.0).push_bind(area.1)
     );
-    let mut area_ids: HashMap<String, i64> = HashMap::new();
-    for chunk in areas.chunks(ROWS_PER_INSERT) {
-        let found: Vec<(i64, String)> = native!(conn, |c| {
-            let mut select =
-                sqlx::QueryBuilder::new("SELECT id, slug FROM policy_areas WHERE slug IN (");
-            let mut slugs = select.separated(", ");
-            for (slug, _) in chunk {
-                slugs.push_bind(*slug);
-            }
-            select.push(")");
-            select.build_query_as().fetch_all(c).await
-        })?;
-        area_ids.extend(found.into_iter().map(|(id, slug)| (slug, id)));
-    }
+    let slugs: Vec<&str> = areas.iter().map(|(slug, _)| slug.as_str()).collect();
+    let found: Vec<(i64, String)> =
+        rows_where_in(conn, "SELECT id, slug FROM policy_areas", "slug", &slugs).await?;
+    let area_ids: HashMap<String, i64> = found.into_iter().map(|(id, slug)| (slug, id)).collect();
     let rows: Vec<(i64, i64)> = links
         .iter()
         .filter_map(|(id, slug)| area_ids.get(slug).map(|area| (*id, *area)))

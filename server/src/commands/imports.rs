@@ -60,22 +60,11 @@ async fn write_members(
     let members = first_named(records, |r| (&r.member, r.member.code.as_str()));
     let codes: Vec<&str> = members.iter().map(|m| m.code.as_str()).collect();
     let mut stored = storage::stored_members(conn, &codes).await?;
-    let (known, new): (Vec<&Member>, Vec<&Member>) = members
-        .into_iter()
-        .partition(|member| stored.contains_key(&member.code));
-    let ids = storage::insert_members(conn, &new, false).await?;
-    let created = new
-        .iter()
-        .zip(&ids)
-        .map(|(member, id)| NewEntry::created(RecordKind::Member, *id, None, None, &member.name));
-    history.add_all(conn, created).await?;
-    let mut written: HashMap<String, (i64, String)> = new
-        .iter()
-        .zip(ids)
-        .map(|(member, id)| (member.code.clone(), (id, member.commitment_prefix.clone())))
-        .collect();
-    for member in known {
+    let mut new: Vec<&Member> = Vec::new();
+    let mut written: HashMap<String, (i64, String)> = HashMap::new();
+    for member in members {
         let Some((id, stored)) = stored.remove(&member.code) else {
+            new.push(member);
             continue;
         };
         let merged = Member {
@@ -100,6 +89,17 @@ async fn write_members(
         };
         written.insert(member.code.clone(), (id, now.commitment_prefix));
     }
+    let ids = storage::insert_members(conn, &new, false).await?;
+    let created = new
+        .iter()
+        .zip(&ids)
+        .map(|(member, id)| NewEntry::created(RecordKind::Member, *id, None, None, &member.name));
+    history.add_all(conn, created).await?;
+    written.extend(
+        new.iter()
+            .zip(ids)
+            .map(|(member, id)| (member.code.clone(), (id, member.commitment_prefix.clone()))),
+    );
     Ok(written)
 }
 
@@ -304,32 +304,24 @@ fn with_raw(mut values: FieldValues, raw: &[RawValue]) -> FieldValues {
     values
 }
 
-/// Commitments new to the database, held until they are inserted together with their
-/// assessments ([`insert_new`]): one commitment at a time, an import was a few dozen
+/// Inserts the held commitments new to the database (each row with its plan's id), their
+/// assessments and their history entries (in the order the rows came), and empties `held`.
+/// Held and written together: one commitment at a time, an import was a few dozen
 /// statements per row.
-#[derive(Default)]
-struct NewCommitments {
-    records: Vec<(ImportRecord, i64)>,
-}
-
-/// Inserts the held commitments, their assessments and their history entries (in the
-/// order the rows came), and empties `held`.
 async fn insert_new(
     conn: &mut dyn Conn,
     history: &mut ChangeRecorder,
-    held: &mut NewCommitments,
+    held: &mut Vec<(ImportRecord, i64)>,
     report: &mut ImportReport,
 ) -> Result<(), StorageError> {
-    if held.records.is_empty() {
+    if held.is_empty() {
         return Ok(());
     }
     let assessments: Vec<Vec<Assessment>> = held
-        .records
         .iter()
         .map(|(record, _)| record.assessments.iter().map(in_order).collect())
         .collect();
     let news: Vec<storage::NewCommitment> = held
-        .records
         .iter()
         .zip(&assessments)
         .map(|((record, plan_id), assessments)| storage::NewCommitment {
@@ -348,10 +340,9 @@ async fn insert_new(
     let assessment_ids = storage::insert_published_assessments(conn, &scored, history.at()).await?;
     let mut assessment_ids = assessment_ids.into_iter();
     let mut entries = Vec::with_capacity(ids.len() + scored.len());
-    for (((record, _), id), assessments) in held.records.iter().zip(&ids).zip(&assessments) {
-        let commitment = RecordKind::Commitment;
+    for (((record, _), id), assessments) in held.iter().zip(&ids).zip(&assessments) {
         entries.push(NewEntry::created(
-            commitment,
+            RecordKind::Commitment,
             *id,
             Some(*id),
             None,
@@ -371,7 +362,7 @@ async fn insert_new(
     history.add_all(conn, entries).await?;
     report.inserted += ids.len();
     report.assessments += scored.len();
-    held.records.clear();
+    held.clear();
     Ok(())
 }
 
@@ -426,7 +417,7 @@ async fn write(
     let (plan_ids, new_plans) =
         write_plans(&mut tx, &mut history, &records, &member_ids, report.layout).await?;
     let mut members_touched = HashSet::new();
-    let mut held = NewCommitments::default();
+    let mut held: Vec<(ImportRecord, i64)> = Vec::new();
     let mut derived = DerivedCodes::default();
     for mut record in records {
         let (Some((_, prefix)), Some(&plan_id)) = (
@@ -476,7 +467,7 @@ async fn write(
         };
         if is_new {
             members_touched.insert(record.member.code.clone());
-            held.records.push((record, plan_id));
+            held.push((record, plan_id));
             continue;
         }
         // A stored commitment: the new ones of the rows before it are written first, so their
