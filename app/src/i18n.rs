@@ -108,9 +108,10 @@ impl Lang {
     }
 }
 
-/// The page's language, provided once by the app root.
+/// The page's language, provided once by the app root; an island in the browser, outside
+/// the root, reads it from the page.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(crate::request_lang)
 }
 
 /// The text of `key` in the page's language.

@@ -66,7 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=page_state::META_NAME content=state/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -96,9 +96,32 @@ fn set_page_security_policy() {
     }
 }
 
+/// What the browser does once a page's islands are hydrated (called by the WASM entry):
+/// marks the page as hydrated (for tests and CSS), turns an answered post into a plain
+/// visit, and forgets what the last person typed once nobody is signed in.
+#[cfg(feature = "hydrate")]
+pub fn page_loaded() {
+    forget_answered_post();
+    // Signed out (or never signed in): what the last person typed is not offered again.
+    if page_state::page_state().viewer.is_none() {
+        live::drafts::forget_all();
+    }
+    // The islands script hydrates each island in a chain of promises after this entry
+    // returns; a timer runs once that chain is done.
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 /// A refused form post, or one that made a one-time link, is shown at the address it was
 /// sent to; once the page runs, its history entry becomes a plain visit, so reloading shows
 /// the page instead of posting the form again.
+#[cfg(feature = "hydrate")]
 fn forget_answered_post() {
     let answered_post = page_state::page_state()
         .notice
@@ -137,17 +160,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(request_lang());
     let app_name = t(Key::AppName);
-    // Effects run only in the browser: this marks the page as hydrated, for tests and CSS.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-        forget_answered_post();
-        // Signed out (or never signed in): what the last person typed is not offered again.
-        if page_state::page_state().viewer.is_none() {
-            live::drafts::forget_all();
-        }
-    });
     view! {
         <Title formatter=move |page: String| {
             if page.is_empty() { app_name.to_string() } else { format!("{page} · {app_name}") }

@@ -1,54 +1,119 @@
 //! In the browser: forms checked as people type, with the same Rust validation the server
-//! runs on the post, and the milestone update form sent without leaving the page. Without
-//! JavaScript none of this runs and the forms post as they always do; the server checks
-//! everything again either way.
+//! runs on the post, and the milestone update form sent without leaving the page. These
+//! are islands: the only parts of a page the browser hydrates. Without JavaScript none of
+//! this runs and the forms post as they always do; the server checks everything again
+//! either way.
 
-use crate::error::AppError;
-use serde::de::DeserializeOwned;
+use crate::domain::{ActionPlan, Commitment, ScaleSet};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// An `input` handler for a form whose fields read into `I`: after each keystroke the form
-/// is read as the server would read it (with how many files it holds) and `validate` runs.
-/// The field it refuses, once the person has typed in it, is marked invalid and its
-/// reason shown under it (in the field's `data-live-for` element); other fields are
-/// cleared. Fields not yet touched are left alone, so a fresh form is not shouted at.
-pub fn check_as_you_type<I, F>(validate: F) -> impl Fn(leptos::ev::Event) + 'static
-where
-    I: DeserializeOwned + 'static,
-    F: Fn(&I, usize) -> Result<(), AppError> + 'static,
-{
-    move |event: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        browser::check(&event, &validate);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&event, &validate);
+/// Which of the server's validations a form runs in the browser as people type, with what
+/// it needs. It travels to the browser as the island's prop, in the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FormCheck {
+    NewCommitment {
+        prefix: String,
+    },
+    CommitmentEdit {
+        prefix: String,
+        stored: Box<Commitment>,
+    },
+    Withdrawal,
+    Milestone,
+    /// The milestone update form, also sent without leaving the page when `send_in_page`.
+    MilestoneUpdate {
+        send_in_page: bool,
+    },
+    SelfAssessment {
+        scale: ScaleSet,
+    },
+    Member,
+    NewPlan {
+        member_code: String,
+    },
+    PlanEdit {
+        stored: Box<ActionPlan>,
+    },
+}
+
+impl FormCheck {
+    /// Reads the form `event` came from as the server would and marks the field the
+    /// validation refuses.
+    #[cfg(feature = "hydrate")]
+    fn run(&self, event: &web_sys::Event) {
+        use crate::input::*;
+        use browser::check;
+        match self {
+            FormCheck::NewCommitment { prefix } => check(event, |i: &CommitmentInput, _| {
+                i.validate(prefix, None).map(drop)
+            }),
+            FormCheck::CommitmentEdit { prefix, stored } => {
+                check(event, |i: &CommitmentInput, _| {
+                    i.validate(prefix, Some(stored)).map(drop)
+                })
+            }
+            FormCheck::Withdrawal => check(event, |i: &WithdrawalInput, _| i.validate().map(drop)),
+            FormCheck::Milestone => check(event, |i: &MilestoneInput, _| i.validate().map(drop)),
+            FormCheck::MilestoneUpdate { .. } => check(event, |i: &MilestoneUpdateInput, files| {
+                i.validate_with_files(files).map(drop)
+            }),
+            FormCheck::SelfAssessment { scale } => check(event, |i: &SelfAssessmentInput, _| {
+                i.validate(*scale).map(drop)
+            }),
+            FormCheck::Member => check(event, |i: &MemberInput, _| i.validate().map(drop)),
+            FormCheck::NewPlan { member_code } => {
+                check(event, |i: &PlanInput, _| i.validate(member_code).map(drop))
+            }
+            FormCheck::PlanEdit { stored } => {
+                check(event, |i: &PlanInput, _| i.validate_edit(stored).map(drop))
+            }
+        }
     }
 }
 
-/// A `submit` handler for the milestone update form: sends it with `fetch` (files and all)
-/// and, once saved, calls `saved` (which reloads the page's data) instead of leaving the
-/// page. While it is on its way, another submit is ignored. A refusal is sent again as the
-/// plain post it is, so the server's page shows the reason in the reader's language (a
-/// refused post writes nothing, so sending it twice is safe); a busy server, a timeout or a
-/// body too large is said in the form instead, keeping what was chosen.
-/// Without `saved`, the form posts as usual.
-pub fn send_without_leaving(
-    saved: Option<leptos::prelude::Callback<()>>,
-) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
-    move |event: leptos::ev::SubmitEvent| {
+/// The form in `children`, checked as people type: after each keystroke it is read as the
+/// server would read it (with how many files it holds) and validated. The field refused,
+/// once the person has typed in it, is marked invalid and its reason shown under it (in
+/// the field's `data-live-for` element); other fields are cleared. Fields not yet touched
+/// are left alone, so a fresh form is not shouted at.
+///
+/// The milestone update form may also be sent with `fetch` (files and all): once saved, the
+/// page is loaded again, showing the update and saying it was saved; while it is on its
+/// way, another submit is ignored. A refusal is sent again as the plain post it is, so the
+/// server's page shows the reason in the reader's language (a refused post writes nothing,
+/// so sending it twice is safe); a busy server, a timeout or a body too large is said in
+/// the form instead, keeping what was chosen.
+#[island]
+pub fn CheckedForm(check: FormCheck, children: Children) -> impl IntoView {
+    let sends = matches!(check, FormCheck::MilestoneUpdate { send_in_page: true });
+    let on_input = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        if let Some(saved) = saved {
-            browser::send(event, saved);
+        check.run(&event);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&event, &check);
+    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        if sends {
+            browser::send(event);
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&event, &saved);
-    }
+        let _ = (&event, sends);
+    };
+    view! { <div class="checked-form" on:input=on_input on:submit=on_submit>{children()}</div> }
+}
+
+/// `form`, checked as people type: see [`CheckedForm`].
+pub fn checked(check: FormCheck, form: impl IntoView + 'static) -> impl IntoView {
+    view! { <CheckedForm check>{form}</CheckedForm> }
 }
 
 /// An `input` or `change` handler for a form whose fields read into `I`: after each change,
 /// `changed` gets what the form holds now, read as the server would read it.
 pub fn on_form_change<I, F>(changed: F) -> impl Fn(leptos::ev::Event) + 'static
 where
-    I: DeserializeOwned + 'static,
+    I: serde::de::DeserializeOwned + 'static,
     F: Fn(I) + 'static,
 {
     move |event: leptos::ev::Event| {
@@ -133,9 +198,9 @@ pub mod drafts {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::*;
+    use crate::error::AppError;
     use crate::i18n::{text, use_lang};
-    use leptos::prelude::Callable;
+    use serde::de::DeserializeOwned;
     use wasm_bindgen::JsCast;
     use web_sys::{Element, FormData, HtmlFormElement};
 
@@ -164,8 +229,14 @@ mod browser {
         Some((input, files))
     }
 
+    /// The form an event came from: the island wraps it, so the event bubbles up from it.
     pub(super) fn form_of(event: &web_sys::Event) -> Option<HtmlFormElement> {
-        event.current_target()?.dyn_into::<HtmlFormElement>().ok()
+        let target = event.target()?.dyn_into::<Element>().ok()?;
+        target
+            .closest("form")
+            .ok()??
+            .dyn_into::<HtmlFormElement>()
+            .ok()
     }
 
     fn each(form: &HtmlFormElement, selector: &str, mut f: impl FnMut(Element)) {
@@ -213,7 +284,7 @@ mod browser {
 
     pub fn check<I: DeserializeOwned>(
         event: &web_sys::Event,
-        validate: &impl Fn(&I, usize) -> Result<(), AppError>,
+        validate: impl Fn(&I, usize) -> Result<(), AppError>,
     ) {
         let Some(form) = form_of(event) else {
             return;
@@ -246,7 +317,7 @@ mod browser {
         }
     }
 
-    pub fn send(event: leptos::ev::SubmitEvent, saved: leptos::prelude::Callback<()>) {
+    pub fn send(event: leptos::ev::SubmitEvent) {
         let Some(form) = form_of(&event) else {
             return;
         };
@@ -278,7 +349,10 @@ mod browser {
                 }
             };
             match answer.map(|response| (response.ok(), response.status())) {
-                Some((true, _)) => saved.run(()),
+                // The server left the notice for the next page: this one, loaded again.
+                Some((true, _)) => {
+                    let _ = web_sys::window().map(|w| w.location().reload());
+                }
                 Some((_, 503)) => said(crate::i18n::Key::ErrServerBusy),
                 Some((_, 408)) => said(crate::i18n::Key::ErrTimeout),
                 Some((_, 413)) => said(crate::i18n::Key::ErrTooLarge),

@@ -1,7 +1,8 @@
-//! The WebAssembly entry point: hydrates the server-rendered page.
+//! The WebAssembly entry point: hydrates the islands of the server-rendered page.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    app::page_loaded();
 }

@@ -7,6 +7,7 @@ use crate::domain::{Member, MemberKind, Region};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, Key};
 use crate::input::MemberInput;
+use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::{admin_member, admin_members};
 use leptos::prelude::*;
@@ -58,17 +59,18 @@ pub fn AdminMembersPage() -> impl IntoView {
                         <MemberList members/>
                         <section aria-labelledby="add-member-heading">
                             <h2 id="add-member-heading">{t(Key::AddMemberTitle)}</h2>
+                            {checked(FormCheck::Member, view! {
                             <form
                                 method="post"
                                 action="/admin/members"
                                 class="form"
-                                on:input=crate::live::check_as_you_type(|input: &MemberInput, _| input.validate().map(|_| ()))
                             >
                                 <CsrfField/>
                                 <Field id=MemberInput::code.into() name=MemberInput::code label=Key::FieldCode value=page_state().form_value(MemberInput::code) hint=Key::MemberCodeHint/>
                                 <MemberFields member=None/>
                                 <button type="submit">{t(Key::AddMemberButton)}</button>
                             </form>
+                            })}
                         </section>
                     }
                     .into_any()

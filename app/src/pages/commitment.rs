@@ -8,6 +8,7 @@ use crate::components::{
 };
 use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
 use crate::i18n::{format_amount, t, t_with, Key};
+use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::get_commitment;
 use leptos::prelude::*;
@@ -21,21 +22,10 @@ pub fn CommitmentPage() -> impl IntoView {
         move || params.read().get("code").unwrap_or_default(),
         get_commitment,
     );
-    // An update sent without leaving the page: the commitment is read again and its page
-    // built afresh (rebuilding the hydrated page in place lost some of its inputs), and the
-    // page says so.
-    let published = RwSignal::new(false);
-    let saved = Callback::new(move |_| {
-        published.set(true);
-        commitment.refetch();
-    });
     view! {
-        {move || published.get().then(|| view! {
-            <p class="notice notice-success" role="status">{t(Key::NoticeUpdateSaved)}</p>
-        })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                record_view(commitment.await, |detail| view! { <CommitmentBody detail saved/> }.into_any())
+                record_view(commitment.await, |detail| view! { <CommitmentBody detail/> }.into_any())
             })}
         </Suspense>
     }
@@ -62,7 +52,7 @@ fn yes_no(value: Option<bool>) -> String {
 }
 
 #[component]
-fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
+fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
     let roll_up = detail.roll_up();
     let starred = detail.starred();
     let rule = detail.star_rule();
@@ -252,7 +242,7 @@ fn CommitmentBody(detail: CommitmentDetail, saved: Callback<()>) -> AnyView {
             <h2 id="milestones-heading">{t(Key::MilestonesTitle)}</h2>
             <p>{t(Key::ProgressLabel)}": " <ProgressBar value=roll_up.progress()/></p>
             <ProgressFormula formula=roll_up.formula()/>
-            <MilestoneTable milestones can_update today=as_of saved/>
+            <MilestoneTable milestones can_update today=as_of/>
         </section>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t(Key::HistoryHeading)}</h2>
@@ -421,12 +411,12 @@ fn SelfAssessmentForm(code: String, year: Option<i64>) -> impl IntoView {
         <section aria-labelledby="self-assessment-heading" id="self-assessment">
             <h2 id="self-assessment-heading">{t(Key::SelfAssessmentHeading)}</h2>
             <p class="meta">{t_with(Key::SelfAssessmentIntro, &[("scale", t(scale.label_key()))])}</p>
+            {checked(FormCheck::SelfAssessment { scale }, view! {
             <form
                 method="post"
                 action=format!("/commitments/{code}/self-assessment")
                 class="form"
                 data-form="self-assessment"
-                on:input=crate::live::check_as_you_type(move |input: &SelfAssessmentInput, _| input.validate(scale).map(|_| ()))
             >
                 <CsrfField/>
                 <Choice id=SelfAssessmentInput::stage.into() name=SelfAssessmentInput::stage label=Key::FieldStage options=stages selected=state.form_value_or(SelfAssessmentInput::stage, Stage::MidTerm.as_str())/>
@@ -434,6 +424,7 @@ fn SelfAssessmentForm(code: String, year: Option<i64>) -> impl IntoView {
                 <Field id=SelfAssessmentInput::justification.into() name=SelfAssessmentInput::justification label=Key::FieldJustification multiline=true value=state.form_value(SelfAssessmentInput::justification)/>
                 <button type="submit">{t(Key::SelfAssessButton)}</button>
             </form>
+            })}
         </section>
     }
 }
@@ -443,10 +434,9 @@ fn MilestoneTable(
     milestones: Vec<Milestone>,
     can_update: bool,
     today: chrono::NaiveDate,
-    saved: Callback<()>,
 ) -> impl IntoView {
     // Sent without leaving the page only from a page that shows no refused post.
-    let in_page = page_state().form_values.is_empty().then_some(saved);
+    let send_in_page = page_state().form_values.is_empty();
     if milestones.is_empty() {
         return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();
     }
@@ -493,7 +483,7 @@ fn MilestoneTable(
                                         <td>
                                             <details class="update-form">
                                                 <summary>{t(Key::PostUpdateSummary)}</summary>
-                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None saved=in_page/>
+                                                <MilestoneUpdateForm id=m.id status=m.status progress=m.progress version=m.version refill=false corrects=None send_in_page/>
                                             </details>
                                         </td>
                                     })}

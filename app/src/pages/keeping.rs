@@ -12,7 +12,7 @@ use crate::domain::{
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, t_with, Key};
 use crate::input::{CommitmentInput, MilestoneInput, MoveInput, WithdrawalInput};
-use crate::live::check_as_you_type;
+use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::policy;
 use crate::server_fns::{get_commitment, get_milestone, new_commitment, CommitmentProposal};
@@ -72,17 +72,18 @@ fn NewCommitmentBody(proposal: CommitmentProposal) -> impl IntoView {
             ..CommitmentInput::default()
         };
         view! {
+            {checked(FormCheck::NewCommitment { prefix: prefix.clone() }, view! {
             <form
                 method="post"
                 action=format!("/plans/{}/commitments", plan.key)
                 class="form"
                 data-form="commitment"
-                on:input=check_as_you_type(move |input: &CommitmentInput, _| input.validate(&prefix, None).map(|_| ()))
             >
                 <CsrfField/>
                 <CommitmentFields stored=proposed code_editable=true values_editable=true/>
                 <button type="submit">{t(Key::AddCommitmentButton)}</button>
             </form>
+            })}
         }
         .into_any()
     };
@@ -246,12 +247,12 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
         }
         .into_any(),
         None => view! {
+            {checked(FormCheck::Withdrawal, view! {
             <form
                 method="post"
                 action=format!("/commitments/{}/withdrawal", commitment.code)
                 class="form"
                 data-form="withdrawal"
-                on:input=check_as_you_type(|input: &WithdrawalInput, _| input.validate().map(|_| ()))
             >
                 <CsrfField/>
                 <input type="hidden" name=WithdrawalInput::version value=version.clone()/>
@@ -259,24 +260,26 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
                 <Field id=WithdrawalInput::reason.into() name=WithdrawalInput::reason label=Key::FieldWithdrawalReason value=page_state().form_value(WithdrawalInput::reason) multiline=true/>
                 <button type="submit" class="danger">{t(Key::WithdrawButton)}</button>
             </form>
+            })}
         }
         .into_any(),
     };
     view! {
         {heading}
         <Breadcrumb member plan=plan.clone()/>
+        {checked(FormCheck::CommitmentEdit { prefix: prefix.clone(), stored: Box::new(stored_commitment.clone()) }, view! {
         <form
             method="post"
             action=format!("/commitments/{}/edit", commitment.code)
             class="form"
             data-form="commitment"
-            on:input=check_as_you_type(move |input: &CommitmentInput, _| input.validate(&prefix, Some(&stored_commitment)).map(|_| ()))
         >
             <CsrfField/>
             <input type="hidden" name=CommitmentInput::version value=version/>
             <CommitmentFields stored code_editable=plan.status == PlanStatus::Draft values_editable=commitment.entered/>
             <button type="submit">{t(Key::SaveCommitmentButton)}</button>
         </form>
+        })}
         <p><a href=format!("/commitments/{}/milestones", commitment.code)>{t(Key::KeepMilestonesLink)}</a></p>
         <section aria-labelledby="withdraw-heading">
             <h2 id="withdraw-heading">{t(Key::WithdrawHeading)}</h2>
@@ -343,17 +346,18 @@ fn MilestonesBody(detail: CommitmentDetail) -> impl IntoView {
         view! { <p class="withdrawn">{t(Key::ErrCommitmentWithdrawn)}</p> }.into_any()
     } else {
         view! {
+            {checked(FormCheck::Milestone, view! {
             <form
                 method="post"
                 action=format!("/commitments/{}/milestones", commitment.code)
                 class="form"
                 data-form="milestone"
-                on:input=check_as_you_type(|input: &MilestoneInput, _| input.validate().map(|_| ()))
             >
                 <CsrfField/>
                 <MilestoneFields stored=MilestoneInput::default()/>
                 <button type="submit">{t(Key::AddMilestoneButton)}</button>
             </form>
+            })}
         }
         .into_any()
     };
@@ -471,18 +475,19 @@ pub fn MilestoneEditPage() -> impl IntoView {
                         let version = page_state().form_version(MilestoneInput::version, milestone.version);
                         let stored = MilestoneInput::from_milestone(&milestone);
                         view! {
+                            {checked(FormCheck::Milestone, view! {
                             <form
                                 method="post"
                                 action=format!("/milestones/{}/edit", milestone.id)
                                 class="form"
                                 data-form="milestone"
-                                on:input=check_as_you_type(|input: &MilestoneInput, _| input.validate().map(|_| ()))
                             >
                                 <CsrfField/>
                                 <input type="hidden" name=MilestoneInput::version value=version/>
                                 <MilestoneFields stored/>
                                 <button type="submit">{t(Key::SaveMilestoneButton)}</button>
                             </form>
+                            })}
                         }
                         .into_any()
                     } else {

@@ -4,6 +4,7 @@ use crate::components::{record_view, DemoBanner, LevelBadge, Loading, OverdueCou
 use crate::forms::{CsrfField, Field};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::input::PlanInput;
+use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::{get_member, MemberDetail};
 use leptos::prelude::*;
@@ -109,11 +110,11 @@ fn NewPlanForm(slug: String, code: String, next: i64) -> impl IntoView {
         <section aria-labelledby="new-plan-heading">
             <h2 id="new-plan-heading">{t(Key::NewPlanTitle)}</h2>
             <p>{t(Key::NewPlanIntro)}</p>
+            {checked(FormCheck::NewPlan { member_code: code }, view! {
             <form
                 method="post"
                 action=format!("/members/{slug}/plans")
                 class="form"
-                on:input=crate::live::check_as_you_type(move |input: &PlanInput, _| input.validate(&code).map(|_| ()))
             >
                 <CsrfField/>
                 <Field id=PlanInput::number.into() name=PlanInput::number label=Key::FieldPlanNumber kind="number" value=typed(PlanInput::number, next.to_string())/>
@@ -123,6 +124,7 @@ fn NewPlanForm(slug: String, code: String, next: i64) -> impl IntoView {
                 <Field id=PlanInput::document_url.into() name=PlanInput::document_url label=Key::FieldPlanDocument kind="url" required=false value=typed(PlanInput::document_url, String::new())/>
                 <button type="submit">{t(Key::CreatePlanButton)}</button>
             </form>
+            })}
         </section>
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::{MilestoneDetail, MilestoneStatus};
 use crate::forms::{Choice, CsrfField, Field};
 use crate::i18n::{t, t_with, Key};
 use crate::input::MilestoneUpdateInput;
-use crate::live::{check_as_you_type, send_without_leaving};
+use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::get_milestone;
 use leptos::prelude::*;
@@ -30,32 +30,18 @@ pub fn MilestonePage() -> impl IntoView {
             .get("corrects")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    // Sent without leaving the page: the milestone is read again and its page built afresh
-    // (rebuilding the hydrated page in place lost some of its inputs), and the page says so.
-    let published = RwSignal::new(false);
-    let saved = Callback::new(move |_| {
-        published.set(true);
-        milestone.refetch();
-    });
     view! {
-        {move || published.get().then(|| view! {
-            <p class="notice notice-success" role="status">{t(Key::NoticeUpdateSaved)}</p>
-        })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let corrects = corrects();
-                record_view(milestone.await, |detail| view! { <MilestoneBody detail corrects saved/> }.into_any())
+                record_view(milestone.await, |detail| view! { <MilestoneBody detail corrects/> }.into_any())
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn MilestoneBody(
-    detail: MilestoneDetail,
-    corrects: Option<i64>,
-    saved: Callback<()>,
-) -> impl IntoView {
+fn MilestoneBody(detail: MilestoneDetail, corrects: Option<i64>) -> impl IntoView {
     let MilestoneDetail {
         milestone,
         commitment_code,
@@ -91,7 +77,7 @@ fn MilestoneBody(
     // Sent without leaving the page only from a page that shows no refused post (whose
     // values would come back into the form) and for a new report (a correction then leads
     // back to the plain page).
-    let in_page = (page_state().form_values.is_empty() && corrects.is_none()).then_some(saved);
+    let send_in_page = page_state().form_values.is_empty() && corrects.is_none();
     let not_available = || t(Key::NotAvailable).to_string();
     view! {
         <Title text=format!("{} · {}", milestone.title, commitment_code)/>
@@ -128,7 +114,7 @@ fn MilestoneBody(
                     version=milestone.version
                     refill=true
                     corrects
-                    saved=in_page
+                    send_in_page
                 />
             </section>
         })}
@@ -193,9 +179,10 @@ pub fn MilestoneUpdateForm(
     refill: bool,
     /// The earlier update this one corrects, if any.
     corrects: Option<i64>,
-    /// With JavaScript, the form is sent without leaving the page, then this runs.
-    #[prop(default = None)]
-    saved: Option<Callback<()>>,
+    /// With JavaScript, the form is sent without leaving the page, which is then loaded
+    /// again.
+    #[prop(default = false)]
+    send_in_page: bool,
 ) -> impl IntoView {
     let state = page_state();
     let refilled = refill && !state.form_values.is_empty();
@@ -219,14 +206,13 @@ pub fn MilestoneUpdateForm(
         _ => version.to_string(),
     };
     view! {
+        {checked(FormCheck::MilestoneUpdate { send_in_page }, view! {
         <form
             method="post"
             action=format!("/milestones/{id}/updates")
             enctype="multipart/form-data"
             class="form"
             data-milestone=id
-            on:input=check_as_you_type(|input: &MilestoneUpdateInput, files| input.validate_with_files(files).map(|_| ()))
-            on:submit=send_without_leaving(saved)
         >
             <CsrfField/>
             <input type="hidden" name=MilestoneUpdateInput::version value=version/>
@@ -282,5 +268,6 @@ pub fn MilestoneUpdateForm(
             <p class="field-error" data-send-error="" aria-live="assertive"></p>
             <button type="submit">{t(Key::PostUpdateButton)}</button>
         </form>
+        })}
     }
 }

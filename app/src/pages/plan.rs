@@ -7,6 +7,7 @@ use crate::domain::{PlanDetail, PlanStatus};
 use crate::forms::CsrfField;
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::input::PlanStatusInput;
+use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::{get_plan, PAGE_SIZE};
 use leptos::prelude::*;
@@ -176,12 +177,12 @@ fn PlanEditForm(plan: crate::domain::ActionPlan, version: i64) -> impl IntoView 
     view! {
         <details class="plan-edit" open=refused>
             <summary>{t(Key::EditPlanSummary)}</summary>
+            {checked(FormCheck::PlanEdit { stored: Box::new(stored) }, view! {
             <form
                 method="post"
                 action=format!("/plans/{}/edit", plan.key)
                 class="form"
                 data-form="plan"
-                on:input=crate::live::check_as_you_type(move |input: &PlanInput, _| input.validate_edit(&stored).map(|_| ()))
             >
                 <CsrfField/>
                 <input type="hidden" name=PlanInput::version value=version/>
@@ -192,6 +193,7 @@ fn PlanEditForm(plan: crate::domain::ActionPlan, version: i64) -> impl IntoView 
                 <Field id=PlanInput::document_url.into() name=PlanInput::document_url label=Key::FieldPlanDocument required=false value=typed(PlanInput::document_url, plan.document_url.clone().unwrap_or_default())/>
                 <button type="submit">{t(Key::SavePlanButton)}</button>
             </form>
+            })}
         </details>
     }
 }

@@ -312,20 +312,16 @@ fn AssessmentBody(context: ScoringContext, record: AssessmentRecord) -> impl Int
                 .into_any(),
             });
             // What this browser kept of the draft was saved with it: no longer offered back.
-            if mine {
+            let forget_saved = mine.then(|| {
                 let key = draft_key(&context.code, &a);
                 let published = AssessmentInput::from_assessment(&a, record.version).draft_fields();
-                Effect::new(move |_| {
-                    if drafts::kept::<KeptDraft>(&key).is_some_and(|kept| kept.fields == published)
-                    {
-                        drafts::forget(&key);
-                    }
-                });
-            }
+                view! { <ForgetSavedDraft key published/> }
+            });
             let comparison = (record.status == AssessmentStatus::Published)
                 .then(|| draft_beside(&a, &others))
                 .flatten();
             view! {
+                {forget_saved}
                 {newer}
                 <ComputedResults computed/>
                 <ScoresTable scores=a.scores.clone()/>
@@ -440,11 +436,57 @@ fn ScoreForm(
     action: String,
     draft_id: Option<i64>,
 ) -> impl IntoView {
+    let fieldsets = draft
+        .scale
+        .indicators(draft.stage, draft.source)
+        .into_iter()
+        .map(|indicator| view! { <ScoreFieldset indicator scale=draft.scale typed=typed.clone()/> })
+        .collect_view();
+    let key = draft_key(&context.code, &draft);
+    view! {
+        <ScoreFormLive
+            key
+            published=context.published()
+            plan_year=context.plan_year
+            draft
+            typed
+            action
+            publish_action=draft_id.map(|id| format!("/assessments/{id}/publish"))
+        >
+            {fieldsets}
+        </ScoreFormLive>
+    }
+}
+
+/// What this browser kept of a draft that was saved as `published` is forgotten.
+#[island]
+fn ForgetSavedDraft(key: String, published: Vec<(String, String)>) -> impl IntoView {
+    Effect::new(move |_| {
+        if drafts::kept::<KeptDraft>(&key).is_some_and(|kept| kept.fields == published) {
+            drafts::forget(&key);
+        }
+    });
+}
+
+/// The scoring form around its fieldsets (`children`), and the results beside it, worked
+/// out again as levels are chosen. What is typed is kept in this browser under `key` until
+/// it is saved, and offered back after a reload.
+#[island]
+fn ScoreFormLive(
+    key: String,
+    published: Vec<Assessment>,
+    plan_year: Option<i64>,
+    draft: Assessment,
+    typed: AssessmentInput,
+    action: String,
+    /// The saved draft's publishing address; a new draft is saved first.
+    publish_action: Option<String>,
+    children: Children,
+) -> impl IntoView {
     let (scale, stage, source) = (draft.scale, draft.stage, draft.source);
     let levels_of = move |input: &AssessmentInput| input.chosen_scores(scale, stage, source);
     let chosen = RwSignal::new(levels_of(&typed));
     let restored = RwSignal::new(false);
-    let key = draft_key(&context.code, &draft);
     let form_id = "score-form";
     // What the page shows: saved (a kept draft that matches it was saved and is no longer
     // needed), or sent back by a refused post (nothing was saved: keep it).
@@ -479,13 +521,7 @@ fn ScoreForm(
         chosen.set(levels_of(&AssessmentInput::from_fields(&shown.fields)));
         restored.set(false);
     };
-    let publish_action = draft_id.map(|id| format!("/assessments/{id}/publish"));
-    let fieldsets = scale
-        .indicators(stage, source)
-        .into_iter()
-        .map(|indicator| view! { <ScoreFieldset indicator scale typed=typed.clone()/> })
-        .collect_view();
-    let (published, plan_year) = (context.published(), context.plan_year);
+    let is_new = publish_action.is_none();
     let now = move || Assessment {
         scores: chosen.get(),
         ..draft.clone()
@@ -529,14 +565,14 @@ fn ScoreForm(
                     <input type="hidden" name=AssessmentInput::scale value=scale.as_str()/>
                     <input type="hidden" name=AssessmentInput::stage value=stage.as_str()/>
                     <input type="hidden" name=AssessmentInput::version value=typed.version.clone()/>
-                    {fieldsets}
+                    {children()}
                     <div class="actions">
                         <button type="submit" data-action="save">{t(Key::SaveDraftButton)}</button>
                         {publish_action.map(|to| view! {
                             <button type="submit" formaction=to data-action="publish">{t(Key::PublishButton)}</button>
                         })}
                     </div>
-                    {draft_id.is_none().then(|| view! { <p class="meta">{t(Key::PublishAfterSaving)}</p> })}
+                    {is_new.then(|| view! { <p class="meta">{t(Key::PublishAfterSaving)}</p> })}
                 </form>
                 <aside class="live-results" aria-labelledby="results-heading" data-live-results="true">
                     <h3 id="results-heading">{t(Key::ScoringResultsHeading)}</h3>

@@ -240,16 +240,16 @@ impl Ctx {
         self.done_with_cookies(to, notice, Vec::new())
     }
 
+    /// A script's request gets JSON and the notice cookie too: the page a browser loads
+    /// next (the one that sent the form, loaded again) says what was saved.
     pub fn done_with_cookies(&self, to: &str, notice: Notice, cookies: Vec<String>) -> Response {
-        if self.info.wants_json {
-            let mut response = json_success(&notice, to);
-            append_cookies(response.headers_mut(), cookies);
-            return response;
-        }
-        let mut response =
-            (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response();
         let mut cookies = cookies;
         cookies.push(notice_cookie(&notice, self.info.https, &self.notice_key));
+        let mut response = if self.info.wants_json {
+            json_success(&notice, to)
+        } else {
+            (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+        };
         append_cookies(response.headers_mut(), cookies);
         response
     }

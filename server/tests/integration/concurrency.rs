@@ -205,3 +205,34 @@ async fn sqlite_writers_of_one_server_take_turns_in_the_order_they_came() {
     .unwrap());
     assert_eq!(turns, (1..=12).collect::<Vec<i64>>());
 }
+
+/// The browser sends the update form with `fetch` and then loads its page again: the JSON
+/// answer leaves the notice for that page, which shows it once.
+#[tokio::test]
+async fn an_update_sent_by_a_script_leaves_its_notice_for_the_next_page() {
+    let t = test_db().await;
+    let (milestone, mut poc, _) = poc_browsers(&t.db).await;
+    let version = milestone_version(&t.db, milestone).await.to_string();
+    let (status, json) = poc
+        .post_json(
+            &format!("/milestones/{milestone}/updates"),
+            &[
+                ("status", "in_progress"),
+                ("progress", "45"),
+                ("narrative", "Tender launched."),
+                ("evidence", ""),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["ok"], true);
+    let page = poc.get(&format!("/milestones/{milestone}/updates")).await;
+    assert!(
+        page.body.contains("notice-success") && page.body.contains("Tender launched."),
+        "{}",
+        page.body
+    );
+    let again = poc.get(&format!("/milestones/{milestone}/updates")).await;
+    assert!(!again.body.contains("notice-success"), "shown once");
+}
