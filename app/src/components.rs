@@ -200,6 +200,20 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// A page's data, read on the server as the page renders: `Resource::new` without the copy
+/// of the value a `Resource` writes into the page as a script for hydration. The browser
+/// hydrates only islands, which get what they need as their props.
+pub fn page_data<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> AsyncDerived<T>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    AsyncDerived::new(move || fetcher(source()))
+}
+
 /// A page about one record: the record's view, the 404 page, or an error notice.
 pub fn record_view<T>(
     result: Result<Option<T>, AppError>,

@@ -55,7 +55,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     #[cfg(feature = "ssr")]
     set_page_security_policy();
-    let state = serde_json::to_string(&page_state::page_state()).unwrap_or_default();
+    let page = page_state::page_state();
+    let state = serde_json::to_string(&page).unwrap_or_default();
+    // A page with nothing for the browser to do loads no script (see `needs_script`).
+    let scripts = page
+        .needs_script()
+        .then(|| view! { <HydrationScripts options=options.clone() islands=true/> });
     view! {
         <!DOCTYPE html>
         <html lang=lang.code() dir=lang.dir()>
@@ -66,7 +71,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=page_state::META_NAME content=state/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options islands=true/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
@@ -98,7 +103,8 @@ fn set_page_security_policy() {
 
 /// What the browser does once a page's islands are hydrated (called by the WASM entry):
 /// marks the page as hydrated (for tests and CSS), turns an answered post into a plain
-/// visit, and forgets what the last person typed once nobody is signed in.
+/// visit, and forgets what the last person typed once nobody is signed in (the page after
+/// signing out says so, so it loads the script: `PageState::needs_script`).
 #[cfg(feature = "hydrate")]
 pub fn page_loaded() {
     forget_answered_post();

@@ -108,6 +108,16 @@ impl PageState {
         }
     }
 
+    /// Whether the page loads the WASM, decided before the page is rendered: its islands
+    /// (forms checked as people type, the scoring form) are only ever shown to someone
+    /// signed in; a page answering a post turns its history entry into a plain visit; the
+    /// page after signing out forgets the drafts kept in this browser. Any other page, which
+    /// is every page the public reads, has nothing for a script to do. An island on a page
+    /// for the public must widen this (a test holds pages with islands to loading it).
+    pub fn needs_script(&self) -> bool {
+        self.viewer.is_some() || self.notice.is_some()
+    }
+
     /// Whether the failed field is `name`, for `aria-invalid`.
     pub fn is_invalid(&self, name: &str) -> bool {
         self.notice

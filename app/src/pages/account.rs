@@ -98,7 +98,7 @@ pub fn grant_text(grant: &Grant) -> String {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let account = Resource::new(|| (), |_| own_account());
+    let account = crate::components::page_data(|| (), |_| own_account());
     view! {
         <Title text=t(Key::AccountTitle)/>
         <Suspense fallback=Loading>
@@ -153,7 +153,7 @@ pub fn AccountPage() -> impl IntoView {
 fn LinkPage(purpose: LinkPurpose) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let status = Resource::new(token, move |token| link_state(token, purpose));
+    let status = crate::components::page_data(token, move |token| link_state(token, purpose));
     let title = match purpose {
         LinkPurpose::Invitation => Key::InvitationTitle,
         LinkPurpose::Reset => Key::PasswordResetTitle,

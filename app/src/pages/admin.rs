@@ -54,7 +54,7 @@ fn GrantFields(members: Vec<MemberChoice>) -> impl IntoView {
 
 #[component]
 pub fn AdminAccountsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| admin_accounts());
+    let data = crate::components::page_data(|| (), |_| admin_accounts());
     view! {
         <Title text=t(Key::AdminAccountsTitle)/>
         <Suspense fallback=Loading>
@@ -142,7 +142,7 @@ fn AccountTable(accounts: Vec<Account>) -> impl IntoView {
 #[component]
 pub fn AdminAccountPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || crate::components::number_param(&params.read(), "id"),
         admin_account,
     );
@@ -243,7 +243,7 @@ fn audit_facts(facts: Vec<(AuditFact, String)>) -> impl IntoView {
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
     let page = move || query_page(query.read().get("page"));
-    let data = Resource::new(page, audit_log);
+    let data = crate::components::page_data(page, audit_log);
     view! {
         <Title text=t(Key::AuditTitle)/>
         <Suspense fallback=Loading>

@@ -47,7 +47,7 @@ fn MemberFields(member: Option<Member>) -> impl IntoView {
 
 #[component]
 pub fn AdminMembersPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| admin_members());
+    let data = crate::components::page_data(|| (), |_| admin_members());
     view! {
         <Title text=t(Key::AdminMembersTitle)/>
         <Suspense fallback=Loading>
@@ -119,7 +119,7 @@ fn MemberList(members: Vec<Member>) -> impl IntoView {
 pub fn AdminMemberPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let data = Resource::new(code, admin_member);
+    let data = crate::components::page_data(code, admin_member);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -18,7 +18,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CommitmentPage() -> impl IntoView {
     let params = use_params_map();
-    let commitment = Resource::new(
+    let commitment = crate::components::page_data(
         move || params.read().get("code").unwrap_or_default(),
         get_commitment,
     );

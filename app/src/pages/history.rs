@@ -22,7 +22,8 @@ pub fn CommitmentHistoryPage() -> impl IntoView {
             query_page(query.read().get("page")),
         )
     };
-    let history = Resource::new(args, |(code, page)| get_commitment_history(code, page));
+    let history =
+        crate::components::page_data(args, |(code, page)| get_commitment_history(code, page));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

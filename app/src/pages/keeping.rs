@@ -33,7 +33,7 @@ pub(super) fn not_yours(back: String) -> AnyView {
 #[component]
 pub fn NewCommitmentPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || params.read().get("key").unwrap_or_default(),
         new_commitment,
     );
@@ -193,7 +193,7 @@ fn ValueChoices(stored: CommitmentInput) -> impl IntoView {
 #[component]
 pub fn CommitmentEditPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || params.read().get("code").unwrap_or_default(),
         get_commitment,
     );
@@ -292,7 +292,7 @@ fn CommitmentEditBody(detail: CommitmentDetail) -> impl IntoView {
 #[component]
 pub fn CommitmentMilestonesPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || params.read().get("code").unwrap_or_default(),
         get_commitment,
     );
@@ -454,7 +454,7 @@ fn MilestoneFields(stored: MilestoneInput) -> impl IntoView {
 #[component]
 pub fn MilestoneEditPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || crate::components::number_param(&params.read(), "id"),
         get_milestone,
     );

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_params_map;
 pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let member = Resource::new(slug, get_member);
+    let member = crate::components::page_data(slug, get_member);
     let summary = super::scores_summary::member_summary(slug);
     view! {
         <Suspense fallback=Loading>

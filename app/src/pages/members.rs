@@ -19,7 +19,7 @@ pub fn MembersPage() -> impl IntoView {
             crate::components::query_page(q.get("page")),
         )
     };
-    let members = Resource::new(filters, |(region, kind, page)| {
+    let members = crate::components::page_data(filters, |(region, kind, page)| {
         list_members(region, kind, page)
     });
     view! {

@@ -21,7 +21,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn MilestonePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || crate::components::number_param(&params.read(), "id");
-    let milestone = Resource::new(id, get_milestone);
+    let milestone = crate::components::page_data(id, get_milestone);
     // `?corrects=ID`: the form corrects that earlier update.
     let query = use_query_map();
     let corrects = move || {

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_overview());
+    let overview = crate::components::page_data(|| (), |_| get_overview());
     view! {
         <Title text=""/>
         <h1>{t(Key::OverviewTitle)}</h1>

@@ -24,7 +24,7 @@ pub fn PlanPage() -> impl IntoView {
             query_page(query.read().get("page")),
         )
     };
-    let plan = Resource::new(args, |(key, page)| get_plan(key, page));
+    let plan = crate::components::page_data(args, |(key, page)| get_plan(key, page));
     let summary = super::scores_summary::plan_summary(move || args().0);
     view! {
         <Suspense fallback=Loading>

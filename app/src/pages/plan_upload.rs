@@ -23,7 +23,7 @@ pub const CSV_COLUMNS: &str = "commitment_code, commitment_title, commitment_des
 #[component]
 pub fn PlanUploadPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || params.read().get("key").unwrap_or_default(),
         |key| get_plan(key, 1),
     );

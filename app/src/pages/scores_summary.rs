@@ -10,18 +10,18 @@ use crate::server_fns::get_scores_summary;
 use leptos::prelude::*;
 
 /// A page's summary, fetched beside its own record.
-pub type SummaryResource = Resource<Result<ScoresSummary, crate::error::AppError>>;
+pub type SummaryResource = AsyncDerived<Result<ScoresSummary, crate::error::AppError>>;
 
 /// The summary of the plan whose key `key` reads. Like every resource, create it in the
 /// page's component, never inside a `Suspend`: each re-run of the body there made a new
 /// resource, and the member page asked the database three times per request.
 pub fn plan_summary(key: impl Fn() -> String + Send + Sync + 'static) -> SummaryResource {
-    Resource::new(key, |key| get_scores_summary(Some(key), None))
+    crate::components::page_data(key, |key| get_scores_summary(Some(key), None))
 }
 
 /// The summary of the member whose slug `slug` reads; see [`plan_summary`].
 pub fn member_summary(slug: impl Fn() -> String + Send + Sync + 'static) -> SummaryResource {
-    Resource::new(slug, |slug| get_scores_summary(None, Some(slug)))
+    crate::components::page_data(slug, |slug| get_scores_summary(None, Some(slug)))
 }
 
 /// The section that shows `data`, fetched by [`plan_summary`] or [`member_summary`].

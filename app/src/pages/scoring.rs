@@ -29,7 +29,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn ScoringPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || params.read().get("code").unwrap_or_default(),
         get_scoring,
     );
@@ -45,7 +45,7 @@ pub fn ScoringPage() -> impl IntoView {
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::components::page_data(
         move || crate::components::number_param(&params.read(), "id"),
         get_assessment,
     );

@@ -1144,7 +1144,11 @@ async fn pages_allow_only_their_own_nonced_scripts_and_are_never_framed() {
     let t = test_db().await;
     let router = test_router(&t.db);
     let mut browser = Browser::new(&router);
-    let page = browser.get("/sign-in").await;
+    // A refused sign-in is shown where it was posted, and its page loads the script that
+    // turns the post into a plain visit.
+    let page = browser
+        .sign_in("nobody@example.org", "wrong password")
+        .await;
     let policy = page.headers["content-security-policy"]
         .to_str()
         .unwrap()
@@ -1438,4 +1442,61 @@ async fn past_its_limits_the_server_answers_503_with_retry_after() {
         .await;
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(answer.body.contains("data-error=\"err_timeout\""));
+}
+
+/// The browser loads the WASM only for a page that may have something for it to do: one
+/// shown to someone signed in (where islands, forms checked as people type, are), or one
+/// answering a post. What the public reads loads none; no page has islands without it.
+#[tokio::test]
+async fn only_pages_for_someone_signed_in_or_answering_a_post_load_the_script() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let milestone = open_demo_milestone(&t.db).await;
+    let router = test_router(&t.db);
+    let commitment = format!("/commitments/{}", milestone.code);
+    // Leptos' own inline bootstrap (`__RESOLVED_RESOURCES=[]`, a few bytes) is on every
+    // page; the script that loads and hydrates the WASM is not.
+    let loads_script =
+        |body: &str| body.contains("rel=\"modulepreload\"") && body.contains(".wasm");
+    let has_islands = |body: &str| body.contains("<leptos-island");
+
+    let mut public = Browser::new(&router);
+    for path in ["/", "/members", commitment.as_str(), "/sign-in"] {
+        let page = public.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            !page.body.contains("modulepreload")
+                && !page.body.contains(".wasm")
+                && !has_islands(&page.body),
+            "{path} loads a script"
+        );
+    }
+
+    let mut poc = signed_in_poc(&t.db, &router, "keeper@xaa.example", &milestone.lead).await;
+    let pages = [
+        "/".to_string(),
+        commitment.clone(),
+        format!("{commitment}/milestones"),
+        format!("/milestones/{}/updates", milestone.id),
+        "/account".to_string(),
+    ];
+    for path in &pages {
+        let page = poc.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(loads_script(&page.body), "{path}");
+    }
+    // Every milestone the point of contact keeps has an update form, an island.
+    assert!(has_islands(&poc.get(&commitment).await.body));
+
+    // A refused post is shown where it was posted: the script turns it into a plain visit.
+    let mut stranger = Browser::new(&router);
+    let refused = stranger
+        .sign_in("nobody@example.org", "wrong password")
+        .await;
+    assert!(refused.status.is_client_error());
+    assert!(loads_script(&refused.body));
+    // Signing out leaves a notice: that page forgets the drafts kept in the browser.
+    poc.post("/sign-out", &[]).await;
+    assert!(loads_script(&poc.get("/").await.body));
+    assert!(!loads_script(&poc.get("/").await.body));
 }
