@@ -6,7 +6,9 @@
 # receives them (brotli). The overview and a commitment page as the public gets them, and
 # a commitment page as its point of contact gets it (with a form per milestone). Serves
 # the release build on demo data at scale 1 (SQLite) and appends a dated table to
-# bench/RESULTS.md.
+# bench/RESULTS.md. Then Lighthouse (mobile, its default) scores the overview, a member, a
+# plan and a commitment page in its four categories, and names every audit short of full
+# marks; it is installed into target/lighthouse on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -52,6 +54,28 @@ lines=$(node bench/first-load.mjs "http://127.0.0.1:$port" / "$commitment" \
   --as=poc@demo.example:demo-poc-password "/commitments/$kept")
 echo "$lines" >&2
 
+lighthouse_dir="$PWD/target/lighthouse"
+[ -x "$lighthouse_dir/node_modules/.bin/lighthouse" ] ||
+  npm install --prefix "$lighthouse_dir" --no-audit --no-fund --silent lighthouse@12 >&2
+scores=""
+for path in / "$member" "$plan" "$commitment"; do
+  "$lighthouse_dir/node_modules/.bin/lighthouse" "http://127.0.0.1:$port$path" --quiet \
+    --chrome-path="${CHROMIUM_PATH:-/usr/bin/chromium}" --chrome-flags="--headless=new --no-sandbox" \
+    --only-categories=performance,accessibility,best-practices,seo \
+    --output=json --output-path="$work/lighthouse.json" >&2
+  scores+=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const c = r.categories;
+    // Only audits that count towards a score (weight above 0).
+    const counted = Object.values(c).flatMap((cat) => cat.auditRefs.filter((a) => a.weight > 0).map((a) => a.id));
+    const short = [...new Set(counted)].filter((id) => r.audits[id].score !== null && r.audits[id].score < 1)
+      .map((id) => `${id} (${r.audits[id].score})`).join(", ") || "none";
+    const s = (k) => Math.round(c[k].score * 100);
+    console.log(`| \`${process.argv[2]}\` | ${s("performance")} | ${s("accessibility")} | ${s("best-practices")} | ${s("seo")} | ${short} |`);
+  ' "$work/lighthouse.json" "$path")$'\n'
+done
+echo "$scores" >&2
+
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
 {
   echo
@@ -70,4 +94,10 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with unc
       const script = l.script ? "hydrated" : "none: loaded";
       console.log(`| ${page} | ${l.ready_ms} | ${script} | ${l.islands} | ${l.files} | ${l.bytes_br} | ${l.by_kind.wasm ?? 0} | 200 KB, 2,500 ms |`);
     }'
+  echo
+  echo "Lighthouse $("$lighthouse_dir/node_modules/.bin/lighthouse" --version), mobile (its default: simulated slow 4G, 4× CPU), same server:"
+  echo
+  echo "| page | performance | accessibility | best practices | SEO | audits short of full marks |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s' "$scores"
 } | tee -a bench/RESULTS.md

@@ -23,7 +23,7 @@ use crate::forms::NoticeBanner;
 use crate::i18n::{t, Key, Lang};
 use crate::pages::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -167,6 +167,7 @@ pub fn App() -> impl IntoView {
     provide_context(request_lang());
     let app_name = t(Key::AppName);
     view! {
+        <Meta name="description" content=t(Key::SiteDescription)/>
         <Title formatter=move |page: String| {
             if page.is_empty() { app_name.to_string() } else { format!("{page} · {app_name}") }
         }/>
