@@ -12,7 +12,8 @@
 //     --as=poc@demo.example:demo-poc-password /commitments/XAA0001
 // Paths after `--as=EMAIL:PASSWORD` are loaded signed in as that account (signed in once,
 // without throttling). Prints one JSON line per path:
-// {path, signed_in, script, islands, ready_ms, runs, files, bytes_br, by_kind}.
+// {path, signed_in, script, islands, ready_ms, runs, files, bytes_br, bytes_zstd, by_kind}
+// (by_kind in brotli bytes). Chromium asks for zstd as well over HTTPS, and prefers it.
 import { createRequire } from "node:module";
 import http from "node:http";
 
@@ -27,15 +28,16 @@ if (!base || paths.length === 0) {
 }
 const runs = Number(process.env.FIRST_LOAD_RUNS ?? 3);
 
-function brotliBytes(url) {
+// The bytes of `url` as sent to a browser asking for `wanted` ("br" or "zstd").
+function compressedBytes(url, wanted) {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { "accept-encoding": "br" } }, (response) => {
+    const request = http.get(url, { headers: { "accept-encoding": wanted } }, (response) => {
       let bytes = 0;
       response.on("data", (chunk) => (bytes += chunk.length));
       response.on("end", () => {
         const encoding = response.headers["content-encoding"] ?? "identity";
         // Small files are sent as they are; anything else must come compressed.
-        if (encoding !== "br" && bytes > 1024) reject(new Error(`${url} came ${encoding}, not brotli`));
+        if (encoding !== wanted && bytes > 1024) reject(new Error(`${url} came ${encoding}, not ${wanted}`));
         else resolve({ bytes, encoding });
       });
     });
@@ -120,10 +122,12 @@ try {
       await context.close();
     }
     let total = 0;
+    let totalZstd = 0;
     const byKind = {};
     for (const url of new Set(urls)) {
-      const { bytes } = await brotliBytes(url);
+      const { bytes } = await compressedBytes(url, "br");
       total += bytes;
+      totalZstd += (await compressedBytes(url, "zstd")).bytes;
       const k = kind(url);
       byKind[k] = (byKind[k] ?? 0) + bytes;
     }
@@ -138,6 +142,7 @@ try {
         runs: times.map(Math.round),
         files: new Set(urls).size,
         bytes_br: total,
+        bytes_zstd: totalZstd,
         by_kind: byKind,
       }),
     );

@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .service(
             ServeDir::new(pkg_dir)
+                .precompressed_zstd()
                 .precompressed_br()
                 .precompressed_gzip(),
         );
@@ -313,8 +314,9 @@ async fn set_language(
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-/// Writes `.br` and `.gz` beside each built asset that lacks them, so they are served
-/// precompressed at the best compression level.
+/// Writes `.zst`, `.br` and `.gz` beside each built asset that lacks them, so they are
+/// served precompressed at the best compression level (zstd's best without its
+/// long-window modes, which a browser may refuse to decode).
 pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
     let mut written = 0;
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -344,6 +346,11 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
             };
             brotli::BrotliCompress(&mut source.as_slice(), &mut out, &params)?;
             write_atomically(&br, &out)?;
+            written += 1;
+        }
+        let zst = path.with_extension(format!("{ext}.zst"));
+        if !fresh(&zst) {
+            write_atomically(&zst, &zstd::bulk::compress(&source, 19)?)?;
             written += 1;
         }
         let gz = path.with_extension(format!("{ext}.gz"));

@@ -134,6 +134,15 @@ async fn html_is_compressed_when_the_browser_accepts_it() {
     let (status, headers, _) = get(&router, "/members", &[("accept-encoding", "br, gzip")]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    // What Chromium asks for over HTTPS.
+    let (status, headers, _) = get(
+        &router,
+        "/members",
+        &[("accept-encoding", "gzip, deflate, br, zstd")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "zstd");
 }
 
 #[tokio::test]
@@ -145,7 +154,7 @@ async fn assets_are_precompressed_and_cached_for_a_year() {
     let script = "console.log('hydrate');\n".repeat(200);
     std::fs::write(pkg.join("app.abc123.js"), &script).unwrap();
     let written = ogp_tracker::http::precompress_assets(&pkg).unwrap();
-    assert_eq!(written, 2, "a .br and a .gz beside the script");
+    assert_eq!(written, 3, "a .zst, a .br and a .gz beside the script");
     assert_eq!(
         ogp_tracker::http::precompress_assets(&pkg).unwrap(),
         0,
@@ -176,6 +185,14 @@ async fn assets_are_precompressed_and_cached_for_a_year() {
     )
     .await;
     assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "gzip");
+    let (_, headers, body) = get(
+        &router,
+        "/pkg/app.abc123.js",
+        &[("accept-encoding", "zstd")],
+    )
+    .await;
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "zstd");
+    assert!(body.len() < script.len() / 10, "{} bytes", body.len());
     let (_, headers, plain) = get(&router, "/pkg/app.abc123.js", &[]).await;
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain, script);
