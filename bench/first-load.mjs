@@ -28,10 +28,13 @@ if (!base || paths.length === 0) {
 }
 const runs = Number(process.env.FIRST_LOAD_RUNS ?? 3);
 
-// The bytes of `url` as sent to a browser asking for `wanted` ("br" or "zstd").
-function compressedBytes(url, wanted) {
+// The bytes of `url` as sent to a browser asking for `wanted` ("br" or "zstd"), with the
+// signed-in account's cookies when there is one.
+function compressedBytes(url, wanted, account) {
+  const cookie = account ? account.state.cookies.map((c) => `${c.name}=${c.value}`).join("; ") : "";
+  const headers = { "accept-encoding": wanted, ...(cookie ? { cookie } : {}) };
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { "accept-encoding": wanted } }, (response) => {
+    const request = http.get(url, { headers }, (response) => {
       let bytes = 0;
       response.on("data", (chunk) => (bytes += chunk.length));
       response.on("end", () => {
@@ -125,9 +128,9 @@ try {
     let totalZstd = 0;
     const byKind = {};
     for (const url of new Set(urls)) {
-      const { bytes } = await compressedBytes(url, "br");
+      const { bytes } = await compressedBytes(url, "br", account);
       total += bytes;
-      totalZstd += (await compressedBytes(url, "zstd")).bytes;
+      totalZstd += (await compressedBytes(url, "zstd", account)).bytes;
       const k = kind(url);
       byKind[k] = (byKind[k] ?? 0) + bytes;
     }

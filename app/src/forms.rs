@@ -4,7 +4,6 @@
 use crate::i18n::{t, use_lang, Key};
 use crate::page_state::{page_state, NoticeKind, CSRF_FIELD};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// The hidden token the security layer checks on every post.
 #[component]
@@ -180,23 +179,17 @@ fn field_label(name: &str) -> Option<Key> {
     })
 }
 
-/// The outcome of the last form post, at the top of the page it led to. Shown on the
-/// page the server rendered, not again after moving on within the app.
+/// The outcome of the last form post, at the top of the page it led to.
 #[component]
 pub fn NoticeBanner() -> impl IntoView {
-    let location = use_location();
-    let first_path = location.pathname.get_untracked();
-    let still_here = move || location.pathname.get() == first_path;
-    let notice = page_state().notice;
-    move || {
-        let notice = notice.clone().filter(|_| still_here())?;
+    page_state().notice.map(|notice| {
         let reason = notice.text(use_lang());
         let message = match notice.field.as_deref().and_then(field_name) {
             Some(label) => format!("{label}: {reason}"),
             None => reason,
         };
         let link = notice.link.clone();
-        Some(match notice.kind {
+        match notice.kind {
             NoticeKind::Success => view! {
                 <section class="notice notice-success" role="status">
                     <p>{message}</p>
@@ -217,6 +210,6 @@ pub fn NoticeBanner() -> impl IntoView {
                 </section>
             }
             .into_any(),
-        })
-    }
+        }
+    })
 }

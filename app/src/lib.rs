@@ -42,11 +42,15 @@ pub fn request_lang() -> Lang {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        document()
-            .document_element()
-            .and_then(|root| root.get_attribute("lang"))
-            .and_then(|code| Lang::from_code(&code))
-            .unwrap_or_default()
+        // Read once: islands ask for every text they show.
+        thread_local! {
+            static LANG: Lang = document()
+                .document_element()
+                .and_then(|root| root.get_attribute("lang"))
+                .and_then(|code| Lang::from_code(&code))
+                .unwrap_or_default();
+        }
+        LANG.with(|lang| *lang)
     }
 }
 
@@ -81,8 +85,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The Content-Security-Policy of a page: its own scripts (the hydration script by its
-/// nonce) and WASM, its own styles and images, nothing from elsewhere, never framed.
+/// The Content-Security-Policy of a page: its inline scripts by their nonce, and where the
+/// page loads the WASM (`PageState::needs_script`) its own script files and WASM too; its
+/// own styles and images, nothing from elsewhere, never framed.
 #[cfg(feature = "ssr")]
 fn set_page_security_policy() {
     let (Some(nonce), Some(response)) = (
@@ -91,8 +96,13 @@ fn set_page_security_policy() {
     ) else {
         return;
     };
+    let scripts = if page_state::page_state().needs_script() {
+        format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'")
+    } else {
+        format!("'nonce-{nonce}'")
+    };
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src {scripts}; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
@@ -108,9 +118,11 @@ fn set_page_security_policy() {
 #[cfg(feature = "hydrate")]
 pub fn page_loaded() {
     forget_answered_post();
-    // Signed out (or never signed in): what the last person typed is not offered again.
-    if page_state::page_state().viewer.is_none() {
-        live::drafts::forget_all();
+    // Signed out (or never signed in): what the last person typed is not offered again;
+    // signed in, what anyone else typed at this browser goes too.
+    match page_state::page_state().viewer {
+        None => live::drafts::forget_all(),
+        Some(viewer) => live::drafts::forget_all_but(viewer.user_id),
     }
     // The islands script hydrates each island in a chain of promises after this entry
     // returns; a timer runs once that chain is done.

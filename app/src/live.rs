@@ -1,5 +1,6 @@
 //! In the browser: forms checked as people type, with the same Rust validation the server
-//! runs on the post, and the milestone update form sent without leaving the page. These
+//! runs on the post, and the milestone update form sent with `fetch`, so a failure to send
+//! it keeps the files chosen. These
 //! are islands: the only parts of a page the browser hydrates. Without JavaScript none of
 //! this runs and the forms post as they always do; the server checks everything again
 //! either way.
@@ -21,7 +22,8 @@ pub enum FormCheck {
     },
     Withdrawal,
     Milestone,
-    /// The milestone update form, also sent without leaving the page when `send_in_page`.
+    /// The milestone update form, also sent with `fetch` (then its page is loaded again)
+    /// when `send_in_page`.
     MilestoneUpdate {
         send_in_page: bool,
     },
@@ -172,18 +174,32 @@ pub mod drafts {
     /// Forgets every kept draft: once nobody is signed in, the next person at this browser
     /// must not be offered what the last one typed.
     pub fn forget_all() {
+        forget_where(|_| true);
+    }
+
+    /// Forgets the drafts kept for any account but `account` (each key names its account
+    /// right after the prefix).
+    pub fn forget_all_but(account: i64) {
+        let own = format!("{account}.");
+        forget_where(|rest| !rest.starts_with(&own));
+    }
+
+    /// Forgets the kept drafts whose key, after the prefix, `forget` accepts.
+    fn forget_where(forget: impl Fn(&str) -> bool) {
         #[cfg(feature = "hydrate")]
         {
             use gloo_storage::Storage;
             let storage = gloo_storage::LocalStorage::raw();
             let keys: Vec<String> = (0..storage.length().unwrap_or(0))
                 .filter_map(|i| storage.key(i).ok().flatten())
-                .filter(|key| key.starts_with(PREFIX))
+                .filter(|key| key.strip_prefix(PREFIX).is_some_and(&forget))
                 .collect();
             for key in keys {
                 let _ = storage.remove_item(&key);
             }
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = forget;
     }
 
     /// Puts `fields` into the choices and text areas of the form `form_id`, by name (those
@@ -342,21 +358,25 @@ mod browser {
                 Ok(request) => request.send().await.ok(),
                 Err(_) => None,
             };
-            let _ = form.remove_attribute("aria-busy");
             let said = |key: crate::i18n::Key| {
+                let _ = form.remove_attribute("aria-busy");
                 if let Ok(Some(note)) = form.query_selector("[data-send-error]") {
                     note.set_text_content(Some(text(use_lang(), key)));
                 }
             };
             match answer.map(|response| (response.ok(), response.status())) {
                 // The server left the notice for the next page: this one, loaded again.
+                // The form stays busy until then, so the update cannot go twice.
                 Some((true, _)) => {
                     let _ = web_sys::window().map(|w| w.location().reload());
                 }
                 Some((_, 503)) => said(crate::i18n::Key::ErrServerBusy),
                 Some((_, 408)) => said(crate::i18n::Key::ErrTimeout),
                 Some((_, 413)) => said(crate::i18n::Key::ErrTooLarge),
-                _ => form.submit().unwrap_or_default(),
+                _ => {
+                    let _ = form.remove_attribute("aria-busy");
+                    form.submit().unwrap_or_default()
+                }
             }
         });
     }

@@ -2,7 +2,7 @@
 //! token its forms carry, and the notice left by the last form post.
 //!
 //! The server builds it per request and renders it into a `<meta>` of the document head;
-//! the browser reads it back from there, so hydration renders the same controls.
+//! the browser reads it back from there, so islands hydrate with the same controls.
 
 use crate::domain::Viewer;
 use crate::i18n::Key;
@@ -78,6 +78,10 @@ pub struct PageState {
     pub demo_mode: bool,
     /// What an uploaded plan file would do (or did), shown on the upload page.
     pub upload_preview: Option<crate::domain::UploadPreview>,
+    /// The request carried a session that has ended (expired, signed out elsewhere, the
+    /// account disabled): this page forgets the drafts kept in the browser.
+    #[serde(default)]
+    pub session_ended: bool,
 }
 
 impl PageState {
@@ -111,11 +115,12 @@ impl PageState {
     /// Whether the page loads the WASM, decided before the page is rendered: its islands
     /// (forms checked as people type, the scoring form) are only ever shown to someone
     /// signed in; a page answering a post turns its history entry into a plain visit; the
-    /// page after signing out forgets the drafts kept in this browser. Any other page, which
-    /// is every page the public reads, has nothing for a script to do. An island on a page
-    /// for the public must widen this (a test holds pages with islands to loading it).
+    /// page after signing out, or after a session ended, forgets the drafts kept in this
+    /// browser. Any other page, which is every page the public reads, has nothing for a
+    /// script to do. An island on a page for the public must widen this (a test walks the
+    /// pages and holds every one with an island to loading it).
     pub fn needs_script(&self) -> bool {
-        self.viewer.is_some() || self.notice.is_some()
+        self.viewer.is_some() || self.notice.is_some() || self.session_ended
     }
 
     /// Whether the failed field is `name`, for `aria-invalid`.
@@ -137,24 +142,10 @@ pub fn page_state() -> PageState {
     #[cfg(not(feature = "ssr"))]
     {
         thread_local! {
-            static STATE: (PageState, Option<String>) = (read_meta().unwrap_or_default(), current_path());
+            static STATE: PageState = read_meta().unwrap_or_default();
         }
-        STATE.with(|(state, loaded_at)| {
-            let mut state = state.clone();
-            // The notice and the typed values belong to the page the server rendered; after
-            // moving on in the browser they would show up on the wrong form.
-            if current_path() != *loaded_at {
-                state.notice = None;
-                state.form_values.clear();
-            }
-            state
-        })
+        STATE.with(PageState::clone)
     }
-}
-
-#[cfg(not(feature = "ssr"))]
-fn current_path() -> Option<String> {
-    leptos::prelude::window().location().pathname().ok()
 }
 
 #[cfg(not(feature = "ssr"))]

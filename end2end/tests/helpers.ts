@@ -16,6 +16,10 @@ export function watchConsole(page: Page): string[] {
 // Ready for a person: hydrated, on a page with islands (forms checked as people type) or
 // answering a post; any other page loads no script and is ready once loaded.
 export async function waitForHydration(page: Page) {
-  if ((await page.locator("link[rel=modulepreload]").count()) === 0) return;
+  if ((await page.locator("link[rel=modulepreload]").count()) === 0) {
+    // An island on a page that loads no script would never answer.
+    await expect(page.locator("leptos-island")).toHaveCount(0);
+    return;
+  }
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }

@@ -351,7 +351,8 @@ fn key_of(request: &Request) -> Option<PageKey> {
         && state.notice.is_none()
         && !state.demo_mode
         && state.form_values.is_empty()
-        && state.upload_preview.is_none();
+        && state.upload_preview.is_none()
+        && !state.session_ended;
     anonymous.then(|| PageKey {
         path_and_query: request
             .uri()

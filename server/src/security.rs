@@ -348,6 +348,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         form_values: Vec::new(),
         upload_preview: None,
         demo_mode,
+        session_ended: stale_session,
     });
     parts.extensions.insert(info);
 

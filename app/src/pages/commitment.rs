@@ -435,7 +435,8 @@ fn MilestoneTable(
     can_update: bool,
     today: chrono::NaiveDate,
 ) -> impl IntoView {
-    // Sent without leaving the page only from a page that shows no refused post.
+    // Sent with `fetch`, then this page loaded again, only from a page that shows no
+    // refused post.
     let send_in_page = page_state().form_values.is_empty();
     if milestones.is_empty() {
         return view! { <p class="empty">{t(Key::NoMilestones)}</p> }.into_any();

@@ -74,7 +74,7 @@ fn MilestoneBody(detail: MilestoneDetail, corrects: Option<i64>) -> impl IntoVie
         .map(|u| (u.id, time_text(u.created_at)))
         .collect();
     let milestone_id = milestone.id;
-    // Sent without leaving the page only from a page that shows no refused post (whose
+    // Sent with `fetch` (this page then loaded again) only from a page that shows no refused post (whose
     // values would come back into the form) and for a new report (a correction then leads
     // back to the plain page).
     let send_in_page = page_state().form_values.is_empty() && corrects.is_none();
@@ -179,8 +179,7 @@ pub fn MilestoneUpdateForm(
     refill: bool,
     /// The earlier update this one corrects, if any.
     corrects: Option<i64>,
-    /// With JavaScript, the form is sent without leaving the page, which is then loaded
-    /// again.
+    /// With JavaScript, the form is sent with `fetch` and the page then loaded again.
     #[prop(default = false)]
     send_in_page: bool,
 ) -> impl IntoView {
@@ -211,6 +210,9 @@ pub fn MilestoneUpdateForm(
             method="post"
             action=format!("/milestones/{id}/updates")
             enctype="multipart/form-data"
+            // Loaded again after an update is sent, the page shows the milestone's new
+            // version; a browser restoring what the form held would send the old one.
+            autocomplete="off"
             class="form"
             data-milestone=id
         >

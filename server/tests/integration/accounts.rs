@@ -1470,6 +1470,16 @@ async fn only_pages_for_someone_signed_in_or_answering_a_post_load_the_script() 
                 && !has_islands(&page.body),
             "{path} loads a script"
         );
+        // Its policy allows its inline scripts by their nonce, and no script file or WASM.
+        let policy = page.headers["content-security-policy"].to_str().unwrap();
+        let script_src = policy
+            .split(';')
+            .find(|d| d.contains("script-src"))
+            .unwrap();
+        assert!(
+            !script_src.contains("'self'") && !script_src.contains("wasm"),
+            "{policy}"
+        );
     }
 
     let mut poc = signed_in_poc(&t.db, &router, "keeper@xaa.example", &milestone.lead).await;
@@ -1484,6 +1494,8 @@ async fn only_pages_for_someone_signed_in_or_answering_a_post_load_the_script() 
         let page = poc.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(loads_script(&page.body), "{path}");
+        let policy = page.headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
     }
     // Every milestone the point of contact keeps has an update form, an island.
     assert!(has_islands(&poc.get(&commitment).await.body));
@@ -1495,6 +1507,26 @@ async fn only_pages_for_someone_signed_in_or_answering_a_post_load_the_script() 
         .await;
     assert!(refused.status.is_client_error());
     assert!(loads_script(&refused.body));
+    // A session that ended elsewhere (here: every session gone): the first page after it
+    // forgets the drafts kept in the browser, and is not a kept page.
+    let mut other = signed_in_poc(&t.db, &router, "other@xaa.example", &milestone.lead).await;
+    other.get("/").await;
+    on_pool!(&t.db, |pool| {
+        sqlx::query("DELETE FROM sessions")
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    let ended = other.get("/").await;
+    assert!(loads_script(&ended.body), "the page after a session ended");
+    assert_ne!(
+        ended
+            .headers
+            .get(ogp_tracker::page_cache::CACHE_HEADER)
+            .map(|v| v.to_str().unwrap()),
+        Some("hit")
+    );
+    assert!(!loads_script(&other.get("/").await.body));
     // Signing out leaves a notice: that page forgets the drafts kept in the browser.
     poc.post("/sign-out", &[]).await;
     assert!(loads_script(&poc.get("/").await.body));

@@ -228,8 +228,9 @@ async fn an_update_sent_by_a_script_leaves_its_notice_for_the_next_page() {
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(json["ok"], true);
     let page = poc.get(&format!("/milestones/{milestone}/updates")).await;
+    let saved = app::i18n::text(app::i18n::Lang::En, app::i18n::Key::NoticeUpdateSaved);
     assert!(
-        page.body.contains("notice-success") && page.body.contains("Tender launched."),
+        page.body.contains(saved) && page.body.contains("Tender launched."),
         "{}",
         page.body
     );
