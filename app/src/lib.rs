@@ -57,14 +57,14 @@ pub fn request_lang() -> Lang {
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
-    #[cfg(feature = "ssr")]
-    set_page_security_policy();
     let page = page_state::page_state();
-    let state = serde_json::to_string(&page).unwrap_or_default();
     // A page with nothing for the browser to do loads no script (see `needs_script`).
-    let scripts = page
-        .needs_script()
-        .then(|| view! { <HydrationScripts options=options.clone() islands=true/> });
+    let loads_script = page.needs_script();
+    #[cfg(feature = "ssr")]
+    set_page_security_policy(loads_script);
+    let state = serde_json::to_string(&page).unwrap_or_default();
+    let scripts =
+        loads_script.then(|| view! { <HydrationScripts options=options.clone() islands=true/> });
     view! {
         <!DOCTYPE html>
         <html lang=lang.code() dir=lang.dir()>
@@ -86,17 +86,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The Content-Security-Policy of a page: its inline scripts by their nonce, and where the
-/// page loads the WASM (`PageState::needs_script`) its own script files and WASM too; its
+/// page `loads_script` (`PageState::needs_script`) its own script files and WASM too; its
 /// own styles and images, nothing from elsewhere, never framed.
 #[cfg(feature = "ssr")]
-fn set_page_security_policy() {
+fn set_page_security_policy(loads_script: bool) {
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
         return;
     };
-    let scripts = if page_state::page_state().needs_script() {
+    let scripts = if loads_script {
         format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'")
     } else {
         format!("'nonce-{nonce}'")

@@ -1,9 +1,8 @@
 //! In the browser: forms checked as people type, with the same Rust validation the server
 //! runs on the post, and the milestone update form sent with `fetch`, so a failure to send
-//! it keeps the files chosen. These
-//! are islands: the only parts of a page the browser hydrates. Without JavaScript none of
-//! this runs and the forms post as they always do; the server checks everything again
-//! either way.
+//! it keeps the files chosen. These are islands: the only parts of a page the browser
+//! hydrates. Without JavaScript none of this runs and the forms post as they always do;
+//! the server checks everything again either way.
 
 use crate::domain::{ActionPlan, Commitment, ScaleSet};
 use leptos::prelude::*;

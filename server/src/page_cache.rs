@@ -347,12 +347,12 @@ fn key_of(request: &Request) -> Option<PageKey> {
     }
     let state = request.extensions().get::<PageState>()?;
     let info = request.extensions().get::<RequestInfo>()?;
-    let anonymous = state.viewer.is_none()
-        && state.notice.is_none()
+    // A page that loads the script is someone's own (signed in, answering a post, after a
+    // session ended); what is kept reads the same to every reader.
+    let anonymous = !state.needs_script()
         && !state.demo_mode
         && state.form_values.is_empty()
-        && state.upload_preview.is_none()
-        && !state.session_ended;
+        && state.upload_preview.is_none();
     anonymous.then(|| PageKey {
         path_and_query: request
             .uri()
