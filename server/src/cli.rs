@@ -50,6 +50,9 @@ pub enum Command {
     /// Manage action plans.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Write compressed copies (.zst, .br, .gz) of the built assets in DIR that lack them;
+    /// `serve` runs it in the background at start.
+    Precompress { dir: PathBuf },
     /// Generate demo data (scale 1 is about OGP's size).
     Demo {
         #[arg(long, default_value_t = 1.0)]
@@ -320,6 +323,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             if refused {
                 return Err(CliError::Refused);
             }
+            Ok(())
+        }
+        Command::Precompress { dir } => {
+            let written = crate::http::precompress_assets(&dir).map_err(|e| {
+                CliError::Invalid(format!("cannot compress {}: {e}", dir.display()))
+            })?;
+            say(&format!(
+                "Compressed {written} files in {}.\n",
+                dir.display()
+            ));
             Ok(())
         }
         Command::Demo { scale, seed } => {

@@ -607,9 +607,10 @@ struct DisagreeingRow {
 }
 
 /// The summary of the published assessments of a plan's or a member's commitments: the
-/// levels counted by the database, the most disagreeing commitments read from the counts
-/// the writes keep ([`refresh_disagreements`]). Equal to [`ScoresSummary::of`] over the
-/// same assessments, which the tests check.
+/// levels read from the counts the writes keep per plan (migration 0015: each count is its
+/// row plus its changes not folded yet), the most disagreeing commitments from the counts
+/// [`refresh_disagreements`] keeps. Equal to [`ScoresSummary::of`] over the same
+/// assessments, which the tests check.
 pub async fn scores_summary(
     conn: &mut dyn Conn,
     of: ScoresOf<'_>,
@@ -618,16 +619,16 @@ pub async fn scores_summary(
         ScoresOf::Plan(key) => ("p.plan_key = $1", key),
         ScoresOf::Member(slug) => ("m.slug = $1", slug),
     };
-    let commitments = "commitments c
-         JOIN action_plans p ON p.id = c.plan_id
-         JOIN members m ON m.id = p.member_id";
+    let plans = format!(
+        "SELECT p.id FROM action_plans p JOIN members m ON m.id = p.member_id WHERE {condition}"
+    );
+    let levels = "scale, stage, source, indicator, value";
+    // Summed by the database: sqlx reads a row dearer than SQLite groups one.
     let sql = format!(
-        "SELECT a.scale, a.stage, a.source, s.indicator, s.value, COUNT(*) AS count
-         FROM {commitments}
-         JOIN assessments a ON a.commitment_id = c.id AND a.status = 'published'
-         JOIN assessment_scores s ON s.assessment_id = a.id
-         WHERE {condition}
-         GROUP BY a.scale, a.stage, a.source, s.indicator, s.value"
+        "SELECT {levels}, CAST(SUM(n) AS BIGINT) AS count FROM (
+            SELECT {levels}, n FROM score_totals WHERE plan_id IN ({plans})
+            UNION ALL SELECT {levels}, n FROM score_changes WHERE plan_id IN ({plans})) t
+         GROUP BY {levels} HAVING SUM(n) <> 0"
     );
     let rows: Vec<ValueCountRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
     let counts = rows
@@ -641,10 +642,14 @@ pub async fn scores_summary(
                 indicator,
                 source: row.source,
                 value: score_value(indicator, &row.value)?,
-                count: usize::try_from(row.count).unwrap_or_default(),
+                count: usize::try_from(row.count)
+                    .map_err(|_| corrupt("count of published scores", &row.count.to_string()))?,
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
+    let commitments = "commitments c
+         JOIN action_plans p ON p.id = c.plan_id
+         JOIN members m ON m.id = p.member_id";
     let sql = format!(
         "SELECT COUNT(*) FROM {commitments}
          WHERE {condition} AND EXISTS (SELECT 1 FROM assessments a

@@ -66,6 +66,62 @@ pub async fn take_total_changes(conn: &mut dyn Conn) -> Result<Vec<TotalChangeSu
     }
 }
 
+/// The columns that key a count of [`fold_score_changes`]'s `score_totals`.
+const SCORE_KEY: &str = "plan_id, scale, stage, source, indicator, value";
+
+/// Adds the changes appended to `score_changes` (migration 0015) to the counts of
+/// `score_totals` and deletes them, summed by the database, then drops the counts left at
+/// zero; answers how many changes were folded. Exactly the changes deleted are added, as
+/// in [`take_total_changes`]; on PostgreSQL the counts are updated in key order, so two
+/// folds at once never deadlock.
+pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
+    let add = |from: &str, order: &str| {
+        format!(
+            "INSERT INTO score_totals ({SCORE_KEY}, n)
+             SELECT {SCORE_KEY}, SUM(n) FROM {from} GROUP BY {SCORE_KEY}{order}
+             ON CONFLICT ({SCORE_KEY}) DO UPDATE SET n = score_totals.n + excluded.n"
+        )
+    };
+    let folded = match conn.native() {
+        Native::Postgres(c) => {
+            let sql = format!(
+                "WITH gone AS (DELETE FROM score_changes RETURNING {SCORE_KEY}, n),
+                 added AS ({})
+                 SELECT COUNT(*) FROM gone",
+                add("gone", &format!(" ORDER BY {SCORE_KEY}"))
+            );
+            let folded: i64 = sqlx::query_scalar(&sql).fetch_one(&mut *c).await?;
+            sqlx::query("DELETE FROM score_totals WHERE n = 0")
+                .execute(&mut *c)
+                .await?;
+            folded
+        }
+        Native::Sqlite(c) => {
+            let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM score_changes")
+                .fetch_one(&mut *c)
+                .await?;
+            let Some(newest) = newest else {
+                return Ok(0);
+            };
+            // The WHERE also keeps SQLite's parser from reading ON CONFLICT as a join's.
+            sqlx::query(&add("score_changes WHERE id <= $1", ""))
+                .bind(newest)
+                .execute(&mut *c)
+                .await?;
+            let folded = sqlx::query("DELETE FROM score_changes WHERE id <= $1")
+                .bind(newest)
+                .execute(&mut *c)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM score_totals WHERE n = 0")
+                .execute(&mut *c)
+                .await?;
+            i64::try_from(folded).unwrap_or(i64::MAX)
+        }
+    };
+    Ok(usize::try_from(folded).unwrap_or_default())
+}
+
 /// The schema as a sorted list of facts in a vocabulary both databases share, so the two
 /// migration sets can be compared:
 ///

@@ -63,8 +63,8 @@ pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview,
     })
 }
 
-/// Folds the changes appended by the triggers of migration 0012 into the counts they
-/// change, so that reading a count stays a few rows. Exactly the changes it deletes are
+/// Folds the changes appended by the triggers of migrations 0012 and 0015 into the counts
+/// they change, so that reading a count stays a few rows. Exactly the changes it deletes are
 /// added, so a change committed meanwhile waits for the next fold; counts are updated in
 /// one order, so two folds at once never deadlock. Answers how many changes were folded.
 pub async fn fold_total_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
@@ -97,10 +97,12 @@ pub async fn fold_total_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
             .bind(n)
         )?;
     }
+    let scores = super::dialect::fold_score_changes(conn).await?;
     Ok(changes
         .iter()
         .map(|c| usize::try_from(c.changes).unwrap_or_default())
-        .sum())
+        .sum::<usize>()
+        + scores)
 }
 
 /// [`fold_total_changes`] in a transaction of its own, for after a write that made many

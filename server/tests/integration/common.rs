@@ -200,10 +200,27 @@ pub async fn audit_lines(db: &Db, action: &str) -> Vec<app::domain::AuditEntry> 
     entries.into_iter().filter(|e| e.action == action).collect()
 }
 
-/// Fails unless the totals and counts the writes keep (migration 0012) equal what the rows
-/// say now: the overview's totals on days before, among and after the milestones' planned
-/// ends, each commitment's disagreements, and each member's and plan's scores summary.
+/// Fails unless the totals and counts the writes keep (migrations 0012 and 0015) equal what
+/// the rows say now, before and after their changes are folded: the overview's totals on
+/// days before, among and after the milestones' planned ends, each commitment's
+/// disagreements, and each member's and plan's scores summary.
 pub async fn assert_kept_totals(db: &Db) {
+    assert_kept_totals_read(db).await;
+    // Folding the changes into the counts reads the same.
+    app::storage::fold_totals(db).await;
+    let folded = on_pool!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT (SELECT COUNT(*) FROM total_changes) + (SELECT COUNT(*) FROM score_changes)",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert_eq!(folded, 0, "changes left after a fold");
+    assert_kept_totals_read(db).await;
+}
+
+async fn assert_kept_totals_read(db: &Db) {
     use app::domain::{disagreements, CommitmentScores, ScoresSummary};
     use app::storage::ScoresOf;
     let mut c = conn(db).await;

@@ -373,7 +373,12 @@ async fn a_reviewer_drafts_publishes_and_supersedes_and_the_public_sees_each_ver
     assert_eq!(superseded, vec![("published".into(), "superseded".into())]);
     let evidence = count(&t.db, "assessment_evidence").await;
     assert!(evidence >= 2, "each version keeps its evidence links");
+    assert!(
+        count(&t.db, "score_changes").await > 0,
+        "publishing and superseding left changes to the kept score counts"
+    );
     assert_kept_totals(&t.db).await;
+    assert!(count(&t.db, "score_totals").await > 0, "folded into counts");
 }
 
 #[tokio::test]
