@@ -1,6 +1,9 @@
 -- The published scores of each plan's commitments, counted by level, kept in the same
 -- transaction as every write that publishes, supersedes, replaces or deletes them. Kept in
 -- step with ../sqlite/0015_score_totals.sql, which says why and how.
+-- The counted tables are locked first, so a write from another app server cannot commit
+-- between the count below and the triggers' creation and be left out for good.
+LOCK TABLE commitments, assessments, assessment_scores IN SHARE ROW EXCLUSIVE MODE;
 CREATE TABLE score_totals (
     plan_id BIGINT NOT NULL,
     scale TEXT NOT NULL,

@@ -7,7 +7,10 @@
 -- changes. Kept in step with ../postgres/0015_score_totals.sql.
 -- A score counts while its assessment is published. Each trigger reads the row above the
 -- one it fires for (a score's assessment, an assessment's commitment), so when a delete
--- cascades, only the first delete still sees what it removes and counts it once.
+-- cascades, only the first delete still sees what it removes and counts it once: the
+-- assessment's trigger runs BEFORE its delete, as SQLite deletes the scores it cascades to
+-- before any AFTER trigger runs.
+-- A migration that rebuilds one of the counted tables must create its triggers again.
 -- No foreign key to action_plans: the changes of a plan deleted with its scores sum to
 -- zero, and the fold drops counts at zero.
 CREATE TABLE score_totals (

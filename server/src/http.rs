@@ -367,7 +367,8 @@ pub fn precompress_assets(dir: &std::path::Path) -> std::io::Result<usize> {
 
 /// Writes beside the target, then renames, so a half-written file is never served.
 fn write_atomically(target: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let partial = target.with_extension("partial");
+    // Named after this process: two servers starting together may compress the same file.
+    let partial = target.with_extension(format!("{}.partial", std::process::id()));
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, target)
 }
@@ -386,14 +387,16 @@ pub async fn serve(
     let addr = options.site_addr;
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    // In the background: until a compressed copy exists, the plain file is served. In a
-    // process of its own (`ogp-tracker precompress`): the best levels take some 80 MB,
-    // which this process's allocators would keep after (129 MB peak against 55 serving).
+    // In the background: until a compressed copy exists, the plain file is served (as it
+    // is if the child cannot run). In a process of its own (`ogp-tracker precompress`,
+    // which logs what it wrote): the best levels take some 80 MB, which this process's
+    // allocators would keep after (129 MB peak against 55 MB serving).
     tokio::task::spawn_blocking(move || {
         let precompressed = std::env::current_exe().and_then(|exe| {
             std::process::Command::new(exe)
                 .arg("precompress")
                 .arg(&pkg_dir)
+                .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())
                 .status()
         });

@@ -619,15 +619,15 @@ pub async fn scores_summary(
         ScoresOf::Plan(key) => ("p.plan_key = $1", key),
         ScoresOf::Member(slug) => ("m.slug = $1", slug),
     };
-    let plans = format!(
-        "SELECT p.id FROM action_plans p JOIN members m ON m.id = p.member_id WHERE {condition}"
-    );
     let levels = "scale, stage, source, indicator, value";
     // Summed by the database: sqlx reads a row dearer than SQLite groups one.
     let sql = format!(
-        "SELECT {levels}, CAST(SUM(n) AS BIGINT) AS count FROM (
-            SELECT {levels}, n FROM score_totals WHERE plan_id IN ({plans})
-            UNION ALL SELECT {levels}, n FROM score_changes WHERE plan_id IN ({plans})) t
+        "WITH plans AS (SELECT p.id FROM action_plans p JOIN members m ON m.id = p.member_id
+            WHERE {condition})
+         SELECT {levels}, CAST(SUM(n) AS BIGINT) AS count FROM (
+            SELECT {levels}, n FROM score_totals WHERE plan_id IN (SELECT id FROM plans)
+            UNION ALL SELECT {levels}, n FROM score_changes
+                WHERE plan_id IN (SELECT id FROM plans)) t
          GROUP BY {levels} HAVING SUM(n) <> 0"
     );
     let rows: Vec<ValueCountRow> = run!(conn, fetch_all, sqlx::query_as(&sql).bind(key))?;
@@ -642,8 +642,12 @@ pub async fn scores_summary(
                 indicator,
                 source: row.source,
                 value: score_value(indicator, &row.value)?,
-                count: usize::try_from(row.count)
-                    .map_err(|_| corrupt("count of published scores", &row.count.to_string()))?,
+                count: usize::try_from(row.count).unwrap_or_else(|_| {
+                    // A counting fault (the tests compare the counts with the scores) shows
+                    // as a level not counted rather than a page not shown.
+                    tracing::error!(count = row.count, "a kept count of scores is negative");
+                    0
+                }),
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;

@@ -19,6 +19,23 @@ pub async fn lock_admins(conn: &mut dyn Conn) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Takes the turn to fold the totals' changes until the transaction ends; false when
+/// another transaction has it (it folds the same changes: this one need not wait). Every
+/// app server folds each minute, and two folds at once could otherwise lock the changes'
+/// rows in different orders (PostgreSQL may scan a large table from where another scan
+/// is). SQLite's write transactions are serial already.
+pub async fn take_fold_turn(conn: &mut dyn Conn) -> Result<bool, StorageError> {
+    /// The advisory lock's key: any fixed number no other lock of ours uses.
+    const FOLD_LOCK: i64 = 0x006f_6770_5f66_6f6c;
+    match conn.native() {
+        Native::Postgres(c) => Ok(sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(FOLD_LOCK)
+            .fetch_one(c)
+            .await?),
+        Native::Sqlite(_) => Ok(true),
+    }
+}
+
 /// Changes to one count, summed, as [`take_total_changes`] deletes them.
 #[derive(sqlx::FromRow)]
 pub struct TotalChangeSum {
@@ -72,13 +89,12 @@ const SCORE_KEY: &str = "plan_id, scale, stage, source, indicator, value";
 /// Adds the changes appended to `score_changes` (migration 0015) to the counts of
 /// `score_totals` and deletes them, summed by the database, then drops the counts left at
 /// zero; answers how many changes were folded. Exactly the changes deleted are added, as
-/// in [`take_total_changes`]; on PostgreSQL the counts are updated in key order, so two
-/// folds at once never deadlock.
+/// in [`take_total_changes`].
 pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
-    let add = |from: &str, order: &str| {
+    let add = |from: &str| {
         format!(
             "INSERT INTO score_totals ({SCORE_KEY}, n)
-             SELECT {SCORE_KEY}, SUM(n) FROM {from} GROUP BY {SCORE_KEY}{order}
+             SELECT {SCORE_KEY}, SUM(n) FROM {from} GROUP BY {SCORE_KEY}
              ON CONFLICT ({SCORE_KEY}) DO UPDATE SET n = score_totals.n + excluded.n"
         )
     };
@@ -88,7 +104,7 @@ pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
                 "WITH gone AS (DELETE FROM score_changes RETURNING {SCORE_KEY}, n),
                  added AS ({})
                  SELECT COUNT(*) FROM gone",
-                add("gone", &format!(" ORDER BY {SCORE_KEY}"))
+                add("gone")
             );
             let folded: i64 = sqlx::query_scalar(&sql).fetch_one(&mut *c).await?;
             sqlx::query("DELETE FROM score_totals WHERE n = 0")
@@ -104,7 +120,7 @@ pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
                 return Ok(0);
             };
             // The WHERE also keeps SQLite's parser from reading ON CONFLICT as a join's.
-            sqlx::query(&add("score_changes WHERE id <= $1", ""))
+            sqlx::query(&add("score_changes WHERE id <= $1"))
                 .bind(newest)
                 .execute(&mut *c)
                 .await?;

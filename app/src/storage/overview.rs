@@ -65,10 +65,14 @@ pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview,
 
 /// Folds the changes appended by the triggers of migrations 0012 and 0015 into the counts
 /// they change, so that reading a count stays a few rows. Exactly the changes it deletes are
-/// added, so a change committed meanwhile waits for the next fold; counts are updated in
-/// one order, so two folds at once never deadlock. Answers how many changes were folded.
+/// added, so a change committed meanwhile waits for the next fold; one fold runs at a time
+/// (another finds it under way and leaves the changes to it). Answers how many changes
+/// were folded.
 pub async fn fold_total_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
     use std::collections::BTreeMap;
+    if !super::dialect::take_fold_turn(conn).await? {
+        return Ok(0);
+    }
     let changes = super::dialect::take_total_changes(conn).await?;
     let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
     let mut ends: BTreeMap<NaiveDate, i64> = BTreeMap::new();

@@ -595,7 +595,6 @@ async fn a_withdrawn_commitment_is_kept_with_its_reason_and_its_open_milestones_
     );
     // Read before and after folding them.
     assert_kept_totals(&t.db).await;
-    assert_eq!(count(&t.db, "total_changes").await, 0);
 }
 
 #[tokio::test]

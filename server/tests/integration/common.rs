@@ -207,17 +207,37 @@ pub async fn audit_lines(db: &Db, action: &str) -> Vec<app::domain::AuditEntry> 
 pub async fn assert_kept_totals(db: &Db) {
     assert_kept_totals_read(db).await;
     // Folding the changes into the counts reads the same.
-    app::storage::fold_totals(db).await;
-    let folded = on_pool!(db, |pool| {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT (SELECT COUNT(*) FROM total_changes) + (SELECT COUNT(*) FROM score_changes)",
-        )
-        .fetch_one(pool)
-        .await
-        .unwrap()
-    });
-    assert_eq!(folded, 0, "changes left after a fold");
+    let mut tx = db.begin().await.unwrap();
+    app::storage::fold_total_changes(&mut tx).await.unwrap();
+    tx.commit_unseen().await.unwrap();
+    let left = scalar(
+        db,
+        "SELECT (SELECT COUNT(*) FROM total_changes) + (SELECT COUNT(*) FROM score_changes)",
+    )
+    .await;
+    assert_eq!(left, 0, "changes left after a fold");
     assert_kept_totals_read(db).await;
+    // Folded, the kept score counts are exactly the published scores counted, with no
+    // count at zero or below left behind (of plans no page reads, say).
+    let recount = "SELECT c.plan_id, a.scale, a.stage, a.source, s.indicator, s.value,
+            COUNT(*) AS n
+        FROM assessment_scores s
+        JOIN assessments a ON a.id = s.assessment_id AND a.status = 'published'
+        JOIN commitments c ON c.id = a.commitment_id
+        GROUP BY c.plan_id, a.scale, a.stage, a.source, s.indicator, s.value";
+    let kept = "SELECT plan_id, scale, stage, source, indicator, value, n FROM score_totals";
+    let differing = format!(
+        "SELECT COUNT(*) FROM (SELECT * FROM ({recount}) r EXCEPT SELECT * FROM ({kept}) k) d"
+    );
+    assert_eq!(scalar(db, &differing).await, 0, "score counts missing");
+    let differing = format!(
+        "SELECT COUNT(*) FROM (SELECT * FROM ({kept}) k EXCEPT SELECT * FROM ({recount}) r) d"
+    );
+    assert_eq!(
+        scalar(db, &differing).await,
+        0,
+        "score counts not in the scores"
+    );
 }
 
 async fn assert_kept_totals_read(db: &Db) {

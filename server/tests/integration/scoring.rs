@@ -628,3 +628,68 @@ async fn importing_again_never_overwrites_an_irm_researchers_newer_version() {
     );
     assert_kept_totals(&t.db).await;
 }
+
+/// The kept score counts follow writes no form makes today: a published assessment deleted
+/// (its scores go with it by cascade) and a score's level changed in place.
+#[tokio::test]
+async fn score_counts_follow_a_cascaded_delete_and_a_level_changed_in_place() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let (id, commitment): (i64, i64) = on_pool!(&t.db, |pool| sqlx::query_as(
+        "SELECT a.id, a.commitment_id FROM assessments a
+         WHERE a.status = 'published'
+           AND NOT EXISTS (SELECT 1 FROM assessments o WHERE o.superseded_by = a.id)
+           AND EXISTS (SELECT 1 FROM assessment_scores s WHERE s.assessment_id = a.id)
+         ORDER BY a.id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let scores = count(&t.db, "assessment_scores").await;
+    write_sql(&t.db, &format!("DELETE FROM assessments WHERE id = {id}")).await;
+    assert!(
+        count(&t.db, "assessment_scores").await < scores,
+        "its scores went with it"
+    );
+    recount_disagreements(&t.db, commitment).await;
+    assert_kept_totals(&t.db).await;
+
+    let (assessment, commitment, indicator, value, scale): (i64, i64, String, String, String) =
+        on_pool!(&t.db, |pool| sqlx::query_as(
+            "SELECT s.assessment_id, a.commitment_id, s.indicator, s.value, a.scale
+             FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id
+             WHERE a.status = 'published' ORDER BY s.assessment_id, s.indicator LIMIT 1"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
+    let other = on_pool!(&t.db, |pool| sqlx::query_scalar::<_, String>(
+        "SELECT s.value FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id
+         WHERE s.indicator = $1 AND a.scale = $2 AND s.value <> $3 ORDER BY s.value LIMIT 1"
+    )
+    .bind(&indicator)
+    .bind(&scale)
+    .bind(&value)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    write_sql(
+        &t.db,
+        &format!(
+            "UPDATE assessment_scores SET value = '{other}'
+             WHERE assessment_id = {assessment} AND indicator = '{indicator}'"
+        ),
+    )
+    .await;
+    recount_disagreements(&t.db, commitment).await;
+    assert_kept_totals(&t.db).await;
+}
+
+/// What the app does after changing a commitment's published scores (SQL above did not).
+async fn recount_disagreements(db: &Db, commitment: i64) {
+    let mut tx = db.begin().await.unwrap();
+    app::storage::refresh_disagreements(&mut tx, commitment)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
