@@ -34,51 +34,69 @@ CREATE TABLE score_changes (
 );
 CREATE INDEX score_changes_plan ON score_changes (plan_id);
 
--- The change of one score of the assessment `assessment` by `delta`, if it is published.
-CREATE FUNCTION score_change(assessment BIGINT, score_indicator TEXT, score_value TEXT,
-    delta BIGINT) RETURNS VOID AS $$
-    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
-    SELECT c.plan_id, a.scale, a.stage, a.source, score_indicator, score_value, delta
-    FROM assessments a JOIN commitments c ON c.id = a.commitment_id
-    WHERE a.id = assessment AND a.status = 'published';
-$$ LANGUAGE sql;
-
-CREATE FUNCTION assessment_scores_total() RETURNS TRIGGER AS $$
+-- Scores are written many rows to a statement (imports, demo data): inserts and deletes
+-- are counted once per statement from its transition table, not row by row.
+CREATE FUNCTION assessment_scores_inserted() RETURNS TRIGGER AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM score_change(OLD.assessment_id, OLD.indicator, OLD.value, -1);
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        PERFORM score_change(NEW.assessment_id, NEW.indicator, NEW.value, 1);
-    END IF;
+    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+    SELECT c.plan_id, a.scale, a.stage, a.source, s.indicator, s.value, 1
+    FROM inserted_scores s JOIN assessments a ON a.id = s.assessment_id
+    JOIN commitments c ON c.id = a.commitment_id
+    WHERE a.status = 'published';
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER assessment_scores_total_insert AFTER INSERT ON assessment_scores
-FOR EACH ROW EXECUTE FUNCTION assessment_scores_total();
+REFERENCING NEW TABLE AS inserted_scores
+FOR EACH STATEMENT EXECUTE FUNCTION assessment_scores_inserted();
+
+CREATE FUNCTION assessment_scores_deleted() RETURNS TRIGGER AS $$
+BEGIN
+    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+    SELECT c.plan_id, a.scale, a.stage, a.source, s.indicator, s.value, -1
+    FROM deleted_scores s JOIN assessments a ON a.id = s.assessment_id
+    JOIN commitments c ON c.id = a.commitment_id
+    WHERE a.status = 'published';
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
 CREATE TRIGGER assessment_scores_total_delete AFTER DELETE ON assessment_scores
-FOR EACH ROW EXECUTE FUNCTION assessment_scores_total();
+REFERENCING OLD TABLE AS deleted_scores
+FOR EACH STATEMENT EXECUTE FUNCTION assessment_scores_deleted();
+
+-- Nothing updates a score in place today (a new version writes its scores anew): row by row.
+CREATE FUNCTION assessment_scores_updated() RETURNS TRIGGER AS $$
+BEGIN
+    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+    SELECT c.plan_id, a.scale, a.stage, a.source, OLD.indicator, OLD.value, -1
+    FROM assessments a JOIN commitments c ON c.id = a.commitment_id
+    WHERE a.id = OLD.assessment_id AND a.status = 'published';
+    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+    SELECT c.plan_id, a.scale, a.stage, a.source, NEW.indicator, NEW.value, 1
+    FROM assessments a JOIN commitments c ON c.id = a.commitment_id
+    WHERE a.id = NEW.assessment_id AND a.status = 'published';
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
 CREATE TRIGGER assessment_scores_total_update
 AFTER UPDATE OF assessment_id, indicator, value ON assessment_scores
-FOR EACH ROW EXECUTE FUNCTION assessment_scores_total();
+FOR EACH ROW EXECUTE FUNCTION assessment_scores_updated();
 
--- All the scores of an assessment counted (1) or no longer counted (-1).
-CREATE FUNCTION assessment_scores_change(assessment assessments, delta BIGINT)
-RETURNS VOID AS $$
-    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
-    SELECT c.plan_id, assessment.scale, assessment.stage, assessment.source, s.indicator,
-        s.value, delta
-    FROM assessment_scores s JOIN commitments c ON c.id = assessment.commitment_id
-    WHERE s.assessment_id = assessment.id;
-$$ LANGUAGE sql;
-
+-- All the scores of an assessment counted (published) or no longer counted.
 CREATE FUNCTION assessments_total() RETURNS TRIGGER AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        PERFORM assessment_scores_change(OLD, -1);
+        INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+        SELECT c.plan_id, OLD.scale, OLD.stage, OLD.source, s.indicator, s.value, -1
+        FROM assessment_scores s JOIN commitments c ON c.id = OLD.commitment_id
+        WHERE s.assessment_id = OLD.id;
         RETURN OLD;
     END IF;
-    PERFORM assessment_scores_change(NEW, CASE WHEN NEW.status = 'published' THEN 1 ELSE -1 END);
+    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+    SELECT c.plan_id, NEW.scale, NEW.stage, NEW.source, s.indicator, s.value,
+        CASE WHEN NEW.status = 'published' THEN 1 ELSE -1 END
+    FROM assessment_scores s JOIN commitments c ON c.id = NEW.commitment_id
+    WHERE s.assessment_id = NEW.id;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
