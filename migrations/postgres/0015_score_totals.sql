@@ -34,53 +34,33 @@ CREATE TABLE score_changes (
 );
 CREATE INDEX score_changes_plan ON score_changes (plan_id);
 
--- Scores are written many rows to a statement (imports, demo data): inserts and deletes
--- are counted once per statement from its transition table, not row by row.
-CREATE FUNCTION assessment_scores_inserted() RETURNS TRIGGER AS $$
+-- Row by row, in plpgsql, whose statements are planned once per session (a SQL function
+-- called per row is planned on every call: an import of the IRM's file took three times as
+-- long that way; a statement trigger made demo data half as slow again, bench/RESULTS.md).
+CREATE FUNCTION assessment_scores_total() RETURNS TRIGGER AS $$
 BEGIN
-    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
-    SELECT c.plan_id, a.scale, a.stage, a.source, s.indicator, s.value, 1
-    FROM inserted_scores s JOIN assessments a ON a.id = s.assessment_id
-    JOIN commitments c ON c.id = a.commitment_id
-    WHERE a.status = 'published';
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+        SELECT c.plan_id, a.scale, a.stage, a.source, OLD.indicator, OLD.value, -1
+        FROM assessments a JOIN commitments c ON c.id = a.commitment_id
+        WHERE a.id = OLD.assessment_id AND a.status = 'published';
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
+        SELECT c.plan_id, a.scale, a.stage, a.source, NEW.indicator, NEW.value, 1
+        FROM assessments a JOIN commitments c ON c.id = a.commitment_id
+        WHERE a.id = NEW.assessment_id AND a.status = 'published';
+    END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER assessment_scores_total_insert AFTER INSERT ON assessment_scores
-REFERENCING NEW TABLE AS inserted_scores
-FOR EACH STATEMENT EXECUTE FUNCTION assessment_scores_inserted();
-
-CREATE FUNCTION assessment_scores_deleted() RETURNS TRIGGER AS $$
-BEGIN
-    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
-    SELECT c.plan_id, a.scale, a.stage, a.source, s.indicator, s.value, -1
-    FROM deleted_scores s JOIN assessments a ON a.id = s.assessment_id
-    JOIN commitments c ON c.id = a.commitment_id
-    WHERE a.status = 'published';
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
+FOR EACH ROW EXECUTE FUNCTION assessment_scores_total();
 CREATE TRIGGER assessment_scores_total_delete AFTER DELETE ON assessment_scores
-REFERENCING OLD TABLE AS deleted_scores
-FOR EACH STATEMENT EXECUTE FUNCTION assessment_scores_deleted();
-
--- Nothing updates a score in place today (a new version writes its scores anew): row by row.
-CREATE FUNCTION assessment_scores_updated() RETURNS TRIGGER AS $$
-BEGIN
-    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
-    SELECT c.plan_id, a.scale, a.stage, a.source, OLD.indicator, OLD.value, -1
-    FROM assessments a JOIN commitments c ON c.id = a.commitment_id
-    WHERE a.id = OLD.assessment_id AND a.status = 'published';
-    INSERT INTO score_changes (plan_id, scale, stage, source, indicator, value, n)
-    SELECT c.plan_id, a.scale, a.stage, a.source, NEW.indicator, NEW.value, 1
-    FROM assessments a JOIN commitments c ON c.id = a.commitment_id
-    WHERE a.id = NEW.assessment_id AND a.status = 'published';
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
+FOR EACH ROW EXECUTE FUNCTION assessment_scores_total();
 CREATE TRIGGER assessment_scores_total_update
 AFTER UPDATE OF assessment_id, indicator, value ON assessment_scores
-FOR EACH ROW EXECUTE FUNCTION assessment_scores_updated();
+FOR EACH ROW EXECUTE FUNCTION assessment_scores_total();
 
 -- All the scores of an assessment counted (published) or no longer counted.
 CREATE FUNCTION assessments_total() RETURNS TRIGGER AS $$
