@@ -50,8 +50,8 @@ pub enum Command {
     /// Manage action plans.
     #[command(subcommand)]
     Plan(PlanCommand),
-    /// Write compressed copies (.zst, .br, .gz) of the built assets in DIR that lack them;
-    /// `serve` runs it in the background at start.
+    /// Write compressed copies (.zst, .br, .gz) of the built assets in DIR where they are
+    /// missing or older than the asset; `serve` runs it in the background at start.
     Precompress { dir: PathBuf },
     /// Generate demo data (scale 1 is about OGP's size).
     Demo {
@@ -329,6 +329,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let written = crate::http::precompress_assets(&dir).map_err(|e| {
                 CliError::Invalid(format!("cannot compress {}: {e}", dir.display()))
             })?;
+            // Logged as well: `serve` runs this in a child whose output goes to its log.
+            if written > 0 {
+                tracing::info!("precompressed {written} asset files in {}", dir.display());
+            }
             say(&format!(
                 "Compressed {written} files in {}.\n",
                 dir.display()

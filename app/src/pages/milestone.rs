@@ -74,9 +74,9 @@ fn MilestoneBody(detail: MilestoneDetail, corrects: Option<i64>) -> impl IntoVie
         .map(|u| (u.id, time_text(u.created_at)))
         .collect();
     let milestone_id = milestone.id;
-    // Sent with `fetch` (this page then loaded again) only from a page that shows no refused post (whose
-    // values would come back into the form) and for a new report (a correction then leads
-    // back to the plain page).
+    // Sent with `fetch` (this page then loaded again) only from a page that shows no refused
+    // post (whose values would come back into the form) and for a new report (a correction
+    // then leads back to the plain page).
     let send_in_page = page_state().form_values.is_empty() && corrects.is_none();
     let not_available = || t(Key::NotAvailable).to_string();
     view! {

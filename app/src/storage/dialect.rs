@@ -106,11 +106,7 @@ pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
                  SELECT COUNT(*) FROM gone",
                 add("gone")
             );
-            let folded: i64 = sqlx::query_scalar(&sql).fetch_one(&mut *c).await?;
-            sqlx::query("DELETE FROM score_totals WHERE n = 0")
-                .execute(&mut *c)
-                .await?;
-            folded
+            sqlx::query_scalar(&sql).fetch_one(&mut *c).await?
         }
         Native::Sqlite(c) => {
             let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM score_changes")
@@ -129,12 +125,10 @@ pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
                 .execute(&mut *c)
                 .await?
                 .rows_affected();
-            sqlx::query("DELETE FROM score_totals WHERE n = 0")
-                .execute(&mut *c)
-                .await?;
             i64::try_from(folded).unwrap_or(i64::MAX)
         }
     };
+    execute!(conn, sqlx::query("DELETE FROM score_totals WHERE n = 0"))?;
     Ok(usize::try_from(folded).unwrap_or_default())
 }
 
