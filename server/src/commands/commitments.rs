@@ -243,9 +243,14 @@ pub(crate) async fn update(
     stored: &StoredCommitmentRecord,
     after: &Commitment,
 ) -> Result<(), AppError> {
-    let raw = storage::raw_values_of(conn, stored.id).await?;
-    let saved = match storage::update_commitment(conn, stored.id, after, &raw, Some(stored.version))
-        .await
+    let saved = match storage::update_commitment(
+        conn,
+        stored.id,
+        after,
+        &stored.raw_values,
+        Some(stored.version),
+    )
+    .await
     {
         Ok(saved) => saved,
         Err(error) if error.is_unique_violation() => {

@@ -243,6 +243,7 @@ async fn write_commitment(
         id,
         plan_id: stored_plan_id,
         commitment: stored,
+        raw_values: stored_raw,
         ..
     }) = storage::stored_commitment(conn, &commitment.code).await?
     else {
@@ -276,7 +277,6 @@ async fn write_commitment(
             area.clone_from(known);
         }
     }
-    let stored_raw = storage::raw_values_of(conn, id).await?;
     let mut raw = record.raw_values.clone();
     raw.sort_by(|a, b| a.field.cmp(&b.field));
     let before = with_raw(stored.history_values(), &stored_raw);

@@ -251,9 +251,11 @@ async fn a_commitments_values_areas_and_file_values_are_written_once_and_replace
         )
     );
     assert_eq!(
-        storage::raw_values_of(&mut conn(&t.db).await, id)
+        storage::stored_commitment(&mut conn(&t.db).await, "ES0002")
             .await
-            .unwrap(),
+            .unwrap()
+            .unwrap()
+            .raw_values,
         raw(&[("theme", "x"), ("title", "second")])
     );
 
@@ -277,9 +279,11 @@ async fn a_commitments_values_areas_and_file_values_are_written_once_and_replace
         )
     );
     assert_eq!(
-        storage::raw_values_of(&mut conn(&t.db).await, id)
+        storage::stored_commitment(&mut conn(&t.db).await, "ES0002")
             .await
-            .unwrap(),
+            .unwrap()
+            .unwrap()
+            .raw_values,
         raw(&[("budget", "5")])
     );
     // The other commitment's area is untouched.
