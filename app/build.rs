@@ -64,6 +64,8 @@ fn main() {
     );
 
     let mut out = String::new();
+    // The browser finds a key's text by the key's place: `Key`'s variants and `Key::ALL` are
+    // written in this one order.
     out.push_str("/// Every translatable string.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Key {\n");
     for key in english.keys() {
         writeln!(out, "    {},", variant(key)).unwrap();
@@ -79,7 +81,9 @@ fn main() {
         writeln!(out, "            Key::{} => {:?},", variant(key), key).unwrap();
     }
     out.push_str("        }\n    }\n\n    pub fn from_name(name: &str) -> Option<Key> {\n        Key::ALL.iter().copied().find(|k| k.name() == name)\n    }\n");
-    out.push_str("}\n\n/// The text of `key` in `lang`.\npub fn text(lang: Lang, key: Key) -> &'static str {\n    match lang {\n");
+    // The tables are left out of the browser's build: it reads the page's own language from
+    // the page (`i18n::text`), and four languages were a sixth of the WASM.
+    out.push_str("}\n\n/// The text of `key` in `lang`.\n#[cfg(not(feature = \"hydrate\"))]\npub fn text(lang: Lang, key: Key) -> &'static str {\n    match lang {\n");
     for ((_, lang_variant), table) in LANGUAGES.iter().zip(&tables) {
         writeln!(out, "        Lang::{lang_variant} => match key {{").unwrap();
         for (key, text) in table {

@@ -189,9 +189,10 @@ pub fn NoticeBanner() -> impl IntoView {
             None => reason,
         };
         let link = notice.link.clone();
+        let key = notice.message.name();
         match notice.kind {
             NoticeKind::Success => view! {
-                <section class="notice notice-success" role="status">
+                <section class="notice notice-success" role="status" data-notice=key>
                     <p>{message}</p>
                     {link.map(|link| view! {
                         <p>
@@ -204,7 +205,7 @@ pub fn NoticeBanner() -> impl IntoView {
             }
             .into_any(),
             NoticeKind::Error => view! {
-                <section class="notice notice-error" role="alert">
+                <section class="notice notice-error" role="alert" data-notice=key>
                     <h2>{t(Key::FormErrorTitle)}</h2>
                     <p>{message}</p>
                 </section>

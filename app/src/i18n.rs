@@ -1,7 +1,8 @@
 //! The translation layer: every user-facing string goes through [`t`].
 //!
-//! Texts live in `app/locales/<lang>.json`; the build script turns them into [`Key`] and
-//! [`text`] and refuses to build when a language lacks a key.
+//! Texts live in `app/locales/<lang>.json`; the build script turns them into [`Key`] and,
+//! for the server, [`text`], and refuses to build when a language lacks a key. The browser
+//! holds no language: it reads the page's own from the page ([`page_texts`]).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -114,6 +115,64 @@ pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_else(crate::request_lang)
 }
 
+/// The id of the element holding the texts of the page's language, in a page that loads
+/// the script.
+pub const PAGE_TEXTS_ID: &str = "page-texts";
+
+/// The texts of `lang` in the order of [`Key::ALL`], as the JSON array a page that loads
+/// the script carries for its islands.
+#[cfg(not(feature = "hydrate"))]
+pub fn page_texts(lang: Lang) -> String {
+    let texts: Vec<&str> = Key::ALL.iter().map(|key| text(lang, *key)).collect();
+    texts_json(&texts)
+}
+
+/// `texts` as a JSON array fit to sit inside a `<script>` element: `<` is escaped, so no
+/// text can close the element or open a comment in it.
+#[cfg(not(feature = "hydrate"))]
+fn texts_json(texts: &[&str]) -> String {
+    serde_json::to_string(texts)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
+
+/// In the browser, the text of `key` in the page's language (a page renders in one, so
+/// `lang` is not consulted), read once from the texts the server wrote into the page
+/// ([`page_texts`]): the bundle holds no language. A text the page lacks shows as its
+/// key's name.
+#[cfg(feature = "hydrate")]
+pub fn text(_lang: Lang, key: Key) -> &'static str {
+    thread_local! {
+        static TEXTS: Vec<&'static str> = read_page_texts();
+    }
+    // A key's discriminant is its place in `Key::ALL` (the build script writes both in
+    // one order).
+    TEXTS.with(|texts| texts.get(key as usize).copied().unwrap_or(key.name()))
+}
+
+#[cfg(feature = "hydrate")]
+fn read_page_texts() -> Vec<&'static str> {
+    let Some(json) = document()
+        .get_element_by_id(PAGE_TEXTS_ID)
+        .and_then(|element| element.text_content())
+    else {
+        return Vec::new();
+    };
+    let Ok(parsed) = js_sys::JSON::parse(&json) else {
+        return Vec::new();
+    };
+    let texts = js_sys::Array::from(&parsed);
+    // Texts of another build would each show under the wrong key: names are better.
+    if texts.length() as usize != Key::ALL.len() {
+        return Vec::new();
+    }
+    // Kept for the page's life: islands render from them until it is left.
+    texts
+        .iter()
+        .map(|text| &*Box::leak(text.as_string().unwrap_or_default().into_boxed_str()))
+        .collect()
+}
+
 /// The text of `key` in the page's language.
 pub fn t(key: Key) -> &'static str {
     text(use_lang(), key)
@@ -176,6 +235,16 @@ pub fn format_amount(amount: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_texts_cannot_end_their_element() {
+        let json = texts_json(&["</script><!-- a", "plain"]);
+        assert!(!json.contains('<'), "{json}");
+        let back: Vec<String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, ["</script><!-- a", "plain"]);
+        let all: Vec<String> = serde_json::from_str(&page_texts(Lang::Fr)).unwrap();
+        assert_eq!(all.len(), Key::ALL.len());
+    }
 
     #[test]
     fn accept_language_prefers_highest_quality_supported() {

@@ -63,6 +63,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_security_policy(loads_script);
     let state = serde_json::to_string(&page).unwrap_or_default();
+    // The islands' texts, in this page's language only (see `i18n::text`).
+    #[cfg(not(feature = "hydrate"))]
+    let texts = loads_script.then(|| {
+        view! {
+            <script
+                type="application/json"
+                id=i18n::PAGE_TEXTS_ID
+                nonce=leptos::nonce::use_nonce()
+                inner_html=i18n::page_texts(lang)
+            ></script>
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    let texts = ();
     let scripts =
         loads_script.then(|| view! { <HydrationScripts options=options.clone() islands=true/> });
     view! {
@@ -75,6 +89,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=page_state::META_NAME content=state/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
+                {texts}
                 {scripts}
                 <MetaTags/>
             </head>

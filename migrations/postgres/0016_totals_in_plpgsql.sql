@@ -58,8 +58,8 @@ BEGIN
         INSERT INTO total_changes (name, planned_end, n)
         SELECT c.name, c.planned_end, c.n FROM (VALUES
             ('completed_milestones', NULL::DATE,
-                (CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END)
-                - (CASE WHEN OLD.status = 'completed' THEN 1 ELSE 0 END)::BIGINT),
+                ((CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END)
+                - (CASE WHEN OLD.status = 'completed' THEN 1 ELSE 0 END))::BIGINT),
             ('open_milestones', OLD.planned_end,
                 CASE WHEN OLD.status NOT IN ('completed', 'withdrawn')
                     AND OLD.planned_end IS NOT NULL THEN -1 ELSE 0 END),

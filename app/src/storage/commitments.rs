@@ -4,7 +4,7 @@ use super::assessments::assessments_of;
 use super::members::{MemberRow, MEMBER_COLUMNS};
 use super::milestones::milestones_of;
 use super::plans::{PlanRow, PLAN_COLUMNS};
-use super::{Conn, StorageError};
+use super::{corrupt, Conn, StorageError};
 use crate::domain::{Budget, Commitment, CommitmentDetail, OgpValue, RawValue, Withdrawal};
 use chrono::NaiveDate;
 
@@ -152,19 +152,20 @@ pub(crate) async fn commitment_lists(
     };
     for row in rows {
         match (row.list.as_str(), row.raw) {
-            ("value", _) => lists
-                .values
-                .push(OgpValue::from_machine(&row.item).ok_or_else(|| {
-                    StorageError::Corrupt(format!("{:?} is not an OGP value", row.item))
-                })?),
+            ("value", _) => lists.values.push(
+                OgpValue::from_machine(&row.item).ok_or_else(|| corrupt("OGP value", &row.item))?,
+            ),
             ("area", _) => lists.policy_areas.push(row.item),
-            (_, raw) => lists.raw_values.push(RawValue {
+            ("raw", Some(raw)) => lists.raw_values.push(RawValue {
                 field: row.item,
-                raw: raw.unwrap_or_default(),
+                raw,
             }),
+            (list, _) => return Err(corrupt("commitment list row", list)),
         }
     }
-    // Sorted here, not by the database, whose collation may order text otherwise.
+    // Values and areas keep the database's order, as the pages always showed them; file
+    // values are compared with a file's, so they are sorted by bytes, whatever the
+    // database's collation.
     lists.raw_values.sort_by(|a, b| a.field.cmp(&b.field));
     Ok(lists)
 }

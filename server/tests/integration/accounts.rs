@@ -53,15 +53,13 @@ async fn a_session_lasts_until_sign_out_and_its_token_is_dead_afterwards() {
     let page = browser.get("/account").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("ana@example.org"));
+    let signed_in = format!("data-notice=\"{}\"", Key::NoticeSignedIn.name());
     assert!(
-        page.body.contains("You are signed in."),
+        page.body.contains(&signed_in) && page.body.contains("You are signed in."),
         "the notice is shown once"
     );
-    assert!(!browser
-        .get("/account")
-        .await
-        .body
-        .contains("You are signed in."));
+    let next = browser.get("/account").await.body;
+    assert!(!next.contains(&signed_in) && !next.contains("You are signed in."));
 
     assert_eq!(
         browser.post("/sign-out", &[]).await.status,
@@ -1531,4 +1529,36 @@ async fn only_pages_for_someone_signed_in_or_answering_a_post_load_the_script() 
     poc.post("/sign-out", &[]).await;
     assert!(loads_script(&poc.get("/").await.body));
     assert!(!loads_script(&poc.get("/").await.body));
+}
+
+/// The WASM holds no text: a page that loads it carries the texts of its own language, every
+/// key in order, for its islands, written so that no text can end the element; a page that
+/// loads no script carries none.
+#[tokio::test]
+async fn a_page_that_loads_the_script_carries_the_texts_of_its_language_alone() {
+    use app::i18n::{text, Lang, PAGE_TEXTS_ID};
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let milestone = open_demo_milestone(&t.db).await;
+    let router = test_router(&t.db);
+    let commitment = format!("/commitments/{}", milestone.code);
+    let public = Browser::new(&router).get(&commitment).await;
+    assert!(public.page_texts.is_none() && !public.body.contains(PAGE_TEXTS_ID));
+
+    let mut poc = signed_in_poc(&t.db, &router, "keeper@xaa.example", &milestone.lead).await;
+    for lang in Lang::ALL {
+        poc.headers = vec![("accept-language", lang.code())];
+        let page = poc.get(&commitment).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let opening = format!("<script type=\"application/json\" id=\"{PAGE_TEXTS_ID}\"");
+        assert!(page.body.contains(&opening), "{lang:?}: in the page's head");
+        let json = page.page_texts.expect("the page's texts");
+        assert!(!json.contains('<'), "{json}");
+        let texts: Vec<String> = serde_json::from_str(&json).unwrap();
+        let expected: Vec<&str> = Key::ALL.iter().map(|key| text(lang, *key)).collect();
+        assert_eq!(texts, expected, "{lang:?}");
+        if lang != Lang::En {
+            assert!(!json.contains(text(Lang::En, Key::NavMembers)), "{lang:?}");
+        }
+    }
 }

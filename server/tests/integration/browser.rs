@@ -22,7 +22,27 @@ pub fn test_router(db: &Db) -> axum::Router {
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The page as sent, less the texts it carries for its islands: what a test finds in it
+    /// is what the page shows, not the whole catalogue of its language.
     pub body: String,
+    /// Those texts (`app::i18n::page_texts`), in a page that loads the script.
+    pub page_texts: Option<String>,
+}
+
+/// `body` with the content of its page-texts element cut out, and that content.
+fn cut_page_texts(body: String) -> (String, Option<String>) {
+    let id = format!("id=\"{}\"", app::i18n::PAGE_TEXTS_ID);
+    let Some(at) = body.find(&id) else {
+        return (body, None);
+    };
+    let start = at
+        + body[at..]
+            .find('>')
+            .expect("the element's opening tag ends")
+        + 1;
+    let end = start + body[start..].find("</script>").expect("the element ends");
+    let texts = body[start..end].to_string();
+    (format!("{}{}", &body[..start], &body[end..]), Some(texts))
 }
 
 impl Answer {
@@ -124,10 +144,12 @@ impl Browser {
             .unwrap_or_else(|_| panic!("{what}: the body did not end within {limit:?}"))
             .unwrap()
             .to_bytes();
+        let (body, page_texts) = cut_page_texts(String::from_utf8_lossy(&body).into_owned());
         Answer {
             status,
             headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body,
+            page_texts,
         }
     }
 
