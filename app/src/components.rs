@@ -247,6 +247,20 @@ fn set_status(status: u16) {
     let _ = status;
 }
 
+/// `Retry-After` for an error that says when to try again (the server busy, the database
+/// unavailable, too many sign-ins).
+fn set_retry_after(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Some(seconds)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        error.retry_after(),
+    ) {
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
 fn error_view(error: AppError) -> AnyView {
     match error {
         AppError::SignInRequired => {
@@ -283,6 +297,7 @@ fn error_view(error: AppError) -> AnyView {
         }
         error => {
             set_status(error.status());
+            set_retry_after(&error);
             let notice = error.notice();
             let message = notice.text(use_lang());
             view! {

@@ -48,6 +48,10 @@ pub enum AppError {
     Transport(String),
 }
 
+/// Seconds a request refused while the database is unavailable (restarting, say) is told
+/// to wait before trying again.
+pub const UNAVAILABLE_RETRY_SECONDS: i64 = 5;
+
 /// The field a stale edit is refused on: the version the form was rendered from.
 pub const VERSION_FIELD: &str = "version";
 
@@ -172,7 +176,9 @@ impl From<crate::storage::StorageError> for AppError {
     fn from(error: crate::storage::StorageError) -> Self {
         if error.is_unavailable() {
             tracing::warn!(%error, "the database is unavailable");
-            return AppError::Busy { seconds: 5 };
+            return AppError::Busy {
+                seconds: UNAVAILABLE_RETRY_SECONDS,
+            };
         }
         tracing::error!(%error, "storage failed");
         AppError::Internal

@@ -261,7 +261,12 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             Ok(viewer) => viewer,
             Err(error) if error.is_unavailable() => {
                 tracing::warn!(%error, "cannot read the session: the database is unavailable");
-                return info.refuse(StatusCode::SERVICE_UNAVAILABLE, Key::ErrServerBusy);
+                let mut refused = info.refuse(StatusCode::SERVICE_UNAVAILABLE, Key::ErrServerBusy);
+                refused.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(app::error::UNAVAILABLE_RETRY_SECONDS),
+                );
+                return refused;
             }
             Err(error) => {
                 tracing::error!(%error, "cannot read the session");

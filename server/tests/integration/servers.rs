@@ -5,7 +5,7 @@
 use crate::browser::*;
 use crate::common::*;
 use app::domain::Role;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use ogp_tracker::commands::throttle;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -342,13 +342,30 @@ async fn a_restarted_postgresql_is_answered_503_then_the_same_app_server_recover
     }
 
     cluster.script(Some("stop"));
-    for page in ["/", "/members"] {
-        let answer = reader.get(page).await;
+    // A browser with a session cookie is refused before any page, on reading its session.
+    let mut returning = Browser::at(server.addr);
+    returning
+        .cookies
+        .insert("ogp_session".into(), "a".repeat(64));
+    let answers = [
+        ("/", reader.get("/").await),
+        ("/members", reader.get("/members").await),
+        ("/ with a session", returning.get("/").await),
+    ];
+    for (page, answer) in answers {
         assert_eq!(
             answer.status,
             StatusCode::SERVICE_UNAVAILABLE,
             "{page} while the database is down: {}",
             answer.body
+        );
+        assert_eq!(
+            answer
+                .headers
+                .get(header::RETRY_AFTER)
+                .map(|v| v.to_str().unwrap()),
+            Some(app::error::UNAVAILABLE_RETRY_SECONDS.to_string().as_str()),
+            "{page}: when to try again"
         );
     }
 
