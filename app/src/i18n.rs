@@ -120,11 +120,20 @@ pub fn use_lang() -> Lang {
 pub const PAGE_TEXTS_ID: &str = "page-texts";
 
 /// The texts of `lang` in the order of [`Key::ALL`], as the JSON array a page that loads
-/// the script carries for its islands.
+/// the script carries for its islands. Made once per language: every signed-in page
+/// carries one, and they never change while the server runs.
 #[cfg(not(feature = "hydrate"))]
-pub fn page_texts(lang: Lang) -> String {
-    let texts: Vec<&str> = Key::ALL.iter().map(|key| text(lang, *key)).collect();
-    texts_json(&texts)
+pub fn page_texts(lang: Lang) -> &'static str {
+    static MADE: [std::sync::OnceLock<String>; Lang::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; Lang::ALL.len()];
+    let at = Lang::ALL
+        .iter()
+        .position(|l| *l == lang)
+        .unwrap_or_default();
+    MADE[at].get_or_init(|| {
+        let texts: Vec<&str> = Key::ALL.iter().map(|key| text(lang, *key)).collect();
+        texts_json(&texts)
+    })
 }
 
 /// `texts` as a JSON array fit to sit inside a `<script>` element: `<` is escaped, so no
@@ -242,7 +251,7 @@ mod tests {
         assert!(!json.contains('<'), "{json}");
         let back: Vec<String> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, ["</script><!-- a", "plain"]);
-        let all: Vec<String> = serde_json::from_str(&page_texts(Lang::Fr)).unwrap();
+        let all: Vec<String> = serde_json::from_str(page_texts(Lang::Fr)).unwrap();
         assert_eq!(all.len(), Key::ALL.len());
     }
 
