@@ -389,10 +389,72 @@ impl MilestoneUpdateInput {
 pub const MEMBER_NAME_MAX_CHARS: usize = 200;
 pub const PLAN_TITLE_MAX_CHARS: usize = 300;
 
-/// A date typed as `YYYY-MM-DD` (what a date input sends).
+/// Powers of ten an `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Most significant digits a typed number may have: fewer than an `f64` holds exactly.
+const DECIMAL_DIGITS_MAX: usize = 15;
+
+/// A number typed as digits with an optional decimal point (`1250`, `1250.50`, `.5`),
+/// read to the same `f64` as `str::parse` reads it, bit for bit; anything else (signs,
+/// exponents, `inf`, more than 15 significant digits) is refused.
+///
+/// Written out rather than calling `str::parse::<f64>` because the forms' checks run in
+/// the browser too, and the general float parser's tables were about 10 KB of the first
+/// load (brotli). With at most 15 significant digits the digits are an exact integer and
+/// the power of ten is exact, so one multiplication or division rounds correctly, as the
+/// general parser does.
+pub fn decimal_number(typed: &str) -> Option<f64> {
+    let (whole, fraction) = typed.split_once('.').unwrap_or((typed, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    let significant = digits.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Some(0.0);
+    }
+    let exponent = (significant.len() - trimmed.len()) as i64 - fraction.len() as i64;
+    let power = EXACT_POWERS_OF_TEN.get(exponent.unsigned_abs() as usize)?;
+    if trimmed.len() > DECIMAL_DIGITS_MAX {
+        return None;
+    }
+    let mantissa = trimmed
+        .bytes()
+        .fold(0u64, |n, digit| n * 10 + u64::from(digit - b'0')) as f64;
+    Some(if exponent < 0 {
+        mantissa / power
+    } else {
+        mantissa * power
+    })
+}
+
+/// A date typed as `YYYY-MM-DD` (what a date input sends; a month or day of one digit is
+/// read too, as people type it where the browser offers no date picker).
+///
+/// Read by hand rather than with chrono's `parse_from_str`, whose format-string reader
+/// is only needed here and would ship to the browser with the forms' checks.
 pub fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, Key::ErrDate))
+    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let mut parts = value.trim().split('-');
+    let (year, month, day) = (parts.next(), parts.next(), parts.next());
+    match (year, month, day, parts.next()) {
+        (Some(year), Some(month), Some(day), None) => number(year, 4..=4)
+            .zip(number(month, 1..=2))
+            .zip(number(day, 1..=2))
+            .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d)),
+        _ => None,
+    }
+    .ok_or_else(|| AppError::invalid(field, Key::ErrDate))
 }
 
 impl PlanInput {
@@ -751,10 +813,7 @@ impl CommitmentInput {
         let amount = match self.budget_amount.trim().replace([' ', '\u{a0}'], "") {
             typed if typed.is_empty() => None,
             typed => Some(
-                typed
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|a| a.is_finite() && *a >= 0.0)
+                decimal_number(&typed)
                     .ok_or_else(|| AppError::invalid(Self::budget_amount, Key::ErrAmount))?,
             ),
         };
@@ -879,10 +938,8 @@ impl MilestoneInput {
         )?;
         let weight = match self.weight.trim() {
             "" => 1.0,
-            typed => typed
-                .parse::<f64>()
-                .ok()
-                .filter(|w| w.is_finite() && (0.0..=WEIGHT_MAX).contains(w))
+            typed => decimal_number(typed)
+                .filter(|w| (0.0..=WEIGHT_MAX).contains(w))
                 .ok_or_else(|| AppError::invalid(Self::weight, Key::ErrWeight))?,
         };
         Ok(MilestoneFields {
@@ -992,6 +1049,122 @@ impl MemberInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_reads_as_chrono_reads_year_month_day() {
+        let chrono = |typed: &str| NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").ok();
+        let mut read = 0;
+        for year in ["2025", "0999", "9999", "1900", "2000", "2024"] {
+            for month in ["0", "1", "01", "02", "12", "13", "00", "001"] {
+                for day in ["0", "1", "01", "28", "29", "30", "31", "32", "010"] {
+                    let typed = format!("{year}-{month}-{day}");
+                    let ours = date(&typed, "d").ok();
+                    assert_eq!(ours, chrono(&typed), "{typed}");
+                    read += usize::from(ours.is_some());
+                }
+            }
+        }
+        assert!(read > 100, "only {read} read");
+        assert_eq!(
+            date(" 2025-03-07 ", "d").ok(),
+            NaiveDate::from_ymd_opt(2025, 3, 7)
+        );
+        for refused in [
+            "",
+            "2025",
+            "2025-03",
+            "2025-03-07-01",
+            "2025/03/07",
+            "25-03-07",
+            "2025-3-",
+            "-03-07",
+            "2025--3-07",
+            "2025-+3-07",
+            "twenty-five",
+            "٢٠٢٥-٠٣-٠٧",
+            "20250-03-07",
+        ] {
+            let refusal = date(refused, "planned_end").unwrap_err();
+            assert_eq!(
+                refusal,
+                AppError::invalid("planned_end", Key::ErrDate),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_decimal_number_reads_as_the_general_parser_reads_it_and_nothing_else() {
+        // A fixed pseudo-random walk over digit strings, so a failure repeats.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let mut compared = 0;
+        for _ in 0..200_000 {
+            let digits = |n: u64, next: &mut dyn FnMut(u64) -> u64| {
+                (0..n)
+                    .map(|_| char::from(b'0' + next(10) as u8))
+                    .collect::<String>()
+            };
+            let whole = digits(next(18), &mut next);
+            let typed = match next(3) {
+                0 => whole,
+                1 => format!("{whole}.{}", digits(next(18), &mut next)),
+                _ => format!("{whole}.{}0000", digits(next(6), &mut next)),
+            };
+            let general = typed.parse::<f64>().ok();
+            match decimal_number(&typed) {
+                Some(ours) => {
+                    assert_eq!(Some(ours.to_bits()), general.map(f64::to_bits), "{typed}");
+                    compared += 1;
+                }
+                // Refused only for too many significant digits, or for no digits at all.
+                None => assert!(
+                    typed.trim_matches(['0', '.']).replace('.', "").len() > DECIMAL_DIGITS_MAX
+                        || typed.is_empty()
+                        || typed == ".",
+                    "{typed} was refused"
+                ),
+            }
+        }
+        assert!(compared > 100_000, "only {compared} compared");
+        for (typed, read) in [
+            ("1250.50", 1250.5),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("000", 0.0),
+            ("0.1", 0.1),
+            ("100", 100.0),
+            ("123456789012345", 123_456_789_012_345.0),
+            ("1000000000000000000000", 1e21),
+            ("0.000000000000000000001", 1e-21),
+        ] {
+            assert_eq!(decimal_number(typed), Some(read), "{typed}");
+        }
+        for refused in [
+            "",
+            ".",
+            "1e3",
+            "+1",
+            "-1",
+            "1.2.3",
+            "1,5",
+            " 1",
+            "inf",
+            "NaN",
+            "1_000",
+            "1234567890123456",
+            "0.1234567890123456",
+            "1e400",
+            "١٢",
+        ] {
+            assert_eq!(decimal_number(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn evidence_is_web_links_one_per_line_and_completion_needs_some() {
