@@ -378,3 +378,40 @@ async fn members_filter_by_region_and_kind_with_counts() {
         .unwrap();
     assert_eq!(page_two.0.len(), 25);
 }
+
+/// What every pooled connection is opened with, which the storage layer's speed and safety
+/// rest on: on SQLite, write-ahead logging, durable commits with it, foreign keys and a
+/// wait for the write lock; on PostgreSQL, each statement planned once per connection
+/// (otherwise some, such as the overview's recent updates, were planned again on every
+/// request, at three times the cost of running them).
+#[tokio::test]
+async fn a_pooled_connection_has_the_settings_the_storage_layer_relies_on() {
+    let t = test_db().await;
+    match &t.db {
+        app::storage::Db::Sqlite(pool, _) => {
+            let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(journal, "wal");
+            let number = |name: &'static str| async move {
+                let (value,): (i64,) = sqlx::query_as(&format!("PRAGMA {name}"))
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+                value
+            };
+            // 1 is NORMAL.
+            assert_eq!(number("synchronous").await, 1);
+            assert_eq!(number("foreign_keys").await, 1);
+            assert_eq!(number("busy_timeout").await, 10_000);
+        }
+        app::storage::Db::Postgres(pool) => {
+            let (mode,): (String,) = sqlx::query_as("SHOW plan_cache_mode")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(mode, "force_generic_plan");
+        }
+    }
+}
