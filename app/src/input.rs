@@ -403,13 +403,12 @@ const DECIMAL_DIGITS_MAX: usize = 15;
 /// exponents, `inf`, more than 15 significant digits) is refused.
 ///
 /// Written out rather than calling `str::parse::<f64>` because the forms' checks run in
-/// the browser too, and the general float parser's tables were about 10 KB of the first
-/// load (brotli). With at most 15 significant digits the digits are an exact integer and
+/// the browser too, and the general float parser was about 12 KB of the first load
+/// (brotli). With at most 15 significant digits the digits are an exact integer and
 /// the power of ten is exact, so one multiplication or division rounds correctly, as the
 /// general parser does.
 pub fn decimal_number(typed: &str) -> Option<f64> {
     let (whole, fraction) = typed.split_once('.').unwrap_or((typed, ""));
-    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
         return None;
     }
@@ -434,14 +433,19 @@ pub fn decimal_number(typed: &str) -> Option<f64> {
     })
 }
 
+fn all_digits(part: &str) -> bool {
+    part.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A date typed as `YYYY-MM-DD` (what a date input sends; a month or day of one digit is
-/// read too, as people type it where the browser offers no date picker).
+/// read too, as people type it where the browser offers no date picker). Chrono's
+/// `%Y-%m-%d` also read years of other lengths, signs and spaces; those are refused.
 ///
 /// Read by hand rather than with chrono's `parse_from_str`, whose format-string reader
 /// is only needed here and would ship to the browser with the forms' checks.
 pub fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
     let number = |part: &str, digits: std::ops::RangeInclusive<usize>| {
-        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+        (digits.contains(&part.len()) && all_digits(part))
             .then(|| part.parse::<u32>().ok())
             .flatten()
     };
@@ -1051,7 +1055,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_date_reads_as_chrono_reads_year_month_day() {
+    fn a_date_with_a_four_digit_year_reads_as_chrono_reads_it() {
         let chrono = |typed: &str| NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").ok();
         let mut read = 0;
         for year in ["2025", "0999", "9999", "1900", "2000", "2024"] {
@@ -1141,9 +1145,42 @@ mod tests {
             ("100", 100.0),
             ("123456789012345", 123_456_789_012_345.0),
             ("1000000000000000000000", 1e21),
+            ("10000000000000000000000", 1e22),
             ("0.000000000000000000001", 1e-21),
+            ("0.0000000000000000000001", 1e-22),
+            ("0.", 0.0),
+            (".0", 0.0),
+            ("00.00", 0.0),
         ] {
             assert_eq!(decimal_number(typed), Some(read), "{typed}");
+        }
+        // The largest mantissa at the largest exponents, against the general parser.
+        for typed in [
+            format!("999999999999999{}", "0".repeat(22)),
+            format!("0.{}999999999999999", "0".repeat(7)),
+        ] {
+            let general = typed.parse::<f64>().unwrap();
+            assert_eq!(
+                decimal_number(&typed).map(f64::to_bits),
+                Some(general.to_bits())
+            );
+        }
+        // What a stored number shows in its edit form reads back to the same number.
+        for stored in [
+            0.0,
+            0.1,
+            2.5,
+            33.3,
+            1250.5,
+            1e21,
+            1e-22,
+            123_456_789_012_345.0,
+        ] {
+            assert_eq!(
+                decimal_number(&stored.to_string()),
+                Some(stored),
+                "{stored}"
+            );
         }
         for refused in [
             "",
@@ -1159,7 +1196,9 @@ mod tests {
             "1_000",
             "1234567890123456",
             "0.1234567890123456",
-            "1e400",
+            "100000000000000000000000",
+            "0.00000000000000000000001",
+            "-0",
             "١٢",
         ] {
             assert_eq!(decimal_number(refused), None, "{refused}");

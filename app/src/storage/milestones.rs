@@ -305,21 +305,21 @@ pub async fn recent_updates(
     conn: &mut dyn Conn,
     limit: i64,
 ) -> Result<Vec<RecentUpdate>, StorageError> {
-    let rows: Vec<RecentRow> = run!(
-        conn,
-        fetch_all,
-        sqlx::query_as(
-            "SELECT c.code AS commitment_code, c.title AS commitment_title,
-                ms.title AS milestone_title, u.author_role, u.author_institution, u.created_at,
-                u.status, u.progress
-             FROM progress_updates u
-             JOIN milestones ms ON ms.id = u.milestone_id
-             JOIN commitments c ON c.id = ms.commitment_id
-             ORDER BY u.created_at DESC, u.id DESC
-             LIMIT $1",
-        )
-        .bind(limit)
-    )?;
+    // The limit is written into the statement, not bound: PostgreSQL plans a statement with
+    // `LIMIT $1` again on every run (0.45 ms of planning for 0.15 ms of work, on every
+    // overview), and a plan made once for any limit reckons on a tenth of the table and
+    // starts parallel workers (570 instead of 1,550 overviews a second at scale 10).
+    let sql = format!(
+        "SELECT c.code AS commitment_code, c.title AS commitment_title,
+            ms.title AS milestone_title, u.author_role, u.author_institution, u.created_at,
+            u.status, u.progress
+         FROM progress_updates u
+         JOIN milestones ms ON ms.id = u.milestone_id
+         JOIN commitments c ON c.id = ms.commitment_id
+         ORDER BY u.created_at DESC, u.id DESC
+         LIMIT {limit}"
+    );
+    let rows: Vec<RecentRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
     Ok(rows
         .into_iter()
         .map(|row| RecentUpdate {

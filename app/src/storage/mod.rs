@@ -292,14 +292,7 @@ impl Db {
     /// closed after a minute, before a firewall forgets them and a query would hang.
     pub async fn connect(url: &str) -> Result<Db, StorageError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // Each statement is planned once per connection, as SQLite plans it. By default
-            // PostgreSQL plans a prepared statement again on every run while it guesses a
-            // plan for the values given might be better, and keeps doing so for some (any
-            // with `LIMIT $n`): the overview's recent updates cost 0.45 ms of planning for
-            // 0.15 ms of work, on every request. Every query here is written to be served
-            // by its indexes whatever the values.
-            let options = PgConnectOptions::from_str(url)?
-                .options([("plan_cache_mode", "force_generic_plan")]);
+            let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(10)
                 .test_before_acquire(false)

@@ -73,7 +73,9 @@ pub fn date(raw: &str) -> Cell<DateRead> {
         Cell::Missing(code) => return Cell::Missing(code),
         Cell::Unreadable(v) => return Cell::Unreadable(v),
     };
-    if let Ok(d) = NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+    // ISO dates as the forms read them, so an imported date shows in its edit form as a
+    // date the form takes back.
+    if let Ok(d) = app::input::date(&value, "") {
         return Cell::Value(DateRead::MonthFirst(d));
     }
     let parts: Vec<&str> = value.split('/').collect();
