@@ -338,9 +338,13 @@ impl Db {
     /// Brings the schema up to date. SQLite migrations that rebuild a table run with
     /// foreign-key enforcement off (SQLite cannot switch it inside the migration's
     /// transaction), and the references are checked once they are done (if any ran). Then
-    /// the counts the migrations could not compute in SQL are made.
+    /// the counts the migrations could not compute in SQL are made. The site's version
+    /// changes only when migrations ran or counts were made, so an app server starting (or a
+    /// command run) does not make every app server render its kept pages again.
     pub async fn migrate(&self) -> Result<(), StorageError> {
-        match self {
+        // Missing before the first migration.
+        let applied_sql = "SELECT COUNT(*) FROM _sqlx_migrations";
+        let migrated = match self {
             Db::Sqlite(pool, _) => {
                 let options = (*pool.connect_options()).clone().foreign_keys(false);
                 let mut conn = options.connect().await?;
@@ -348,7 +352,7 @@ impl Db {
                 // so it runs only after migrations were applied: the database's
                 // `user_version` says a check is owed from before they run until one passes,
                 // so a start that stopped short of it, or failed it, checks again.
-                let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+                let applied: i64 = sqlx::query_scalar(applied_sql)
                     .fetch_one(&mut conn)
                     .await
                     .unwrap_or(0);
@@ -381,13 +385,27 @@ impl Db {
                         broken.len()
                     )));
                 }
+                applied < known
             }
-            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
-        }
+            Db::Postgres(pool) => {
+                let applied: i64 = sqlx::query_scalar(applied_sql)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap_or(0);
+                let known = i64::try_from(POSTGRES_MIGRATIONS.iter().count()).unwrap_or(i64::MAX);
+                POSTGRES_MIGRATIONS.run(pool).await?;
+                applied < known
+            }
+        };
         let mut tx = self.begin().await?;
-        refresh_uncounted_disagreements(&mut tx).await?;
+        let counted = refresh_uncounted_disagreements(&mut tx).await?;
         fold_total_changes(&mut tx).await?;
-        tx.commit().await
+        if migrated || counted > 0 {
+            tx.commit().await
+        } else {
+            // Folding changes no total a page shows.
+            tx.commit_unseen().await
+        }
     }
 
     /// A transaction for a write; commit it, or it rolls back when dropped.
