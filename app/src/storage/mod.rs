@@ -339,12 +339,11 @@ impl Db {
     /// foreign-key enforcement off (SQLite cannot switch it inside the migration's
     /// transaction), and the references are checked once they are done (if any ran). Then
     /// the counts the migrations could not compute in SQL are made. The site's version
-    /// changes only when migrations ran or counts were made, so an app server starting (or a
-    /// command run) does not make every app server render its kept pages again.
+    /// changes only when migrations were applied since it last changed for them (migration
+    /// 0017) or counts were made, so an app server starting (or a command run) does not make
+    /// every app server render its kept pages again.
     pub async fn migrate(&self) -> Result<(), StorageError> {
-        // Missing before the first migration.
-        let applied_sql = "SELECT COUNT(*) FROM _sqlx_migrations";
-        let migrated = match self {
+        match self {
             Db::Sqlite(pool, _) => {
                 let options = (*pool.connect_options()).clone().foreign_keys(false);
                 let mut conn = options.connect().await?;
@@ -352,7 +351,7 @@ impl Db {
                 // so it runs only after migrations were applied: the database's
                 // `user_version` says a check is owed from before they run until one passes,
                 // so a start that stopped short of it, or failed it, checks again.
-                let applied: i64 = sqlx::query_scalar(applied_sql)
+                let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
                     .fetch_one(&mut conn)
                     .await
                     .unwrap_or(0);
@@ -385,22 +384,25 @@ impl Db {
                         broken.len()
                     )));
                 }
-                applied < known
             }
-            Db::Postgres(pool) => {
-                let applied: i64 = sqlx::query_scalar(applied_sql)
-                    .fetch_one(pool)
-                    .await
-                    .unwrap_or(0);
-                let known = i64::try_from(POSTGRES_MIGRATIONS.iter().count()).unwrap_or(i64::MAX);
-                POSTGRES_MIGRATIONS.run(pool).await?;
-                applied < known
-            }
-        };
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
         let mut tx = self.begin().await?;
         let counted = refresh_uncounted_disagreements(&mut tx).await?;
         fold_total_changes(&mut tx).await?;
-        if migrated || counted > 0 {
+        let (applied, seen): (i64, i64) = run!(
+            &mut tx,
+            fetch_one,
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM _sqlx_migrations), migrations
+                 FROM site_version WHERE id = 1"
+            )
+        )?;
+        if applied != seen || counted > 0 {
+            execute!(
+                &mut tx,
+                sqlx::query("UPDATE site_version SET migrations = $1 WHERE id = 1").bind(applied)
+            )?;
             tx.commit().await
         } else {
             // Folding changes no total a page shows.

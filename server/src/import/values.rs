@@ -131,6 +131,15 @@ mod tests {
             Cell::Unreadable("Not Specified".into())
         );
         assert_eq!(date("13/13/2014"), Cell::Unreadable("13/13/2014".into()));
+        // ISO dates as the forms read them: a year of four digits, no sign.
+        assert_eq!(date("19-06-30"), Cell::Unreadable("19-06-30".into()));
+        assert_eq!(date("+2019-06-30"), Cell::Unreadable("+2019-06-30".into()));
+        assert_eq!(
+            date(" 2019-6-3 "),
+            Cell::Value(DateRead::MonthFirst(
+                NaiveDate::from_ymd_opt(2019, 6, 3).unwrap()
+            ))
+        );
         assert_eq!(date("NA"), Cell::Missing(MissingCode::NotApplicable));
         assert_eq!(date(""), Cell::Empty);
     }
