@@ -397,34 +397,21 @@ async fn migrating_again_keeps_the_site_version_unless_migrations_or_counts_are_
     assert_eq!(version().await, before);
 
     // A start that applied the last migration and stopped before changing the version.
-    on_pool!(&t.db, |pool| {
-        sqlx::query("UPDATE site_version SET migrations = migrations - 1")
-            .execute(pool)
-            .await
-            .unwrap();
-    });
+    write_sql(&t.db, "UPDATE site_version SET migrations = migrations - 1").await;
+    let owing = version().await;
     t.db.migrate().await.unwrap();
     let owed = version().await;
-    assert_ne!(owed, before);
+    assert_ne!(owed, owing);
     t.db.migrate().await.unwrap();
     assert_eq!(version().await, owed);
 
-    on_pool!(&t.db, |pool| {
-        sqlx::query("UPDATE commitments SET disagreements = NULL")
-            .execute(pool)
-            .await
-            .unwrap();
-    });
+    write_sql(&t.db, "UPDATE commitments SET disagreements = NULL").await;
+    let uncounted = version().await;
     t.db.migrate().await.unwrap();
     let counted = version().await;
-    assert_ne!(counted, owed);
-    let uncounted = on_pool!(&t.db, |pool| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM commitments WHERE disagreements IS NULL"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
-    assert_eq!(uncounted, 0);
+    assert_ne!(counted, uncounted);
+    let left = "SELECT COUNT(*) FROM commitments WHERE disagreements IS NULL";
+    assert_eq!(scalar(&t.db, left).await, 0);
     t.db.migrate().await.unwrap();
     assert_eq!(version().await, counted);
 }
