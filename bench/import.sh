@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-if ! command -v sqlite3 >/dev/null || [ ! -x /usr/bin/time ]; then
-  echo "installing sqlite3 and time from Debian's packages" >&2
+if ! command -v sqlite3 >/dev/null; then
+  echo "installing sqlite3 from Debian's packages" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq sqlite3 time >&2
+  apt-get update -qq >&2 && apt-get install -y -qq sqlite3 >&2
 fi
 bin="$PWD/target/release/ogp-tracker"
 ./scripts/setup.sh >&2
@@ -20,27 +20,38 @@ pg_url=$(./scripts/postgres.sh)
 work="$PWD/target/bench-import"
 rm -rf "$work" && mkdir -p "$work"
 
-# Seconds as /usr/bin/time measures them, of the command that follows.
-# A failed command stops the script (a failure is no time).
+# Seconds, to the millisecond, of the command that follows. A failed command stops the
+# script (a failure is no time).
 seconds() {
-  if ! /usr/bin/time -o "$work/took" -f "%e" "$@" >/dev/null 2>"$work/err"; then
+  local start end
+  start=$(date +%s%N)
+  if ! "$@" >/dev/null 2>"$work/err"; then
     echo "failed: $* (see $work/err)" >&2
     exit 1
   fi
-  tail -1 "$work/took"
+  end=$(date +%s%N)
+  awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }'
 }
+# The median of the numbers on standard input.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# How many times each import runs; the median counts (this host's times vary by a third).
+runs=${IMPORT_RUNS:-7}
 per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }'; }
 
 rows=()
 for file in ../shared/data/*.csv; do
   name=$(basename "$file")
   records=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))) - 1)' "$file")
-  floor=$(seconds sqlite3 "$work/floor.db" ".import --csv $file raw_${RANDOM}")
+  floor=$(for run in $(seq "$runs"); do
+    rm -f "$work/floor.db"
+    seconds sqlite3 "$work/floor.db" ".import --csv $file raw"
+    echo
+  done | median)
   floor_rate=$(per_second "$records" "$floor")
   for database in sqlite postgres; do
-    # The median of three imports, each into a new empty database.
+    # The median of $runs imports, each into a new empty database.
     times=()
-    for run in 1 2 3; do
+    for run in $(seq "$runs"); do
       if [ "$database" = sqlite ]; then
         url="sqlite://$work/tracker-$name-$run.db"
       else
@@ -51,7 +62,7 @@ for file in ../shared/data/*.csv; do
       took=$(DATABASE_URL="$url" seconds "$bin" import "$file") || exit 1
       times+=("$took")
     done
-    took=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+    took=$(printf '%s\n' "${times[@]}" | median)
     rate=$(per_second "$records" "$took")
     ratio=$(awk -v a="$rate" -v b="$floor_rate" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
     rows+=("| \`$name\` | $records | $database | $took s | $rate | $floor s | $floor_rate | $ratio |")
@@ -68,7 +79,7 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with unc
   echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build, into an empty database; PostgreSQL from scripts/postgres.sh on loopback."
   echo "- **Commit:** $commit."
   echo "- **Floor:** sqlite3's \`.import --csv\` of the same file into one table of text columns."
-  echo "- **Import:** the median of three, each into a new empty database (\`/usr/bin/time\`, 10 ms steps)."
+  echo "- **Import:** the median of $runs, each into a new empty database, timed to the millisecond; the floor likewise."
   echo
   echo "| file | rows | database | import | rows/s | sqlite3 .import | rows/s | ratio |"
   echo "|---|---|---|---|---|---|---|---|"

@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 /// Normalises a level as OGP files write it: any case, surrounding spaces, and the
 /// explorer's rank prefix (`c. high`) removed; underscores read as spaces.
 pub fn normalize_label(raw: &str) -> String {
+    // Every cell of an import is read as a level: ASCII text (nearly all of it) is
+    // normalised in one pass and one allocation.
+    if raw.is_ascii() {
+        return normalize_ascii_label(raw.trim());
+    }
     let lower = raw.trim().to_lowercase().replace('_', " ");
     let bytes = lower.as_bytes();
     let without_rank =
@@ -22,6 +27,32 @@ pub fn normalize_label(raw: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// [`normalize_label`] of trimmed ASCII text: the same steps, byte by byte.
+fn normalize_ascii_label(trimmed: &str) -> String {
+    let byte = |b: u8| match b {
+        b'_' => b' ',
+        b => b.to_ascii_lowercase(),
+    };
+    let bytes = trimmed.as_bytes();
+    let ranked = bytes.len() > 3
+        && byte(bytes[0]).is_ascii_lowercase()
+        && bytes[1] == b'.'
+        && byte(bytes[2]) == b' ';
+    let rest = if ranked { &bytes[3..] } else { bytes };
+    let mut out = String::with_capacity(rest.len());
+    // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, return.
+    let words = rest
+        .split(|b| matches!(byte(*b), b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .filter(|word| !word.is_empty());
+    for word in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.iter().map(|b| char::from(byte(*b))));
+    }
+    out
 }
 
 /// Longer than any level's label, with its rank prefix, as files write them.
@@ -214,6 +245,62 @@ impl EarlyResults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The general steps, as [`normalize_label`] takes them for text that is not ASCII.
+    fn normalized_by_the_general_steps(raw: &str) -> String {
+        let lower = raw.trim().to_lowercase().replace('_', " ");
+        let bytes = lower.as_bytes();
+        let rest = if bytes.len() > 3
+            && bytes[0].is_ascii_lowercase()
+            && bytes[1] == b'.'
+            && bytes[2] == b' '
+        {
+            &lower[3..]
+        } else {
+            &lower[..]
+        };
+        rest.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn ascii_labels_are_normalised_as_any_other_text() {
+        // Every string of up to four characters from an alphabet of the cases that matter.
+        let alphabet = [
+            " ", "_", ".", "\t", "\u{b}", "\r\n", "A", "c", "Z", "1", "-",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |a| format!("{t}{a}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.dedup();
+        texts.extend(
+            [
+                "C. High",
+                "c._high",
+                " a.  Not  Started ",
+                "d. ",
+                "Minor_Impact",
+                "x.y z",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            assert_eq!(
+                normalize_label(text),
+                normalized_by_the_general_steps(text),
+                "{text:?}"
+            );
+        }
+        assert!(texts.len() > 10_000);
+        assert_eq!(
+            normalize_label("  C._Substantial__Progress "),
+            "substantial progress"
+        );
+    }
 
     #[test]
     fn explorer_rank_prefixes_are_ignored() {

@@ -7,7 +7,6 @@ use app::domain::{
     Score, Stage,
 };
 use csv::StringRecord;
-use std::collections::HashMap;
 
 /// Everything one row becomes.
 #[derive(Clone, Debug)]
@@ -67,12 +66,12 @@ pub fn policy_area_columns(
 
 /// Column positions by header name.
 pub struct Columns {
-    index: HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Columns {
     pub fn new(headers: &StringRecord) -> Columns {
-        let mut index = HashMap::new();
+        let mut index = rustc_hash::FxHashMap::default();
         for (i, name) in headers.iter().enumerate() {
             index.entry(name.trim().to_string()).or_insert(i);
         }
