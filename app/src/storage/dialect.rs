@@ -86,10 +86,10 @@ pub async fn take_total_changes(conn: &mut dyn Conn) -> Result<Vec<TotalChangeSu
 /// The columns that key a count of [`fold_score_changes`]'s `score_totals`.
 const SCORE_KEY: &str = "plan_id, scale, stage, source, indicator, value";
 
-/// Adds the changes appended to `score_changes` (migration 0015) to the counts of
-/// `score_totals` and deletes them, summed by the database, then drops the counts left at
-/// zero; answers how many changes were folded. Exactly the changes deleted are added, as
-/// in [`take_total_changes`].
+/// Adds the changes appended to `score_changes` (migration 0015; on SQLite, since 0018, the
+/// triggers add to the counts directly) to the counts of `score_totals` and deletes them,
+/// summed by the database, then drops the counts left at zero; answers how many changes
+/// were folded. Exactly the changes deleted are added, as in [`take_total_changes`].
 pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageError> {
     let add = |from: &str| {
         format!(
@@ -109,23 +109,28 @@ pub async fn fold_score_changes(conn: &mut dyn Conn) -> Result<usize, StorageErr
             sqlx::query_scalar(&sql).fetch_one(&mut *c).await?
         }
         Native::Sqlite(c) => {
+            // Empty since migration 0018 (the triggers add to the counts directly), but for
+            // changes a database appended before it.
             let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM score_changes")
                 .fetch_one(&mut *c)
                 .await?;
-            let Some(newest) = newest else {
-                return Ok(0);
-            };
-            // The WHERE also keeps SQLite's parser from reading ON CONFLICT as a join's.
-            sqlx::query(&add("score_changes WHERE id <= $1"))
-                .bind(newest)
-                .execute(&mut *c)
-                .await?;
-            let folded = sqlx::query("DELETE FROM score_changes WHERE id <= $1")
-                .bind(newest)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
-            i64::try_from(folded).unwrap_or(i64::MAX)
+            match newest {
+                None => 0,
+                Some(newest) => {
+                    // The WHERE also keeps SQLite's parser from reading ON CONFLICT as a
+                    // join's.
+                    sqlx::query(&add("score_changes WHERE id <= $1"))
+                        .bind(newest)
+                        .execute(&mut *c)
+                        .await?;
+                    let folded = sqlx::query("DELETE FROM score_changes WHERE id <= $1")
+                        .bind(newest)
+                        .execute(&mut *c)
+                        .await?
+                        .rows_affected();
+                    i64::try_from(folded).unwrap_or(i64::MAX)
+                }
+            }
         }
     };
     execute!(conn, sqlx::query("DELETE FROM score_totals WHERE n = 0"))?;

@@ -480,3 +480,100 @@ async fn user_version(raw: &mut sqlx::SqliteConnection) -> i64 {
         .await
         .unwrap()
 }
+
+/// Since migration 0018 SQLite's score triggers add to the kept counts directly; the
+/// changes a database appended for a fold before it are folded by the migration, and a
+/// score published, superseded or deleted after it is counted without any change left.
+#[tokio::test]
+async fn sqlite_counts_scores_directly_from_0018_and_keeps_the_changes_appended_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/scores.db", dir.path().display());
+    let db = Db::connect(&url).await.unwrap();
+    let before = dir.path().join("before-0018");
+    std::fs::create_dir(&before).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/sqlite");
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name.to_string_lossy().as_ref() < "0018" {
+            std::fs::copy(source.join(&name), before.join(&name)).unwrap();
+        }
+    }
+    let old = sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .unwrap();
+    on_pool!(&db, |pool| old.run(pool).await.unwrap());
+    let run = |statement: &'static str| {
+        let db = &db;
+        async move {
+            on_pool!(db, |pool| sqlx::query(statement)
+                .execute(pool)
+                .await
+                .map(|_| ())
+                .unwrap());
+        }
+    };
+    for statement in [
+        "INSERT INTO members (id, code, name, slug, kind, commitment_prefix)
+         VALUES (1, 'ESP', 'Spain', 'spain', 'national', 'ES')",
+        "INSERT INTO action_plans (id, plan_key, member_id, number, status)
+         VALUES (1, 'AP_ESP04', 1, 4, 'active'), (2, 'AP_ESP05', 1, 5, 'active')",
+        "INSERT INTO commitments (id, code, plan_id, number, title)
+         VALUES (1, 'ES0001', 1, '1', 'Open contracts'), (2, 'ES0002', 2, '1', 'Open budgets')",
+        "INSERT INTO assessments (id, commitment_id, source, assessor, stage, scale, created_at)
+         VALUES (1, 1, 'irm', 'IRM', 'design', 'classic', '2024-01-15T09:00:00Z'),
+                (2, 2, 'irm', 'IRM', 'design', 'classic', '2024-01-15T09:00:00Z')",
+        "INSERT INTO assessment_scores (assessment_id, indicator, value)
+         VALUES (1, 'potential_impact', 'moderate'), (1, 'specificity', 'high'),
+                (2, 'potential_impact', 'moderate')",
+    ] {
+        run(statement).await;
+    }
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM score_changes").await,
+        3,
+        "0015's triggers appended a change per score"
+    );
+
+    db.migrate().await.unwrap();
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM score_changes").await, 0);
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT n FROM score_totals WHERE plan_id = 1 AND indicator = 'specificity'"
+        )
+        .await,
+        1,
+        "the appended change is counted"
+    );
+    assert_kept_totals(&db).await;
+
+    // Published, rescored, superseded and deleted after 0018: counted as it happens (each
+    // level within one step of the IRM's, so no disagreement is owed a recount).
+    for statement in [
+        "INSERT INTO assessments (id, commitment_id, source, assessor, stage, scale, created_at)
+         VALUES (3, 2, 'civil_society', 'Watch', 'design', 'classic', '2024-02-15T09:00:00Z')",
+        "INSERT INTO assessment_scores (assessment_id, indicator, value)
+         VALUES (3, 'potential_impact', 'minor'), (3, 'specificity', 'low')",
+        "UPDATE assessment_scores SET value = 'moderate' WHERE assessment_id = 3
+         AND indicator = 'potential_impact'",
+        "UPDATE assessments SET status = 'superseded' WHERE id = 1",
+        "DELETE FROM assessments WHERE id = 2",
+    ] {
+        run(statement).await;
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM score_changes").await,
+            0,
+            "{statement}"
+        );
+        assert_kept_totals(&db).await;
+    }
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COALESCE(SUM(n), 0) FROM score_totals WHERE plan_id = 1"
+        )
+        .await,
+        0,
+        "nothing published is left in the first plan"
+    );
+}
