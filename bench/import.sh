@@ -22,20 +22,24 @@ rm -rf "$work" && mkdir -p "$work"
 
 # Seconds, to the millisecond, of the command that follows. A failed command stops the
 # script (a failure is no time).
+# (Bash's own clock: a `date` process each side would add milliseconds to a 40 ms floor.)
 seconds() {
-  local start end
-  start=$(date +%s%N)
+  local start=$EPOCHREALTIME end
   if ! "$@" >/dev/null 2>"$work/err"; then
     echo "failed: $* (see $work/err)" >&2
     exit 1
   fi
-  end=$(date +%s%N)
-  awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }'
+  end=$EPOCHREALTIME
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
 }
 # The median of the numbers on standard input.
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # How many times each import runs; the median counts (this host's times vary by a third).
 runs=${IMPORT_RUNS:-7}
+if ! [[ "$runs" =~ ^[1-9][0-9]*$ ]]; then
+  echo "IMPORT_RUNS must be a whole number from 1, not \"$runs\"" >&2
+  exit 2
+fi
 per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }'; }
 
 rows=()

@@ -63,7 +63,8 @@ pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview,
     })
 }
 
-/// Folds the changes appended by the triggers of migrations 0012 and 0015 into the counts
+/// Folds the changes appended by the triggers of migrations 0012 and 0015 (on SQLite, since
+/// 0018, only the totals' changes and score changes appended before it) into the counts
 /// they change, so that reading a count stays a few rows. Exactly the changes it deletes are
 /// added, so a change committed meanwhile waits for the next fold; one fold runs at a time
 /// (another finds it under way and leaves the changes to it). Answers how many changes

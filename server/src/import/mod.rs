@@ -118,7 +118,9 @@ pub fn parse(
                 }
             }
             // The reader stopped: the last records, if any, are all it will send.
-            let _ = batches.send(batch);
+            if !batch.is_empty() {
+                let _ = batches.send(batch);
+            }
         });
         for result in received.into_iter().flatten() {
             let record = match result {

@@ -534,7 +534,12 @@ async fn sqlite_counts_scores_directly_from_0018_and_keeps_the_changes_appended_
         "0015's triggers appended a change per score"
     );
 
-    db.migrate().await.unwrap();
+    // The migrations alone, without the fold `Db::migrate` runs after them: 0018 itself
+    // counts what was appended.
+    let all = sqlx::migrate::Migrator::new(source.as_path())
+        .await
+        .unwrap();
+    on_pool!(&db, |pool| all.run(pool).await.unwrap());
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM score_changes").await, 0);
     assert_eq!(
         scalar(
@@ -545,10 +550,12 @@ async fn sqlite_counts_scores_directly_from_0018_and_keeps_the_changes_appended_
         1,
         "the appended change is counted"
     );
+    db.migrate().await.unwrap();
     assert_kept_totals(&db).await;
 
-    // Published, rescored, superseded and deleted after 0018: counted as it happens (each
-    // level within one step of the IRM's, so no disagreement is owed a recount).
+    // Published, rescored, a score deleted, superseded, published again and deleted after
+    // 0018: counted as it happens (each level within one step of the IRM's, so no
+    // disagreement is owed a recount).
     for statement in [
         "INSERT INTO assessments (id, commitment_id, source, assessor, stage, scale, created_at)
          VALUES (3, 2, 'civil_society', 'Watch', 'design', 'classic', '2024-02-15T09:00:00Z')",
@@ -556,6 +563,9 @@ async fn sqlite_counts_scores_directly_from_0018_and_keeps_the_changes_appended_
          VALUES (3, 'potential_impact', 'minor'), (3, 'specificity', 'low')",
         "UPDATE assessment_scores SET value = 'moderate' WHERE assessment_id = 3
          AND indicator = 'potential_impact'",
+        "DELETE FROM assessment_scores WHERE assessment_id = 3 AND indicator = 'specificity'",
+        "UPDATE assessments SET status = 'superseded' WHERE id = 1",
+        "UPDATE assessments SET status = 'published' WHERE id = 1",
         "UPDATE assessments SET status = 'superseded' WHERE id = 1",
         "DELETE FROM assessments WHERE id = 2",
     ] {
