@@ -666,7 +666,7 @@ impl CommitmentFields {
 /// and four digits (`AR0045`).
 pub fn is_commitment_code(code: &str, prefix: &str) -> bool {
     code.strip_prefix(prefix)
-        .is_some_and(|digits| digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+        .is_some_and(|digits| digits.len() == 4 && all_digits(digits))
 }
 
 impl CommitmentInput {
