@@ -397,21 +397,25 @@ async fn migrating_again_keeps_the_site_version_unless_migrations_or_counts_are_
     assert_eq!(version().await, before);
 
     // A start that applied the last migration and stopped before changing the version.
-    write_sql(&t.db, "UPDATE site_version SET migrations = migrations - 1").await;
-    let owing = version().await;
-    t.db.migrate().await.unwrap();
-    let owed = version().await;
-    assert_ne!(owed, owing);
-    t.db.migrate().await.unwrap();
-    assert_eq!(version().await, owed);
-
-    write_sql(&t.db, "UPDATE commitments SET disagreements = NULL").await;
-    let uncounted = version().await;
-    t.db.migrate().await.unwrap();
-    let counted = version().await;
-    assert_ne!(counted, uncounted);
+    the_next_start_changes_the_version_once(
+        &t.db,
+        "UPDATE site_version SET migrations = migrations - 1",
+    )
+    .await;
+    the_next_start_changes_the_version_once(&t.db, "UPDATE commitments SET disagreements = NULL")
+        .await;
     let left = "SELECT COUNT(*) FROM commitments WHERE disagreements IS NULL";
     assert_eq!(scalar(&t.db, left).await, 0);
-    t.db.migrate().await.unwrap();
-    assert_eq!(version().await, counted);
+}
+
+/// After `sql`, the next start gives the site a new version and the one after it does not.
+async fn the_next_start_changes_the_version_once(db: &storage::Db, sql: &str) {
+    let version = || async { storage::site_version(&mut conn(db).await).await.unwrap() };
+    write_sql(db, sql).await;
+    let before = version().await;
+    db.migrate().await.unwrap();
+    let after = version().await;
+    assert_ne!(after, before, "{sql}");
+    db.migrate().await.unwrap();
+    assert_eq!(version().await, after, "{sql}");
 }
