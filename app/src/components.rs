@@ -111,7 +111,11 @@ pub fn SiteHeader() -> impl IntoView {
                                 format!(
                                     "/language/{}?next={}",
                                     lang.code(),
-                                    encode_path(&location.pathname.get(), &location.search.get()),
+                                    // The cookie chooses from now on, not the address.
+                                    encode_path(
+                                        &location.pathname.get(),
+                                        &crate::i18n::with_query_lang(&location.search.get(), None),
+                                    ),
                                 )
                             };
                             view! {
@@ -449,4 +453,46 @@ pub fn number_param(params: &leptos_router::params::ParamsMap, name: &str) -> i6
         .get(name)
         .and_then(|value| value.parse::<i64>().ok())
         .unwrap_or(0)
+}
+
+/// Where to follow the records of `scope`: its Atom feeds of progress updates and new
+/// assessments, in the page's language, announced to feed readers in the document's head
+/// and offered to people as links.
+#[component]
+pub fn FeedLinks(scope: crate::domain::Scope) -> impl IntoView {
+    use crate::domain::FeedKind;
+    let lang = use_lang();
+    let feeds = FeedKind::ALL.map(|kind| {
+        let href = format!(
+            "{}?{}={}",
+            scope.feed_path(kind),
+            crate::i18n::LANG_PARAM,
+            lang.code()
+        );
+        let label = match kind {
+            FeedKind::Updates => Key::FeedUpdatesLink,
+            FeedKind::Assessments => Key::FeedAssessmentsLink,
+        };
+        (kind, href, t(label))
+    });
+    view! {
+        {feeds
+            .clone()
+            .map(|(_, href, label)| view! {
+                <leptos_meta::Link rel="alternate" type_="application/atom+xml" href title=label/>
+            })
+            .into_iter()
+            .collect_view()}
+        <nav class="feeds" aria-label=t(Key::FollowLabel)>
+            <span class="feeds-label">{t(Key::FollowLabel)}</span>
+            " "
+            {feeds
+                .map(|(kind, href, label)| view! {
+                    <a href=href data-feed=kind.file_name() type="application/atom+xml">{label}</a>
+                    " "
+                })
+                .into_iter()
+                .collect_view()}
+        </nav>
+    }
 }

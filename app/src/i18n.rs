@@ -35,6 +35,9 @@ pub enum Lang {
 /// Name of the cookie that remembers the reader's language.
 pub const LANG_COOKIE: &str = "lang";
 
+/// The query parameter that names a page's language in its address.
+pub const LANG_PARAM: &str = "lang";
+
 impl Lang {
     pub const ALL: [Lang; 4] = [Lang::En, Lang::Es, Lang::Fr, Lang::Ar];
 
@@ -93,20 +96,58 @@ impl Lang {
         candidates.first().map(|c| c.2)
     }
 
-    /// The reader's language from the remembered cookie, else the browser's preference.
-    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
-        cookie_header
-            .and_then(|cookies| {
-                cookies.split(';').find_map(|c| {
-                    let (name, value) = c.trim().split_once('=')?;
-                    (name == LANG_COOKIE)
-                        .then(|| Lang::from_code(value))
-                        .flatten()
+    /// The reader's language: the one an address names (`?lang=es`, so that each
+    /// language of a page has an address of its own, for search engines and shared links),
+    /// else the remembered cookie, else the browser's preference.
+    pub fn negotiate(
+        query: Option<&str>,
+        cookie_header: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> Lang {
+        query
+            .and_then(Lang::from_query)
+            .or_else(|| {
+                cookie_header.and_then(|cookies| {
+                    cookies.split(';').find_map(|c| {
+                        let (name, value) = c.trim().split_once('=')?;
+                        (name == LANG_COOKIE)
+                            .then(|| Lang::from_code(value))
+                            .flatten()
+                    })
                 })
             })
             .or_else(|| accept_language.and_then(Lang::from_accept_language))
             .unwrap_or_default()
     }
+
+    /// The address of the page at `path` with query `search` (with or without its `?`) in
+    /// this language: the query without any language it named, and this one added.
+    pub fn address(self, path: &str, search: &str) -> String {
+        format!("{path}?{}", with_query_lang(search, Some(self)))
+    }
+
+    /// The language a query string names with [`LANG_PARAM`], exactly by its code.
+    pub fn from_query(query: &str) -> Option<Lang> {
+        query.split('&').find_map(|pair| {
+            let code = pair.strip_prefix(LANG_PARAM)?.strip_prefix('=')?;
+            Lang::ALL.into_iter().find(|l| l.code() == code)
+        })
+    }
+}
+
+/// `search` (a query, with or without its `?`) without the language it names, with `lang`
+/// named instead when given.
+pub fn with_query_lang(search: &str, lang: Option<Lang>) -> String {
+    let mut pairs: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(LANG_PARAM))
+        .map(str::to_string)
+        .collect();
+    if let Some(lang) = lang {
+        pairs.push(format!("{LANG_PARAM}={}", lang.code()));
+    }
+    pairs.join("&")
 }
 
 /// The page's language, provided once by the app root; an island in the browser, outside
@@ -180,6 +221,17 @@ fn read_page_texts() -> Vec<&'static str> {
         .iter()
         .map(|text| &*Box::leak(text.as_string().unwrap_or_default().into_boxed_str()))
         .collect()
+}
+
+/// Runs `make` with `lang` as the language [`t`] reads: for text written outside a page
+/// (the Atom feeds), with the same words and helpers the pages use.
+#[cfg(feature = "ssr")]
+pub fn in_language<T>(lang: Lang, make: impl FnOnce() -> T) -> T {
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(lang);
+        make()
+    })
 }
 
 /// The text of `key` in the page's language.
@@ -266,10 +318,39 @@ mod tests {
     }
 
     #[test]
+    fn each_language_of_a_page_has_its_own_address() {
+        assert_eq!(Lang::Es.address("/members", ""), "/members?lang=es");
+        assert_eq!(
+            Lang::Ar.address("/members", "?region=europe&lang=fr&page=2"),
+            "/members?region=europe&page=2&lang=ar"
+        );
+        assert_eq!(with_query_lang("?lang=fr", None), "");
+        assert_eq!(with_query_lang("slang=x&lang", None), "slang=x");
+    }
+
+    #[test]
     fn cookie_wins_over_browser_preference() {
-        assert_eq!(Lang::negotiate(Some("a=b; lang=fr"), Some("es")), Lang::Fr);
-        assert_eq!(Lang::negotiate(Some("lang=xx"), Some("es")), Lang::Es);
-        assert_eq!(Lang::negotiate(None, None), Lang::En);
+        assert_eq!(
+            Lang::negotiate(None, Some("a=b; lang=fr"), Some("es")),
+            Lang::Fr
+        );
+        assert_eq!(Lang::negotiate(None, Some("lang=xx"), Some("es")), Lang::Es);
+        assert_eq!(Lang::negotiate(None, None, None), Lang::En);
+        // The address wins over the cookie and the browser; a code it does not know, or
+        // a parameter of another name, is passed over.
+        assert_eq!(
+            Lang::negotiate(Some("page=2&lang=ar"), Some("lang=fr"), Some("es")),
+            Lang::Ar
+        );
+        assert_eq!(
+            Lang::negotiate(Some("lang=xx"), Some("lang=fr"), None),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::negotiate(Some("slang=ar"), None, Some("es")),
+            Lang::Es
+        );
+        assert_eq!(Lang::negotiate(Some("lang=AR"), None, None), Lang::En);
     }
 
     #[test]

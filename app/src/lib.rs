@@ -36,7 +36,7 @@ pub fn request_lang() -> Lang {
         use_context::<http::request::Parts>()
             .map(|parts| {
                 let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
-                Lang::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
+                Lang::negotiate(parts.uri.query(), header(COOKIE), header(ACCEPT_LANGUAGE))
             })
             .unwrap_or_default()
     }
@@ -186,7 +186,7 @@ pub fn is_public_page(path: &str) -> bool {
 }
 
 /// The query parameters the public pages read.
-pub const PUBLIC_PAGE_QUERY: &[&str] = &["page", "region", "kind"];
+pub const PUBLIC_PAGE_QUERY: &[&str] = &["page", "region", "kind", i18n::LANG_PARAM];
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -41,6 +41,9 @@ pub struct AppState {
     /// The key that signs the notice cookie, read from the database on first use (every
     /// app server shares it).
     notice_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// The installation's own key, which the ids of its feed entries are made from, read
+    /// like `notice_key`.
+    installation_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             limits,
             pages: Arc::new(crate::page_cache::PageCache::new(limits.page_cache_bytes)),
             notice_key: Arc::default(),
+            installation_key: Arc::default(),
         }
     }
 
@@ -65,21 +69,45 @@ impl AppState {
 
     /// The key that signs the cookie carrying a notice to the next page.
     pub async fn notice_key(&self) -> Result<&[u8], app::storage::StorageError> {
-        let key = self
-            .notice_key
+        self.shared_key(&self.notice_key, "notice_cookie").await
+    }
+
+    /// The installation's key: random, made once, kept with its data (so ids made from it
+    /// stay the same whatever address the site is reached at).
+    pub async fn installation_key(&self) -> Result<&[u8], app::storage::StorageError> {
+        self.shared_key(&self.installation_key, "installation")
+            .await
+    }
+
+    /// The key `name` every app server shares, made at random by the first to ask and read
+    /// from the database once per process.
+    async fn shared_key<'a>(
+        &self,
+        cell: &'a tokio::sync::OnceCell<Vec<u8>>,
+        name: &str,
+    ) -> Result<&'a [u8], app::storage::StorageError> {
+        let key = cell
             .get_or_try_init(|| async {
                 let mut conn = self.db.acquire().await?;
-                let secret = app::storage::server_key(
-                    &mut conn,
-                    "notice_cookie",
-                    &crate::auth::random_token(),
-                )
-                .await?;
+                let secret =
+                    app::storage::server_key(&mut conn, name, &crate::auth::random_token()).await?;
                 crate::auth::from_hex(&secret)
                     .ok_or_else(|| app::storage::StorageError::Corrupt("server key".into()))
             })
             .await?;
         Ok(key)
+    }
+
+    /// `path` as an absolute address: on the public address when one is configured, else
+    /// on the one the request came to.
+    pub fn absolute_url(&self, info: &crate::security::RequestInfo, path: &str) -> String {
+        match &self.public_url {
+            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+            None => {
+                let scheme = if info.https { "https" } else { "http" };
+                format!("{scheme}://{}{path}", info.host)
+            }
+        }
     }
 }
 
@@ -147,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{key}/csv", get(crate::downloads::plan))
         .route("/files/{id}/{name}", get(crate::downloads::evidence_file))
         .route("/language/{code}", get(set_language))
+        .merge(crate::feeds::routes())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
         .leptos_routes_with_context(

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod downloads;
+pub mod feeds;
 pub mod files;
 pub mod forms;
 pub mod http;

@@ -64,7 +64,10 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
             "refused a request: {} are being served",
             gate.limits.concurrent_requests
         );
-        return busy(reader_of(request.headers()), Key::ErrServerBusy);
+        return busy(
+            reader_of(request.uri(), request.headers()),
+            Key::ErrServerBusy,
+        );
     };
     // A write is not cut short once it runs: it may have committed, and answering 503
     // then would invite the same write again. Its body is read under the time limit
@@ -75,7 +78,7 @@ pub async fn layer(State(gate): State<Gate>, request: Request, next: Next) -> Re
     ) {
         return next.run(request).await;
     }
-    let reader = reader_of(request.headers());
+    let reader = reader_of(request.uri(), request.headers());
     match tokio::time::timeout(gate.limits.timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

@@ -180,9 +180,11 @@ async fn submitted_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
         .map(|(_, value)| value)
 }
 
-/// The reader's language and whether they asked for JSON, from a request's headers.
-pub fn reader_of(headers: &HeaderMap) -> (Lang, bool) {
+/// The reader's language and whether they asked for JSON, from a request's address and
+/// headers.
+pub fn reader_of(uri: &axum::http::Uri, headers: &HeaderMap) -> (Lang, bool) {
     let lang = Lang::negotiate(
+        uri.query(),
         header_str(headers, header::COOKIE),
         header_str(headers, header::ACCEPT_LANGUAGE),
     );
@@ -240,7 +242,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let cookies = header_str(headers, header::COOKIE);
     let behind_proxy = state.trusted_proxy_hops > 0;
     let https = is_https(&parts, behind_proxy);
-    let (lang, wants_json) = reader_of(headers);
+    let (lang, wants_json) = reader_of(&parts.uri, headers);
     let info = RequestInfo {
         session_token: auth::cookie_value(cookies, SESSION_COOKIE, https).map(str::to_string),
         address: client_address(&parts, state.trusted_proxy_hops),

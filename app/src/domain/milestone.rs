@@ -100,18 +100,6 @@ pub struct MilestoneDetail {
     pub as_of: NaiveDate,
 }
 
-/// A recent update as shown on the overview.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RecentUpdate {
-    pub commitment_code: String,
-    pub commitment_title: String,
-    pub milestone_title: String,
-    pub author: PublicActor,
-    pub created_at: DateTime<Utc>,
-    pub status: MilestoneStatus,
-    pub progress: i64,
-}
-
 /// A commitment's progress worked out from its milestones: the weighted mean of the
 /// progress of those not withdrawn (a withdrawn milestone will not be delivered, so it
 /// neither helps nor holds back). The storage layer sums the same way

@@ -250,6 +250,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
                 {t(Key::HistoryIntro)} " "
                 <a href=format!("/commitments/{}/history", commitment.code)>{t(Key::HistoryLink)}</a>
             </p>
+            <crate::components::FeedLinks scope=crate::domain::Scope::Commitment(commitment.code.clone())/>
         </section>
         {can_update.then(|| view! { <SelfAssessmentForm code=commitment.code.clone() year=plan.year_submitted/> })}
         <SideBySide comparisons=crate::domain::side_by_side(&assessments)/>

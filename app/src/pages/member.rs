@@ -47,6 +47,7 @@ fn MemberBody(
             <dt>{t(Key::ColKind)}</dt>
             <dd>{t(member.kind.label_key())}</dd>
         </dl>
+        <crate::components::FeedLinks scope=crate::domain::Scope::Member(member.slug.clone())/>
         <section aria-labelledby="plans-heading">
             <h2 id="plans-heading">{t(Key::MemberPlans)}</h2>
             {if detail.plans.is_empty() {

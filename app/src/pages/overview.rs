@@ -1,7 +1,9 @@
 //! `/`: totals and the latest progress updates.
 
-use crate::components::{author_text, date_text, result_view, DemoBanner, LevelBadge, Loading};
-use crate::domain::Overview;
+use crate::components::{
+    author_text, date_text, result_view, DemoBanner, FeedLinks, LevelBadge, Loading,
+};
+use crate::domain::{Overview, Scope};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_overview;
 use leptos::prelude::*;
@@ -82,6 +84,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                 }
                     .into_any()
             }}
+            <FeedLinks scope=Scope::All/>
         </section>
     }
 }

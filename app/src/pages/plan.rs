@@ -79,6 +79,7 @@ fn PlanBody(
             <dt>{t(Key::StatCommitments)}</dt>
             <dd>{format_count(detail.total_commitments)}</dd>
         </dl>
+        <crate::components::FeedLinks scope=crate::domain::Scope::Plan(plan.key.clone())/>
         {plan
             .status
             .next()

@@ -2,8 +2,7 @@
 
 use super::{Conn, StorageError};
 use crate::domain::{
-    EvidenceFile, EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, PublicActor,
-    RecentUpdate, Role,
+    EvidenceFile, EvidenceLink, Milestone, MilestoneStatus, ProgressUpdate, PublicActor, Role,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -70,7 +69,7 @@ const UPDATE_COLUMNS: &str =
      u.narrative, u.corrects_id";
 
 /// The public author of an update, from its stored facts.
-fn author(role: Option<Role>, institution: Option<String>) -> PublicActor {
+pub(super) fn author(role: Option<Role>, institution: Option<String>) -> PublicActor {
     PublicActor {
         role,
         member: None,
@@ -285,52 +284,6 @@ pub async fn updates_of_milestone(
     Ok(with_evidence(updates, evidence, files)
         .into_iter()
         .map(|(_, update)| update)
-        .collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct RecentRow {
-    commitment_code: String,
-    commitment_title: String,
-    milestone_title: String,
-    author_role: Option<Role>,
-    author_institution: Option<String>,
-    created_at: DateTime<Utc>,
-    status: MilestoneStatus,
-    progress: i64,
-}
-
-/// The newest progress updates across the installation.
-pub async fn recent_updates(
-    conn: &mut dyn Conn,
-    limit: i64,
-) -> Result<Vec<RecentUpdate>, StorageError> {
-    // The limit is written into the statement, not bound: PostgreSQL plans a statement with
-    // `LIMIT $1` again on every run (0.45 ms of planning for 0.15 ms of work, on every
-    // overview), and a plan made once for any limit reckons on a tenth of the table and
-    // starts parallel workers (570 instead of 1,550 overviews a second at scale 10).
-    let sql = format!(
-        "SELECT c.code AS commitment_code, c.title AS commitment_title,
-            ms.title AS milestone_title, u.author_role, u.author_institution, u.created_at,
-            u.status, u.progress
-         FROM progress_updates u
-         JOIN milestones ms ON ms.id = u.milestone_id
-         JOIN commitments c ON c.id = ms.commitment_id
-         ORDER BY u.created_at DESC, u.id DESC
-         LIMIT {limit}"
-    );
-    let rows: Vec<RecentRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    Ok(rows
-        .into_iter()
-        .map(|row| RecentUpdate {
-            commitment_code: row.commitment_code,
-            commitment_title: row.commitment_title,
-            milestone_title: row.milestone_title,
-            author: author(row.author_role, row.author_institution),
-            created_at: row.created_at,
-            status: row.status,
-            progress: row.progress,
-        })
         .collect())
 }
 

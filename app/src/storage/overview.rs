@@ -1,9 +1,10 @@
 //! The overview's totals: read from the totals the writes keep (migration 0012), so the
 //! overview costs the same at any size.
 
-use super::milestones::{recent_updates, OVERDUE};
+use super::feeds::recent_updates;
+use super::milestones::OVERDUE;
 use super::{Conn, StorageError};
-use crate::domain::Overview;
+use crate::domain::{Overview, Scope};
 use chrono::NaiveDate;
 
 #[derive(sqlx::FromRow)]
@@ -58,7 +59,7 @@ pub async fn overview(conn: &mut dyn Conn, today: NaiveDate) -> Result<Overview,
     );
     let totals: Totals = run!(conn, fetch_one, sqlx::query_as(&sql).bind(today))?;
     Ok(Overview {
-        recent_updates: recent_updates(conn, 10).await?,
+        recent_updates: recent_updates(conn, &Scope::All, 10).await?,
         ..totals.overview()
     })
 }

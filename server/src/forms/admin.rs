@@ -10,21 +10,10 @@ use app::page_state::Notice;
 use axum::extract::Path;
 use axum::response::Response;
 
-/// The link as the admin passes it on: absolute, on the public address when configured,
-/// else on the address they are using.
-fn absolute(ctx: &Ctx, path: &str) -> String {
-    match &ctx.state.public_url {
-        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-        None => {
-            let scheme = if ctx.info.https { "https" } else { "http" };
-            format!("{scheme}://{}{path}", ctx.info.host)
-        }
-    }
-}
-
 fn with_link(ctx: &Ctx, message: Key, path: &str) -> Notice {
     let mut notice = Notice::success(message);
-    notice.link = Some(absolute(ctx, path));
+    // As the admin passes it on: absolute, on the public address when configured.
+    notice.link = Some(ctx.state.absolute_url(&ctx.info, path));
     notice
 }
 

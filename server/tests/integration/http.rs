@@ -17,7 +17,7 @@ async fn app() -> (TestDb, axum::Router) {
     (t, router)
 }
 
-async fn get(
+pub async fn get(
     router: &axum::Router,
     uri: &str,
     headers: &[(&str, &str)],

@@ -9,6 +9,7 @@ mod common;
 mod concurrency;
 mod demo;
 mod evidence;
+mod feeds;
 mod history;
 mod http;
 mod import;
