@@ -7,7 +7,7 @@ use crate::forms::CsrfField;
 use crate::i18n::{format_count, t, t_with, use_lang, Key, Lang};
 use crate::page_state::page_state;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_location;
 
 /// A link to an address that came from an import or a form: clickable only when it is an
@@ -495,4 +495,81 @@ pub fn FeedLinks(scope: crate::domain::Scope) -> impl IntoView {
                 .collect_view()}
         </nav>
     }
+}
+
+/// A public page's title and description in the page's language, for the browser's tab,
+/// search engines and link previews (Open Graph).
+#[component]
+pub fn PageMeta(title: String, description: String) -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let url = format!(
+        "{}{}",
+        crate::site_origin(),
+        lang.address(
+            &location.pathname.get_untracked(),
+            &location.search.get_untracked()
+        )
+    );
+    // The overview's title is the site's name alone (see `App`).
+    let preview_title = if title.is_empty() {
+        t(Key::AppName).to_string()
+    } else {
+        title.clone()
+    };
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=description.clone()/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content=t(Key::AppName)/>
+        <Meta property="og:title" content=preview_title/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=url/>
+        <Meta property="og:locale" content=lang.locale()/>
+    }
+}
+
+/// Where the public pages are in each language (`hreflang` alternates, and the address
+/// without a language for readers whose language is none of them), for search engines.
+#[component]
+pub fn LanguageAlternates() -> impl IntoView {
+    let location = use_location();
+    let origin = crate::site_origin();
+    move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        crate::is_public_page(&path).then(|| {
+            let neutral = crate::i18n::with_query_lang(&search, None);
+            let default = if neutral.is_empty() {
+                format!("{origin}{path}")
+            } else {
+                format!("{origin}{path}?{neutral}")
+            };
+            view! {
+                {Lang::ALL
+                    .map(|lang| {
+                        let href = format!("{origin}{}", lang.address(&path, &search));
+                        view! { <Link rel="alternate" hreflang=lang.code() href/> }
+                    })
+                    .into_iter()
+                    .collect_view()}
+                <Link rel="alternate" hreflang="x-default" href=default/>
+            }
+        })
+    }
+}
+
+/// The first sentences of `text`, at most `limit` characters, cut at a word: a page's
+/// description from its longest text.
+pub fn excerpt(text: &str, limit: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= limit {
+        return text;
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > limit / 2 => &cut[..at],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }

@@ -65,6 +65,16 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == primary)
     }
 
+    /// The locale link previews name (Open Graph's `language_TERRITORY`).
+    pub fn locale(self) -> &'static str {
+        match self {
+            Lang::En => "en_US",
+            Lang::Es => "es_ES",
+            Lang::Fr => "fr_FR",
+            Lang::Ar => "ar_AR",
+        }
+    }
+
     pub fn is_rtl(self) -> bool {
         self == Lang::Ar
     }

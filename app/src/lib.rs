@@ -23,7 +23,7 @@ use crate::forms::NoticeBanner;
 use crate::i18n::{t, Key, Lang};
 use crate::pages::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -52,6 +52,19 @@ pub fn request_lang() -> Lang {
         }
         LANG.with(|lang| *lang)
     }
+}
+
+/// The site's public address (`https://tracker.example.org`, no trailing slash), which the
+/// server provides when one is configured (`PUBLIC_URL`): pages then give absolute
+/// addresses where only those will do (language alternates, link previews). Without it
+/// they give paths: the address a request came by is the client's to choose, and a page
+/// kept for every visitor must not carry one visitor's choice.
+#[derive(Clone, Debug, Default)]
+pub struct SiteOrigin(pub String);
+
+/// The site's public address, or "" (see [`SiteOrigin`]).
+pub fn site_origin() -> String {
+    use_context::<SiteOrigin>().unwrap_or_default().0
 }
 
 /// The HTML document around the app, rendered on the server only.
@@ -194,11 +207,11 @@ pub fn App() -> impl IntoView {
     provide_context(request_lang());
     let app_name = t(Key::AppName);
     view! {
-        <Meta name="description" content=t(Key::SiteDescription)/>
         <Title formatter=move |page: String| {
             if page.is_empty() { app_name.to_string() } else { format!("{page} · {app_name}") }
         }/>
         <Router>
+            <crate::components::LanguageAlternates/>
             <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
             <SiteHeader/>
             <main id="main" tabindex="-1">

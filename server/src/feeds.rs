@@ -314,7 +314,7 @@ impl Feed {
             out.push_str("</author>\n");
             link(&mut out, "alternate", "text/html", &entry.link);
             out.push_str("<content type=\"text\">");
-            out.push_str(&escaped(&entry.content));
+            out.push_str(&crate::xml::text(&entry.content));
             out.push_str("</content>\n</entry>\n");
         }
         out.push_str("</feed>\n");
@@ -327,46 +327,19 @@ fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 fn element(out: &mut String, name: &str, text: &str) {
-    out.push_str(&format!("<{name}>{}</{name}>\n", escaped(text)));
+    out.push_str(&format!("<{name}>{}</{name}>\n", crate::xml::text(text)));
 }
 
 fn link(out: &mut String, rel: &str, media_type: &str, href: &str) {
     out.push_str(&format!(
         "<link rel=\"{rel}\" type=\"{media_type}\" href=\"{}\"/>\n",
-        escaped(href)
+        crate::xml::text(href)
     ));
-}
-
-/// `text` fit for XML text and attribute values: markup characters escaped, and the
-/// characters XML 1.0 does not allow at all (most control characters, which a narrative
-/// may hold) left out, so no text can make the feed unreadable.
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_cannot_break_the_xml() {
-        assert_eq!(
-            escaped("a < b & \"c\" > d\u{0}\u{b}\u{1f}\u{ffff}\té\n"),
-            "a &lt; b &amp; &quot;c&quot; &gt; d\té\n"
-        );
-    }
 
     #[test]
     fn ids_are_stable_uuids_of_their_record_and_key() {

@@ -98,6 +98,17 @@ impl AppState {
         Ok(key)
     }
 
+    /// The public address pages may give (see [`app::SiteOrigin`]).
+    pub fn site_origin(&self) -> app::SiteOrigin {
+        app::SiteOrigin(
+            self.public_url
+                .as_deref()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string(),
+        )
+    }
+
     /// `path` as an absolute address: on the public address when one is configured, else
     /// on the one the request came to.
     pub fn absolute_url(&self, info: &crate::security::RequestInfo, path: &str) -> String {
@@ -150,6 +161,7 @@ pub fn route_list() -> &'static [AxumRouteListing] {
 pub fn router(state: AppState) -> Router {
     let routes = route_list().to_vec();
     let context_db = state.db.clone();
+    let origin = state.site_origin();
     let shell_options = state.options.clone();
     let pkg_dir = std::path::Path::new(state.options.site_root.as_ref())
         .join(state.options.site_pkg_dir.as_ref());
@@ -176,12 +188,16 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}/{name}", get(crate::downloads::evidence_file))
         .route("/language/{code}", get(set_language))
         .merge(crate::feeds::routes())
+        .merge(crate::sitemap::routes())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_db.clone()),
+            move || {
+                provide_context(context_db.clone());
+                provide_context(origin.clone());
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(fallback)
@@ -282,8 +298,12 @@ pub async fn render_page(
 async fn render_app(state: &AppState, request: Request<Body>) -> Response {
     let options = state.options.clone();
     let db = state.db.clone();
+    let origin = state.site_origin();
     let render = leptos_axum::render_app_async_with_context(
-        move || provide_context(db.clone()),
+        move || {
+            provide_context(db.clone());
+            provide_context(origin.clone());
+        },
         move || shell(options.clone()),
     );
     render(request).await.into_response()

@@ -17,4 +17,6 @@ pub mod limits;
 pub mod multipart;
 pub mod page_cache;
 pub mod security;
+pub mod sitemap;
 pub mod users;
+pub mod xml;

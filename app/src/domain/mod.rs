@@ -12,6 +12,7 @@ pub mod member;
 pub mod milestone;
 pub mod plan;
 pub mod scoring;
+pub mod sitemap;
 pub mod summary;
 pub mod upload;
 
@@ -26,5 +27,6 @@ pub use member::*;
 pub use milestone::*;
 pub use plan::*;
 pub use scoring::*;
+pub use sitemap::*;
 pub use summary::*;
 pub use upload::*;

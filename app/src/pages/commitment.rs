@@ -12,7 +12,6 @@ use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::get_commitment;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -109,6 +108,23 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
         }
     });
     let plan_label = t_with(Key::PlanHeading, &[("number", &plan.number.to_string())]);
+    // What the commitment does, in its own words where it has them.
+    let description = commitment
+        .full_text
+        .as_deref()
+        .or(commitment.problem.as_deref())
+        .map(|text| crate::components::excerpt(text, 200))
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| {
+            t_with(
+                Key::MetaCommitment,
+                &[
+                    ("code", &commitment.code),
+                    ("member", &member.name),
+                    ("number", &plan.number.to_string()),
+                ],
+            )
+        });
     let facts: Vec<(Key, String)> = vec![
         (
             Key::FieldTheme,
@@ -172,7 +188,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
         ),
     ];
     view! {
-        <Title text=format!("{} · {}", commitment.code, commitment.title)/>
+        <crate::components::PageMeta title=format!("{} · {}", commitment.code, commitment.title) description/>
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>
             " / "

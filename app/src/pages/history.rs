@@ -9,7 +9,6 @@ use crate::domain::{
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{get_commitment_history, HISTORY_PAGE_SIZE};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -40,7 +39,10 @@ fn HistoryBody(history: HistoryPage, page: i64) -> impl IntoView {
     let title = t_with(Key::HistoryTitle, &[("code", &code)]);
     let base = format!("/commitments/{code}/history");
     view! {
-        <Title text=title.clone()/>
+        <crate::components::PageMeta
+            title=title.clone()
+            description=t_with(Key::MetaHistory, &[("code", &code), ("title", &history.commitment_title)])
+        />
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href=format!("/commitments/{code}")>{code.clone()}" · "{history.commitment_title.clone()}</a>
         </nav>

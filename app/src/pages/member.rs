@@ -8,7 +8,6 @@ use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::{get_member, MemberDetail};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -33,7 +32,10 @@ fn MemberBody(
 ) -> impl IntoView {
     let member = detail.member;
     view! {
-        <Title text=member.name.clone()/>
+        <crate::components::PageMeta
+            title=member.name.clone()
+            description=t_with(Key::MetaMember, &[("name", &member.name)])
+        />
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>
         </nav>

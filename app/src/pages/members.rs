@@ -5,7 +5,6 @@ use crate::domain::{MemberKind, Region};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{list_members, MemberPage, PAGE_SIZE};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -23,7 +22,7 @@ pub fn MembersPage() -> impl IntoView {
         list_members(region, kind, page)
     });
     view! {
-        <Title text=t(Key::MembersTitle)/>
+        <crate::components::PageMeta title=t(Key::MembersTitle).to_string() description=t(Key::MetaMembers).to_string()/>
         <h1>{t(Key::MembersTitle)}</h1>
         <p class="lead">{t(Key::MembersIntro)}</p>
         <Suspense fallback=Loading>

@@ -1,19 +1,18 @@
 //! `/`: totals and the latest progress updates.
 
 use crate::components::{
-    author_text, date_text, result_view, DemoBanner, FeedLinks, LevelBadge, Loading,
+    author_text, date_text, result_view, DemoBanner, FeedLinks, LevelBadge, Loading, PageMeta,
 };
 use crate::domain::{Overview, Scope};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_overview;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = crate::components::page_data(|| (), |_| get_overview());
     view! {
-        <Title text=""/>
+        <PageMeta title=String::new() description=t(Key::SiteDescription).to_string()/>
         <h1>{t(Key::OverviewTitle)}</h1>
         <p class="lead">{t(Key::OverviewIntro)}</p>
         <Suspense fallback=Loading>

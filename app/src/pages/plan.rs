@@ -11,7 +11,6 @@ use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
 use crate::server_fns::{get_plan, PAGE_SIZE};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -63,7 +62,18 @@ fn PlanBody(
         </p>
     };
     view! {
-        <Title text=format!("{} · {}", heading, member.name)/>
+        <crate::components::PageMeta
+            title=format!("{} · {}", heading, member.name)
+            description=t_with(
+                Key::MetaPlan,
+                &[
+                    ("member", &member.name),
+                    ("number", &plan.number.to_string()),
+                    ("period", &plan.period()),
+                    ("count", &format_count(detail.total_commitments)),
+                ],
+            )
+        />
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>
             " / "

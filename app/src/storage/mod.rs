@@ -91,6 +91,7 @@ mod members;
 mod milestones;
 mod overview;
 mod plans;
+mod sitemap;
 mod writes;
 
 pub use accounts::*;
@@ -102,6 +103,7 @@ pub use members::*;
 pub use milestones::*;
 pub use overview::*;
 pub use plans::*;
+pub use sitemap::*;
 pub use writes::*;
 
 use chrono::{DateTime, SubsecRound, Utc};

@@ -405,15 +405,17 @@ async fn every_page_describes_the_site_in_the_readers_language() {
         (Lang::Fr, "fr"),
         (Lang::Ar, "ar"),
     ] {
-        let (status, _, body) = get(&router, "/members", &[("accept-language", accept)]).await;
-        assert_eq!(status, StatusCode::OK);
-        let description = text(lang, Key::SiteDescription);
-        assert!(
-            body.contains(&format!(
-                "<meta name=\"description\" content=\"{description}\""
-            )),
-            "{accept}: {}",
-            &body[..body.find("</head>").unwrap_or(body.len())]
-        );
+        for (path, key) in [("/", Key::SiteDescription), ("/members", Key::MetaMembers)] {
+            let (status, _, body) = get(&router, path, &[("accept-language", accept)]).await;
+            assert_eq!(status, StatusCode::OK);
+            let description = text(lang, key);
+            assert!(
+                body.contains(&format!(
+                    "<meta name=\"description\" content=\"{description}\""
+                )),
+                "{accept}: {}",
+                &body[..body.find("</head>").unwrap_or(body.len())]
+            );
+        }
     }
 }

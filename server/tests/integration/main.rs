@@ -10,6 +10,7 @@ mod concurrency;
 mod demo;
 mod evidence;
 mod feeds;
+mod found;
 mod history;
 mod http;
 mod import;

@@ -1,0 +1,189 @@
+//! What search engines and link previews read: titles, descriptions, Open Graph tags,
+//! language alternates, the sitemap and robots.txt.
+
+use crate::common::*;
+use crate::http::get;
+use axum::http::StatusCode;
+use leptos::config::LeptosOptions;
+use ogp_tracker::http::{router, AppState};
+use ogp_tracker::import::import_file;
+
+async fn site(files: &[&str], public_url: Option<&str>) -> (TestDb, axum::Router) {
+    let t = test_db().await;
+    for file in files {
+        import_file(&t.db, &shared_data(file), false).await.unwrap();
+    }
+    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
+    let mut state = AppState::new(options, t.db.clone());
+    state.public_url = public_url.map(str::to_string);
+    (t, router(state))
+}
+
+/// The `content` of the `<meta>` whose `attribute` is `name`.
+fn meta<'a>(body: &'a str, attribute: &str, name: &str) -> Option<&'a str> {
+    let needle = format!("<meta {attribute}=\"{name}\" content=\"");
+    let start = body.find(&needle)? + needle.len();
+    body[start..].split('"').next()
+}
+
+#[tokio::test]
+async fn public_pages_say_what_they_are_in_the_readers_language() {
+    let (t, router) = site(&[CURRENT], Some("https://tracker.example.org/")).await;
+    let slug: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT slug FROM members WHERE code = 'ARG'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let (status, _, body) = get(&router, &format!("/members/{slug}?lang=es"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"es\""));
+    assert!(body.contains("<title>Argentina · "), "{body}");
+    let description = meta(&body, "name", "description").unwrap();
+    assert!(
+        description.starts_with("Argentina en la Alianza"),
+        "{description}"
+    );
+    assert_eq!(meta(&body, "property", "og:title"), Some("Argentina"));
+    assert_eq!(meta(&body, "property", "og:description"), Some(description));
+    assert_eq!(meta(&body, "property", "og:locale"), Some("es_ES"));
+    assert_eq!(
+        meta(&body, "property", "og:url"),
+        Some(format!("https://tracker.example.org/members/{slug}?lang=es").as_str())
+    );
+    // One address per language, and one without, all absolute.
+    for (hreflang, query) in [
+        ("en", "?lang=en"),
+        ("es", "?lang=es"),
+        ("fr", "?lang=fr"),
+        ("ar", "?lang=ar"),
+        ("x-default", ""),
+    ] {
+        let link = format!(
+            "<link href=\"https://tracker.example.org/members/{slug}{query}\" hreflang=\"{hreflang}\" rel=\"alternate\">"
+        );
+        assert!(body.contains(&link), "{link}");
+    }
+    // The language switch lets the cookie choose from then on: the page it returns to
+    // names no language.
+    assert!(
+        body.contains(&format!("/language/en?next=/members/{slug}\"")),
+        "{body}"
+    );
+
+    // A commitment is described by its own text; a history page by what it holds.
+    let (_, _, body) = get(&router, "/commitments/AR0045", &[]).await;
+    let description = meta(&body, "name", "description").unwrap();
+    assert!(description.starts_with("Área Responsable"), "{description}");
+    assert!(description.chars().count() <= 201, "{description}");
+    let (_, _, body) = get(&router, "/commitments/AR0045/history?lang=fr", &[]).await;
+    let description = meta(&body, "name", "description").unwrap();
+    assert!(description.contains("AR0045"), "{description}");
+    assert_eq!(meta(&body, "property", "og:locale"), Some("fr_FR"));
+    // Every public page has exactly one description.
+    for path in [
+        "/",
+        "/members",
+        &format!("/members/{slug}"),
+        "/plans/AP_ARG03",
+        "/commitments/AR0045",
+    ] {
+        let (status, _, body) = get(&router, path, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(
+            body.matches("<meta name=\"description\"").count(),
+            1,
+            "{path}"
+        );
+        assert!(
+            meta(&body, "property", "og:title").is_some_and(|t| !t.is_empty()),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_public_address_pages_give_paths_not_the_requests_host() {
+    let (_t, router) = site(&[CURRENT], None).await;
+    let (_, _, body) = get(&router, "/plans/AP_ARG03", &[("host", "evil.example")]).await;
+    assert!(!body.contains("evil.example"));
+    assert!(
+        body.contains("<link href=\"/plans/AP_ARG03?lang=ar\" hreflang=\"ar\" rel=\"alternate\">")
+    );
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_every_public_page_in_every_language() {
+    let (t, router) = site(&[CURRENT, EXPLORER], Some("https://tracker.example.org")).await;
+    let (status, headers, index) = get(&router, "/sitemap.xml", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let commitments = count(&t.db, "commitments").await;
+    let plans = count(&t.db, "action_plans").await;
+    let members = count(&t.db, "members").await;
+    assert!(
+        commitments > 1_000,
+        "the two files need two commitment files"
+    );
+    let files: Vec<String> = index
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_string())
+        .collect();
+    let mut expected = vec!["https://tracker.example.org/sitemaps/pages.xml".to_string()];
+    for (section, n) in [
+        ("members", members),
+        ("plans", plans),
+        ("commitments", commitments),
+    ] {
+        for chunk in 0..(n + 999) / 1000 {
+            expected.push(format!(
+                "https://tracker.example.org/sitemaps/{section}-{chunk}.xml"
+            ));
+        }
+    }
+    assert_eq!(files, expected);
+    let mut listed = Vec::new();
+    for file in &files {
+        let path = file.trim_start_matches("https://tracker.example.org");
+        let (status, _, body) = get(&router, path, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.starts_with("<?xml"));
+        for url in body.split("<url>").skip(1) {
+            let loc = url
+                .split("<loc>")
+                .nth(1)
+                .unwrap()
+                .split("</loc>")
+                .next()
+                .unwrap();
+            // Each address lists itself and its four siblings, and the one without a language.
+            assert_eq!(url.matches("<xhtml:link ").count(), 5, "{url}");
+            assert!(url.contains(&format!("href=\"{loc}\"")), "{url}");
+            listed.push(loc.to_string());
+        }
+    }
+    assert_eq!(listed.len() as i64, 4 * (2 + members + plans + commitments));
+    listed.sort();
+    let before = listed.len();
+    listed.dedup();
+    assert_eq!(listed.len(), before, "no page is listed twice");
+    assert!(listed.contains(&"https://tracker.example.org/commitments/AR0045?lang=ar".to_string()));
+    for path in [
+        "/sitemaps/commitments-99.xml",
+        "/sitemaps/people-0.xml",
+        "/sitemaps/plans-x.xml",
+    ] {
+        let (status, _, _) = get(&router, path, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _, robots) = get(&router, "/robots.txt", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        robots.contains("\nSitemap: https://tracker.example.org/sitemap.xml\n"),
+        "{robots}"
+    );
+}
