@@ -184,8 +184,8 @@ fn forget_answered_post() {
 
 /// The pages that read the same to every visitor who is not signed in (only the data, the
 /// language and these query parameters change them), so app servers keep them rendered
-/// (`server/src/page_cache.rs`): the overview, the members, a member, a plan, a commitment
-/// and its history. Keep in step with the routes below.
+/// (`server/src/page_cache.rs`): the overview, the members, a member, a plan (and its
+/// printable form), a commitment and its history. Keep in step with the routes below.
 pub fn is_public_page(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     matches!(
@@ -193,6 +193,7 @@ pub fn is_public_page(path: &str) -> bool {
         [""] | ["members"]
             | ["members", _]
             | ["plans", _]
+            | ["plans", _, "print"]
             | ["commitments", _]
             | ["commitments", _, "history"]
     )
@@ -252,6 +253,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("commitments"), ParamSegment("code"), StaticSegment("history"))
                         view=CommitmentHistoryPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("plans"), ParamSegment("key"), StaticSegment("print"))
+                        view=PlanPrintPage
                         ssr=SsrMode::Async
                     />
                     <Route

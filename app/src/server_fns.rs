@@ -123,6 +123,31 @@ pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppE
     Ok(crate::storage::plan_detail(&mut db().await?, &key, today, PAGE_SIZE, offset).await?)
 }
 
+/// A plan with every commitment in full, to print (see [`crate::domain::PrintedPlan`]).
+#[server(endpoint = "printed-plan", input = GetUrl)]
+pub async fn get_printed_plan(key: String) -> Result<Option<crate::domain::PrintedPlan>, AppError> {
+    use crate::domain::PrintedPlan;
+    let mut db = db().await?;
+    let Some(detail) =
+        crate::storage::plan_detail(&mut db, &key, today(), PrintedPlan::MOST, 0).await?
+    else {
+        return Ok(None);
+    };
+    let mut commitments = Vec::with_capacity(detail.commitments.len());
+    for summary in &detail.commitments {
+        // A commitment removed meanwhile is left out.
+        if let Some(commitment) = crate::storage::commitment_detail(&mut db, &summary.code).await? {
+            commitments.push(commitment);
+        }
+    }
+    Ok(Some(PrintedPlan {
+        plan: detail.plan,
+        member: detail.member,
+        commitments,
+        total_commitments: detail.total_commitments,
+    }))
+}
+
 #[server(endpoint = "commitment", input = GetUrl)]
 pub async fn get_commitment(code: String) -> Result<Option<CommitmentDetail>, AppError> {
     Ok(crate::storage::commitment_detail(&mut db().await?, &code.to_uppercase()).await?)

@@ -67,6 +67,20 @@ pub struct PlanSummary {
     pub overdue_milestones: i64,
 }
 
+/// A plan with every commitment in full (up to [`PrintedPlan::MOST`]), to print.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrintedPlan {
+    pub plan: ActionPlan,
+    pub member: super::Member,
+    pub commitments: Vec<super::CommitmentDetail>,
+    pub total_commitments: i64,
+}
+
+impl PrintedPlan {
+    /// Commitments printed at most: more than any plan in OGP's data holds.
+    pub const MOST: i64 = 500;
+}
+
 /// Everything the plan page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanDetail {

@@ -66,7 +66,6 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
         as_of,
         ..
     } = detail;
-    let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
     // The controls follow the same policy the server enforces on the post.
     let viewer = page_state().viewer;
     let can_update = crate::policy::may_update_milestone(
@@ -82,19 +81,6 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
         crate::policy::scorer_for(viewer.as_ref(), &member.code),
         Err(crate::error::AppError::NotAllowed | crate::error::AppError::SignInRequired)
     );
-    let budget = commitment.budget.clone().map(|b| {
-        let amount = match (b.amount, b.currency) {
-            (Some(amount), Some(currency)) => format!("{} {currency}", format_amount(amount)),
-            (Some(amount), None) => format_amount(amount),
-            (None, _) => t(Key::NotAvailable).to_string(),
-        };
-        let mut parts = vec![amount];
-        parts.extend(b.funding_source);
-        if let Some(funded) = b.funded {
-            parts.push(format!("{}: {}", t(Key::FieldFunded), yes_no(Some(funded))));
-        }
-        parts.join(" · ")
-    });
     let withdrawal = commitment.withdrawal.clone();
     // Open to those who keep it: the commitment's fields, and its milestones.
     let keeping = (can_edit || can_update || can_score).then(|| {
@@ -125,68 +111,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
                 ],
             )
         });
-    let facts: Vec<(Key, String)> = vec![
-        (
-            Key::FieldTheme,
-            field_value(commitment.theme.clone(), raw("theme").as_ref()),
-        ),
-        (
-            Key::FieldLeadInstitution,
-            field_value(
-                commitment.lead_institution.clone(),
-                raw("lead_institution").as_ref(),
-            ),
-        ),
-        (
-            Key::FieldSupportingInstitutions,
-            field_value(
-                commitment.supporting_institutions.clone(),
-                raw("supporting_institutions").as_ref(),
-            ),
-        ),
-        (
-            Key::FieldStartDate,
-            field_value(
-                commitment.start_date.map(date_text),
-                raw("start_date").as_ref(),
-            ),
-        ),
-        (
-            Key::FieldEndDate,
-            field_value(commitment.end_date.map(date_text), raw("end_date").as_ref()),
-        ),
-        (
-            Key::FieldValues,
-            if commitment.values.is_empty() {
-                t(Key::NotAvailable).to_string()
-            } else {
-                commitment
-                    .values
-                    .iter()
-                    .map(|v| t(v.label_key()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        ),
-        (
-            Key::FieldPolicyAreas,
-            if commitment.policy_areas.is_empty() {
-                t(Key::NotAvailable).to_string()
-            } else {
-                commitment.policy_areas.join(", ")
-            },
-        ),
-        (
-            Key::FieldBudgetAmount,
-            budget.unwrap_or_else(|| t(Key::NotAvailable).to_string()),
-        ),
-        (Key::FieldCarriedForward, yes_no(commitment.carried_forward)),
-        (Key::FieldActive, yes_no(commitment.active)),
-        (
-            Key::FieldCluster,
-            field_value(commitment.cluster_ids.clone(), raw("cluster_ids").as_ref()),
-        ),
-    ];
+    let facts = commitment_facts(&commitment, &raw_values);
     view! {
         <crate::components::PageMeta title=format!("{} · {}", commitment.code, commitment.title) description/>
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
@@ -290,6 +215,90 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
 
 /// Every source's levels at each stage, side by side, with the disagreements the stated
 /// rule finds said in words (not only shown by colour).
+/// A commitment's facts as its page lists them (each with OGP's missing-value code where
+/// the data held one): the commitment page and the printed plan.
+pub(super) fn commitment_facts(
+    commitment: &crate::domain::Commitment,
+    raw_values: &[RawValue],
+) -> Vec<(Key, String)> {
+    let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
+    let budget = commitment.budget.clone().map(|b| {
+        let amount = match (b.amount, b.currency) {
+            (Some(amount), Some(currency)) => format!("{} {currency}", format_amount(amount)),
+            (Some(amount), None) => format_amount(amount),
+            (None, _) => t(Key::NotAvailable).to_string(),
+        };
+        let mut parts = vec![amount];
+        parts.extend(b.funding_source);
+        if let Some(funded) = b.funded {
+            parts.push(format!("{}: {}", t(Key::FieldFunded), yes_no(Some(funded))));
+        }
+        parts.join(" · ")
+    });
+    vec![
+        (
+            Key::FieldTheme,
+            field_value(commitment.theme.clone(), raw("theme").as_ref()),
+        ),
+        (
+            Key::FieldLeadInstitution,
+            field_value(
+                commitment.lead_institution.clone(),
+                raw("lead_institution").as_ref(),
+            ),
+        ),
+        (
+            Key::FieldSupportingInstitutions,
+            field_value(
+                commitment.supporting_institutions.clone(),
+                raw("supporting_institutions").as_ref(),
+            ),
+        ),
+        (
+            Key::FieldStartDate,
+            field_value(
+                commitment.start_date.map(date_text),
+                raw("start_date").as_ref(),
+            ),
+        ),
+        (
+            Key::FieldEndDate,
+            field_value(commitment.end_date.map(date_text), raw("end_date").as_ref()),
+        ),
+        (
+            Key::FieldValues,
+            if commitment.values.is_empty() {
+                t(Key::NotAvailable).to_string()
+            } else {
+                commitment
+                    .values
+                    .iter()
+                    .map(|v| t(v.label_key()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
+            Key::FieldPolicyAreas,
+            if commitment.policy_areas.is_empty() {
+                t(Key::NotAvailable).to_string()
+            } else {
+                commitment.policy_areas.join(", ")
+            },
+        ),
+        (
+            Key::FieldBudgetAmount,
+            budget.unwrap_or_else(|| t(Key::NotAvailable).to_string()),
+        ),
+        (Key::FieldCarriedForward, yes_no(commitment.carried_forward)),
+        (Key::FieldActive, yes_no(commitment.active)),
+        (
+            Key::FieldCluster,
+            field_value(commitment.cluster_ids.clone(), raw("cluster_ids").as_ref()),
+        ),
+    ]
+}
+
 #[component]
 fn SideBySide(comparisons: Vec<crate::domain::StageComparison>) -> impl IntoView {
     (!comparisons.is_empty()).then(|| {
@@ -447,7 +456,7 @@ fn SelfAssessmentForm(code: String, year: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-fn MilestoneTable(
+pub(super) fn MilestoneTable(
     milestones: Vec<Milestone>,
     can_update: bool,
     today: chrono::NaiveDate,
@@ -517,7 +526,7 @@ fn MilestoneTable(
 }
 
 #[component]
-fn AssessmentTable(assessment: Assessment) -> impl IntoView {
+pub(super) fn AssessmentTable(assessment: Assessment) -> impl IntoView {
     let heading = t_with(
         Key::AssessmentHeading,
         &[

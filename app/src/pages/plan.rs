@@ -55,6 +55,8 @@ fn PlanBody(
                 " "
             })}
             <a href=format!("/plans/{}/csv", plan.key) download=format!("{}.csv", plan.key) data-action="download-csv">{t(Key::DownloadCsvLink)}</a>
+            " "
+            <a href=format!("/plans/{}/print", plan.key) data-action="print">{t(Key::PrintPlanLink)}</a>
             {can_keep.then(|| view! {
                 " "
                 <a href=format!("/plans/{}/upload", plan.key) data-action="upload-csv">{t(Key::UploadCsvLink)}</a>

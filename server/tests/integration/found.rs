@@ -187,3 +187,37 @@ async fn the_sitemap_lists_every_public_page_in_every_language() {
         "{robots}"
     );
 }
+
+#[tokio::test]
+async fn a_plan_prints_with_every_commitment_in_full() {
+    let (t, router) = site(&[CURRENT], None).await;
+    let (_, _, plan_page) = get(&router, "/plans/AP_ARG03", &[]).await;
+    assert!(plan_page.contains("href=\"/plans/AP_ARG03/print\" data-action=\"print\""));
+    let (status, _, body) = get(&router, "/plans/AP_ARG03/print?lang=es", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let codes: Vec<String> = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT c.code FROM commitments c JOIN action_plans p ON p.id = c.plan_id
+         WHERE p.plan_key = 'AP_ARG03' ORDER BY c.code"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    assert!(codes.len() > 1);
+    assert_eq!(
+        body.matches("class=\"printed-commitment\"").count(),
+        codes.len()
+    );
+    for code in &codes {
+        assert!(
+            body.contains(&format!("data-commitment=\"{code}\"")),
+            "{code}"
+        );
+    }
+    // In full: AR0045's own text, its scores, and no form.
+    assert!(body.contains("Fundación Directorio Legislativo"));
+    assert!(body.contains("data-source=\"irm\""));
+    assert!(!body.contains("<form"), "nothing to fill in on paper");
+    assert!(body.contains("<html lang=\"es\""));
+    let (status, _, _) = get(&router, "/plans/AP_XXX99/print", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

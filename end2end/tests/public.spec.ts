@@ -1,0 +1,102 @@
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { watchConsole } from "./helpers";
+
+// What the public reads, checked for accessibility with axe-core (WCAG 2.1 A and AA) in a
+// left-to-right and a right-to-left language, followed by feed, and printed. On imported OGP
+// data (AR0045 of Argentina's third plan) and demo data, from `make test-e2e`.
+
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const found = results.violations.map(
+    (v) => `${what}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(found).toEqual([]);
+}
+
+// One page of each public kind: addresses found by following the site's own links.
+async function publicPages(page: Page): Promise<string[]> {
+  await page.goto("/commitments/AR0045");
+  const history = "/commitments/AR0045/history";
+  // A demo commitment with milestones, from the overview's latest updates.
+  await page.goto("/");
+  const commitment = await page.locator("ul.updates a[href^='/commitments/']").first().getAttribute("href");
+  await page.goto(commitment!);
+  const milestone = await page.locator("a[href^='/milestones/'][href$='/updates']").first().getAttribute("href");
+  const feed = await (await page.request.get("/assessments.atom")).text();
+  const assessment = feed.match(/\/assessments\/\d+/)?.[0];
+  expect(assessment).toBeTruthy();
+  return [
+    "/",
+    "/members",
+    "/members?region=americas",
+    "/members/argentina",
+    "/plans/AP_ARG03",
+    "/plans/AP_ARG03/print",
+    "/commitments/AR0045",
+    history,
+    commitment!,
+    milestone!,
+    assessment!,
+  ];
+}
+
+test("every kind of public page passes axe in English and Arabic", async ({ page }) => {
+  const problems = watchConsole(page);
+  const pages = await publicPages(page);
+  for (const lang of ["en", "ar"]) {
+    for (const path of pages) {
+      const separator = path.includes("?") ? "&" : "?";
+      const response = await page.goto(`${path}${separator}lang=${lang}`);
+      expect(response?.status(), path).toBe(200);
+      await expect(page.locator("html")).toHaveAttribute("lang", lang);
+      await expectAccessible(page, `${path} (${lang})`);
+    }
+  }
+  expect(problems).toEqual([]);
+});
+
+test("a commitment's feed is linked from its page and reads as Atom", async ({ page, request }) => {
+  await page.goto("/commitments/AR0045?lang=fr");
+  const link = page.locator("nav.feeds a[data-feed='assessments.atom']");
+  await expect(link).toBeVisible();
+  const href = await link.getAttribute("href");
+  expect(href).toBe("/commitments/AR0045/assessments.atom?lang=fr");
+  // Announced to feed readers in the head too.
+  await expect(page.locator(`head link[rel=alternate][type='application/atom+xml'][href='${href}']`)).toHaveCount(1);
+  const response = await request.get(href!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toBe("application/atom+xml; charset=utf-8");
+  const xml = await response.text();
+  expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">');
+  expect(xml).toContain("/assessments/");
+});
+
+test.describe("on paper", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a plan prints one commitment per page with its links written out, and no navigation", async ({ page }) => {
+    await page.goto("/plans/AP_ARG03");
+    await page.locator("a[data-action=print]").click();
+    await expect(page).toHaveURL(/\/plans\/AP_ARG03\/print$/);
+    const commitments = page.locator("article.printed-commitment");
+    expect(await commitments.count()).toBeGreaterThan(1);
+    await page.emulateMedia({ media: "print" });
+    await expect(page.locator(".site-header")).toBeHidden();
+    await expect(page.locator("nav.breadcrumb")).toBeHidden();
+    const breaks = await commitments.evaluateAll((items) =>
+      items.map((item) => getComputedStyle(item).breakBefore),
+    );
+    expect(new Set(breaks)).toEqual(new Set(["page"]));
+    const written = await page
+      .locator("article.printed-commitment .commitment-code a")
+      .first()
+      .evaluate((a) => getComputedStyle(a, "::after").content);
+    expect(written).toContain("/commitments/");
+    // On screen, the same page keeps its navigation.
+    await page.emulateMedia({ media: "screen" });
+    await expect(page.locator(".site-header")).toBeVisible();
+  });
+});
