@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod charts;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod policy;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod xml;
 
 use crate::components::{SiteFooter, SiteHeader};
 use crate::forms::NoticeBanner;

@@ -123,6 +123,14 @@ pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppE
     Ok(crate::storage::plan_detail(&mut db().await?, &key, today, PAGE_SIZE, offset).await?)
 }
 
+/// The dashboard of a scope (the installation, a member or a plan).
+#[server(endpoint = "dashboard", input = GetUrl)]
+pub async fn get_dashboard(
+    scope: crate::domain::Scope,
+) -> Result<Option<crate::domain::Dashboard>, AppError> {
+    Ok(crate::storage::dashboard(&mut db().await?, &scope, today()).await?)
+}
+
 /// A plan with every commitment in full, to print (see [`crate::domain::PrintedPlan`]).
 #[server(endpoint = "printed-plan", input = GetUrl)]
 pub async fn get_printed_plan(key: String) -> Result<Option<crate::domain::PrintedPlan>, AppError> {

@@ -100,3 +100,40 @@ test.describe("on paper", () => {
     await expect(page.locator(".site-header")).toBeVisible();
   });
 });
+
+test.describe("charts without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a chart's table opens with a click and its CSV holds the figures drawn", async ({ page, request }) => {
+    await page.goto("/");
+    const figure = page.locator("figure[data-chart=milestones]");
+    await expect(figure.locator("svg[role=img]")).toHaveAttribute("aria-labelledby", /chart-milestones-title/);
+    const table = figure.locator("table[data-chart-table=milestones]");
+    await expect(table).toBeHidden();
+    await figure.locator("summary").click();
+    await expect(table).toBeVisible();
+    const drawn = await figure
+      .locator("g.chart-bar")
+      .evaluateAll((bars) => bars.map((b) => [b.getAttribute("data-key"), Number(b.getAttribute("data-value"))]));
+    const listed = await table
+      .locator("tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.getAttribute("data-key"), Number(r.querySelector("td")!.getAttribute("data-value"))]),
+      );
+    expect(listed).toEqual(drawn);
+    const href = await figure.locator("a[data-csv=milestones]").getAttribute("href");
+    const csv = await (await request.get(href!)).text();
+    const rows = csv
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => {
+        const cells = line.split(",");
+        return [cells[0], Number(cells[cells.length - 1])];
+      });
+    expect(rows).toEqual(drawn);
+    const total = Number(await figure.getAttribute("data-total"));
+    expect(rows.reduce((sum, row) => sum + (row[1] as number), 0)).toBe(total);
+    expect(total).toBeGreaterThan(0);
+  });
+});

@@ -1,4 +1,5 @@
-//! Files the site hands out: a plan as CSV, to edit in a spreadsheet and upload again.
+//! Files the site hands out: a plan as CSV, to edit in a spreadsheet and upload again;
+//! evidence files; the figures behind each chart.
 
 use crate::commands::{plan_csv, AppError};
 use crate::http::AppState;
@@ -94,4 +95,80 @@ pub async fn evidence_file(
             info.refuse(StatusCode::INTERNAL_SERVER_ERROR, app::i18n::Key::ErrorText)
         }
     }
+}
+
+/// The routes of the charts' CSV files: beside the page of each scope with a dashboard.
+pub fn chart_routes() -> axum::Router<AppState> {
+    use app::domain::Scope;
+    use axum::routing::get;
+    type Info = Extension<RequestInfo>;
+    axum::Router::new()
+        .route(
+            "/charts/{file}",
+            get(|state: State<AppState>, info: Info, Path(file)| {
+                chart_csv(state, info, Scope::All, file)
+            }),
+        )
+        .route(
+            "/members/{slug}/charts/{file}",
+            get(|state: State<AppState>, info: Info, Path((slug, file))| {
+                chart_csv(state, info, Scope::Member(slug), file)
+            }),
+        )
+        .route(
+            "/plans/{key}/charts/{file}",
+            get(|state: State<AppState>, info: Info, Path((key, file))| {
+                chart_csv(state, info, Scope::Plan(key), file)
+            }),
+        )
+}
+
+/// `GET .../charts/{chart}.csv`: the figures one chart of a dashboard draws, exactly, with
+/// its labels in the reader's language. Public, like the dashboards.
+async fn chart_csv(
+    State(state): State<AppState>,
+    Extension(info): Extension<RequestInfo>,
+    scope: app::domain::Scope,
+    file: String,
+) -> Response {
+    let Some(id) = file
+        .strip_suffix(".csv")
+        .and_then(app::domain::ChartId::from_name)
+    else {
+        return info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound);
+    };
+    let today = app::storage::now().date_naive();
+    let dashboard = match state.db.acquire().await {
+        Ok(mut conn) => app::storage::dashboard(&mut conn, &scope, today).await,
+        Err(error) => Err(error),
+    };
+    let chart = match dashboard {
+        Ok(Some(dashboard)) => dashboard.chart(id).cloned(),
+        Ok(None) => None,
+        Err(error) => {
+            tracing::error!(%error, "cannot write a chart's CSV");
+            return info.refuse(StatusCode::INTERNAL_SERVER_ERROR, app::i18n::Key::ErrorText);
+        }
+    };
+    let Some(chart) = chart else {
+        return info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound);
+    };
+    let text = app::i18n::in_language(info.lang, || chart.csv(app::charts::bar_label));
+    let disposition = HeaderValue::from_str(&crate::files::disposition(&file, "text/csv"))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, Cookie"),
+            ),
+        ],
+        text,
+    )
+        .into_response()
 }

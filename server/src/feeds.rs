@@ -314,7 +314,7 @@ impl Feed {
             out.push_str("</author>\n");
             link(&mut out, "alternate", "text/html", &entry.link);
             out.push_str("<content type=\"text\">");
-            out.push_str(&crate::xml::text(&entry.content));
+            out.push_str(&app::xml::text(&entry.content));
             out.push_str("</content>\n</entry>\n");
         }
         out.push_str("</feed>\n");
@@ -327,13 +327,13 @@ fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 fn element(out: &mut String, name: &str, text: &str) {
-    out.push_str(&format!("<{name}>{}</{name}>\n", crate::xml::text(text)));
+    out.push_str(&format!("<{name}>{}</{name}>\n", app::xml::text(text)));
 }
 
 fn link(out: &mut String, rel: &str, media_type: &str, href: &str) {
     out.push_str(&format!(
         "<link rel=\"{rel}\" type=\"{media_type}\" href=\"{}\"/>\n",
-        crate::xml::text(href)
+        app::xml::text(href)
     ));
 }
 

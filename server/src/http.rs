@@ -189,6 +189,7 @@ pub fn router(state: AppState) -> Router {
         .route("/language/{code}", get(set_language))
         .merge(crate::feeds::routes())
         .merge(crate::sitemap::routes())
+        .merge(crate::downloads::chart_routes())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
         .leptos_routes_with_context(

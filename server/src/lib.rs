@@ -19,4 +19,3 @@ pub mod page_cache;
 pub mod security;
 pub mod sitemap;
 pub mod users;
-pub mod xml;

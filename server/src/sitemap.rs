@@ -58,7 +58,7 @@ async fn index(State(state): State<AppState>, Extension(info): Extension<Request
     for name in files {
         out.push_str(&format!(
             "<sitemap><loc>{}</loc></sitemap>\n",
-            crate::xml::text(&state.absolute_url(&info, &format!("/sitemaps/{name}")))
+            app::xml::text(&state.absolute_url(&info, &format!("/sitemaps/{name}")))
         ));
     }
     out.push_str("</sitemapindex>\n");
@@ -110,11 +110,11 @@ async fn file(
             .chain([("x-default", state.absolute_url(&info, &path))])
             .collect();
         for (_, loc) in alternates.iter().take(Lang::ALL.len()) {
-            out.push_str(&format!("<url><loc>{}</loc>", crate::xml::text(loc)));
+            out.push_str(&format!("<url><loc>{}</loc>", app::xml::text(loc)));
             for (hreflang, href) in &alternates {
                 out.push_str(&format!(
                     "<xhtml:link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{}\"/>",
-                    crate::xml::text(href)
+                    app::xml::text(href)
                 ));
             }
             out.push_str("</url>\n");

@@ -16,10 +16,11 @@ pub fn MemberPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let member = crate::components::page_data(slug, get_member);
     let summary = super::scores_summary::member_summary(slug);
+    let dashboard = super::dashboard::dashboard_data(move || crate::domain::Scope::Member(slug()));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                record_view(member.await, |detail| view! { <MemberBody detail summary/> }.into_any())
+                record_view(member.await, |detail| view! { <MemberBody detail summary dashboard/> }.into_any())
             })}
         </Suspense>
     }
@@ -29,6 +30,7 @@ pub fn MemberPage() -> impl IntoView {
 fn MemberBody(
     detail: MemberDetail,
     summary: super::scores_summary::SummaryResource,
+    dashboard: super::dashboard::DashboardResource,
 ) -> impl IntoView {
     let member = detail.member;
     view! {
@@ -100,6 +102,7 @@ fn MemberBody(
         {crate::policy::may_keep_plans(page_state().viewer.as_ref(), &member.code)
             .is_ok()
             .then(|| view! { <NewPlanForm slug=member.slug.clone() code=member.code.clone() next=detail.next_plan_number/> })}
+        <super::dashboard::DashboardSection data=dashboard scope=crate::domain::Scope::Member(member.slug.clone())/>
         <super::scores_summary::ScoresSummarySection data=summary/>
     }
 }

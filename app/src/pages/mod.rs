@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod admin_members;
 mod commitment;
+mod dashboard;
 mod history;
 mod keeping;
 mod member;

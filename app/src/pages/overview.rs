@@ -11,6 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = crate::components::page_data(|| (), |_| get_overview());
+    let dashboard = super::dashboard::dashboard_data(|| Scope::All);
     view! {
         <PageMeta title=String::new() description=t(Key::SiteDescription).to_string()/>
         <h1>{t(Key::OverviewTitle)}</h1>
@@ -20,6 +21,7 @@ pub fn OverviewPage() -> impl IntoView {
                 result_view(overview.await, |overview| view! { <OverviewBody overview/> }.into_any())
             })}
         </Suspense>
+        <super::dashboard::DashboardSection data=dashboard scope=Scope::All/>
     }
 }
 

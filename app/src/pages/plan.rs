@@ -25,11 +25,12 @@ pub fn PlanPage() -> impl IntoView {
     };
     let plan = crate::components::page_data(args, |(key, page)| get_plan(key, page));
     let summary = super::scores_summary::plan_summary(move || args().0);
+    let dashboard = super::dashboard::dashboard_data(move || crate::domain::Scope::Plan(args().0));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let (_, page) = args();
-                record_view(plan.await, |detail| view! { <PlanBody detail page summary/> }.into_any())
+                record_view(plan.await, |detail| view! { <PlanBody detail page summary dashboard/> }.into_any())
             })}
         </Suspense>
     }
@@ -40,6 +41,7 @@ fn PlanBody(
     detail: PlanDetail,
     page: i64,
     summary: super::scores_summary::SummaryResource,
+    dashboard: super::dashboard::DashboardResource,
 ) -> impl IntoView {
     let plan = detail.plan;
     let member = detail.member;
@@ -109,6 +111,7 @@ fn PlanBody(
                     </form>
                 }
             })}
+        <super::dashboard::DashboardSection data=dashboard scope=crate::domain::Scope::Plan(plan.key.clone())/>
         <super::scores_summary::ScoresSummarySection data=summary/>
         {can_keep.then(|| view! { <PlanEditForm plan=plan.clone() version=detail.version/> })}
         <section aria-labelledby="commitments-heading">

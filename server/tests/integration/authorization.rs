@@ -816,6 +816,10 @@ const PUBLIC_READS: &[&str] = &[
     "/api/assessment?id={assessment}",
     "/api/scores-summary?plan={plan}",
     "/api/scores-summary?member={slug}",
+    "/api/printed-plan?key={plan}",
+    "/api/dashboard?scope=All",
+    "/api/dashboard?scope[Member]={slug}",
+    "/api/dashboard?scope[Plan]={plan}",
 ];
 
 /// What no read may change: every table's rows, and the versions of edited records.

@@ -7,6 +7,7 @@ mod browser;
 mod commitments;
 mod common;
 mod concurrency;
+mod dashboard;
 mod demo;
 mod evidence;
 mod feeds;

@@ -4,11 +4,11 @@ use app::storage::{self, MemberFilter, NewMilestone, NewProgressUpdate};
 use chrono::{NaiveDate, TimeZone, Utc};
 use ogp_tracker::import::import_file;
 
-fn day(text: &str) -> NaiveDate {
+pub(crate) fn day(text: &str) -> NaiveDate {
     text.parse().expect("an ISO date")
 }
 
-fn member(code: &str, name: &str, region: Region) -> Member {
+pub(crate) fn member(code: &str, name: &str, region: Region) -> Member {
     Member {
         code: code.into(),
         name: name.into(),
@@ -20,7 +20,7 @@ fn member(code: &str, name: &str, region: Region) -> Member {
     }
 }
 
-fn plan(member_code: &str, number: i64) -> ActionPlan {
+pub(crate) fn plan(member_code: &str, number: i64) -> ActionPlan {
     ActionPlan {
         key: ActionPlan::key_for(member_code, number),
         member_code: member_code.into(),
@@ -35,7 +35,7 @@ fn plan(member_code: &str, number: i64) -> ActionPlan {
     }
 }
 
-fn commitment(code: &str, plan_key: &str, number: &str) -> Commitment {
+pub(crate) fn commitment(code: &str, plan_key: &str, number: &str) -> Commitment {
     Commitment {
         code: code.into(),
         code_derived: false,
@@ -68,7 +68,7 @@ fn commitment(code: &str, plan_key: &str, number: &str) -> Commitment {
     }
 }
 
-fn milestone(
+pub(crate) fn milestone(
     position: i64,
     status: MilestoneStatus,
     progress: i64,

@@ -1,4 +1,4 @@
-//! Text written into the XML the site serves (feeds, sitemaps).
+//! Text written into the XML the site serves (feeds, sitemaps, charts).
 
 /// `text` fit for XML text and attribute values: markup characters escaped, and the
 /// characters XML 1.0 does not allow at all (most control characters, which a narrative

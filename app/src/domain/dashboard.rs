@@ -1,0 +1,436 @@
+//! The public dashboards: a scope's figures (the installation's, a member's, a plan's) as
+//! charts. A chart's bars are exactly what its table lists and its CSV holds, so every
+//! number drawn can be checked against the open data.
+
+use super::assessment::{AssessmentSource, ScoreValue};
+use super::levels::Completion;
+use crate::i18n::Key;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Which chart: its title, its address and its CSV's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChartId {
+    /// Milestones by where they stand today.
+    Milestones,
+    /// Commitments by the IRM's completion level at the end of term.
+    Completion,
+    /// Commitments whose government reported more, the same or less completion than the
+    /// independent reviewers (IRM or civil society) at the same stage.
+    SelfAssessmentGap,
+    /// Progress updates per month, the last twelve months.
+    UpdatesPerMonth,
+}
+
+impl ChartId {
+    pub const ALL: [ChartId; 4] = [
+        ChartId::Milestones,
+        ChartId::Completion,
+        ChartId::SelfAssessmentGap,
+        ChartId::UpdatesPerMonth,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartId::Milestones => "milestones",
+            ChartId::Completion => "completion",
+            ChartId::SelfAssessmentGap => "self-assessment-gap",
+            ChartId::UpdatesPerMonth => "updates-per-month",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ChartId> {
+        ChartId::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    pub fn title_key(self) -> Key {
+        match self {
+            ChartId::Milestones => Key::ChartMilestones,
+            ChartId::Completion => Key::ChartCompletion,
+            ChartId::SelfAssessmentGap => Key::ChartSelfAssessmentGap,
+            ChartId::UpdatesPerMonth => Key::ChartUpdatesPerMonth,
+        }
+    }
+
+    /// What the figures count, as the table's heading says.
+    pub fn unit_key(self) -> Key {
+        match self {
+            ChartId::Milestones => Key::ColMilestones,
+            ChartId::UpdatesPerMonth => Key::ColUpdates,
+            ChartId::Completion | ChartId::SelfAssessmentGap => Key::ColCommitments,
+        }
+    }
+
+    /// Months run along a line (drawn as columns, in reading order); the rest are bars.
+    pub fn is_timeline(self) -> bool {
+        self == ChartId::UpdatesPerMonth
+    }
+
+    /// The address of the chart's CSV for the scope whose page is at `page_path`.
+    pub fn csv_path(self, page_path: &str) -> String {
+        format!(
+            "{}/charts/{}.csv",
+            page_path.trim_end_matches('/'),
+            self.as_str()
+        )
+    }
+}
+
+/// What a bar is called: a translated label, or text of its own (a month).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BarLabel {
+    Key(Key),
+    Text(String),
+}
+
+/// One bar: its stable machine name (the CSV's `key` column), its label and its count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    pub key: String,
+    pub label: BarLabel,
+    pub value: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    pub id: ChartId,
+    pub bars: Vec<Bar>,
+}
+
+impl Chart {
+    pub fn total(&self) -> i64 {
+        self.bars.iter().map(|b| b.value).sum()
+    }
+
+    pub fn max(&self) -> i64 {
+        self.bars.iter().map(|b| b.value).max().unwrap_or(0)
+    }
+
+    /// The chart as CSV (`key,label,count`, one row per bar, in order), with labels as
+    /// `label` words them: exactly the numbers drawn.
+    pub fn csv(&self, label: impl Fn(&BarLabel) -> String) -> String {
+        let mut out = String::from("key,label,count\r\n");
+        for bar in &self.bars {
+            out.push_str(&format!(
+                "{},{},{}\r\n",
+                csv_field(&bar.key),
+                csv_field(&label(&bar.label)),
+                bar.value
+            ));
+        }
+        out
+    }
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break, and with a
+/// leading formula character defused (spreadsheets run `=...`).
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Where a scope's milestones stand on a day: counted by the storage layer with the rule
+/// of [`super::Milestone::is_overdue`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneCounts {
+    pub completed: i64,
+    pub on_time: i64,
+    pub overdue: i64,
+    pub withdrawn: i64,
+}
+
+impl MilestoneCounts {
+    pub fn chart(self) -> Chart {
+        let bar = |key: &str, label, value| Bar {
+            key: key.to_string(),
+            label: BarLabel::Key(label),
+            value,
+        };
+        Chart {
+            id: ChartId::Milestones,
+            bars: vec![
+                bar("completed", Key::StatusCompleted, self.completed),
+                bar("on_time", Key::MilestonesOnTime, self.on_time),
+                bar("overdue", Key::Overdue, self.overdue),
+                bar("withdrawn", Key::StatusWithdrawn, self.withdrawn),
+            ],
+        }
+    }
+}
+
+/// The completion chart from how many commitments the IRM gave each completion level at
+/// the end of term (both scale sets, and OGP's missing-value codes, which stay apart):
+/// every level in the scales' order, those counted nowhere included.
+pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
+    let mut values: Vec<ScoreValue> = [
+        Completion::NoEvidence,
+        Completion::NotStarted,
+        Completion::Limited,
+        Completion::Substantial,
+        Completion::Complete,
+        Completion::Withdrawn,
+        Completion::Unclear,
+    ]
+    .into_iter()
+    .map(|level| ScoreValue::Rated(super::Rating::Completion(level)))
+    .collect();
+    // Missing-value codes only where the data has them.
+    for (value, _) in counts {
+        if !values.contains(value) {
+            values.push(*value);
+        }
+    }
+    Chart {
+        id: ChartId::Completion,
+        bars: values
+            .into_iter()
+            .map(|value| Bar {
+                key: value.as_str().to_string(),
+                label: BarLabel::Key(value.label_key()),
+                value: counts
+                    .iter()
+                    .filter(|(v, _)| *v == value)
+                    .map(|(_, n)| n)
+                    .sum(),
+            })
+            .collect(),
+    }
+}
+
+/// How a government's own completion level compares with an independent one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    GovernmentHigher,
+    Same,
+    GovernmentLower,
+}
+
+/// The gap chart from pairs of completion levels given to one commitment at one stage (the
+/// government's, an independent source's) with how many commitments share the pair. Pairs
+/// where either is not a level (a missing-value code, or withdrawn or unclear, which are no
+/// degree of completion) are left out.
+pub fn gap_chart(pairs: &[(ScoreValue, ScoreValue, i64)]) -> Chart {
+    let rank = |value: &ScoreValue| match value {
+        ScoreValue::Rated(super::Rating::Completion(level)) => match level {
+            Completion::NoEvidence | Completion::NotStarted => Some(0),
+            Completion::Limited => Some(1),
+            Completion::Substantial => Some(2),
+            Completion::Complete => Some(3),
+            Completion::Withdrawn | Completion::Unclear => None,
+        },
+        _ => None,
+    };
+    let mut counts = [0i64; 3];
+    for (government, independent, n) in pairs {
+        let (Some(g), Some(i)) = (rank(government), rank(independent)) else {
+            continue;
+        };
+        let gap = match g.cmp(&i) {
+            std::cmp::Ordering::Greater => Gap::GovernmentHigher,
+            std::cmp::Ordering::Equal => Gap::Same,
+            std::cmp::Ordering::Less => Gap::GovernmentLower,
+        };
+        counts[gap as usize] += n;
+    }
+    let bar = |key: &str, label, value| Bar {
+        key: key.to_string(),
+        label: BarLabel::Key(label),
+        value,
+    };
+    Chart {
+        id: ChartId::SelfAssessmentGap,
+        bars: vec![
+            bar("government_higher", Key::GapGovernmentHigher, counts[0]),
+            bar("same", Key::GapSame, counts[1]),
+            bar("government_lower", Key::GapGovernmentLower, counts[2]),
+        ],
+    }
+}
+
+/// The sources whose completion levels the gap chart sets against the government's.
+pub const INDEPENDENT_SOURCES: [AssessmentSource; 2] =
+    [AssessmentSource::Irm, AssessmentSource::CivilSociety];
+
+/// The first days of the twelve months up to the one `today` is in, oldest first.
+pub fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
+    let mut month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    let mut months = vec![month];
+    for _ in 1..12 {
+        month = month
+            .checked_sub_months(chrono::Months::new(1))
+            .unwrap_or(month);
+        months.push(month);
+    }
+    months.reverse();
+    months
+}
+
+/// The updates-per-month chart from counts per month (`YYYY-MM`), with a bar for each of
+/// the twelve months up to `today`'s, months without updates at zero.
+pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
+    Chart {
+        id: ChartId::UpdatesPerMonth,
+        bars: last_twelve_months(today)
+            .into_iter()
+            .map(|month| {
+                let key = month.format("%Y-%m").to_string();
+                let value = per_month
+                    .iter()
+                    .filter(|(m, _)| *m == key)
+                    .map(|(_, n)| n)
+                    .sum();
+                Bar {
+                    label: BarLabel::Text(key.clone()),
+                    key,
+                    value,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A commitment with milestones past due, for the list of the most overdue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverdueCommitment {
+    pub code: String,
+    pub title: String,
+    pub overdue_milestones: i64,
+    /// The planned end of its longest-overdue milestone.
+    pub overdue_since: NaiveDate,
+}
+
+/// A scope's dashboard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// The day it was worked out: what "overdue" and the months count from.
+    pub as_of: NaiveDate,
+    pub charts: Vec<Chart>,
+    pub most_overdue: Vec<OverdueCommitment>,
+}
+
+impl Dashboard {
+    pub fn chart(&self, id: ChartId) -> Option<&Chart> {
+        self.charts.iter().find(|c| c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{MissingCode, Rating};
+
+    fn level(level: Completion) -> ScoreValue {
+        ScoreValue::Rated(Rating::Completion(level))
+    }
+
+    #[test]
+    fn csv_holds_exactly_the_bars() {
+        let chart = MilestoneCounts {
+            completed: 5,
+            on_time: 3,
+            overdue: 2,
+            withdrawn: 0,
+        }
+        .chart();
+        let csv = chart.csv(|label| match label {
+            BarLabel::Key(key) => key.name().to_string(),
+            BarLabel::Text(text) => text.clone(),
+        });
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "key,label,count");
+        assert_eq!(lines.len(), 1 + chart.bars.len());
+        let sum: i64 = lines[1..]
+            .iter()
+            .map(|l| l.rsplit(',').next().unwrap().parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(sum, chart.total());
+        assert_eq!(chart.total(), 10);
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+    }
+
+    #[test]
+    fn completion_lists_every_level_in_order_and_keeps_codes_apart() {
+        let chart = completion_chart(&[
+            (level(Completion::Complete), 4),
+            (level(Completion::Limited), 1),
+            (ScoreValue::Missing(MissingCode::NotReviewed), 2),
+            (level(Completion::Complete), 1),
+        ]);
+        let keys: Vec<&str> = chart.bars.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "no_evidence_available",
+                "not_started",
+                "limited",
+                "substantial",
+                "complete",
+                "withdrawn",
+                "unclear",
+                "NR"
+            ]
+        );
+        let values: Vec<i64> = chart.bars.iter().map(|b| b.value).collect();
+        assert_eq!(values, [0, 0, 1, 0, 5, 0, 0, 2]);
+    }
+
+    #[test]
+    fn the_gap_compares_degrees_of_completion_only() {
+        let chart = gap_chart(&[
+            (
+                level(Completion::Complete),
+                level(Completion::Substantial),
+                3,
+            ),
+            (level(Completion::Limited), level(Completion::Limited), 2),
+            (
+                level(Completion::NotStarted),
+                level(Completion::NoEvidence),
+                1,
+            ),
+            (level(Completion::Limited), level(Completion::Complete), 4),
+            (level(Completion::Withdrawn), level(Completion::Complete), 9),
+            (
+                ScoreValue::Missing(MissingCode::NoData),
+                level(Completion::Complete),
+                9,
+            ),
+        ]);
+        let values: Vec<i64> = chart.bars.iter().map(|b| b.value).collect();
+        assert_eq!(values, [3, 3, 4]);
+    }
+
+    #[test]
+    fn months_run_back_across_the_year() {
+        let day = NaiveDate::from_ymd_opt(2026, 2, 17).unwrap();
+        let months = last_twelve_months(day);
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[0], NaiveDate::from_ymd_opt(2025, 3, 1).unwrap());
+        assert_eq!(months[11], NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
+        let chart = updates_chart(&[("2026-02".into(), 4), ("2024-01".into(), 7)], day);
+        assert_eq!(chart.bars[11].key, "2026-02");
+        assert_eq!(chart.bars[11].value, 4);
+        assert_eq!(chart.total(), 4, "months outside the year are not drawn");
+    }
+
+    #[test]
+    fn chart_names_read_back() {
+        for id in ChartId::ALL {
+            assert_eq!(ChartId::from_name(id.as_str()), Some(id));
+        }
+        assert_eq!(
+            ChartId::Completion.csv_path("/members/chile"),
+            "/members/chile/charts/completion.csv"
+        );
+        assert_eq!(ChartId::Milestones.csv_path("/"), "/charts/milestones.csv");
+    }
+}

@@ -1,0 +1,432 @@
+//! The dashboards on a small data set whose every figure is known: each chart of each
+//! scope, the most overdue commitments, the page's tables and the CSV behind each chart.
+
+use crate::common::*;
+use crate::http::get;
+use crate::storage::{commitment, member, milestone, plan};
+use app::domain::*;
+use app::storage::{self, NewProgressUpdate};
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use leptos::config::LeptosOptions;
+use ogp_tracker::http::{router, AppState};
+
+fn completion(level: Completion) -> ScoreValue {
+    ScoreValue::Rated(Rating::Completion(level))
+}
+
+fn assessment(source: AssessmentSource, scale: ScaleSet, value: ScoreValue) -> Assessment {
+    Assessment {
+        source,
+        assessor: format!("{} reviewer", source.as_str()),
+        stage: Stage::EndOfTerm,
+        scale,
+        scores: vec![Score {
+            indicator: Indicator::Completion,
+            value,
+            justification: None,
+            evidence: Vec::new(),
+        }],
+    }
+}
+
+/// Spain (ES0001, ES0002 in AP_ESP04) and France (FR0001 in AP_FRA02); milestones due
+/// around `today`, updates in and out of the last twelve months, end-of-term completion
+/// scored by the IRM, the government and civil society.
+async fn known_data(db: &storage::Db, today: NaiveDate) {
+    let ago = |days: i64| (today - Duration::days(days)).to_string();
+    let mut tx = db.begin().await.unwrap();
+    let spain = storage::insert_member(&mut tx, &member("ESP", "Spain", Region::Europe), false)
+        .await
+        .unwrap();
+    let france = storage::insert_member(&mut tx, &member("FRA", "France", Region::Europe), false)
+        .await
+        .unwrap();
+    let esp = storage::insert_plan(&mut tx, &plan("ESP", 4), spain)
+        .await
+        .unwrap();
+    let fra = storage::insert_plan(&mut tx, &plan("FRA", 2), france)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (code, key, plan_id) in [
+        ("ES0001", "AP_ESP04", esp),
+        ("ES0002", "AP_ESP04", esp),
+        ("FR0001", "AP_FRA02", fra),
+    ] {
+        ids.push(
+            storage::insert_commitment(&mut tx, &commitment(code, key, "1"), plan_id, &[])
+                .await
+                .unwrap(),
+        );
+    }
+    let mut no_end = milestone(7, MilestoneStatus::InProgress, 10, 1.0, "2000-01-01");
+    no_end.planned_end = None;
+    let milestones = [
+        (
+            ids[0],
+            milestone(1, MilestoneStatus::Completed, 100, 1.0, &ago(400)),
+        ),
+        (
+            ids[0],
+            milestone(2, MilestoneStatus::InProgress, 50, 1.0, &ago(10)),
+        ),
+        (
+            ids[0],
+            milestone(3, MilestoneStatus::InProgress, 20, 1.0, &ago(-100)),
+        ),
+        (
+            ids[0],
+            milestone(4, MilestoneStatus::Withdrawn, 0, 1.0, &ago(30)),
+        ),
+        (
+            ids[1],
+            milestone(5, MilestoneStatus::NotStarted, 0, 1.0, &ago(100)),
+        ),
+        (
+            ids[1],
+            milestone(6, MilestoneStatus::Delayed, 30, 1.0, &ago(5)),
+        ),
+        (ids[1], no_end),
+        (
+            ids[2],
+            milestone(8, MilestoneStatus::InProgress, 10, 1.0, &ago(1)),
+        ),
+        (
+            ids[2],
+            milestone(9, MilestoneStatus::Completed, 100, 1.0, &ago(50)),
+        ),
+    ];
+    let mut milestone_ids = Vec::new();
+    for (commitment_id, new) in &milestones {
+        milestone_ids.push(
+            storage::insert_milestone(&mut tx, *commitment_id, new)
+                .await
+                .unwrap(),
+        );
+    }
+    let months = last_twelve_months(today);
+    let noon = |month: NaiveDate| Utc.from_utc_datetime(&month.and_hms_opt(12, 0, 0).unwrap());
+    let thirteen_months_ago = months[0] - chrono::Months::new(1);
+    for (milestone_id, at) in [
+        (milestone_ids[0], noon(months[11])),
+        (milestone_ids[0], noon(months[9])),
+        (milestone_ids[0], noon(thirteen_months_ago)),
+        (milestone_ids[7], noon(months[11])),
+    ] {
+        storage::insert_progress_update(
+            &mut tx,
+            milestone_id,
+            &NewProgressUpdate {
+                author: PublicActor::default(),
+                author_id: None,
+                created_at: at,
+                status: MilestoneStatus::InProgress,
+                progress: 10,
+                narrative: "Step taken".into(),
+                evidence: Vec::new(),
+                files: Vec::new(),
+                corrects: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    use AssessmentSource::{CivilSociety, Government, Irm};
+    let at = Utc::now();
+    for (commitment_id, source, scale, value) in [
+        (
+            ids[0],
+            Irm,
+            ScaleSet::Classic,
+            completion(Completion::Complete),
+        ),
+        (
+            ids[0],
+            Government,
+            ScaleSet::Classic,
+            completion(Completion::Complete),
+        ),
+        (
+            ids[1],
+            Irm,
+            ScaleSet::Refreshed,
+            completion(Completion::Limited),
+        ),
+        (
+            ids[1],
+            Government,
+            ScaleSet::Refreshed,
+            completion(Completion::Substantial),
+        ),
+        (
+            ids[1],
+            CivilSociety,
+            ScaleSet::Refreshed,
+            completion(Completion::NotStarted),
+        ),
+        (
+            ids[2],
+            Irm,
+            ScaleSet::Refreshed,
+            ScoreValue::Missing(MissingCode::NotReviewed),
+        ),
+    ] {
+        storage::save_assessment(
+            &mut tx,
+            commitment_id,
+            &assessment(source, scale, value),
+            at,
+            true,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// A chart's figures by bar key, the bars with a figure only.
+fn figures(dashboard: &Dashboard, id: ChartId) -> Vec<(String, i64)> {
+    dashboard
+        .chart(id)
+        .unwrap()
+        .bars
+        .iter()
+        .filter(|b| b.value != 0)
+        .map(|b| (b.key.clone(), b.value))
+        .collect()
+}
+
+fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    list.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+#[tokio::test]
+async fn every_figure_of_every_dashboard_is_what_the_data_says() {
+    let t = test_db().await;
+    let today = Utc::now().date_naive();
+    known_data(&t.db, today).await;
+    let this_month = today.format("%Y-%m").to_string();
+    let two_months_ago = last_twelve_months(today)[9].format("%Y-%m").to_string();
+    let spain = Scope::Member("spain".into());
+    let esp04 = Scope::Plan("AP_ESP04".into());
+    for scope in [&spain, &esp04] {
+        let dashboard = storage::dashboard(&mut conn(&t.db).await, scope, today)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(dashboard.as_of, today);
+        assert_eq!(
+            figures(&dashboard, ChartId::Milestones),
+            pairs(&[
+                ("completed", 1),
+                ("on_time", 2),
+                ("overdue", 3),
+                ("withdrawn", 1)
+            ]),
+            "{scope:?}"
+        );
+        assert_eq!(
+            figures(&dashboard, ChartId::Completion),
+            pairs(&[("limited", 1), ("complete", 1)])
+        );
+        assert_eq!(
+            figures(&dashboard, ChartId::SelfAssessmentGap),
+            pairs(&[("government_higher", 2), ("same", 1)])
+        );
+        assert_eq!(
+            figures(&dashboard, ChartId::UpdatesPerMonth),
+            vec![(two_months_ago.clone(), 1), (this_month.clone(), 1)]
+        );
+        assert_eq!(
+            dashboard
+                .chart(ChartId::UpdatesPerMonth)
+                .unwrap()
+                .bars
+                .len(),
+            12
+        );
+        let overdue: Vec<(&str, i64, NaiveDate)> = dashboard
+            .most_overdue
+            .iter()
+            .map(|c| (c.code.as_str(), c.overdue_milestones, c.overdue_since))
+            .collect();
+        assert_eq!(
+            overdue,
+            [
+                ("ES0002", 2, today - Duration::days(100)),
+                ("ES0001", 1, today - Duration::days(10))
+            ]
+        );
+    }
+    let all = storage::dashboard(&mut conn(&t.db).await, &Scope::All, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        figures(&all, ChartId::Milestones),
+        pairs(&[
+            ("completed", 2),
+            ("on_time", 2),
+            ("overdue", 4),
+            ("withdrawn", 1)
+        ])
+    );
+    assert_eq!(
+        figures(&all, ChartId::Completion),
+        pairs(&[("limited", 1), ("complete", 1), ("NR", 1)])
+    );
+    assert_eq!(
+        figures(&all, ChartId::SelfAssessmentGap),
+        pairs(&[("government_higher", 2), ("same", 1)])
+    );
+    assert_eq!(
+        figures(&all, ChartId::UpdatesPerMonth),
+        vec![(two_months_ago, 1), (this_month, 2)]
+    );
+    let codes: Vec<&str> = all.most_overdue.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["ES0002", "ES0001", "FR0001"],
+        "most, then longest overdue"
+    );
+    // Tomorrow, France's milestone due yesterday is still overdue and Spain's due in 100
+    // days is not yet: the day decides, not the stored status.
+    let later = storage::dashboard(&mut conn(&t.db).await, &spain, today + Duration::days(101))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        figures(&later, ChartId::Milestones),
+        pairs(&[
+            ("completed", 1),
+            ("on_time", 1),
+            ("overdue", 4),
+            ("withdrawn", 1)
+        ])
+    );
+    for nothing in [
+        Scope::Member("nowhere".into()),
+        Scope::Plan("AP_XXX01".into()),
+    ] {
+        assert!(storage::dashboard(&mut conn(&t.db).await, &nothing, today)
+            .await
+            .unwrap()
+            .is_none());
+    }
+}
+
+/// The figures of the table behind a chart on a page, by row key.
+fn table(page: &str, chart: &str) -> Vec<(String, i64)> {
+    let start = page
+        .find(&format!("<table data-chart-table=\"{chart}\""))
+        .unwrap_or_else(|| panic!("no table of {chart}"));
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    table
+        .split("<tr data-key=\"")
+        .skip(1)
+        .map(|row| {
+            let key = row.split('"').next().unwrap().to_string();
+            let value = row
+                .split("data-value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            (key, value)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
+    let t = test_db().await;
+    let today = Utc::now().date_naive();
+    known_data(&t.db, today).await;
+    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
+    let router = router(AppState::new(options, t.db.clone()));
+    for (page, scope) in [
+        ("/", Scope::All),
+        ("/members/spain", Scope::Member("spain".into())),
+        ("/plans/AP_ESP04", Scope::Plan("AP_ESP04".into())),
+    ] {
+        let (status, _, body) = get(&router, &format!("{page}?lang=es"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let dashboard = storage::dashboard(&mut conn(&t.db).await, &scope, today)
+            .await
+            .unwrap()
+            .unwrap();
+        for chart in &dashboard.charts {
+            let id = chart.id.as_str();
+            let expected: Vec<(String, i64)> = chart
+                .bars
+                .iter()
+                .map(|b| (b.key.clone(), b.value))
+                .collect();
+            assert_eq!(table(&body, id), expected, "{page} {id}");
+            assert!(
+                body.contains(&format!(
+                    "data-chart=\"{id}\" data-total=\"{}\"",
+                    chart.total()
+                )),
+                "{page} {id}"
+            );
+            if chart.total() > 0 {
+                // Drawn, with an accessible name and every figure.
+                let svg_start = body
+                    .find(&format!("aria-labelledby=\"chart-{id}-title"))
+                    .unwrap();
+                let svg = &body[svg_start..svg_start + body[svg_start..].find("</svg>").unwrap()];
+                for bar in &chart.bars {
+                    assert!(svg.contains(&format!(
+                        "data-key=\"{}\" data-value=\"{}\"",
+                        bar.key, bar.value
+                    )));
+                }
+            }
+            let csv_path = chart.id.csv_path(page);
+            assert!(
+                body.contains(&format!("href=\"{csv_path}\"")),
+                "{page} links {csv_path}"
+            );
+            let (status, headers, csv) = get(&router, &format!("{csv_path}?lang=es"), &[]).await;
+            assert_eq!(status, StatusCode::OK, "{csv_path}");
+            assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+            let rows: Vec<Vec<&str>> = csv
+                .lines()
+                .skip(1)
+                .map(|l| l.split(',').collect())
+                .collect();
+            let from_csv: Vec<(String, i64)> = rows
+                .iter()
+                .map(|r| (r[0].to_string(), r[r.len() - 1].parse().unwrap()))
+                .collect();
+            assert_eq!(from_csv, expected, "{csv_path}");
+            assert_eq!(from_csv.iter().map(|r| r.1).sum::<i64>(), chart.total());
+            if id == "milestones" {
+                assert!(
+                    csv.contains("overdue,Vencido,"),
+                    "labels in the reader's language: {csv}"
+                );
+            }
+        }
+        for row in dashboard.most_overdue {
+            assert!(body.contains(&format!(
+                "data-commitment=\"{}\" data-overdue=\"{}\"",
+                row.code, row.overdue_milestones
+            )));
+        }
+    }
+    for path in [
+        "/charts/nothing.csv",
+        "/charts/milestones",
+        "/members/nowhere/charts/milestones.csv",
+    ] {
+        let (status, _, _) = get(&router, path, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
