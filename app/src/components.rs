@@ -99,6 +99,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <ul class="nav-list">
                     <li><a href="/">{t(Key::NavOverview)}</a></li>
                     <li><a href="/members">{t(Key::NavMembers)}</a></li>
+                    <li><a href="/explore">{t(Key::NavExplore)}</a></li>
                     {viewer_links}
                 </ul>
             </nav>
@@ -572,4 +573,22 @@ pub fn excerpt(text: &str, limit: usize) -> String {
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// What a scope is called, in the page's language: a feed's title, a scope page's heading.
+pub fn scope_text(name: &crate::domain::ScopeName) -> String {
+    use crate::domain::ScopeName;
+    match name {
+        ScopeName::All => t(Key::AppName).to_string(),
+        ScopeName::Member { name }
+        | ScopeName::PolicyArea { name }
+        | ScopeName::Institution { name } => name.clone(),
+        ScopeName::Plan { member, number } => t_with(
+            Key::FeedPlanScope,
+            &[("member", member), ("number", &number.to_string())],
+        ),
+        ScopeName::Commitment { code, title } => format!("{code} {title}"),
+        ScopeName::Region(region) => t(region.label_key()).to_string(),
+        ScopeName::Value(value) => t(value.label_key()).to_string(),
+    }
 }

@@ -187,12 +187,15 @@ fn forget_answered_post() {
 /// The pages that read the same to every visitor who is not signed in (only the data, the
 /// language and these query parameters change them), so app servers keep them rendered
 /// (`server/src/page_cache.rs`): the overview, the members, a member, a plan (and its
-/// printable form), a commitment and its history. Keep in step with the routes below.
+/// printable form), a commitment and its history, and the ways to explore (a region, a
+/// value, a policy area, an institution). Keep in step with the routes below.
 pub fn is_public_page(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     matches!(
         segments.as_slice(),
         [""] | ["members"]
+            | ["explore"]
+            | ["regions" | "values" | "policy-areas" | "institutions", _]
             | ["members", _]
             | ["plans", _]
             | ["plans", _, "print"]
@@ -222,6 +225,27 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("members") view=MembersPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("explore") view=ExplorePage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("regions"), ParamSegment("key"))
+                        view=RegionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("values"), ParamSegment("key"))
+                        view=ValuePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("policy-areas"), ParamSegment("key"))
+                        view=PolicyAreaPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("institutions"), ParamSegment("key"))
+                        view=InstitutionPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("members"), ParamSegment("slug"))
                         view=MemberPage

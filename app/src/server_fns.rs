@@ -123,7 +123,23 @@ pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppE
     Ok(crate::storage::plan_detail(&mut db().await?, &key, today, PAGE_SIZE, offset).await?)
 }
 
-/// The dashboard of a scope (the installation, a member or a plan).
+/// How many commitments each region, OGP value, policy area and leading institution holds.
+#[server(endpoint = "explore", input = GetUrl)]
+pub async fn get_explore() -> Result<crate::domain::Explore, AppError> {
+    Ok(crate::storage::explore(&mut db().await?).await?)
+}
+
+/// A region's, value's, policy area's or institution's page of commitments.
+#[server(endpoint = "scope", input = GetUrl)]
+pub async fn get_scope_page(
+    scope: crate::domain::Scope,
+    page: i64,
+) -> Result<Option<crate::domain::ScopePage>, AppError> {
+    let offset = page_offset(page)?;
+    Ok(crate::storage::scope_page(&mut db().await?, &scope, today(), PAGE_SIZE, offset).await?)
+}
+
+/// The dashboard of a scope (the installation, a member, a plan, a region, ...).
 #[server(endpoint = "dashboard", input = GetUrl)]
 pub async fn get_dashboard(
     scope: crate::domain::Scope,

@@ -33,6 +33,10 @@ async function publicPages(page: Page): Promise<string[]> {
     "/members",
     "/members?region=americas",
     "/members/argentina",
+    "/explore",
+    "/regions/americas",
+    "/values/access_to_information",
+    "/policy-areas/open-parliaments",
     "/plans/AP_ARG03",
     "/plans/AP_ARG03/print",
     "/commitments/AR0045",
@@ -135,5 +139,29 @@ test.describe("charts without JavaScript", () => {
     const total = Number(await figure.getAttribute("data-total"));
     expect(rows.reduce((sum, row) => sum + (row[1] as number), 0)).toBe(total);
     expect(total).toBeGreaterThan(0);
+  });
+});
+
+test.describe("exploring without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("from the overview to a region and a policy area, each with its dashboard and commitments", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Explore" }).click();
+    await expect(page).toHaveURL(/\/explore$/);
+    await page.locator("section[data-explore=regions]").getByRole("link", { name: "Americas" }).click();
+    await expect(page).toHaveURL(/\/regions\/americas$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Americas");
+    await expect(page.locator("figure[data-chart=completion]")).toBeVisible();
+    expect(await page.locator("tr[data-commitment]").count()).toBeGreaterThan(0);
+
+    // From a commitment's facts to its policy area's page.
+    await page.goto("/commitments/AR0045");
+    await page.getByRole("link", { name: "Open Parliaments" }).click();
+    await expect(page).toHaveURL(/\/policy-areas\/open-parliaments$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Open Parliaments");
+    const total = Number(await page.locator("p[data-total]").getAttribute("data-total"));
+    expect(total).toBeGreaterThan(1);
+    await expect(page.locator("figure[data-chart=milestones]")).toBeVisible();
   });
 });

@@ -11,7 +11,7 @@
 use crate::http::AppState;
 use crate::security::RequestInfo;
 use app::components::author_text;
-use app::domain::{FeedKind, RecentAssessment, RecentUpdate, Scope, ScopeName};
+use app::domain::{FeedKind, RecentAssessment, RecentUpdate, Scope};
 use app::i18n::{fill, in_language, t, t_with, Key, Lang, LANG_PARAM};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -145,7 +145,7 @@ async fn written(
         Feed {
             id: record_id(&key, &format!("feed:{feed_path}")),
             lang,
-            title: t_with(title_key, &[("scope", &scope_text(&name))]),
+            title: t_with(title_key, &[("scope", &app::components::scope_text(&name))]),
             self_url: with_lang(&feed_path),
             page_url: with_lang(&scope.page_path()),
             site: t(Key::AppName).to_string(),
@@ -158,19 +158,6 @@ async fn written(
 enum Records {
     Updates(Vec<RecentUpdate>),
     Assessments(Vec<RecentAssessment>),
-}
-
-/// What a scope is called in a feed's title.
-fn scope_text(name: &ScopeName) -> String {
-    match name {
-        ScopeName::All => t(Key::AppName).to_string(),
-        ScopeName::Member { name } => name.clone(),
-        ScopeName::Plan { member, number } => t_with(
-            Key::FeedPlanScope,
-            &[("member", member), ("number", &number.to_string())],
-        ),
-        ScopeName::Commitment { code, title } => format!("{code} {title}"),
-    }
 }
 
 fn update_entry(update: &RecentUpdate, key: &[u8], link: String) -> Entry {

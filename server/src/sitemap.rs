@@ -4,7 +4,7 @@
 
 use crate::http::AppState;
 use crate::security::RequestInfo;
-use app::domain::{SitemapSection, SITEMAP_PAGES};
+use app::domain::{OgpValue, Region, Scope, SitemapSection, SITEMAP_PAGES};
 use app::i18n::{Key, Lang};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 
-/// The pages that are no record's: the overview and the list of members.
-const SITE_PAGES: [&str; 2] = ["/", "/members"];
+/// The pages that are no record's: the overview, the list of members and the ways to
+/// explore (with each region's, value's and policy area's page, which `pages.xml` adds).
+const SITE_PAGES: [&str; 3] = ["/", "/members", "/explore"];
 
 const PAGES_FILE: &str = "pages.xml";
 
@@ -71,7 +72,25 @@ async fn file(
     Path(name): Path<String>,
 ) -> Response {
     let paths: Vec<String> = if name == PAGES_FILE {
-        SITE_PAGES.iter().map(|p| p.to_string()).collect()
+        let areas = match state.db.acquire().await {
+            Ok(mut conn) => app::storage::explore(&mut conn).await,
+            Err(error) => Err(error),
+        };
+        let areas = match areas {
+            Ok(explore) => explore.policy_areas,
+            Err(error) => return failed(&info, error),
+        };
+        SITE_PAGES
+            .iter()
+            .map(|p| p.to_string())
+            .chain(Region::ALL.iter().map(|r| Scope::Region(*r).page_path()))
+            .chain(OgpValue::ALL.iter().map(|v| Scope::Value(*v).page_path()))
+            .chain(
+                areas
+                    .into_iter()
+                    .map(|(slug, _, _)| Scope::PolicyArea(slug).page_path()),
+            )
+            .collect()
     } else {
         let Some((section, chunk)) = SitemapSection::from_file_name(&name) else {
             return info.refuse(StatusCode::NOT_FOUND, Key::ErrNotFound);

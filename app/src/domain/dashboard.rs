@@ -322,6 +322,31 @@ impl Dashboard {
     }
 }
 
+/// The ways into the commitments, with how many each holds (`/explore`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explore {
+    pub regions: Vec<(super::Region, i64)>,
+    pub values: Vec<(super::OgpValue, i64)>,
+    /// Slug, name and count, by name.
+    pub policy_areas: Vec<(String, String, i64)>,
+    /// The institutions leading the most commitments, most first.
+    pub institutions: Vec<(String, i64)>,
+}
+
+impl Explore {
+    /// Lead institutions listed.
+    pub const INSTITUTIONS: i64 = 30;
+}
+
+/// A region's, value's, policy area's or institution's page: its name and one page of its
+/// commitments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScopePage {
+    pub name: super::ScopeName,
+    pub commitments: Vec<super::CommitmentSummary>,
+    pub total_commitments: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,20 +2,27 @@
 //! the installation, a member, a plan or a commitment (the overview's list and the Atom
 //! feeds).
 
-use super::assessment::{AssessmentSource, ScaleSet, Stage};
+use super::assessment::{AssessmentSource, OgpValue, ScaleSet, Stage};
 use super::history::PublicActor;
 use super::levels::MilestoneStatus;
+use super::member::Region;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Whose records a list or a feed holds: the installation's, or one member's, plan's or
-/// commitment's (by slug, key and code, as in their addresses).
+/// Whose records a list, a dashboard or a feed holds: the installation's, or one member's,
+/// plan's or commitment's (by slug, key and code, as in their addresses); or those of the
+/// commitments of a region's members, claiming an OGP value, tagged with a policy area (by
+/// slug) or led by an institution (by name). Feeds follow the first four.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     All,
     Member(String),
     Plan(String),
     Commitment(String),
+    Region(Region),
+    Value(OgpValue),
+    PolicyArea(String),
+    Institution(String),
 }
 
 /// What a feed follows.
@@ -45,6 +52,10 @@ impl Scope {
             Scope::Member(slug) => format!("/members/{slug}"),
             Scope::Plan(key) => format!("/plans/{key}"),
             Scope::Commitment(code) => format!("/commitments/{code}"),
+            Scope::Region(region) => format!("/regions/{}", region.as_str()),
+            Scope::Value(value) => format!("/values/{}", value.as_str()),
+            Scope::PolicyArea(slug) => format!("/policy-areas/{slug}"),
+            Scope::Institution(name) => format!("/institutions/{}", segment(name)),
         }
     }
 
@@ -59,13 +70,30 @@ impl Scope {
     }
 }
 
-/// What a scope is called, as its feed's title says it.
+/// `text` as one segment of an address: every byte but letters, digits and `-_.~`
+/// percent-encoded.
+fn segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// What a scope is called, as its feed's title and its page say it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ScopeName {
     All,
     Member { name: String },
     Plan { member: String, number: i64 },
     Commitment { code: String, title: String },
+    Region(Region),
+    Value(OgpValue),
+    PolicyArea { name: String },
+    Institution { name: String },
 }
 
 /// A progress update as lists and feeds show it. Updates are append-only, so `id` names
@@ -142,6 +170,14 @@ mod tests {
                 "/commitments/CL0042/updates.atom",
             ),
         ];
+        assert_eq!(
+            Scope::Institution("Ministerio de Economía / Hacienda".into()).page_path(),
+            "/institutions/Ministerio%20de%20Econom%C3%ADa%20%2F%20Hacienda"
+        );
+        assert_eq!(
+            Scope::Region(Region::AsiaPacific).page_path(),
+            "/regions/asia_pacific"
+        );
         for (scope, page, feed) in cases {
             assert_eq!(scope.page_path(), page);
             assert_eq!(scope.feed_path(FeedKind::Updates), feed);

@@ -6,7 +6,7 @@ use crate::components::{
     author_text, date_text, indicator_name, record_view, DemoBanner, DueDate, EvidenceList,
     ExternalLink, LevelBadge, Loading, ProgressBar,
 };
-use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue};
+use crate::domain::{Assessment, CommitmentDetail, Milestone, RawValue, Scope};
 use crate::i18n::{format_amount, t, t_with, Key};
 use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
@@ -220,7 +220,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
 pub(super) fn commitment_facts(
     commitment: &crate::domain::Commitment,
     raw_values: &[RawValue],
-) -> Vec<(Key, String)> {
+) -> Vec<(Key, Fact)> {
     let raw = |field: &str| raw_values.iter().find(|r| r.field == field).cloned();
     let budget = commitment.budget.clone().map(|b| {
         let amount = match (b.amount, b.currency) {
@@ -235,68 +235,115 @@ pub(super) fn commitment_facts(
         }
         parts.join(" · ")
     });
+    let text = |value: String| Fact::Text(value);
     vec![
         (
             Key::FieldTheme,
-            field_value(commitment.theme.clone(), raw("theme").as_ref()),
+            text(field_value(commitment.theme.clone(), raw("theme").as_ref())),
         ),
         (
             Key::FieldLeadInstitution,
-            field_value(
-                commitment.lead_institution.clone(),
-                raw("lead_institution").as_ref(),
-            ),
+            match &commitment.lead_institution {
+                Some(name) => Fact::Links(vec![(
+                    Scope::Institution(name.clone()).page_path(),
+                    name.clone(),
+                )]),
+                None => Fact::Text(field_value(None, raw("lead_institution").as_ref())),
+            },
         ),
         (
             Key::FieldSupportingInstitutions,
-            field_value(
+            text(field_value(
                 commitment.supporting_institutions.clone(),
                 raw("supporting_institutions").as_ref(),
-            ),
+            )),
         ),
         (
             Key::FieldStartDate,
-            field_value(
+            text(field_value(
                 commitment.start_date.map(date_text),
                 raw("start_date").as_ref(),
-            ),
+            )),
         ),
         (
             Key::FieldEndDate,
-            field_value(commitment.end_date.map(date_text), raw("end_date").as_ref()),
+            text(field_value(
+                commitment.end_date.map(date_text),
+                raw("end_date").as_ref(),
+            )),
         ),
         (
             Key::FieldValues,
-            if commitment.values.is_empty() {
-                t(Key::NotAvailable).to_string()
-            } else {
+            Fact::Links(
                 commitment
                     .values
                     .iter()
-                    .map(|v| t(v.label_key()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
+                    .map(|v| (Scope::Value(*v).page_path(), t(v.label_key()).to_string()))
+                    .collect(),
+            ),
         ),
         (
             Key::FieldPolicyAreas,
-            if commitment.policy_areas.is_empty() {
-                t(Key::NotAvailable).to_string()
-            } else {
-                commitment.policy_areas.join(", ")
-            },
+            Fact::Links(
+                commitment
+                    .policy_areas
+                    .iter()
+                    .map(|name| {
+                        let slug = crate::domain::slugify(name);
+                        (Scope::PolicyArea(slug).page_path(), name.clone())
+                    })
+                    .collect(),
+            ),
         ),
         (
             Key::FieldBudgetAmount,
-            budget.unwrap_or_else(|| t(Key::NotAvailable).to_string()),
+            text(budget.unwrap_or_else(|| t(Key::NotAvailable).to_string())),
         ),
-        (Key::FieldCarriedForward, yes_no(commitment.carried_forward)),
-        (Key::FieldActive, yes_no(commitment.active)),
+        (
+            Key::FieldCarriedForward,
+            text(yes_no(commitment.carried_forward)),
+        ),
+        (Key::FieldActive, text(yes_no(commitment.active))),
         (
             Key::FieldCluster,
-            field_value(commitment.cluster_ids.clone(), raw("cluster_ids").as_ref()),
+            text(field_value(
+                commitment.cluster_ids.clone(),
+                raw("cluster_ids").as_ref(),
+            )),
         ),
     ]
+}
+
+/// A fact's value: text, or links to where it leads (a value's, a policy area's or an
+/// institution's page), or that it is not known.
+pub(super) enum Fact {
+    Text(String),
+    Links(Vec<(String, String)>),
+}
+
+impl IntoRender for Fact {
+    type Output = AnyView;
+
+    fn into_render(self) -> AnyView {
+        match self {
+            Fact::Text(text) => text.into_any(),
+            Fact::Links(links) if links.is_empty() => t(Key::NotAvailable).into_any(),
+            Fact::Links(links) => {
+                let last = links.len() - 1;
+                links
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (href, text))| {
+                        view! {
+                            <a href=href>{text}</a>
+                            {(i < last).then_some(", ")}
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }
+        }
+    }
 }
 
 #[component]

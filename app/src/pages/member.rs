@@ -47,7 +47,15 @@ fn MemberBody(
             <dt>{t(Key::ColCode)}</dt>
             <dd>{member.code.clone()}</dd>
             <dt>{t(Key::ColRegion)}</dt>
-            <dd>{member.region.map(|r| t(r.label_key())).unwrap_or(t(Key::NotAvailable))}</dd>
+            <dd>
+                {match member.region {
+                    Some(region) => view! {
+                        <a href=crate::domain::Scope::Region(region).page_path()>{t(region.label_key())}</a>
+                    }
+                    .into_any(),
+                    None => t(Key::NotAvailable).into_any(),
+                }}
+            </dd>
             <dt>{t(Key::ColKind)}</dt>
             <dd>{t(member.kind.label_key())}</dd>
         </dl>

@@ -5,6 +5,7 @@ mod admin;
 mod admin_members;
 mod commitment;
 mod dashboard;
+mod explore;
 mod history;
 mod keeping;
 mod member;
@@ -22,6 +23,7 @@ pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage, Si
 pub use admin::{AdminAccountPage, AdminAccountsPage, AuditLogPage};
 pub use admin_members::{AdminMemberPage, AdminMembersPage};
 pub use commitment::CommitmentPage;
+pub use explore::{ExplorePage, InstitutionPage, PolicyAreaPage, RegionPage, ValuePage};
 pub use history::CommitmentHistoryPage;
 pub use keeping::{
     CommitmentEditPage, CommitmentMilestonesPage, MilestoneEditPage, NewCommitmentPage,

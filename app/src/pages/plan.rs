@@ -117,10 +117,23 @@ fn PlanBody(
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::PlanCommitments)}</h2>
             {add_link}
-            {if detail.commitments.is_empty() {
-                view! { <p class="empty">{t(Key::NoCommitments)}</p> }.into_any()
-            } else {
-                view! {
+            <CommitmentTable commitments=detail.commitments total=detail.total_commitments page base/>
+        </section>
+    }
+}
+
+/// One page of commitments as a table (a plan's, a region's, ...), with the pages around.
+#[component]
+pub(super) fn CommitmentTable(
+    commitments: Vec<crate::domain::CommitmentSummary>,
+    total: i64,
+    page: i64,
+    base: String,
+) -> impl IntoView {
+    if commitments.is_empty() {
+        return view! { <p class="empty">{t(Key::NoCommitments)}</p> }.into_any();
+    }
+    view! {
                     <div class="table-wrap">
                         <table>
                             <thead>
@@ -136,8 +149,7 @@ fn PlanBody(
                                 </tr>
                             </thead>
                             <tbody>
-                                {detail
-                                    .commitments
+                                {commitments
                                     .into_iter()
                                     .map(|c| {
                                         view! {
@@ -160,12 +172,9 @@ fn PlanBody(
                             </tbody>
                         </table>
                     </div>
-                    <Pagination page total=detail.total_commitments page_size=PAGE_SIZE base/>
+                    <Pagination page total page_size=PAGE_SIZE base/>
                 }
                     .into_any()
-            }}
-        </section>
-    }
 }
 
 fn level_or_dash(level: Option<(Key, &'static str)>) -> AnyView {

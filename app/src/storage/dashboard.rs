@@ -4,8 +4,8 @@
 use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, Native, StorageError};
 use crate::domain::{
-    completion_chart, gap_chart, last_twelve_months, updates_chart, Dashboard, Indicator,
-    MilestoneCounts, OverdueCommitment, Scope, ScoreValue, INDEPENDENT_SOURCES,
+    completion_chart, gap_chart, last_twelve_months, updates_chart, Dashboard, Explore, Indicator,
+    MilestoneCounts, OgpValue, OverdueCommitment, Region, Scope, ScoreValue, INDEPENDENT_SOURCES,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -80,12 +80,31 @@ async fn milestone_counts(
     })
 }
 
-/// How many published IRM assessments gave each completion level at the end of term, from
-/// the counts kept per plan (each its row plus the changes not folded yet).
+/// How many published IRM assessments gave each completion level at the end of term: for a
+/// scope of whole plans from the counts kept per plan (each its row plus the changes not
+/// folded yet), else counted from the scores.
 async fn completion_counts(
     conn: &mut dyn Conn,
     filter: &ScopeFilter<'_>,
 ) -> Result<Vec<(ScoreValue, i64)>, StorageError> {
+    if !filter.is_per_plan() {
+        let sql = format!(
+            "SELECT s.value, CAST(COUNT(*) AS BIGINT)
+             FROM assessments a
+             JOIN assessment_scores s ON s.assessment_id = a.id AND s.indicator = 'completion'
+             JOIN commitments c ON c.id = a.commitment_id {}
+             WHERE a.status = 'published' AND a.source = 'irm' AND a.stage = 'end_of_term'
+               AND {}
+             GROUP BY s.value",
+            filter.joins, filter.condition
+        );
+        let rows: Vec<(String, i64)> =
+            run!(conn, fetch_all, bind_scope!(sqlx::query_as(&sql), filter))?;
+        return rows
+            .into_iter()
+            .map(|(value, n)| Ok((completion_value(&value)?, n)))
+            .collect();
+    }
     let rows_of = |table: &str| {
         format!(
             "SELECT value, n FROM {table}
@@ -214,4 +233,81 @@ async fn most_overdue(
             overdue_since: row.overdue_since,
         })
         .collect())
+}
+
+/// How many commitments each region, value, policy area and leading institution holds.
+pub async fn explore(conn: &mut dyn Conn) -> Result<Explore, StorageError> {
+    let regions: Vec<(Option<Region>, i64)> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT m.region, CAST(COUNT(*) AS BIGINT) FROM commitments c
+             JOIN action_plans p ON p.id = c.plan_id JOIN members m ON m.id = p.member_id
+             GROUP BY m.region"
+        )
+    )?;
+    let values: Vec<(OgpValue, i64)> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT value, CAST(COUNT(*) AS BIGINT) FROM commitment_values GROUP BY value"
+        )
+    )?;
+    let policy_areas: Vec<(String, String, i64)> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT pa.slug, pa.name, CAST(COUNT(cpa.commitment_id) AS BIGINT)
+             FROM policy_areas pa
+             LEFT JOIN commitment_policy_areas cpa ON cpa.policy_area_id = pa.id
+             GROUP BY pa.id, pa.slug, pa.name"
+        )
+    )?;
+    let sql = format!(
+        "SELECT lead_institution, CAST(COUNT(*) AS BIGINT) AS n FROM commitments
+         WHERE lead_institution IS NOT NULL
+         GROUP BY lead_institution ORDER BY n DESC, lead_institution
+         LIMIT {}",
+        Explore::INSTITUTIONS
+    );
+    let institutions: Vec<(String, i64)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    // In the enums' order, and names in Rust's (byte) order, the same on both databases.
+    let mut regions: Vec<(Region, i64)> = regions
+        .into_iter()
+        .filter_map(|(region, n)| region.map(|r| (r, n)))
+        .collect();
+    regions.sort_by_key(|(r, _)| *r as u8);
+    let mut values = values;
+    values.sort_by_key(|(v, _)| *v as u8);
+    let mut policy_areas = policy_areas;
+    policy_areas.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut institutions = institutions;
+    institutions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(Explore {
+        regions,
+        values,
+        policy_areas,
+        institutions,
+    })
+}
+
+/// The page of `scope`: its name and one page of its commitments; `None` when it names
+/// nothing.
+pub async fn scope_page(
+    conn: &mut dyn Conn,
+    scope: &Scope,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Option<crate::domain::ScopePage>, StorageError> {
+    let Some(name) = super::scope_name(conn, scope).await? else {
+        return Ok(None);
+    };
+    let (commitments, total_commitments) =
+        super::commitment_summaries(conn, scope, today, limit, offset).await?;
+    Ok(Some(crate::domain::ScopePage {
+        name,
+        commitments,
+        total_commitments,
+    }))
 }

@@ -48,6 +48,28 @@ pub async fn scope_name(
                 title,
             })
         }
+        Scope::Region(region) => Some(ScopeName::Region(*region)),
+        Scope::Value(value) => Some(ScopeName::Value(*value)),
+        Scope::PolicyArea(slug) => {
+            let name: Option<String> = run!(
+                conn,
+                fetch_optional,
+                sqlx::query_scalar("SELECT name FROM policy_areas WHERE slug = $1").bind(slug)
+            )?;
+            name.map(|name| ScopeName::PolicyArea { name })
+        }
+        // An institution is known by the commitments it leads.
+        Scope::Institution(name) => {
+            let leads: Option<i64> = run!(
+                conn,
+                fetch_optional,
+                sqlx::query_scalar(
+                    "SELECT id FROM commitments WHERE lead_institution = $1 LIMIT 1"
+                )
+                .bind(name)
+            )?;
+            leads.map(|_| ScopeName::Institution { name: name.clone() })
+        }
     })
 }
 

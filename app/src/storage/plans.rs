@@ -2,9 +2,11 @@
 
 use super::members::{MemberRow, MEMBER_COLUMNS};
 use super::milestones::OVERDUE;
+use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, StorageError};
 use crate::domain::{
-    ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary, PotentialImpact,
+    ActionPlan, CommitmentSummary, Completion, PlanDetail, PlanStatus, PlanSummary,
+    PotentialImpact, Scope,
 };
 use chrono::NaiveDate;
 
@@ -157,37 +159,69 @@ pub async fn plan_detail(
     else {
         return Ok(None);
     };
-    let plan_id = found.plan.id;
 
+    let (commitments, total_commitments) =
+        commitment_summaries(conn, &Scope::Plan(key.to_string()), today, limit, offset).await?;
+    let version = found.plan.version;
+    Ok(Some(PlanDetail {
+        version,
+        plan: found.plan.into(),
+        member: found.member.into(),
+        commitments,
+        total_commitments,
+    }))
+}
+
+/// One page of the commitments of `scope` (in code order), each with milestone count, the
+/// milestones overdue on `today`, progress and the IRM's latest potential impact and
+/// completion; and how many the scope holds.
+pub async fn commitment_summaries(
+    conn: &mut dyn Conn,
+    scope: &Scope,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CommitmentSummary>, i64), StorageError> {
+    let filter = ScopeFilter::of(scope);
+    let n = filter.next_param();
     let sql = format!(
         "SELECT c.code, c.number, c.title, c.lead_institution,
             (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id) AS milestones,
-            (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id AND {OVERDUE})
+            (SELECT COUNT(*) FROM milestones ms WHERE ms.commitment_id = c.id AND {overdue})
                 AS overdue_milestones,
-            {COMMITMENT_PROGRESS} AS progress,
+            {progress} AS progress,
             {impact} AS potential_impact,
             {completion} AS completion,
             c.withdrawn_on IS NOT NULL AS withdrawn
-         FROM commitments c
-         WHERE c.plan_id = $2
+         FROM commitments c {joins}
+         WHERE {condition}
          ORDER BY c.code
-         LIMIT $3 OFFSET $4",
+         LIMIT ${limit} OFFSET ${offset}",
+        overdue = OVERDUE.replace("$1", &format!("${n}")),
+        progress = COMMITMENT_PROGRESS,
         impact = irm_level("potential_impact", "'design'"),
         completion = irm_level("completion", "'end_of_term', 'mid_term'"),
+        joins = filter.joins,
+        condition = filter.condition,
+        limit = n + 1,
+        offset = n + 2,
     );
     let rows: Vec<CommitmentSummaryRow> = run!(
         conn,
         fetch_all,
-        sqlx::query_as(&sql)
+        bind_scope!(sqlx::query_as(&sql), filter)
             .bind(today)
-            .bind(plan_id)
             .bind(limit)
             .bind(offset)
     )?;
-    let total_commitments: i64 = run!(
+    let sql = format!(
+        "SELECT COUNT(*) FROM commitments c {} WHERE {}",
+        filter.joins, filter.condition
+    );
+    let total: i64 = run!(
         conn,
         fetch_one,
-        sqlx::query_scalar("SELECT COUNT(*) FROM commitments c WHERE c.plan_id = $1").bind(plan_id)
+        bind_scope!(sqlx::query_scalar(&sql), filter)
     )?;
     let commitments = rows
         .into_iter()
@@ -207,12 +241,5 @@ pub async fn plan_detail(
             withdrawn: row.withdrawn,
         })
         .collect();
-    let version = found.plan.version;
-    Ok(Some(PlanDetail {
-        version,
-        plan: found.plan.into(),
-        member: found.member.into(),
-        commitments,
-        total_commitments,
-    }))
+    Ok((commitments, total))
 }

@@ -820,6 +820,10 @@ const PUBLIC_READS: &[&str] = &[
     "/api/dashboard?scope=All",
     "/api/dashboard?scope[Member]={slug}",
     "/api/dashboard?scope[Plan]={plan}",
+    "/api/dashboard?scope[Region]=europe",
+    "/api/explore",
+    "/api/scope?scope[Region]=europe&page=1",
+    "/api/scope?scope[PolicyArea]=open-parliaments&page=1",
 ];
 
 /// What no read may change: every table's rows, and the versions of edited records.

@@ -49,13 +49,19 @@ async fn known_data(db: &storage::Db, today: NaiveDate) {
         .await
         .unwrap();
     let mut ids = Vec::new();
-    for (code, key, plan_id) in [
-        ("ES0001", "AP_ESP04", esp),
-        ("ES0002", "AP_ESP04", esp),
-        ("FR0001", "AP_FRA02", fra),
+    // Spain's commitments claim access to information, are tagged Open Contracting and led
+    // by the Ministry of Finance; France's none of these.
+    let mut french = commitment("FR0001", "AP_FRA02", "1");
+    french.values = vec![OgpValue::CivicParticipation];
+    french.policy_areas = vec!["Open Justice".into()];
+    french.lead_institution = Some("Ministère de la Justice".into());
+    for (new, plan_id) in [
+        (commitment("ES0001", "AP_ESP04", "1"), esp),
+        (commitment("ES0002", "AP_ESP04", "2"), esp),
+        (french, fra),
     ] {
         ids.push(
-            storage::insert_commitment(&mut tx, &commitment(code, key, "1"), plan_id, &[])
+            storage::insert_commitment(&mut tx, &new, plan_id, &[])
                 .await
                 .unwrap(),
         );
@@ -211,7 +217,12 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
     let two_months_ago = last_twelve_months(today)[9].format("%Y-%m").to_string();
     let spain = Scope::Member("spain".into());
     let esp04 = Scope::Plan("AP_ESP04".into());
-    for scope in [&spain, &esp04] {
+    // Scopes of whole plans count completion from the counts kept per plan; the others
+    // from the scores: both must find the same.
+    let access = Scope::Value(OgpValue::AccessToInformation);
+    let contracting = Scope::PolicyArea("open-contracting".into());
+    let finance = Scope::Institution("Ministry of Finance".into());
+    for scope in [&spain, &esp04, &access, &contracting, &finance] {
         let dashboard = storage::dashboard(&mut conn(&t.db).await, scope, today)
             .await
             .unwrap()
@@ -264,6 +275,39 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
         .await
         .unwrap()
         .unwrap();
+    let europe = storage::dashboard(
+        &mut conn(&t.db).await,
+        &Scope::Region(Region::Europe),
+        today,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(europe.charts, all.charts, "every member here is in Europe");
+    assert_eq!(europe.most_overdue, all.most_overdue);
+    let americas = storage::dashboard(
+        &mut conn(&t.db).await,
+        &Scope::Region(Region::Americas),
+        today,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(americas.charts.iter().all(|c| c.total() == 0) && americas.most_overdue.is_empty());
+    let civic = storage::dashboard(
+        &mut conn(&t.db).await,
+        &Scope::Value(OgpValue::CivicParticipation),
+        today,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        figures(&civic, ChartId::Milestones),
+        pairs(&[("completed", 1), ("overdue", 1)])
+    );
+    assert_eq!(figures(&civic, ChartId::Completion), pairs(&[("NR", 1)]));
+    assert_eq!(figures(&civic, ChartId::SelfAssessmentGap), pairs(&[]));
     assert_eq!(
         figures(&all, ChartId::Milestones),
         pairs(&[
@@ -309,6 +353,8 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
     for nothing in [
         Scope::Member("nowhere".into()),
         Scope::Plan("AP_XXX01".into()),
+        Scope::PolicyArea("nowhere".into()),
+        Scope::Institution("Nobody".into()),
     ] {
         assert!(storage::dashboard(&mut conn(&t.db).await, &nothing, today)
             .await
@@ -429,4 +475,67 @@ async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
         let (status, _, _) = get(&router, path, &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+#[tokio::test]
+async fn explore_leads_to_each_scope_page_with_its_own_commitments() {
+    let t = test_db().await;
+    let today = Utc::now().date_naive();
+    known_data(&t.db, today).await;
+    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
+    let router = router(AppState::new(options, t.db.clone()));
+    let (status, _, explore) = get(&router, "/explore", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    for (href, count) in [
+        ("/regions/europe", 3),
+        ("/values/access_to_information", 2),
+        ("/values/civic_participation", 1),
+        ("/policy-areas/open-contracting", 2),
+        ("/policy-areas/open-justice", 1),
+        ("/institutions/Ministry%20of%20Finance", 2),
+        ("/institutions/Minist%C3%A8re%20de%20la%20Justice", 1),
+    ] {
+        let at = explore
+            .find(&format!("href=\"{href}\""))
+            .unwrap_or_else(|| panic!("/explore links {href}"));
+        assert!(
+            explore[at..].contains(&format!("data-count=\"{count}\"")),
+            "{href}: {count}"
+        );
+        let (status, _, page) = get(&router, href, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+        assert!(page.contains(&format!("data-total=\"{count}\"")), "{href}");
+        let listed = page.matches("<tr data-commitment=").count();
+        assert_eq!(listed, count, "{href}");
+        assert!(
+            page.contains("data-chart=\"milestones\""),
+            "{href} has its dashboard"
+        );
+    }
+    let (_, _, justice) = get(&router, "/policy-areas/open-justice", &[]).await;
+    assert!(
+        justice.contains("data-commitment=\"FR0001\"")
+            && !justice.contains("data-commitment=\"ES0001\"")
+    );
+    for nothing in [
+        "/regions/atlantis",
+        "/values/secrecy",
+        "/policy-areas/nowhere",
+        "/institutions/Nobody",
+    ] {
+        let (status, _, _) = get(&router, nothing, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{nothing}");
+    }
+    // A commitment's page leads to its value's, policy area's and institution's pages, and a
+    // member's to its region's.
+    let (_, _, page) = get(&router, "/commitments/FR0001", &[]).await;
+    for href in [
+        "/values/civic_participation",
+        "/policy-areas/open-justice",
+        "/institutions/Minist%C3%A8re%20de%20la%20Justice",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    let (_, _, page) = get(&router, "/members/france", &[]).await;
+    assert!(page.contains("href=\"/regions/europe\""));
 }

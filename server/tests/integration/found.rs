@@ -166,12 +166,22 @@ async fn the_sitemap_lists_every_public_page_in_every_language() {
             listed.push(loc.to_string());
         }
     }
-    assert_eq!(listed.len() as i64, 4 * (2 + members + plans + commitments));
+    let areas = count(&t.db, "policy_areas").await;
+    // The overview, the members, /explore, four regions, four values, each policy area.
+    let site_pages = 3 + 4 + 4 + areas;
+    assert_eq!(
+        listed.len() as i64,
+        4 * (site_pages + members + plans + commitments)
+    );
     listed.sort();
     let before = listed.len();
     listed.dedup();
     assert_eq!(listed.len(), before, "no page is listed twice");
     assert!(listed.contains(&"https://tracker.example.org/commitments/AR0045?lang=ar".to_string()));
+    assert!(listed.contains(&"https://tracker.example.org/regions/americas?lang=es".to_string()));
+    assert!(listed.contains(
+        &"https://tracker.example.org/policy-areas/open-parliaments?lang=fr".to_string()
+    ));
     for path in [
         "/sitemaps/commitments-99.xml",
         "/sitemaps/people-0.xml",

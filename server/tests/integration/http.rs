@@ -300,8 +300,15 @@ async fn text_people_entered_keeps_its_own_direction() {
         "{body}"
     );
     assert!(body.contains("<p dir=\"auto\" class=\"full-text\">"));
-    assert!(body
-        .contains("<dd dir=\"auto\">Cámara de Diputados de la Nación - Senado de la Nación</dd>"));
+    // The lead institution, linked to its page, in a value of its own direction.
+    let institution = "Cámara de Diputados de la Nación - Senado de la Nación";
+    let href = app::domain::Scope::Institution(institution.into()).page_path();
+    assert!(
+        body.contains(&format!(
+            "<dd dir=\"auto\"><a href=\"{href}\">{institution}</a>"
+        )),
+        "{body}"
+    );
 }
 
 #[tokio::test]
