@@ -53,8 +53,8 @@ pub fn svg(chart: &Chart, id: &str, title: &str, rtl: bool) -> String {
 
 /// Horizontal bars: the category on the reading side, then the bar, then its figure.
 fn bars(chart: &Chart, labels: &[String], rtl: bool) -> (f64, String) {
-    const LABEL: f64 = 230.0;
-    const FIGURE: f64 = 70.0;
+    const LABEL: f64 = 250.0;
+    const FIGURE: f64 = 60.0;
     const ROW: f64 = 30.0;
     const BAR: f64 = 20.0;
     let area = WIDTH - LABEL - FIGURE;
@@ -190,6 +190,7 @@ pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
             <p class="chart-download">
                 <a href=csv_href download=format!("{}.csv", chart.id.as_str()) data-csv=chart.id.as_str()>
                     {t(Key::ChartCsv)}
+                    <span class="visually-hidden">": " {title}</span>
                 </a>
             </p>
         </figure>

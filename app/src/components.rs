@@ -568,8 +568,9 @@ pub fn excerpt(text: &str, limit: usize) -> String {
         return text;
     }
     let cut: String = text.chars().take(limit).collect();
+    // At the last space, unless that leaves less than half.
     let cut = match cut.rfind(' ') {
-        Some(at) if at > limit / 2 => &cut[..at],
+        Some(at) if cut[..at].chars().count() > limit / 2 => &cut[..at],
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))

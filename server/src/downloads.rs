@@ -102,25 +102,25 @@ pub fn chart_routes() -> axum::Router<AppState> {
     use app::domain::Scope;
     use axum::routing::get;
     type Info = Extension<RequestInfo>;
-    axum::Router::new()
-        .route(
-            "/charts/{file}",
-            get(|state: State<AppState>, info: Info, Path(file)| {
-                chart_csv(state, info, Scope::All, file)
-            }),
-        )
-        .route(
-            "/members/{slug}/charts/{file}",
-            get(|state: State<AppState>, info: Info, Path((slug, file))| {
-                chart_csv(state, info, Scope::Member(slug), file)
-            }),
-        )
-        .route(
-            "/plans/{key}/charts/{file}",
-            get(|state: State<AppState>, info: Info, Path((key, file))| {
-                chart_csv(state, info, Scope::Plan(key), file)
-            }),
-        )
+    let mut router = axum::Router::new().route(
+        "/charts/{file}",
+        get(|state: State<AppState>, info: Info, Path(file)| {
+            chart_csv(state, info, Some(Scope::All), file)
+        }),
+    );
+    for kind in Scope::DASHBOARD_PAGES {
+        router = router.route(
+            &format!("/{kind}/{{key}}/charts/{{file}}"),
+            get(
+                move |state: State<AppState>,
+                      info: Info,
+                      Path((key, file)): Path<(String, String)>| {
+                    chart_csv(state, info, Scope::from_page(kind, &key), file)
+                },
+            ),
+        );
+    }
+    router
 }
 
 /// `GET .../charts/{chart}.csv`: the figures one chart of a dashboard draws, exactly, with
@@ -128,13 +128,14 @@ pub fn chart_routes() -> axum::Router<AppState> {
 async fn chart_csv(
     State(state): State<AppState>,
     Extension(info): Extension<RequestInfo>,
-    scope: app::domain::Scope,
+    scope: Option<app::domain::Scope>,
     file: String,
 ) -> Response {
-    let Some(id) = file
-        .strip_suffix(".csv")
-        .and_then(app::domain::ChartId::from_name)
-    else {
+    let (Some(scope), Some(id)) = (
+        scope,
+        file.strip_suffix(".csv")
+            .and_then(app::domain::ChartId::from_name),
+    ) else {
         return info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound);
     };
     let today = app::storage::now().date_naive();

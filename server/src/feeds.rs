@@ -12,7 +12,7 @@ use crate::http::AppState;
 use crate::security::RequestInfo;
 use app::components::author_text;
 use app::domain::{FeedKind, RecentAssessment, RecentUpdate, Scope};
-use app::i18n::{fill, in_language, t, t_with, Key, Lang, LANG_PARAM};
+use app::i18n::{fill, in_language, t, t_with, Key, Lang};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -50,9 +50,12 @@ pub fn routes() -> Router<AppState> {
             )
             .route(
                 &format!("/commitments/{{code}}/{file}"),
-                get(move |state: State<AppState>, info: Info, Path(code)| {
-                    feed(state, info, Scope::Commitment(code), kind)
-                }),
+                get(
+                    move |state: State<AppState>, info: Info, Path(code): Path<String>| {
+                        // As the commitment's page reads it.
+                        feed(state, info, Scope::Commitment(code.to_uppercase()), kind)
+                    },
+                ),
             );
     }
     router
@@ -71,9 +74,11 @@ async fn feed(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/atom+xml; charset=utf-8"),
                 ),
+                // Not `public`: the answer may set the CSRF cookie, and without `PUBLIC_URL`
+                // its links are on the address the request came by.
                 (
                     header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=60"),
+                    HeaderValue::from_static("private, max-age=60"),
                 ),
                 // Written in the language the cookie or the browser chose, unless named.
                 (
@@ -121,10 +126,7 @@ async fn written(
         } else {
             format!("#{anchor}")
         };
-        state.absolute_url(
-            info,
-            &format!("{path}?{LANG_PARAM}={}{anchor}", lang.code()),
-        )
+        state.absolute_url(info, &format!("{}{anchor}", lang.address(path, "")))
     };
     let feed_path = scope.feed_path(kind);
     let feed = in_language(lang, || {

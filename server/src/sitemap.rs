@@ -4,7 +4,7 @@
 
 use crate::http::AppState;
 use crate::security::RequestInfo;
-use app::domain::{OgpValue, Region, Scope, SitemapSection, SITEMAP_PAGES};
+use app::domain::{OgpValue, Region, Scope, SitemapSection};
 use app::i18n::{Key, Lang};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -108,7 +108,6 @@ async fn file(
             Err(error) => return failed(&info, error),
         }
     };
-    debug_assert!(paths.len() as i64 <= SITEMAP_PAGES);
     let mut out = String::with_capacity(paths.len() * Lang::ALL.len() * 700);
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\

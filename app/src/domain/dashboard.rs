@@ -1,5 +1,5 @@
-//! The public dashboards: a scope's figures (the installation's, a member's, a plan's) as
-//! charts. A chart's bars are exactly what its table lists and its CSV holds, so every
+//! The public dashboards: a scope's figures (the installation's, a member's, a plan's, a
+//! region's, ...) as charts. A chart's bars are exactly what its table lists and its CSV holds, so every
 //! number drawn can be checked against the open data.
 
 use super::assessment::{AssessmentSource, ScoreValue};
@@ -15,8 +15,9 @@ pub enum ChartId {
     Milestones,
     /// Commitments by the IRM's completion level at the end of term.
     Completion,
-    /// Commitments whose government reported more, the same or less completion than the
-    /// independent reviewers (IRM or civil society) at the same stage.
+    /// Comparisons of a government's completion level with an independent reviewer's (IRM or
+    /// civil society) for one commitment at one stage: more, the same or less. A commitment
+    /// scored by both counts twice.
     SelfAssessmentGap,
     /// Progress updates per month, the last twelve months.
     UpdatesPerMonth,
@@ -57,7 +58,8 @@ impl ChartId {
         match self {
             ChartId::Milestones => Key::ColMilestones,
             ChartId::UpdatesPerMonth => Key::ColUpdates,
-            ChartId::Completion | ChartId::SelfAssessmentGap => Key::ColCommitments,
+            ChartId::Completion => Key::ColIrmAssessments,
+            ChartId::SelfAssessmentGap => Key::ColComparisons,
         }
     }
 
@@ -338,13 +340,75 @@ impl Explore {
     pub const INSTITUTIONS: i64 = 30;
 }
 
-/// A region's, value's, policy area's or institution's page: its name and one page of its
-/// commitments.
+/// A region's, value's, policy area's or institution's page: its name, one page of its
+/// commitments, and its members ranked by their results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScopePage {
     pub name: super::ScopeName,
     pub commitments: Vec<super::CommitmentSummary>,
     pub total_commitments: i64,
+    pub ranking: Vec<MemberResults>,
+}
+
+/// One member's commitments in a scope, and how many of them the IRM found with OGP's
+/// "high completion" and "strong results" at the end of term: what peers learn from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberResults {
+    pub slug: String,
+    pub name: String,
+    pub commitments: i64,
+    pub high_completion: i64,
+    pub strong_results: i64,
+}
+
+impl MemberResults {
+    /// The share of its commitments with high completion, in percent.
+    pub fn high_completion_percent(&self) -> f64 {
+        if self.commitments == 0 {
+            0.0
+        } else {
+            100.0 * self.high_completion as f64 / self.commitments as f64
+        }
+    }
+
+    /// Members by results: the share of high completion first, then strong results, then
+    /// how many commitments, then name.
+    pub fn rank(members: &mut [MemberResults]) {
+        members.sort_by(|a, b| {
+            b.high_completion_percent()
+                .total_cmp(&a.high_completion_percent())
+                .then(b.strong_results.cmp(&a.strong_results))
+                .then(b.commitments.cmp(&a.commitments))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+    }
+}
+
+/// The machine names of the levels OGP counts as high completion and strong results, as
+/// the storage layer counts them.
+pub fn high_completion_levels() -> Vec<&'static str> {
+    Completion::ALL
+        .iter()
+        .filter(|l| l.is_high())
+        .map(|l| l.as_str())
+        .collect()
+}
+
+pub fn strong_result_levels() -> Vec<&'static str> {
+    let mut levels: Vec<&'static str> = super::OpenedGovernment::ALL
+        .iter()
+        .filter(|l| l.is_strong())
+        .map(|l| l.as_str())
+        .chain(
+            super::EarlyResults::ALL
+                .iter()
+                .filter(|l| l.is_strong())
+                .map(|l| l.as_str()),
+        )
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
+    levels
 }
 
 #[cfg(test)]
@@ -445,6 +509,32 @@ mod tests {
         assert_eq!(chart.bars[11].key, "2026-02");
         assert_eq!(chart.bars[11].value, 4);
         assert_eq!(chart.total(), 4, "months outside the year are not drawn");
+    }
+
+    #[test]
+    fn members_rank_by_their_share_of_high_completion_then_strong_results() {
+        let member = |name: &str, commitments, high, strong| MemberResults {
+            slug: name.to_lowercase(),
+            name: name.into(),
+            commitments,
+            high_completion: high,
+            strong_results: strong,
+        };
+        let mut members = vec![
+            member("Big", 10, 5, 1),
+            member("Small", 2, 2, 0),
+            member("Even", 4, 2, 3),
+            member("None", 3, 0, 0),
+            member("Alpha", 4, 2, 3),
+        ];
+        MemberResults::rank(&mut members);
+        let order: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(order, ["Small", "Alpha", "Even", "Big", "None"]);
+        assert_eq!(high_completion_levels(), ["substantial", "complete"]);
+        assert_eq!(
+            strong_result_levels(),
+            ["major", "outstanding", "significant"]
+        );
     }
 
     #[test]

@@ -59,7 +59,31 @@ impl Scope {
         }
     }
 
-    /// The address of the scope's feed of `kind`: beside its page (`/updates.atom` for
+    /// The scopes with dashboards, by the first segment of their page's address.
+    pub const DASHBOARD_PAGES: [&'static str; 6] = [
+        "members",
+        "plans",
+        "regions",
+        "values",
+        "policy-areas",
+        "institutions",
+    ];
+
+    /// The scope whose page is `/{kind}/{key}` (the key as the router decoded it): the
+    /// inverse of [`Scope::page_path`] for those in [`Scope::DASHBOARD_PAGES`].
+    pub fn from_page(kind: &str, key: &str) -> Option<Scope> {
+        match kind {
+            "members" => Some(Scope::Member(key.to_string())),
+            "plans" => Some(Scope::Plan(key.to_string())),
+            "regions" => Region::from_machine(key).map(Scope::Region),
+            "values" => OgpValue::from_machine(key).map(Scope::Value),
+            "policy-areas" => Some(Scope::PolicyArea(key.to_string())),
+            "institutions" => Some(Scope::Institution(key.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The address of its feed of `kind`: beside its page (`/updates.atom` for
     /// the installation).
     pub fn feed_path(&self, kind: FeedKind) -> String {
         format!(
@@ -178,6 +202,21 @@ mod tests {
             Scope::Region(Region::AsiaPacific).page_path(),
             "/regions/asia_pacific"
         );
+        for scope in [
+            Scope::Member("chile".into()),
+            Scope::Plan("AP_CHL05".into()),
+            Scope::Region(Region::Europe),
+            Scope::Value(OgpValue::CivicParticipation),
+            Scope::PolicyArea("open-justice".into()),
+            Scope::Institution("Ministry of Justice".into()),
+        ] {
+            let path = scope.page_path();
+            let (kind, key) = path[1..].split_once('/').unwrap();
+            assert!(Scope::DASHBOARD_PAGES.contains(&kind));
+            let key = key.replace("%20", " ");
+            assert_eq!(Scope::from_page(kind, &key), Some(scope));
+        }
+        assert_eq!(Scope::from_page("regions", "atlantis"), None);
         for (scope, page, feed) in cases {
             assert_eq!(scope.page_path(), page);
             assert_eq!(scope.feed_path(FeedKind::Updates), feed);

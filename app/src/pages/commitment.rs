@@ -213,8 +213,6 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
     .into_any()
 }
 
-/// Every source's levels at each stage, side by side, with the disagreements the stated
-/// rule finds said in words (not only shown by colour).
 /// A commitment's facts as its page lists them (each with OGP's missing-value code where
 /// the data held one): the commitment page and the printed plan.
 pub(super) fn commitment_facts(
@@ -289,8 +287,15 @@ pub(super) fn commitment_facts(
                     .policy_areas
                     .iter()
                     .map(|name| {
+                        // Stored under this slug (`storage::writes`); a name with no Latin
+                        // letter or digit has none, and no page.
                         let slug = crate::domain::slugify(name);
-                        (Scope::PolicyArea(slug).page_path(), name.clone())
+                        let href = if slug.is_empty() {
+                            String::new()
+                        } else {
+                            Scope::PolicyArea(slug).page_path()
+                        };
+                        (href, name.clone())
                     })
                     .collect(),
             ),
@@ -315,7 +320,7 @@ pub(super) fn commitment_facts(
 }
 
 /// A fact's value: text, or links to where it leads (a value's, a policy area's or an
-/// institution's page), or that it is not known.
+/// institution's page; text alone where the address is empty), or that it is not known.
 pub(super) enum Fact {
     Text(String),
     Links(Vec<(String, String)>),
@@ -334,8 +339,13 @@ impl IntoRender for Fact {
                     .into_iter()
                     .enumerate()
                     .map(|(i, (href, text))| {
+                        let item = if href.is_empty() {
+                            text.into_any()
+                        } else {
+                            view! { <a href=href>{text}</a> }.into_any()
+                        };
                         view! {
-                            <a href=href>{text}</a>
+                            {item}
                             {(i < last).then_some(", ")}
                         }
                     })
@@ -346,6 +356,8 @@ impl IntoRender for Fact {
     }
 }
 
+/// Every source's levels at each stage, side by side, with the disagreements the stated
+/// rule finds said in words (not only shown by colour).
 #[component]
 fn SideBySide(comparisons: Vec<crate::domain::StageComparison>) -> impl IntoView {
     (!comparisons.is_empty()).then(|| {

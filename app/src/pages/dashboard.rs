@@ -1,5 +1,6 @@
-//! A scope's dashboard on its page (the overview, a member, a plan): its charts, each with
-//! its table and CSV, and the commitments most overdue.
+//! A scope's dashboard on its page (the overview, a member, a plan, and the explore pages of
+//! a region, value, policy area or institution): its charts, each with its table and CSV,
+//! and the commitments most overdue.
 
 use crate::charts::ChartFigure;
 use crate::components::{date_text, result_view, Loading};

@@ -5,7 +5,7 @@
 use super::dashboard::DashboardSection;
 use super::plan::CommitmentTable;
 use crate::components::{query_page, record_view, result_view, scope_text, Loading, PageMeta};
-use crate::domain::{Explore, OgpValue, Region, Scope, ScopeName, ScopePage};
+use crate::domain::{Explore, MemberResults, Scope, ScopeName, ScopePage};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::{get_explore, get_scope_page};
 use leptos::prelude::*;
@@ -144,22 +144,22 @@ fn scope_page(make: fn(&str) -> Option<Scope>) -> impl IntoView {
 
 #[component]
 pub fn RegionPage() -> impl IntoView {
-    scope_page(|key| Region::from_machine(key).map(Scope::Region))
+    scope_page(|key| Scope::from_page("regions", key))
 }
 
 #[component]
 pub fn ValuePage() -> impl IntoView {
-    scope_page(|key| OgpValue::from_machine(key).map(Scope::Value))
+    scope_page(|key| Scope::from_page("values", key))
 }
 
 #[component]
 pub fn PolicyAreaPage() -> impl IntoView {
-    scope_page(|key| Some(Scope::PolicyArea(key.to_string())))
+    scope_page(|key| Scope::from_page("policy-areas", key))
 }
 
 #[component]
 pub fn InstitutionPage() -> impl IntoView {
-    scope_page(|key| Some(Scope::Institution(key.to_string())))
+    scope_page(|key| Scope::from_page("institutions", key))
 }
 
 #[component]
@@ -188,9 +188,54 @@ fn ScopeBody(
             {t_with(Key::ScopeCount, &[("count", &format_count(found.total_commitments))])}
         </p>
         <DashboardSection data=dashboard scope=scope/>
+        <Ranking members=found.ranking/>
         <section aria-labelledby="commitments-heading">
             <h2 id="commitments-heading">{t(Key::StatCommitments)}</h2>
             <CommitmentTable commitments=found.commitments total=found.total_commitments page=number base/>
         </section>
     }
+}
+
+/// The scope's members ranked by the results of their commitments in it (see
+/// `MemberResults::rank`), for peers to find whom to learn from.
+#[component]
+fn Ranking(members: Vec<MemberResults>) -> impl IntoView {
+    (members.len() > 1).then(|| {
+        view! {
+            <section aria-labelledby="ranking-heading" id="ranking">
+                <h2 id="ranking-heading">{t(Key::RankingHeading)}</h2>
+                <p class="meta">{t(Key::RankingRule)}</p>
+                <div class="table-wrap">
+                    <table data-ranking="members">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Key::ColMember)}</th>
+                                <th scope="col" class="number">{t(Key::ColCommitments)}</th>
+                                <th scope="col" class="number">{t(Key::ColHighCompletion)}</th>
+                                <th scope="col" class="number">{t(Key::ColStrongResults)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {members
+                                .into_iter()
+                                .map(|m| {
+                                    let percent = format!("{:.0}", m.high_completion_percent());
+                                    view! {
+                                        <tr data-member=m.slug.clone() data-high=m.high_completion data-strong=m.strong_results>
+                                            <th scope="row"><a href=format!("/members/{}", m.slug)><bdi>{m.name}</bdi></a></th>
+                                            <td class="number">{format_count(m.commitments)}</td>
+                                            <td class="number">
+                                                {t_with(Key::RankingShare, &[("count", &format_count(m.high_completion)), ("percent", &percent)])}
+                                            </td>
+                                            <td class="number">{format_count(m.strong_results)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    })
 }

@@ -43,6 +43,8 @@ fn PrintedPlanBody(printed: PrintedPlan) -> impl IntoView {
         .map(|c| date_text(c.as_of))
         .unwrap_or_default();
     let shown = commitments.len() as i64;
+    // Past the cap (not a commitment removed between the two reads).
+    let truncated = total_commitments > PrintedPlan::MOST;
     view! {
         <crate::components::PageMeta
             title=t_with(Key::PrintTitle, &[("title", &heading)])
@@ -74,7 +76,7 @@ fn PrintedPlanBody(printed: PrintedPlan) -> impl IntoView {
             <dd>{format_count(total_commitments)}</dd>
         </dl>
         <p class="print-intro">{t_with(Key::PrintIntro, &[("date", &as_of)])}</p>
-        {(shown < total_commitments).then(|| view! {
+        {truncated.then(|| view! {
             <p class="notice notice-info" data-truncated="true">
                 {t_with(Key::PrintTruncated, &[("shown", &format_count(shown)), ("total", &format_count(total_commitments))])}
             </p>

@@ -4,8 +4,9 @@
 use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, Native, StorageError};
 use crate::domain::{
-    completion_chart, gap_chart, last_twelve_months, updates_chart, Dashboard, Explore, Indicator,
-    MilestoneCounts, OgpValue, OverdueCommitment, Region, Scope, ScoreValue, INDEPENDENT_SOURCES,
+    completion_chart, gap_chart, high_completion_levels, last_twelve_months, strong_result_levels,
+    updates_chart, Dashboard, Explore, Indicator, MemberResults, MilestoneCounts, OgpValue,
+    OverdueCommitment, Region, Scope, ScoreValue, INDEPENDENT_SOURCES,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -266,12 +267,14 @@ pub async fn explore(conn: &mut dyn Conn) -> Result<Explore, StorageError> {
     let sql = format!(
         "SELECT lead_institution, CAST(COUNT(*) AS BIGINT) AS n FROM commitments
          WHERE lead_institution IS NOT NULL
-         GROUP BY lead_institution ORDER BY n DESC, lead_institution
+         GROUP BY lead_institution ORDER BY n DESC, MIN(id)
          LIMIT {}",
         Explore::INSTITUTIONS
     );
     let institutions: Vec<(String, i64)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    // In the enums' order, and names in Rust's (byte) order, the same on both databases.
+    // In the enums' order, and names in Rust's (byte) order, the same on both databases
+    // (which sort text by different rules; the institutions past the cut are the same on
+    // both, as ties there go by the first commitment's id).
     let mut regions: Vec<(Region, i64)> = regions
         .into_iter()
         .filter_map(|(region, n)| region.map(|r| (r, n)))
@@ -309,5 +312,63 @@ pub async fn scope_page(
         name,
         commitments,
         total_commitments,
+        ranking: member_results(conn, &ScopeFilter::of(scope)).await?,
     }))
+}
+
+#[derive(sqlx::FromRow)]
+struct ResultsRow {
+    slug: String,
+    name: String,
+    commitments: i64,
+    high_completion: i64,
+    strong_results: i64,
+}
+
+/// Each member's commitments in the scope with how many the IRM found with high completion
+/// and strong results at the end of term (published assessments), ranked.
+async fn member_results(
+    conn: &mut dyn Conn,
+    filter: &ScopeFilter<'_>,
+) -> Result<Vec<MemberResults>, StorageError> {
+    let quoted = |levels: Vec<&str>| {
+        levels
+            .iter()
+            .map(|l| format!("'{l}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sql = format!(
+        "SELECT rm.slug, rm.name, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS commitments,
+            CAST(COUNT(DISTINCT CASE WHEN s.indicator = 'completion' AND s.value IN ({high})
+                THEN c.id END) AS BIGINT) AS high_completion,
+            CAST(COUNT(DISTINCT CASE WHEN s.indicator IN ('opened_government', 'early_results')
+                AND s.value IN ({strong}) THEN c.id END) AS BIGINT) AS strong_results
+         FROM commitments c
+         JOIN action_plans rp ON rp.id = c.plan_id JOIN members rm ON rm.id = rp.member_id
+         LEFT JOIN assessments a ON a.commitment_id = c.id AND a.status = 'published'
+            AND a.source = 'irm' AND a.stage = 'end_of_term'
+         LEFT JOIN assessment_scores s ON s.assessment_id = a.id
+            AND s.indicator IN ('completion', 'opened_government', 'early_results')
+         {joins}
+         WHERE {condition}
+         GROUP BY rm.id, rm.slug, rm.name",
+        high = quoted(high_completion_levels()),
+        strong = quoted(strong_result_levels()),
+        joins = filter.joins,
+        condition = filter.condition,
+    );
+    let rows: Vec<ResultsRow> = run!(conn, fetch_all, bind_scope!(sqlx::query_as(&sql), filter))?;
+    let mut members: Vec<MemberResults> = rows
+        .into_iter()
+        .map(|row| MemberResults {
+            slug: row.slug,
+            name: row.name,
+            commitments: row.commitments,
+            high_completion: row.high_completion,
+            strong_results: row.strong_results,
+        })
+        .collect();
+    MemberResults::rank(&mut members);
+    Ok(members)
 }

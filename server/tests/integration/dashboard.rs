@@ -511,7 +511,38 @@ async fn explore_leads_to_each_scope_page_with_its_own_commitments() {
             page.contains("data-chart=\"milestones\""),
             "{href} has its dashboard"
         );
+        // Its charts' figures download beside it.
+        let (status, _, csv) = get(&router, &format!("{href}/charts/milestones.csv"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+        let sum: i64 = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.rsplit(',').next().unwrap().parse::<i64>().unwrap())
+            .sum();
+        assert!(
+            page.contains(&format!("data-chart=\"milestones\" data-total=\"{sum}\"")),
+            "{href}: {csv}"
+        );
     }
+    // Members ranked by their results in the region: Spain has one of two commitments
+    // complete by the IRM at the end of term, France none of one.
+    let (_, _, europe) = get(&router, "/regions/europe", &[]).await;
+    let spain = europe
+        .find("data-member=\"spain\" data-high=\"1\" data-strong=\"0\"")
+        .expect("Spain ranked");
+    let france = europe
+        .find("data-member=\"france\" data-high=\"0\" data-strong=\"0\"")
+        .expect("France ranked");
+    assert!(spain < france);
+    // A single member is not ranked.
+    let (_, _, justice) = get(&router, "/policy-areas/open-justice", &[]).await;
+    assert!(!justice.contains("data-ranking"));
+    let (status, _, _) = get(&router, "/regions/atlantis/charts/milestones.csv", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A commitment's feed answers to its code in any case, as its page does.
+    let (status, _, feed) = get(&router, "/commitments/fr0001/assessments.atom", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(feed.contains("FR0001"));
     let (_, _, justice) = get(&router, "/policy-areas/open-justice", &[]).await;
     assert!(
         justice.contains("data-commitment=\"FR0001\"")
