@@ -48,6 +48,7 @@ test-e2e:
 bench: setup
 	BENCH_DATABASE_URL=$$(./scripts/postgres.sh) cargo bench -p ogp-tracker
 	./bench/load.sh
+	./bench/dashboards.sh
 	./bench/import.sh
 	./bench/first-load.sh
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The pages with dashboards under load: the overview, a member, a plan, a region, a policy
+# area, an OGP value and a lead institution, on demo data at BENCH_SCALE (default 10) on
+# SQLite, and on PostgreSQL too with BENCH_POSTGRES=1; each page as served (kept rendered)
+# and rendered every time (PAGE_CACHE_MB=0), with wrk at 64 connections for BENCH_SECONDS
+# (default 8). Reuses a database of that scale from an earlier run (BENCH_FRESH=1 makes it
+# again). Prints a table and appends it, dated, to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+source bench/lib.sh
+
+scale=${BENCH_SCALE:-10}
+seconds=${BENCH_SECONDS:-8}
+connections=64
+port=3910
+work="$PWD/target/bench-dashboards"
+
+server=""
+stop_server() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  server=""
+  return 0
+}
+trap stop_server EXIT
+
+install_missing
+./scripts/setup.sh >&2
+cargo leptos build --release >&2
+bin="$PWD/target/release/ogp-tracker"
+mkdir -p "$work"
+
+databases=(sqlite)
+[ "${BENCH_POSTGRES:-0}" = 1 ] && databases+=(postgres)
+rows=()
+for database in "${databases[@]}"; do
+  if [ "$database" = sqlite ]; then
+    url="sqlite://$work/scale-$scale.db"
+    if [ "${BENCH_FRESH:-0}" = 1 ] || [ ! -f "$work/scale-$scale.db" ]; then
+      rm -f "$work/scale-$scale.db"*
+      DATABASE_URL="$url" "$bin" demo --scale "$scale" >/dev/null
+    fi
+  else
+    pg_url=$(./scripts/postgres.sh)
+    name="bench_dashboards_${scale//./_}"
+    if [ "${BENCH_FRESH:-0}" = 1 ] || ! psql "$pg_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+      psql "$pg_url" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+      DATABASE_URL="${pg_url%/*}/$name" "$bin" demo --scale "$scale" >/dev/null
+    fi
+    url="${pg_url%/*}/$name"
+  fi
+  for pages in kept rendered; do
+    cache_mb=16
+    [ "$pages" = rendered ] && cache_mb=0
+    DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+      PAGE_CACHE_MB=$cache_mb LOG_LEVEL=warn "$bin" serve >"$work/server-$database-$pages.log" 2>&1 &
+    server=$!
+    wait_for "http://127.0.0.1:$port/healthz"
+    member=$(first_link /members /members/)
+    plan=$(first_link "$member" /plans/)
+    area=$(first_link /explore /policy-areas/)
+    value=$(first_link /explore /values/)
+    institution=$(first_link /explore /institutions/)
+    for page in / "$member" "$plan" /regions/europe "$area" "$value" "$institution"; do
+      read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port$page")
+      rows+=("| $database | $scale | $pages | \`$page\` | $rps | $p50 ms | $p99 ms | $bad |")
+      echo "${rows[-1]}" >&2
+    done
+    stop_server
+  done
+done
+
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) · pages with dashboards under load (bench/dashboards.sh)"
+  echo
+  echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build."
+  echo "- **Commit:** $commit."
+  echo "- **Load:** wrk, 2 threads, $connections connections, ${seconds} s per page; demo data at scale $scale."
+  echo
+  echo "| database | scale | pages | page | req/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} | tee -a bench/RESULTS.md
