@@ -18,7 +18,9 @@ work="$PWD/target/bench-dashboards"
 
 server=""
 stop_server() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  fi
   server=""
   return 0
 }

@@ -147,14 +147,7 @@ pub fn encode_path(path: &str, search: &str) -> String {
     } else {
         format!("{path}?{}", search.trim_start_matches('?'))
     };
-    full.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    crate::domain::percent_encoded(&full, b"/")
 }
 
 #[component]

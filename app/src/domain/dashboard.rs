@@ -172,18 +172,10 @@ impl MilestoneCounts {
 /// the end of term (both scale sets, and OGP's missing-value codes, which stay apart):
 /// every level in the scales' order, those counted nowhere included.
 pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
-    let mut values: Vec<ScoreValue> = [
-        Completion::NoEvidence,
-        Completion::NotStarted,
-        Completion::Limited,
-        Completion::Substantial,
-        Completion::Complete,
-        Completion::Withdrawn,
-        Completion::Unclear,
-    ]
-    .into_iter()
-    .map(|level| ScoreValue::Rated(super::Rating::Completion(level)))
-    .collect();
+    let mut values: Vec<ScoreValue> = Completion::ALL
+        .iter()
+        .map(|level| ScoreValue::Rated(super::Rating::Completion(*level)))
+        .collect();
     // Missing-value codes only where the data has them.
     for (value, _) in counts {
         if !values.contains(value) {

@@ -55,7 +55,7 @@ impl Scope {
             Scope::Region(region) => format!("/regions/{}", region.as_str()),
             Scope::Value(value) => format!("/values/{}", value.as_str()),
             Scope::PolicyArea(slug) => format!("/policy-areas/{slug}"),
-            Scope::Institution(name) => format!("/institutions/{}", segment(name)),
+            Scope::Institution(name) => format!("/institutions/{}", percent_encoded(name, b"")),
         }
     }
 
@@ -94,14 +94,15 @@ impl Scope {
     }
 }
 
-/// `text` as one segment of an address: every byte but letters, digits and `-_.~`
-/// percent-encoded.
-fn segment(text: &str) -> String {
+/// `text` with every byte but letters, digits, `-_.~` and those of `keep` percent-encoded:
+/// one segment of an address (`keep` empty), or a path (`b"/"`).
+pub fn percent_encoded(text: &str, keep: &[u8]) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 (b as char).to_string()
             }
+            b if keep.contains(&b) => (b as char).to_string(),
             other => format!("%{other:02X}"),
         })
         .collect()

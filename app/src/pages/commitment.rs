@@ -133,15 +133,8 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
         {keeping}
         {commitment.code_derived.then(|| view! { <p class="note">{t(Key::CommitmentIdDerived)}</p> })}
         {starred.map(|is_starred| {
-            let label = if is_starred { t(Key::Starred) } else { t(Key::NotStarred) };
             view! {
-                <p class=if is_starred { "star starred" } else { "star" }>
-                    {if is_starred { "★ " } else { "☆ " }}
-                    {label}
-                    " ("
-                    {t_with(Key::StarRuleNote, &[("rule", t(rule.label_key()))])}
-                    ")"
-                </p>
+                <StarLine starred=is_starred rule/>
                 <details class="star-why">
                     <summary>{t(Key::StarWhy)}</summary>
                     <StarChecks checks=star_checks/>
@@ -353,6 +346,20 @@ impl IntoRender for Fact {
                     .into_any()
             }
         }
+    }
+}
+
+/// Whether the commitment is starred, by the rule of its plan's year, named.
+#[component]
+pub(super) fn StarLine(starred: bool, rule: crate::domain::StarRule) -> impl IntoView {
+    view! {
+        <p class=if starred { "star starred" } else { "star" }>
+            {if starred { "★ " } else { "☆ " }}
+            {if starred { t(Key::Starred) } else { t(Key::NotStarred) }}
+            " ("
+            {t_with(Key::StarRuleNote, &[("rule", t(rule.label_key()))])}
+            ")"
+        </p>
     }
 }
 

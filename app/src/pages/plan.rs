@@ -85,14 +85,7 @@ fn PlanBody(
         </nav>
         {member.demo.then(|| view! { <DemoBanner/> })}
         <h1>{heading}" · "<bdi>{member.name.clone()}</bdi></h1>
-        <dl class="facts">
-            <dt>{t(Key::ColPeriod)}</dt>
-            <dd>{plan.period()}</dd>
-            <dt>{t(Key::ColStatus)}</dt>
-            <dd><LevelBadge key=plan.status.label_key() machine=plan.status.as_str()/></dd>
-            <dt>{t(Key::StatCommitments)}</dt>
-            <dd>{format_count(detail.total_commitments)}</dd>
-        </dl>
+        <PlanFacts plan=plan.clone() commitments=detail.total_commitments/>
         <crate::components::FeedLinks scope=crate::domain::Scope::Plan(plan.key.clone())/>
         {plan
             .status
@@ -119,6 +112,21 @@ fn PlanBody(
             {add_link}
             <CommitmentTable commitments=detail.commitments total=detail.total_commitments page base/>
         </section>
+    }
+}
+
+/// A plan's period, status and number of commitments.
+#[component]
+pub(super) fn PlanFacts(plan: crate::domain::ActionPlan, commitments: i64) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            <dt>{t(Key::ColPeriod)}</dt>
+            <dd>{plan.period()}</dd>
+            <dt>{t(Key::ColStatus)}</dt>
+            <dd><LevelBadge key=plan.status.label_key() machine=plan.status.as_str()/></dd>
+            <dt>{t(Key::StatCommitments)}</dt>
+            <dd>{format_count(commitments)}</dd>
+        </dl>
     }
 }
 

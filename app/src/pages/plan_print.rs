@@ -2,9 +2,11 @@
 //! coalition to bring to a meeting. The print stylesheet (`style/main.css`) leaves out the
 //! site's navigation and writes each link's address after it.
 
-use super::commitment::{commitment_facts, AssessmentTable, MilestoneTable, StarChecks};
+use super::commitment::{
+    commitment_facts, AssessmentTable, MilestoneTable, StarChecks, StarLine,
+};
 use super::keeping::ProgressFormula;
-use crate::components::{date_text, record_view, DemoBanner, LevelBadge, Loading, ProgressBar};
+use crate::components::{date_text, record_view, DemoBanner, Loading, ProgressBar};
 use crate::domain::{CommitmentDetail, PrintedPlan};
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_printed_plan;
@@ -67,14 +69,7 @@ fn PrintedPlanBody(printed: PrintedPlan) -> impl IntoView {
         </nav>
         {member.demo.then(|| view! { <DemoBanner/> })}
         <h1><bdi>{heading}</bdi></h1>
-        <dl class="facts">
-            <dt>{t(Key::ColPeriod)}</dt>
-            <dd>{plan.period()}</dd>
-            <dt>{t(Key::ColStatus)}</dt>
-            <dd><LevelBadge key=plan.status.label_key() machine=plan.status.as_str()/></dd>
-            <dt>{t(Key::StatCommitments)}</dt>
-            <dd>{format_count(total_commitments)}</dd>
-        </dl>
+        <super::plan::PlanFacts plan=plan.clone() commitments=total_commitments/>
         <p class="print-intro">{t_with(Key::PrintIntro, &[("date", &as_of)])}</p>
         {truncated.then(|| view! {
             <p class="notice notice-info" data-truncated="true">
@@ -123,13 +118,7 @@ fn PrintedCommitment(detail: CommitmentDetail) -> impl IntoView {
                 </p>
             })}
             {starred.map(|is_starred| view! {
-                <p class=if is_starred { "star starred" } else { "star" }>
-                    {if is_starred { "★ " } else { "☆ " }}
-                    {if is_starred { t(Key::Starred) } else { t(Key::NotStarred) }}
-                    " ("
-                    {t_with(Key::StarRuleNote, &[("rule", t(rule.label_key()))])}
-                    ")"
-                </p>
+                <StarLine starred=is_starred rule/>
                 <StarChecks checks/>
             })}
             <dl class="facts">

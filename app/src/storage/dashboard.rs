@@ -1,7 +1,7 @@
 //! A scope's dashboard figures (see `domain::dashboard`), worked out when read: each is one
 //! grouped statement over the scope's rows, or over the score counts kept per plan.
 
-use super::scope::{bind_scope, ScopeFilter};
+use super::scope::{bind_scope, ScopeFilter, TO_MEMBER};
 use super::{Conn, Native, StorageError};
 use crate::domain::{
     completion_chart, gap_chart, high_completion_levels, last_twelve_months, strong_result_levels,
@@ -339,23 +339,20 @@ async fn member_results(
             .join(", ")
     };
     let sql = format!(
-        "SELECT rm.slug, rm.name, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS commitments,
+        "SELECT m.slug, m.name, CAST(COUNT(DISTINCT c.id) AS BIGINT) AS commitments,
             CAST(COUNT(DISTINCT CASE WHEN s.indicator = 'completion' AND s.value IN ({high})
                 THEN c.id END) AS BIGINT) AS high_completion,
             CAST(COUNT(DISTINCT CASE WHEN s.indicator IN ('opened_government', 'early_results')
                 AND s.value IN ({strong}) THEN c.id END) AS BIGINT) AS strong_results
-         FROM commitments c
-         JOIN action_plans rp ON rp.id = c.plan_id JOIN members rm ON rm.id = rp.member_id
+         FROM commitments c {TO_MEMBER}
          LEFT JOIN assessments a ON a.commitment_id = c.id AND a.status = 'published'
             AND a.source = 'irm' AND a.stage = 'end_of_term'
          LEFT JOIN assessment_scores s ON s.assessment_id = a.id
             AND s.indicator IN ('completion', 'opened_government', 'early_results')
-         {joins}
          WHERE {condition}
-         GROUP BY rm.id, rm.slug, rm.name",
+         GROUP BY m.id, m.slug, m.name",
         high = quoted(high_completion_levels()),
         strong = quoted(strong_result_levels()),
-        joins = filter.joins,
         condition = filter.condition,
     );
     let rows: Vec<ResultsRow> = run!(conn, fetch_all, bind_scope!(sqlx::query_as(&sql), filter))?;

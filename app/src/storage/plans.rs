@@ -174,7 +174,9 @@ pub async fn plan_detail(
 
 /// One page of the commitments of `scope` (in code order), each with milestone count, the
 /// milestones overdue on `today`, progress and the IRM's latest potential impact and
-/// completion; and how many the scope holds.
+/// completion; and how many the scope holds. The page is chosen first, so the figures of
+/// each row are worked out for its rows only (SQLite worked them out for every commitment
+/// of a region before sorting).
 pub async fn commitment_summaries(
     conn: &mut dyn Conn,
     scope: &Scope,
@@ -193,10 +195,10 @@ pub async fn commitment_summaries(
             {impact} AS potential_impact,
             {completion} AS completion,
             c.withdrawn_on IS NOT NULL AS withdrawn
-         FROM commitments c {joins}
-         WHERE {condition}
-         ORDER BY c.code
-         LIMIT ${limit} OFFSET ${offset}",
+         FROM (SELECT c.id FROM commitments c {joins} WHERE {condition}
+               ORDER BY c.code LIMIT ${limit} OFFSET ${offset}) page
+         JOIN commitments c ON c.id = page.id
+         ORDER BY c.code",
         overdue = OVERDUE.replace("$1", &format!("${n}")),
         progress = COMMITMENT_PROGRESS,
         impact = irm_level("potential_impact", "'design'"),
