@@ -144,7 +144,11 @@ pub async fn get_scope_page(
 pub async fn get_dashboard(
     scope: crate::domain::Scope,
 ) -> Result<Option<crate::domain::Dashboard>, AppError> {
-    Ok(crate::storage::dashboard(&mut db().await?, &scope, today()).await?)
+    let db = use_context::<crate::storage::Db>().ok_or_else(|| {
+        tracing::error!("no database in the request context");
+        AppError::Internal
+    })?;
+    Ok(crate::storage::kept_dashboard(&db, &scope, today()).await?)
 }
 
 /// A plan with every commitment in full, to print (see [`crate::domain::PrintedPlan`]).

@@ -139,10 +139,7 @@ async fn chart_csv(
         return info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound);
     };
     let today = app::storage::now().date_naive();
-    let dashboard = match state.db.acquire().await {
-        Ok(mut conn) => app::storage::dashboard(&mut conn, &scope, today).await,
-        Err(error) => Err(error),
-    };
+    let dashboard = app::storage::kept_dashboard(&state.db, &scope, today).await;
     let chart = match dashboard {
         Ok(Some(dashboard)) => dashboard.chart(id).cloned(),
         Ok(None) => None,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// plan's or commitment's (by slug, key and code, as in their addresses); or those of the
 /// commitments of a region's members, claiming an OGP value, tagged with a policy area (by
 /// slug) or led by an institution (by name). Feeds follow the first four.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Scope {
     All,
     Member(String),

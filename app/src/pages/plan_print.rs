@@ -2,9 +2,7 @@
 //! coalition to bring to a meeting. The print stylesheet (`style/main.css`) leaves out the
 //! site's navigation and writes each link's address after it.
 
-use super::commitment::{
-    commitment_facts, AssessmentTable, MilestoneTable, StarChecks, StarLine,
-};
+use super::commitment::{commitment_facts, AssessmentTable, MilestoneTable, StarChecks, StarLine};
 use super::keeping::ProgressFormula;
 use crate::components::{date_text, record_view, DemoBanner, Loading, ProgressBar};
 use crate::domain::{CommitmentDetail, PrintedPlan};

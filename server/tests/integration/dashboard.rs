@@ -570,3 +570,47 @@ async fn explore_leads_to_each_scope_page_with_its_own_commitments() {
     let (_, _, page) = get(&router, "/members/france", &[]).await;
     assert!(page.contains("href=\"/regions/europe\""));
 }
+
+#[tokio::test]
+async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
+    let t = test_db().await;
+    let today = Utc::now().date_naive();
+    known_data(&t.db, today).await;
+    let spain = Scope::Member("spain".into());
+    let fresh = || async {
+        storage::dashboard(&mut conn(&t.db).await, &spain, today)
+            .await
+            .unwrap()
+    };
+    let kept = storage::kept_dashboard(&t.db, &spain, today).await.unwrap();
+    assert_eq!(kept, fresh().await);
+    assert_eq!(
+        storage::kept_dashboard(&t.db, &spain, today).await.unwrap(),
+        kept,
+        "read again before any write"
+    );
+    // A write (one more completed milestone) changes the site's version: the next read
+    // works the dashboard out again.
+    let commitment = scalar(&t.db, "SELECT id FROM commitments WHERE code = 'ES0001'").await;
+    let mut tx = t.db.begin().await.unwrap();
+    storage::insert_milestone(
+        &mut tx,
+        commitment,
+        &milestone(10, MilestoneStatus::Completed, 100, 1.0, "2024-01-31"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let after = storage::kept_dashboard(&t.db, &spain, today).await.unwrap();
+    assert_eq!(after, fresh().await);
+    assert_eq!(
+        figures(after.as_ref().unwrap(), ChartId::Milestones)[0],
+        ("completed".to_string(), 2)
+    );
+    // Tomorrow is another day: overdue counts against it.
+    let tomorrow = today + Duration::days(1);
+    let next_day = storage::kept_dashboard(&t.db, &spain, tomorrow)
+        .await
+        .unwrap();
+    assert_eq!(next_day.unwrap().as_of, tomorrow);
+}
