@@ -10,14 +10,19 @@ use serde::{Deserialize, Serialize};
 /// Rows per page in long lists.
 pub const PAGE_SIZE: i64 = 50;
 
+/// The request's database.
+#[cfg(feature = "ssr")]
+fn request_db() -> Result<crate::storage::Db, AppError> {
+    use_context::<crate::storage::Db>().ok_or_else(|| {
+        tracing::error!("no database in the request context");
+        AppError::Internal
+    })
+}
+
 /// A database connection for the request's reads.
 #[cfg(feature = "ssr")]
 async fn db() -> Result<crate::storage::Pooled, AppError> {
-    let db = use_context::<crate::storage::Db>().ok_or_else(|| {
-        tracing::error!("no database in the request context");
-        AppError::Internal
-    })?;
-    Ok(db.acquire().await?)
+    Ok(request_db()?.acquire().await?)
 }
 
 /// The day reads are made on, which decides what is overdue: the UTC date, the same for
@@ -136,7 +141,7 @@ pub async fn get_scope_page(
     page: i64,
 ) -> Result<Option<crate::domain::ScopePage>, AppError> {
     let offset = page_offset(page)?;
-    Ok(crate::storage::scope_page(&mut db().await?, &scope, today(), PAGE_SIZE, offset).await?)
+    Ok(crate::storage::kept_scope_page(&request_db()?, &scope, today(), PAGE_SIZE, offset).await?)
 }
 
 /// The dashboard of a scope (the installation, a member, a plan, a region, ...).
@@ -144,11 +149,7 @@ pub async fn get_scope_page(
 pub async fn get_dashboard(
     scope: crate::domain::Scope,
 ) -> Result<Option<crate::domain::Dashboard>, AppError> {
-    let db = use_context::<crate::storage::Db>().ok_or_else(|| {
-        tracing::error!("no database in the request context");
-        AppError::Internal
-    })?;
-    Ok(crate::storage::kept_dashboard(&db, &scope, today()).await?)
+    Ok(crate::storage::kept_dashboard(&request_db()?, &scope, today()).await?)
 }
 
 /// A plan with every commitment in full, to print (see [`crate::domain::PrintedPlan`]).

@@ -591,11 +591,11 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
     );
     // A write (one more completed milestone) changes the site's version: the next read
     // works the dashboard out again.
-    let commitment = scalar(&t.db, "SELECT id FROM commitments WHERE code = 'ES0001'").await;
+    let es0001 = scalar(&t.db, "SELECT id FROM commitments WHERE code = 'ES0001'").await;
     let mut tx = t.db.begin().await.unwrap();
     storage::insert_milestone(
         &mut tx,
-        commitment,
+        es0001,
         &milestone(10, MilestoneStatus::Completed, 100, 1.0, "2024-01-31"),
     )
     .await
@@ -607,6 +607,33 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
         figures(after.as_ref().unwrap(), ChartId::Milestones)[0],
         ("completed".to_string(), 2)
     );
+    // A scope's page likewise.
+    let europe = Scope::Region(Region::Europe);
+    let page = || async {
+        storage::scope_page(&mut conn(&t.db).await, &europe, today, 50, 0)
+            .await
+            .unwrap()
+    };
+    let kept_page = storage::kept_scope_page(&t.db, &europe, today, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(kept_page, page().await);
+    assert_eq!(kept_page.as_ref().unwrap().total_commitments, 3);
+    let plan = scalar(
+        &t.db,
+        "SELECT id FROM action_plans WHERE plan_key = 'AP_FRA02'",
+    )
+    .await;
+    let mut tx = t.db.begin().await.unwrap();
+    storage::insert_commitment(&mut tx, &commitment("FR0002", "AP_FRA02", "2"), plan, &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let kept_page = storage::kept_scope_page(&t.db, &europe, today, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(kept_page.as_ref().unwrap().total_commitments, 4);
+    assert_eq!(kept_page, page().await);
     // Tomorrow is another day: overdue counts against it.
     let tomorrow = today + Duration::days(1);
     let next_day = storage::kept_dashboard(&t.db, &spain, tomorrow)
