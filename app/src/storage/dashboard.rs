@@ -380,9 +380,9 @@ struct Memo {
     database: String,
     version: i64,
     day: NaiveDate,
-    dashboards: std::collections::HashMap<Scope, Option<Dashboard>>,
+    dashboards: std::collections::HashMap<Scope, Dashboard>,
     /// By scope, page size and offset.
-    pages: std::collections::HashMap<(Scope, i64, i64), Option<crate::domain::ScopePage>>,
+    pages: std::collections::HashMap<(Scope, i64, i64), crate::domain::ScopePage>,
 }
 
 /// Dashboards, and pages of scopes, remembered at most between two writes.
@@ -408,16 +408,24 @@ fn database_of(db: &super::Db) -> String {
     }
 }
 
-/// The memo, emptied unless it is of this database, version and day. The site's version
-/// is read first, so a write committed meanwhile can only make what is remembered newer
-/// than its version says. Held while the caller works something out: one at a time, and
+/// How long a read waits for the memo before working its figures out on its own.
+const MEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Pages of a scope remembered: the first few, which readers open.
+const MEMO_PAGES: i64 = 5;
+
+/// The memo, for this database at `version` on `today`; `None` when another read holds it
+/// past [`MEMO_WAIT`] or already keeps a newer version (then the caller works its figures
+/// out without it). Emptied when it is of another database, an older version or another
+/// day. The version is read before the data, so a write committed meanwhile can only make
+/// what is remembered newer than its version says. The caller holds it while it works
+/// something out, but not a connection while it waits: one is worked out at a time, and
 /// those asking for the same meanwhile wait and find it.
 async fn current_memo(
     db: &super::Db,
-    conn: &mut dyn Conn,
+    version: i64,
     today: NaiveDate,
-) -> Result<tokio::sync::MutexGuard<'static, Memo>, StorageError> {
-    let version = super::site_version(conn).await?;
+) -> Option<tokio::sync::MutexGuard<'static, Memo>> {
     let database = database_of(db);
     let memo = MEMO.get_or_init(|| {
         tokio::sync::Mutex::new(Memo {
@@ -428,35 +436,57 @@ async fn current_memo(
             pages: Default::default(),
         })
     });
-    let mut memo = memo.lock().await;
-    let full = memo.dashboards.len() + memo.pages.len() >= MEMO_ENTRIES;
-    if memo.database != database || memo.version != version || memo.day != today || full {
+    let mut memo = tokio::time::timeout(MEMO_WAIT, memo.lock()).await.ok()?;
+    let same_place = memo.database == database && memo.day == today;
+    if same_place && memo.version > version {
+        return None;
+    }
+    if !same_place || memo.version != version {
         memo.database = database;
         memo.version = version;
         memo.day = today;
         memo.dashboards.clear();
         memo.pages.clear();
     }
-    Ok(memo)
+    Some(memo)
 }
 
-/// [`dashboard`], remembered until the next write.
+/// The site's version, on a connection of its own, given back at once.
+async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
+    let mut conn = db.acquire().await?;
+    super::site_version(&mut conn).await
+}
+
+/// Whether the memo has room for one more (when full it takes no more until the next
+/// write: emptying it would let made-up addresses drive out what readers open).
+fn has_room(memo: &Memo) -> bool {
+    memo.dashboards.len() + memo.pages.len() < MEMO_ENTRIES
+}
+
+/// [`dashboard`], remembered until the next write (scopes that name nothing are not).
 pub async fn kept_dashboard(
     db: &super::Db,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let mut conn = db.acquire().await?;
-    let mut memo = current_memo(db, &mut conn, today).await?;
+    let version = version_now(db).await?;
+    let Some(mut memo) = current_memo(db, version, today).await else {
+        return dashboard(&mut db.acquire().await?, scope, today).await;
+    };
     if let Some(found) = memo.dashboards.get(scope) {
-        return Ok(found.clone());
+        return Ok(Some(found.clone()));
     }
-    let worked_out = dashboard(&mut conn, scope, today).await?;
-    memo.dashboards.insert(scope.clone(), worked_out.clone());
+    let worked_out = dashboard(&mut db.acquire().await?, scope, today).await?;
+    if let Some(found) = &worked_out {
+        if has_room(&memo) {
+            memo.dashboards.insert(scope.clone(), found.clone());
+        }
+    }
     Ok(worked_out)
 }
 
-/// [`scope_page`], remembered until the next write.
+/// [`scope_page`], remembered until the next write (its first [`MEMO_PAGES`] pages, of
+/// scopes that name something).
 pub async fn kept_scope_page(
     db: &super::Db,
     scope: &Scope,
@@ -464,13 +494,22 @@ pub async fn kept_scope_page(
     limit: i64,
     offset: i64,
 ) -> Result<Option<crate::domain::ScopePage>, StorageError> {
-    let mut conn = db.acquire().await?;
-    let mut memo = current_memo(db, &mut conn, today).await?;
+    if offset >= MEMO_PAGES * limit {
+        return scope_page(&mut db.acquire().await?, scope, today, limit, offset).await;
+    }
+    let version = version_now(db).await?;
+    let Some(mut memo) = current_memo(db, version, today).await else {
+        return scope_page(&mut db.acquire().await?, scope, today, limit, offset).await;
+    };
     let key = (scope.clone(), limit, offset);
     if let Some(found) = memo.pages.get(&key) {
-        return Ok(found.clone());
+        return Ok(Some(found.clone()));
     }
-    let worked_out = scope_page(&mut conn, scope, today, limit, offset).await?;
-    memo.pages.insert(key, worked_out.clone());
+    let worked_out = scope_page(&mut db.acquire().await?, scope, today, limit, offset).await?;
+    if let Some(found) = &worked_out {
+        if has_room(&memo) {
+            memo.pages.insert(key, found.clone());
+        }
+    }
     Ok(worked_out)
 }
