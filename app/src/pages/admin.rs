@@ -256,7 +256,9 @@ pub fn AuditLogPage() -> impl IntoView {
                         view! { <p class="empty">{t(Key::NoAuditEntries)}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-wrap">
+                            // Wider than most screens: it scrolls, so it takes the focus
+                            // for keyboard users to scroll it (WCAG 2.1.1).
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=t(Key::AuditTitle)>
                                 <table>
                                     <thead>
                                         <tr>
