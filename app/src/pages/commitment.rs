@@ -190,15 +190,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
         <SideBySide comparisons=crate::domain::side_by_side(&assessments)/>
         <section aria-labelledby="assessments-heading">
             <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
-            {if assessments.is_empty() {
-                view! { <p class="empty">{t(Key::NoAssessments)}</p> }.into_any()
-            } else {
-                assessments
-                    .into_iter()
-                    .map(|assessment| view! { <AssessmentTable assessment/> })
-                    .collect_view()
-                    .into_any()
-            }}
+            <AssessmentList assessments/>
         </section>
     }
     // Erased: the page is one of the deepest view types, beyond the compiler's default
@@ -591,8 +583,21 @@ pub(super) fn MilestoneTable(
     .into_any()
 }
 
+/// Every published assessment of a commitment, each with its scores; or that there is none.
 #[component]
-pub(super) fn AssessmentTable(assessment: Assessment) -> impl IntoView {
+pub(super) fn AssessmentList(assessments: Vec<Assessment>) -> impl IntoView {
+    if assessments.is_empty() {
+        return view! { <p class="empty">{t(Key::NoAssessments)}</p> }.into_any();
+    }
+    assessments
+        .into_iter()
+        .map(|assessment| view! { <AssessmentTable assessment/> })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+fn AssessmentTable(assessment: Assessment) -> impl IntoView {
     let heading = t_with(
         Key::AssessmentHeading,
         &[

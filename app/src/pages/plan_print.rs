@@ -2,7 +2,7 @@
 //! coalition to bring to a meeting. The print stylesheet (`style/main.css`) leaves out the
 //! site's navigation and writes each link's address after it.
 
-use super::commitment::{commitment_facts, AssessmentTable, MilestoneTable, StarChecks, StarLine};
+use super::commitment::{commitment_facts, AssessmentList, MilestoneTable, StarChecks, StarLine};
 use super::keeping::ProgressFormula;
 use crate::components::{date_text, record_view, DemoBanner, Loading, ProgressBar};
 use crate::domain::{CommitmentDetail, PrintedPlan};
@@ -138,15 +138,7 @@ fn PrintedCommitment(detail: CommitmentDetail) -> impl IntoView {
             <ProgressFormula formula=roll_up.formula()/>
             <MilestoneTable milestones can_update=false today=as_of/>
             <h3>{t(Key::AssessmentsTitle)}</h3>
-            {if assessments.is_empty() {
-                view! { <p class="empty">{t(Key::NoAssessments)}</p> }.into_any()
-            } else {
-                assessments
-                    .into_iter()
-                    .map(|assessment| view! { <AssessmentTable assessment/> })
-                    .collect_view()
-                    .into_any()
-            }}
+            <AssessmentList assessments/>
         </article>
     }
 }
