@@ -1,18 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import { watchConsole, waitForHydration } from "./helpers";
+import { signIn, watchConsole, waitForHydration } from "./helpers";
 
 // Accounts in the browser: an admin invites a point of contact, who accepts, signs in,
 // sees edit controls on their own member's commitments only, posts an update and signs out.
 // The demo data (member XAA, the demo admin) comes from `make test-e2e`.
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("status")).toContainText("You are signed in.");
-}
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out", exact: true }).click();

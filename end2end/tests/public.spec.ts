@@ -1,20 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import { watchConsole } from "./helpers";
+import { axeViolations, watchConsole } from "./helpers";
 
 // What the public reads, checked for accessibility with axe-core (WCAG 2.1 A and AA) in a
 // left-to-right and a right-to-left language, followed by feed, and printed. On imported OGP
 // data (AR0045 of Argentina's third plan) and demo data, from `make test-e2e`.
-
-async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  const found = results.violations.map(
-    (v) => `${what}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-  );
-  expect(found).toEqual([]);
-}
 
 // One page of each public kind: addresses found by following the site's own links.
 async function publicPages(page: Page): Promise<string[]> {
@@ -58,7 +47,7 @@ for (const lang of ["en", "ar"]) {
       const response = await page.goto(`${path}${separator}lang=${lang}`);
       expect(response?.status(), path).toBe(200);
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
-      await expectAccessible(page, `${path} (${lang})`);
+      expect(await axeViolations(page, `${path} (${lang})`)).toEqual([]);
     }
     expect(problems).toEqual([]);
   });

@@ -1,18 +1,9 @@
 import { test, expect, Page, Request } from "@playwright/test";
-import { watchConsole, waitForHydration } from "./helpers";
+import { signIn, watchConsole, waitForHydration } from "./helpers";
 
 // A refused form post, with JavaScript on: the page comes back at the address the form
 // was sent to, which is a page of its own, so the browser's app hydrates it without
 // error; what was typed is kept; and reloading shows the page without posting again.
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("status")).toContainText("You are signed in.");
-}
 
 // Chromium logs every 4xx answer to a page load; the refused post's own is expected.
 function unexpected(problems: string[]): string[] {

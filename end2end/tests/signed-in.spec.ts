@@ -1,31 +1,15 @@
 import { test, expect, Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import { waitForHydration } from "./helpers";
+import { axeViolations, signIn, waitForHydration } from "./helpers";
 
 // The pages people keep the record from, checked with axe-core (WCAG 2.1 A and AA) as each
 // role sees them, forms and islands hydrated. Demo accounts and member XAA come from
 // `make test-e2e`.
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("status")).toContainText("You are signed in.");
-}
-
 async function expectAccessible(page: Page, path: string) {
   const response = await page.goto(path);
   expect(response?.status(), path).toBe(200);
   await waitForHydration(page);
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  const found = results.violations.map(
-    (v) => `${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-  );
-  expect(found).toEqual([]);
+  expect(await axeViolations(page, path)).toEqual([]);
 }
 
 async function firstLink(page: Page, path: string, prefix: string): Promise<string> {

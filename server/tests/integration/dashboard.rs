@@ -1,6 +1,7 @@
 //! The dashboards on a small data set whose every figure is known: each chart of each
 //! scope, the most overdue commitments, the page's tables and the CSV behind each chart.
 
+use crate::browser::test_router;
 use crate::common::*;
 use crate::http::get;
 use crate::storage::{commitment, member, milestone, plan};
@@ -8,8 +9,6 @@ use app::domain::*;
 use app::storage::{self, NewProgressUpdate};
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use leptos::config::LeptosOptions;
-use ogp_tracker::http::{router, AppState};
 
 fn completion(level: Completion) -> ScoreValue {
     ScoreValue::Rated(Rating::Completion(level))
@@ -393,8 +392,7 @@ async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
     let t = test_db().await;
     let today = Utc::now().date_naive();
     known_data(&t.db, today).await;
-    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
-    let router = router(AppState::new(options, t.db.clone()));
+    let router = test_router(&t.db);
     for (page, scope) in [
         ("/", Scope::All),
         ("/members/spain", Scope::Member("spain".into())),
@@ -482,8 +480,7 @@ async fn explore_leads_to_each_scope_page_with_its_own_commitments() {
     let t = test_db().await;
     let today = Utc::now().date_naive();
     known_data(&t.db, today).await;
-    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
-    let router = router(AppState::new(options, t.db.clone()));
+    let router = test_router(&t.db);
     let (status, _, explore) = get(&router, "/explore", &[]).await;
     assert_eq!(status, StatusCode::OK);
     for (href, count) in [

@@ -1,5 +1,6 @@
 //! The Atom feeds, read back with an Atom parser, as a feed reader reads them.
 
+use crate::browser::test_router;
 use crate::common::*;
 use crate::http::get;
 use app::domain::{FeedKind, MilestoneStatus, PublicActor, Scope};
@@ -7,10 +8,8 @@ use app::storage::{self, NewProgressUpdate};
 use atom_syndication::Feed;
 use axum::http::{header, StatusCode};
 use chrono::{TimeZone, Utc};
-use leptos::config::LeptosOptions;
 use ogp_tracker::commands::demo::{generate, DemoConfig};
 use ogp_tracker::commands::Actor;
-use ogp_tracker::http::{router, AppState};
 
 async fn demo_site() -> (TestDb, axum::Router) {
     let t = test_db().await;
@@ -24,8 +23,7 @@ async fn demo_site() -> (TestDb, axum::Router) {
     )
     .await
     .unwrap();
-    let options = LeptosOptions::builder().output_name("ogp-tracker").build();
-    let router = router(AppState::new(options, t.db.clone()));
+    let router = test_router(&t.db);
     (t, router)
 }
 
