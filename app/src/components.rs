@@ -100,6 +100,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <li><a href="/">{t(Key::NavOverview)}</a></li>
                     <li><a href="/members">{t(Key::NavMembers)}</a></li>
                     <li><a href="/explore">{t(Key::NavExplore)}</a></li>
+                    <li><a href="/search">{t(Key::NavSearch)}</a></li>
                     {viewer_links}
                 </ul>
             </nav>

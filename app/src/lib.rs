@@ -195,6 +195,7 @@ pub fn is_public_page(path: &str) -> bool {
         segments.as_slice(),
         [""] | ["members"]
             | ["explore"]
+            | ["search"]
             | ["regions" | "values" | "policy-areas" | "institutions", _]
             | ["members", _]
             | ["plans", _]
@@ -226,6 +227,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("members") view=MembersPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("explore") view=ExplorePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("regions"), ParamSegment("key"))
                         view=RegionPage

@@ -144,6 +144,14 @@ pub async fn get_scope_page(
     Ok(crate::storage::kept_scope_page(&request_db()?, &scope, today(), PAGE_SIZE, offset).await?)
 }
 
+/// A page of search results with the facets' counts (see [`crate::storage::search`]).
+#[server(endpoint = "search", input = GetUrl)]
+pub async fn get_search(
+    request: crate::domain::search::SearchRequest,
+) -> Result<crate::domain::search::SearchResults, AppError> {
+    Ok(crate::storage::search(&request_db()?, &request, today()).await?)
+}
+
 /// The dashboard of a scope (the installation, a member, a plan, a region, ...).
 #[server(endpoint = "dashboard", input = GetUrl)]
 pub async fn get_dashboard(

@@ -374,40 +374,47 @@ impl StarInputs {
                 .iter()
                 .find(|a| whose(a) && a.scale == ScaleSet::Classic && a.stage == stage)
         };
-        let mut inputs = StarInputs::default();
-        if let Some(design) = irm_classic(Stage::Design) {
-            if let Some(Rating::Specificity(s)) = design.rating(Indicator::Specificity) {
-                inputs.specificity = Some(s);
+        let design = irm_classic(Stage::Design);
+        let completion = [Stage::EndOfTerm, Stage::MidTerm].into_iter().find_map(|stage| {
+            match irm_classic(stage).and_then(|a| a.rating(Indicator::Completion)) {
+                Some(Rating::Completion(c)) => Some(c),
+                _ => None,
             }
-            if let Some(Rating::PotentialImpact(p)) = design.rating(Indicator::PotentialImpact) {
-                inputs.potential_impact = Some(p);
-            }
-            let core = [
-                OgpValue::AccessToInformation,
-                OgpValue::CivicParticipation,
-                OgpValue::PublicAccountability,
-            ];
-            let ratings: Vec<Option<Rating>> = core
-                .iter()
-                .map(|v| design.rating(Indicator::Relevance(*v)))
-                .collect();
-            // Relevant to one is enough; not relevant only when all three say so (a value
-            // without a score leaves it unknown).
-            let relevant = Some(Rating::Relevance(Relevance::Relevant));
-            let not_relevant = Some(Rating::Relevance(Relevance::NotRelevant));
-            if ratings.contains(&relevant) {
-                inputs.relevant_to_core_value = Some(true);
-            } else if ratings.iter().all(|r| *r == not_relevant) {
-                inputs.relevant_to_core_value = Some(false);
-            }
+        });
+        StarInputs::from_design(|i| design.and_then(|a| a.rating(i)), completion)
+    }
+
+    /// The inputs from one scorer's classic design scores (`design` rates each indicator,
+    /// or not) and the latest classic completion.
+    pub fn from_design(
+        design: impl Fn(Indicator) -> Option<Rating>,
+        completion: Option<Completion>,
+    ) -> StarInputs {
+        let mut inputs = StarInputs {
+            completion,
+            ..StarInputs::default()
+        };
+        if let Some(Rating::Specificity(s)) = design(Indicator::Specificity) {
+            inputs.specificity = Some(s);
         }
-        for stage in [Stage::EndOfTerm, Stage::MidTerm] {
-            if let Some(Rating::Completion(c)) =
-                irm_classic(stage).and_then(|a| a.rating(Indicator::Completion))
-            {
-                inputs.completion = Some(c);
-                break;
-            }
+        if let Some(Rating::PotentialImpact(p)) = design(Indicator::PotentialImpact) {
+            inputs.potential_impact = Some(p);
+        }
+        let core = [
+            OgpValue::AccessToInformation,
+            OgpValue::CivicParticipation,
+            OgpValue::PublicAccountability,
+        ];
+        let ratings: Vec<Option<Rating>> =
+            core.iter().map(|v| design(Indicator::Relevance(*v))).collect();
+        // Relevant to one is enough; not relevant only when all three say so (a value
+        // without a score leaves it unknown).
+        let relevant = Some(Rating::Relevance(Relevance::Relevant));
+        let not_relevant = Some(Rating::Relevance(Relevance::NotRelevant));
+        if ratings.contains(&relevant) {
+            inputs.relevant_to_core_value = Some(true);
+        } else if ratings.iter().all(|r| *r == not_relevant) {
+            inputs.relevant_to_core_value = Some(false);
         }
         inputs
     }

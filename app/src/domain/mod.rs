@@ -13,6 +13,7 @@ pub mod member;
 pub mod milestone;
 pub mod plan;
 pub mod scoring;
+pub mod search;
 pub mod sitemap;
 pub mod summary;
 pub mod upload;

@@ -17,6 +17,7 @@ mod plan_print;
 mod plan_upload;
 mod scores_summary;
 mod scoring;
+mod search;
 
 pub use crate::components::NotFound;
 pub use account::{AccountPage, InvitationPage, PasswordResetPage, SignInPage, SignOutPage};
@@ -36,3 +37,4 @@ pub use plan::PlanPage;
 pub use plan_print::PlanPrintPage;
 pub use plan_upload::PlanUploadPage;
 pub use scoring::{AssessmentPage, ScoringPage};
+pub use search::SearchPage;

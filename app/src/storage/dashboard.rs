@@ -391,7 +391,7 @@ const MEMO_ENTRIES: usize = 512;
 static MEMO: std::sync::OnceLock<tokio::sync::Mutex<Memo>> = std::sync::OnceLock::new();
 
 /// Which database a memo is of (the tests run many in one process).
-fn database_of(db: &super::Db) -> String {
+pub(super) fn database_of(db: &super::Db) -> String {
     match db {
         super::Db::Sqlite(pool, _) => {
             format!("sqlite:{}", pool.connect_options().get_filename().display())
@@ -452,7 +452,7 @@ async fn current_memo(
 }
 
 /// The site's version, on a connection of its own, given back at once.
-async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
+pub(super) async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
     let mut conn = db.acquire().await?;
     super::site_version(&mut conn).await
 }

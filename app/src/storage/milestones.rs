@@ -343,6 +343,15 @@ pub async fn update_milestone_fields(
         .bind(milestone.id)
         .bind(version)
     )?;
+    if done == 1 {
+        let commitment_id: i64 = run!(
+            conn,
+            fetch_one,
+            sqlx::query_scalar("SELECT commitment_id FROM milestones WHERE id = $1")
+                .bind(milestone.id)
+        )?;
+        super::index_commitments(conn, &[commitment_id]).await?;
+    }
     Ok(done == 1)
 }
 

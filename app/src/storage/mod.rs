@@ -93,6 +93,7 @@ mod milestones;
 mod overview;
 mod plans;
 mod scope;
+mod search;
 mod sitemap;
 mod writes;
 
@@ -106,6 +107,7 @@ pub use members::*;
 pub use milestones::*;
 pub use overview::*;
 pub use plans::*;
+pub use search::*;
 pub use sitemap::*;
 pub use writes::*;
 
@@ -396,6 +398,7 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         let counted = refresh_uncounted_disagreements(&mut tx).await?;
+        let indexed = rebuild_search_index_if_owed(&mut tx).await?;
         fold_total_changes(&mut tx).await?;
         let (applied, seen): (i64, i64) = run!(
             &mut tx,
@@ -405,7 +408,7 @@ impl Db {
                  FROM site_version WHERE id = 1"
             )
         )?;
-        if applied != seen || counted > 0 {
+        if applied != seen || counted > 0 || indexed {
             execute!(
                 &mut tx,
                 sqlx::query("UPDATE site_version SET migrations = $1 WHERE id = 1").bind(applied)

@@ -504,6 +504,7 @@ pub async fn insert_commitments(
         .map(|(id, new)| (*id, new.raw_values))
         .collect();
     write_raw_values(conn, &raw).await?;
+    super::index_commitments(conn, &ids).await?;
     Ok(ids)
 }
 
@@ -543,6 +544,7 @@ pub async fn update_commitment(
         return Ok(false);
     }
     replace_owned(conn, commitment_id, commitment, raw_values).await?;
+    super::index_commitments(conn, &[commitment_id]).await?;
     Ok(true)
 }
 
@@ -695,6 +697,7 @@ pub async fn insert_milestone(
         .bind(milestone.progress)
         .bind(milestone.weight)
     )?;
+    super::index_commitments(conn, &[commitment_id]).await?;
     Ok(id)
 }
 
@@ -773,6 +776,12 @@ pub async fn insert_progress_update(
                 .bind(&link.title)
         )?;
     }
+    let commitment_id: i64 = run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT commitment_id FROM milestones WHERE id = $1").bind(milestone_id)
+    )?;
+    super::index_update(conn, commitment_id, &update.narrative).await?;
     Ok(id)
 }
 
@@ -866,6 +875,7 @@ pub async fn delete_demo_data(conn: &mut dyn Conn) -> Result<(), StorageError> {
         "DELETE FROM action_plans WHERE member_id IN (SELECT id FROM members WHERE demo)".to_string(),
         "DELETE FROM members WHERE demo".to_string(),
     ];
+    super::unindex_where(conn, "c.demo").await?;
     for statement in statements {
         execute!(conn, sqlx::query(&statement))?;
     }

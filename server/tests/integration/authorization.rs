@@ -824,6 +824,7 @@ const PUBLIC_READS: &[&str] = &[
     "/api/explore",
     "/api/scope?scope[Region]=europe&page=1",
     "/api/scope?scope[PolicyArea]=open-parliaments&page=1",
+    "/api/search?request[q]=open&request[page]=1",
 ];
 
 /// What no read may change: every table's rows, and the versions of edited records.

@@ -21,6 +21,7 @@ mod plan_csv;
 mod plans;
 mod schema;
 mod scoring;
+mod search;
 mod servers;
 mod storage;
 mod users;

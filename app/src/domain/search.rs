@@ -1,0 +1,698 @@
+//! Search: the words of a text as both databases index them, what a person asked for (the
+//! words and one value per facet, all of it in the address so that it can be shared), and
+//! the matched words marked in what a result shows.
+//!
+//! Text is folded here, in Rust, before either database sees it: lower case, compatibility
+//! forms and accents dropped (`educación` is `educacion`), Arabic diacritics and the
+//! kashida dropped and the letter forms people type interchangeably made one. SQLite's
+//! FTS5 and PostgreSQL's full-text search then index the same words, so both answer the
+//! same, and the marks a result shows agree with what matched.
+
+use super::{Completion, MemberKind, MilestoneStatus, OgpValue, Region};
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// The most words a search reads; the rest are ignored.
+pub const MOST_TERMS: usize = 8;
+/// The longest search text read, in characters.
+pub const LONGEST_QUERY: usize = 200;
+/// A term at least this long also finds the words it starts (`transpar` finds
+/// `transparency`); a shorter one finds only itself.
+pub const PREFIX_FROM: usize = 3;
+/// Results per page.
+pub const PAGE_SIZE: usize = 20;
+
+/// Whether `c` is a mark that belongs to the letter before it (accents once decomposed,
+/// Arabic vowel signs) or the Arabic kashida, which only stretches a word.
+fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{0591}'..='\u{05C7}'
+        | '\u{0610}'..='\u{061A}'
+        | '\u{0640}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{200C}'..='\u{200D}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Folds one character into `out`: lower case, decomposed with compatibility forms
+/// replaced, marks dropped, Arabic letters people type interchangeably made one.
+fn fold_into(c: char, out: &mut String) {
+    for lower in c.to_lowercase() {
+        for d in std::iter::once(lower).nfkd() {
+            if is_mark(d) {
+                continue;
+            }
+            out.push(match d {
+                // Alef wasla, alef maksura, teh marbuta (the hamza forms decompose to the
+                // bare letters above).
+                'ٱ' => 'ا',
+                'ى' => 'ي',
+                'ة' => 'ه',
+                other => other,
+            });
+        }
+    }
+}
+
+/// A word of a text: where it is (byte offsets) and its folded form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub folded: String,
+}
+
+/// The words of `text`: runs of letters and digits once folded. A mark inside a word stays
+/// part of it.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut found = Vec::new();
+    let mut current: Option<Word> = None;
+    let mut folded = String::new();
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        if is_mark(c) {
+            if let Some(word) = &mut current {
+                word.end = end;
+            }
+            continue;
+        }
+        folded.clear();
+        fold_into(c, &mut folded);
+        if !folded.is_empty() && folded.chars().all(char::is_alphanumeric) {
+            match &mut current {
+                Some(word) => {
+                    word.end = end;
+                    word.folded.push_str(&folded);
+                }
+                None => {
+                    current = Some(Word {
+                        start: at,
+                        end,
+                        folded: folded.clone(),
+                    })
+                }
+            }
+        } else if let Some(word) = current.take() {
+            found.push(word);
+        }
+    }
+    found.extend(current);
+    found
+}
+
+/// What the databases index for `text`: its folded words, one space between each.
+pub fn index_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.folded);
+    }
+    out
+}
+
+/// One word searched for, folded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    /// Also finds the words it starts.
+    pub prefix: bool,
+}
+
+impl Term {
+    pub fn matches(&self, folded_word: &str) -> bool {
+        if self.prefix {
+            folded_word.starts_with(&self.text)
+        } else {
+            folded_word == self.text
+        }
+    }
+}
+
+/// The words of a search, folded, each once, at most [`MOST_TERMS`]. Every one must be
+/// found (in any field of a commitment, its milestones or its updates).
+pub fn terms(query: &str) -> Vec<Term> {
+    let mut found: Vec<Term> = Vec::new();
+    for word in words(query) {
+        if found.len() == MOST_TERMS {
+            break;
+        }
+        if found.iter().any(|t| t.text == word.folded) {
+            continue;
+        }
+        let prefix = word.folded.chars().count() >= PREFIX_FROM;
+        found.push(Term {
+            text: word.folded,
+            prefix,
+        });
+    }
+    found
+}
+
+/// A piece of a shown text, marked when it is a word the search matched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Piece {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// The words of `text` that match one of `terms`, by their places.
+fn matched_words(text: &str, terms: &[Term]) -> Vec<Word> {
+    words(text)
+        .into_iter()
+        .filter(|w| terms.iter().any(|t| t.matches(&w.folded)))
+        .collect()
+}
+
+/// How many of `terms` `text` holds.
+pub fn terms_found(text: &str, terms: &[Term]) -> usize {
+    let all = words(text);
+    terms
+        .iter()
+        .filter(|t| all.iter().any(|w| t.matches(&w.folded)))
+        .count()
+}
+
+/// `text` whole, in pieces, its matched words marked.
+pub fn marked(text: &str, terms: &[Term]) -> Vec<Piece> {
+    marked_between(text, 0, text.len(), terms)
+}
+
+fn marked_between(text: &str, start: usize, end: usize, terms: &[Term]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut at = start;
+    for word in matched_words(&text[start..end], terms) {
+        let (word_start, word_end) = (start + word.start, start + word.end);
+        if word_start > at {
+            pieces.push(Piece {
+                text: text[at..word_start].to_string(),
+                matched: false,
+            });
+        }
+        pieces.push(Piece {
+            text: text[word_start..word_end].to_string(),
+            matched: true,
+        });
+        at = word_end;
+    }
+    if at < end {
+        pieces.push(Piece {
+            text: text[at..end].to_string(),
+            matched: false,
+        });
+    }
+    pieces
+}
+
+/// About `width` characters of `text` around its first matched word, cut between words,
+/// with "…" where it was cut; `None` when no word matches.
+pub fn excerpt(text: &str, terms: &[Term], width: usize) -> Option<Vec<Piece>> {
+    let first = matched_words(text, terms).into_iter().next()?;
+    let all = words(text);
+    // Start a few words before the match, end once the width is reached.
+    let before = all
+        .iter()
+        .rposition(|w| w.start < first.start && text[w.start..first.start].chars().count() > width / 3)
+        .map_or(0, |i| all[i + 1].start);
+    let mut end = text.len();
+    for w in &all {
+        if w.start > first.end && text[before..w.end].chars().count() > width {
+            end = w.start;
+            break;
+        }
+    }
+    let end = text[..end].trim_end().len();
+    let mut pieces = marked_between(text, before, end, terms);
+    if before > 0 {
+        pieces.insert(0, Piece { text: "…".into(), matched: false });
+    }
+    if end < text.len() {
+        pieces.push(Piece { text: "…".into(), matched: false });
+    }
+    Some(pieces)
+}
+
+/// The things a search can be narrowed by, one value each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Facet {
+    Member,
+    Region,
+    Kind,
+    Cycle,
+    Value,
+    PolicyArea,
+    Status,
+    Completion,
+    Starred,
+    Overdue,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 10] = [
+        Facet::Member,
+        Facet::Region,
+        Facet::Kind,
+        Facet::Cycle,
+        Facet::Value,
+        Facet::PolicyArea,
+        Facet::Status,
+        Facet::Completion,
+        Facet::Starred,
+        Facet::Overdue,
+    ];
+
+    /// Its name in a search's address.
+    pub fn param(self) -> &'static str {
+        match self {
+            Facet::Member => "member",
+            Facet::Region => "region",
+            Facet::Kind => "kind",
+            Facet::Cycle => "cycle",
+            Facet::Value => "value",
+            Facet::PolicyArea => "area",
+            Facet::Status => "status",
+            Facet::Completion => "completion",
+            Facet::Starred => "starred",
+            Facet::Overdue => "overdue",
+        }
+    }
+
+    pub fn label_key(self) -> Key {
+        match self {
+            Facet::Member => Key::FacetMember,
+            Facet::Region => Key::FacetRegion,
+            Facet::Kind => Key::FacetKind,
+            Facet::Cycle => Key::FacetCycle,
+            Facet::Value => Key::FacetValue,
+            Facet::PolicyArea => Key::FacetPolicyArea,
+            Facet::Status => Key::FacetStatus,
+            Facet::Completion => Key::FacetCompletion,
+            Facet::Starred => Key::FacetStarred,
+            Facet::Overdue => Key::FacetOverdue,
+        }
+    }
+
+    /// Whether `value` could be one of this facet's values (a member's or a policy area's
+    /// slug, a level's machine name, a cycle's years), so that a made-up address is
+    /// refused rather than searched.
+    pub fn accepts(self, value: &str) -> bool {
+        let slug = |v: &str| {
+            !v.is_empty()
+                && v.len() <= 120
+                && v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
+        match self {
+            Facet::Member | Facet::PolicyArea => slug(value),
+            Facet::Region => Region::from_machine(value).is_some(),
+            Facet::Kind => MemberKind::from_machine(value).is_some(),
+            Facet::Cycle => cycle_years(value).is_some(),
+            Facet::Value => OgpValue::from_machine(value).is_some(),
+            Facet::Status => CommitmentStatus::from_machine(value).is_some(),
+            Facet::Completion => Completion::from_machine(value).is_some(),
+            Facet::Starred => matches!(value, "yes" | "no"),
+            Facet::Overdue => value == "yes",
+        }
+    }
+}
+
+/// A cycle's key: the plan's first and last years, as `2016-2018`.
+pub fn cycle_key(start: Option<i64>, end: Option<i64>) -> Option<String> {
+    match (start, end) {
+        (Some(start), Some(end)) => Some(format!("{start}-{end}")),
+        (Some(start), None) => Some(start.to_string()),
+        _ => None,
+    }
+}
+
+/// The years a cycle's key names.
+pub fn cycle_years(key: &str) -> Option<(i64, Option<i64>)> {
+    let year = |y: &str| (y.len() == 4).then(|| y.parse::<i64>().ok()).flatten();
+    match key.split_once('-') {
+        Some((start, end)) => Some((year(start)?, Some(year(end)?))),
+        None => Some((year(key)?, None)),
+    }
+}
+
+/// Where a commitment stands, from its milestones: withdrawn (the commitment itself),
+/// completed (every milestone not withdrawn is), not started (none has progress), or in
+/// progress. The milestone statuses' own labels name them.
+pub type CommitmentStatus = MilestoneStatus;
+
+/// A commitment's status from its withdrawal and its milestones (those not withdrawn):
+/// how many there are, how many are completed and their progress added up.
+pub fn commitment_status(
+    withdrawn: bool,
+    milestones: i64,
+    completed: i64,
+    progress: i64,
+) -> CommitmentStatus {
+    if withdrawn {
+        MilestoneStatus::Withdrawn
+    } else if milestones > 0 && completed == milestones {
+        MilestoneStatus::Completed
+    } else if progress == 0 && completed == 0 {
+        MilestoneStatus::NotStarted
+    } else {
+        MilestoneStatus::InProgress
+    }
+}
+
+/// What a person searched for: words, and at most one value per facet. It is the search
+/// page's address, so every state can be shared.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SearchRequest {
+    #[serde(default)]
+    pub q: String,
+    /// By facet, in [`Facet::ALL`]'s order.
+    #[serde(default)]
+    pub filters: Vec<(Facet, String)>,
+    /// From 1.
+    pub page: usize,
+}
+
+/// Why a search's address was refused: the parameter and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadFilter {
+    pub param: String,
+}
+
+impl SearchRequest {
+    /// Reads a search's address (its query's pairs, decoded). An unknown facet value is
+    /// refused; `lang` and empty values are passed over, so a form sent with every choice
+    /// left at "any" reads as no filter.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<SearchRequest, BadFilter> {
+        let mut request = SearchRequest {
+            page: 1,
+            ..Default::default()
+        };
+        for (name, value) in pairs {
+            let value = value.trim();
+            if name == "q" {
+                request.q = value.chars().take(LONGEST_QUERY).collect();
+                continue;
+            }
+            if name == "page" {
+                request.page = value.parse::<usize>().ok().filter(|p| *p >= 1).unwrap_or(1);
+                continue;
+            }
+            let Some(facet) = Facet::ALL.into_iter().find(|f| f.param() == name) else {
+                continue;
+            };
+            if value.is_empty() {
+                continue;
+            }
+            if !facet.accepts(value) {
+                return Err(BadFilter {
+                    param: name.to_string(),
+                });
+            }
+            request.filters.retain(|(f, _)| *f != facet);
+            request.filters.push((facet, value.to_string()));
+        }
+        request
+            .filters
+            .sort_by_key(|(f, _)| Facet::ALL.iter().position(|a| a == f));
+        Ok(request)
+    }
+
+    pub fn filter(&self, facet: Facet) -> Option<&str> {
+        self.filters
+            .iter()
+            .find(|(f, _)| *f == facet)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The same search narrowed by `facet` = `value` (or widened, with `None`), from its
+    /// first page.
+    pub fn with(&self, facet: Facet, value: Option<&str>) -> SearchRequest {
+        let mut next = self.clone();
+        next.page = 1;
+        next.filters.retain(|(f, _)| *f != facet);
+        if let Some(value) = value {
+            next.filters.push((facet, value.to_string()));
+            next.filters
+                .sort_by_key(|(f, _)| Facet::ALL.iter().position(|a| *a == *f));
+        }
+        next
+    }
+
+    pub fn at_page(&self, page: usize) -> SearchRequest {
+        SearchRequest {
+            page,
+            ..self.clone()
+        }
+    }
+
+    /// Whether it asks for anything: words or a filter.
+    pub fn is_empty(&self) -> bool {
+        terms(&self.q).is_empty() && self.filters.is_empty()
+    }
+
+    /// Its address: `/search?q=...&region=...`, parameters in one order, so that one
+    /// search has one address.
+    pub fn address(&self) -> String {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push(("q", &self.q));
+        }
+        for (facet, value) in &self.filters {
+            pairs.push((facet.param(), value));
+        }
+        let page = self.page.to_string();
+        if self.page > 1 {
+            pairs.push(("page", &page));
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={}", query_encoded(value)))
+            .collect();
+        if query.is_empty() {
+            "/search".to_string()
+        } else {
+            format!("/search?{}", query.join("&"))
+        }
+    }
+}
+
+/// `value` encoded for a query string (spaces as `+`).
+pub fn query_encoded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// One value of a facet with how many results it would leave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// As in the address.
+    pub key: String,
+    /// A name that is data (a member's, a policy area's, a cycle's years); levels are
+    /// named by their own label in the reader's language instead.
+    pub name: Option<String>,
+    pub count: usize,
+}
+
+/// A facet's values with their counts: how many results each would leave, the other
+/// facets' choices kept (so a chosen value's neighbours stay in view).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacetCounts {
+    pub facet: Facet,
+    pub values: Vec<FacetValue>,
+}
+
+/// Where in a commitment a result's words were found, besides its title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FoundIn {
+    Commitment,
+    Milestone,
+    Update,
+}
+
+impl FoundIn {
+    pub fn label_key(self) -> Key {
+        match self {
+            FoundIn::Commitment => Key::FoundInCommitment,
+            FoundIn::Milestone => Key::FoundInMilestone,
+            FoundIn::Update => Key::FoundInUpdate,
+        }
+    }
+}
+
+/// One commitment found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub code: String,
+    pub title: Vec<Piece>,
+    pub member_name: String,
+    pub member_slug: String,
+    pub plan_key: String,
+    pub period: String,
+    pub status: CommitmentStatus,
+    pub completion: Option<Completion>,
+    pub starred: Option<bool>,
+    /// A few words around the first match outside the title, and where.
+    pub excerpt: Option<(FoundIn, Vec<Piece>)>,
+}
+
+/// A page of results, the facets' counts and how many in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Vec<FacetCounts>,
+}
+
+impl SearchResults {
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(PAGE_SIZE).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(pieces: &[Piece]) -> Vec<(&str, bool)> {
+        pieces.iter().map(|p| (p.text.as_str(), p.matched)).collect()
+    }
+
+    #[test]
+    fn accents_case_and_compatibility_forms_fold() {
+        assert_eq!(index_text("Educación PÚBLICA, œuvre"), "educacion publica œuvre");
+        assert_eq!(index_text("ﬁscal Transparência"), "fiscal transparencia");
+        assert_eq!(index_text("l'Éducation — 2024"), "l education 2024");
+    }
+
+    #[test]
+    fn arabic_diacritics_kashida_and_letter_forms_fold() {
+        // "al-shafafiyya" with vowel signs and a kashida, and "transparency" written plain.
+        assert_eq!(index_text("الشَّفَافِيَّة"), index_text("الشفافيه"));
+        assert_eq!(index_text("الشفـــافية"), "الشفافيه");
+        // Hamza forms of alef, alef maksura.
+        assert_eq!(index_text("أحمد إصلاح آمن"), "احمد اصلاح امن");
+        assert_eq!(index_text("على"), "علي");
+        // A word with marks is one word, its marks in its place.
+        let found = words("قانونُ الحقِّ");
+        assert_eq!(found.len(), 2);
+        assert_eq!(&"قانونُ الحقِّ"[found[1].start..found[1].end], "الحقِّ");
+    }
+
+    #[test]
+    fn terms_are_folded_unique_and_capped() {
+        let found = terms("Transparência  transparencia of a b c d e f g h");
+        assert_eq!(found[0].text, "transparencia");
+        assert!(found[0].prefix);
+        assert_eq!(found[1].text, "of");
+        assert!(!found[1].prefix);
+        assert_eq!(found.len(), MOST_TERMS);
+        assert!(terms("  ,;  ").is_empty());
+    }
+
+    #[test]
+    fn matched_words_are_marked_in_the_original_text() {
+        let terms = terms("educacion");
+        assert_eq!(
+            texts(&marked("Reforma de la Educación pública", &terms)),
+            vec![("Reforma de la ", false), ("Educación", true), (" pública", false)]
+        );
+        let arabic = super::terms("الشفافية");
+        assert_eq!(
+            texts(&marked("تعزيز الشَّفَافِيَّة المالية", &arabic)),
+            vec![("تعزيز ", false), ("الشَّفَافِيَّة", true), (" المالية", false)]
+        );
+        // A prefix term marks the whole word it starts.
+        assert_eq!(
+            texts(&marked("Transparency portal", &super::terms("transp"))),
+            vec![("Transparency", true), (" portal", false)]
+        );
+        // A short term marks only itself.
+        assert_eq!(
+            texts(&marked("of often", &super::terms("of"))),
+            vec![("of", true), (" often", false)]
+        );
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_between_words_around_the_first_match() {
+        let text = "one two three four five six seven eight nine ten eleven twelve budget \
+                    thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty";
+        let pieces = excerpt(text, &terms("budget"), 40).unwrap();
+        let shown: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert!(shown.starts_with('…'), "{shown}");
+        assert!(shown.ends_with('…'), "{shown}");
+        assert!(shown.contains("twelve budget thirteen"), "{shown}");
+        assert_eq!(pieces.iter().filter(|p| p.matched).count(), 1);
+        assert!(shown.chars().count() < 60, "{shown}");
+        assert!(excerpt(text, &terms("absent"), 40).is_none());
+        // A short text is shown whole.
+        let whole = excerpt("A budget law", &terms("budget"), 40).unwrap();
+        assert_eq!(texts(&whole), vec![("A ", false), ("budget", true), (" law", false)]);
+    }
+
+    #[test]
+    fn a_request_reads_its_address_and_gives_it_back() {
+        let request = SearchRequest::from_pairs([
+            ("value", "civic_participation"),
+            ("q", "open data"),
+            ("region", "europe"),
+            ("kind", ""),
+            ("lang", "fr"),
+            ("page", "2"),
+        ])
+        .unwrap();
+        assert_eq!(request.filter(Facet::Region), Some("europe"));
+        assert_eq!(request.filter(Facet::Kind), None);
+        assert_eq!(
+            request.address(),
+            "/search?q=open+data&region=europe&value=civic_participation&page=2"
+        );
+        let narrowed = request.with(Facet::Starred, Some("yes"));
+        assert_eq!(narrowed.page, 1);
+        assert_eq!(
+            narrowed.with(Facet::Region, None).address(),
+            "/search?q=open+data&value=civic_participation&starred=yes"
+        );
+        assert_eq!(
+            SearchRequest::from_pairs([("region", "atlantis")]),
+            Err(BadFilter {
+                param: "region".into()
+            })
+        );
+        assert!(SearchRequest::from_pairs([("member", "Not A Slug")]).is_err());
+        assert!(SearchRequest::from_pairs([("cycle", "2016-2018")]).is_ok());
+        assert!(SearchRequest::from_pairs([("cycle", "16-18")]).is_err());
+        assert_eq!(
+            SearchRequest::from_pairs([("q", "a&b=c é")]).unwrap().address(),
+            "/search?q=a%26b%3Dc+%C3%A9"
+        );
+    }
+
+    #[test]
+    fn statuses_come_from_the_milestones() {
+        assert_eq!(commitment_status(true, 3, 3, 300), MilestoneStatus::Withdrawn);
+        assert_eq!(commitment_status(false, 3, 3, 300), MilestoneStatus::Completed);
+        assert_eq!(commitment_status(false, 3, 0, 0), MilestoneStatus::NotStarted);
+        assert_eq!(commitment_status(false, 0, 0, 0), MilestoneStatus::NotStarted);
+        assert_eq!(commitment_status(false, 3, 1, 100), MilestoneStatus::InProgress);
+        assert_eq!(commitment_status(false, 3, 0, 10), MilestoneStatus::InProgress);
+    }
+}

@@ -1,0 +1,846 @@
+//! Search (see [`crate::domain::search`]): the index of every commitment's words, kept in
+//! the transaction of each write that changes them, and the search itself.
+//!
+//! The databases find the commitments that hold every word and rank them (SQLite's FTS5
+//! with bm25, PostgreSQL's `@@` with `ts_rank`; the title weighs most, then the
+//! commitment's other text, its milestones, its updates). The facets are counted here, from
+//! each commitment's facts, which are worked out once per version of the site (every write
+//! changes it) and day (overdue changes with it), so a search reads one index and groups
+//! nothing in SQL.
+
+use super::{Conn, Native, StorageError};
+use crate::domain::search::{
+    commitment_status, cycle_key, excerpt, index_text, marked, terms, terms_found, CommitmentStatus,
+    Facet, FacetCounts, FacetValue, FoundIn, SearchHit, SearchRequest, SearchResults, Term,
+    PAGE_SIZE,
+};
+use crate::domain::{
+    Completion, Indicator, MemberKind, MilestoneStatus, OgpValue, Rating, Region, StarInputs,
+    StarRule,
+};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The version of what the index holds for a commitment. Raise it when that changes (the
+/// folding, the fields): the next start rebuilds the index.
+pub const SEARCH_INDEX_VERSION: i64 = 1;
+
+/// Commitments whose documents are written per statement.
+const DOCUMENTS_PER_BATCH: usize = 500;
+
+/// The text of a commitment the index holds and a result's excerpt is cut from.
+#[derive(Default)]
+struct Texts {
+    title: String,
+    /// The commitment's other text: short title, description, theme, institutions.
+    body: Vec<String>,
+    milestones: Vec<String>,
+    updates: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CommitmentTextRow {
+    id: i64,
+    code: String,
+    title: String,
+    short_title: Option<String>,
+    full_text: Option<String>,
+    theme: Option<String>,
+    lead_institution: Option<String>,
+    supporting_institutions: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OwnedTextRow {
+    commitment_id: i64,
+    text: Option<String>,
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The texts of the commitments `ids` (those that exist).
+async fn texts_of(conn: &mut dyn Conn, ids: &[i64]) -> Result<HashMap<i64, Texts>, StorageError> {
+    let list = id_list(ids);
+    let sql = format!(
+        "SELECT id, code, title, short_title, full_text, theme, lead_institution,
+            supporting_institutions
+         FROM commitments WHERE id IN ({list})"
+    );
+    let rows: Vec<CommitmentTextRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    let mut texts: HashMap<i64, Texts> = rows
+        .into_iter()
+        .map(|row| {
+            let body = [
+                row.short_title,
+                row.full_text,
+                row.theme,
+                row.lead_institution,
+                row.supporting_institutions,
+                Some(row.code),
+            ];
+            let texts = Texts {
+                title: row.title,
+                body: body.into_iter().flatten().collect(),
+                ..Texts::default()
+            };
+            (row.id, texts)
+        })
+        .collect();
+    let sql = format!(
+        "SELECT commitment_id, title AS text FROM milestones WHERE commitment_id IN ({list})
+         UNION ALL
+         SELECT commitment_id, description AS text FROM milestones
+            WHERE commitment_id IN ({list}) AND description IS NOT NULL
+         UNION ALL
+         SELECT commitment_id, responsible_institution AS text FROM milestones
+            WHERE commitment_id IN ({list}) AND responsible_institution IS NOT NULL"
+    );
+    let rows: Vec<OwnedTextRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    for row in rows {
+        if let (Some(texts), Some(text)) = (texts.get_mut(&row.commitment_id), row.text) {
+            texts.milestones.push(text);
+        }
+    }
+    let sql = format!(
+        "SELECT ms.commitment_id, u.narrative AS text
+         FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
+         WHERE ms.commitment_id IN ({list}) ORDER BY u.id"
+    );
+    let rows: Vec<OwnedTextRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    for row in rows {
+        if let (Some(texts), Some(text)) = (texts.get_mut(&row.commitment_id), row.text) {
+            texts.updates.push(text);
+        }
+    }
+    Ok(texts)
+}
+
+/// A commitment's row of the index: its four columns, folded.
+struct Document {
+    id: i64,
+    title: String,
+    body: String,
+    milestones: String,
+    updates: String,
+}
+
+impl Document {
+    fn of(id: i64, texts: &Texts) -> Document {
+        let fold = |parts: &[String]| {
+            parts
+                .iter()
+                .map(|p| index_text(p))
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        Document {
+            id,
+            title: index_text(&texts.title),
+            body: fold(&texts.body),
+            milestones: fold(&texts.milestones),
+            updates: fold(&texts.updates),
+        }
+    }
+}
+
+/// Writes the index's rows of the commitments `ids` afresh from what is stored (a
+/// commitment no longer stored loses its row). Called in the transaction of every write
+/// that changes a commitment's or a milestone's text.
+pub async fn index_commitments(conn: &mut dyn Conn, ids: &[i64]) -> Result<(), StorageError> {
+    for chunk in ids.chunks(DOCUMENTS_PER_BATCH) {
+        let texts = texts_of(conn, chunk).await?;
+        let documents: Vec<Document> = chunk
+            .iter()
+            .filter_map(|id| texts.get(id).map(|t| Document::of(*id, t)))
+            .collect();
+        let list = id_list(chunk);
+        match conn.native() {
+            Native::Sqlite(c) => {
+                sqlx::query(&format!("DELETE FROM search_index WHERE rowid IN ({list})"))
+                    .execute(&mut *c)
+                    .await?;
+                if documents.is_empty() {
+                    continue;
+                }
+                let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                    "INSERT INTO search_index (rowid, title, body, milestones, updates) ",
+                );
+                insert.push_values(&documents, |mut row, d| {
+                    row.push_bind(d.id)
+                        .push_bind(&d.title)
+                        .push_bind(&d.body)
+                        .push_bind(&d.milestones)
+                        .push_bind(&d.updates);
+                });
+                insert.build().execute(&mut *c).await?;
+            }
+            Native::Postgres(c) => {
+                sqlx::query(&format!(
+                    "DELETE FROM search_index WHERE commitment_id IN ({list})"
+                ))
+                .execute(&mut *c)
+                .await?;
+                if documents.is_empty() {
+                    continue;
+                }
+                let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                    "INSERT INTO search_index (commitment_id, document) VALUES ",
+                );
+                for (i, d) in documents.iter().enumerate() {
+                    if i > 0 {
+                        insert.push(", ");
+                    }
+                    insert
+                        .push("(")
+                        .push_bind(d.id)
+                        .push(", setweight(to_tsvector('simple', ")
+                        .push_bind(&d.title)
+                        .push("), 'A') || setweight(to_tsvector('simple', ")
+                        .push_bind(&d.body)
+                        .push("), 'B') || setweight(to_tsvector('simple', ")
+                        .push_bind(&d.milestones)
+                        .push("), 'C') || setweight(to_tsvector('simple', ")
+                        .push_bind(&d.updates)
+                        .push("), 'D'))");
+                }
+                insert.build().execute(&mut *c).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a new progress update's narrative to its commitment's row, without reading the
+/// commitment's other text again (an update is the most frequent write).
+pub async fn index_update(
+    conn: &mut dyn Conn,
+    commitment_id: i64,
+    narrative: &str,
+) -> Result<(), StorageError> {
+    let folded = index_text(narrative);
+    let added = match conn.native() {
+        Native::Sqlite(c) => {
+            sqlx::query(
+                "UPDATE search_index SET updates = updates || ' ' || $2 WHERE rowid = $1",
+            )
+            .bind(commitment_id)
+            .bind(&folded)
+            .execute(c)
+            .await?
+            .rows_affected()
+        }
+        Native::Postgres(c) => {
+            sqlx::query(
+                "UPDATE search_index
+                 SET document = document || setweight(to_tsvector('simple', $2), 'D')
+                 WHERE commitment_id = $1",
+            )
+            .bind(commitment_id)
+            .bind(&folded)
+            .execute(c)
+            .await?
+            .rows_affected()
+        }
+    };
+    if added == 0 {
+        index_commitments(conn, &[commitment_id]).await?;
+    }
+    Ok(())
+}
+
+/// Removes the index's rows of the commitments `condition` picks (an SQL condition on
+/// `commitments c`), before they are deleted.
+pub(super) async fn unindex_where(conn: &mut dyn Conn, condition: &str) -> Result<(), StorageError> {
+    let sql = match conn.native() {
+        Native::Sqlite(_) => format!(
+            "DELETE FROM search_index WHERE rowid IN (SELECT c.id FROM commitments c WHERE {condition})"
+        ),
+        Native::Postgres(_) => format!(
+            "DELETE FROM search_index
+             WHERE commitment_id IN (SELECT c.id FROM commitments c WHERE {condition})"
+        ),
+    };
+    execute!(conn, sqlx::query(&sql))?;
+    Ok(())
+}
+
+/// Rebuilds the whole index when it was built by an older [`SEARCH_INDEX_VERSION`] (or
+/// never, as after the migration that made it); answers whether it did.
+pub async fn rebuild_search_index_if_owed(conn: &mut dyn Conn) -> Result<bool, StorageError> {
+    let built: i64 = run!(
+        conn,
+        fetch_one,
+        sqlx::query_scalar("SELECT version FROM search_state WHERE id = 1")
+    )?;
+    if built == SEARCH_INDEX_VERSION {
+        return Ok(false);
+    }
+    execute!(conn, sqlx::query("DELETE FROM search_index"))?;
+    let ids: Vec<i64> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_scalar("SELECT id FROM commitments ORDER BY id")
+    )?;
+    index_commitments(conn, &ids).await?;
+    execute!(
+        conn,
+        sqlx::query("UPDATE search_state SET version = $1 WHERE id = 1").bind(SEARCH_INDEX_VERSION)
+    )?;
+    Ok(true)
+}
+
+/// The commitments holding every one of `terms`, each with how well it matches (higher is
+/// better).
+async fn matching(conn: &mut dyn Conn, terms: &[Term]) -> Result<Vec<(i64, f64)>, StorageError> {
+    Ok(match conn.native() {
+        Native::Sqlite(c) => {
+            let query: Vec<String> = terms
+                .iter()
+                .map(|t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }))
+                .collect();
+            let rows: Vec<(i64, f64)> = sqlx::query_as(
+                "SELECT rowid, bm25(search_index, 10.0, 4.0, 2.0, 1.0) FROM search_index
+                 WHERE search_index MATCH $1",
+            )
+            .bind(query.join(" "))
+            .fetch_all(c)
+            .await?;
+            // bm25 is lower for a better match.
+            rows.into_iter().map(|(id, rank)| (id, -rank)).collect()
+        }
+        Native::Postgres(c) => {
+            let query: Vec<String> = terms
+                .iter()
+                .map(|t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }))
+                .collect();
+            sqlx::query_as(
+                "SELECT commitment_id, CAST(ts_rank(document, query) AS DOUBLE PRECISION)
+                 FROM search_index, to_tsquery('simple', $1) query WHERE document @@ query",
+            )
+            .bind(query.join(" & "))
+            .fetch_all(c)
+            .await?
+        }
+    })
+}
+
+/// What a search knows of a commitment to narrow and count by.
+struct Facts {
+    id: i64,
+    code: String,
+    member: u32,
+    region: Option<Region>,
+    kind: MemberKind,
+    cycle: Option<u32>,
+    values: Vec<OgpValue>,
+    areas: Vec<u32>,
+    status: CommitmentStatus,
+    completion: Option<Completion>,
+    starred: Option<bool>,
+    overdue: bool,
+}
+
+/// Every commitment's [`Facts`], with the names its numbers stand for.
+struct FactTable {
+    rows: Vec<Facts>,
+    by_id: HashMap<i64, usize>,
+    /// By number: slug, name.
+    members: Vec<(String, String)>,
+    areas: Vec<(String, String)>,
+    /// By number: key (`2016-2018`), years shown (`2016–2018`).
+    cycles: Vec<(String, String)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    id: i64,
+    code: String,
+    member_id: i64,
+    member_slug: String,
+    member_name: String,
+    region: Option<String>,
+    kind: String,
+    year_submitted: Option<i64>,
+    end_year: Option<i64>,
+    withdrawn: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct MilestoneFactRow {
+    commitment_id: i64,
+    milestones: i64,
+    completed: i64,
+    progress: i64,
+    overdue: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ScoreFactRow {
+    commitment_id: i64,
+    stage: String,
+    scale: String,
+    indicator: String,
+    value: String,
+}
+
+/// Numbers for names: each new one gets the next.
+struct Numbering<'a> {
+    names: &'a mut Vec<(String, String)>,
+    by_key: HashMap<String, u32>,
+}
+
+impl Numbering<'_> {
+    fn of(&mut self, key: &str, name: impl FnOnce() -> String) -> u32 {
+        if let Some(n) = self.by_key.get(key) {
+            return *n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push((key.to_string(), name()));
+        self.by_key.insert(key.to_string(), n);
+        n
+    }
+}
+
+async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, StorageError> {
+    let rows: Vec<FactRow> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT c.id, c.code, m.id AS member_id, m.slug AS member_slug, m.name AS member_name,
+                m.region, m.kind, p.year_submitted, p.end_year,
+                c.withdrawn_on IS NOT NULL AS withdrawn
+             FROM commitments c JOIN action_plans p ON p.id = c.plan_id
+             JOIN members m ON m.id = p.member_id
+             ORDER BY c.code"
+        )
+    )?;
+    let milestones: Vec<MilestoneFactRow> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(&format!(
+            "SELECT ms.commitment_id, CAST(COUNT(*) AS BIGINT) AS milestones,
+                CAST(SUM(CASE WHEN ms.status = 'completed' THEN 1 ELSE 0 END) AS BIGINT)
+                    AS completed,
+                CAST(SUM(ms.progress) AS BIGINT) AS progress,
+                CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS overdue
+             FROM milestones ms WHERE ms.status <> 'withdrawn' GROUP BY ms.commitment_id",
+            super::OVERDUE
+        ))
+        .bind(today)
+    )?;
+    let scores: Vec<ScoreFactRow> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT a.commitment_id, a.stage, a.scale, s.indicator, s.value
+             FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
+             WHERE a.status = 'published' AND a.source = 'irm'
+               AND s.indicator IN ('completion', 'specificity', 'potential_impact',
+                   'relevance.access_to_information', 'relevance.civic_participation',
+                   'relevance.public_accountability')
+             ORDER BY a.id"
+        )
+    )?;
+    let values: Vec<(i64, OgpValue)> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as("SELECT commitment_id, value FROM commitment_values")
+    )?;
+    let areas: Vec<(i64, String, String)> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT l.commitment_id, a.slug, a.name FROM commitment_policy_areas l
+             JOIN policy_areas a ON a.id = l.policy_area_id WHERE a.slug <> ''"
+        )
+    )?;
+
+    let mut table = FactTable {
+        rows: Vec::with_capacity(rows.len()),
+        by_id: HashMap::with_capacity(rows.len()),
+        members: Vec::new(),
+        areas: Vec::new(),
+        cycles: Vec::new(),
+    };
+    let milestones: HashMap<i64, MilestoneFactRow> =
+        milestones.into_iter().map(|m| (m.commitment_id, m)).collect();
+    let mut scored: HashMap<i64, Vec<ScoreFactRow>> = HashMap::new();
+    for score in scores {
+        scored.entry(score.commitment_id).or_default().push(score);
+    }
+    let mut member_ids: HashMap<i64, u32> = HashMap::new();
+    let mut cycles = Numbering {
+        names: &mut table.cycles,
+        by_key: HashMap::new(),
+    };
+    let mut starred_years = Vec::with_capacity(rows.len());
+    for row in rows {
+        let next = table.members.len() as u32;
+        let member = *member_ids.entry(row.member_id).or_insert_with(|| {
+            table.members.push((row.member_slug.clone(), row.member_name.clone()));
+            next
+        });
+        let cycle = cycle_key(row.year_submitted, row.end_year).map(|key| {
+            cycles.of(&key, || key.replace('-', "–"))
+        });
+        let (status, overdue) = match milestones.get(&row.id) {
+            Some(m) => (
+                commitment_status(row.withdrawn, m.milestones, m.completed, m.progress),
+                m.overdue > 0,
+            ),
+            None => (commitment_status(row.withdrawn, 0, 0, 0), false),
+        };
+        starred_years.push(row.year_submitted);
+        table.by_id.insert(row.id, table.rows.len());
+        table.rows.push(Facts {
+            id: row.id,
+            code: row.code,
+            member,
+            region: row.region.as_deref().and_then(Region::from_machine),
+            kind: MemberKind::from_machine(&row.kind).unwrap_or(MemberKind::Other),
+            cycle,
+            values: Vec::new(),
+            areas: Vec::new(),
+            status,
+            completion: None,
+            starred: None,
+            overdue,
+        });
+    }
+    for (facts, year) in table.rows.iter_mut().zip(starred_years) {
+        let scores = scored.remove(&facts.id).unwrap_or_default();
+        let rating = |scale: Option<&str>, stage: &str, indicator: Indicator| {
+            scores
+                .iter()
+                .filter(|s| scale.is_none_or(|scale| s.scale == scale) && s.stage == stage)
+                .filter(|s| Indicator::from_machine_name(&s.indicator) == Some(indicator))
+                .find_map(|s| indicator.rating_from_machine(&s.value))
+        };
+        let completion = |scale: Option<&str>| {
+            ["end_of_term", "mid_term"].into_iter().find_map(|stage| {
+                match rating(scale, stage, Indicator::Completion) {
+                    Some(Rating::Completion(c)) => Some(c),
+                    _ => None,
+                }
+            })
+        };
+        facts.completion = completion(None);
+        facts.starred = StarInputs::from_design(
+            |i| rating(Some("classic"), "design", i),
+            completion(Some("classic")),
+        )
+        .starred(StarRule::for_plan_year(year));
+    }
+    for (id, value) in values {
+        if let Some(at) = table.by_id.get(&id) {
+            table.rows[*at].values.push(value);
+        }
+    }
+    let mut numbering = Numbering {
+        names: &mut table.areas,
+        by_key: HashMap::new(),
+    };
+    for (id, slug, name) in areas {
+        let n = numbering.of(&slug, || name);
+        if let Some(at) = table.by_id.get(&id) {
+            table.rows[*at].areas.push(n);
+        }
+    }
+    Ok(table)
+}
+
+/// Where `x` is in `all`.
+fn position<T: PartialEq>(all: &[T], x: T) -> u32 {
+    all.iter().position(|a| *a == x).unwrap_or(0) as u32
+}
+
+impl FactTable {
+    /// The numbers of `facts`' values of `facet` (none, one or several).
+    fn keys(facts: &Facts, facet: Facet, mut each: impl FnMut(u32)) {
+        match facet {
+            Facet::Member => each(facts.member),
+            Facet::Region => {
+                if let Some(region) = facts.region {
+                    each(position(Region::ALL, region))
+                }
+            }
+            Facet::Kind => each(position(MemberKind::ALL, facts.kind)),
+            Facet::Cycle => {
+                if let Some(cycle) = facts.cycle {
+                    each(cycle)
+                }
+            }
+            Facet::Value => facts
+                .values
+                .iter()
+                .for_each(|v| each(position(OgpValue::ALL, *v))),
+            Facet::PolicyArea => facts.areas.iter().for_each(|a| each(*a)),
+            Facet::Status => each(position(MilestoneStatus::ALL, facts.status)),
+            Facet::Completion => {
+                if let Some(completion) = facts.completion {
+                    each(position(Completion::ALL, completion))
+                }
+            }
+            Facet::Starred => {
+                if let Some(starred) = facts.starred {
+                    each(u32::from(starred))
+                }
+            }
+            Facet::Overdue => {
+                if facts.overdue {
+                    each(1)
+                }
+            }
+        }
+    }
+
+    fn has(facts: &Facts, facet: Facet, key: u32) -> bool {
+        let mut found = false;
+        FactTable::keys(facts, facet, |k| found |= k == key);
+        found
+    }
+
+    /// The number of a facet's value as the address names it; `None` when nothing has it.
+    fn key_of(&self, facet: Facet, value: &str) -> Option<u32> {
+        let position = |found: Option<usize>| found.map(|p| p as u32);
+        let named = |names: &[(String, String)]| position(names.iter().position(|(k, _)| k == value));
+        match facet {
+            Facet::Member => named(&self.members),
+            Facet::PolicyArea => named(&self.areas),
+            Facet::Cycle => named(&self.cycles),
+            Facet::Region => position(Region::ALL.iter().position(|r| r.as_str() == value)),
+            Facet::Kind => position(MemberKind::ALL.iter().position(|k| k.as_str() == value)),
+            Facet::Value => position(OgpValue::ALL.iter().position(|v| v.as_str() == value)),
+            Facet::Status => {
+                position(MilestoneStatus::ALL.iter().position(|s| s.as_str() == value))
+            }
+            Facet::Completion => {
+                position(Completion::ALL.iter().position(|c| c.as_str() == value))
+            }
+            Facet::Starred => match value {
+                "yes" => Some(1),
+                "no" => Some(0),
+                _ => None,
+            },
+            Facet::Overdue => (value == "yes").then_some(1),
+        }
+    }
+
+    /// A facet's value by its number: as the address names it, and its name where that is
+    /// data.
+    fn value_of(&self, facet: Facet, key: u32) -> (String, Option<String>) {
+        let k = key as usize;
+        let named = |names: &[(String, String)]| {
+            let (key, name) = &names[k];
+            (key.clone(), Some(name.clone()))
+        };
+        match facet {
+            Facet::Member => named(&self.members),
+            Facet::PolicyArea => named(&self.areas),
+            Facet::Cycle => named(&self.cycles),
+            Facet::Region => (Region::ALL[k].as_str().to_string(), None),
+            Facet::Kind => (MemberKind::ALL[k].as_str().to_string(), None),
+            Facet::Value => (OgpValue::ALL[k].as_str().to_string(), None),
+            Facet::Status => (MilestoneStatus::ALL[k].as_str().to_string(), None),
+            Facet::Completion => (Completion::ALL[k].as_str().to_string(), None),
+            Facet::Starred | Facet::Overdue => {
+                ((if key == 1 { "yes" } else { "no" }).to_string(), None)
+            }
+        }
+    }
+}
+
+/// The facts of every commitment, worked out once per version of the site and day, for
+/// each database (the tests run many in one process).
+static FACTS: std::sync::OnceLock<tokio::sync::Mutex<Option<(String, i64, NaiveDate, Arc<FactTable>)>>> =
+    std::sync::OnceLock::new();
+
+async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, StorageError> {
+    let version = super::dashboard::version_now(db).await?;
+    let database = super::dashboard::database_of(db);
+    let kept = FACTS.get_or_init(Default::default);
+    // One works them out; those asking meanwhile wait and find them.
+    let mut kept = kept.lock().await;
+    if let Some((d, v, day, table)) = &*kept {
+        if *d == database && *v == version && *day == today {
+            return Ok(table.clone());
+        }
+    }
+    let table = Arc::new(fact_table(&mut db.acquire().await?, today).await?);
+    *kept = Some((database, version, today, table.clone()));
+    Ok(table)
+}
+
+/// The results of `request` on `today`: one page of commitments, best match first (by code
+/// when no word is given), each facet's values with their counts, and how many in all.
+pub async fn search(
+    db: &super::Db,
+    request: &SearchRequest,
+    today: NaiveDate,
+) -> Result<SearchResults, StorageError> {
+    let facts = kept_facts(db, today).await?;
+    let terms = terms(&request.q);
+    let mut conn = db.acquire().await?;
+    let matched: Vec<(usize, f64)> = if terms.is_empty() {
+        (0..facts.rows.len()).map(|at| (at, 0.0)).collect()
+    } else {
+        matching(&mut conn, &terms)
+            .await?
+            .into_iter()
+            .filter_map(|(id, score)| facts.by_id.get(&id).map(|at| (*at, score)))
+            .collect()
+    };
+    // A value the address names that nothing has leaves no result.
+    let chosen: Vec<(Facet, Option<u32>)> = request
+        .filters
+        .iter()
+        .map(|(facet, value)| (*facet, facts.key_of(*facet, value)))
+        .collect();
+    let mut counts: HashMap<Facet, HashMap<u32, usize>> = HashMap::new();
+    let mut found: Vec<(usize, f64)> = Vec::new();
+    for (at, score) in matched {
+        let row = &facts.rows[at];
+        let mut failing = chosen
+            .iter()
+            .filter(|(facet, key)| !key.is_some_and(|k| FactTable::has(row, *facet, k)))
+            .map(|(facet, _)| *facet);
+        match (failing.next(), failing.next()) {
+            (None, _) => {
+                found.push((at, score));
+                for facet in Facet::ALL {
+                    let counts = counts.entry(facet).or_default();
+                    FactTable::keys(row, facet, |k| *counts.entry(k).or_default() += 1);
+                }
+            }
+            // Counted for the one facet it fails: choosing another of its values there
+            // would bring it in.
+            (Some(facet), None) => {
+                let counts = counts.entry(facet).or_default();
+                FactTable::keys(row, facet, |k| *counts.entry(k).or_default() += 1);
+            }
+            _ => {}
+        }
+    }
+    found.sort_by(|(a, score_a), (b, score_b)| {
+        score_b
+            .total_cmp(score_a)
+            .then_with(|| facts.rows[*a].code.cmp(&facts.rows[*b].code))
+    });
+    let total = found.len();
+    let page: Vec<&Facts> = found
+        .iter()
+        .skip((request.page.max(1) - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|(at, _)| &facts.rows[*at])
+        .collect();
+    let hits = hits(&mut conn, &facts, &page, &terms).await?;
+    let facets = Facet::ALL
+        .into_iter()
+        .map(|facet| {
+            let mut values: Vec<(u32, usize)> = counts
+                .remove(&facet)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            values.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
+            FacetCounts {
+                facet,
+                values: values
+                    .into_iter()
+                    .map(|(key, count)| {
+                        let (key, name) = facts.value_of(facet, key);
+                        FacetValue { key, name, count }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    id: i64,
+    title: String,
+    plan_key: String,
+}
+
+/// How much of a text around its first match a result shows, in characters.
+const EXCERPT_WIDTH: usize = 180;
+
+async fn hits(
+    conn: &mut dyn Conn,
+    facts: &FactTable,
+    page: &[&Facts],
+    terms: &[Term],
+) -> Result<Vec<SearchHit>, StorageError> {
+    if page.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = page.iter().map(|f| f.id).collect();
+    let sql = format!(
+        "SELECT c.id, c.title, p.plan_key FROM commitments c
+         JOIN action_plans p ON p.id = c.plan_id WHERE c.id IN ({})",
+        id_list(&ids)
+    );
+    let rows: Vec<HitRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    let rows: HashMap<i64, HitRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let texts = if terms.is_empty() {
+        HashMap::new()
+    } else {
+        texts_of(conn, &ids).await?
+    };
+    Ok(page
+        .iter()
+        .filter_map(|f| {
+            let row = rows.get(&f.id)?;
+            let (member_slug, member_name) = facts.members[f.member as usize].clone();
+            Some(SearchHit {
+                code: f.code.clone(),
+                title: marked(&row.title, terms),
+                member_name,
+                member_slug,
+                plan_key: row.plan_key.clone(),
+                period: f
+                    .cycle
+                    .map(|c| facts.cycles[c as usize].1.clone())
+                    .unwrap_or_default(),
+                status: f.status,
+                completion: f.completion,
+                starred: f.starred,
+                excerpt: texts.get(&f.id).and_then(|t| best_excerpt(t, terms)),
+            })
+        })
+        .collect())
+}
+
+/// The excerpt of the text outside the title holding the most of `terms` (the commitment's
+/// own text first, then its milestones, then its updates, on a tie).
+fn best_excerpt(texts: &Texts, terms: &[Term]) -> Option<(FoundIn, Vec<crate::domain::search::Piece>)> {
+    let candidates = texts
+        .body
+        .iter()
+        .map(|t| (FoundIn::Commitment, t))
+        .chain(texts.milestones.iter().map(|t| (FoundIn::Milestone, t)))
+        .chain(texts.updates.iter().map(|t| (FoundIn::Update, t)));
+    let mut best: Option<(usize, FoundIn, &String)> = None;
+    for (found_in, text) in candidates {
+        let n = terms_found(text, terms);
+        if n > best.map_or(0, |(m, _, _)| m) {
+            best = Some((n, found_in, text));
+            if n == terms.len() {
+                break;
+            }
+        }
+    }
+    let (_, found_in, text) = best?;
+    excerpt(text, terms, EXCERPT_WIDTH).map(|pieces| (found_in, pieces))
+}

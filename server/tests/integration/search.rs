@@ -1,0 +1,340 @@
+//! Search on a small known data set, on both databases: ranking, words in Spanish with and
+//! without accents and in Arabic with and without vowel signs, words found in milestones and
+//! updates, marks on the matched words, each facet's counts, the index kept by every write
+//! and rebuilt when owed, and the page.
+
+use crate::browser::test_router;
+use crate::common::*;
+use crate::http::get;
+use crate::storage::{commitment, member, milestone, plan};
+use app::domain::search::{Facet, FoundIn, SearchRequest, SearchResults};
+use app::domain::*;
+use app::storage::{self, NewProgressUpdate};
+use axum::http::StatusCode;
+use chrono::{NaiveDate, Utc};
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Spain (Europe): ES0001 "Transparencia en la contratación pública", whose title holds the
+/// word, and ES0002, whose description does; one milestone of ES0001 overdue. Morocco
+/// (Africa): MA0001 in Arabic with vowel signs. France (Europe): FR0001, whose update speaks
+/// of the lobbies register; its IRM end-of-term completion is complete.
+async fn known_data(db: &storage::Db) -> Vec<i64> {
+    let mut tx = db.begin().await.unwrap();
+    let spain = storage::insert_member(&mut tx, &member("ESP", "Spain", Region::Europe), false)
+        .await
+        .unwrap();
+    let morocco = storage::insert_member(&mut tx, &member("MAR", "Morocco", Region::Africa), false)
+        .await
+        .unwrap();
+    let france = storage::insert_member(&mut tx, &member("FRA", "France", Region::Europe), false)
+        .await
+        .unwrap();
+    let esp = storage::insert_plan(&mut tx, &plan("ESP", 4), spain).await.unwrap();
+    let mar = storage::insert_plan(&mut tx, &plan("MAR", 2), morocco).await.unwrap();
+    let fra = storage::insert_plan(&mut tx, &plan("FRA", 2), france).await.unwrap();
+
+    let mut es1 = commitment("ES0001", "AP_ESP04", "1");
+    es1.title = "Transparencia en la contratación pública".into();
+    es1.full_text = Some("Publicar todos los contratos del Estado.".into());
+    let mut es2 = commitment("ES0002", "AP_ESP04", "2");
+    es2.title = "Portal del presupuesto".into();
+    es2.full_text = Some(
+        "Un portal abierto que da transparencia al presupuesto nacional, línea por línea.".into(),
+    );
+    es2.values = vec![OgpValue::CivicParticipation];
+    es2.policy_areas = vec!["Fiscal Openness".into()];
+    let mut ma1 = commitment("MA0001", "AP_MAR02", "1");
+    ma1.title = "تعزيز الشَّفَافِيَّة في الميزانية".into();
+    ma1.full_text = Some("نشر الميزانية المفتوحة".into());
+    let mut fr1 = commitment("FR0001", "AP_FRA02", "1");
+    fr1.title = "Justice ouverte".into();
+    fr1.full_text = Some("Publier les décisions de justice.".into());
+    fr1.values = vec![OgpValue::PublicAccountability];
+    fr1.policy_areas = vec!["Open Justice".into()];
+    let mut ids = Vec::new();
+    for (new, plan_id) in [(es1, esp), (es2, esp), (ma1, mar), (fr1, fra)] {
+        ids.push(storage::insert_commitment(&mut tx, &new, plan_id, &[]).await.unwrap());
+    }
+    let mut portal = milestone(1, MilestoneStatus::InProgress, 40, 1.0, "2020-01-01");
+    portal.title = "Abrir el portal de datos".into();
+    storage::insert_milestone(&mut tx, ids[0], &portal).await.unwrap();
+    let done = milestone(1, MilestoneStatus::Completed, 100, 1.0, "2023-01-01");
+    let fr_milestone = storage::insert_milestone(&mut tx, ids[3], &done).await.unwrap();
+    storage::insert_progress_update(
+        &mut tx,
+        fr_milestone,
+        &NewProgressUpdate {
+            author: PublicActor::default(),
+            author_id: None,
+            created_at: Utc::now(),
+            status: MilestoneStatus::Completed,
+            progress: 100,
+            narrative: "Le registre des lobbies est désormais publié chaque mois.".into(),
+            evidence: Vec::new(),
+            files: Vec::new(),
+            corrects: None,
+        },
+    )
+    .await
+    .unwrap();
+    storage::save_assessment(
+        &mut tx,
+        ids[3],
+        &Assessment {
+            source: AssessmentSource::Irm,
+            assessor: "IRM".into(),
+            stage: Stage::EndOfTerm,
+            scale: ScaleSet::Refreshed,
+            scores: vec![Score {
+                indicator: Indicator::Completion,
+                value: ScoreValue::Rated(Rating::Completion(Completion::Complete)),
+                justification: None,
+                evidence: Vec::new(),
+            }],
+        },
+        Utc::now(),
+        true,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn search(db: &storage::Db, pairs: &[(&str, &str)]) -> SearchResults {
+    let request = SearchRequest::from_pairs(pairs.iter().copied()).unwrap();
+    storage::search(db, &request, today()).await.unwrap()
+}
+
+fn codes(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|h| h.code.as_str()).collect()
+}
+
+fn marked_words(pieces: &[app::domain::search::Piece]) -> Vec<&str> {
+    pieces.iter().filter(|p| p.matched).map(|p| p.text.as_str()).collect()
+}
+
+/// A facet's counts by value.
+fn counts(results: &SearchResults, facet: Facet) -> Vec<(String, usize)> {
+    let mut found: Vec<(String, usize)> = results
+        .facets
+        .iter()
+        .find(|f| f.facet == facet)
+        .unwrap()
+        .values
+        .iter()
+        .map(|v| (v.key.clone(), v.count))
+        .collect();
+    found.sort();
+    found
+}
+
+fn pairs(list: &[(&str, usize)]) -> Vec<(String, usize)> {
+    let mut found: Vec<(String, usize)> = list.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+    found.sort();
+    found
+}
+
+#[tokio::test]
+async fn a_title_match_ranks_above_a_description_match_with_or_without_accents() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    for query in ["transparencia", "TRANSPARÊNCIA", "transpar"] {
+        let results = search(&t.db, &[("q", query)]).await;
+        assert_eq!(codes(&results), ["ES0001", "ES0002"], "{query}");
+        assert_eq!(results.total, 2);
+        assert_eq!(marked_words(&results.hits[0].title), ["Transparencia"]);
+        // The description's match is shown, marked, in its place.
+        let (found_in, excerpt) = results.hits[1].excerpt.clone().unwrap();
+        assert_eq!(found_in, FoundIn::Commitment);
+        assert_eq!(marked_words(&excerpt), ["transparencia"]);
+    }
+    // Written without its accent, the word finds the accented one and marks it as written.
+    let results = search(&t.db, &[("q", "contratacion publica")]).await;
+    assert_eq!(codes(&results), ["ES0001"]);
+    assert_eq!(marked_words(&results.hits[0].title), ["contratación", "pública"]);
+    // Every word must be found.
+    assert_eq!(search(&t.db, &[("q", "transparencia justice")]).await.total, 0);
+}
+
+#[tokio::test]
+async fn arabic_is_found_without_its_vowel_signs_and_marked_with_them() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    for query in ["الشفافية", "الشفافيه", "الشَّفَافِيَّة"] {
+        let results = search(&t.db, &[("q", query)]).await;
+        assert_eq!(codes(&results), ["MA0001"], "{query}");
+        assert_eq!(marked_words(&results.hits[0].title), ["الشَّفَافِيَّة"]);
+    }
+    // A word of the description is found there.
+    let results = search(&t.db, &[("q", "المفتوحه")]).await;
+    assert_eq!(codes(&results), ["MA0001"]);
+    let (found_in, excerpt) = results.hits[0].excerpt.clone().unwrap();
+    assert_eq!(found_in, FoundIn::Commitment);
+    assert_eq!(marked_words(&excerpt), ["المفتوحة"]);
+}
+
+#[tokio::test]
+async fn words_are_found_in_milestones_and_updates() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    let results = search(&t.db, &[("q", "registre lobbies")]).await;
+    assert_eq!(codes(&results), ["FR0001"]);
+    let (found_in, excerpt) = results.hits[0].excerpt.clone().unwrap();
+    assert_eq!(found_in, FoundIn::Update);
+    assert_eq!(marked_words(&excerpt), ["registre", "lobbies"]);
+    let results = search(&t.db, &[("q", "datos")]).await;
+    assert_eq!(codes(&results), ["ES0001"]);
+    assert_eq!(results.hits[0].excerpt.as_ref().unwrap().0, FoundIn::Milestone);
+}
+
+#[tokio::test]
+async fn each_facet_counts_what_choosing_its_values_would_leave() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    let all = search(&t.db, &[]).await;
+    assert_eq!(all.total, 4);
+    assert_eq!(codes(&all), ["ES0001", "ES0002", "FR0001", "MA0001"]);
+    assert_eq!(
+        counts(&all, Facet::Region),
+        pairs(&[("europe", 3), ("africa_middle_east", 1)])
+    );
+    assert_eq!(
+        counts(&all, Facet::Member),
+        pairs(&[("spain", 2), ("france", 1), ("morocco", 1)])
+    );
+    assert_eq!(counts(&all, Facet::Kind), pairs(&[("national", 4)]));
+    assert_eq!(counts(&all, Facet::Cycle), pairs(&[("2022-2024", 4)]));
+    assert_eq!(
+        counts(&all, Facet::Value),
+        pairs(&[
+            ("access_to_information", 2),
+            ("civic_participation", 1),
+            ("public_accountability", 1)
+        ])
+    );
+    assert_eq!(
+        counts(&all, Facet::PolicyArea),
+        pairs(&[("open-contracting", 2), ("fiscal-openness", 1), ("open-justice", 1)])
+    );
+    assert_eq!(
+        counts(&all, Facet::Status),
+        pairs(&[("completed", 1), ("in_progress", 1), ("not_started", 2)])
+    );
+    assert_eq!(counts(&all, Facet::Completion), pairs(&[("complete", 1)]));
+    assert_eq!(counts(&all, Facet::Overdue), pairs(&[("yes", 1)]));
+
+    // Narrowed to Europe: the region's own counts still show Africa (choosing it instead
+    // would leave one); the other facets count Europe's three.
+    let europe = search(&t.db, &[("region", "europe")]).await;
+    assert_eq!(europe.total, 3);
+    assert_eq!(
+        counts(&europe, Facet::Region),
+        pairs(&[("europe", 3), ("africa_middle_east", 1)])
+    );
+    assert_eq!(
+        counts(&europe, Facet::Member),
+        pairs(&[("spain", 2), ("france", 1)])
+    );
+    // Two facets and words: shared by address, read back the same.
+    let request = SearchRequest::from_pairs([
+        ("q", "portal"),
+        ("region", "europe"),
+        ("value", "civic_participation"),
+    ])
+    .unwrap();
+    let address = request.address();
+    let again = SearchRequest::from_pairs(
+        address
+            .split_once('?')
+            .unwrap()
+            .1
+            .split('&')
+            .map(|pair| pair.split_once('=').unwrap()),
+    )
+    .unwrap();
+    assert_eq!(again, request);
+    let narrowed = storage::search(&t.db, &request, today()).await.unwrap();
+    assert_eq!(codes(&narrowed), ["ES0002"]);
+    assert_eq!(
+        counts(&narrowed, Facet::Value),
+        pairs(&[("access_to_information", 1), ("civic_participation", 1)])
+    );
+    // A member no commitment has leaves nothing.
+    assert_eq!(search(&t.db, &[("member", "atlantis")]).await.total, 0);
+    let overdue = search(&t.db, &[("overdue", "yes")]).await;
+    assert_eq!(codes(&overdue), ["ES0001"]);
+    let complete = search(&t.db, &[("completion", "complete")]).await;
+    assert_eq!(codes(&complete), ["FR0001"]);
+}
+
+#[tokio::test]
+async fn every_write_keeps_the_index_and_a_start_rebuilds_it_when_owed() {
+    let t = test_db().await;
+    let ids = known_data(&t.db).await;
+    // An edited title: the old word is gone, the new one found.
+    let mut tx = t.db.begin().await.unwrap();
+    let mut edited = commitment("FR0001", "AP_FRA02", "1");
+    edited.title = "Registre des représentants d'intérêts".into();
+    assert!(storage::update_commitment(&mut tx, ids[3], &edited, &[], None)
+        .await
+        .unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(search(&t.db, &[("q", "ouverte")]).await.total, 0);
+    assert_eq!(codes(&search(&t.db, &[("q", "representants")]).await), ["FR0001"]);
+    // Its update's words stay found.
+    assert_eq!(codes(&search(&t.db, &[("q", "lobbies")]).await), ["FR0001"]);
+
+    // An index emptied and owed a rebuild is rebuilt on the next start.
+    write_sql(&t.db, "DELETE FROM search_index").await;
+    write_sql(&t.db, "UPDATE search_state SET version = 0").await;
+    assert_eq!(search(&t.db, &[("q", "lobbies")]).await.total, 0);
+    t.db.migrate().await.unwrap();
+    assert_eq!(codes(&search(&t.db, &[("q", "lobbies")]).await), ["FR0001"]);
+    assert_eq!(search(&t.db, &[("q", "transparencia")]).await.total, 2);
+    assert_eq!(
+        scalar(&t.db, "SELECT version FROM search_state").await,
+        storage::SEARCH_INDEX_VERSION
+    );
+}
+
+#[tokio::test]
+async fn the_page_shares_its_search_by_address_and_refuses_an_unknown_filter() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    let router = test_router(&t.db);
+    let (status, _, page) = get(
+        &router,
+        "/search?q=transparencia&region=europe&member=spain",
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"data-total="2""#), "{page}");
+    assert!(page.contains(r#"data-code="ES0001""#));
+    assert!(page.contains("<mark>Transparencia</mark>"));
+    // Each facet value links to the search narrowed by it, with its count.
+    // (In one order, whatever order the address had.)
+    assert!(page.contains(
+        r#"href="/search?q=transparencia&amp;member=spain&amp;region=europe&amp;value=civic_participation""#
+    ));
+    assert!(page.contains(r#"data-facet="value" data-value="civic_participation" data-count="1""#));
+    // Chosen filters can be removed, one at a time.
+    assert!(page.contains(r#"data-remove="member" data-value="spain""#));
+    // The page loads its script, for the results to answer as people type.
+    assert!(page.contains(r#"<leptos-island data-component="LiveSearch_"#));
+    assert!(page.contains("hydrateIslands"));
+
+    let (status, _, page) = get(&router, "/search?q=nothing+like+this", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"data-total="0""#));
+    assert!(page.contains(r#"data-empty="true""#));
+
+    let (status, _, page) = get(&router, "/search?region=atlantis", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("region"), "{page}");
+}
