@@ -152,6 +152,17 @@ pub async fn get_search(
     Ok(crate::storage::search(&request_db()?, &request, today()).await?)
 }
 
+/// The commitments of other members most like commitment `code`, the strongest results
+/// first.
+#[server(endpoint = "similar", input = GetUrl)]
+pub async fn get_similar(
+    code: String,
+) -> Result<Vec<crate::domain::similar::SimilarCommitment>, AppError> {
+    crate::storage::similar_commitments(&request_db()?, &code, today())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The dashboard of a scope (the installation, a member, a plan, a region, ...).
 #[server(endpoint = "dashboard", input = GetUrl)]
 pub async fn get_dashboard(

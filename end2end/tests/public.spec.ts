@@ -26,6 +26,7 @@ async function publicPages(page: Page): Promise<string[]> {
     "/regions/americas",
     "/values/access_to_information",
     "/policy-areas/open-parliaments",
+    "/search?q=transparencia&region=americas",
     "/plans/AP_ARG03",
     "/plans/AP_ARG03/print",
     "/commitments/AR0045",

@@ -375,12 +375,14 @@ impl StarInputs {
                 .find(|a| whose(a) && a.scale == ScaleSet::Classic && a.stage == stage)
         };
         let design = irm_classic(Stage::Design);
-        let completion = [Stage::EndOfTerm, Stage::MidTerm].into_iter().find_map(|stage| {
-            match irm_classic(stage).and_then(|a| a.rating(Indicator::Completion)) {
-                Some(Rating::Completion(c)) => Some(c),
-                _ => None,
-            }
-        });
+        let completion = [Stage::EndOfTerm, Stage::MidTerm]
+            .into_iter()
+            .find_map(|stage| {
+                match irm_classic(stage).and_then(|a| a.rating(Indicator::Completion)) {
+                    Some(Rating::Completion(c)) => Some(c),
+                    _ => None,
+                }
+            });
         StarInputs::from_design(|i| design.and_then(|a| a.rating(i)), completion)
     }
 
@@ -405,8 +407,10 @@ impl StarInputs {
             OgpValue::CivicParticipation,
             OgpValue::PublicAccountability,
         ];
-        let ratings: Vec<Option<Rating>> =
-            core.iter().map(|v| design(Indicator::Relevance(*v))).collect();
+        let ratings: Vec<Option<Rating>> = core
+            .iter()
+            .map(|v| design(Indicator::Relevance(*v)))
+            .collect();
         // Relevant to one is enough; not relevant only when all three say so (a value
         // without a score leaves it unknown).
         let relevant = Some(Rating::Relevance(Relevance::Relevant));

@@ -14,6 +14,7 @@ pub mod milestone;
 pub mod plan;
 pub mod scoring;
 pub mod search;
+pub mod similar;
 pub mod sitemap;
 pub mod summary;
 pub mod upload;

@@ -221,7 +221,9 @@ pub fn excerpt(text: &str, terms: &[Term], width: usize) -> Option<Vec<Piece>> {
     // Start a few words before the match, end once the width is reached.
     let before = all
         .iter()
-        .rposition(|w| w.start < first.start && text[w.start..first.start].chars().count() > width / 3)
+        .rposition(|w| {
+            w.start < first.start && text[w.start..first.start].chars().count() > width / 3
+        })
         .map_or(0, |i| all[i + 1].start);
     let mut end = text.len();
     for w in &all {
@@ -233,10 +235,19 @@ pub fn excerpt(text: &str, terms: &[Term], width: usize) -> Option<Vec<Piece>> {
     let end = text[..end].trim_end().len();
     let mut pieces = marked_between(text, before, end, terms);
     if before > 0 {
-        pieces.insert(0, Piece { text: "…".into(), matched: false });
+        pieces.insert(
+            0,
+            Piece {
+                text: "…".into(),
+                matched: false,
+            },
+        );
     }
     if end < text.len() {
-        pieces.push(Piece { text: "…".into(), matched: false });
+        pieces.push(Piece {
+            text: "…".into(),
+            matched: false,
+        });
     }
     Some(pieces)
 }
@@ -308,7 +319,8 @@ impl Facet {
         let slug = |v: &str| {
             !v.is_empty()
                 && v.len() <= 120
-                && v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && v.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         };
         match self {
             Facet::Member | Facet::PolicyArea => slug(value),
@@ -572,12 +584,18 @@ mod tests {
     use super::*;
 
     fn texts(pieces: &[Piece]) -> Vec<(&str, bool)> {
-        pieces.iter().map(|p| (p.text.as_str(), p.matched)).collect()
+        pieces
+            .iter()
+            .map(|p| (p.text.as_str(), p.matched))
+            .collect()
     }
 
     #[test]
     fn accents_case_and_compatibility_forms_fold() {
-        assert_eq!(index_text("Educación PÚBLICA, œuvre"), "educacion publica œuvre");
+        assert_eq!(
+            index_text("Educación PÚBLICA, œuvre"),
+            "educacion publica œuvre"
+        );
         assert_eq!(index_text("ﬁscal Transparência"), "fiscal transparencia");
         assert_eq!(index_text("l'Éducation — 2024"), "l education 2024");
     }
@@ -612,7 +630,11 @@ mod tests {
         let terms = terms("educacion");
         assert_eq!(
             texts(&marked("Reforma de la Educación pública", &terms)),
-            vec![("Reforma de la ", false), ("Educación", true), (" pública", false)]
+            vec![
+                ("Reforma de la ", false),
+                ("Educación", true),
+                (" pública", false)
+            ]
         );
         let arabic = super::terms("الشفافية");
         assert_eq!(
@@ -645,7 +667,10 @@ mod tests {
         assert!(excerpt(text, &terms("absent"), 40).is_none());
         // A short text is shown whole.
         let whole = excerpt("A budget law", &terms("budget"), 40).unwrap();
-        assert_eq!(texts(&whole), vec![("A ", false), ("budget", true), (" law", false)]);
+        assert_eq!(
+            texts(&whole),
+            vec![("A ", false), ("budget", true), (" law", false)]
+        );
     }
 
     #[test]
@@ -681,18 +706,38 @@ mod tests {
         assert!(SearchRequest::from_pairs([("cycle", "2016-2018")]).is_ok());
         assert!(SearchRequest::from_pairs([("cycle", "16-18")]).is_err());
         assert_eq!(
-            SearchRequest::from_pairs([("q", "a&b=c é")]).unwrap().address(),
+            SearchRequest::from_pairs([("q", "a&b=c é")])
+                .unwrap()
+                .address(),
             "/search?q=a%26b%3Dc+%C3%A9"
         );
     }
 
     #[test]
     fn statuses_come_from_the_milestones() {
-        assert_eq!(commitment_status(true, 3, 3, 300), MilestoneStatus::Withdrawn);
-        assert_eq!(commitment_status(false, 3, 3, 300), MilestoneStatus::Completed);
-        assert_eq!(commitment_status(false, 3, 0, 0), MilestoneStatus::NotStarted);
-        assert_eq!(commitment_status(false, 0, 0, 0), MilestoneStatus::NotStarted);
-        assert_eq!(commitment_status(false, 3, 1, 100), MilestoneStatus::InProgress);
-        assert_eq!(commitment_status(false, 3, 0, 10), MilestoneStatus::InProgress);
+        assert_eq!(
+            commitment_status(true, 3, 3, 300),
+            MilestoneStatus::Withdrawn
+        );
+        assert_eq!(
+            commitment_status(false, 3, 3, 300),
+            MilestoneStatus::Completed
+        );
+        assert_eq!(
+            commitment_status(false, 3, 0, 0),
+            MilestoneStatus::NotStarted
+        );
+        assert_eq!(
+            commitment_status(false, 0, 0, 0),
+            MilestoneStatus::NotStarted
+        );
+        assert_eq!(
+            commitment_status(false, 3, 1, 100),
+            MilestoneStatus::InProgress
+        );
+        assert_eq!(
+            commitment_status(false, 3, 0, 10),
+            MilestoneStatus::InProgress
+        );
     }
 }

@@ -192,6 +192,7 @@ fn CommitmentBody(detail: CommitmentDetail) -> AnyView {
             <h2 id="assessments-heading">{t(Key::AssessmentsTitle)}</h2>
             <AssessmentList assessments/>
         </section>
+        <SimilarElsewhere code=commitment.code.clone()/>
     }
     // Erased: the page is one of the deepest view types, beyond the compiler's default
     // query depth where the server renders it.
@@ -644,5 +645,64 @@ pub(crate) fn ScoresTable(scores: Vec<crate::domain::Score>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Commitments of other members like this one, the strongest results first: where a
+/// reformer finds what worked elsewhere.
+#[component]
+fn SimilarElsewhere(code: String) -> impl IntoView {
+    let similar =
+        crate::components::page_data(move || code.clone(), crate::server_fns::get_similar);
+    view! {
+        <section aria-labelledby="similar-heading" data-section="similar">
+            <h2 id="similar-heading">{t(Key::SimilarTitle)}</h2>
+            <p class="lead">{t(Key::SimilarIntro)}</p>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    crate::components::result_view(similar.await, |similar| {
+                        if similar.is_empty() {
+                            return view! { <p class="empty-state">{t(Key::SimilarNone)}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="similar">
+                                {similar.into_iter().map(|s| view! { <SimilarItem similar=s/> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SimilarItem(similar: crate::domain::similar::SimilarCommitment) -> impl IntoView {
+    let shared = (!similar.shared_areas.is_empty()).then(|| {
+        view! {
+            <span class="shared">
+                {t_with(Key::SimilarShared, &[("areas", &similar.shared_areas.join(", "))])}
+            </span>
+        }
+    });
+    let completion = similar.completion.map(|c| {
+        view! {
+            " · " {t(Key::FacetCompletion)} ": "
+            <LevelBadge key=c.label_key() machine=c.as_str()/>
+        }
+    });
+    let results = similar.results().to_string();
+    view! {
+        <li data-similar=similar.code.clone() data-results=results>
+            <a href=format!("/commitments/{}", similar.code)>{similar.title}</a>
+            <p class="hit-facts">
+                <a href=format!("/members/{}", similar.member_slug)>{similar.member_name}</a>
+                {shared.map(|s| view! { " · " {s} })}
+                {similar.starred.then(|| view! { " · " <span class="badge starred">"★ " {t(Key::SearchStarredYes)}</span> })}
+                {completion}
+                {similar.strong_results.then(|| view! { " · " <span class="badge level-major">{t(Key::SimilarStrongResults)}</span> })}
+            </p>
+        </li>
     }
 }

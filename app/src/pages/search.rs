@@ -50,7 +50,8 @@ pub fn SearchPage() -> impl IntoView {
         t_with(Key::SearchTitleFor, &[("q", &current.q)])
     };
     // One page per search would crowd search engines' indexes; the links on it are followed.
-    let no_index = (!current.is_empty()).then(|| view! { <Meta name="robots" content="noindex, follow"/> });
+    let no_index =
+        (!current.is_empty()).then(|| view! { <Meta name="robots" content="noindex, follow"/> });
     view! {
         <PageMeta title description=t(Key::SearchDescription).to_string()/>
         {no_index}
@@ -130,7 +131,10 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
 
 #[component]
 fn Results(request: SearchRequest, results: SearchResults) -> impl IntoView {
-    let found = t_with(Key::SearchFound, &[("count", &format_count(results.total as i64))]);
+    let found = t_with(
+        Key::SearchFound,
+        &[("count", &format_count(results.total as i64))],
+    );
     let chosen = (!request.filters.is_empty()).then(|| {
         let names: Vec<(Facet, String, String)> = request
             .filters
@@ -463,7 +467,11 @@ mod browser {
         let Some(link) = event
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|e| e.closest("a[data-search-link], .pagination a").ok().flatten())
+            .and_then(|e| {
+                e.closest("a[data-search-link], .pagination a")
+                    .ok()
+                    .flatten()
+            })
         else {
             return;
         };
@@ -487,7 +495,9 @@ mod browser {
         }
         leptos::task::spawn_local(async move {
             let page = match gloo_net::http::Request::get(&address).send().await {
-                Ok(response) if response.ok() || response.status() == 400 => response.text().await.ok(),
+                Ok(response) if response.ok() || response.status() == 400 => {
+                    response.text().await.ok()
+                }
                 _ => None,
             };
             if LATEST.with(Cell::get) != this {
@@ -561,7 +571,8 @@ mod browser {
                 let _ = location.replace(&address);
             }
         });
-        let _ = window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
         on_pop.forget();
     }
 

@@ -10,10 +10,11 @@
 
 use super::{Conn, Native, StorageError};
 use crate::domain::search::{
-    commitment_status, cycle_key, excerpt, index_text, marked, terms, terms_found, CommitmentStatus,
-    Facet, FacetCounts, FacetValue, FoundIn, SearchHit, SearchRequest, SearchResults, Term,
-    PAGE_SIZE,
+    commitment_status, cycle_key, excerpt, index_text, marked, terms, terms_found,
+    CommitmentStatus, Facet, FacetCounts, FacetValue, FoundIn, SearchHit, SearchRequest,
+    SearchResults, Term, PAGE_SIZE,
 };
+use crate::domain::similar::{rank_similar, Likeness, SimilarCommitment};
 use crate::domain::{
     Completion, Indicator, MemberKind, MilestoneStatus, OgpValue, Rating, Region, StarInputs,
     StarRule,
@@ -58,7 +59,10 @@ struct OwnedTextRow {
 }
 
 fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The texts of the commitments `ids` (those that exist).
@@ -224,27 +228,23 @@ pub async fn index_update(
     let folded = index_text(narrative);
     let added = match conn.native() {
         Native::Sqlite(c) => {
-            sqlx::query(
-                "UPDATE search_index SET updates = updates || ' ' || $2 WHERE rowid = $1",
-            )
-            .bind(commitment_id)
-            .bind(&folded)
-            .execute(c)
-            .await?
-            .rows_affected()
+            sqlx::query("UPDATE search_index SET updates = updates || ' ' || $2 WHERE rowid = $1")
+                .bind(commitment_id)
+                .bind(&folded)
+                .execute(c)
+                .await?
+                .rows_affected()
         }
-        Native::Postgres(c) => {
-            sqlx::query(
-                "UPDATE search_index
+        Native::Postgres(c) => sqlx::query(
+            "UPDATE search_index
                  SET document = document || setweight(to_tsvector('simple', $2), 'D')
                  WHERE commitment_id = $1",
-            )
-            .bind(commitment_id)
-            .bind(&folded)
-            .execute(c)
-            .await?
-            .rows_affected()
-        }
+        )
+        .bind(commitment_id)
+        .bind(&folded)
+        .execute(c)
+        .await?
+        .rows_affected(),
     };
     if added == 0 {
         index_commitments(conn, &[commitment_id]).await?;
@@ -254,7 +254,10 @@ pub async fn index_update(
 
 /// Removes the index's rows of the commitments `condition` picks (an SQL condition on
 /// `commitments c`), before they are deleted.
-pub(super) async fn unindex_where(conn: &mut dyn Conn, condition: &str) -> Result<(), StorageError> {
+pub(super) async fn unindex_where(
+    conn: &mut dyn Conn,
+    condition: &str,
+) -> Result<(), StorageError> {
     let sql = match conn.native() {
         Native::Sqlite(_) => format!(
             "DELETE FROM search_index WHERE rowid IN (SELECT c.id FROM commitments c WHERE {condition})"
@@ -293,35 +296,64 @@ pub async fn rebuild_search_index_if_owed(conn: &mut dyn Conn) -> Result<bool, S
     Ok(true)
 }
 
-/// The commitments holding every one of `terms`, each with how well it matches (higher is
-/// better).
-async fn matching(conn: &mut dyn Conn, terms: &[Term]) -> Result<Vec<(i64, f64)>, StorageError> {
+/// How a search's words are combined.
+#[derive(Clone, Copy, PartialEq)]
+enum Combine {
+    /// Every word, anywhere in the commitment, its milestones or its updates.
+    All,
+    /// Any of the words, in the commitment's title or its other text.
+    AnyInText,
+}
+
+/// The commitments holding `terms` as `combine` says, each with how well it matches
+/// (higher is better).
+async fn matching(
+    conn: &mut dyn Conn,
+    terms: &[Term],
+    combine: Combine,
+) -> Result<Vec<(i64, f64)>, StorageError> {
     Ok(match conn.native() {
         Native::Sqlite(c) => {
             let query: Vec<String> = terms
                 .iter()
                 .map(|t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }))
                 .collect();
+            let query = match combine {
+                Combine::All => query.join(" "),
+                Combine::AnyInText => format!("{{title body}} : ({})", query.join(" OR ")),
+            };
             let rows: Vec<(i64, f64)> = sqlx::query_as(
                 "SELECT rowid, bm25(search_index, 10.0, 4.0, 2.0, 1.0) FROM search_index
                  WHERE search_index MATCH $1",
             )
-            .bind(query.join(" "))
+            .bind(query)
             .fetch_all(c)
             .await?;
             // bm25 is lower for a better match.
             rows.into_iter().map(|(id, rank)| (id, -rank)).collect()
         }
         Native::Postgres(c) => {
+            let (weights, join) = match combine {
+                Combine::All => ("", " & "),
+                Combine::AnyInText => ("AB", " | "),
+            };
             let query: Vec<String> = terms
                 .iter()
-                .map(|t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }))
+                .map(|t| {
+                    let prefix = if t.prefix { "*" } else { "" };
+                    let label = if prefix.is_empty() && weights.is_empty() {
+                        ""
+                    } else {
+                        ":"
+                    };
+                    format!("'{}'{label}{prefix}{weights}", t.text)
+                })
                 .collect();
             sqlx::query_as(
                 "SELECT commitment_id, CAST(ts_rank(document, query) AS DOUBLE PRECISION)
                  FROM search_index, to_tsquery('simple', $1) query WHERE document @@ query",
             )
-            .bind(query.join(" & "))
+            .bind(query.join(join))
             .fetch_all(c)
             .await?
         }
@@ -341,6 +373,8 @@ struct Facts {
     status: CommitmentStatus,
     completion: Option<Completion>,
     starred: Option<bool>,
+    /// Strong results at the end of term (see [`SimilarCommitment::strong_results`]).
+    strong_results: bool,
     overdue: bool,
 }
 
@@ -348,6 +382,7 @@ struct Facts {
 struct FactTable {
     rows: Vec<Facts>,
     by_id: HashMap<i64, usize>,
+    by_code: HashMap<String, usize>,
     /// By number: slug, name.
     members: Vec<(String, String)>,
     areas: Vec<(String, String)>,
@@ -440,6 +475,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
              FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
              WHERE a.status = 'published' AND a.source = 'irm'
                AND s.indicator IN ('completion', 'specificity', 'potential_impact',
+                   'opened_government', 'early_results',
                    'relevance.access_to_information', 'relevance.civic_participation',
                    'relevance.public_accountability')
              ORDER BY a.id"
@@ -462,12 +498,15 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
     let mut table = FactTable {
         rows: Vec::with_capacity(rows.len()),
         by_id: HashMap::with_capacity(rows.len()),
+        by_code: HashMap::with_capacity(rows.len()),
         members: Vec::new(),
         areas: Vec::new(),
         cycles: Vec::new(),
     };
-    let milestones: HashMap<i64, MilestoneFactRow> =
-        milestones.into_iter().map(|m| (m.commitment_id, m)).collect();
+    let milestones: HashMap<i64, MilestoneFactRow> = milestones
+        .into_iter()
+        .map(|m| (m.commitment_id, m))
+        .collect();
     let mut scored: HashMap<i64, Vec<ScoreFactRow>> = HashMap::new();
     for score in scores {
         scored.entry(score.commitment_id).or_default().push(score);
@@ -481,12 +520,13 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
     for row in rows {
         let next = table.members.len() as u32;
         let member = *member_ids.entry(row.member_id).or_insert_with(|| {
-            table.members.push((row.member_slug.clone(), row.member_name.clone()));
+            table
+                .members
+                .push((row.member_slug.clone(), row.member_name.clone()));
             next
         });
-        let cycle = cycle_key(row.year_submitted, row.end_year).map(|key| {
-            cycles.of(&key, || key.replace('-', "–"))
-        });
+        let cycle = cycle_key(row.year_submitted, row.end_year)
+            .map(|key| cycles.of(&key, || key.replace('-', "–")));
         let (status, overdue) = match milestones.get(&row.id) {
             Some(m) => (
                 commitment_status(row.withdrawn, m.milestones, m.completed, m.progress),
@@ -496,6 +536,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
         };
         starred_years.push(row.year_submitted);
         table.by_id.insert(row.id, table.rows.len());
+        table.by_code.insert(row.code.clone(), table.rows.len());
         table.rows.push(Facts {
             id: row.id,
             code: row.code,
@@ -508,6 +549,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             status,
             completion: None,
             starred: None,
+            strong_results: false,
             overdue,
         });
     }
@@ -529,6 +571,13 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             })
         };
         facts.completion = completion(None);
+        facts.strong_results = match rating(None, "end_of_term", Indicator::OpenedGovernment) {
+            Some(Rating::OpenedGovernment(o)) => o.is_strong(),
+            _ => false,
+        } || matches!(
+            rating(None, "end_of_term", Indicator::EarlyResults),
+            Some(Rating::EarlyResults(e)) if e.is_strong()
+        );
         facts.starred = StarInputs::from_design(
             |i| rating(Some("classic"), "design", i),
             completion(Some("classic")),
@@ -607,7 +656,8 @@ impl FactTable {
     /// The number of a facet's value as the address names it; `None` when nothing has it.
     fn key_of(&self, facet: Facet, value: &str) -> Option<u32> {
         let position = |found: Option<usize>| found.map(|p| p as u32);
-        let named = |names: &[(String, String)]| position(names.iter().position(|(k, _)| k == value));
+        let named =
+            |names: &[(String, String)]| position(names.iter().position(|(k, _)| k == value));
         match facet {
             Facet::Member => named(&self.members),
             Facet::PolicyArea => named(&self.areas),
@@ -615,12 +665,12 @@ impl FactTable {
             Facet::Region => position(Region::ALL.iter().position(|r| r.as_str() == value)),
             Facet::Kind => position(MemberKind::ALL.iter().position(|k| k.as_str() == value)),
             Facet::Value => position(OgpValue::ALL.iter().position(|v| v.as_str() == value)),
-            Facet::Status => {
-                position(MilestoneStatus::ALL.iter().position(|s| s.as_str() == value))
-            }
-            Facet::Completion => {
-                position(Completion::ALL.iter().position(|c| c.as_str() == value))
-            }
+            Facet::Status => position(
+                MilestoneStatus::ALL
+                    .iter()
+                    .position(|s| s.as_str() == value),
+            ),
+            Facet::Completion => position(Completion::ALL.iter().position(|c| c.as_str() == value)),
             Facet::Starred => match value {
                 "yes" => Some(1),
                 "no" => Some(0),
@@ -654,9 +704,17 @@ impl FactTable {
     }
 }
 
-/// The facts of every commitment, worked out once per version of the site and day, for
-/// each database (the tests run many in one process).
-static FACTS: std::sync::OnceLock<tokio::sync::Mutex<Option<(String, i64, NaiveDate, Arc<FactTable>)>>> =
+/// The facts of every commitment as worked out for a database (the tests run many in one
+/// process) at a version of the site, on a day.
+struct KeptFacts {
+    database: String,
+    version: i64,
+    day: NaiveDate,
+    table: Arc<FactTable>,
+}
+
+/// The facts, worked out once per version of the site and day.
+static FACTS: std::sync::OnceLock<tokio::sync::Mutex<Option<KeptFacts>>> =
     std::sync::OnceLock::new();
 
 async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, StorageError> {
@@ -665,13 +723,18 @@ async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, 
     let kept = FACTS.get_or_init(Default::default);
     // One works them out; those asking meanwhile wait and find them.
     let mut kept = kept.lock().await;
-    if let Some((d, v, day, table)) = &*kept {
-        if *d == database && *v == version && *day == today {
-            return Ok(table.clone());
+    if let Some(k) = &*kept {
+        if k.database == database && k.version == version && k.day == today {
+            return Ok(k.table.clone());
         }
     }
     let table = Arc::new(fact_table(&mut db.acquire().await?, today).await?);
-    *kept = Some((database, version, today, table.clone()));
+    *kept = Some(KeptFacts {
+        database,
+        version,
+        day: today,
+        table: table.clone(),
+    });
     Ok(table)
 }
 
@@ -688,7 +751,7 @@ pub async fn search(
     let matched: Vec<(usize, f64)> = if terms.is_empty() {
         (0..facts.rows.len()).map(|at| (at, 0.0)).collect()
     } else {
-        matching(&mut conn, &terms)
+        matching(&mut conn, &terms, Combine::All)
             .await?
             .into_iter()
             .filter_map(|(id, score)| facts.by_id.get(&id).map(|at| (*at, score)))
@@ -824,7 +887,10 @@ async fn hits(
 
 /// The excerpt of the text outside the title holding the most of `terms` (the commitment's
 /// own text first, then its milestones, then its updates, on a tie).
-fn best_excerpt(texts: &Texts, terms: &[Term]) -> Option<(FoundIn, Vec<crate::domain::search::Piece>)> {
+fn best_excerpt(
+    texts: &Texts,
+    terms: &[Term],
+) -> Option<(FoundIn, Vec<crate::domain::search::Piece>)> {
     let candidates = texts
         .body
         .iter()
@@ -843,4 +909,129 @@ fn best_excerpt(texts: &Texts, terms: &[Term]) -> Option<(FoundIn, Vec<crate::do
     }
     let (_, found_in, text) = best?;
     excerpt(text, terms, EXCERPT_WIDTH).map(|pieces| (found_in, pieces))
+}
+
+/// The words of a title that say what it is about: those of four letters or more (fewer are
+/// mostly articles and prepositions, in the languages OGP works in), each once, whole.
+fn title_terms(title: &str) -> Vec<Term> {
+    let mut found: Vec<Term> = Vec::new();
+    for word in crate::domain::search::words(title) {
+        if word.folded.chars().count() >= 4 && !found.iter().any(|t| t.text == word.folded) {
+            found.push(Term {
+                text: word.folded,
+                prefix: false,
+            });
+        }
+    }
+    found.truncate(crate::domain::search::MOST_TERMS);
+    found
+}
+
+/// The commitments of other members most like the commitment `code` (sharing its policy
+/// areas, or the words of its title), the strongest results first (see
+/// [`rank_similar`]); `None` when there is no such commitment.
+pub async fn similar_commitments(
+    db: &super::Db,
+    code: &str,
+    today: NaiveDate,
+) -> Result<Option<Vec<SimilarCommitment>>, StorageError> {
+    let facts = kept_facts(db, today).await?;
+    let Some(&at) = facts.by_code.get(code) else {
+        return Ok(None);
+    };
+    let this = &facts.rows[at];
+    let mut conn = db.acquire().await?;
+    let title: Option<String> = run!(
+        &mut conn,
+        fetch_optional,
+        sqlx::query_scalar("SELECT title FROM commitments WHERE id = $1").bind(this.id)
+    )?;
+    let terms = title_terms(&title.unwrap_or_default());
+    let mut likeness: HashMap<usize, Likeness> = HashMap::new();
+    if !terms.is_empty() {
+        for (id, text) in matching(&mut conn, &terms, Combine::AnyInText).await? {
+            if let Some(&other) = facts.by_id.get(&id) {
+                likeness.insert(
+                    other,
+                    Likeness {
+                        shared_areas: 0,
+                        text,
+                    },
+                );
+            }
+        }
+    }
+    if !this.areas.is_empty() {
+        for (other, row) in facts.rows.iter().enumerate() {
+            let shared = row.areas.iter().filter(|a| this.areas.contains(a)).count();
+            if shared > 0 {
+                likeness
+                    .entry(other)
+                    .or_insert(Likeness {
+                        shared_areas: 0,
+                        text: 0.0,
+                    })
+                    .shared_areas = shared;
+            }
+        }
+    }
+    let mut candidates: Vec<(Likeness, usize)> = likeness
+        .into_iter()
+        .map(|(other, l)| (l, other))
+        .filter(|(_, other)| facts.rows[*other].member != this.member)
+        .collect();
+    // Only the most alike need their titles: ranked by likeness as `rank_similar` does.
+    let best_text = candidates
+        .iter()
+        .map(|(l, _)| l.text)
+        .fold(0.0_f64, f64::max);
+    candidates.sort_by(|(a, x), (b, y)| {
+        b.score(best_text)
+            .total_cmp(&a.score(best_text))
+            .then_with(|| facts.rows[*x].code.cmp(&facts.rows[*y].code))
+    });
+    candidates.truncate(SimilarCommitment::CONSIDERED);
+    if candidates.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let ids: Vec<i64> = candidates
+        .iter()
+        .map(|(_, at)| facts.rows[*at].id)
+        .collect();
+    let titles: Vec<(i64, String)> = run!(
+        &mut conn,
+        fetch_all,
+        sqlx::query_as(&format!(
+            "SELECT id, title FROM commitments WHERE id IN ({})",
+            id_list(&ids)
+        ))
+    )?;
+    let titles: HashMap<i64, String> = titles.into_iter().collect();
+    let similar = candidates
+        .into_iter()
+        .filter_map(|(likeness, at)| {
+            let row = &facts.rows[at];
+            let (member_slug, member_name) = facts.members[row.member as usize].clone();
+            let shared_areas = row
+                .areas
+                .iter()
+                .filter(|a| this.areas.contains(a))
+                .map(|a| facts.areas[*a as usize].1.clone())
+                .collect();
+            Some((
+                likeness,
+                SimilarCommitment {
+                    code: row.code.clone(),
+                    title: titles.get(&row.id)?.clone(),
+                    member_name,
+                    member_slug,
+                    shared_areas,
+                    starred: row.starred == Some(true),
+                    completion: row.completion,
+                    strong_results: row.strong_results,
+                },
+            ))
+        })
+        .collect();
+    Ok(Some(rank_similar(similar)))
 }

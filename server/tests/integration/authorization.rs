@@ -825,6 +825,7 @@ const PUBLIC_READS: &[&str] = &[
     "/api/scope?scope[Region]=europe&page=1",
     "/api/scope?scope[PolicyArea]=open-parliaments&page=1",
     "/api/search?request[q]=open&request[page]=1",
+    "/api/similar?code={code}",
 ];
 
 /// What no read may change: every table's rows, and the versions of edited records.

@@ -32,9 +32,15 @@ async fn known_data(db: &storage::Db) -> Vec<i64> {
     let france = storage::insert_member(&mut tx, &member("FRA", "France", Region::Europe), false)
         .await
         .unwrap();
-    let esp = storage::insert_plan(&mut tx, &plan("ESP", 4), spain).await.unwrap();
-    let mar = storage::insert_plan(&mut tx, &plan("MAR", 2), morocco).await.unwrap();
-    let fra = storage::insert_plan(&mut tx, &plan("FRA", 2), france).await.unwrap();
+    let esp = storage::insert_plan(&mut tx, &plan("ESP", 4), spain)
+        .await
+        .unwrap();
+    let mar = storage::insert_plan(&mut tx, &plan("MAR", 2), morocco)
+        .await
+        .unwrap();
+    let fra = storage::insert_plan(&mut tx, &plan("FRA", 2), france)
+        .await
+        .unwrap();
 
     let mut es1 = commitment("ES0001", "AP_ESP04", "1");
     es1.title = "Transparencia en la contratación pública".into();
@@ -56,13 +62,21 @@ async fn known_data(db: &storage::Db) -> Vec<i64> {
     fr1.policy_areas = vec!["Open Justice".into()];
     let mut ids = Vec::new();
     for (new, plan_id) in [(es1, esp), (es2, esp), (ma1, mar), (fr1, fra)] {
-        ids.push(storage::insert_commitment(&mut tx, &new, plan_id, &[]).await.unwrap());
+        ids.push(
+            storage::insert_commitment(&mut tx, &new, plan_id, &[])
+                .await
+                .unwrap(),
+        );
     }
     let mut portal = milestone(1, MilestoneStatus::InProgress, 40, 1.0, "2020-01-01");
     portal.title = "Abrir el portal de datos".into();
-    storage::insert_milestone(&mut tx, ids[0], &portal).await.unwrap();
+    storage::insert_milestone(&mut tx, ids[0], &portal)
+        .await
+        .unwrap();
     let done = milestone(1, MilestoneStatus::Completed, 100, 1.0, "2023-01-01");
-    let fr_milestone = storage::insert_milestone(&mut tx, ids[3], &done).await.unwrap();
+    let fr_milestone = storage::insert_milestone(&mut tx, ids[3], &done)
+        .await
+        .unwrap();
     storage::insert_progress_update(
         &mut tx,
         fr_milestone,
@@ -115,7 +129,11 @@ fn codes(results: &SearchResults) -> Vec<&str> {
 }
 
 fn marked_words(pieces: &[app::domain::search::Piece]) -> Vec<&str> {
-    pieces.iter().filter(|p| p.matched).map(|p| p.text.as_str()).collect()
+    pieces
+        .iter()
+        .filter(|p| p.matched)
+        .map(|p| p.text.as_str())
+        .collect()
 }
 
 /// A facet's counts by value.
@@ -156,9 +174,15 @@ async fn a_title_match_ranks_above_a_description_match_with_or_without_accents()
     // Written without its accent, the word finds the accented one and marks it as written.
     let results = search(&t.db, &[("q", "contratacion publica")]).await;
     assert_eq!(codes(&results), ["ES0001"]);
-    assert_eq!(marked_words(&results.hits[0].title), ["contratación", "pública"]);
+    assert_eq!(
+        marked_words(&results.hits[0].title),
+        ["contratación", "pública"]
+    );
     // Every word must be found.
-    assert_eq!(search(&t.db, &[("q", "transparencia justice")]).await.total, 0);
+    assert_eq!(
+        search(&t.db, &[("q", "transparencia justice")]).await.total,
+        0
+    );
 }
 
 #[tokio::test]
@@ -189,7 +213,10 @@ async fn words_are_found_in_milestones_and_updates() {
     assert_eq!(marked_words(&excerpt), ["registre", "lobbies"]);
     let results = search(&t.db, &[("q", "datos")]).await;
     assert_eq!(codes(&results), ["ES0001"]);
-    assert_eq!(results.hits[0].excerpt.as_ref().unwrap().0, FoundIn::Milestone);
+    assert_eq!(
+        results.hits[0].excerpt.as_ref().unwrap().0,
+        FoundIn::Milestone
+    );
 }
 
 #[tokio::test]
@@ -219,7 +246,11 @@ async fn each_facet_counts_what_choosing_its_values_would_leave() {
     );
     assert_eq!(
         counts(&all, Facet::PolicyArea),
-        pairs(&[("open-contracting", 2), ("fiscal-openness", 1), ("open-justice", 1)])
+        pairs(&[
+            ("open-contracting", 2),
+            ("fiscal-openness", 1),
+            ("open-justice", 1)
+        ])
     );
     assert_eq!(
         counts(&all, Facet::Status),
@@ -280,12 +311,17 @@ async fn every_write_keeps_the_index_and_a_start_rebuilds_it_when_owed() {
     let mut tx = t.db.begin().await.unwrap();
     let mut edited = commitment("FR0001", "AP_FRA02", "1");
     edited.title = "Registre des représentants d'intérêts".into();
-    assert!(storage::update_commitment(&mut tx, ids[3], &edited, &[], None)
-        .await
-        .unwrap());
+    assert!(
+        storage::update_commitment(&mut tx, ids[3], &edited, &[], None)
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
     assert_eq!(search(&t.db, &[("q", "ouverte")]).await.total, 0);
-    assert_eq!(codes(&search(&t.db, &[("q", "representants")]).await), ["FR0001"]);
+    assert_eq!(
+        codes(&search(&t.db, &[("q", "representants")]).await),
+        ["FR0001"]
+    );
     // Its update's words stay found.
     assert_eq!(codes(&search(&t.db, &[("q", "lobbies")]).await), ["FR0001"]);
 
@@ -337,4 +373,92 @@ async fn the_page_shares_its_search_by_address_and_refuses_an_unknown_filter() {
     let (status, _, page) = get(&router, "/search?region=atlantis", &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("region"), "{page}");
+}
+
+/// An IRM end-of-term assessment of commitment `id` with completion `level`.
+async fn irm_completion(tx: &mut storage::Tx, id: i64, level: Completion) {
+    storage::save_assessment(
+        tx,
+        id,
+        &Assessment {
+            source: AssessmentSource::Irm,
+            assessor: "IRM".into(),
+            stage: Stage::EndOfTerm,
+            scale: ScaleSet::Refreshed,
+            scores: vec![Score {
+                indicator: Indicator::Completion,
+                value: ScoreValue::Rated(Rating::Completion(level)),
+                justification: None,
+                evidence: Vec::new(),
+            }],
+        },
+        Utc::now(),
+        true,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+}
+
+#[tokio::test]
+async fn similar_commitments_elsewhere_share_a_policy_area_or_title_words_best_results_first() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    let plan_id = |key: &'static str| {
+        let db = t.db.clone();
+        async move {
+            scalar(
+                &db,
+                &format!("SELECT id FROM action_plans WHERE plan_key = '{key}'"),
+            )
+            .await
+        }
+    };
+    let (fra, mar) = (plan_id("AP_FRA02").await, plan_id("AP_MAR02").await);
+    let mut tx = t.db.begin().await.unwrap();
+    // France: the same policy area as ES0001 only, and complete at the end of term.
+    let mut fr2 = commitment("FR0002", "AP_FRA02", "2");
+    fr2.title = "Registre des marchés".into();
+    fr2.full_text = None;
+    let fr2_id = storage::insert_commitment(&mut tx, &fr2, fra, &[])
+        .await
+        .unwrap();
+    irm_completion(&mut tx, fr2_id, Completion::Complete).await;
+    // Morocco: the area and ES0001's title words, no results.
+    let mut ma2 = commitment("MA0002", "AP_MAR02", "2");
+    ma2.title = "Transparencia y contratación".into();
+    storage::insert_commitment(&mut tx, &ma2, mar, &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let similar = storage::similar_commitments(&t.db, "ES0001", today())
+        .await
+        .unwrap()
+        .unwrap();
+    let codes: Vec<&str> = similar.iter().map(|s| s.code.as_str()).collect();
+    // Spain's own ES0002 is not "elsewhere"; FR0002's result puts it before the more alike.
+    assert_eq!(codes, ["FR0002", "MA0002", "MA0001"]);
+    assert_eq!(similar[0].shared_areas, ["Open Contracting"]);
+    assert_eq!(similar[0].completion, Some(Completion::Complete));
+    assert_eq!(similar[0].results(), 1);
+    assert_eq!(similar[1].member_slug, "morocco");
+    // Sharing nothing with any other member's commitment: none.
+    let none = storage::similar_commitments(&t.db, "ES0002", today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    assert!(storage::similar_commitments(&t.db, "XX9999", today())
+        .await
+        .unwrap()
+        .is_none());
+
+    let (status, _, page) = get(&test_router(&t.db), "/commitments/ES0001", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let section = &page[page.find(r#"data-section="similar""#).unwrap()..];
+    let first = section.find(r#"data-similar="FR0002""#).unwrap();
+    let second = section.find(r#"data-similar="MA0002""#).unwrap();
+    assert!(first < second);
+    assert!(!section.contains(r#"data-similar="ES0002""#));
 }
