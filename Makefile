@@ -49,6 +49,7 @@ bench: setup
 	BENCH_DATABASE_URL=$$(./scripts/postgres.sh) cargo bench -p ogp-tracker
 	./bench/load.sh
 	./bench/dashboards.sh
+	./bench/search.sh
 	./bench/import.sh
 	./bench/first-load.sh
 

@@ -37,8 +37,8 @@ impl SimilarCommitment {
     }
 }
 
-/// How alike a candidate is: the policy areas it shares, and how well its title and text
-/// match the words of the commitment's title (the search's score, highest first).
+/// How alike a candidate is: the policy areas it shares, and how many of the words of the
+/// commitment's title its own title holds (a half when only its other text holds them).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Likeness {
     pub shared_areas: usize,

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Search under load: /search with words of every kind (a rare word, a word in a seventh of
+# the commitments, a prefix, two and three words, words with facets, facets alone, the
+# whole list) on demo data at BENCH_SCALE (default 10) on SQLite, and on PostgreSQL too with
+# BENCH_POSTGRES=1; wrk at 64 connections for BENCH_SECONDS (default 8) per search. Search
+# pages are never kept rendered (they load the script that answers as people type), so
+# every request searches. Also times the first start on a database made before the search
+# index (the migration, then the index built from every commitment). Reuses the database of
+# bench/dashboards.sh at that scale (BENCH_FRESH=1 makes it again). Prints a table and
+# appends it, dated, to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+source bench/lib.sh
+
+scale=${BENCH_SCALE:-10}
+seconds=${BENCH_SECONDS:-8}
+connections=64
+port=3911
+work="$PWD/target/bench-dashboards"
+
+server=""
+stop_server() {
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  fi
+  server=""
+  return 0
+}
+trap stop_server EXIT
+
+install_missing
+./scripts/setup.sh >&2
+cargo leptos build --release >&2
+bin="$PWD/target/release/ogp-tracker"
+mkdir -p "$work"
+
+searches=(
+  "/search?q=whistleblower"
+  "/search?q=lobbying+register"
+  "/search?q=transp"
+  "/search?q=publish+the+first+annual+report"
+  "/search?q=open+data&region=europe"
+  "/search?q=ministry&value=civic_participation&status=in_progress"
+  "/search?region=africa_middle_east&starred=yes"
+  "/search?overdue=yes&page=3"
+  "/search"
+)
+
+databases=(sqlite)
+[ "${BENCH_POSTGRES:-0}" = 1 ] && databases+=(postgres)
+rows=()
+starts=()
+for database in "${databases[@]}"; do
+  if [ "$database" = sqlite ]; then
+    url="sqlite://$work/scale-$scale.db"
+    if [ "${BENCH_FRESH:-0}" = 1 ] || [ ! -f "$work/scale-$scale.db" ]; then
+      rm -f "$work/scale-$scale.db"*
+      DATABASE_URL="$url" "$bin" demo --scale "$scale" >/dev/null
+    fi
+  else
+    pg_url=$(./scripts/postgres.sh)
+    name="bench_dashboards_${scale//./_}"
+    if [ "${BENCH_FRESH:-0}" = 1 ] || ! psql "$pg_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+      psql "$pg_url" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+      DATABASE_URL="${pg_url%/*}/$name" "$bin" demo --scale "$scale" >/dev/null
+    fi
+    url="${pg_url%/*}/$name"
+  fi
+  started=$(date +%s.%N)
+  DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+    LOG_LEVEL=warn "$bin" serve >"$work/server-search-$database.log" 2>&1 &
+  server=$!
+  wait_for "http://127.0.0.1:$port/healthz"
+  starts+=("- **First start on $database** (migrations, and the index built when owed): $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s.")
+  echo "${starts[-1]}" >&2
+  for search in "${searches[@]}"; do
+    total=$(curl -fsS "http://127.0.0.1:$port$search" | grep -o 'data-total="[0-9]*"' | head -1 | cut -d'"' -f2)
+    read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port$search")
+    rows+=("| $database | $scale | \`$search\` | $total | $rps | $p50 ms | $p99 ms | $bad |")
+    echo "${rows[-1]}" >&2
+  done
+  stop_server
+done
+
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) · search under load (bench/search.sh)"
+  echo
+  echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build."
+  echo "- **Commit:** $commit."
+  echo "- **Load:** wrk, 2 threads, $connections connections, ${seconds} s per search; demo data at scale $scale. Every request searches (search pages are never kept)."
+  printf '%s\n' "${starts[@]}"
+  echo
+  echo "| database | scale | search | found | req/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} | tee -a bench/RESULTS.md
