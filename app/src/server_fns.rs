@@ -149,7 +149,7 @@ pub async fn get_scope_page(
 pub async fn get_search(
     request: crate::domain::search::SearchRequest,
 ) -> Result<crate::domain::search::SearchResults, AppError> {
-    Ok(crate::storage::search(&request_db()?, &request, today()).await?)
+    Ok(crate::storage::kept_search(&request_db()?, &request, today()).await?)
 }
 
 /// The commitments of other members most like commitment `code`, the strongest results

@@ -753,6 +753,30 @@ async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, 
     Ok(table)
 }
 
+/// [`search`], remembered until the next write: the memo is looked in, then let go while
+/// the search runs (searches differ more than dashboards: one at a time would queue them
+/// all), then given what was found if it still has room and is still at the same version.
+pub async fn kept_search(
+    db: &super::Db,
+    request: &SearchRequest,
+    today: NaiveDate,
+) -> Result<SearchResults, StorageError> {
+    use super::dashboard::{current_memo, has_room, version_now};
+    let version = version_now(db).await?;
+    if let Some(memo) = current_memo(db, version, today).await {
+        if let Some(found) = memo.searches.get(request) {
+            return Ok(found.clone());
+        }
+    }
+    let found = search(db, request, today).await?;
+    if let Some(mut memo) = current_memo(db, version, today).await {
+        if has_room(&memo) {
+            memo.searches.insert(request.clone(), found.clone());
+        }
+    }
+    Ok(found)
+}
+
 /// The results of `request` on `today`: one page of commitments, best match first (by code
 /// when no word is given), each facet's values with their counts, and how many in all.
 pub async fn search(

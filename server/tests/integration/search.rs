@@ -307,6 +307,19 @@ async fn each_facet_counts_what_choosing_its_values_would_leave() {
 async fn every_write_keeps_the_index_and_a_start_rebuilds_it_when_owed() {
     let t = test_db().await;
     let ids = known_data(&t.db).await;
+    let kept = |q: &'static str| {
+        let db = t.db.clone();
+        async move {
+            let request = SearchRequest::from_pairs([("q", q)]).unwrap();
+            storage::kept_search(&db, &request, today())
+                .await
+                .unwrap()
+                .total
+        }
+    };
+    // Kept, then asked again after the write: never the kept answer from before it.
+    assert_eq!(kept("ouverte").await, 1);
+    assert_eq!(kept("ouverte").await, 1);
     // An edited title: the old word is gone, the new one found.
     let mut tx = t.db.begin().await.unwrap();
     let mut edited = commitment("FR0001", "AP_FRA02", "1");
@@ -317,6 +330,7 @@ async fn every_write_keeps_the_index_and_a_start_rebuilds_it_when_owed() {
             .unwrap()
     );
     tx.commit().await.unwrap();
+    assert_eq!(kept("ouverte").await, 0);
     assert_eq!(search(&t.db, &[("q", "ouverte")]).await.total, 0);
     assert_eq!(
         codes(&search(&t.db, &[("q", "representants")]).await),
