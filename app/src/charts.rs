@@ -179,7 +179,15 @@ pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
                                 .map(|bar| view! {
                                     <tr data-key=bar.key.clone()>
                                         <th scope="row">{bar_label(&bar.label)}</th>
-                                        <td class="number" data-value=bar.value>{format_count(bar.value)}</td>
+                                        <td class="number" data-value=bar.value>
+                                            {match bar.href.clone() {
+                                                Some(href) => view! {
+                                                    <a href=href data-list=bar.key.clone()>{format_count(bar.value)}</a>
+                                                }
+                                                .into_any(),
+                                                None => format_count(bar.value).into_any(),
+                                            }}
+                                        </td>
                                     </tr>
                                 })
                                 .collect_view()}

@@ -21,12 +21,18 @@ pub enum ChartId {
     SelfAssessmentGap,
     /// Progress updates per month, the last twelve months.
     UpdatesPerMonth,
+    /// Commitments by the IRM's latest completion level (end of term, else mid-term).
+    LatestCompletion,
+    /// Commitments starred, found promising by the IRM, and with strong results.
+    Results,
 }
 
 impl ChartId {
-    pub const ALL: [ChartId; 4] = [
+    pub const ALL: [ChartId; 6] = [
         ChartId::Milestones,
         ChartId::Completion,
+        ChartId::LatestCompletion,
+        ChartId::Results,
         ChartId::SelfAssessmentGap,
         ChartId::UpdatesPerMonth,
     ];
@@ -37,6 +43,8 @@ impl ChartId {
             ChartId::Completion => "completion",
             ChartId::SelfAssessmentGap => "self-assessment-gap",
             ChartId::UpdatesPerMonth => "updates-per-month",
+            ChartId::LatestCompletion => "latest-completion",
+            ChartId::Results => "results",
         }
     }
 
@@ -50,6 +58,8 @@ impl ChartId {
             ChartId::Completion => Key::ChartCompletion,
             ChartId::SelfAssessmentGap => Key::ChartSelfAssessmentGap,
             ChartId::UpdatesPerMonth => Key::ChartUpdatesPerMonth,
+            ChartId::LatestCompletion => Key::ChartLatestCompletion,
+            ChartId::Results => Key::ChartResults,
         }
     }
 
@@ -60,6 +70,7 @@ impl ChartId {
             ChartId::UpdatesPerMonth => Key::ColUpdates,
             ChartId::Completion => Key::ColIrmAssessments,
             ChartId::SelfAssessmentGap => Key::ColComparisons,
+            ChartId::LatestCompletion | ChartId::Results => Key::ColCommitments,
         }
     }
 
@@ -91,6 +102,9 @@ pub struct Bar {
     pub key: String,
     pub label: BarLabel,
     pub value: i64,
+    /// The list of what it counts (a search), where there is one.
+    #[serde(default)]
+    pub href: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -155,6 +169,7 @@ impl MilestoneCounts {
             key: key.to_string(),
             label: BarLabel::Key(label),
             value,
+            href: None,
         };
         Chart {
             id: ChartId::Milestones,
@@ -189,6 +204,7 @@ pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
             .map(|value| Bar {
                 key: value.as_str().to_string(),
                 label: BarLabel::Key(value.label_key()),
+                href: None,
                 value: counts
                     .iter()
                     .filter(|(v, _)| *v == value)
@@ -238,6 +254,7 @@ pub fn gap_chart(pairs: &[(ScoreValue, ScoreValue, i64)]) -> Chart {
         key: key.to_string(),
         label: BarLabel::Key(label),
         value,
+        href: None,
     };
     Chart {
         id: ChartId::SelfAssessmentGap,
@@ -285,9 +302,75 @@ pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
                     label: BarLabel::Text(key.clone()),
                     key,
                     value,
+                    href: None,
                 }
             })
             .collect(),
+    }
+}
+
+/// How many of a scope's commitments the IRM last gave each completion level, and how many
+/// are starred, promising and with strong results: counted from the same facts a search
+/// narrows by, so each bar's list (`href`, from `list`: a facet and its value) holds exactly
+/// its figure.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommitmentResults {
+    /// By level, in [`Completion::ALL`]'s order.
+    pub latest_completion: Vec<i64>,
+    pub starred: i64,
+    pub promising: i64,
+    pub strong_results: i64,
+}
+
+impl CommitmentResults {
+    pub fn charts(
+        &self,
+        list: impl Fn(super::search::Facet, &str) -> Option<String>,
+    ) -> [Chart; 2] {
+        use super::search::Facet;
+        let latest = Chart {
+            id: ChartId::LatestCompletion,
+            bars: Completion::ALL
+                .iter()
+                .zip(self.latest_completion.iter().chain(std::iter::repeat(&0)))
+                .map(|(level, n)| Bar {
+                    key: level.as_str().to_string(),
+                    label: BarLabel::Key(level.label_key()),
+                    value: *n,
+                    href: list(Facet::Completion, level.as_str()),
+                })
+                .collect(),
+        };
+        let bar = |key: &str, label, value, facet| Bar {
+            key: key.to_string(),
+            label: BarLabel::Key(label),
+            value,
+            href: list(facet, "yes"),
+        };
+        let results = Chart {
+            id: ChartId::Results,
+            bars: vec![
+                bar(
+                    "starred",
+                    Key::SearchStarredYes,
+                    self.starred,
+                    Facet::Starred,
+                ),
+                bar(
+                    "promising",
+                    Key::ResultsPromising,
+                    self.promising,
+                    Facet::Promising,
+                ),
+                bar(
+                    "strong_results",
+                    Key::SimilarStrongResults,
+                    self.strong_results,
+                    Facet::Results,
+                ),
+            ],
+        };
+        [latest, results]
     }
 }
 

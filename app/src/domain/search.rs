@@ -265,10 +265,16 @@ pub enum Facet {
     Completion,
     Starred,
     Overdue,
+    Promising,
+    Results,
+    /// Listed only once chosen (there are too many): the lists behind a plan's and an
+    /// institution's dashboards.
+    Plan,
+    Institution,
 }
 
 impl Facet {
-    pub const ALL: [Facet; 10] = [
+    pub const ALL: [Facet; 14] = [
         Facet::Member,
         Facet::Region,
         Facet::Kind,
@@ -279,7 +285,16 @@ impl Facet {
         Facet::Completion,
         Facet::Starred,
         Facet::Overdue,
+        Facet::Promising,
+        Facet::Results,
+        Facet::Plan,
+        Facet::Institution,
     ];
+
+    /// Whether the search page lists its values (the others show only once chosen).
+    pub fn is_listed(self) -> bool {
+        !matches!(self, Facet::Plan | Facet::Institution)
+    }
 
     /// Its name in a search's address.
     pub fn param(self) -> &'static str {
@@ -294,6 +309,10 @@ impl Facet {
             Facet::Completion => "completion",
             Facet::Starred => "starred",
             Facet::Overdue => "overdue",
+            Facet::Promising => "promising",
+            Facet::Results => "results",
+            Facet::Plan => "plan",
+            Facet::Institution => "institution",
         }
     }
 
@@ -309,6 +328,10 @@ impl Facet {
             Facet::Completion => Key::FacetCompletion,
             Facet::Starred => Key::FacetStarred,
             Facet::Overdue => Key::FacetOverdue,
+            Facet::Promising => Key::FacetPromising,
+            Facet::Results => Key::FacetResults,
+            Facet::Plan => Key::FacetPlan,
+            Facet::Institution => Key::FacetInstitution,
         }
     }
 
@@ -331,8 +354,35 @@ impl Facet {
             Facet::Status => CommitmentStatus::from_machine(value).is_some(),
             Facet::Completion => Completion::from_machine(value).is_some(),
             Facet::Starred => matches!(value, "yes" | "no"),
-            Facet::Overdue => value == "yes",
+            Facet::Overdue | Facet::Promising | Facet::Results => value == "yes",
+            Facet::Plan => {
+                !value.is_empty()
+                    && value.len() <= 40
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            }
+            Facet::Institution => {
+                !value.is_empty()
+                    && value.chars().count() <= 200
+                    && !value.chars().any(char::is_control)
+            }
         }
+    }
+}
+
+/// The filter that narrows a search to `scope` (`None` for the whole installation, and for
+/// a commitment, which is no list).
+pub fn scope_filter(scope: &super::Scope) -> Option<(Facet, String)> {
+    use super::Scope;
+    match scope {
+        Scope::All | Scope::Commitment(_) => None,
+        Scope::Member(slug) => Some((Facet::Member, slug.clone())),
+        Scope::Plan(key) => Some((Facet::Plan, key.clone())),
+        Scope::Region(region) => Some((Facet::Region, region.as_str().to_string())),
+        Scope::Value(value) => Some((Facet::Value, value.as_str().to_string())),
+        Scope::PolicyArea(slug) => Some((Facet::PolicyArea, slug.clone())),
+        Scope::Institution(name) => Some((Facet::Institution, name.clone())),
     }
 }
 

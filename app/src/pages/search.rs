@@ -124,7 +124,9 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
         Facet::Starred if key == "yes" => Some(Key::SearchStarredYes),
         Facet::Starred => Some(Key::SearchStarredNo),
         Facet::Overdue => Some(Key::SearchOverdueYes),
-        Facet::Member | Facet::Cycle | Facet::PolicyArea => None,
+        Facet::Promising => Some(Key::ResultsPromising),
+        Facet::Results => Some(Key::SimilarStrongResults),
+        Facet::Member | Facet::Cycle | Facet::PolicyArea | Facet::Plan | Facet::Institution => None,
     };
     label.map_or_else(|| key.to_string(), |k| t(k).to_string())
 }
@@ -218,7 +220,10 @@ fn Facets(request: SearchRequest, results: SearchResults) -> impl IntoView {
             {results
                 .facets
                 .into_iter()
-                .filter(|f| !f.values.is_empty() || request.filter(f.facet).is_some())
+                .filter(|f| {
+                    let chosen = request.filter(f.facet).is_some();
+                    (f.facet.is_listed() && !f.values.is_empty()) || chosen
+                })
                 .map(|counts| view! { <FacetList request=request.clone() counts/> })
                 .collect_view()}
         </nav>

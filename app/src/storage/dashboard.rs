@@ -470,6 +470,27 @@ pub(super) fn has_room(memo: &Memo) -> bool {
     memo.dashboards.len() + memo.pages.len() + memo.searches.len() < MEMO_ENTRIES
 }
 
+/// [`dashboard`] with the charts of its commitments' results, which are counted from the
+/// facts searches narrow by (`storage::results_charts`), so each bar links to its list.
+pub async fn whole_dashboard(
+    db: &super::Db,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Option<Dashboard>, StorageError> {
+    let Some(mut dashboard) = dashboard(&mut db.acquire().await?, scope, today).await? else {
+        return Ok(None);
+    };
+    let results = super::results_charts(db, scope, today).await?;
+    // After the IRM's end-of-term completion, beside which they read.
+    let at = dashboard
+        .charts
+        .iter()
+        .position(|c| c.id == crate::domain::ChartId::Completion)
+        .map_or(dashboard.charts.len(), |i| i + 1);
+    dashboard.charts.splice(at..at, results);
+    Ok(Some(dashboard))
+}
+
 /// [`dashboard`], remembered until the next write (scopes that name nothing are not).
 pub async fn kept_dashboard(
     db: &super::Db,
@@ -478,12 +499,12 @@ pub async fn kept_dashboard(
 ) -> Result<Option<Dashboard>, StorageError> {
     let version = version_now(db).await?;
     let Some(mut memo) = current_memo(db, version, today).await else {
-        return dashboard(&mut db.acquire().await?, scope, today).await;
+        return whole_dashboard(db, scope, today).await;
     };
     if let Some(found) = memo.dashboards.get(scope) {
         return Ok(Some(found.clone()));
     }
-    let worked_out = dashboard(&mut db.acquire().await?, scope, today).await?;
+    let worked_out = whole_dashboard(db, scope, today).await?;
     if let Some(found) = &worked_out {
         if has_room(&memo) {
             memo.dashboards.insert(scope.clone(), found.clone());

@@ -373,7 +373,11 @@ struct Facts {
     starred: Option<bool>,
     /// Strong results at the end of term (see [`SimilarCommitment::strong_results`]).
     strong_results: bool,
+    /// The IRM found it promising.
+    promising: bool,
     overdue: bool,
+    plan: u32,
+    institution: Option<u32>,
 }
 
 /// Every commitment's [`Facts`], with the names its numbers stand for.
@@ -386,6 +390,9 @@ struct FactTable {
     areas: Vec<(String, String)>,
     /// By number: key (`2016-2018`), years shown (`2016–2018`).
     cycles: Vec<(String, String)>,
+    /// By number: key, and the same (the name shown is the page's).
+    plans: Vec<(String, String)>,
+    institutions: Vec<(String, String)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -401,6 +408,8 @@ struct FactRow {
     year_submitted: Option<i64>,
     end_year: Option<i64>,
     withdrawn: bool,
+    plan_key: String,
+    lead_institution: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -446,7 +455,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
         sqlx::query_as(
             "SELECT c.id, c.code, c.title, m.id AS member_id, m.slug AS member_slug, m.name AS member_name,
                 m.region, m.kind, p.year_submitted, p.end_year,
-                c.withdrawn_on IS NOT NULL AS withdrawn
+                c.withdrawn_on IS NOT NULL AS withdrawn, p.plan_key, c.lead_institution
              FROM commitments c JOIN action_plans p ON p.id = c.plan_id
              JOIN members m ON m.id = p.member_id
              ORDER BY c.code"
@@ -474,7 +483,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
              FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
              WHERE a.status = 'published' AND a.source = 'irm'
                AND s.indicator IN ('completion', 'specificity', 'potential_impact',
-                   'opened_government', 'early_results',
+                   'opened_government', 'early_results', 'promising',
                    'relevance.access_to_information', 'relevance.civic_participation',
                    'relevance.public_accountability')
              ORDER BY a.id"
@@ -501,6 +510,8 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
         members: Vec::new(),
         areas: Vec::new(),
         cycles: Vec::new(),
+        plans: Vec::new(),
+        institutions: Vec::new(),
     };
     let milestones: HashMap<i64, MilestoneFactRow> = milestones
         .into_iter()
@@ -513,6 +524,14 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
     let mut member_ids: HashMap<i64, u32> = HashMap::new();
     let mut cycles = Numbering {
         names: &mut table.cycles,
+        by_key: HashMap::new(),
+    };
+    let mut plans = Numbering {
+        names: &mut table.plans,
+        by_key: HashMap::new(),
+    };
+    let mut institutions = Numbering {
+        names: &mut table.institutions,
         by_key: HashMap::new(),
     };
     let mut starred_years = Vec::with_capacity(rows.len());
@@ -550,7 +569,13 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             completion: None,
             starred: None,
             strong_results: false,
+            promising: false,
             overdue,
+            plan: plans.of(&row.plan_key, || row.plan_key.clone()),
+            institution: row
+                .lead_institution
+                .as_deref()
+                .map(|name| institutions.of(name, || name.to_string())),
         });
     }
     for (facts, year) in table.rows.iter_mut().zip(starred_years) {
@@ -571,6 +596,10 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             })
         };
         facts.completion = completion(None);
+        facts.promising = matches!(
+            rating(None, "design", Indicator::Promising),
+            Some(Rating::YesNo(crate::domain::YesNo::Yes))
+        );
         facts.strong_results = match rating(None, "end_of_term", Indicator::OpenedGovernment) {
             Some(Rating::OpenedGovernment(o)) => o.is_strong(),
             _ => false,
@@ -644,6 +673,22 @@ impl FactTable {
                     each(1)
                 }
             }
+            Facet::Promising => {
+                if facts.promising {
+                    each(1)
+                }
+            }
+            Facet::Results => {
+                if facts.strong_results {
+                    each(1)
+                }
+            }
+            Facet::Plan => each(facts.plan),
+            Facet::Institution => {
+                if let Some(institution) = facts.institution {
+                    each(institution)
+                }
+            }
         }
     }
 
@@ -664,7 +709,9 @@ impl FactTable {
             Facet::Value => OgpValue::ALL.len(),
             Facet::Status => MilestoneStatus::ALL.len(),
             Facet::Completion => Completion::ALL.len(),
-            Facet::Starred | Facet::Overdue => 2,
+            Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => 2,
+            Facet::Plan => self.plans.len(),
+            Facet::Institution => self.institutions.len(),
         }
     }
 
@@ -691,7 +738,9 @@ impl FactTable {
                 "no" => Some(0),
                 _ => None,
             },
-            Facet::Overdue => (value == "yes").then_some(1),
+            Facet::Overdue | Facet::Promising | Facet::Results => (value == "yes").then_some(1),
+            Facet::Plan => named(&self.plans),
+            Facet::Institution => named(&self.institutions),
         }
     }
 
@@ -712,9 +761,11 @@ impl FactTable {
             Facet::Value => (OgpValue::ALL[k].as_str().to_string(), None),
             Facet::Status => (MilestoneStatus::ALL[k].as_str().to_string(), None),
             Facet::Completion => (Completion::ALL[k].as_str().to_string(), None),
-            Facet::Starred | Facet::Overdue => {
+            Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => {
                 ((if key == 1 { "yes" } else { "no" }).to_string(), None)
             }
+            Facet::Plan => named(&self.plans),
+            Facet::Institution => named(&self.institutions),
         }
     }
 }
@@ -1102,4 +1153,41 @@ pub async fn similar_commitments(
         })
         .collect();
     Ok(Some(rank_similar(similar)))
+}
+
+/// The charts of a scope's commitments counted from the facts a search narrows by (see
+/// [`crate::domain::CommitmentResults`]), each bar linked to its search.
+pub async fn results_charts(
+    db: &super::Db,
+    scope: &crate::domain::Scope,
+    today: NaiveDate,
+) -> Result<[crate::domain::Chart; 2], StorageError> {
+    let facts = kept_facts(db, today).await?;
+    let scope_filter = crate::domain::search::scope_filter(scope);
+    let narrowed = scope_filter
+        .as_ref()
+        .map(|(facet, value)| (*facet, facts.key_of(*facet, value)));
+    let mut results = crate::domain::CommitmentResults {
+        latest_completion: vec![0; Completion::ALL.len()],
+        ..Default::default()
+    };
+    for row in &facts.rows {
+        if let Some((facet, key)) = narrowed {
+            if !key.is_some_and(|k| FactTable::has(row, facet, k)) {
+                continue;
+            }
+        }
+        if let Some(level) = row.completion {
+            results.latest_completion[position(Completion::ALL, level) as usize] += 1;
+        }
+        results.starred += i64::from(row.starred == Some(true));
+        results.promising += i64::from(row.promising);
+        results.strong_results += i64::from(row.strong_results);
+    }
+    let base = SearchRequest {
+        filters: scope_filter.into_iter().collect(),
+        page: 1,
+        ..Default::default()
+    };
+    Ok(results.charts(|facet, value| Some(base.with(facet, Some(value)).address())))
 }

@@ -575,7 +575,7 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
     known_data(&t.db, today).await;
     let spain = Scope::Member("spain".into());
     let fresh = || async {
-        storage::dashboard(&mut conn(&t.db).await, &spain, today)
+        storage::whole_dashboard(&t.db, &spain, today)
             .await
             .unwrap()
     };

@@ -476,3 +476,62 @@ async fn similar_commitments_elsewhere_share_a_policy_area_or_title_words_best_r
     assert!(first < second);
     assert!(!section.contains(r#"data-similar="ES0002""#));
 }
+
+#[tokio::test]
+async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_its_list() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    for (scope, complete) in [
+        (Scope::All, 1),
+        (Scope::Region(Region::Europe), 1),
+        (Scope::Member("france".into()), 1),
+        (Scope::Plan("AP_FRA02".into()), 1),
+        (Scope::Institution("Ministry of Finance".into()), 1),
+        (Scope::Member("spain".into()), 0),
+        (Scope::PolicyArea("open-contracting".into()), 0),
+    ] {
+        let dashboard = storage::kept_dashboard(&t.db, &scope, today())
+            .await
+            .unwrap()
+            .unwrap();
+        let latest = dashboard.chart(ChartId::LatestCompletion).unwrap();
+        let bar = latest.bars.iter().find(|b| b.key == "complete").unwrap();
+        assert_eq!(bar.value, complete, "{scope:?}");
+        let results = dashboard.chart(ChartId::Results).unwrap();
+        assert_eq!(
+            results
+                .bars
+                .iter()
+                .map(|b| b.key.as_str())
+                .collect::<Vec<_>>(),
+            ["starred", "promising", "strong_results"]
+        );
+        // Every bar's list holds exactly its figure.
+        for bar in latest.bars.iter().chain(&results.bars) {
+            let href = bar.href.as_deref().unwrap();
+            let query = href.strip_prefix("/search?").unwrap();
+            let pairs: Vec<(String, String)> = query
+                .split('&')
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').unwrap();
+                    let value = value.replace('+', " ").replace("%20", " ");
+                    (name.to_string(), value)
+                })
+                .collect();
+            let request =
+                SearchRequest::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+                    .unwrap();
+            let listed = storage::search(&t.db, &request, today()).await.unwrap();
+            assert_eq!(listed.total as i64, bar.value, "{scope:?} {href}");
+        }
+    }
+    // The page shows the figure as a link to its list.
+    let (status, _, page) = get(&test_router(&t.db), "/regions/europe", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(
+            r#"<a href="/search?region=europe&amp;completion=complete" data-list="complete">1</a>"#
+        ),
+        "{page}"
+    );
+}
