@@ -149,6 +149,10 @@ pub async fn get_scope_page(
 pub async fn get_search(
     request: crate::domain::search::SearchRequest,
 ) -> Result<crate::domain::search::SearchResults, AppError> {
+    // Read as its address would be, whoever sent it.
+    let request = request
+        .checked()
+        .map_err(|bad| AppError::bad_request(&bad.param, crate::i18n::Key::SearchUnknownFilter))?;
     Ok(crate::storage::kept_search(&request_db()?, &request, today()).await?)
 }
 
@@ -158,9 +162,12 @@ pub async fn get_search(
 pub async fn get_similar(
     code: String,
 ) -> Result<Vec<crate::domain::similar::SimilarCommitment>, AppError> {
-    crate::storage::similar_commitments(&request_db()?, &code, today())
-        .await?
-        .ok_or(AppError::NotFound)
+    // A commitment the search does not know yet (written a moment ago) has none so far.
+    Ok(
+        crate::storage::similar_commitments(&request_db()?, &code, today())
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// The dashboard of a scope (the installation, a member, a plan, a region, ...).

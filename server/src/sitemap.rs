@@ -33,7 +33,7 @@ async fn robots(
 ) -> Response {
     let text = format!(
         "User-agent: *\nDisallow: /api/\nDisallow: /admin/\nDisallow: /account\n\
-         Disallow: /sign-in\nDisallow: /language/\n\nSitemap: {}\n",
+         Disallow: /sign-in\nDisallow: /language/\nDisallow: /search\n\nSitemap: {}\n",
         state.absolute_url(&info, "/sitemap.xml")
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()

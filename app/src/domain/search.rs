@@ -17,11 +17,17 @@ use unicode_normalization::UnicodeNormalization;
 pub const MOST_TERMS: usize = 8;
 /// The longest search text read, in characters.
 pub const LONGEST_QUERY: usize = 200;
-/// A term at least this long also finds the words it starts (`transpar` finds
-/// `transparency`); a shorter one finds only itself.
+/// The last word of a search, when at least this long, also finds the words it starts
+/// (`transpar` finds `transparency`), as people type; the other words find only
+/// themselves (as prefixes, short words such as `the` would find almost everything).
 pub const PREFIX_FROM: usize = 3;
 /// Results per page.
 pub const PAGE_SIZE: usize = 20;
+/// The last page a search shows: results past it are found by narrowing.
+pub const LAST_PAGE: usize = 500;
+/// The most values a facet lists (members, policy areas and cycles have many); the chosen
+/// one is always listed.
+pub const MOST_VALUES: usize = 12;
 
 /// Whether `c` is a mark that belongs to the letter before it (accents once decomposed,
 /// Arabic vowel signs) or the Arabic kashida, which only stretches a word.
@@ -121,7 +127,7 @@ pub fn index_text(text: &str) -> String {
 }
 
 /// One word searched for, folded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Term {
     pub text: String,
     /// Also finds the words it starts.
@@ -139,21 +145,26 @@ impl Term {
 }
 
 /// The words of a search, folded, each once, at most [`MOST_TERMS`]. Every one must be
-/// found (in any field of a commitment, its milestones or its updates).
+/// found (in any field of a commitment, its milestones or its updates); the last one may
+/// be the start of a word (see [`PREFIX_FROM`]).
 pub fn terms(query: &str) -> Vec<Term> {
     let mut found: Vec<Term> = Vec::new();
     for word in words(query) {
         if found.len() == MOST_TERMS {
             break;
         }
-        if found.iter().any(|t| t.text == word.folded) {
-            continue;
+        if let Some(known) = found.iter_mut().find(|t| t.text == word.folded) {
+            // Said again last: as the last word.
+            let again = known.clone();
+            found.retain(|t| *t != again);
         }
-        let prefix = word.folded.chars().count() >= PREFIX_FROM;
         found.push(Term {
             text: word.folded,
-            prefix,
+            prefix: false,
         });
+    }
+    if let Some(last) = found.last_mut() {
+        last.prefix = last.text.chars().count() >= PREFIX_FROM;
     }
     found
 }
@@ -351,20 +362,15 @@ impl Facet {
             Facet::Kind => MemberKind::from_machine(value).is_some(),
             Facet::Cycle => cycle_years(value).is_some(),
             Facet::Value => OgpValue::from_machine(value).is_some(),
-            Facet::Status => CommitmentStatus::from_machine(value).is_some(),
+            Facet::Status => CommitmentStatus::from_machine(value)
+                .is_some_and(|s| COMMITMENT_STATUSES.contains(&s)),
             Facet::Completion => Completion::from_machine(value).is_some(),
             Facet::Starred => matches!(value, "yes" | "no"),
             Facet::Overdue | Facet::Promising | Facet::Results => value == "yes",
-            Facet::Plan => {
+            // Plan keys and institutions are as the data has them.
+            Facet::Plan | Facet::Institution => {
                 !value.is_empty()
-                    && value.len() <= 40
-                    && value
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            }
-            Facet::Institution => {
-                !value.is_empty()
-                    && value.chars().count() <= 200
+                    && value.chars().count() <= 1000
                     && !value.chars().any(char::is_control)
             }
         }
@@ -409,19 +415,29 @@ pub fn cycle_years(key: &str) -> Option<(i64, Option<i64>)> {
 /// progress. The milestone statuses' own labels name them.
 pub type CommitmentStatus = MilestoneStatus;
 
+/// The statuses a commitment can have (a milestone's "delayed" is not one: overdue is a
+/// facet of its own).
+pub const COMMITMENT_STATUSES: [CommitmentStatus; 4] = [
+    MilestoneStatus::NotStarted,
+    MilestoneStatus::InProgress,
+    MilestoneStatus::Completed,
+    MilestoneStatus::Withdrawn,
+];
+
 /// A commitment's status from its withdrawal and its milestones (those not withdrawn):
-/// how many there are, how many are completed and their progress added up.
+/// how many there are, how many are completed, and how many are started (completed, in
+/// progress or delayed, or with some progress).
 pub fn commitment_status(
     withdrawn: bool,
     milestones: i64,
     completed: i64,
-    progress: i64,
+    started: i64,
 ) -> CommitmentStatus {
     if withdrawn {
         MilestoneStatus::Withdrawn
     } else if milestones > 0 && completed == milestones {
         MilestoneStatus::Completed
-    } else if progress == 0 && completed == 0 {
+    } else if started == 0 {
         MilestoneStatus::NotStarted
     } else {
         MilestoneStatus::InProgress
@@ -430,7 +446,7 @@ pub fn commitment_status(
 
 /// What a person searched for: words, and at most one value per facet. It is the search
 /// page's address, so every state can be shared.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SearchRequest {
     #[serde(default)]
     pub q: String,
@@ -439,6 +455,16 @@ pub struct SearchRequest {
     pub filters: Vec<(Facet, String)>,
     /// From 1.
     pub page: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> SearchRequest {
+        SearchRequest {
+            q: String::new(),
+            filters: Vec::new(),
+            page: 1,
+        }
+    }
 }
 
 /// Why a search's address was refused: the parameter and its value.
@@ -454,10 +480,7 @@ impl SearchRequest {
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<SearchRequest, BadFilter> {
-        let mut request = SearchRequest {
-            page: 1,
-            ..Default::default()
-        };
+        let mut request = SearchRequest::default();
         for (name, value) in pairs {
             let value = value.trim();
             if name == "q" {
@@ -465,7 +488,7 @@ impl SearchRequest {
                 continue;
             }
             if name == "page" {
-                request.page = value.parse::<usize>().ok().filter(|p| *p >= 1).unwrap_or(1);
+                request.page = value.parse::<usize>().map_or(1, |p| p.clamp(1, LAST_PAGE));
                 continue;
             }
             let Some(facet) = Facet::ALL.into_iter().find(|f| f.param() == name) else {
@@ -486,6 +509,17 @@ impl SearchRequest {
             .filters
             .sort_by_key(|(f, _)| Facet::ALL.iter().position(|a| a == f));
         Ok(request)
+    }
+
+    /// The same request as [`SearchRequest::from_pairs`] would read it from its address:
+    /// what a request that did not come by an address (a server function's arguments)
+    /// goes through before it is searched.
+    pub fn checked(&self) -> Result<SearchRequest, BadFilter> {
+        let page = self.page.to_string();
+        let pairs = std::iter::once(("q", self.q.as_str()))
+            .chain(self.filters.iter().map(|(f, v)| (f.param(), v.as_str())))
+            .chain(std::iter::once(("page", page.as_str())));
+        SearchRequest::from_pairs(pairs)
     }
 
     pub fn filter(&self, facet: Facet) -> Option<&str> {
@@ -537,7 +571,7 @@ impl SearchRequest {
         }
         let query: Vec<String> = pairs
             .iter()
-            .map(|(name, value)| format!("{name}={}", query_encoded(value)))
+            .map(|(name, value)| format!("{name}={}", super::percent_encoded(value, &[])))
             .collect();
         if query.is_empty() {
             "/search".to_string()
@@ -545,21 +579,6 @@ impl SearchRequest {
             format!("/search?{}", query.join("&"))
         }
     }
-}
-
-/// `value` encoded for a query string (spaces as `+`).
-pub fn query_encoded(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// One value of a facet with how many results it would leave.
@@ -619,6 +638,8 @@ pub struct SearchHit {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub total: usize,
+    /// The page shown: the one asked for, or the last when it was past it.
+    pub page: usize,
     pub hits: Vec<SearchHit>,
     pub facets: Vec<FacetCounts>,
 }
@@ -668,10 +689,16 @@ mod tests {
     fn terms_are_folded_unique_and_capped() {
         let found = terms("Transparência  transparencia of a b c d e f g h");
         assert_eq!(found[0].text, "transparencia");
-        assert!(found[0].prefix);
         assert_eq!(found[1].text, "of");
-        assert!(!found[1].prefix);
         assert_eq!(found.len(), MOST_TERMS);
+        assert!(found.iter().all(|t| !t.prefix), "{found:?}");
+        // Only the last word, as people type it, finds the words it starts.
+        let found = terms("open contr");
+        assert_eq!(
+            found.iter().map(|t| t.prefix).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert!(!terms("open of").last().unwrap().prefix);
         assert!(terms("  ,;  ").is_empty());
     }
 
@@ -738,13 +765,13 @@ mod tests {
         assert_eq!(request.filter(Facet::Kind), None);
         assert_eq!(
             request.address(),
-            "/search?q=open+data&region=europe&value=civic_participation&page=2"
+            "/search?q=open%20data&region=europe&value=civic_participation&page=2"
         );
         let narrowed = request.with(Facet::Starred, Some("yes"));
         assert_eq!(narrowed.page, 1);
         assert_eq!(
             narrowed.with(Facet::Region, None).address(),
-            "/search?q=open+data&value=civic_participation&starred=yes"
+            "/search?q=open%20data&value=civic_participation&starred=yes"
         );
         assert_eq!(
             SearchRequest::from_pairs([("region", "atlantis")]),
@@ -755,39 +782,46 @@ mod tests {
         assert!(SearchRequest::from_pairs([("member", "Not A Slug")]).is_err());
         assert!(SearchRequest::from_pairs([("cycle", "2016-2018")]).is_ok());
         assert!(SearchRequest::from_pairs([("cycle", "16-18")]).is_err());
+        // A page past the last one shown is the last; one not a number, the first.
+        let far = SearchRequest::from_pairs([("page", "18446744073709551615")]).unwrap();
+        assert_eq!(far.page, LAST_PAGE);
+        assert_eq!(SearchRequest::from_pairs([("page", "x")]).unwrap().page, 1);
+        // What did not come by an address is read as if it had.
+        let unchecked = SearchRequest {
+            q: "é".repeat(LONGEST_QUERY + 10),
+            filters: vec![
+                (Facet::Region, "europe".into()),
+                (Facet::Region, "americas".into()),
+            ],
+            page: usize::MAX,
+        };
+        let checked = unchecked.checked().unwrap();
+        assert_eq!(checked.q.chars().count(), LONGEST_QUERY);
+        assert_eq!(checked.filters, [(Facet::Region, "americas".to_string())]);
+        assert_eq!(checked.page, LAST_PAGE);
+        let bad = SearchRequest {
+            filters: vec![(Facet::Region, "atlantis".into())],
+            ..Default::default()
+        };
+        assert!(bad.checked().is_err());
         assert_eq!(
             SearchRequest::from_pairs([("q", "a&b=c é")])
                 .unwrap()
                 .address(),
-            "/search?q=a%26b%3Dc+%C3%A9"
+            "/search?q=a%26b%3Dc%20%C3%A9"
         );
     }
 
     #[test]
     fn statuses_come_from_the_milestones() {
-        assert_eq!(
-            commitment_status(true, 3, 3, 300),
-            MilestoneStatus::Withdrawn
-        );
-        assert_eq!(
-            commitment_status(false, 3, 3, 300),
-            MilestoneStatus::Completed
-        );
-        assert_eq!(
-            commitment_status(false, 3, 0, 0),
-            MilestoneStatus::NotStarted
-        );
-        assert_eq!(
-            commitment_status(false, 0, 0, 0),
-            MilestoneStatus::NotStarted
-        );
-        assert_eq!(
-            commitment_status(false, 3, 1, 100),
-            MilestoneStatus::InProgress
-        );
-        assert_eq!(
-            commitment_status(false, 3, 0, 10),
-            MilestoneStatus::InProgress
-        );
+        use MilestoneStatus::*;
+        assert_eq!(commitment_status(true, 3, 3, 3), Withdrawn);
+        assert_eq!(commitment_status(false, 3, 3, 3), Completed);
+        assert_eq!(commitment_status(false, 3, 0, 0), NotStarted);
+        assert_eq!(commitment_status(false, 0, 0, 0), NotStarted);
+        assert_eq!(commitment_status(false, 3, 1, 1), InProgress);
+        assert_eq!(commitment_status(false, 3, 0, 1), InProgress);
+        assert!(!Facet::Status.accepts("delayed"));
+        assert!(Facet::Status.accepts("in_progress"));
     }
 }

@@ -660,17 +660,22 @@ fn SimilarElsewhere(code: String) -> impl IntoView {
             <p class="lead">{t(Key::SimilarIntro)}</p>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    crate::components::result_view(similar.await, |similar| {
-                        if similar.is_empty() {
-                            return view! { <p class="empty-state">{t(Key::SimilarNone)}</p> }.into_any();
+                    // A failure here is said here: the commitment's page stays what it is.
+                    match similar.await {
+                        Ok(similar) if similar.is_empty() => {
+                            view! { <p class="empty-state">{t(Key::SimilarNone)}</p> }.into_any()
                         }
-                        view! {
+                        Ok(similar) => view! {
                             <ul class="similar">
                                 {similar.into_iter().map(|s| view! { <SimilarItem similar=s/> }).collect_view()}
                             </ul>
                         }
-                        .into_any()
-                    })
+                        .into_any(),
+                        Err(error) => {
+                            leptos::logging::warn!("similar commitments: {error}");
+                            view! { <p class="note">{t(Key::SimilarUnavailable)}</p> }.into_any()
+                        }
+                    }
                 })}
             </Suspense>
         </section>

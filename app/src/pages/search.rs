@@ -5,9 +5,10 @@
 //! same page as typing pauses (or a facet is chosen) and puts its results in place, so the
 //! results are always the server's own rendering.
 
-use crate::components::{result_view, Loading, PageMeta, Pagination};
+use crate::components::{isolated, result_view, Loading, PageMeta, Pagination};
 use crate::domain::search::{
-    Facet, FacetCounts, FacetValue, Piece, SearchHit, SearchRequest, SearchResults, PAGE_SIZE,
+    Facet, FacetCounts, FacetValue, Piece, SearchHit, SearchRequest, SearchResults, MOST_VALUES,
+    PAGE_SIZE,
 };
 use crate::domain::{Completion, MemberKind, MilestoneStatus, OgpValue, Region};
 use crate::error::AppError;
@@ -43,15 +44,20 @@ pub fn SearchPage() -> impl IntoView {
             }),
         }
     });
-    let current = request().unwrap_or_default();
+    // A refused filter keeps the words typed in the form.
+    let current = request().unwrap_or_else(|_| SearchRequest {
+        q: query.get_untracked().get("q").unwrap_or_default(),
+        ..Default::default()
+    });
     let title = if current.q.is_empty() {
         t(Key::SearchTitle).to_string()
     } else {
-        t_with(Key::SearchTitleFor, &[("q", &current.q)])
+        t_with(Key::SearchTitleFor, &[("q", &isolated(&current.q))])
     };
-    // One page per search would crowd search engines' indexes; the links on it are followed.
+    // Every combination of facets is a page: search engines are asked to leave them all
+    // (robots.txt too), since each is a search.
     let no_index =
-        (!current.is_empty()).then(|| view! { <Meta name="robots" content="noindex, follow"/> });
+        (!current.is_empty()).then(|| view! { <Meta name="robots" content="noindex, nofollow"/> });
     view! {
         <PageMeta title description=t(Key::SearchDescription).to_string()/>
         {no_index}
@@ -160,9 +166,9 @@ fn Results(request: SearchRequest, results: SearchResults) -> impl IntoView {
                     {names
                         .into_iter()
                         .map(|(facet, value, name)| {
-                            let label = t_with(
+                                                        let label = t_with(
                                 Key::SearchRemove,
-                                &[("facet", t(facet.label_key())), ("value", &name)],
+                                &[("facet", t(facet.label_key())), ("value", &isolated(&name))],
                             );
                             view! {
                                 <li>
@@ -191,20 +197,24 @@ fn Results(request: SearchRequest, results: SearchResults) -> impl IntoView {
             </div>
         }
     });
-    let pages = results.pages();
-    let page = request.page.min(pages) as i64;
+    let page = results.page as i64;
     let base = request.at_page(1).address();
     let hits = results.hits.clone();
     let total = results.total;
+    let list = (!hits.is_empty()).then(|| {
+        view! {
+            <ol class="search-hits" aria-labelledby="search-results-heading">
+                {hits.into_iter().map(|hit| view! { <Hit hit/> }).collect_view()}
+            </ol>
+        }
+    });
     view! {
         <div class="search-layout" data-total=total.to_string()>
             <div class="search-main">
                 <h2 id="search-results-heading" tabindex="-1">{found}</h2>
                 {chosen}
-                {empty}
-                <ol class="search-hits" aria-labelledby="search-results-heading">
-                    {hits.into_iter().map(|hit| view! { <Hit hit/> }).collect_view()}
-                </ol>
+                                {empty}
+                {list}
                 <Pagination page total=total as i64 page_size=PAGE_SIZE as i64 base/>
             </div>
             <Facets request results/>
@@ -229,10 +239,6 @@ fn Facets(request: SearchRequest, results: SearchResults) -> impl IntoView {
         </nav>
     }
 }
-
-/// The most values a facet lists (members and policy areas have many); the chosen one is
-/// always listed.
-const MOST_VALUES: usize = 12;
 
 #[component]
 fn FacetList(request: SearchRequest, counts: FacetCounts) -> impl IntoView {
@@ -259,7 +265,7 @@ fn FacetList(request: SearchRequest, counts: FacetCounts) -> impl IntoView {
             let text = t_with(
                 Key::SearchValueCount,
                 &[
-                    ("value", &value_name(facet, &value)),
+                    ("value", &isolated(&value_name(facet, &value))),
                     ("count", &format_count(value.count as i64)),
                 ],
             );
@@ -270,7 +276,8 @@ fn FacetList(request: SearchRequest, counts: FacetCounts) -> impl IntoView {
                         data-search-link=""
                         data-facet=facet.param()
                         data-value=value.key.clone()
-                        data-count=value.count.to_string()
+                                                data-count=value.count.to_string()
+                        rel="nofollow"
                         aria-current=selected.then_some("true")
                     >
                         {text}
@@ -435,6 +442,13 @@ mod browser {
     }
 
     pub fn typed(event: &web_sys::Event) {
+        // A word being composed (an input method, for Arabic say) is not typed yet.
+        if event
+            .dyn_ref::<web_sys::InputEvent>()
+            .is_some_and(web_sys::InputEvent::is_composing)
+        {
+            return;
+        }
         let from_query = event
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
@@ -444,7 +458,7 @@ mod browser {
         }
         let timeout = gloo_timers::callback::Timeout::new(PAUSE_MS, || {
             if let Some(address) = search_form().as_ref().and_then(address_of) {
-                show(address, false);
+                show(address, Step::Typed);
             }
         });
         PENDING.with(|p| p.replace(Some(timeout)));
@@ -456,7 +470,7 @@ mod browser {
         };
         event.prevent_default();
         PENDING.with(|p| p.replace(None));
-        show(address, true);
+        show(address, Step::Sent);
     }
 
     pub fn clicked(event: leptos::ev::MouseEvent) {
@@ -484,12 +498,32 @@ mod browser {
             return;
         };
         event.prevent_default();
-        show(address, true);
+        // Words typed a moment ago must not come after the link and undo it.
+        PENDING.with(|p| p.replace(None));
+        show(address, Step::Followed);
     }
 
-    /// Asks for `address` and puts its results in place; with `step`, as a new entry of the
-    /// browser's history (a facet chosen), else in place of the current one (typing).
-    fn show(address: String, step: bool) {
+    /// Why results are asked for, which decides the history entry and the focus.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Step {
+        /// Typing paused: the current entry is replaced, the focus stays in the field.
+        Typed,
+        /// The form was sent: a new entry, the focus stays in the field.
+        Sent,
+        /// A facet or page link was followed: a new entry, and the focus goes to the new
+        /// results' heading (the link is gone with the old ones).
+        Followed,
+        /// Back or forward to one of these searches: the entry is already there.
+        Returned,
+    }
+
+    /// The history state that marks the entries of these searches, so that going back or
+    /// forward to another kind of entry (the skip link's `#main`) is left to the browser.
+    const MARK: &str = "ogp-search";
+
+    /// Asks for `address` and puts its results in place, the browser's history and the
+    /// focus as `step` says.
+    fn show(address: String, step: Step) {
         let this = LATEST.with(|l| {
             l.set(l.get() + 1);
             l.get()
@@ -515,33 +549,44 @@ mod browser {
                 say(Some(Key::SearchUpdateFailed));
                 return;
             };
-            say(None);
+            // Said once in place: how many were found.
+            let found = by_id("search-results-heading").and_then(|h| h.text_content());
+            if let Some(status) = by_id(STATUS_ID) {
+                status.set_text_content(found.as_deref());
+            }
             if let Some(title) = page {
                 if let Some(document) = document() {
                     document.set_title(&title);
                 }
             }
             if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let none = wasm_bindgen::JsValue::NULL;
-                let _ = if step {
-                    history.push_state_with_url(&none, "", Some(&address))
-                } else {
-                    history.replace_state_with_url(&none, "", Some(&address))
+                let mark = wasm_bindgen::JsValue::from_str(MARK);
+                let _ = match step {
+                    Step::Typed => history.replace_state_with_url(&mark, "", Some(&address)),
+                    Step::Sent | Step::Followed => {
+                        // The entry left behind is one of these searches too.
+                        let _ = history.replace_state(&mark, "");
+                        history.push_state_with_url(&mark, "", Some(&address))
+                    }
+                    Step::Returned => Ok(()),
                 };
             }
-            if step {
+            if matches!(step, Step::Followed | Step::Returned) {
+                // The words of the search now shown.
+                if let (Some(field), Some(url)) = (
+                    by_id(QUERY_ID).and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok()),
+                    web_sys::Url::new(&absolute(&address)).ok(),
+                ) {
+                    field.set_value(&url.search_params().get("q").unwrap_or_default());
+                }
+            }
+            if step == Step::Followed {
                 // The link followed is gone with the old results: the reader goes on from
                 // the new ones' heading.
                 if let Some(heading) = by_id("search-results-heading")
                     .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
                 {
                     let _ = heading.focus();
-                }
-                if let (Some(field), Some(request)) = (
-                    by_id(QUERY_ID).and_then(|f| f.dyn_into::<web_sys::HtmlInputElement>().ok()),
-                    web_sys::Url::new(&absolute(&address)).ok(),
-                ) {
-                    field.set_value(&request.search_params().get("q").unwrap_or_default());
                 }
             }
         });
@@ -566,16 +611,21 @@ mod browser {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let on_pop = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
-            if let Some(location) = web_sys::window().map(|w| w.location()) {
-                let address = format!(
-                    "{}{}",
-                    location.pathname().unwrap_or_default(),
-                    location.search().unwrap_or_default()
-                );
-                let _ = location.replace(&address);
-            }
-        });
+        let on_pop = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::PopStateEvent)>::new(
+            |event: web_sys::PopStateEvent| {
+                if event.state().as_string().as_deref() != Some(MARK) {
+                    return;
+                }
+                if let Some(location) = web_sys::window().map(|w| w.location()) {
+                    let address = format!(
+                        "{}{}",
+                        location.pathname().unwrap_or_default(),
+                        location.search().unwrap_or_default()
+                    );
+                    show(address, Step::Returned);
+                }
+            },
+        );
         let _ =
             window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
         on_pop.forget();
@@ -589,10 +639,22 @@ mod browser {
             .parse_from_string(html, web_sys::SupportedType::TextHtml)
             .ok()?;
         let results = fetched.get_element_by_id(RESULTS_ID)?;
-        by_id(RESULTS_ID)?.set_inner_html(&results.inner_html());
+        move_children(&results, &by_id(RESULTS_ID)?)?;
         if let (Some(kept), Some(here)) = (fetched.get_element_by_id(KEPT_ID), by_id(KEPT_ID)) {
-            here.set_inner_html(&kept.inner_html());
+            move_children(&kept, &here)?;
         }
         Some(Some(fetched.title()).filter(|t| !t.is_empty()))
+    }
+
+    /// Puts the nodes parsed into `from` in place of `to`'s: the nodes themselves, adopted,
+    /// not their markup parsed a second time (which could read differently).
+    fn move_children(from: &Element, to: &Element) -> Option<()> {
+        let document = document()?;
+        to.set_text_content(None);
+        while let Some(child) = from.first_child() {
+            let adopted = document.adopt_node(&child).ok()?;
+            to.append_child(&adopted).ok()?;
+        }
+        Some(())
     }
 }

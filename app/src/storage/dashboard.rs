@@ -376,21 +376,16 @@ async fn member_results(
 /// region's members ranked 120 ms, at demo scale 10. Keyed by the database, the version
 /// every write changes in its own transaction, and the day: never stale. Each app server
 /// keeps its own.
-pub(super) struct Memo {
+struct Memo {
     database: String,
     version: i64,
     day: NaiveDate,
     dashboards: std::collections::HashMap<Scope, Dashboard>,
     /// By scope, page size and offset.
     pages: std::collections::HashMap<(Scope, i64, i64), crate::domain::ScopePage>,
-    /// Searches asked for again (a link shared, a facet chosen and left) answer at once.
-    pub(super) searches: std::collections::HashMap<
-        crate::domain::search::SearchRequest,
-        crate::domain::search::SearchResults,
-    >,
 }
 
-/// Dashboards, pages of scopes and searches, remembered at most between two writes.
+/// Dashboards, and pages of scopes, remembered at most between two writes.
 const MEMO_ENTRIES: usize = 512;
 
 static MEMO: std::sync::OnceLock<tokio::sync::Mutex<Memo>> = std::sync::OnceLock::new();
@@ -426,7 +421,7 @@ const MEMO_PAGES: i64 = 5;
 /// what is remembered newer than its version says. The caller holds it while it works
 /// something out, but not a connection while it waits: one is worked out at a time, and
 /// those asking for the same meanwhile wait and find it.
-pub(super) async fn current_memo(
+async fn current_memo(
     db: &super::Db,
     version: i64,
     today: NaiveDate,
@@ -439,7 +434,6 @@ pub(super) async fn current_memo(
             day: today,
             dashboards: Default::default(),
             pages: Default::default(),
-            searches: Default::default(),
         })
     });
     let mut memo = tokio::time::timeout(MEMO_WAIT, memo.lock()).await.ok()?;
@@ -453,7 +447,6 @@ pub(super) async fn current_memo(
         memo.day = today;
         memo.dashboards.clear();
         memo.pages.clear();
-        memo.searches.clear();
     }
     Some(memo)
 }
@@ -466,8 +459,8 @@ pub(super) async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
 
 /// Whether the memo has room for one more (when full it takes no more until the next
 /// write: emptying it would let made-up addresses drive out what readers open).
-pub(super) fn has_room(memo: &Memo) -> bool {
-    memo.dashboards.len() + memo.pages.len() + memo.searches.len() < MEMO_ENTRIES
+fn has_room(memo: &Memo) -> bool {
+    memo.dashboards.len() + memo.pages.len() < MEMO_ENTRIES
 }
 
 /// [`dashboard`] with the charts of its commitments' results, which are counted from the

@@ -11,7 +11,7 @@ use super::{Conn, Native, StorageError};
 use crate::domain::search::{
     commitment_status, cycle_key, excerpt, index_text, marked, terms, terms_found,
     CommitmentStatus, Facet, FacetCounts, FacetValue, FoundIn, SearchHit, SearchRequest,
-    SearchResults, Term, PAGE_SIZE,
+    SearchResults, Term, MOST_VALUES, PAGE_SIZE,
 };
 use crate::domain::similar::{rank_similar, Likeness, SimilarCommitment};
 use crate::domain::{
@@ -417,7 +417,7 @@ struct MilestoneFactRow {
     commitment_id: i64,
     milestones: i64,
     completed: i64,
-    progress: i64,
+    started: i64,
     overdue: i64,
 }
 
@@ -428,6 +428,58 @@ struct ScoreFactRow {
     scale: String,
     indicator: String,
     value: String,
+}
+
+/// The IRM scores (published) a commitment's facts read: the stage, whether only the
+/// classic scale counts, and the indicator. Where two IRM assessments give one, the first
+/// value in machine-name order is read.
+const FACT_SCORES: [(&str, bool, &str); 12] = [
+    ("end_of_term", false, "completion"),
+    ("mid_term", false, "completion"),
+    ("end_of_term", true, "completion"),
+    ("mid_term", true, "completion"),
+    ("design", true, "specificity"),
+    ("design", true, "potential_impact"),
+    ("design", true, "relevance.access_to_information"),
+    ("design", true, "relevance.civic_participation"),
+    ("design", true, "relevance.public_accountability"),
+    ("end_of_term", false, "opened_government"),
+    ("end_of_term", false, "early_results"),
+    ("design", false, "promising"),
+];
+
+/// A commitment's values of [`FACT_SCORES`], in turn.
+type FactScores = [Option<String>; FACT_SCORES.len()];
+
+/// Each commitment's [`FactScores`]. The scores are read in one pass in the order of the
+/// published assessments' index and sorted out here: choosing them in SQL (a `CASE` per
+/// score per row, or the index probed per indicator) took twice as long at demo scale 10.
+async fn fact_scores(conn: &mut dyn Conn) -> Result<HashMap<i64, FactScores>, StorageError> {
+    let rows: Vec<ScoreFactRow> = run!(
+        conn,
+        fetch_all,
+        sqlx::query_as(
+            "SELECT a.commitment_id, a.stage, a.scale, s.indicator, s.value
+             FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
+             WHERE a.status = 'published' AND a.source = 'irm'"
+        )
+    )?;
+    let mut scores: HashMap<i64, FactScores> = HashMap::new();
+    for row in rows {
+        if matches!(row.value.as_str(), "ND" | "NR" | "NA") {
+            continue;
+        }
+        let classic = row.scale == "classic";
+        for (at, (stage, classic_only, indicator)) in FACT_SCORES.iter().enumerate() {
+            if *stage == row.stage && *indicator == row.indicator && (classic || !classic_only) {
+                let slot = &mut scores.entry(row.commitment_id).or_default()[at];
+                if slot.as_ref().is_none_or(|kept| row.value < *kept) {
+                    *slot = Some(row.value.clone());
+                }
+            }
+        }
+    }
+    Ok(scores)
 }
 
 /// Numbers for names: each new one gets the next.
@@ -457,10 +509,12 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
                 m.region, m.kind, p.year_submitted, p.end_year,
                 c.withdrawn_on IS NOT NULL AS withdrawn, p.plan_key, c.lead_institution
              FROM commitments c JOIN action_plans p ON p.id = c.plan_id
-             JOIN members m ON m.id = p.member_id
-             ORDER BY c.code"
+             JOIN members m ON m.id = p.member_id"
         )
     )?;
+    // In code order: results without words come so.
+    let mut rows = rows;
+    rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     let milestones: Vec<MilestoneFactRow> = run!(
         conn,
         fetch_all,
@@ -468,27 +522,15 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             "SELECT ms.commitment_id, CAST(COUNT(*) AS BIGINT) AS milestones,
                 CAST(SUM(CASE WHEN ms.status = 'completed' THEN 1 ELSE 0 END) AS BIGINT)
                     AS completed,
-                CAST(SUM(ms.progress) AS BIGINT) AS progress,
+                CAST(SUM(CASE WHEN ms.status <> 'not_started' OR ms.progress > 0 THEN 1 ELSE 0 END)
+                    AS BIGINT) AS started,
                 CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS overdue
              FROM milestones ms WHERE ms.status <> 'withdrawn' GROUP BY ms.commitment_id",
             super::OVERDUE
         ))
         .bind(today)
     )?;
-    let scores: Vec<ScoreFactRow> = run!(
-        conn,
-        fetch_all,
-        sqlx::query_as(
-            "SELECT a.commitment_id, a.stage, a.scale, s.indicator, s.value
-             FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
-             WHERE a.status = 'published' AND a.source = 'irm'
-               AND s.indicator IN ('completion', 'specificity', 'potential_impact',
-                   'opened_government', 'early_results', 'promising',
-                   'relevance.access_to_information', 'relevance.civic_participation',
-                   'relevance.public_accountability')
-             ORDER BY a.id"
-        )
-    )?;
+    let mut scored = fact_scores(conn).await?;
     let values: Vec<(i64, OgpValue)> = run!(
         conn,
         fetch_all,
@@ -517,10 +559,6 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
         .into_iter()
         .map(|m| (m.commitment_id, m))
         .collect();
-    let mut scored: HashMap<i64, Vec<ScoreFactRow>> = HashMap::new();
-    for score in scores {
-        scored.entry(score.commitment_id).or_default().push(score);
-    }
     let mut member_ids: HashMap<i64, u32> = HashMap::new();
     let mut cycles = Numbering {
         names: &mut table.cycles,
@@ -547,7 +585,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             .map(|key| cycles.of(&key, || key.replace('-', "–")));
         let (status, overdue) = match milestones.get(&row.id) {
             Some(m) => (
-                commitment_status(row.withdrawn, m.milestones, m.completed, m.progress),
+                commitment_status(row.withdrawn, m.milestones, m.completed, m.started),
                 m.overdue > 0,
             ),
             None => (commitment_status(row.withdrawn, 0, 0, 0), false),
@@ -579,13 +617,15 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
         });
     }
     for (facts, year) in table.rows.iter_mut().zip(starred_years) {
-        let scores = scored.remove(&facts.id).unwrap_or_default();
+        let values = scored.remove(&facts.id).unwrap_or_default();
         let rating = |scale: Option<&str>, stage: &str, indicator: Indicator| {
-            scores
+            let classic = scale.is_some();
+            let name = indicator.machine_name();
+            FACT_SCORES
                 .iter()
-                .filter(|s| scale.is_none_or(|scale| s.scale == scale) && s.stage == stage)
-                .filter(|s| Indicator::from_machine_name(&s.indicator) == Some(indicator))
-                .find_map(|s| indicator.rating_from_machine(&s.value))
+                .position(|(s, c, i)| *s == stage && *c == classic && *i == name)
+                .and_then(|at| values[at].as_deref())
+                .and_then(|value| indicator.rating_from_machine(value))
         };
         let completion = |scale: Option<&str>| {
             ["end_of_term", "mid_term"].into_iter().find_map(|stage| {
@@ -804,25 +844,69 @@ async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, 
     Ok(table)
 }
 
-/// [`search`], remembered until the next write: the memo is looked in, then let go while
-/// the search runs (searches differ more than dashboards: one at a time would queue them
-/// all), then given what was found if it still has room and is still at the same version.
+/// A search as it is kept: its words as searched (folded, each once), its filters and its
+/// page, so that `Open  data` and `open data` are kept once.
+type SearchKey = (Vec<Term>, Vec<(Facet, String)>, usize);
+
+/// Searches kept for a database at a version of the site, on a day.
+struct KeptSearches {
+    database: String,
+    version: i64,
+    day: NaiveDate,
+    found: HashMap<SearchKey, SearchResults>,
+}
+
+/// Searches kept between two writes: fewer than dashboards, since anyone can make up new
+/// ones; once full, it takes no more until the next write (emptying it would let made-up
+/// searches drive out those readers ask for again).
+const KEPT_SEARCHES: usize = 256;
+
+static SEARCHES: std::sync::OnceLock<std::sync::Mutex<Option<KeptSearches>>> =
+    std::sync::OnceLock::new();
+
+/// [`search`], remembered until the next write for those who ask again (a link shared, a
+/// facet chosen and left). The lock is held only to look and to keep, never while a search
+/// runs, so searches do not queue behind one another.
 pub async fn kept_search(
     db: &super::Db,
     request: &SearchRequest,
     today: NaiveDate,
 ) -> Result<SearchResults, StorageError> {
-    use super::dashboard::{current_memo, has_room, version_now};
-    let version = version_now(db).await?;
-    if let Some(memo) = current_memo(db, version, today).await {
-        if let Some(found) = memo.searches.get(request) {
+    let version = super::dashboard::version_now(db).await?;
+    let database = super::dashboard::database_of(db);
+    let key: SearchKey = (terms(&request.q), request.filters.clone(), request.page);
+    let kept = SEARCHES.get_or_init(Default::default);
+    let same = |k: &KeptSearches| k.database == database && k.version == version && k.day == today;
+    {
+        let kept = kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = kept
+            .as_ref()
+            .filter(|k| same(k))
+            .and_then(|k| k.found.get(&key))
+        {
             return Ok(found.clone());
         }
     }
     let found = search(db, request, today).await?;
-    if let Some(mut memo) = current_memo(db, version, today).await {
-        if has_room(&memo) {
-            memo.searches.insert(request.clone(), found.clone());
+    let mut kept = kept
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Versions are random, not counted: kept searches of any other version go. The version
+    // was read before the search's data, so what it found is at least as new; a request
+    // reading another version never finds these.
+    if !kept.as_ref().is_some_and(same) {
+        *kept = Some(KeptSearches {
+            database,
+            version,
+            day: today,
+            found: HashMap::new(),
+        });
+    }
+    if let Some(k) = kept.as_mut() {
+        if k.found.len() < KEPT_SEARCHES {
+            k.found.insert(key, found.clone());
         }
     }
     Ok(found)
@@ -898,9 +982,11 @@ pub async fn search(
         found.sort_by_cached_key(|at| std::cmp::Reverse(title_hits(&facts.rows[*at], &terms)));
     }
     let total = found.len();
+    // A page past the last shows the last.
+    let shown = request.page.clamp(1, total.div_ceil(PAGE_SIZE).max(1));
     let page: Vec<&Facts> = found
         .iter()
-        .skip((request.page.max(1) - 1) * PAGE_SIZE)
+        .skip((shown - 1).saturating_mul(PAGE_SIZE))
         .take(PAGE_SIZE)
         .map(|at| &facts.rows[*at])
         .collect();
@@ -916,6 +1002,18 @@ pub async fn search(
                 .map(|(key, n)| (key as u32, n))
                 .collect();
             values.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
+            // Only what the page lists: the most frequent, and the one chosen.
+            let chosen = chosen
+                .iter()
+                .find(|(f, _)| *f == facet)
+                .and_then(|(_, key)| *key);
+            let listed = facet.is_listed();
+            let mut kept = 0;
+            values.retain(|(key, _)| {
+                let keep = Some(*key) == chosen || (listed && kept < MOST_VALUES);
+                kept += usize::from(listed && Some(*key) != chosen);
+                keep
+            });
             FacetCounts {
                 facet,
                 values: values
@@ -930,6 +1028,7 @@ pub async fn search(
         .collect();
     Ok(SearchResults {
         total,
+        page: shown,
         hits,
         facets,
     })
@@ -1055,12 +1154,7 @@ pub async fn similar_commitments(
     };
     let this = &facts.rows[at];
     let mut conn = db.acquire().await?;
-    let title: Option<String> = run!(
-        &mut conn,
-        fetch_optional,
-        sqlx::query_scalar("SELECT title FROM commitments WHERE id = $1").bind(this.id)
-    )?;
-    let terms = title_terms(&title.unwrap_or_default());
+    let terms = title_terms(&this.title_words);
     let mut likeness: HashMap<usize, Likeness> = HashMap::new();
     if !terms.is_empty() {
         for id in matching(&mut conn, &terms, Combine::AnyInText).await? {

@@ -535,3 +535,40 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn query_syntax_typed_as_words_is_searched_as_words() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    // Each database's query operators, quotes, a column filter and a lone spacing mark
+    // (alphanumeric to Rust, not a word to either database): searched as plain words,
+    // never an error.
+    for q in [
+        r#""transparencia"#,
+        "transparencia' OR '1'='1",
+        "justice:* NEAR(a b) AND ^ouverte",
+        "{title} : ouverte",
+        "\u{0903}",
+        "ouverte \u{0903}",
+        "*",
+        "' & ! |",
+    ] {
+        let request = SearchRequest::from_pairs([("q", q)]).unwrap();
+        storage::search(&t.db, &request, today()).await.unwrap();
+        let address = request.address();
+        let (status, _, _) = get(&test_router(&t.db), &address, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{q:?}");
+    }
+    assert_eq!(
+        codes(&search(&t.db, &[("q", "transparencia' OR '1'='1")]).await),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&search(&t.db, &[("q", "{title} : ouverte")]).await),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&search(&t.db, &[("q", "\"justice\" ouverte")]).await),
+        ["FR0001"]
+    );
+}
