@@ -461,3 +461,12 @@ async fn postgres_outline(c: &mut sqlx::PgConnection) -> Result<Vec<String>, Sto
     }
     Ok(facts)
 }
+
+/// SQL for the values of `expr` in a group joined by `separator` (a literal without
+/// quotes): SQLite's `GROUP_CONCAT`, PostgreSQL's `string_agg`.
+pub fn joined(conn: &mut dyn Conn, expr: &str, separator: &str) -> String {
+    match conn.native() {
+        Native::Sqlite(_) => format!("GROUP_CONCAT({expr}, '{separator}')"),
+        Native::Postgres(_) => format!("string_agg({expr}, '{separator}')"),
+    }
+}

@@ -94,27 +94,7 @@ async fn known_data(db: &storage::Db) -> Vec<i64> {
     )
     .await
     .unwrap();
-    storage::save_assessment(
-        &mut tx,
-        ids[3],
-        &Assessment {
-            source: AssessmentSource::Irm,
-            assessor: "IRM".into(),
-            stage: Stage::EndOfTerm,
-            scale: ScaleSet::Refreshed,
-            scores: vec![Score {
-                indicator: Indicator::Completion,
-                value: ScoreValue::Rated(Rating::Completion(Completion::Complete)),
-                justification: None,
-                evidence: Vec::new(),
-            }],
-        },
-        Utc::now(),
-        true,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    irm_completion(&mut tx, ids[3], Completion::Complete).await;
     tx.commit().await.unwrap();
     ids
 }
@@ -571,4 +551,114 @@ async fn query_syntax_typed_as_words_is_searched_as_words() {
         codes(&search(&t.db, &[("q", "\"justice\" ouverte")]).await),
         ["FR0001"]
     );
+}
+
+#[tokio::test]
+async fn starred_promising_and_strong_results_are_read_from_the_irm_scores() {
+    let t = test_db().await;
+    let ids = known_data(&t.db).await;
+    let rated = |indicator, rating| Score {
+        indicator,
+        value: ScoreValue::Rated(rating),
+        justification: None,
+        evidence: Vec::new(),
+    };
+    let assessment = |stage, scale, scores| Assessment {
+        source: AssessmentSource::Irm,
+        assessor: "IRM".into(),
+        stage,
+        scale,
+        scores,
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    for (id, assessment) in [
+        // ES0002: every condition of the starred rule met, and major results.
+        (
+            ids[1],
+            assessment(
+                Stage::Design,
+                ScaleSet::Classic,
+                vec![
+                    rated(
+                        Indicator::Specificity,
+                        Rating::Specificity(Specificity::High),
+                    ),
+                    rated(
+                        Indicator::Relevance(OgpValue::CivicParticipation),
+                        Rating::Relevance(Relevance::Relevant),
+                    ),
+                    rated(
+                        Indicator::PotentialImpact,
+                        Rating::PotentialImpact(PotentialImpact::Transformative),
+                    ),
+                ],
+            ),
+        ),
+        (
+            ids[1],
+            assessment(
+                Stage::EndOfTerm,
+                ScaleSet::Classic,
+                vec![
+                    rated(
+                        Indicator::Completion,
+                        Rating::Completion(Completion::Substantial),
+                    ),
+                    rated(
+                        Indicator::OpenedGovernment,
+                        Rating::OpenedGovernment(OpenedGovernment::Major),
+                    ),
+                ],
+            ),
+        ),
+        // MA0001: promising, on the refreshed scale.
+        (
+            ids[2],
+            assessment(
+                Stage::Design,
+                ScaleSet::Refreshed,
+                vec![rated(Indicator::Promising, Rating::YesNo(YesNo::Yes))],
+            ),
+        ),
+    ] {
+        storage::save_assessment(&mut tx, id, &assessment, Utc::now(), true)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    // The commitment's own page says starred too: the search reads the same scores.
+    let detail = storage::commitment_detail(&mut conn(&t.db).await, "ES0002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.starred(), Some(true));
+    assert_eq!(
+        codes(&search(&t.db, &[("starred", "yes")]).await),
+        ["ES0002"]
+    );
+    assert_eq!(
+        codes(&search(&t.db, &[("results", "yes")]).await),
+        ["ES0002"]
+    );
+    assert_eq!(
+        codes(&search(&t.db, &[("promising", "yes")]).await),
+        ["MA0001"]
+    );
+    assert_eq!(
+        codes(&search(&t.db, &[("completion", "substantial")]).await),
+        ["ES0002"]
+    );
+    let results = storage::kept_dashboard(&t.db, &Scope::All, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let figures: Vec<i64> = results
+        .chart(ChartId::Results)
+        .unwrap()
+        .bars
+        .iter()
+        .map(|b| b.value)
+        .collect();
+    assert_eq!(figures, [1, 1, 1]);
 }
