@@ -16,48 +16,20 @@ connections=64
 port=3910
 work="$PWD/target/bench-dashboards"
 
-server=""
-stop_server() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  fi
-  server=""
-  return 0
-}
 trap stop_server EXIT
 
-install_missing
-./scripts/setup.sh >&2
-cargo leptos build --release >&2
-bin="$PWD/target/release/ogp-tracker"
+build_release
 mkdir -p "$work"
 
 databases=(sqlite)
 [ "${BENCH_POSTGRES:-0}" = 1 ] && databases+=(postgres)
 rows=()
 for database in "${databases[@]}"; do
-  if [ "$database" = sqlite ]; then
-    url="sqlite://$work/scale-$scale.db"
-    if [ "${BENCH_FRESH:-0}" = 1 ] || [ ! -f "$work/scale-$scale.db" ]; then
-      rm -f "$work/scale-$scale.db"*
-      DATABASE_URL="$url" "$bin" demo --scale "$scale" >/dev/null
-    fi
-  else
-    pg_url=$(./scripts/postgres.sh)
-    name="bench_dashboards_${scale//./_}"
-    if [ "${BENCH_FRESH:-0}" = 1 ] || ! psql "$pg_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
-      psql "$pg_url" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
-      DATABASE_URL="${pg_url%/*}/$name" "$bin" demo --scale "$scale" >/dev/null
-    fi
-    url="${pg_url%/*}/$name"
-  fi
+  url=$(demo_database "$database")
   for pages in kept rendered; do
     cache_mb=16
     [ "$pages" = rendered ] && cache_mb=0
-    DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-      PAGE_CACHE_MB=$cache_mb LOG_LEVEL=warn "$bin" serve >"$work/server-$database-$pages.log" 2>&1 &
-    server=$!
-    wait_for "http://127.0.0.1:$port/healthz"
+    start_server "$url" "$work/server-$database-$pages.log" PAGE_CACHE_MB=$cache_mb
     member=$(first_link /members /members/)
     plan=$(first_link "$member" /plans/)
     area=$(first_link /explore /policy-areas/)
@@ -72,12 +44,12 @@ for database in "${databases[@]}"; do
   done
 done
 
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
+commit=$(measured_commit)
 {
   echo
   echo "## $(date -u +%Y-%m-%d) · pages with dashboards under load (bench/dashboards.sh)"
   echo
-  echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build."
+  echo "- **Machine:** $(machine). Release build."
   echo "- **Commit:** $commit."
   echo "- **Load:** wrk, 2 threads, $connections connections, ${seconds} s per page; demo data at scale $scale."
   echo

@@ -21,20 +21,9 @@ connections=64
 port=3911
 work="$PWD/target/bench-dashboards"
 
-server=""
-stop_server() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  fi
-  server=""
-  return 0
-}
 trap stop_server EXIT
 
-install_missing
-./scripts/setup.sh >&2
-cargo leptos build --release >&2
-bin="$PWD/target/release/ogp-tracker"
+build_release
 mkdir -p "$work"
 
 searches=(
@@ -54,26 +43,9 @@ databases=(sqlite)
 rows=()
 starts=()
 for database in "${databases[@]}"; do
-  if [ "$database" = sqlite ]; then
-    url="sqlite://$work/scale-$scale.db"
-    if [ "${BENCH_FRESH:-0}" = 1 ] || [ ! -f "$work/scale-$scale.db" ]; then
-      rm -f "$work/scale-$scale.db"*
-      DATABASE_URL="$url" "$bin" demo --scale "$scale" >/dev/null
-    fi
-  else
-    pg_url=$(./scripts/postgres.sh)
-    name="bench_dashboards_${scale//./_}"
-    if [ "${BENCH_FRESH:-0}" = 1 ] || ! psql "$pg_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
-      psql "$pg_url" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
-      DATABASE_URL="${pg_url%/*}/$name" "$bin" demo --scale "$scale" >/dev/null
-    fi
-    url="${pg_url%/*}/$name"
-  fi
+  url=$(demo_database "$database")
   started=$(date +%s.%N)
-  DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-    LOG_LEVEL=warn "$bin" serve >"$work/server-search-$database.log" 2>&1 &
-  server=$!
-  wait_for "http://127.0.0.1:$port/healthz"
+  start_server "$url" "$work/server-search-$database.log"
   starts+=("- **First start on $database** (migrations, and the index built when owed): $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s.")
   echo "${starts[-1]}" >&2
   # The kept facets are worked out by the first search after a start: not any one search's.
@@ -89,12 +61,12 @@ for database in "${databases[@]}"; do
   stop_server
 done
 
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
+commit=$(measured_commit)
 {
   echo
   echo "## $(date -u +%Y-%m-%d) · search under load (bench/search.sh)"
   echo
-  echo "- **Machine:** $(nproc) vCPU ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), $(free -g | awk '/Mem:/ {print $2}') GiB. Release build."
+  echo "- **Machine:** $(machine). Release build."
   echo "- **Commit:** $commit."
   echo "- **Load:** demo data at scale $scale. *First answer*: the search asked for once, alone, right after the server started (it searches). Then wrk, 2 threads, $connections connections, ${seconds} s per search: the app server keeps each search's results until the next write, so these read them."
   printf '%s\n' "${starts[@]}"
