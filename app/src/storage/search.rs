@@ -837,6 +837,12 @@ struct KeptFacts {
 static FACTS: std::sync::OnceLock<tokio::sync::Mutex<Option<KeptFacts>>> =
     std::sync::OnceLock::new();
 
+/// Works out the facts of this version and day now, if no one has yet (see
+/// `storage::kept_dashboard`).
+pub(super) async fn prepare_facts(db: &super::Db, today: NaiveDate) -> Result<(), StorageError> {
+    kept_facts(db, today).await.map(drop)
+}
+
 async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, StorageError> {
     let version = super::dashboard::version_now(db).await?;
     let database = super::dashboard::database_of(db);
@@ -849,6 +855,13 @@ async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, 
         }
     }
     let table = Arc::new(fact_table(&mut db.acquire().await?, today).await?);
+    {
+        let mut latest = LATEST_FACTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        latest.retain(|(d, _)| *d != database);
+        latest.push((database.clone(), table.clone()));
+    }
     *kept = Some(KeptFacts {
         database,
         version,
@@ -856,6 +869,46 @@ async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, 
         table: table.clone(),
     });
     Ok(table)
+}
+
+/// The facts last worked out for each database, whatever the version: see
+/// [`recent_facts`].
+static LATEST_FACTS: std::sync::Mutex<Vec<(String, Arc<FactTable>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// The current facts when they are worked out; else, while they are being worked out (or
+/// from now on, in the background), the last ones. For similar commitments only: a list of
+/// suggestions may be one write behind, where the page of the writer who just saved must
+/// not wait seconds (at demo scale 10) for it. Figures (searches, dashboards) always wait
+/// for the current facts.
+async fn recent_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, StorageError> {
+    let database = super::dashboard::database_of(db);
+    let latest = LATEST_FACTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .find(|(d, _)| *d == database)
+        .map(|(_, table)| table.clone());
+    let Some(latest) = latest else {
+        return kept_facts(db, today).await;
+    };
+    let version = super::dashboard::version_now(db).await?;
+    let kept = FACTS.get_or_init(Default::default);
+    if let Ok(guard) = kept.try_lock() {
+        if let Some(k) = &*guard {
+            if k.database == database && k.version == version && k.day == today {
+                return Ok(k.table.clone());
+            }
+        }
+        drop(guard);
+        let db = db.clone();
+        tokio::spawn(async move {
+            if let Err(error) = kept_facts(&db, today).await {
+                tracing::warn!(%error, "cannot work out the search facts");
+            }
+        });
+    }
+    Ok(latest)
 }
 
 /// A search as it is kept: its words as searched (folded, each once), its filters and its
@@ -1162,7 +1215,7 @@ pub async fn similar_commitments(
     code: &str,
     today: NaiveDate,
 ) -> Result<Option<Vec<SimilarCommitment>>, StorageError> {
-    let facts = kept_facts(db, today).await?;
+    let facts = recent_facts(db, today).await?;
     let Some(&at) = facts.by_code.get(code) else {
         return Ok(None);
     };
