@@ -408,8 +408,11 @@ pub(super) fn database_of(db: &super::Db) -> String {
     }
 }
 
-/// How long a read waits for the memo before working its figures out on its own.
-const MEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long a read waits for the memo before working its figures out on its own. Longer
+/// than working out the slowest page (a policy area's or a value's, about 0.7 s at demo
+/// scale 10, alone): readers who gave up after one second worked it out all at once, each
+/// slower for the others, and a page opened by 64 readers at once never answered in time.
+const MEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Pages of a scope remembered: the first few, which readers open.
 const MEMO_PAGES: i64 = 5;
