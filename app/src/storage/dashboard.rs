@@ -467,13 +467,24 @@ fn has_room(memo: &Memo) -> bool {
 }
 
 /// [`dashboard`] with the charts of its commitments' results, which are counted from the
-/// facts searches narrow by (`storage::results_charts`), so each bar links to its list.
+/// facts searches narrow by (`search::results_charts`), so each bar links to its list.
 pub async fn whole_dashboard(
     db: &super::Db,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let results = super::results_charts(db, scope, today).await?;
+    let facts = super::search::facts_at(db, version_now(db).await?, today).await?;
+    dashboard_with(db, &facts, scope, today).await
+}
+
+/// [`whole_dashboard`] with the facts already at hand.
+async fn dashboard_with(
+    db: &super::Db,
+    facts: &super::search::FactTable,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Option<Dashboard>, StorageError> {
+    let results = super::search::results_charts(facts, scope);
     let dashboard = dashboard(&mut db.acquire().await?, scope, today).await?;
     Ok(dashboard.map(|d| with_results(d, results)))
 }
@@ -500,15 +511,15 @@ pub async fn kept_dashboard(
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    super::search::prepare_facts(db, today).await?;
     let version = version_now(db).await?;
+    let facts = super::search::facts_at(db, version, today).await?;
     let Some(mut memo) = current_memo(db, version, today).await else {
-        return whole_dashboard(db, scope, today).await;
+        return dashboard_with(db, &facts, scope, today).await;
     };
     if let Some(found) = memo.dashboards.get(scope) {
         return Ok(Some(found.clone()));
     }
-    let worked_out = whole_dashboard(db, scope, today).await?;
+    let worked_out = dashboard_with(db, &facts, scope, today).await?;
     if let Some(found) = &worked_out {
         if has_room(&memo) {
             memo.dashboards.insert(scope.clone(), found.clone());

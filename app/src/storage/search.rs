@@ -381,7 +381,7 @@ struct Facts {
 }
 
 /// Every commitment's [`Facts`], with the names its numbers stand for.
-struct FactTable {
+pub(super) struct FactTable {
     rows: Vec<Facts>,
     by_id: HashMap<i64, usize>,
     by_code: HashMap<String, usize>,
@@ -837,14 +837,18 @@ struct KeptFacts {
 static FACTS: std::sync::OnceLock<tokio::sync::Mutex<Option<KeptFacts>>> =
     std::sync::OnceLock::new();
 
-/// Works out the facts of this version and day now, if no one has yet (see
-/// `storage::kept_dashboard`).
-pub(super) async fn prepare_facts(db: &super::Db, today: NaiveDate) -> Result<(), StorageError> {
-    kept_facts(db, today).await.map(drop)
-}
-
 async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, StorageError> {
     let version = super::dashboard::version_now(db).await?;
+    facts_at(db, version, today).await
+}
+
+/// The facts at the site's `version` (read by the caller, before the data) on `today`,
+/// worked out by the first to ask.
+pub(super) async fn facts_at(
+    db: &super::Db,
+    version: i64,
+    today: NaiveDate,
+) -> Result<Arc<FactTable>, StorageError> {
     let database = super::dashboard::database_of(db);
     let kept = FACTS.get_or_init(Default::default);
     // One works them out; those asking meanwhile wait and find them.
@@ -956,7 +960,7 @@ pub async fn kept_search(
             return Ok(found.clone());
         }
     }
-    let found = search(db, request, today).await?;
+    let found = search_in(db, &*facts_at(db, version, today).await?, request).await?;
     let mut kept = kept
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -986,7 +990,15 @@ pub async fn search(
     request: &SearchRequest,
     today: NaiveDate,
 ) -> Result<SearchResults, StorageError> {
-    let facts = kept_facts(db, today).await?;
+    search_in(db, &*kept_facts(db, today).await?, request).await
+}
+
+/// [`search`] with `facts`.
+async fn search_in(
+    db: &super::Db,
+    facts: &FactTable,
+    request: &SearchRequest,
+) -> Result<SearchResults, StorageError> {
     let terms = terms(&request.q);
     let mut conn = db.acquire().await?;
     // By place in the table, which is in code order.
@@ -1057,7 +1069,7 @@ pub async fn search(
         .take(PAGE_SIZE)
         .map(|at| &facts.rows[*at])
         .collect();
-    let hits = hits(&mut conn, &facts, &page, &terms).await?;
+    let hits = hits(&mut conn, facts, &page, &terms).await?;
     let facets = Facet::ALL
         .into_iter()
         .zip(counts)
@@ -1318,12 +1330,10 @@ pub async fn similar_commitments(
 
 /// The charts of a scope's commitments counted from the facts a search narrows by (see
 /// [`crate::domain::CommitmentResults`]), each bar linked to its search.
-pub async fn results_charts(
-    db: &super::Db,
+pub(super) fn results_charts(
+    facts: &FactTable,
     scope: &crate::domain::Scope,
-    today: NaiveDate,
-) -> Result<[crate::domain::Chart; 2], StorageError> {
-    let facts = kept_facts(db, today).await?;
+) -> [crate::domain::Chart; 2] {
     let scope_filter = crate::domain::search::scope_filter(scope);
     let narrowed = scope_filter
         .as_ref()
@@ -1350,5 +1360,5 @@ pub async fn results_charts(
         page: 1,
         ..Default::default()
     };
-    Ok(results.charts(|facet, value| Some(base.with(facet, Some(value)).address())))
+    results.charts(|facet, value| Some(base.with(facet, Some(value)).address()))
 }
