@@ -58,19 +58,29 @@ impl Likeness {
     }
 }
 
-/// The [`SimilarCommitment::CONSIDERED`] most alike of `candidates` (ties by code), ranked
-/// by their results, then by likeness: the first [`SimilarCommitment::SHOWN`].
-pub fn rank_similar(mut candidates: Vec<(Likeness, SimilarCommitment)>) -> Vec<SimilarCommitment> {
+/// The [`SimilarCommitment::CONSIDERED`] most alike of `candidates`, each with its score
+/// (the text's match as a share of the best among all of them), ties in `by_code` order:
+/// only these need to be read in full.
+pub fn most_alike<T>(
+    candidates: Vec<(Likeness, T)>,
+    by_code: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<(f64, T)> {
     let best_text = candidates
         .iter()
         .map(|(l, _)| l.text)
         .fold(0.0_f64, f64::max);
-    let mut scored: Vec<(f64, SimilarCommitment)> = candidates
-        .drain(..)
-        .map(|(likeness, similar)| (likeness.score(best_text), similar))
+    let mut scored: Vec<(f64, T)> = candidates
+        .into_iter()
+        .map(|(likeness, candidate)| (likeness.score(best_text), candidate))
         .collect();
-    scored.sort_by(|(a, x), (b, y)| b.total_cmp(a).then_with(|| x.code.cmp(&y.code)));
+    scored.sort_by(|(a, x), (b, y)| b.total_cmp(a).then_with(|| by_code(x, y)));
     scored.truncate(SimilarCommitment::CONSIDERED);
+    scored
+}
+
+/// The most alike (from [`most_alike`], with their scores) ranked by their results, then by
+/// likeness: the first [`SimilarCommitment::SHOWN`].
+pub fn rank_similar(mut scored: Vec<(f64, SimilarCommitment)>) -> Vec<SimilarCommitment> {
     scored.sort_by(|(a, x), (b, y)| {
         y.results()
             .cmp(&x.results())
@@ -101,13 +111,17 @@ mod tests {
         }
     }
 
+    fn ranking(candidates: Vec<(Likeness, SimilarCommitment)>) -> Vec<SimilarCommitment> {
+        rank_similar(most_alike(candidates, |x, y| x.code.cmp(&y.code)))
+    }
+
     fn like(shared_areas: usize, text: f64) -> Likeness {
         Likeness { shared_areas, text }
     }
 
     #[test]
     fn the_most_alike_are_ranked_by_their_results() {
-        let ranked = rank_similar(vec![
+        let ranked = ranking(vec![
             (like(1, 0.0), similar("A", false, None)),
             (like(0, 4.0), similar("B", true, Some(Completion::Complete))),
             (
@@ -134,10 +148,10 @@ mod tests {
             .collect();
         candidates[29].1.starred = true;
         candidates[3].1.strong_results = true;
-        let ranked = rank_similar(candidates);
+        let ranked = ranking(candidates);
         assert_eq!(ranked.len(), SimilarCommitment::SHOWN);
         let codes: Vec<&str> = ranked.iter().map(|s| s.code.as_str()).collect();
         assert_eq!(codes, ["C03", "C00", "C01", "C02", "C04"]);
-        assert!(rank_similar(Vec::new()).is_empty());
+        assert!(ranking(Vec::new()).is_empty());
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::search::{
     CommitmentStatus, Facet, FacetCounts, FacetValue, FoundIn, SearchHit, SearchRequest,
     SearchResults, Term, MOST_VALUES, PAGE_SIZE,
 };
-use crate::domain::similar::{rank_similar, Likeness, SimilarCommitment};
+use crate::domain::similar::{most_alike, rank_similar, Likeness, SimilarCommitment};
 use crate::domain::{
     Completion, Indicator, MemberKind, MilestoneStatus, OgpValue, Rating, Region, StarInputs,
     StarRule,
@@ -1267,22 +1267,15 @@ pub async fn similar_commitments(
             }
         }
     }
-    let mut candidates: Vec<(Likeness, usize)> = likeness
+    let candidates: Vec<(Likeness, usize)> = likeness
         .into_iter()
         .map(|(other, l)| (l, other))
         .filter(|(_, other)| facts.rows[*other].member != this.member)
         .collect();
-    // Only the most alike need their titles: ranked by likeness as `rank_similar` does.
-    let best_text = candidates
-        .iter()
-        .map(|(l, _)| l.text)
-        .fold(0.0_f64, f64::max);
-    candidates.sort_by(|(a, x), (b, y)| {
-        b.score(best_text)
-            .total_cmp(&a.score(best_text))
-            .then_with(|| facts.rows[*x].code.cmp(&facts.rows[*y].code))
+    // Only the most alike need their titles.
+    let candidates = most_alike(candidates, |x, y| {
+        facts.rows[*x].code.cmp(&facts.rows[*y].code)
     });
-    candidates.truncate(SimilarCommitment::CONSIDERED);
     if candidates.is_empty() {
         return Ok(Some(Vec::new()));
     }
@@ -1301,7 +1294,7 @@ pub async fn similar_commitments(
     let titles: HashMap<i64, String> = titles.into_iter().collect();
     let similar = candidates
         .into_iter()
-        .filter_map(|(likeness, at)| {
+        .filter_map(|(score, at)| {
             let row = &facts.rows[at];
             let (member_slug, member_name) = facts.members[row.member as usize].clone();
             let shared_areas = row
@@ -1311,7 +1304,7 @@ pub async fn similar_commitments(
                 .map(|a| facts.areas[*a as usize].1.clone())
                 .collect();
             Some((
-                likeness,
+                score,
                 SimilarCommitment {
                     code: row.code.clone(),
                     title: titles.get(&row.id)?.clone(),
