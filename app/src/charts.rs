@@ -4,7 +4,7 @@
 //! figures one click away, and a CSV of exactly those figures. In a right-to-left language
 //! bars grow from the right and months run from right to left.
 
-use crate::domain::{BarLabel, Chart};
+use crate::domain::{Bar, BarGroup, BarLabel, Chart, ChartForm};
 use crate::i18n::{format_count, t, t_with, use_lang, Key};
 use crate::xml::text as xml;
 use leptos::prelude::*;
@@ -23,22 +23,33 @@ fn figure_text(label: &str, value: i64) -> String {
 }
 
 const WIDTH: f64 = 640.0;
+/// Horizontal bars: the category's width, the figure's, a row's height and a bar's.
+const LABEL: f64 = 250.0;
+const FIGURE: f64 = 60.0;
+const ROW: f64 = 30.0;
+const BAR: f64 = 20.0;
 
-/// The chart as an SVG document fragment, `id` naming its title and description, its
-/// layout mirrored when `rtl`.
+/// The chart as an SVG document fragment, `id` naming its title and description (and its
+/// patterns), its layout mirrored when `rtl`.
 pub fn svg(chart: &Chart, id: &str, title: &str, rtl: bool) -> String {
-    let labels: Vec<String> = chart.bars.iter().map(|b| bar_label(&b.label)).collect();
     let description = chart
-        .bars
-        .iter()
-        .zip(&labels)
-        .map(|(bar, label)| figure_text(label, bar.value))
+        .every_bar()
+        .map(|(group, bar)| figure_text(&full_label(group, bar), bar.value))
         .collect::<Vec<_>>()
         .join("; ");
-    let (height, body) = if chart.id.is_timeline() {
-        columns(chart, &labels, rtl)
-    } else {
-        bars(chart, &labels, rtl)
+    let (height, body) = match chart.id.form() {
+        ChartForm::Columns => columns(chart, rtl),
+        ChartForm::Bars => {
+            let rows: Vec<(&Bar, String)> = chart
+                .bars
+                .iter()
+                .map(|b| (b, bar_label(&b.label)))
+                .collect();
+            let (height, body) = bar_rows(&rows, None, 4.0, chart.max(), rtl);
+            (height + 8.0, body)
+        }
+        ChartForm::Stacked => stacked(chart, id, rtl),
+        ChartForm::SmallMultiples => small_multiples(chart, rtl),
     };
     // Anchors are given in physical terms (`direction="ltr"`); each text is still laid out
     // in its own direction.
@@ -51,17 +62,40 @@ pub fn svg(chart: &Chart, id: &str, title: &str, rtl: bool) -> String {
     )
 }
 
-/// Horizontal bars: the category on the reading side, then the bar, then its figure.
-fn bars(chart: &Chart, labels: &[String], rtl: bool) -> (f64, String) {
-    const LABEL: f64 = 250.0;
-    const FIGURE: f64 = 60.0;
-    const ROW: f64 = 30.0;
-    const BAR: f64 = 20.0;
+/// A bar's label with its group's, as its tooltip and the description say it.
+fn full_label(group: Option<&BarGroup>, bar: &Bar) -> String {
+    match group {
+        Some(group) => format!("{}, {}", bar_label(&group.label), bar_label(&bar.label)),
+        None => bar_label(&bar.label),
+    }
+}
+
+/// A bar's `data-` attributes: its group's key where it has one, and its own.
+fn bar_data(group: Option<&BarGroup>, bar: &Bar) -> String {
+    let group = group.map_or(String::new(), |g| {
+        format!(" data-group=\"{}\"", xml(&g.key))
+    });
+    format!(
+        "{group} data-key=\"{}\" data-value=\"{}\"",
+        xml(&bar.key),
+        bar.value
+    )
+}
+
+/// Horizontal bars from `top`, drawn to the scale of `max`: the category on the reading
+/// side, then the bar, then its figure.
+fn bar_rows(
+    rows: &[(&Bar, String)],
+    group: Option<&BarGroup>,
+    top: f64,
+    max: i64,
+    rtl: bool,
+) -> (f64, String) {
     let area = WIDTH - LABEL - FIGURE;
-    let max = chart.max().max(1) as f64;
+    let max = max.max(1) as f64;
     let mut out = String::new();
-    for (i, (bar, label)) in chart.bars.iter().zip(labels).enumerate() {
-        let y = 4.0 + i as f64 * ROW;
+    for (i, (bar, label)) in rows.iter().enumerate() {
+        let y = top + i as f64 * ROW;
         let length = if bar.value > 0 {
             (bar.value as f64 / max * area).max(2.0)
         } else {
@@ -81,23 +115,171 @@ fn bars(chart: &Chart, labels: &[String], rtl: bool) -> (f64, String) {
             (LABEL - 8.0, "end", LABEL, LABEL + length + 6.0, "start")
         };
         out.push_str(&format!(
-            "<g class=\"chart-bar\" data-key=\"{}\" data-value=\"{}\"><title>{}</title>\
+            "<g class=\"chart-bar\"{}><title>{}</title>\
              <text class=\"chart-label\" x=\"{label_x:.1}\" y=\"{baseline:.1}\" text-anchor=\"{label_anchor}\">{}</text>\
              <rect x=\"{bar_x:.1}\" y=\"{y:.1}\" width=\"{length:.1}\" height=\"{BAR}\"/>\
              <text class=\"chart-figure\" x=\"{figure_x:.1}\" y=\"{baseline:.1}\" text-anchor=\"{figure_anchor}\">{}</text></g>",
-            xml(&bar.key),
-            bar.value,
-            xml(&figure_text(label, bar.value)),
+            bar_data(group, bar),
+            xml(&figure_text(&full_label(group, bar), bar.value)),
             xml(label),
             format_count(bar.value),
         ));
     }
-    (chart.bars.len() as f64 * ROW + 8.0, out)
+    (top + rows.len() as f64 * ROW - ROW + BAR + 4.0, out)
+}
+
+/// One small chart per group, one under the other, each headed by its group's name and
+/// all drawn to the same scale, so their bars compare.
+fn small_multiples(chart: &Chart, rtl: bool) -> (f64, String) {
+    const HEADING: f64 = 26.0;
+    let max = chart.max();
+    let (heading_x, anchor) = if rtl { (WIDTH, "end") } else { (0.0, "start") };
+    let mut top = 0.0;
+    let mut out = String::new();
+    for group in &chart.groups {
+        out.push_str(&format!(
+            "<text class=\"chart-group\" x=\"{heading_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+            top + 18.0,
+            xml(&bar_label(&group.label)),
+        ));
+        let rows: Vec<(&Bar, String)> = group
+            .bars
+            .iter()
+            .map(|b| (b, bar_label(&b.label)))
+            .collect();
+        let (bottom, body) = bar_rows(&rows, Some(group), top + HEADING, max, rtl);
+        out.push_str(&body);
+        top = bottom + 12.0;
+    }
+    (top.max(ROW), out)
+}
+
+/// Fills for the parts of stacked bars: a colour each (3:1 or more against the page) and a
+/// pattern each, so the parts tell apart without colour.
+const PART_COLOURS: [&str; 7] = [
+    "#004a80", "#8a4b00", "#1d6b32", "#6b2c91", "#a4262c", "#4f5863", "#0f6466",
+];
+
+/// The patterns' shapes, drawn in white over a part's colour (none on the first).
+const PART_SHAPES: [&str; 7] = [
+    "",
+    "<path d=\"M0 8 L8 0\" stroke-width=\"2\"/>",
+    "<circle cx=\"4\" cy=\"4\" r=\"1.6\"/>",
+    "<path d=\"M0 4 H8\" stroke-width=\"2\"/>",
+    "<path d=\"M0 0 L8 8 M0 8 L8 0\" stroke-width=\"1.4\"/>",
+    "<path d=\"M4 0 V8\" stroke-width=\"2\"/>",
+    "<path d=\"M0 0 L8 8\" stroke-width=\"2\"/>",
+];
+
+fn part_fill(id: &str, n: usize) -> String {
+    format!("url(#{id}-part-{})", n % PART_COLOURS.len())
+}
+
+fn part_patterns(id: &str, parts: usize) -> String {
+    let mut out = String::from("<defs>");
+    for n in 0..parts.min(PART_COLOURS.len()) {
+        out.push_str(&format!(
+            "<pattern id=\"{id}-part-{n}\" class=\"chart-pattern\" width=\"8\" height=\"8\" \
+             patternUnits=\"userSpaceOnUse\"><rect class=\"chart-part-{n}\" width=\"8\" height=\"8\" fill=\"{}\"/>\
+             <g fill=\"#ffffff\" stroke=\"#ffffff\" opacity=\"0.45\">{}</g></pattern>",
+            PART_COLOURS[n], PART_SHAPES[n]
+        ));
+    }
+    out.push_str("</defs>");
+    out
+}
+
+/// One bar per group, made of its parts in order from the reading side, its total after
+/// it; then a legend naming each part beside its pattern.
+fn stacked(chart: &Chart, id: &str, rtl: bool) -> (f64, String) {
+    const GROUP_LABEL: f64 = 110.0;
+    let area = WIDTH - GROUP_LABEL - FIGURE;
+    let max = chart.max().max(1) as f64;
+    let parts: Vec<(String, String)> = chart
+        .groups
+        .first()
+        .map(|g| {
+            g.bars
+                .iter()
+                .map(|b| (b.key.clone(), bar_label(&b.label)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = part_patterns(id, parts.len());
+    for (i, group) in chart.groups.iter().enumerate() {
+        let y = 4.0 + i as f64 * ROW;
+        let baseline = y + BAR * 0.75;
+        let total = group.total();
+        let length = total as f64 / max * area;
+        let (label_x, label_anchor, start, figure_x, figure_anchor) = if rtl {
+            let edge = WIDTH - GROUP_LABEL;
+            (edge + 8.0, "start", edge, edge - length - 6.0, "end")
+        } else {
+            (
+                GROUP_LABEL - 8.0,
+                "end",
+                GROUP_LABEL,
+                GROUP_LABEL + length + 6.0,
+                "start",
+            )
+        };
+        out.push_str(&format!(
+            "<g class=\"chart-stack\" data-group=\"{}\" data-value=\"{total}\">\
+             <text class=\"chart-label\" x=\"{label_x:.1}\" y=\"{baseline:.1}\" text-anchor=\"{label_anchor}\">{}</text>",
+            xml(&group.key),
+            xml(&bar_label(&group.label)),
+        ));
+        let mut done = 0.0;
+        for (n, bar) in group.bars.iter().enumerate() {
+            let width = bar.value as f64 / max * area;
+            let x = if rtl {
+                start - done - width
+            } else {
+                start + done
+            };
+            done += width;
+            if bar.value == 0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "<g class=\"chart-bar chart-part\"{}><title>{}</title>\
+                 <rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{BAR}\" fill=\"{}\"/></g>",
+                bar_data(Some(group), bar),
+                xml(&figure_text(&full_label(Some(group), bar), bar.value)),
+                part_fill(id, n),
+            ));
+        }
+        out.push_str(&format!(
+            "<text class=\"chart-figure\" x=\"{figure_x:.1}\" y=\"{baseline:.1}\" text-anchor=\"{figure_anchor}\">{}</text></g>",
+            format_count(total),
+        ));
+    }
+    // The legend, two parts a line.
+    let top = 4.0 + chart.groups.len() as f64 * ROW + 14.0;
+    let column = WIDTH / 2.0;
+    for (n, (key, label)) in parts.iter().enumerate() {
+        let y = top + (n / 2) as f64 * 24.0;
+        let place = (n % 2) as f64 * column;
+        let (swatch_x, text_x, anchor) = if rtl {
+            (WIDTH - place - 16.0, WIDTH - place - 22.0, "end")
+        } else {
+            (place, place + 22.0, "start")
+        };
+        out.push_str(&format!(
+            "<g class=\"chart-legend\" data-key=\"{}\"><rect x=\"{swatch_x:.1}\" y=\"{y:.1}\" width=\"16\" height=\"16\" fill=\"{}\"/>\
+             <text class=\"chart-label\" x=\"{text_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+            xml(key),
+            part_fill(id, n),
+            y + 13.0,
+            xml(label),
+        ));
+    }
+    (top + parts.len().div_ceil(2) as f64 * 24.0 + 4.0, out)
 }
 
 /// Columns along a line of time, oldest on the reading side's start; each with its figure
 /// above and its period below.
-fn columns(chart: &Chart, labels: &[String], rtl: bool) -> (f64, String) {
+fn columns(chart: &Chart, rtl: bool) -> (f64, String) {
     const TOP: f64 = 24.0;
     const BOTTOM: f64 = 36.0;
     const HEIGHT: f64 = 220.0;
@@ -110,7 +292,8 @@ fn columns(chart: &Chart, labels: &[String], rtl: bool) -> (f64, String) {
         "<line class=\"chart-axis\" x1=\"0\" x2=\"{WIDTH}\" y1=\"{0:.1}\" y2=\"{0:.1}\"/>",
         TOP + plot
     );
-    for (i, (bar, label)) in chart.bars.iter().zip(labels).enumerate() {
+    for (i, bar) in chart.bars.iter().enumerate() {
+        let label = bar_label(&bar.label);
         let place = if rtl { n - 1 - i } else { i };
         let centre = place as f64 * column + column / 2.0;
         let height = if bar.value > 0 {
@@ -120,21 +303,31 @@ fn columns(chart: &Chart, labels: &[String], rtl: bool) -> (f64, String) {
         };
         let y = TOP + plot - height;
         out.push_str(&format!(
-            "<g class=\"chart-bar\" data-key=\"{}\" data-value=\"{}\"><title>{}</title>\
+            "<g class=\"chart-bar\"{}><title>{}</title>\
              <rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{height:.1}\"/>\
              <text class=\"chart-figure\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\
              <text class=\"chart-label chart-period\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></g>",
-            xml(&bar.key),
-            bar.value,
-            xml(&figure_text(label, bar.value)),
+            bar_data(None, bar),
+            xml(&figure_text(&label, bar.value)),
             centre - width / 2.0,
             y - 5.0,
             format_count(bar.value),
             HEIGHT - 14.0,
-            xml(label),
+            xml(&label),
         ));
     }
     (HEIGHT, out)
+}
+
+/// A figure in the chart's table: a link to its list where it has one.
+fn table_figure(bar: &Bar) -> AnyView {
+    match bar.href.clone() {
+        Some(href) => {
+            view! { <a href=href data-list=bar.key.clone()>{format_count(bar.value)}</a> }
+                .into_any()
+        }
+        None => format_count(bar.value).into_any(),
+    }
 }
 
 /// A chart with its caption, its table and its CSV at `csv_href`.
@@ -143,12 +336,45 @@ pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
     let id = format!("chart-{}", chart.id.as_str());
     let title = t(chart.id.title_key());
     let image = svg(&chart, &id, title, use_lang().is_rtl());
-    let category = if chart.id.is_timeline() {
+    let category = if chart.id.form() == ChartForm::Columns {
         Key::ChartMonth
     } else {
         Key::ChartCategory
     };
     let total = chart.total();
+    let grouped = !chart.groups.is_empty();
+    let rows = if grouped {
+        chart
+            .groups
+            .iter()
+            .flat_map(|group| {
+                group.bars.iter().map(move |bar| {
+                    view! {
+                        <tr data-group=group.key.clone() data-key=bar.key.clone()>
+                            <th scope="row">{bar_label(&group.label)}</th>
+                            <th scope="row">{bar_label(&bar.label)}</th>
+                            <td class="number" data-value=bar.value>{table_figure(bar)}</td>
+                        </tr>
+                    }
+                })
+            })
+            .collect_view()
+            .into_any()
+    } else {
+        chart
+            .bars
+            .iter()
+            .map(|bar| {
+                view! {
+                    <tr data-key=bar.key.clone()>
+                        <th scope="row">{bar_label(&bar.label)}</th>
+                        <td class="number" data-value=bar.value>{table_figure(bar)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
     view! {
         <figure class="chart" data-chart=chart.id.as_str() data-total=total>
             <figcaption>
@@ -168,30 +394,12 @@ pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
                         <caption class="visually-hidden">{title}</caption>
                         <thead>
                             <tr>
+                                {grouped.then(|| view! { <th scope="col">{t(chart.id.group_key())}</th> })}
                                 <th scope="col">{t(category)}</th>
                                 <th scope="col" class="number">{t(chart.id.unit_key())}</th>
                             </tr>
                         </thead>
-                        <tbody>
-                            {chart
-                                .bars
-                                .iter()
-                                .map(|bar| view! {
-                                    <tr data-key=bar.key.clone()>
-                                        <th scope="row">{bar_label(&bar.label)}</th>
-                                        <td class="number" data-value=bar.value>
-                                            {match bar.href.clone() {
-                                                Some(href) => view! {
-                                                    <a href=href data-list=bar.key.clone()>{format_count(bar.value)}</a>
-                                                }
-                                                .into_any(),
-                                                None => format_count(bar.value).into_any(),
-                                            }}
-                                        </td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
+                        <tbody>{rows}</tbody>
                     </table>
                 </div>
             </details>
@@ -247,6 +455,103 @@ mod tests {
         for bar in &chart.bars {
             assert!(ltr.contains(&format!("data-value=\"{}\"", bar.value)));
         }
+    }
+
+    fn results() -> crate::domain::CommitmentResults {
+        crate::domain::CommitmentResults {
+            latest_completion: vec![0, 0, 3, 1, 2, 0, 0],
+            by_cycle: vec![
+                ("2018-2020".into(), vec![0, 0, 1, 1, 2, 0, 0]),
+                ("2014-2016".into(), vec![0, 0, 2, 0, 0, 0, 0]),
+                ("2022-2024".into(), vec![0; 7]),
+            ],
+            early: vec![0, 1, 0, 2, 0, 0, 0, 0, 0],
+            ..Default::default()
+        }
+    }
+
+    /// The `attribute` of every element of `svg` carrying `marker`, in order.
+    fn attributes<'a>(svg: &'a str, marker: &str, attribute: &str) -> Vec<&'a str> {
+        svg.split(marker)
+            .skip(1)
+            .map(|part| {
+                let at = part.find(&format!("{attribute}=\"")).unwrap() + attribute.len() + 2;
+                part[at..].split('"').next().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stacked_bars_are_as_long_as_their_groups_with_a_pattern_per_part() {
+        let [_, chart, _, _] = results().charts(|_| None);
+        // Oldest cycle first; a cycle with nothing assessed, and levels nobody has, left out.
+        let groups: Vec<&str> = chart.groups.iter().map(|g| g.key.as_str()).collect();
+        assert_eq!(groups, ["2014-2016", "2018-2020"]);
+        assert_eq!(chart.groups[0].bars.len(), 3);
+        let ltr = svg(&chart, "s", "t", false);
+        let xs: Vec<f64> = attributes(&ltr, "chart-part\"", "x")
+            .into_iter()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        let widths: Vec<f64> = attributes(&ltr, "chart-part\"", "width")
+            .into_iter()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        // 2014-2016: one part of 2; 2018-2020: parts of 1, 1 and 2 one after the other.
+        assert_eq!(xs.len(), 4, "no part drawn for nothing");
+        assert_eq!(widths[0], widths[3]);
+        assert_eq!(widths[1] * 2.0, widths[3]);
+        assert_eq!(xs[0], xs[1]);
+        assert!((xs[2] - (xs[1] + widths[1])).abs() < 0.2);
+        // Each part's pattern is defined, and the legend names every part beside it.
+        let fills = attributes(&ltr, "chart-part\"", "fill");
+        assert_eq!(fills[0], "url(#s-part-0)");
+        assert_eq!(fills[3], "url(#s-part-2)");
+        for n in 0..3 {
+            assert!(ltr.contains(&format!("<pattern id=\"s-part-{n}\"")));
+        }
+        assert_eq!(
+            attributes(&ltr, "class=\"chart-legend\"", "data-key"),
+            ["limited", "substantial", "complete"]
+        );
+        // Right to left, the first part starts at the right.
+        let rtl = svg(&chart, "s", "t", true);
+        let rtl_x: Vec<f64> = attributes(&rtl, "chart-part\"", "x")
+            .into_iter()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert!(rtl_x[1] > rtl_x[2] && rtl_x[2] > rtl_x[3]);
+        assert!(((rtl_x[0] + widths[0]) - (rtl_x[1] + widths[1])).abs() < 0.2);
+    }
+
+    #[test]
+    fn small_multiples_share_one_scale() {
+        let mut results = results();
+        results.early = vec![0, 1, 0, 2, 0, 0, 4, 0, 0];
+        let [_, _, _, chart] = results.charts(|_| None);
+        assert_eq!(chart.groups.len(), 2);
+        let drawn = svg(&chart, "m", "t", false);
+        let width = |group: &str, key: &str| -> f64 {
+            let marker = format!("data-group=\"{group}\" data-key=\"{key}\"");
+            attributes(&drawn, &marker, "width")[0].parse().unwrap()
+        };
+        assert_eq!(
+            width("opened", "opened.major") * 2.0,
+            width("early", "early.moderate")
+        );
+        assert_eq!(
+            width("opened", "opened.did_not_change") * 2.0,
+            width("opened", "opened.major")
+        );
+        assert_eq!(attributes(&drawn, "class=\"chart-group\"", "x").len(), 2);
+        // The CSV names each bar's group.
+        let csv = chart.csv(|l| match l {
+            BarLabel::Key(k) => k.name().to_string(),
+            BarLabel::Text(t) => t.clone(),
+        });
+        assert!(csv.starts_with("group,group_label,key,label,count\r\n"));
+        assert!(csv.contains("early,indicator_early_results,early.moderate,early_moderate,4\r\n"));
+        assert_eq!(csv.lines().count(), 1 + 9);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! number drawn can be checked against the open data.
 
 use super::assessment::{AssessmentSource, ScoreValue};
-use super::levels::Completion;
+use super::levels::{Completion, ResultLevel};
 use crate::i18n::Key;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -25,14 +25,35 @@ pub enum ChartId {
     LatestCompletion,
     /// Commitments starred, found promising by the IRM, and with strong results.
     Results,
+    /// Commitments by plan cycle (oldest first), each cycle's bar stacked by the IRM's
+    /// latest completion level.
+    CompletionByCycle,
+    /// Commitments by the IRM's early results at the end of term: one small chart per
+    /// scale set ("Did it open government?", "Early results").
+    EarlyResults,
+}
+
+/// How a chart is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartForm {
+    /// Horizontal bars, one per category.
+    Bars,
+    /// Columns along a line of time.
+    Columns,
+    /// One horizontal bar per group, made of its parts.
+    Stacked,
+    /// One small bar chart per group, all drawn to one scale.
+    SmallMultiples,
 }
 
 impl ChartId {
-    pub const ALL: [ChartId; 6] = [
+    pub const ALL: [ChartId; 8] = [
         ChartId::Milestones,
         ChartId::Completion,
         ChartId::LatestCompletion,
+        ChartId::CompletionByCycle,
         ChartId::Results,
+        ChartId::EarlyResults,
         ChartId::SelfAssessmentGap,
         ChartId::UpdatesPerMonth,
     ];
@@ -45,6 +66,8 @@ impl ChartId {
             ChartId::UpdatesPerMonth => "updates-per-month",
             ChartId::LatestCompletion => "latest-completion",
             ChartId::Results => "results",
+            ChartId::CompletionByCycle => "completion-by-cycle",
+            ChartId::EarlyResults => "early-results",
         }
     }
 
@@ -60,6 +83,8 @@ impl ChartId {
             ChartId::UpdatesPerMonth => Key::ChartUpdatesPerMonth,
             ChartId::LatestCompletion => Key::ChartLatestCompletion,
             ChartId::Results => Key::ChartResults,
+            ChartId::CompletionByCycle => Key::ChartCompletionByCycle,
+            ChartId::EarlyResults => Key::ChartEarlyResults,
         }
     }
 
@@ -70,13 +95,28 @@ impl ChartId {
             ChartId::UpdatesPerMonth => Key::ColUpdates,
             ChartId::Completion => Key::ColIrmAssessments,
             ChartId::SelfAssessmentGap => Key::ColComparisons,
-            ChartId::LatestCompletion | ChartId::Results => Key::ColCommitments,
+            ChartId::LatestCompletion
+            | ChartId::Results
+            | ChartId::CompletionByCycle
+            | ChartId::EarlyResults => Key::ColCommitments,
         }
     }
 
-    /// Months run along a line (drawn as columns, in reading order); the rest are bars.
-    pub fn is_timeline(self) -> bool {
-        self == ChartId::UpdatesPerMonth
+    pub fn form(self) -> ChartForm {
+        match self {
+            ChartId::UpdatesPerMonth => ChartForm::Columns,
+            ChartId::CompletionByCycle => ChartForm::Stacked,
+            ChartId::EarlyResults => ChartForm::SmallMultiples,
+            _ => ChartForm::Bars,
+        }
+    }
+
+    /// What the chart's groups are, as its table's heading says.
+    pub fn group_key(self) -> Key {
+        match self {
+            ChartId::CompletionByCycle => Key::FacetCycle,
+            _ => Key::ChartScale,
+        }
     }
 
     /// The address of the chart's CSV for the scope whose page is at `page_path`.
@@ -107,26 +147,85 @@ pub struct Bar {
     pub href: Option<String>,
 }
 
+/// Bars drawn together: the parts of one stacked bar, or one of several small charts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BarGroup {
+    pub key: String,
+    pub label: BarLabel,
+    pub bars: Vec<Bar>,
+}
+
+impl BarGroup {
+    pub fn total(&self) -> i64 {
+        self.bars.iter().map(|b| b.value).sum()
+    }
+}
+
+/// A chart: its bars, or for [`ChartForm::Stacked`] and [`ChartForm::SmallMultiples`] its
+/// groups of bars.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
     pub id: ChartId,
     pub bars: Vec<Bar>,
+    #[serde(default)]
+    pub groups: Vec<BarGroup>,
 }
 
 impl Chart {
+    pub fn new(id: ChartId, bars: Vec<Bar>) -> Chart {
+        Chart {
+            id,
+            bars,
+            groups: Vec::new(),
+        }
+    }
+
+    pub fn grouped(id: ChartId, groups: Vec<BarGroup>) -> Chart {
+        Chart {
+            id,
+            bars: Vec::new(),
+            groups,
+        }
+    }
+
+    /// Every bar, each with its group where it has one.
+    pub fn every_bar(&self) -> impl Iterator<Item = (Option<&BarGroup>, &Bar)> {
+        self.bars.iter().map(|b| (None, b)).chain(
+            self.groups
+                .iter()
+                .flat_map(|g| g.bars.iter().map(move |b| (Some(g), b))),
+        )
+    }
+
     pub fn total(&self) -> i64 {
-        self.bars.iter().map(|b| b.value).sum()
+        self.every_bar().map(|(_, b)| b.value).sum()
     }
 
+    /// The longest bar's figure (a stacked chart's longest bar is a whole group).
     pub fn max(&self) -> i64 {
-        self.bars.iter().map(|b| b.value).max().unwrap_or(0)
+        if self.id.form() == ChartForm::Stacked {
+            return self.groups.iter().map(BarGroup::total).max().unwrap_or(0);
+        }
+        self.every_bar().map(|(_, b)| b.value).max().unwrap_or(0)
     }
 
-    /// The chart as CSV (`key,label,count`, one row per bar, in order), with labels as
-    /// `label` words them: exactly the numbers drawn.
+    /// The chart as CSV, one row per bar in order (`key,label,count`, and for grouped
+    /// charts the group's `group,group_label` first), with labels as `label` words them:
+    /// exactly the numbers drawn.
     pub fn csv(&self, label: impl Fn(&BarLabel) -> String) -> String {
-        let mut out = String::from("key,label,count\r\n");
-        for bar in &self.bars {
+        let mut out = String::from(if self.groups.is_empty() {
+            "key,label,count\r\n"
+        } else {
+            "group,group_label,key,label,count\r\n"
+        });
+        for (group, bar) in self.every_bar() {
+            if let Some(group) = group {
+                out.push_str(&format!(
+                    "{},{},",
+                    csv_field(&group.key),
+                    csv_field(&label(&group.label))
+                ));
+            }
             out.push_str(&format!(
                 "{},{},{}\r\n",
                 csv_field(&bar.key),
@@ -171,15 +270,15 @@ impl MilestoneCounts {
             value,
             href: None,
         };
-        Chart {
-            id: ChartId::Milestones,
-            bars: vec![
+        Chart::new(
+            ChartId::Milestones,
+            vec![
                 bar("completed", Key::StatusCompleted, self.completed),
                 bar("on_time", Key::MilestonesOnTime, self.on_time),
                 bar("overdue", Key::Overdue, self.overdue),
                 bar("withdrawn", Key::StatusWithdrawn, self.withdrawn),
             ],
-        }
+        )
     }
 }
 
@@ -198,6 +297,7 @@ pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
         }
     }
     Chart {
+        groups: Vec::new(),
         id: ChartId::Completion,
         bars: values
             .into_iter()
@@ -257,6 +357,7 @@ pub fn gap_chart(pairs: &[(ScoreValue, ScoreValue, i64)]) -> Chart {
         href: None,
     };
     Chart {
+        groups: Vec::new(),
         id: ChartId::SelfAssessmentGap,
         bars: vec![
             bar("government_higher", Key::GapGovernmentHigher, counts[0]),
@@ -288,6 +389,7 @@ pub fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
 /// the twelve months up to `today`'s, months without updates at zero.
 pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
     Chart {
+        groups: Vec::new(),
         id: ChartId::UpdatesPerMonth,
         bars: last_twelve_months(today)
             .into_iter()
@@ -309,47 +411,89 @@ pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
     }
 }
 
-/// How many of a scope's commitments the IRM last gave each completion level, and how many
-/// are starred, promising and with strong results: counted from the same facts a search
-/// narrows by, so each bar's list (`href`, from `list`: a facet and its value) holds exactly
-/// its figure.
+/// How many of a scope's commitments the IRM last gave each completion level (in all and
+/// per plan cycle), how many are starred, promising and with strong results, and their
+/// early results: counted from the same facts a search narrows by, so each bar's list
+/// (`href`, from `list`: facets and their values) holds exactly its figure.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CommitmentResults {
     /// By level, in [`Completion::ALL`]'s order.
     pub latest_completion: Vec<i64>,
+    /// Per plan cycle (its key, `2016-2018`), by level in [`Completion::ALL`]'s order.
+    pub by_cycle: Vec<(String, Vec<i64>)>,
     pub starred: i64,
     pub promising: i64,
     pub strong_results: i64,
+    /// By level, in [`ResultLevel::ALL`]'s order.
+    pub early: Vec<i64>,
 }
 
 impl CommitmentResults {
     pub fn charts(
         &self,
-        list: impl Fn(super::search::Facet, &str) -> Option<String>,
-    ) -> [Chart; 2] {
+        list: impl Fn(&[(super::search::Facet, &str)]) -> Option<String>,
+    ) -> [Chart; 4] {
         use super::search::Facet;
-        let latest = Chart {
-            id: ChartId::LatestCompletion,
-            bars: Completion::ALL
+        let count = |counts: &[i64], at: usize| counts.get(at).copied().unwrap_or(0);
+        let level_bar = |level: &Completion, value: i64, also: Option<(Facet, &str)>| {
+            let chosen: Vec<(Facet, &str)> = also
+                .into_iter()
+                .chain([(Facet::Completion, level.as_str())])
+                .collect();
+            Bar {
+                key: level.as_str().to_string(),
+                label: BarLabel::Key(level.label_key()),
+                value,
+                href: list(&chosen),
+            }
+        };
+        let latest = Chart::new(
+            ChartId::LatestCompletion,
+            Completion::ALL
                 .iter()
-                .zip(self.latest_completion.iter().chain(std::iter::repeat(&0)))
-                .map(|(level, n)| Bar {
-                    key: level.as_str().to_string(),
-                    label: BarLabel::Key(level.label_key()),
-                    value: *n,
-                    href: list(Facet::Completion, level.as_str()),
+                .enumerate()
+                .map(|(at, level)| level_bar(level, count(&self.latest_completion, at), None))
+                .collect(),
+        );
+        // Each cycle's bar in parts, levels given to no commitment of the scope left out.
+        let used: Vec<usize> = (0..Completion::ALL.len())
+            .filter(|at| self.by_cycle.iter().any(|(_, c)| count(c, *at) > 0))
+            .collect();
+        let mut cycles: Vec<&(String, Vec<i64>)> = self
+            .by_cycle
+            .iter()
+            .filter(|(_, c)| c.iter().any(|n| *n > 0))
+            .collect();
+        cycles.sort_by(|a, b| a.0.cmp(&b.0));
+        let by_cycle = Chart::grouped(
+            ChartId::CompletionByCycle,
+            cycles
+                .into_iter()
+                .map(|(cycle, counts)| BarGroup {
+                    key: cycle.clone(),
+                    label: BarLabel::Text(cycle.replace('-', "\u{2013}")),
+                    bars: used
+                        .iter()
+                        .map(|at| {
+                            level_bar(
+                                &Completion::ALL[*at],
+                                count(counts, *at),
+                                Some((Facet::Cycle, cycle.as_str())),
+                            )
+                        })
+                        .collect(),
                 })
                 .collect(),
-        };
+        );
         let bar = |key: &str, label, value, facet| Bar {
             key: key.to_string(),
             label: BarLabel::Key(label),
             value,
-            href: list(facet, "yes"),
+            href: list(&[(facet, "yes")]),
         };
-        let results = Chart {
-            id: ChartId::Results,
-            bars: vec![
+        let results = Chart::new(
+            ChartId::Results,
+            vec![
                 bar(
                     "starred",
                     Key::SearchStarredYes,
@@ -369,8 +513,29 @@ impl CommitmentResults {
                     Facet::Results,
                 ),
             ],
-        };
-        [latest, results]
+        );
+        // One small chart per scale set, each with every level of its scale.
+        let mut groups: Vec<BarGroup> = Vec::new();
+        for (at, level) in ResultLevel::ALL.iter().enumerate() {
+            let bar = Bar {
+                key: level.as_str().to_string(),
+                label: BarLabel::Key(level.label_key()),
+                value: count(&self.early, at),
+                href: list(&[(Facet::Early, level.as_str())]),
+            };
+            match groups.last_mut() {
+                Some(group) if group.key == level.scale() => group.bars.push(bar),
+                _ => groups.push(BarGroup {
+                    key: level.scale().to_string(),
+                    label: BarLabel::Key(level.scale_key()),
+                    bars: vec![bar],
+                }),
+            }
+        }
+        // A scale set none of the scope's commitments was scored on is not drawn.
+        groups.retain(|g| g.total() > 0);
+        let early = Chart::grouped(ChartId::EarlyResults, groups);
+        [latest, by_cycle, results, early]
     }
 }
 

@@ -248,6 +248,80 @@ impl EarlyResults {
     }
 }
 
+/// What a commitment achieved by the end of term, on either IRM scale set: "Did it open
+/// government?" (classic plans) or "Early results" (refreshed plans). Both top levels are
+/// called "outstanding", so each is named with its scale (`opened.outstanding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResultLevel {
+    Opened(OpenedGovernment),
+    Early(EarlyResults),
+}
+
+impl ResultLevel {
+    pub const ALL: [ResultLevel; 9] = [
+        ResultLevel::Opened(OpenedGovernment::Worsened),
+        ResultLevel::Opened(OpenedGovernment::DidNotChange),
+        ResultLevel::Opened(OpenedGovernment::Marginal),
+        ResultLevel::Opened(OpenedGovernment::Major),
+        ResultLevel::Opened(OpenedGovernment::Outstanding),
+        ResultLevel::Early(EarlyResults::NoNotableResults),
+        ResultLevel::Early(EarlyResults::Moderate),
+        ResultLevel::Early(EarlyResults::Significant),
+        ResultLevel::Early(EarlyResults::Outstanding),
+    ];
+
+    /// Its scale set's machine name: `opened` or `early`.
+    pub fn scale(self) -> &'static str {
+        match self {
+            ResultLevel::Opened(_) => "opened",
+            ResultLevel::Early(_) => "early",
+        }
+    }
+
+    /// The scale set's name, as its indicator is called.
+    pub fn scale_key(self) -> Key {
+        match self {
+            ResultLevel::Opened(_) => Key::IndicatorOpenedGovernment,
+            ResultLevel::Early(_) => Key::IndicatorEarlyResults,
+        }
+    }
+
+    /// `scale.level`, as a search's address names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultLevel::Opened(OpenedGovernment::Worsened) => "opened.worsened",
+            ResultLevel::Opened(OpenedGovernment::DidNotChange) => "opened.did_not_change",
+            ResultLevel::Opened(OpenedGovernment::Marginal) => "opened.marginal",
+            ResultLevel::Opened(OpenedGovernment::Major) => "opened.major",
+            ResultLevel::Opened(OpenedGovernment::Outstanding) => "opened.outstanding",
+            ResultLevel::Early(EarlyResults::NoNotableResults) => "early.no_notable_results",
+            ResultLevel::Early(EarlyResults::Moderate) => "early.moderate",
+            ResultLevel::Early(EarlyResults::Significant) => "early.significant",
+            ResultLevel::Early(EarlyResults::Outstanding) => "early.outstanding",
+        }
+    }
+
+    pub fn from_machine(name: &str) -> Option<ResultLevel> {
+        ResultLevel::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
+    /// The level's own name (its scale's is [`ResultLevel::scale_key`]).
+    pub fn label_key(self) -> Key {
+        match self {
+            ResultLevel::Opened(level) => level.label_key(),
+            ResultLevel::Early(level) => level.label_key(),
+        }
+    }
+
+    /// OGP's "strong results".
+    pub fn is_strong(self) -> bool {
+        match self {
+            ResultLevel::Opened(level) => level.is_strong(),
+            ResultLevel::Early(level) => level.is_strong(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,5 +494,10 @@ mod tests {
         assert!(!Completion::Limited.is_high());
         assert!(OpenedGovernment::Major.is_strong() && !OpenedGovernment::Marginal.is_strong());
         assert!(EarlyResults::Significant.is_strong() && !EarlyResults::Moderate.is_strong());
+        for level in ResultLevel::ALL {
+            assert_eq!(ResultLevel::from_machine(level.as_str()), Some(level));
+            assert!(level.as_str().starts_with(level.scale()));
+        }
+        assert_eq!(ResultLevel::from_machine("outstanding"), None);
     }
 }

@@ -8,7 +8,7 @@
 //! FTS5 and PostgreSQL's full-text search then index the same words, so both answer the
 //! same, and the marks a result shows agree with what matched.
 
-use super::{Completion, MemberKind, MilestoneStatus, OgpValue, Region};
+use super::{Completion, MemberKind, MilestoneStatus, OgpValue, Region, ResultLevel};
 use crate::i18n::Key;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -278,6 +278,8 @@ pub enum Facet {
     Overdue,
     Promising,
     Results,
+    /// The IRM's early results at the end of term, on either scale set.
+    Early,
     /// Listed only once chosen (there are too many): the lists behind a plan's and an
     /// institution's dashboards.
     Plan,
@@ -285,7 +287,7 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 14] = [
+    pub const ALL: [Facet; 15] = [
         Facet::Member,
         Facet::Region,
         Facet::Kind,
@@ -298,6 +300,7 @@ impl Facet {
         Facet::Overdue,
         Facet::Promising,
         Facet::Results,
+        Facet::Early,
         Facet::Plan,
         Facet::Institution,
     ];
@@ -322,6 +325,7 @@ impl Facet {
             Facet::Overdue => "overdue",
             Facet::Promising => "promising",
             Facet::Results => "results",
+            Facet::Early => "early",
             Facet::Plan => "plan",
             Facet::Institution => "institution",
         }
@@ -341,6 +345,7 @@ impl Facet {
             Facet::Overdue => Key::FacetOverdue,
             Facet::Promising => Key::FacetPromising,
             Facet::Results => Key::FacetResults,
+            Facet::Early => Key::FacetEarly,
             Facet::Plan => Key::FacetPlan,
             Facet::Institution => Key::FacetInstitution,
         }
@@ -365,6 +370,7 @@ impl Facet {
             Facet::Status => CommitmentStatus::from_machine(value)
                 .is_some_and(|s| COMMITMENT_STATUSES.contains(&s)),
             Facet::Completion => Completion::from_machine(value).is_some(),
+            Facet::Early => ResultLevel::from_machine(value).is_some(),
             Facet::Starred => matches!(value, "yes" | "no"),
             Facet::Overdue | Facet::Promising | Facet::Results => value == "yes",
             // Plan keys and institutions are as the data has them.

@@ -10,7 +10,7 @@ use crate::domain::search::{
     Facet, FacetCounts, FacetValue, Piece, SearchHit, SearchRequest, SearchResults, MOST_VALUES,
     PAGE_SIZE,
 };
-use crate::domain::{Completion, MemberKind, MilestoneStatus, OgpValue, Region};
+use crate::domain::{Completion, MemberKind, MilestoneStatus, OgpValue, Region, ResultLevel};
 use crate::error::AppError;
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_search;
@@ -132,6 +132,13 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
         Facet::Overdue => Some(Key::SearchOverdueYes),
         Facet::Promising => Some(Key::ResultsPromising),
         Facet::Results => Some(Key::SimilarStrongResults),
+        // Both scale sets have an "outstanding": the scale's name comes first.
+        Facet::Early => {
+            return ResultLevel::from_machine(key).map_or_else(
+                || key.to_string(),
+                |level| format!("{}: {}", t(level.scale_key()), t(level.label_key())),
+            )
+        }
         Facet::Member | Facet::Cycle | Facet::PolicyArea | Facet::Plan | Facet::Institution => None,
     };
     label.map_or_else(|| key.to_string(), |k| t(k).to_string())

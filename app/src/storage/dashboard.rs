@@ -491,7 +491,7 @@ async fn dashboard_with(
 
 /// `dashboard` with the `results` charts after the IRM's end-of-term completion, beside
 /// which they read.
-fn with_results(mut dashboard: Dashboard, results: [crate::domain::Chart; 2]) -> Dashboard {
+fn with_results(mut dashboard: Dashboard, results: [crate::domain::Chart; 4]) -> Dashboard {
     let at = dashboard
         .charts
         .iter()

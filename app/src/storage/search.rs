@@ -15,8 +15,8 @@ use crate::domain::search::{
 };
 use crate::domain::similar::{most_alike, rank_similar, Likeness, SimilarCommitment};
 use crate::domain::{
-    Completion, Indicator, MemberKind, MilestoneStatus, OgpValue, Rating, Region, StarInputs,
-    StarRule,
+    Completion, Indicator, MemberKind, MilestoneStatus, OgpValue, Rating, Region, ResultLevel,
+    StarInputs, StarRule,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -375,6 +375,8 @@ struct Facts {
     strong_results: bool,
     /// The IRM found it promising.
     promising: bool,
+    /// Its early results at the end of term (the refreshed scale's, where both are given).
+    early: Option<ResultLevel>,
     overdue: bool,
     plan: u32,
     institution: Option<u32>,
@@ -621,6 +623,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             starred: None,
             strong_results: false,
             promising: false,
+            early: None,
             overdue,
             plan: plans.of(&row.plan_key, || row.plan_key.clone()),
             institution: row
@@ -653,6 +656,14 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             rating(None, "design", Indicator::Promising),
             Some(Rating::YesNo(crate::domain::YesNo::Yes))
         );
+        facts.early = match (
+            rating(None, "end_of_term", Indicator::EarlyResults),
+            rating(None, "end_of_term", Indicator::OpenedGovernment),
+        ) {
+            (Some(Rating::EarlyResults(e)), _) => Some(ResultLevel::Early(e)),
+            (_, Some(Rating::OpenedGovernment(o))) => Some(ResultLevel::Opened(o)),
+            _ => None,
+        };
         facts.strong_results = match rating(None, "end_of_term", Indicator::OpenedGovernment) {
             Some(Rating::OpenedGovernment(o)) => o.is_strong(),
             _ => false,
@@ -737,6 +748,11 @@ impl FactTable {
                     each(1)
                 }
             }
+            Facet::Early => {
+                if let Some(level) = facts.early {
+                    each(position(&ResultLevel::ALL, level))
+                }
+            }
             Facet::Plan => each(facts.plan),
             Facet::Institution => {
                 if let Some(institution) = facts.institution {
@@ -763,6 +779,7 @@ impl FactTable {
             Facet::Value => OgpValue::ALL.len(),
             Facet::Status => MilestoneStatus::ALL.len(),
             Facet::Completion => Completion::ALL.len(),
+            Facet::Early => ResultLevel::ALL.len(),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => 2,
             Facet::Plan => self.plans.len(),
             Facet::Institution => self.institutions.len(),
@@ -787,6 +804,7 @@ impl FactTable {
                     .position(|s| s.as_str() == value),
             ),
             Facet::Completion => position(Completion::ALL.iter().position(|c| c.as_str() == value)),
+            Facet::Early => position(ResultLevel::ALL.iter().position(|l| l.as_str() == value)),
             Facet::Starred => match value {
                 "yes" => Some(1),
                 "no" => Some(0),
@@ -815,6 +833,7 @@ impl FactTable {
             Facet::Value => (OgpValue::ALL[k].as_str().to_string(), None),
             Facet::Status => (MilestoneStatus::ALL[k].as_str().to_string(), None),
             Facet::Completion => (Completion::ALL[k].as_str().to_string(), None),
+            Facet::Early => (ResultLevel::ALL[k].as_str().to_string(), None),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => {
                 ((if key == 1 { "yes" } else { "no" }).to_string(), None)
             }
@@ -1326,15 +1345,18 @@ pub async fn similar_commitments(
 pub(super) fn results_charts(
     facts: &FactTable,
     scope: &crate::domain::Scope,
-) -> [crate::domain::Chart; 2] {
+) -> [crate::domain::Chart; 4] {
     let scope_filter = crate::domain::search::scope_filter(scope);
     let narrowed = scope_filter
         .as_ref()
         .map(|(facet, value)| (*facet, facts.key_of(*facet, value)));
+    let levels = Completion::ALL.len();
     let mut results = crate::domain::CommitmentResults {
-        latest_completion: vec![0; Completion::ALL.len()],
+        latest_completion: vec![0; levels],
+        early: vec![0; ResultLevel::ALL.len()],
         ..Default::default()
     };
+    let mut by_cycle: Vec<Vec<i64>> = vec![vec![0; levels]; facts.cycles.len()];
     for row in &facts.rows {
         if let Some((facet, key)) = narrowed {
             if !key.is_some_and(|k| FactTable::has(row, facet, k)) {
@@ -1342,16 +1364,34 @@ pub(super) fn results_charts(
             }
         }
         if let Some(level) = row.completion {
-            results.latest_completion[position(Completion::ALL, level) as usize] += 1;
+            let at = position(Completion::ALL, level) as usize;
+            results.latest_completion[at] += 1;
+            if let Some(cycle) = row.cycle {
+                by_cycle[cycle as usize][at] += 1;
+            }
+        }
+        if let Some(level) = row.early {
+            results.early[position(&ResultLevel::ALL, level) as usize] += 1;
         }
         results.starred += i64::from(row.starred == Some(true));
         results.promising += i64::from(row.promising);
         results.strong_results += i64::from(row.strong_results);
     }
+    results.by_cycle = facts
+        .cycles
+        .iter()
+        .map(|(key, _)| key.clone())
+        .zip(by_cycle)
+        .collect();
     let base = SearchRequest {
         filters: scope_filter.into_iter().collect(),
         page: 1,
         ..Default::default()
     };
-    results.charts(|facet, value| Some(base.with(facet, Some(value)).address()))
+    results.charts(|chosen| {
+        let request = chosen.iter().fold(base.clone(), |request, (facet, value)| {
+            request.with(*facet, Some(value))
+        });
+        Some(request.address())
+    })
 }

@@ -362,17 +362,39 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
     }
 }
 
-/// The figures of the table behind a chart on a page, by row key.
+/// A bar's key with its group's (`group/key`) where it has one.
+fn bar_key(group: Option<&BarGroup>, bar: &Bar) -> String {
+    match group {
+        Some(group) => format!("{}/{}", group.key, bar.key),
+        None => bar.key.clone(),
+    }
+}
+
+/// The value of the attribute `name` in `text`, the first one.
+fn attribute<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let start = text.find(&format!(" {name}=\""))? + name.len() + 3;
+    text[start..].split('"').next()
+}
+
+/// The figures of the table behind a chart on a page, by row key (`group/key` in a
+/// grouped chart's).
 fn table(page: &str, chart: &str) -> Vec<(String, i64)> {
     let start = page
         .find(&format!("<table data-chart-table=\"{chart}\""))
         .unwrap_or_else(|| panic!("no table of {chart}"));
     let table = &page[start..start + page[start..].find("</table>").unwrap()];
     table
-        .split("<tr data-key=\"")
+        .split("<tr data-")
         .skip(1)
         .map(|row| {
-            let key = row.split('"').next().unwrap().to_string();
+            let row = format!(" data-{row}");
+            let row = row.as_str();
+            let tag = &row[..row.find('>').unwrap()];
+            let key = attribute(tag, "data-key").unwrap();
+            let key = match attribute(tag, "data-group") {
+                Some(group) => format!("{group}/{key}"),
+                None => key.to_string(),
+            };
             let value = row
                 .split("data-value=\"")
                 .nth(1)
@@ -400,16 +422,16 @@ async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
     ] {
         let (status, _, body) = get(&router, &format!("{page}?lang=es"), &[]).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        let dashboard = storage::dashboard(&mut conn(&t.db).await, &scope, today)
+        // Every chart the page draws, the results charts counted from the facts too.
+        let dashboard = storage::whole_dashboard(&t.db, &scope, today)
             .await
             .unwrap()
             .unwrap();
         for chart in &dashboard.charts {
             let id = chart.id.as_str();
             let expected: Vec<(String, i64)> = chart
-                .bars
-                .iter()
-                .map(|b| (b.key.clone(), b.value))
+                .every_bar()
+                .map(|(g, b)| (bar_key(g, b), b.value))
                 .collect();
             assert_eq!(table(&body, id), expected, "{page} {id}");
             assert!(
@@ -425,11 +447,21 @@ async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
                     .find(&format!("aria-labelledby=\"chart-{id}-title"))
                     .unwrap();
                 let svg = &body[svg_start..svg_start + body[svg_start..].find("</svg>").unwrap()];
-                for bar in &chart.bars {
-                    assert!(svg.contains(&format!(
-                        "data-key=\"{}\" data-value=\"{}\"",
-                        bar.key, bar.value
-                    )));
+                for (group, bar) in chart.every_bar() {
+                    // Stacked bars draw no part for nothing.
+                    if bar.value == 0 && group.is_some() {
+                        continue;
+                    }
+                    let group =
+                        group.map_or(String::new(), |g| format!("data-group=\"{}\" ", g.key));
+                    assert!(
+                        svg.contains(&format!(
+                            "{group}data-key=\"{}\" data-value=\"{}\"",
+                            bar.key, bar.value
+                        )),
+                        "{page} {id} {group}{}",
+                        bar.key
+                    );
                 }
             }
             let csv_path = chart.id.csv_path(page);
@@ -440,6 +472,8 @@ async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
             let (status, headers, csv) = get(&router, &format!("{csv_path}?lang=es"), &[]).await;
             assert_eq!(status, StatusCode::OK, "{csv_path}");
             assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+            let grouped = csv.starts_with("group,group_label,key,label,count\r\n");
+            assert!(grouped || csv.starts_with("key,label,count\r\n"), "{csv}");
             let rows: Vec<Vec<&str>> = csv
                 .lines()
                 .skip(1)
@@ -447,7 +481,14 @@ async fn pages_draw_tables_and_csv_files_of_the_same_figures() {
                 .collect();
             let from_csv: Vec<(String, i64)> = rows
                 .iter()
-                .map(|r| (r[0].to_string(), r[r.len() - 1].parse().unwrap()))
+                .map(|r| {
+                    let key = if grouped {
+                        format!("{}/{}", r[0], r[2])
+                    } else {
+                        r[0].to_string()
+                    };
+                    (key, r[r.len() - 1].parse().unwrap())
+                })
                 .collect();
             assert_eq!(from_csv, expected, "{csv_path}");
             assert_eq!(from_csv.iter().map(|r| r.1).sum::<i64>(), chart.total());

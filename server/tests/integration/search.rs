@@ -486,8 +486,18 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
                 .collect::<Vec<_>>(),
             ["starred", "promising", "strong_results"]
         );
+        // Each cycle's bar is its commitments assessed: together, the latest completion's.
+        let by_cycle = dashboard.chart(ChartId::CompletionByCycle).unwrap();
+        assert_eq!(by_cycle.total(), latest.total(), "{scope:?}");
+        let early = dashboard.chart(ChartId::EarlyResults).unwrap();
         // Every bar's list holds exactly its figure.
-        for bar in latest.bars.iter().chain(&results.bars) {
+        let grouped = by_cycle.groups.iter().chain(&early.groups);
+        for bar in latest
+            .bars
+            .iter()
+            .chain(&results.bars)
+            .chain(grouped.flat_map(|g| &g.bars))
+        {
             let href = bar.href.as_deref().unwrap();
             let query = href.strip_prefix("/search?").unwrap();
             let pairs: Vec<(String, String)> = query
@@ -661,4 +671,50 @@ async fn starred_promising_and_strong_results_are_read_from_the_irm_scores() {
         .map(|b| b.value)
         .collect();
     assert_eq!(figures, [1, 1, 1]);
+    // Early results: ES0002's "major" on the classic scale, the only one given.
+    assert_eq!(
+        codes(&search(&t.db, &[("early", "opened.major")]).await),
+        ["ES0002"]
+    );
+    let early = results.chart(ChartId::EarlyResults).unwrap();
+    assert_eq!(
+        early
+            .groups
+            .iter()
+            .map(|g| g.key.as_str())
+            .collect::<Vec<_>>(),
+        ["opened"],
+        "a scale set nothing was scored on is not drawn"
+    );
+    let drawn: Vec<(&str, i64)> = early.groups[0]
+        .bars
+        .iter()
+        .map(|b| (b.key.as_str(), b.value))
+        .collect();
+    assert_eq!(
+        drawn,
+        [
+            ("opened.worsened", 0),
+            ("opened.did_not_change", 0),
+            ("opened.marginal", 0),
+            ("opened.major", 1),
+            ("opened.outstanding", 0)
+        ]
+    );
+    assert_eq!(
+        early.groups[0].bars[3].href.as_deref(),
+        Some("/search?early=opened.major")
+    );
+    // The completion by cycle: ES0002's plan's cycle, substantial.
+    let by_cycle = results.chart(ChartId::CompletionByCycle).unwrap();
+    assert_eq!(by_cycle.groups.len(), 1);
+    let part = &by_cycle.groups[0].bars[0];
+    assert_eq!((part.key.as_str(), part.value), ("substantial", 1));
+    assert_eq!(
+        part.href,
+        Some(format!(
+            "/search?cycle={}&completion=substantial",
+            by_cycle.groups[0].key
+        ))
+    );
 }
