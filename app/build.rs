@@ -21,7 +21,9 @@ fn placeholders(text: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
         .collect();
+    // Plural forms (`one: ...|other: ...`) may each name them, or not.
     found.sort();
+    found.dedup();
     found
 }
 

@@ -9,10 +9,36 @@ use crate::i18n::{format_count, t, t_with, use_lang, Key};
 use crate::xml::text as xml;
 use leptos::prelude::*;
 
+const MONTHS: [Key; 12] = [
+    Key::Month01,
+    Key::Month02,
+    Key::Month03,
+    Key::Month04,
+    Key::Month05,
+    Key::Month06,
+    Key::Month07,
+    Key::Month08,
+    Key::Month09,
+    Key::Month10,
+    Key::Month11,
+    Key::Month12,
+];
+
+/// A month's short name in the page's language (`month` from 1).
+fn month_name(month: u32) -> &'static str {
+    MONTHS
+        .get((month as usize).wrapping_sub(1))
+        .map_or("", |key| t(*key))
+}
+
 /// A bar's label in the page's language.
 pub fn bar_label(label: &BarLabel) -> String {
     match label {
         BarLabel::Key(key) => t(*key).to_string(),
+        BarLabel::Month { year, month } => t_with(
+            Key::MonthYear,
+            &[("month", month_name(*month)), ("year", &year.to_string())],
+        ),
         BarLabel::Text(text) => text.clone(),
     }
 }
@@ -278,11 +304,12 @@ fn stacked(chart: &Chart, id: &str, rtl: bool) -> (f64, String) {
 }
 
 /// Columns along a line of time, oldest on the reading side's start; each with its figure
-/// above and its period below.
+/// above and its period below (a month's name, and its year under the first column and
+/// each January).
 fn columns(chart: &Chart, rtl: bool) -> (f64, String) {
     const TOP: f64 = 24.0;
-    const BOTTOM: f64 = 36.0;
-    const HEIGHT: f64 = 220.0;
+    const BOTTOM: f64 = 48.0;
+    const HEIGHT: f64 = 232.0;
     let plot = HEIGHT - TOP - BOTTOM;
     let n = chart.bars.len().max(1);
     let column = WIDTH / n as f64;
@@ -302,18 +329,31 @@ fn columns(chart: &Chart, rtl: bool) -> (f64, String) {
             0.0
         };
         let y = TOP + plot - height;
+        let (period, year) = match bar.label {
+            BarLabel::Month { year, month } => (
+                month_name(month).to_string(),
+                (i == 0 || month == 1).then(|| year.to_string()),
+            ),
+            _ => (label.clone(), None),
+        };
+        let year = year.map_or(String::new(), |year| {
+            format!(
+                "<text class=\"chart-label chart-period\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{year}</text>",
+                HEIGHT - 6.0
+            )
+        });
         out.push_str(&format!(
             "<g class=\"chart-bar\"{}><title>{}</title>\
              <rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{height:.1}\"/>\
              <text class=\"chart-figure\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\
-             <text class=\"chart-label chart-period\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></g>",
+             <text class=\"chart-label chart-period\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>{year}</g>",
             bar_data(None, bar),
             xml(&figure_text(&label, bar.value)),
             centre - width / 2.0,
             y - 5.0,
             format_count(bar.value),
-            HEIGHT - 14.0,
-            xml(&label),
+            HEIGHT - 24.0,
+            xml(&period),
         ));
     }
     (HEIGHT, out)
@@ -548,6 +588,7 @@ mod tests {
         let csv = chart.csv(|l| match l {
             BarLabel::Key(k) => k.name().to_string(),
             BarLabel::Text(t) => t.clone(),
+            BarLabel::Month { year, month } => format!("{year}-{month:02}"),
         });
         assert!(csv.starts_with("group,group_label,key,label,count\r\n"));
         assert!(csv.contains("early,indicator_early_results,early.moderate,early_moderate,4\r\n"));
@@ -562,5 +603,22 @@ mod tests {
         let rtl = svg(&chart, "u", "t", true);
         assert!(rect_x(&ltr, "2025-07") < rect_x(&ltr, "2026-06"));
         assert!(rect_x(&rtl, "2025-07") > rect_x(&rtl, "2026-06"));
+        // Months are named in the page's language; the year shows under the first and
+        // under January.
+        let french =
+            crate::i18n::in_language(crate::i18n::Lang::Fr, || svg(&chart, "u", "t", false));
+        let periods: Vec<&str> = french
+            .split("chart-period\"")
+            .skip(1)
+            .map(|p| p.split('>').nth(1).unwrap().split('<').next().unwrap())
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                "juil.", "2025", "août", "sept.", "oct.", "nov.", "déc.", "janv.", "2026", "févr.",
+                "mars", "avr.", "mai", "juin"
+            ]
+        );
+        assert!(french.contains("<title>juin 2026: 3</title>"));
     }
 }

@@ -254,6 +254,60 @@ pub fn t_with(key: Key, values: &[(&str, &str)]) -> String {
     fill(t(key), values.iter().copied())
 }
 
+/// The CLDR plural category of the whole number `n` in `lang`: `zero`, `one`, `two`,
+/// `few`, `many` or `other`.
+pub fn plural_category(lang: Lang, n: i64) -> &'static str {
+    let n = n.unsigned_abs();
+    match lang {
+        Lang::En | Lang::Es if n == 1 => "one",
+        Lang::Fr if n <= 1 => "one",
+        Lang::Ar => match (n, n % 100) {
+            (0, _) => "zero",
+            (1, _) => "one",
+            (2, _) => "two",
+            (_, 3..=10) => "few",
+            (_, 11..=99) => "many",
+            _ => "other",
+        },
+        _ => "other",
+    }
+}
+
+const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// The form of a text for `category`. A text with plural forms lists them as
+/// `one: {count} member|other: {count} members`; a form the language lacks falls back to
+/// `other`, and a text without forms is its own.
+pub fn plural_form<'a>(text: &'a str, category: &str) -> &'a str {
+    let forms = text.split('|').filter_map(|part| {
+        let (name, form) = part.split_once(':')?;
+        PLURAL_CATEGORIES
+            .contains(&name.trim())
+            .then(|| (name.trim(), form.trim()))
+    });
+    let mut other = None;
+    for (name, form) in forms {
+        if name == category {
+            return form;
+        }
+        if name == "other" {
+            other = Some(form);
+        }
+    }
+    other.unwrap_or(text)
+}
+
+/// The text of `key` in the form its language uses for `count` things, with `{count}` (as
+/// the language writes numbers) and the other placeholders filled in.
+pub fn t_count(key: Key, count: i64, values: &[(&str, &str)]) -> String {
+    let form = plural_form(t(key), plural_category(use_lang(), count));
+    let count = format_count(count);
+    fill(
+        form,
+        std::iter::once(("count", count.as_str())).chain(values.iter().copied()),
+    )
+}
+
 /// `text` with its `{name}` placeholders filled in.
 pub fn fill<'a>(text: &str, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = text.to_string();
@@ -381,6 +435,34 @@ mod tests {
             assert_eq!(serde_json::from_str::<Key>(&json).unwrap(), *key);
         }
         assert_eq!(Key::from_name("app_name"), Some(Key::AppName));
+    }
+
+    #[test]
+    fn plural_forms_follow_each_languages_rules() {
+        let text = "zero: none|one: {count} thing|two: a pair|few: {count} few|many: {count} many|other: {count} things";
+        let form = |lang, n| plural_form(text, plural_category(lang, n));
+        assert_eq!(form(Lang::En, 1), "{count} thing");
+        assert_eq!(form(Lang::En, 0), "{count} things");
+        assert_eq!(form(Lang::Fr, 0), "{count} thing");
+        assert_eq!(form(Lang::Es, 2), "{count} things");
+        assert_eq!(form(Lang::Ar, 0), "none");
+        assert_eq!(form(Lang::Ar, 2), "a pair");
+        assert_eq!(form(Lang::Ar, 103), "{count} few");
+        assert_eq!(form(Lang::Ar, 11), "{count} many");
+        assert_eq!(form(Lang::Ar, 100), "{count} things");
+        // A language's missing form is its `other`; a text without forms is itself, colons
+        // and all.
+        assert_eq!(plural_form("one: a|other: b", "few"), "b");
+        assert_eq!(plural_form("Total: {count}", "one"), "Total: {count}");
+        // Every text with forms has an `other`, in every language.
+        for lang in Lang::ALL {
+            for key in Key::ALL {
+                let text = super::text(lang, *key);
+                if text.contains('|') {
+                    assert!(text.contains("other:"), "{} {}", lang.code(), key.name());
+                }
+            }
+        }
         assert!(serde_json::from_str::<Key>("\"no_such_key\"").is_err());
     }
 }

@@ -129,10 +129,12 @@ impl ChartId {
     }
 }
 
-/// What a bar is called: a translated label, or text of its own (a month).
+/// What a bar is called: a translated label, a month (named in the reader's language), or
+/// text of its own (a plan cycle).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum BarLabel {
     Key(Key),
+    Month { year: i32, month: u32 },
     Text(String),
 }
 
@@ -401,7 +403,10 @@ pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
                     .map(|(_, n)| n)
                     .sum();
                 Bar {
-                    label: BarLabel::Text(key.clone()),
+                    label: BarLabel::Month {
+                        year: month.year(),
+                        month: month.month(),
+                    },
                     key,
                     value,
                     href: None,
@@ -672,6 +677,7 @@ mod tests {
         let csv = chart.csv(|label| match label {
             BarLabel::Key(key) => key.name().to_string(),
             BarLabel::Text(text) => text.clone(),
+            BarLabel::Month { year, month } => format!("{year}-{month:02}"),
         });
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "key,label,count");

@@ -5,7 +5,7 @@
 use crate::charts::ChartFigure;
 use crate::components::{date_text, result_view, Loading};
 use crate::domain::{Dashboard, Scope};
-use crate::i18n::{format_count, t, t_with, Key};
+use crate::i18n::{t, t_count, t_with, Key};
 use crate::server_fns::get_dashboard;
 use leptos::prelude::*;
 
@@ -64,12 +64,10 @@ fn DashboardBody(dashboard: Dashboard, page: String) -> impl IntoView {
                                 <li data-commitment=c.code.clone() data-overdue=c.overdue_milestones>
                                     <a href=format!("/commitments/{}", c.code)>{c.code.clone()}</a>
                                     " " <bdi>{c.title}</bdi> ": "
-                                    {t_with(
+                                    {t_count(
                                         Key::MostOverdueRow,
-                                        &[
-                                            ("count", &format_count(c.overdue_milestones)),
-                                            ("date", &date_text(c.overdue_since)),
-                                        ],
+                                        c.overdue_milestones,
+                                        &[("date", &date_text(c.overdue_since))],
                                     )}
                                 </li>
                             })

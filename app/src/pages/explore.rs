@@ -6,7 +6,7 @@ use super::dashboard::DashboardSection;
 use super::plan::CommitmentTable;
 use crate::components::{query_page, record_view, result_view, scope_text, Loading, PageMeta};
 use crate::domain::{Explore, MemberResults, Scope, ScopeName, ScopePage};
-use crate::i18n::{format_count, t, t_with, Key};
+use crate::i18n::{format_count, t, t_count, t_with, Key};
 use crate::server_fns::{get_explore, get_scope_page};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -91,7 +91,7 @@ fn WayIn(id: &'static str, heading: String, ways: Vec<(String, String, i64)>) ->
                                 <li>
                                     <a href=href><bdi>{name}</bdi></a>
                                     " "
-                                    <span class="meta" data-count=n>{t_with(Key::ScopeCount, &[("count", &format_count(n))])}</span>
+                                    <span class="meta" data-count=n>{t_count(Key::ScopeCount, n, &[])}</span>
                                 </li>
                             })
                             .collect_view()}
@@ -185,7 +185,7 @@ fn ScopeBody(
         <p class="commitment-code">{t(kind)}</p>
         <h1><bdi>{name}</bdi></h1>
         <p class="meta" data-total=found.total_commitments>
-            {t_with(Key::ScopeCount, &[("count", &format_count(found.total_commitments))])}
+            {t_count(Key::ScopeCount, found.total_commitments, &[])}
         </p>
         <DashboardSection data=dashboard scope=scope/>
         <Ranking members=found.ranking/>

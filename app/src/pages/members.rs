@@ -2,7 +2,7 @@
 
 use crate::components::{result_view, Loading, Pagination};
 use crate::domain::{MemberKind, Region};
-use crate::i18n::{format_count, t, t_with, Key};
+use crate::i18n::{format_count, t, t_count, Key};
 use crate::server_fns::{list_members, MemberPage, PAGE_SIZE};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -92,7 +92,7 @@ fn MemberTable(
         base = format!("{base}?{}", params.join("&"));
     }
     view! {
-        <p class="count" role="status">{t_with(Key::MembersCount, &[("count", &format_count(data.total))])}</p>
+        <p class="count" role="status">{t_count(Key::MembersCount, data.total, &[])}</p>
         <div class="table-wrap">
             <table>
                 <thead>

@@ -5,7 +5,7 @@ use crate::components::{
 };
 use crate::domain::{PlanDetail, PlanStatus};
 use crate::forms::CsrfField;
-use crate::i18n::{format_count, t, t_with, Key};
+use crate::i18n::{format_count, t, t_count, t_with, Key};
 use crate::input::PlanStatusInput;
 use crate::live::{checked, FormCheck};
 use crate::page_state::page_state;
@@ -68,13 +68,13 @@ fn PlanBody(
     view! {
         <crate::components::PageMeta
             title=format!("{} · {}", heading, member.name)
-            description=t_with(
+            description=t_count(
                 Key::MetaPlan,
+                detail.total_commitments,
                 &[
                     ("member", &member.name),
                     ("number", &plan.number.to_string()),
                     ("period", &plan.period()),
-                    ("count", &format_count(detail.total_commitments)),
                 ],
             )
         />

@@ -6,7 +6,7 @@ use super::commitment::{commitment_facts, AssessmentList, MilestoneTable, StarCh
 use super::keeping::ProgressFormula;
 use crate::components::{date_text, record_view, DemoBanner, Loading, ProgressBar};
 use crate::domain::{CommitmentDetail, PrintedPlan};
-use crate::i18n::{format_count, t, t_with, Key};
+use crate::i18n::{format_count, t, t_count, t_with, Key};
 use crate::server_fns::get_printed_plan;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -48,13 +48,13 @@ fn PrintedPlanBody(printed: PrintedPlan) -> impl IntoView {
     view! {
         <crate::components::PageMeta
             title=t_with(Key::PrintTitle, &[("title", &heading)])
-            description=t_with(
+            description=t_count(
                 Key::MetaPlan,
+                total_commitments,
                 &[
                     ("member", &member.name),
                     ("number", &plan.number.to_string()),
                     ("period", &plan.period()),
-                    ("count", &format_count(total_commitments)),
                 ],
             )
         />

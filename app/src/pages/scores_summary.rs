@@ -5,7 +5,7 @@
 
 use crate::components::{indicator_name, result_view, Loading};
 use crate::domain::{DistributionRow, ScoresSummary};
-use crate::i18n::{t, t_with, Key};
+use crate::i18n::{t, t_count, Key};
 use crate::server_fns::get_scores_summary;
 use leptos::prelude::*;
 
@@ -51,7 +51,7 @@ fn SummaryBody(summary: ScoresSummary) -> impl IntoView {
                         .disagreeing
                         .into_iter()
                         .map(|d| {
-                            let count = t_with(Key::DisagreementCount, &[("count", &d.disagreements.to_string())]);
+                            let count = t_count(Key::DisagreementCount, d.disagreements as i64, &[]);
                             view! {
                                 <li data-commitment=d.code.clone() data-disagreements=d.disagreements>
                                     <a href=format!("/commitments/{}#side-by-side", d.code)>{d.code.clone()}</a>
@@ -66,7 +66,7 @@ fn SummaryBody(summary: ScoresSummary) -> impl IntoView {
         };
         view! {
             <p class="meta">
-                {t_with(Key::ScoresSummaryIntro, &[("count", &summary.assessed.to_string())])}
+                {t_count(Key::ScoresSummaryIntro, summary.assessed as i64, &[])}
             </p>
             <h3>{t(Key::MostDisagreementHeading)}</h3>
             <p class="meta">{t(Key::DisagreementRule)}</p>
