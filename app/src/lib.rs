@@ -10,6 +10,8 @@ pub mod domain;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+#[cfg(feature = "hydrate")]
+pub mod in_place;
 pub mod input;
 pub mod live;
 pub mod page_state;
@@ -205,8 +207,14 @@ pub fn is_public_page(path: &str) -> bool {
     )
 }
 
+/// The public pages with an island, which load the script for everyone: the search, whose
+/// results answer as people type, and the explorer, whose dashboard answers its filter.
+pub fn has_public_island(path: &str) -> bool {
+    matches!(path, "/search" | "/explore")
+}
+
 /// The query parameters the public pages read.
-pub const PUBLIC_PAGE_QUERY: &[&str] = &["page", "region", "kind", i18n::LANG_PARAM];
+pub const PUBLIC_PAGE_QUERY: &[&str] = &["page", "region", "kind", "dashboard", i18n::LANG_PARAM];
 
 #[component]
 pub fn App() -> impl IntoView {

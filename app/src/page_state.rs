@@ -82,9 +82,10 @@ pub struct PageState {
     /// account disabled): this page forgets the drafts kept in the browser.
     #[serde(default)]
     pub session_ended: bool,
-    /// The search page, whose results answer as people type (`pages::search::LiveSearch`).
+    /// A public page with an island ([`crate::has_public_island`]): the search, whose
+    /// results answer as people type, and the dashboard explorer.
     #[serde(default)]
-    pub live_search: bool,
+    pub interactive: bool,
 }
 
 impl PageState {
@@ -117,14 +118,20 @@ impl PageState {
 
     /// Whether the page loads the WASM, decided before the page is rendered: its islands
     /// (forms checked as people type, the scoring form) are only ever shown to someone
-    /// signed in, but for the search page's, which answers as people type; a page
+    /// signed in, but for the public pages of [`crate::has_public_island`]; a page
     /// answering a post turns its history entry into a plain visit; the page after signing
     /// out, or after a session ended, forgets the drafts kept in this browser. Any other
     /// page the public reads has nothing for a script to do. An island on a page for the
     /// public must widen this (a test walks the pages and holds every one with an island
     /// to loading it).
     pub fn needs_script(&self) -> bool {
-        self.viewer.is_some() || self.notice.is_some() || self.session_ended || self.live_search
+        self.is_personal() || self.interactive
+    }
+
+    /// Whether the page is someone's own: signed in, answering a post, or after a session
+    /// ended. Any other reads the same to every reader.
+    pub fn is_personal(&self) -> bool {
+        self.viewer.is_some() || self.notice.is_some() || self.session_ended
     }
 
     /// Whether the failed field is `name`, for `aria-invalid`.

@@ -347,9 +347,10 @@ fn key_of(request: &Request) -> Option<PageKey> {
     }
     let state = request.extensions().get::<PageState>()?;
     let info = request.extensions().get::<RequestInfo>()?;
-    // A page that loads the script is someone's own (signed in, answering a post, after a
-    // session ended); what is kept reads the same to every reader.
-    let anonymous = !state.needs_script()
+    // What is kept reads the same to every reader: never someone's own page (signed in,
+    // answering a post, after a session ended). A public page with an island is kept: its
+    // script's nonce and token are cut out like any page's.
+    let anonymous = !state.is_personal()
         && !state.demo_mode
         && state.form_values.is_empty()
         && state.upload_preview.is_none();

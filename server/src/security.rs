@@ -356,7 +356,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         upload_preview: None,
         demo_mode,
         session_ended: stale_session,
-        live_search: parts.uri.path() == "/search",
+        interactive: app::has_public_island(parts.uri.path()),
     });
     parts.extensions.insert(info);
 

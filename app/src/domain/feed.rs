@@ -83,6 +83,24 @@ impl Scope {
         }
     }
 
+    /// The scope of a dashboard `/explore` shows, by its page's address (`/`,
+    /// `/regions/europe`, `/values/...`, `/policy-areas/...`).
+    pub fn from_explored(path: &str) -> Option<Scope> {
+        if path == "/" {
+            return Some(Scope::All);
+        }
+        let (kind, key) = path.strip_prefix('/')?.split_once('/')?;
+        let slug = !key.is_empty()
+            && key.len() <= 120
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        match kind {
+            "regions" | "values" | "policy-areas" if slug => Scope::from_page(kind, key),
+            _ => None,
+        }
+    }
+
     /// The address of its feed of `kind`: beside its page (`/updates.atom` for
     /// the installation).
     pub fn feed_path(&self, kind: FeedKind) -> String {
@@ -174,6 +192,30 @@ impl RecentAssessment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_explorer_reads_back_the_dashboards_it_lists() {
+        for scope in [
+            Scope::All,
+            Scope::Region(Region::Europe),
+            Scope::Value(OgpValue::PublicAccountability),
+            Scope::PolicyArea("open-contracting".into()),
+        ] {
+            assert_eq!(Scope::from_explored(&scope.page_path()), Some(scope));
+        }
+        for refused in [
+            "",
+            "/plans/AP_ESP04",
+            "/members/spain",
+            "/regions/atlantis",
+            "/policy-areas/",
+            "/policy-areas/Open Data",
+            "/policy-areas/a/b",
+            "regions/europe",
+        ] {
+            assert_eq!(Scope::from_explored(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn feeds_sit_beside_the_pages_they_follow() {

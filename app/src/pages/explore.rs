@@ -2,25 +2,58 @@
 //! (`/values/{value}`), a policy area (`/policy-areas/{slug}`) and a lead institution
 //! (`/institutions/{name}`): each with its dashboard and its commitments.
 
-use super::dashboard::DashboardSection;
+use super::dashboard::{DashboardFilter, DashboardSection, LiveCharts};
 use super::plan::CommitmentTable;
 use crate::components::{query_page, record_view, result_view, scope_text, Loading, PageMeta};
 use crate::domain::{Explore, MemberResults, Scope, ScopeName, ScopePage};
+use crate::error::AppError;
 use crate::i18n::{format_count, t, t_count, t_with, Key};
 use crate::server_fns::{get_explore, get_scope_page};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// `/explore`: a dashboard chosen with a filter (`?dashboard=/regions/europe`, the
+/// installation's by default), then the ways into the commitments.
 #[component]
 pub fn ExplorePage() -> impl IntoView {
     let explore = crate::components::page_data(|| (), |_| get_explore());
+    let query = use_query_map();
+    let chosen = move || {
+        query
+            .read()
+            .get("dashboard")
+            .unwrap_or_else(|| "/".to_string())
+    };
+    let scope = move || Scope::from_explored(&chosen());
+    let dashboard = crate::components::page_data(scope, |scope| async move {
+        match scope {
+            Some(scope) => crate::server_fns::get_dashboard(scope).await,
+            None => Err(AppError::BadRequest {
+                field: "dashboard".into(),
+                reason: Key::ExploreDashboardUnknown,
+            }),
+        }
+    });
     view! {
         <PageMeta title=t(Key::ExploreTitle).to_string() description=t(Key::ExploreIntro).to_string()/>
         <h1>{t(Key::ExploreTitle)}</h1>
         <p class="lead">{t(Key::ExploreIntro)}</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                result_view(explore.await, |explore| view! { <ExploreBody explore/> }.into_any())
+                result_view(explore.await, move |explore| {
+                    let listed = explore.clone();
+                    view! {
+                        <LiveCharts>
+                            <DashboardFilter explore=listed chosen=chosen()/>
+                            <DashboardSection
+                                data=dashboard
+                                scope=scope().unwrap_or(Scope::All)
+                            />
+                        </LiveCharts>
+                        <ExploreBody explore/>
+                    }
+                    .into_any()
+                })
             })}
         </Suspense>
     }

@@ -402,6 +402,7 @@ const PAUSE_MS: u32 = 300;
 mod browser {
     use super::{KEPT_ID, PAUSE_MS, QUERY_ID, RESULTS_ID, STATUS_ID};
     use crate::i18n::{text, use_lang, Key};
+    use crate::in_place::{by_id, document, fetch_page, move_children};
     use std::cell::{Cell, RefCell};
     use wasm_bindgen::JsCast;
     use web_sys::{Element, HtmlFormElement};
@@ -411,14 +412,6 @@ mod browser {
         static PENDING: RefCell<Option<gloo_timers::callback::Timeout>> = const { RefCell::new(None) };
         /// Which request is the latest: an older answer arriving late is dropped.
         static LATEST: Cell<u64> = const { Cell::new(0) };
-    }
-
-    fn document() -> Option<web_sys::Document> {
-        web_sys::window()?.document()
-    }
-
-    fn by_id(id: &str) -> Option<Element> {
-        document()?.get_element_by_id(id)
     }
 
     fn say(key: Option<Key>) {
@@ -540,19 +533,14 @@ mod browser {
             let _ = results.set_attribute("aria-busy", "true");
         }
         leptos::task::spawn_local(async move {
-            let page = match gloo_net::http::Request::get(&address).send().await {
-                Ok(response) if response.ok() || response.status() == 400 => {
-                    response.text().await.ok()
-                }
-                _ => None,
-            };
+            let page = fetch_page(&address).await;
             if LATEST.with(Cell::get) != this {
                 return;
             }
             if let Some(results) = by_id(RESULTS_ID) {
                 let _ = results.remove_attribute("aria-busy");
             }
-            let Some(page) = page.and_then(|html| put_in_place(&html)) else {
+            let Some(page) = page.and_then(|fetched| put_in_place(&fetched)) else {
                 say(Some(Key::SearchUpdateFailed));
                 return;
             };
@@ -638,30 +626,14 @@ mod browser {
         on_pop.forget();
     }
 
-    /// Puts the results and kept filters of the page `html` in place of these; answers the
+    /// Puts the results and kept filters of the `fetched` page in place of these; answers the
     /// page's title, or `None` when the page has no results to take.
-    fn put_in_place(html: &str) -> Option<Option<String>> {
-        let parser = web_sys::DomParser::new().ok()?;
-        let fetched = parser
-            .parse_from_string(html, web_sys::SupportedType::TextHtml)
-            .ok()?;
+    fn put_in_place(fetched: &web_sys::Document) -> Option<Option<String>> {
         let results = fetched.get_element_by_id(RESULTS_ID)?;
         move_children(&results, &by_id(RESULTS_ID)?)?;
         if let (Some(kept), Some(here)) = (fetched.get_element_by_id(KEPT_ID), by_id(KEPT_ID)) {
             move_children(&kept, &here)?;
         }
         Some(Some(fetched.title()).filter(|t| !t.is_empty()))
-    }
-
-    /// Puts the nodes parsed into `from` in place of `to`'s: the nodes themselves, adopted,
-    /// not their markup parsed a second time (which could read differently).
-    fn move_children(from: &Element, to: &Element) -> Option<()> {
-        let document = document()?;
-        to.set_text_content(None);
-        while let Some(child) = from.first_child() {
-            let adopted = document.adopt_node(&child).ok()?;
-            to.append_child(&adopted).ok()?;
-        }
-        Some(())
     }
 }

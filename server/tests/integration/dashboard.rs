@@ -679,3 +679,59 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
         .unwrap();
     assert_eq!(next_day.unwrap().as_of, tomorrow);
 }
+
+/// `/explore` shows the dashboard its filter chose (the installation's by default), each
+/// chart's CSV beside the chosen scope's own page; an address naming no dashboard is refused.
+#[tokio::test]
+async fn the_explorer_shows_the_dashboard_its_filter_chose() {
+    let t = test_db().await;
+    let today = Utc::now().date_naive();
+    known_data(&t.db, today).await;
+    let router = test_router(&t.db);
+    for (chosen, scope) in [
+        (None, Scope::All),
+        (Some("/regions/europe"), Scope::Region(Region::Europe)),
+        (
+            Some("/values/civic_participation"),
+            Scope::Value(OgpValue::CivicParticipation),
+        ),
+    ] {
+        let address = chosen.map_or("/explore".to_string(), |c| {
+            format!("/explore?dashboard={c}")
+        });
+        let (status, _, body) = get(&router, &address, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{address}");
+        let expected = storage::whole_dashboard(&t.db, &scope, today)
+            .await
+            .unwrap()
+            .unwrap();
+        for chart in &expected.charts {
+            let id = chart.id.as_str();
+            assert!(
+                body.contains(&format!(
+                    "data-chart=\"{id}\" data-total=\"{}\"",
+                    chart.total()
+                )),
+                "{address} {id}"
+            );
+            assert!(body.contains(&format!(
+                "href=\"{}\"",
+                chart.id.csv_path(&scope.page_path())
+            )));
+        }
+        // The filter says which is shown.
+        let selected = format!("<option value=\"{}\" selected", chosen.unwrap_or("/"));
+        assert!(body.contains(&selected), "{address}: {selected}");
+        assert_eq!(body.matches(" selected").count(), 1, "{address}");
+    }
+    for refused in [
+        "/plans/AP_ESP04",
+        "/regions/atlantis",
+        "/regions/../admin",
+        "nowhere",
+    ] {
+        let (status, _, body) = get(&router, &format!("/explore?dashboard={refused}"), &[]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert!(body.contains("data-error=\"dashboard\""), "{refused}");
+    }
+}

@@ -272,3 +272,28 @@ async fn no_page_is_kept_without_memory_for_them() {
         assert_eq!(cache_state(&answer), None);
     }
 }
+
+/// A public page with an island loads the script for everyone, and is still kept: its
+/// script's nonce is cut out and filled afresh like any page's.
+#[tokio::test]
+async fn a_public_page_with_an_island_is_kept_with_its_script() {
+    let t = test_db().await;
+    small_demo(&t.db).await;
+    let router = test_router(&t.db);
+    let mut reader = Browser::new(&router);
+    let first = reader.get("/explore?dashboard=/regions/europe").await;
+    assert_eq!(first.status, 200);
+    assert!(first
+        .body
+        .contains(r#"<leptos-island data-component="LiveCharts_"#));
+    assert!(first.body.contains("hydrateIslands"));
+    assert_eq!(cache_state(&first), Some("miss"));
+    let second = Browser::new(&router)
+        .get("/explore?dashboard=/regions/europe")
+        .await;
+    assert_eq!(cache_state(&second), Some("hit"));
+    let nonce = page_nonce(&second);
+    assert_ne!(nonce, page_nonce(&first));
+    assert!(second.body.contains(&format!("nonce=\"{nonce}\"")));
+    assert!(!second.body.contains(&page_nonce(&first)));
+}
