@@ -17,16 +17,25 @@ pub fn dashboard_data(scope: impl Fn() -> Scope + Send + Sync + 'static) -> Dash
     crate::components::page_data(scope, get_dashboard)
 }
 
+/// A scope's dashboard; on a scope's own page (not in the explorer, `in_explorer`) with a
+/// link to it in the explorer where it is one of those the explorer lists.
 #[component]
-pub fn DashboardSection(data: DashboardResource, scope: Scope) -> impl IntoView {
+pub fn DashboardSection(
+    data: DashboardResource,
+    scope: Scope,
+    #[prop(optional)] in_explorer: bool,
+) -> impl IntoView {
     let page = scope.page_path();
+    let explorer = (!in_explorer && Scope::from_explored(&page).as_ref() == Some(&scope))
+        .then(|| format!("/explore?dashboard={}", crate::domain::percent_encoded(&page, b"/")));
     view! {
         <Suspense fallback=Loading>
             {move || {
                 let page = page.clone();
+                let explorer = explorer.clone();
                 Suspend::new(async move {
                     result_view(data.await, move |dashboard| match dashboard {
-                        Some(dashboard) => view! { <DashboardBody dashboard page/> }.into_any(),
+                        Some(dashboard) => view! { <DashboardBody dashboard page explorer/> }.into_any(),
                         None => ().into_any(),
                     })
                 })
@@ -36,11 +45,16 @@ pub fn DashboardSection(data: DashboardResource, scope: Scope) -> impl IntoView 
 }
 
 #[component]
-fn DashboardBody(dashboard: Dashboard, page: String) -> impl IntoView {
+fn DashboardBody(dashboard: Dashboard, page: String, explorer: Option<String>) -> impl IntoView {
     view! {
         <section aria-labelledby="dashboard-heading" class="dashboard" id=DASHBOARD_ID>
             <h2 id="dashboard-heading">{t(Key::DashboardHeading)}</h2>
-            <p class="meta">{t_with(Key::DashboardIntro, &[("date", &date_text(dashboard.as_of))])}</p>
+            <p class="meta">
+                {t_with(Key::DashboardIntro, &[("date", &date_text(dashboard.as_of))])}
+                {explorer.map(|href| view! {
+                    " " <a href=href data-explorer="">{t(Key::DashboardExplore)}</a>
+                })}
+            </p>
             <div class="charts">
                 {dashboard
                     .charts

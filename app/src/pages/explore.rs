@@ -48,6 +48,7 @@ pub fn ExplorePage() -> impl IntoView {
                             <DashboardSection
                                 data=dashboard
                                 scope=scope().unwrap_or(Scope::All)
+                                in_explorer=true
                             />
                         </LiveCharts>
                         <ExploreBody explore/>

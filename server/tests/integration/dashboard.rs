@@ -724,6 +724,22 @@ async fn the_explorer_shows_the_dashboard_its_filter_chose() {
         assert!(body.contains(&selected), "{address}: {selected}");
         assert_eq!(body.matches(" selected").count(), 1, "{address}");
     }
+    // The pages of the scopes it lists link to it; the others, and itself, do not.
+    for (page, link) in [
+        ("/", Some("/explore?dashboard=/")),
+        ("/regions/europe", Some("/explore?dashboard=/regions/europe")),
+        ("/members/spain", None),
+        ("/explore", None),
+    ] {
+        let (_, _, body) = get(&router, page, &[]).await;
+        match link {
+            Some(link) => assert!(
+                body.contains(&format!("<a href=\"{link}\" data-explorer")),
+                "{page}"
+            ),
+            None => assert!(!body.contains("data-explorer"), "{page}"),
+        }
+    }
     for refused in [
         "/plans/AP_ESP04",
         "/regions/atlantis",
