@@ -63,7 +63,21 @@ pub fn svg(chart: &Chart, id: &str, title: &str, rtl: bool) -> String {
         .map(|(group, bar)| figure_text(&full_label(group, bar), bar.value))
         .collect::<Vec<_>>()
         .join("; ");
-    let (height, body) = match chart.id.form() {
+    let (height, body) = drawing(chart, id, rtl);
+    // Anchors are given in physical terms (`direction="ltr"`); each text is still laid out
+    // in its own direction.
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" \
+         direction=\"ltr\" aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{body}</svg>",
+        xml(title),
+        xml(&description),
+    )
+}
+
+/// The chart's shapes and texts, [`WIDTH`] wide, and how high they are.
+fn drawing(chart: &Chart, id: &str, rtl: bool) -> (f64, String) {
+    match chart.id.form() {
         ChartForm::Columns => columns(chart, rtl),
         ChartForm::Bars => {
             let rows: Vec<(&Bar, String)> = chart
@@ -76,15 +90,75 @@ pub fn svg(chart: &Chart, id: &str, title: &str, rtl: bool) -> String {
         }
         ChartForm::Stacked => stacked(chart, id, rtl),
         ChartForm::SmallMultiples => small_multiples(chart, rtl),
+    }
+}
+
+/// A link preview's size in pixels (Open Graph's 1.91 to 1).
+pub const PREVIEW_WIDTH: u32 = 1200;
+pub const PREVIEW_HEIGHT: u32 = 630;
+
+/// A page's link preview, as one SVG document to draw to PNG: the site's name, the page's
+/// `name`, the chart's title and total, and the chart drawn as on the page (mirrored when
+/// `rtl`), or a line saying there is nothing to draw. Self-contained: its styles are inside
+/// and its font is named (`DejaVu Sans`, which the server carries). Drawn by a renderer
+/// reading simple CSS, so for charts of plain bars.
+pub fn preview_svg(name: &str, chart: &Chart, rtl: bool) -> String {
+    const MARGIN: f64 = 60.0;
+    let width = f64::from(PREVIEW_WIDTH);
+    let height = f64::from(PREVIEW_HEIGHT);
+    let (x, anchor) = if rtl {
+        (width - MARGIN, "end")
+    } else {
+        (MARGIN, "start")
     };
-    // Anchors are given in physical terms (`direction="ltr"`); each text is still laid out
-    // in its own direction.
+    // At most what fits on one line at this size.
+    let clipped = |text: &str, most: usize| {
+        if text.chars().count() > most {
+            format!(
+                "{}…",
+                text.chars().take(most - 1).collect::<String>().trim_end()
+            )
+        } else {
+            text.to_string()
+        }
+    };
+    let about = format!(
+        "{} · {}",
+        t(chart.id.title_key()),
+        t_with(Key::ChartTotal, &[("count", &format_count(chart.total()))])
+    );
+    let top = 230.0;
+    let drawn = if chart.total() == 0 {
+        format!(
+            "<text class=\"about\" x=\"{x}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+            top + 60.0,
+            xml(t(Key::ChartEmpty))
+        )
+    } else {
+        let (chart_height, body) = drawing(chart, "preview", rtl);
+        let align = if rtl { "xMaxYMin" } else { "xMinYMin" };
+        format!(
+            "<svg x=\"{MARGIN}\" y=\"{top}\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {WIDTH} {chart_height}\" \
+             preserveAspectRatio=\"{align} meet\">{body}</svg>",
+            width - 2.0 * MARGIN,
+            height - top - 30.0,
+        )
+    };
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" \
-         direction=\"ltr\" aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{body}</svg>",
-        xml(title),
-        xml(&description),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" font-family=\"DejaVu Sans\">\
+         <style>.chart-bar rect{{fill:#004a80}}.chart-label,.chart-figure{{fill:#1b1f24;font-size:14px}}\
+         .chart-figure{{font-weight:bold}}.chart-period{{font-size:11px}}.chart-axis{{stroke:#4f5863}}\
+         .site{{fill:#ffffff;font-size:30px;font-weight:bold}}.name{{fill:#1b1f24;font-size:54px;font-weight:bold}}\
+         .about{{fill:#4f5863;font-size:30px}}</style>\
+         <rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\
+         <rect width=\"{width}\" height=\"76\" fill=\"#004a80\"/>\
+         <text class=\"site\" x=\"{x}\" y=\"50\" text-anchor=\"{anchor}\">{}</text>\
+         <text class=\"name\" x=\"{x}\" y=\"150\" text-anchor=\"{anchor}\">{}</text>\
+         <text class=\"about\" x=\"{x}\" y=\"200\" text-anchor=\"{anchor}\">{}</text>{drawn}</svg>",
+        xml(t(Key::AppName)),
+        xml(&clipped(name, 36)),
+        xml(&clipped(&about, 60)),
     )
 }
 

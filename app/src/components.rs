@@ -493,9 +493,14 @@ pub fn FeedLinks(scope: crate::domain::Scope) -> impl IntoView {
 }
 
 /// A public page's title and description in the page's language, for the browser's tab,
-/// search engines and link previews (Open Graph).
+/// search engines and link previews (Open Graph), with the page's `preview` image (a
+/// scope's page's address: its image is beside it) where it has one.
 #[component]
-pub fn PageMeta(title: String, description: String) -> impl IntoView {
+pub fn PageMeta(
+    title: String,
+    description: String,
+    #[prop(optional)] preview: Option<crate::domain::Scope>,
+) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let url = format!(
@@ -521,6 +526,24 @@ pub fn PageMeta(title: String, description: String) -> impl IntoView {
         <Meta property="og:description" content=description/>
         <Meta property="og:url" content=url/>
         <Meta property="og:locale" content=lang.locale()/>
+        {preview.map(|scope| {
+            let image = format!(
+                "{}{}/{}?{}={}",
+                crate::site_origin(),
+                scope.page_path(),
+                crate::domain::PREVIEW_FILE,
+                crate::i18n::LANG_PARAM,
+                lang.code()
+            );
+            view! {
+                <Meta property="og:image" content=image/>
+                <Meta property="og:image:type" content="image/png"/>
+                <Meta property="og:image:width" content=crate::charts::PREVIEW_WIDTH.to_string()/>
+                <Meta property="og:image:height" content=crate::charts::PREVIEW_HEIGHT.to_string()/>
+                <Meta property="og:image:alt" content=t(Key::PreviewAlt)/>
+                <Meta name="twitter:card" content="summary_large_image"/>
+            }
+        })}
     }
 }
 

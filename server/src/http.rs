@@ -190,6 +190,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::feeds::routes())
         .merge(crate::sitemap::routes())
         .merge(crate::downloads::chart_routes())
+        .merge(crate::preview::routes())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", assets)
         .leptos_routes_with_context(

@@ -16,6 +16,7 @@ pub mod import;
 pub mod limits;
 pub mod multipart;
 pub mod page_cache;
+pub mod preview;
 pub mod security;
 pub mod sitemap;
 pub mod users;

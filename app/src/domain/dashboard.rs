@@ -567,6 +567,20 @@ impl Dashboard {
     pub fn chart(&self, id: ChartId) -> Option<&Chart> {
         self.charts.iter().find(|c| c.id == id)
     }
+
+    /// The chart a link preview shows: the milestones, where they stand, else (as for
+    /// OGP's own data, which has none) the IRM's latest completion levels. Both are plain
+    /// bars.
+    pub fn headline(&self) -> Option<&Chart> {
+        let milestones = self.chart(ChartId::Milestones);
+        milestones
+            .filter(|c| c.total() > 0)
+            .or_else(|| {
+                self.chart(ChartId::LatestCompletion)
+                    .filter(|c| c.total() > 0)
+            })
+            .or(milestones)
+    }
 }
 
 /// The ways into the commitments, with how many each holds (`/explore`).

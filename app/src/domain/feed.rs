@@ -59,6 +59,9 @@ impl Scope {
         }
     }
 
+    /// The scopes whose pages have a link preview image beside them ([`PREVIEW_FILE`]).
+    pub const PREVIEWED: [&'static str; 2] = ["members", "plans"];
+
     /// The scopes with dashboards, by the first segment of their page's address.
     pub const DASHBOARD_PAGES: [&'static str; 6] = [
         "members",
@@ -111,6 +114,9 @@ impl Scope {
         )
     }
 }
+
+/// The file name of a page's link preview image, beside the page.
+pub const PREVIEW_FILE: &str = "preview.png";
 
 /// `text` with every byte but letters, digits, `-_.~` and those of `keep` percent-encoded:
 /// one segment of an address (`keep` empty), or a path (`b"/"`).

@@ -26,8 +26,13 @@ pub fn DashboardSection(
     #[prop(optional)] in_explorer: bool,
 ) -> impl IntoView {
     let page = scope.page_path();
-    let explorer = (!in_explorer && Scope::from_explored(&page).as_ref() == Some(&scope))
-        .then(|| format!("/explore?dashboard={}", crate::domain::percent_encoded(&page, b"/")));
+    let explorer =
+        (!in_explorer && Scope::from_explored(&page).as_ref() == Some(&scope)).then(|| {
+            format!(
+                "/explore?dashboard={}",
+                crate::domain::percent_encoded(&page, b"/")
+            )
+        });
     view! {
         <Suspense fallback=Loading>
             {move || {

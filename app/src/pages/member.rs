@@ -37,6 +37,7 @@ fn MemberBody(
         <crate::components::PageMeta
             title=member.name.clone()
             description=t_with(Key::MetaMember, &[("name", &member.name)])
+            preview=crate::domain::Scope::Member(member.slug.clone())
         />
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>

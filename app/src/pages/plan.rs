@@ -77,6 +77,7 @@ fn PlanBody(
                     ("period", &plan.period()),
                 ],
             )
+            preview=crate::domain::Scope::Plan(plan.key.clone())
         />
         <nav aria-label=t(Key::BreadcrumbLabel) class="breadcrumb">
             <a href="/members">{t(Key::NavMembers)}</a>

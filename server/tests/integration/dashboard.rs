@@ -727,7 +727,10 @@ async fn the_explorer_shows_the_dashboard_its_filter_chose() {
     // The pages of the scopes it lists link to it; the others, and itself, do not.
     for (page, link) in [
         ("/", Some("/explore?dashboard=/")),
-        ("/regions/europe", Some("/explore?dashboard=/regions/europe")),
+        (
+            "/regions/europe",
+            Some("/explore?dashboard=/regions/europe"),
+        ),
         ("/members/spain", None),
         ("/explore", None),
     ] {

@@ -2,7 +2,7 @@
 //! language alternates, the sitemap and robots.txt.
 
 use crate::common::*;
-use crate::http::get;
+use crate::http::{get, get_bytes};
 use axum::http::StatusCode;
 use leptos::config::LeptosOptions;
 use ogp_tracker::http::{router, AppState};
@@ -230,4 +230,85 @@ async fn a_plan_prints_with_every_commitment_in_full() {
     assert!(body.contains("<html lang=\"es\""));
     let (status, _, _) = get(&router, "/plans/AP_XXX99/print", &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Members and plans have a link preview: their milestones chart drawn to PNG at Open
+/// Graph's size, in the reader's language, named by their pages' `og:image`.
+#[tokio::test]
+async fn members_and_plans_have_a_link_preview_of_their_headline_chart() {
+    use resvg::tiny_skia::Pixmap;
+    let (t, router) = site(&[CURRENT], Some("https://tracker.example.org/")).await;
+    let slug: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
+        "SELECT slug FROM members WHERE code = 'ARG'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    // The pages name their images, absolute, in their language.
+    for (page, image) in [
+        (
+            format!("/members/{slug}?lang=fr"),
+            format!("https://tracker.example.org/members/{slug}/preview.png?lang=fr"),
+        ),
+        (
+            "/plans/AP_ARG03".to_string(),
+            "https://tracker.example.org/plans/AP_ARG03/preview.png?lang=en".to_string(),
+        ),
+    ] {
+        let (_, _, body) = get(&router, &page, &[]).await;
+        assert_eq!(meta(&body, "property", "og:image"), Some(image.as_str()));
+        assert_eq!(meta(&body, "property", "og:image:width"), Some("1200"));
+        assert_eq!(meta(&body, "property", "og:image:height"), Some("630"));
+        assert_eq!(
+            meta(&body, "name", "twitter:card"),
+            Some("summary_large_image")
+        );
+    }
+    // Pages without one name none.
+    let (_, _, body) = get(&router, "/commitments/AR0045", &[]).await;
+    assert_eq!(meta(&body, "property", "og:image"), None);
+
+    let accent = [0x00, 0x4a, 0x80];
+    let mut drawn = Vec::new();
+    for address in [
+        format!("/members/{slug}/preview.png"),
+        format!("/members/{slug}/preview.png?lang=ar"),
+        "/plans/AP_ARG03/preview.png".to_string(),
+    ] {
+        let (status, headers, image) = get_bytes(&router, &address, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{address}");
+        assert_eq!(headers["content-type"], "image/png");
+        let pixmap = Pixmap::decode_png(&image).unwrap();
+        assert_eq!((pixmap.width(), pixmap.height()), (1200, 630));
+        // The band at the top, the chart's bars in the accent colour below it, and text.
+        let at = |x: u32, y: u32| {
+            let p = pixmap.pixel(x, y).unwrap();
+            [p.red(), p.green(), p.blue()]
+        };
+        assert_eq!(at(5, 5), accent, "{address}");
+        let below = (0..pixmap.width())
+            .flat_map(|x| (200..pixmap.height()).map(move |y| (x, y)))
+            .filter(|(x, y)| at(*x, *y) == accent)
+            .count();
+        assert!(below > 2_000, "{address}: {below} pixels of bars");
+        let dark = (0..pixmap.width())
+            .flat_map(|x| (90..160).map(move |y| (x, y)))
+            .filter(|(x, y)| at(*x, *y).iter().all(|c| *c < 0x40))
+            .count();
+        assert!(
+            dark > 500,
+            "{address}: the name written ({dark} dark pixels)"
+        );
+        drawn.push(image);
+    }
+    // Right to left it is another image; another scope's too.
+    assert_ne!(drawn[0], drawn[1]);
+    assert_ne!(drawn[0], drawn[2]);
+    for missing in [
+        "/members/atlantis/preview.png",
+        "/plans/AP_NONE/preview.png",
+    ] {
+        let (status, _, _) = get(&router, missing, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
 }

@@ -22,6 +22,16 @@ pub async fn get(
     uri: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, axum::http::HeaderMap, String) {
+    let (status, headers, body) = get_bytes(router, uri, headers).await;
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// [`get`], the body as it came.
+pub async fn get_bytes(
+    router: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let mut request = Request::builder().uri(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -34,7 +44,7 @@ pub async fn get(
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+    (status, headers, body.to_vec())
 }
 
 #[tokio::test]
