@@ -293,7 +293,11 @@ async fn write_scores(
         let owned = ["assessment_evidence", "assessment_scores"];
         delete_owned(conn, &owned, "assessment_id", id).await?;
     }
-    insert_scores(conn, &[(id, scores)]).await
+    insert_scores(conn, &[(id, scores)]).await?;
+    if let Some(commitment_id) = commitment_of_assessment(conn, id).await? {
+        super::facts_changed(conn, &[commitment_id]).await?;
+    }
+    Ok(())
 }
 
 /// Writes the scores (and their evidence) of each (assessment id, scores), none stored yet.
@@ -406,6 +410,8 @@ pub async fn insert_published_assessments(
         .map(|(id, (_, assessment))| (*id, assessment.scores.as_slice()))
         .collect();
     insert_scores(conn, &scores).await?;
+    let commitments: Vec<i64> = assessments.iter().map(|(c, _)| *c).collect();
+    super::facts_changed(conn, &commitments).await?;
     Ok(ids)
 }
 
@@ -547,6 +553,7 @@ pub async fn publish_draft(
     }
     if let Some(commitment_id) = commitment_of_assessment(conn, id).await? {
         refresh_disagreements(conn, commitment_id).await?;
+        super::facts_changed(conn, &[commitment_id]).await?;
     }
     Ok(superseded)
 }

@@ -316,6 +316,7 @@ pub async fn set_milestone_state(
         .bind(milestone_id)
         .bind(version)
     )?;
+    super::milestone_facts_changed(conn, milestone_id).await?;
     Ok(done == 1)
 }
 

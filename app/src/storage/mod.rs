@@ -86,6 +86,7 @@ mod codec;
 mod commitments;
 mod dashboard;
 pub mod dialect;
+mod fact_changes;
 mod feeds;
 mod history;
 mod members;
@@ -101,6 +102,7 @@ pub use accounts::*;
 pub use assessments::*;
 pub use commitments::*;
 pub use dashboard::*;
+use fact_changes::{facts_changed, facts_changed_everywhere, milestone_facts_changed};
 pub use feeds::*;
 pub use history::*;
 pub use members::*;
@@ -251,19 +253,24 @@ impl Tx {
     pub async fn commit(mut self) -> Result<(), StorageError> {
         match &mut self {
             Tx::Sqlite(tx, _) => {
-                sqlx::query("UPDATE site_version SET version = random() WHERE id = 1")
-                    .execute(&mut **tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE site_version SET version = random(), change_seq = change_seq + 1
+                     WHERE id = 1",
+                )
+                .execute(&mut **tx)
+                .await?;
             }
             Tx::Postgres(tx) => {
                 // random() has 52 random bits: a number is never drawn twice in practice.
                 sqlx::query(
-                    "UPDATE site_version SET version = (random() * 9.2e18)::BIGINT WHERE id = 1",
+                    "UPDATE site_version SET version = (random() * 9.2e18)::BIGINT,
+                        change_seq = change_seq + 1 WHERE id = 1",
                 )
                 .execute(&mut **tx)
                 .await?;
             }
         }
+        fact_changes::number_declared(&mut self).await?;
         self.commit_unseen().await
     }
 

@@ -7,6 +7,7 @@
 //! changes it) and day (overdue changes with it): a search reads one index, groups nothing
 //! in SQL, and ranks the same on both databases.
 
+use super::fact_changes::{self, Mark};
 use super::{Conn, Native, StorageError};
 use crate::domain::search::{
     commitment_status, cycle_key, excerpt, index_text, marked, terms, terms_found,
@@ -154,6 +155,8 @@ impl Document {
 /// commitment no longer stored loses its row). Called in the transaction of every write
 /// that changes a commitment's or a milestone's text.
 pub async fn index_commitments(conn: &mut dyn Conn, ids: &[i64]) -> Result<(), StorageError> {
+    // Whatever changes a commitment's words may change its facts too.
+    super::facts_changed(conn, ids).await?;
     for chunk in ids.chunks(DOCUMENTS_PER_BATCH) {
         let texts = texts_of(conn, chunk).await?;
         let documents: Vec<Document> = chunk
@@ -224,6 +227,7 @@ pub async fn index_update(
     commitment_id: i64,
     narrative: &str,
 ) -> Result<(), StorageError> {
+    super::facts_changed(conn, &[commitment_id]).await?;
     let folded = index_text(narrative);
     let added = match conn.native() {
         Native::Sqlite(c) => {
@@ -356,6 +360,7 @@ async fn matching(
 }
 
 /// What a search knows of a commitment to narrow and count by.
+#[derive(Clone)]
 struct Facts {
     id: i64,
     code: String,
@@ -383,6 +388,7 @@ struct Facts {
 }
 
 /// Every commitment's [`Facts`], with the names its numbers stand for.
+#[derive(Default)]
 pub(super) struct FactTable {
     rows: Vec<Facts>,
     by_id: HashMap<i64, usize>,
@@ -402,7 +408,6 @@ struct FactRow {
     id: i64,
     code: String,
     title: String,
-    member_id: i64,
     member_slug: String,
     member_name: String,
     region: Option<String>,
@@ -456,11 +461,15 @@ type FactScores = [Option<String>; FACT_SCORES.len()];
 /// Each commitment's [`FactScores`]. The scores are read in one pass and sorted out here:
 /// choosing them in SQL (a `CASE` per score per row, or the index probed per indicator)
 /// took twice as long at demo scale 10.
-async fn fact_scores(conn: &mut dyn Conn) -> Result<HashMap<i64, FactScores>, StorageError> {
+/// `among` narrows them (`AND a.commitment_id IN (...)`), or is empty.
+async fn fact_scores(
+    conn: &mut dyn Conn,
+    among: &str,
+) -> Result<HashMap<i64, FactScores>, StorageError> {
     let sql = format!(
         "SELECT a.commitment_id, {} AS scores
          FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
-         WHERE a.status = 'published' AND a.source = 'irm'
+         WHERE a.status = 'published' AND a.source = 'irm'{among}
          GROUP BY a.commitment_id",
         super::dialect::joined(
             conn,
@@ -496,13 +505,120 @@ async fn fact_scores(conn: &mut dyn Conn) -> Result<HashMap<i64, FactScores>, St
     Ok(scores)
 }
 
+/// The facts now, with the mark they were worked out at: `earlier` ones (worked out at
+/// their mark on `today`) with the commitments declared changed since worked out again,
+/// or every commitment's when that cannot be told.
+async fn caught_up(
+    conn: &mut dyn Conn,
+    today: NaiveDate,
+    earlier: Option<(Arc<FactTable>, Mark)>,
+) -> Result<(Arc<FactTable>, Mark), StorageError> {
+    // Read before the data, so the data is at least as new as the mark says.
+    let now = fact_changes::mark(conn).await?;
+    let changed = match &earlier {
+        Some((_, mark)) => fact_changes::changed_between(conn, *mark, now).await?,
+        None => None,
+    };
+    let table = match (earlier, changed) {
+        (Some((table, _)), Some(ids)) if ids.is_empty() => table,
+        (Some((table, _)), Some(ids)) => Arc::new(refreshed(conn, today, &table, &ids).await?),
+        _ => Arc::new(fact_table(conn, today).await?),
+    };
+    Ok((table, now))
+}
+
+/// Every commitment's facts at one moment, for tests to hold the facts worked out again
+/// for the commitments writes declared to those worked out in full.
+#[doc(hidden)]
+pub struct FactsAt {
+    table: Arc<FactTable>,
+    mark: Mark,
+    /// The commitments worked out again to reach them; `None` when every one was.
+    pub refreshed: Option<Vec<i64>>,
+}
+
+#[doc(hidden)]
+impl FactsAt {
+    pub async fn in_full(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactsAt, StorageError> {
+        let (table, mark) = caught_up(conn, today, None).await?;
+        Ok(FactsAt {
+            table,
+            mark,
+            refreshed: None,
+        })
+    }
+
+    /// These facts brought up to now as an app server would.
+    pub async fn caught_up(
+        &self,
+        conn: &mut dyn Conn,
+        today: NaiveDate,
+    ) -> Result<FactsAt, StorageError> {
+        let now = fact_changes::mark(conn).await?;
+        let refreshed = fact_changes::changed_between(conn, self.mark, now).await?;
+        let (table, mark) = caught_up(conn, today, Some((self.table.clone(), self.mark))).await?;
+        Ok(FactsAt {
+            table,
+            mark,
+            refreshed,
+        })
+    }
+
+    /// Every commitment's facts, in order, each value named (numbers differ between facts
+    /// worked out in full and refreshed ones).
+    pub fn described(&self) -> Vec<String> {
+        let t = &self.table;
+        let named = |names: &[(String, String)], n: u32| names[n as usize].0.clone();
+        t.rows
+            .iter()
+            .map(|r| {
+                let mut areas: Vec<String> = r.areas.iter().map(|a| named(&t.areas, *a)).collect();
+                areas.sort();
+                format!(
+                    "{} {} [{}] {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?}",
+                    r.id,
+                    r.code,
+                    r.title_words,
+                    named(&t.members, r.member),
+                    r.region,
+                    r.kind,
+                    r.cycle.map(|c| named(&t.cycles, c)),
+                    r.values,
+                    areas,
+                    r.status,
+                    r.completion,
+                    r.starred,
+                    r.strong_results,
+                    r.promising,
+                    r.early,
+                    r.overdue,
+                    (
+                        named(&t.plans, r.plan),
+                        r.institution.map(|i| named(&t.institutions, i))
+                    ),
+                )
+            })
+            .collect()
+    }
+}
+
 /// Numbers for names: each new one gets the next.
 struct Numbering<'a> {
     names: &'a mut Vec<(String, String)>,
     by_key: HashMap<String, u32>,
 }
 
-impl Numbering<'_> {
+impl<'a> Numbering<'a> {
+    /// Numbers after those `names` has.
+    fn over(names: &'a mut Vec<(String, String)>) -> Numbering<'a> {
+        let by_key = names
+            .iter()
+            .enumerate()
+            .map(|(n, (key, _))| (key.clone(), n as u32))
+            .collect();
+        Numbering { names, by_key }
+    }
+
     fn of(&mut self, key: &str, name: impl FnOnce() -> String) -> u32 {
         if let Some(n) = self.by_key.get(key) {
             return *n;
@@ -515,20 +631,66 @@ impl Numbering<'_> {
 }
 
 async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, StorageError> {
+    let mut table = FactTable::default();
+    add_facts(conn, today, None, &mut table).await?;
+    Ok(table)
+}
+
+/// `table` with the facts of the commitments `changed` worked out again (those gone left
+/// out): what a write that declared them changes (see `super::facts_changed`).
+async fn refreshed(
+    conn: &mut dyn Conn,
+    today: NaiveDate,
+    table: &FactTable,
+    changed: &[i64],
+) -> Result<FactTable, StorageError> {
+    let gone: std::collections::HashSet<i64> = changed.iter().copied().collect();
+    let mut fresh = FactTable {
+        rows: table
+            .rows
+            .iter()
+            .filter(|row| !gone.contains(&row.id))
+            .cloned()
+            .collect(),
+        by_id: HashMap::new(),
+        by_code: HashMap::new(),
+        members: table.members.clone(),
+        areas: table.areas.clone(),
+        cycles: table.cycles.clone(),
+        plans: table.plans.clone(),
+        institutions: table.institutions.clone(),
+    };
+    add_facts(conn, today, Some(changed), &mut fresh).await?;
+    Ok(fresh)
+}
+
+/// Reads the facts of the commitments `only` names (every one with `None`) and adds them
+/// to `table`, numbering the names it does not have yet after its own; then puts its rows in
+/// code order again (results without words come so) and indexes them.
+async fn add_facts(
+    conn: &mut dyn Conn,
+    today: NaiveDate,
+    only: Option<&[i64]>,
+    table: &mut FactTable,
+) -> Result<(), StorageError> {
+    // The same commitments in each read: `AND <column> IN (...)`, integers only.
+    let among = |column: &str| {
+        only.map_or(String::new(), |ids| {
+            format!(" AND {column} IN ({})", id_list(ids))
+        })
+    };
     let rows: Vec<FactRow> = run!(
         conn,
         fetch_all,
-        sqlx::query_as(
-            "SELECT c.id, c.code, c.title, m.id AS member_id, m.slug AS member_slug, m.name AS member_name,
+        sqlx::query_as(&format!(
+            "SELECT c.id, c.code, c.title, m.slug AS member_slug, m.name AS member_name,
                 m.region, m.kind, p.year_submitted, p.end_year,
                 c.withdrawn_on IS NOT NULL AS withdrawn, p.plan_key, c.lead_institution
              FROM commitments c JOIN action_plans p ON p.id = c.plan_id
-             JOIN members m ON m.id = p.member_id"
-        )
+             JOIN members m ON m.id = p.member_id WHERE 1 = 1{}",
+            among("c.id")
+        ))
     )?;
-    // In code order: results without words come so.
-    let mut rows = rows;
-    rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     let milestones: Vec<MilestoneFactRow> = run!(
         conn,
         fetch_all,
@@ -539,65 +701,58 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
                 CAST(SUM(CASE WHEN ms.status <> 'not_started' OR ms.progress > 0 THEN 1 ELSE 0 END)
                     AS BIGINT) AS started,
                 CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS overdue
-             FROM milestones ms WHERE ms.status <> 'withdrawn' GROUP BY ms.commitment_id",
-            super::OVERDUE
+             FROM milestones ms WHERE ms.status <> 'withdrawn'{} GROUP BY ms.commitment_id",
+            super::OVERDUE,
+            among("ms.commitment_id")
         ))
         .bind(today)
     )?;
-    let mut scored = fact_scores(conn).await?;
+    let mut scored = fact_scores(conn, &among("a.commitment_id")).await?;
     // One row per commitment, its values joined (the driver hands rows over one by one).
     let sql = format!(
-        "SELECT commitment_id, {} FROM commitment_values GROUP BY commitment_id",
-        super::dialect::joined(conn, "value", " ")
+        "SELECT commitment_id, {} FROM commitment_values WHERE 1 = 1{} GROUP BY commitment_id",
+        super::dialect::joined(conn, "value", " "),
+        among("commitment_id")
     );
     let values: Vec<(i64, String)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
     let areas: Vec<(i64, String, String)> = run!(
         conn,
         fetch_all,
-        sqlx::query_as(
+        sqlx::query_as(&format!(
             "SELECT l.commitment_id, a.slug, a.name FROM commitment_policy_areas l
-             JOIN policy_areas a ON a.id = l.policy_area_id WHERE a.slug <> ''"
-        )
+             JOIN policy_areas a ON a.id = l.policy_area_id WHERE a.slug <> ''{}",
+            among("l.commitment_id")
+        ))
     )?;
 
-    let mut table = FactTable {
-        rows: Vec::with_capacity(rows.len()),
-        by_id: HashMap::with_capacity(rows.len()),
-        by_code: HashMap::with_capacity(rows.len()),
-        members: Vec::new(),
-        areas: Vec::new(),
-        cycles: Vec::new(),
-        plans: Vec::new(),
-        institutions: Vec::new(),
-    };
     let milestones: HashMap<i64, MilestoneFactRow> = milestones
         .into_iter()
         .map(|m| (m.commitment_id, m))
         .collect();
-    let mut member_ids: HashMap<i64, u32> = HashMap::new();
-    let mut cycles = Numbering {
-        names: &mut table.cycles,
-        by_key: HashMap::new(),
-    };
-    let mut plans = Numbering {
-        names: &mut table.plans,
-        by_key: HashMap::new(),
-    };
-    let mut institutions = Numbering {
-        names: &mut table.institutions,
-        by_key: HashMap::new(),
-    };
-    let mut starred_years = Vec::with_capacity(rows.len());
+    let mut values: HashMap<i64, String> = values.into_iter().collect();
+    let mut area_names: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for (id, slug, name) in areas {
+        area_names.entry(id).or_default().push((slug, name));
+    }
+    let FactTable {
+        rows: table_rows,
+        members,
+        areas,
+        cycles,
+        plans,
+        institutions,
+        ..
+    } = table;
+    let mut members = Numbering::over(members);
+    let mut areas = Numbering::over(areas);
+    let mut cycles = Numbering::over(cycles);
+    let mut plans = Numbering::over(plans);
+    let mut institutions = Numbering::over(institutions);
+    table_rows.reserve(rows.len());
     for row in rows {
-        let next = table.members.len() as u32;
-        let member = *member_ids.entry(row.member_id).or_insert_with(|| {
-            table
-                .members
-                .push((row.member_slug.clone(), row.member_name.clone()));
-            next
-        });
+        let member = members.of(&row.member_slug, || row.member_name.clone());
         let cycle = cycle_key(row.year_submitted, row.end_year)
-            .map(|key| cycles.of(&key, || key.replace('-', "–")));
+            .map(|key| cycles.of(&key, || key.replace('-', "\u{2013}")));
         let (status, overdue) = match milestones.get(&row.id) {
             Some(m) => (
                 commitment_status(row.withdrawn, m.milestones, m.completed, m.started),
@@ -605,10 +760,7 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             ),
             None => (commitment_status(row.withdrawn, 0, 0, 0), false),
         };
-        starred_years.push(row.year_submitted);
-        table.by_id.insert(row.id, table.rows.len());
-        table.by_code.insert(row.code.clone(), table.rows.len());
-        table.rows.push(Facts {
+        let mut facts = Facts {
             id: row.id,
             code: row.code,
             title_words: index_text(&row.title),
@@ -616,8 +768,21 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
             region: row.region.as_deref().and_then(Region::from_machine),
             kind: MemberKind::from_machine(&row.kind).unwrap_or(MemberKind::Other),
             cycle,
-            values: Vec::new(),
-            areas: Vec::new(),
+            values: values
+                .remove(&row.id)
+                .map(|joined| {
+                    joined
+                        .split(' ')
+                        .filter_map(OgpValue::from_machine)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            areas: area_names
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(slug, name)| areas.of(&slug, || name))
+                .collect(),
             status,
             completion: None,
             starred: None,
@@ -630,70 +795,72 @@ async fn fact_table(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactTable, 
                 .lead_institution
                 .as_deref()
                 .map(|name| institutions.of(name, || name.to_string())),
-        });
-    }
-    for (facts, year) in table.rows.iter_mut().zip(starred_years) {
-        let values = scored.remove(&facts.id).unwrap_or_default();
-        let rating = |scale: Option<&str>, stage: &str, indicator: Indicator| {
-            let classic = scale.is_some();
-            let name = indicator.machine_name();
-            FACT_SCORES
-                .iter()
-                .position(|(s, c, i)| *s == stage && *c == classic && *i == name)
-                .and_then(|at| values[at].as_deref())
-                .and_then(|value| indicator.rating_from_machine(value))
         };
-        let completion = |scale: Option<&str>| {
-            ["end_of_term", "mid_term"].into_iter().find_map(|stage| {
-                match rating(scale, stage, Indicator::Completion) {
-                    Some(Rating::Completion(c)) => Some(c),
-                    _ => None,
-                }
-            })
-        };
-        facts.completion = completion(None);
-        facts.promising = matches!(
-            rating(None, "design", Indicator::Promising),
-            Some(Rating::YesNo(crate::domain::YesNo::Yes))
-        );
-        facts.early = match (
-            rating(None, "end_of_term", Indicator::EarlyResults),
-            rating(None, "end_of_term", Indicator::OpenedGovernment),
-        ) {
-            (Some(Rating::EarlyResults(e)), _) => Some(ResultLevel::Early(e)),
-            (_, Some(Rating::OpenedGovernment(o))) => Some(ResultLevel::Opened(o)),
-            _ => None,
-        };
-        facts.strong_results = match rating(None, "end_of_term", Indicator::OpenedGovernment) {
-            Some(Rating::OpenedGovernment(o)) => o.is_strong(),
-            _ => false,
-        } || matches!(
-            rating(None, "end_of_term", Indicator::EarlyResults),
-            Some(Rating::EarlyResults(e)) if e.is_strong()
-        );
-        facts.starred = StarInputs::from_design(
-            |i| rating(Some("classic"), "design", i),
-            completion(Some("classic")),
-        )
-        .starred(StarRule::for_plan_year(year));
+        let scores = scored.remove(&facts.id).unwrap_or_default();
+        read_scores(&mut facts, &scores, row.year_submitted);
+        table_rows.push(facts);
     }
-    for (id, joined) in values {
-        if let Some(at) = table.by_id.get(&id) {
-            let values = joined.split(' ').filter_map(OgpValue::from_machine);
-            table.rows[*at].values.extend(values);
-        }
-    }
-    let mut numbering = Numbering {
-        names: &mut table.areas,
-        by_key: HashMap::new(),
+    table_rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
+    table.by_id = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(at, r)| (r.id, at))
+        .collect();
+    table.by_code = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(at, r)| (r.code.clone(), at))
+        .collect();
+    Ok(())
+}
+
+/// A commitment's facts from its IRM scores (see [`FACT_SCORES`]), its plan submitted in
+/// `year` (which decides the starred rule).
+fn read_scores(facts: &mut Facts, values: &FactScores, year: Option<i64>) {
+    let rating = |scale: Option<&str>, stage: &str, indicator: Indicator| {
+        let classic = scale.is_some();
+        let name = indicator.machine_name();
+        FACT_SCORES
+            .iter()
+            .position(|(s, c, i)| *s == stage && *c == classic && *i == name)
+            .and_then(|at| values[at].as_deref())
+            .and_then(|value| indicator.rating_from_machine(value))
     };
-    for (id, slug, name) in areas {
-        let n = numbering.of(&slug, || name);
-        if let Some(at) = table.by_id.get(&id) {
-            table.rows[*at].areas.push(n);
-        }
-    }
-    Ok(table)
+    let completion = |scale: Option<&str>| {
+        ["end_of_term", "mid_term"].into_iter().find_map(|stage| {
+            match rating(scale, stage, Indicator::Completion) {
+                Some(Rating::Completion(c)) => Some(c),
+                _ => None,
+            }
+        })
+    };
+    facts.completion = completion(None);
+    facts.promising = matches!(
+        rating(None, "design", Indicator::Promising),
+        Some(Rating::YesNo(crate::domain::YesNo::Yes))
+    );
+    facts.early = match (
+        rating(None, "end_of_term", Indicator::EarlyResults),
+        rating(None, "end_of_term", Indicator::OpenedGovernment),
+    ) {
+        (Some(Rating::EarlyResults(e)), _) => Some(ResultLevel::Early(e)),
+        (_, Some(Rating::OpenedGovernment(o))) => Some(ResultLevel::Opened(o)),
+        _ => None,
+    };
+    facts.strong_results = match rating(None, "end_of_term", Indicator::OpenedGovernment) {
+        Some(Rating::OpenedGovernment(o)) => o.is_strong(),
+        _ => false,
+    } || matches!(
+        rating(None, "end_of_term", Indicator::EarlyResults),
+        Some(Rating::EarlyResults(e)) if e.is_strong()
+    );
+    facts.starred = StarInputs::from_design(
+        |i| rating(Some("classic"), "design", i),
+        completion(Some("classic")),
+    )
+    .starred(StarRule::for_plan_year(year));
 }
 
 /// Where `x` is in `all`.
@@ -848,11 +1015,14 @@ impl FactTable {
 struct KeptFacts {
     database: String,
     version: i64,
+    /// The version and the count of writes they were worked out at.
+    mark: Mark,
     day: NaiveDate,
     table: Arc<FactTable>,
 }
 
-/// The facts, worked out once per version of the site and day.
+/// The facts, worked out once per version of the site and day: in full on the first day's
+/// first read, then again only for the commitments writes declared they changed.
 static FACTS: std::sync::OnceLock<tokio::sync::Mutex<Option<KeptFacts>>> =
     std::sync::OnceLock::new();
 
@@ -861,8 +1031,8 @@ async fn kept_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>, 
     facts_at(db, version, today).await
 }
 
-/// The facts at the site's `version` (read by the caller, before the data) on `today`,
-/// worked out by the first to ask.
+/// The facts at the site's `version` (read by the caller, before the data) or later, on
+/// `today`, worked out by the first to ask.
 pub(super) async fn facts_at(
     db: &super::Db,
     version: i64,
@@ -877,7 +1047,11 @@ pub(super) async fn facts_at(
             return Ok(k.table.clone());
         }
     }
-    let table = Arc::new(fact_table(&mut db.acquire().await?, today).await?);
+    let earlier = kept
+        .as_ref()
+        .filter(|k| k.database == database && k.day == today)
+        .map(|k| (k.table.clone(), k.mark));
+    let (table, now) = caught_up(&mut db.acquire().await?, today, earlier).await?;
     {
         let mut latest = LATEST_FACTS
             .lock()
@@ -887,7 +1061,8 @@ pub(super) async fn facts_at(
     }
     *kept = Some(KeptFacts {
         database,
-        version,
+        version: now.version,
+        mark: now,
         day: today,
         table: table.clone(),
     });

@@ -109,6 +109,8 @@ pub async fn update_member(
         .bind(member_id)
         .bind(expected_version)
     )?;
+    // Its name, region and kind are every one of its commitments' facts.
+    super::facts_changed_everywhere(conn).await?;
     Ok(changed == 1)
 }
 
@@ -207,6 +209,7 @@ pub async fn update_plan(
         .bind(plan_id)
         .bind(expected_version)
     )?;
+    super::facts_changed_everywhere(conn).await?;
     Ok(changed == 1)
 }
 
@@ -850,6 +853,7 @@ pub async fn grants_on_demo_members(
 
 /// Removes all demo data and its history, so the generator can replace it.
 pub async fn delete_demo_data(conn: &mut dyn Conn) -> Result<(), StorageError> {
+    super::facts_changed_everywhere(conn).await?;
     const DEMO_COMMITMENTS: &str = "SELECT id FROM commitments WHERE demo";
     const DEMO_MILESTONES: &str =
         "SELECT id FROM milestones WHERE commitment_id IN (SELECT id FROM commitments WHERE demo)";

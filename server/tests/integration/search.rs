@@ -718,3 +718,102 @@ async fn starred_promising_and_strong_results_are_read_from_the_irm_scores() {
         ))
     );
 }
+
+/// The facts searches and dashboards count are worked out again only for the commitments
+/// each write declared it changed, and come out as if worked out in full; a write that
+/// declares nothing, or changes what many commitments share, has them all worked out again.
+#[tokio::test]
+async fn facts_refreshed_for_the_commitments_written_equal_facts_worked_out_in_full() {
+    use app::storage::FactsAt;
+    let t = test_db().await;
+    let ids = known_data(&t.db).await;
+    let mut conn = conn(&t.db).await;
+    let earlier = FactsAt::in_full(&mut conn, today()).await.unwrap();
+    assert_eq!(earlier.described().len(), 4);
+
+    // A milestone completed (ES0001), an end-of-term assessment (MA0001), a new commitment
+    // (FR0002) and an edit of ES0002's title and lead institution, in three writes.
+    let mut tx = t.db.begin().await.unwrap();
+    let milestone_id: i64 = {
+        let milestones = storage::milestones_of(&mut tx, ids[0]).await.unwrap();
+        milestones[0].id
+    };
+    let version = storage::milestones_of(&mut tx, ids[0]).await.unwrap()[0].version;
+    assert!(storage::set_milestone_state(
+        &mut tx,
+        milestone_id,
+        version,
+        &storage::MilestoneState {
+            status: MilestoneStatus::Completed,
+            progress: 100,
+            completed_on: Some(today()),
+        },
+    )
+    .await
+    .unwrap());
+    irm_completion(&mut tx, ids[2], Completion::Substantial).await;
+    tx.commit().await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let fra = storage::stored_plan(&mut tx, "AP_FRA02")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let mut fr2 = commitment("FR0002", "AP_FRA02", "2");
+    fr2.title = "Ouvrir les données de la justice".into();
+    fr2.policy_areas = vec!["Open Justice".into(), "Open Data".into()];
+    let fr2 = storage::insert_commitment(&mut tx, &fr2, fra, &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let stored = storage::stored_commitment(&mut tx, "ES0002")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut es2 = stored.commitment;
+    es2.title = "Presupuesto abierto".into();
+    es2.lead_institution = Some("Ministerio de Hacienda".into());
+    assert!(
+        storage::update_commitment(&mut tx, ids[1], &es2, &[], Some(stored.version))
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+
+    let refreshed = earlier.caught_up(&mut conn, today()).await.unwrap();
+    let mut expected = vec![ids[0], ids[1], ids[2], fr2];
+    expected.sort_unstable();
+    assert_eq!(refreshed.refreshed.as_deref(), Some(expected.as_slice()));
+    let full = FactsAt::in_full(&mut conn, today()).await.unwrap();
+    assert_eq!(refreshed.described(), full.described());
+    assert_eq!(full.described().len(), 5);
+    assert!(full
+        .described()
+        .iter()
+        .any(|f| f.contains("Ministerio de Hacienda")));
+
+    // A member's edit changes every one of its commitments: all are worked out again.
+    let mut tx = t.db.begin().await.unwrap();
+    let (spain_id, mut spain) = storage::stored_member(&mut tx, "ESP")
+        .await
+        .unwrap()
+        .unwrap();
+    spain.region = Some(Region::Americas);
+    assert!(storage::update_member(&mut tx, spain_id, &spain, None)
+        .await
+        .unwrap());
+    tx.commit().await.unwrap();
+    let after_member = full.caught_up(&mut conn, today()).await.unwrap();
+    assert_eq!(after_member.refreshed, None);
+    assert!(after_member.described()[0].contains("Some(Americas)"));
+    // So does a write that declared nothing.
+    let tx = t.db.begin().await.unwrap();
+    tx.commit().await.unwrap();
+    let undeclared = after_member.caught_up(&mut conn, today()).await.unwrap();
+    assert_eq!(undeclared.refreshed, None);
+    // And nothing written: nothing worked out again.
+    let still = undeclared.caught_up(&mut conn, today()).await.unwrap();
+    assert_eq!(still.refreshed, Some(vec![]));
+    assert_eq!(still.described(), undeclared.described());
+}
