@@ -224,6 +224,39 @@ fn marked_between(text: &str, start: usize, end: usize, terms: &[Term]) -> Vec<P
     pieces
 }
 
+/// The words of a title that say what it is about: those of four letters or more (fewer are
+/// mostly articles and prepositions, in the languages OGP works in), each once, whole.
+pub fn title_terms(title: &str) -> Vec<Term> {
+    let mut found: Vec<Term> = Vec::new();
+    for word in words(title) {
+        if word.folded.chars().count() >= 4 && !found.iter().any(|t| t.text == word.folded) {
+            found.push(Term {
+                text: word.folded,
+                prefix: false,
+            });
+        }
+    }
+    found.truncate(MOST_TERMS);
+    found
+}
+
+/// Where the `n`th character before byte `at` of `text` starts (or the start).
+fn chars_before(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// Where `n` characters after byte `at` of `text` end (or the end).
+fn chars_after(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
 /// About `width` characters of `text` around its first matched word, cut between words,
 /// with "…" where it was cut; `None` when no word matches.
 pub fn excerpt(text: &str, terms: &[Term], width: usize) -> Option<Vec<Piece>> {
@@ -244,6 +277,15 @@ pub fn excerpt(text: &str, terms: &[Term], width: usize) -> Option<Vec<Piece>> {
         }
     }
     let end = text[..end].trim_end().len();
+    // A run of text without spaces between its words (Chinese, Japanese) is one word here:
+    // cut it between characters instead.
+    let (before, end) = if text[before..end].chars().count() > 2 * width {
+        let start = chars_before(text, first.start, width / 3);
+        let stop = chars_after(text, start, width);
+        (start, stop)
+    } else {
+        (before, end)
+    };
     let mut pieces = marked_between(text, before, end, terms);
     if before > 0 {
         pieces.insert(
@@ -754,6 +796,24 @@ mod tests {
             texts(&whole),
             vec![("A ", false), ("budget", true), (" law", false)]
         );
+
+        // Text without spaces between its words is cut between characters.
+        let long = format!(
+            "{} {}",
+            "政府".repeat(200),
+            format!("预算{}", "公开".repeat(300))
+        );
+        let pieces = excerpt(&long, &terms("预算公"), 40).unwrap();
+        let shown: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert!(shown.chars().count() <= 45, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        let matched: Vec<&str> = pieces
+            .iter()
+            .filter(|p| p.matched)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(matched.len(), 1, "{pieces:?}");
+        assert!(matched[0].starts_with("预算"), "{matched:?}");
     }
 
     #[test]

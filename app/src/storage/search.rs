@@ -1397,22 +1397,6 @@ fn title_hits(facts: &Facts, terms: &[Term]) -> usize {
         .count()
 }
 
-/// The words of a title that say what it is about: those of four letters or more (fewer are
-/// mostly articles and prepositions, in the languages OGP works in), each once, whole.
-fn title_terms(title: &str) -> Vec<Term> {
-    let mut found: Vec<Term> = Vec::new();
-    for word in crate::domain::search::words(title) {
-        if word.folded.chars().count() >= 4 && !found.iter().any(|t| t.text == word.folded) {
-            found.push(Term {
-                text: word.folded,
-                prefix: false,
-            });
-        }
-    }
-    found.truncate(crate::domain::search::MOST_TERMS);
-    found
-}
-
 /// The commitments of other members most like the commitment `code` (sharing its policy
 /// areas, or the words of its title), the strongest results first (see
 /// [`rank_similar`]); `None` when there is no such commitment.
@@ -1427,7 +1411,7 @@ pub async fn similar_commitments(
     };
     let this = &facts.rows[at];
     let mut conn = db.acquire().await?;
-    let terms = title_terms(&this.title_words);
+    let terms = crate::domain::search::title_terms(&this.title_words);
     let mut likeness: HashMap<usize, Likeness> = HashMap::new();
     if !terms.is_empty() {
         for id in matching(&mut conn, &terms, Combine::AnyInText).await? {
