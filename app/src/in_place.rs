@@ -34,3 +34,52 @@ pub fn move_children(from: &Element, to: &Element) -> Option<()> {
     }
     Some(())
 }
+
+/// Adds a history entry for `address`, marking it and the one left behind with `mark`, so
+/// that going back or forward to them is the island's ([`on_return`]) and to any other entry
+/// (the skip link's `#main`) the browser's.
+pub fn remember(mark: &str, address: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let mark = wasm_bindgen::JsValue::from_str(mark);
+        let _ = history.replace_state(&mark, "");
+        let _ = history.push_state_with_url(&mark, "", Some(address));
+    }
+}
+
+/// Calls `back` with the address (path and query) of each entry marked `mark` that going
+/// back or forward reaches; listens once for each mark.
+pub fn on_return(mark: &'static str, back: fn(String)) {
+    use wasm_bindgen::JsCast;
+    thread_local! {
+        static LISTENING: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if LISTENING.with(|l| {
+        let mut listening = l.borrow_mut();
+        let known = listening.contains(&mark);
+        if !known {
+            listening.push(mark);
+        }
+        known
+    }) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_pop = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::PopStateEvent)>::new(
+        move |event: web_sys::PopStateEvent| {
+            if event.state().as_string().as_deref() != Some(mark) {
+                return;
+            }
+            if let Some(location) = web_sys::window().map(|w| w.location()) {
+                back(format!(
+                    "{}{}",
+                    location.pathname().unwrap_or_default(),
+                    location.search().unwrap_or_default()
+                ));
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    on_pop.forget();
+}

@@ -447,7 +447,7 @@ mod browser {
             .and_then(|o| o.text_content())
             .unwrap_or_default();
         show_dashboard(address, name, true);
-        listen_to_history();
+        crate::in_place::on_return(MARK, returned);
     }
 
     /// Asks for the dashboard at `address` and puts it in place of the one shown; a new
@@ -484,11 +484,7 @@ mod browser {
                 prepare(&root);
             }
             if remember {
-                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let mark = wasm_bindgen::JsValue::from_str(MARK);
-                    let _ = history.replace_state(&mark, "");
-                    let _ = history.push_state_with_url(&mark, "", Some(&address));
-                }
+                crate::in_place::remember(MARK, &address);
             }
             say(&crate::i18n::fill(
                 text(use_lang(), Key::ExploreDashboardShown),
@@ -497,51 +493,25 @@ mod browser {
         });
     }
 
-    /// Going back or forward through the dashboards shown here shows each again.
-    fn listen_to_history() {
-        thread_local! {
-            static LISTENING: Cell<bool> = const { Cell::new(false) };
-        }
-        if LISTENING.with(|l| l.replace(true)) {
-            return;
-        }
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let on_pop = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::PopStateEvent)>::new(
-            |event: web_sys::PopStateEvent| {
-                if event.state().as_string().as_deref() != Some(MARK) {
-                    return;
-                }
-                let Some(location) = web_sys::window().map(|w| w.location()) else {
-                    return;
-                };
-                let search = location.search().unwrap_or_default();
-                let chosen = web_sys::UrlSearchParams::new_with_str(&search)
-                    .ok()
-                    .and_then(|p| p.get("dashboard"))
-                    .unwrap_or_else(|| "/".to_string());
-                // The form says which dashboard is shown.
-                let name = by_id(SCOPE_ID)
-                    .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                    .map(|select| {
-                        select.set_value(&chosen);
-                        select
-                            .selected_options()
-                            .item(0)
-                            .and_then(|o| o.text_content())
-                            .unwrap_or_default()
-                    })
-                    .unwrap_or_default();
-                show_dashboard(
-                    format!("{}{search}", location.pathname().unwrap_or_default()),
-                    name,
-                    false,
-                );
-            },
-        );
-        let _ =
-            window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
-        on_pop.forget();
+    /// Going back or forward through the dashboards shown here shows each again, the form
+    /// saying which.
+    fn returned(address: String) {
+        let query = address.split_once('?').map_or("", |(_, q)| q);
+        let chosen = web_sys::UrlSearchParams::new_with_str(query)
+            .ok()
+            .and_then(|p| p.get("dashboard"))
+            .unwrap_or_else(|| "/".to_string());
+        let name = by_id(SCOPE_ID)
+            .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|select| {
+                select.set_value(&chosen);
+                select
+                    .selected_options()
+                    .item(0)
+                    .and_then(|o| o.text_content())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        show_dashboard(address, name, false);
     }
 }

@@ -560,8 +560,8 @@ mod browser {
                     Step::Typed => history.replace_state_with_url(&mark, "", Some(&address)),
                     Step::Sent | Step::Followed => {
                         // The entry left behind is one of these searches too.
-                        let _ = history.replace_state(&mark, "");
-                        history.push_state_with_url(&mark, "", Some(&address))
+                        crate::in_place::remember(MARK, &address);
+                        Ok(())
                     }
                     Step::Returned => Ok(()),
                 };
@@ -585,7 +585,7 @@ mod browser {
                 }
             }
         });
-        listen_to_history();
+        crate::in_place::on_return(MARK, returned);
     }
 
     fn absolute(address: &str) -> String {
@@ -596,34 +596,8 @@ mod browser {
     }
 
     /// Going back or forward through the searches shows each again.
-    fn listen_to_history() {
-        thread_local! {
-            static LISTENING: Cell<bool> = const { Cell::new(false) };
-        }
-        if LISTENING.with(|l| l.replace(true)) {
-            return;
-        }
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let on_pop = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::PopStateEvent)>::new(
-            |event: web_sys::PopStateEvent| {
-                if event.state().as_string().as_deref() != Some(MARK) {
-                    return;
-                }
-                if let Some(location) = web_sys::window().map(|w| w.location()) {
-                    let address = format!(
-                        "{}{}",
-                        location.pathname().unwrap_or_default(),
-                        location.search().unwrap_or_default()
-                    );
-                    show(address, Step::Returned);
-                }
-            },
-        );
-        let _ =
-            window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
-        on_pop.forget();
+    fn returned(address: String) {
+        show(address, Step::Returned);
     }
 
     /// Puts the results and kept filters of the `fetched` page in place of these; answers the
