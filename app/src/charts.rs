@@ -45,7 +45,10 @@ pub fn bar_label(label: &BarLabel) -> String {
 
 /// The chart's figures as text: the SVG's description, and its tooltip per bar.
 fn figure_text(label: &str, value: i64) -> String {
-    format!("{label}: {}", format_count(value))
+    t_with(
+        Key::ChartFigure,
+        &[("label", label), ("count", &format_count(value))],
+    )
 }
 
 const WIDTH: f64 = 640.0;
@@ -165,7 +168,13 @@ pub fn preview_svg(name: &str, chart: &Chart, rtl: bool) -> String {
 /// A bar's label with its group's, as its tooltip and the description say it.
 fn full_label(group: Option<&BarGroup>, bar: &Bar) -> String {
     match group {
-        Some(group) => format!("{}, {}", bar_label(&group.label), bar_label(&bar.label)),
+        Some(group) => t_with(
+            Key::ChartPart,
+            &[
+                ("group", &bar_label(&group.label)),
+                ("label", &bar_label(&bar.label)),
+            ],
+        ),
         None => bar_label(&bar.label),
     }
 }
@@ -693,6 +702,6 @@ mod tests {
                 "mars", "avr.", "mai", "juin"
             ]
         );
-        assert!(french.contains("<title>juin 2026: 3</title>"));
+        assert!(french.contains("<title>juin 2026 : 3</title>"));
     }
 }

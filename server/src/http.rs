@@ -38,6 +38,8 @@ pub struct AppState {
     pub(crate) limits: crate::limits::Limits,
     /// Public pages kept rendered (see `page_cache`).
     pub(crate) pages: Arc<crate::page_cache::PageCache>,
+    /// Link preview images kept drawn (see `preview`).
+    pub(crate) previews: Arc<crate::preview::KeptPreviews>,
     /// The key that signs the notice cookie, read from the database on first use (every
     /// app server shares it).
     notice_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
@@ -56,6 +58,7 @@ impl AppState {
             public_url: None,
             limits,
             pages: Arc::new(crate::page_cache::PageCache::new(limits.page_cache_bytes)),
+            previews: Arc::default(),
             notice_key: Arc::default(),
             installation_key: Arc::default(),
         }

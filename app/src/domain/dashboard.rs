@@ -298,10 +298,9 @@ pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
             values.push(*value);
         }
     }
-    Chart {
-        groups: Vec::new(),
-        id: ChartId::Completion,
-        bars: values
+    Chart::new(
+        ChartId::Completion,
+        values
             .into_iter()
             .map(|value| Bar {
                 key: value.as_str().to_string(),
@@ -314,7 +313,7 @@ pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
                     .sum(),
             })
             .collect(),
-    }
+    )
 }
 
 /// How a government's own completion level compares with an independent one.
@@ -358,15 +357,14 @@ pub fn gap_chart(pairs: &[(ScoreValue, ScoreValue, i64)]) -> Chart {
         value,
         href: None,
     };
-    Chart {
-        groups: Vec::new(),
-        id: ChartId::SelfAssessmentGap,
-        bars: vec![
+    Chart::new(
+        ChartId::SelfAssessmentGap,
+        vec![
             bar("government_higher", Key::GapGovernmentHigher, counts[0]),
             bar("same", Key::GapSame, counts[1]),
             bar("government_lower", Key::GapGovernmentLower, counts[2]),
         ],
-    }
+    )
 }
 
 /// The sources whose completion levels the gap chart sets against the government's.
@@ -390,10 +388,9 @@ pub fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
 /// The updates-per-month chart from counts per month (`YYYY-MM`), with a bar for each of
 /// the twelve months up to `today`'s, months without updates at zero.
 pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
-    Chart {
-        groups: Vec::new(),
-        id: ChartId::UpdatesPerMonth,
-        bars: last_twelve_months(today)
+    Chart::new(
+        ChartId::UpdatesPerMonth,
+        last_twelve_months(today)
             .into_iter()
             .map(|month| {
                 let key = month.format("%Y-%m").to_string();
@@ -413,7 +410,7 @@ pub fn updates_chart(per_month: &[(String, i64)], today: NaiveDate) -> Chart {
                 }
             })
             .collect(),
-    }
+    )
 }
 
 /// How many of a scope's commitments the IRM last gave each completion level (in all and

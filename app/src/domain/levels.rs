@@ -312,14 +312,6 @@ impl ResultLevel {
             ResultLevel::Early(level) => level.label_key(),
         }
     }
-
-    /// OGP's "strong results".
-    pub fn is_strong(self) -> bool {
-        match self {
-            ResultLevel::Opened(level) => level.is_strong(),
-            ResultLevel::Early(level) => level.is_strong(),
-        }
-    }
 }
 
 #[cfg(test)]

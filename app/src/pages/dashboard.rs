@@ -151,6 +151,7 @@ pub fn DashboardFilter(explore: crate::domain::Explore, chosen: String) -> impl 
 const FILTER_ID: &str = "dashboard-filter";
 const SCOPE_ID: &str = "dashboard-scope";
 const CHART_STATUS_ID: &str = "chart-status";
+const KEYS_HINT_ID: &str = "chart-keys-hint";
 /// The dashboard's section (see [`DashboardBody`]).
 const DASHBOARD_ID: &str = "dashboard";
 
@@ -218,13 +219,14 @@ pub fn LiveCharts(children: Children) -> impl IntoView {
         >
             {children()}
             <p id=CHART_STATUS_ID class="visually-hidden" role="status" aria-live="polite"></p>
+            <p id=KEYS_HINT_ID class="visually-hidden">{t(Key::ChartKeysHint)}</p>
         </div>
     }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{CHART_STATUS_ID, DASHBOARD_ID, SCOPE_ID};
+    use super::{CHART_STATUS_ID, DASHBOARD_ID, KEYS_HINT_ID, SCOPE_ID};
     use crate::i18n::{text, use_lang, Key};
     use crate::in_place::{by_id, document, fetch_page};
     use std::cell::Cell;
@@ -240,7 +242,8 @@ mod browser {
         static LATEST: Cell<u64> = const { Cell::new(0) };
     }
 
-    /// Each chart drawn in `root` takes the focus, its bars read with the arrow keys.
+    /// Each chart drawn in `root` takes the focus, named by its title, its bars read with
+    /// the arrow keys (which the hint says); Escape anywhere hides a figure shown.
     pub fn prepare(root: &Element) {
         let Ok(charts) = root.query_selector_all(".chart-image") else {
             return;
@@ -253,15 +256,37 @@ mod browser {
                 .query_selector("svg > title")
                 .ok()
                 .flatten()
-                .and_then(|t| t.text_content())
+                .map(|t| t.id())
                 .unwrap_or_default();
             let _ = chart.set_attribute("tabindex", "0");
             let _ = chart.set_attribute("role", "group");
-            let _ = chart.set_attribute(
-                "aria-label",
-                &format!("{title}. {}", text(use_lang(), Key::ChartKeysHint)),
-            );
+            let _ = chart.set_attribute("aria-labelledby", &title);
+            let _ = chart.set_attribute("aria-describedby", KEYS_HINT_ID);
         }
+        escape_hides();
+    }
+
+    /// Escape hides the figure shown, wherever the focus or the pointer is.
+    fn escape_hides() {
+        thread_local! {
+            static LISTENING: Cell<bool> = const { Cell::new(false) };
+        }
+        if LISTENING.with(|l| l.replace(true)) {
+            return;
+        }
+        let Some(document) = document() else {
+            return;
+        };
+        let on_key = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(
+            |event: web_sys::KeyboardEvent| {
+                if event.key() == "Escape" {
+                    hide();
+                }
+            },
+        );
+        let _ =
+            document.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+        on_key.forget();
     }
 
     fn element(target: Option<web_sys::EventTarget>) -> Option<Element> {
@@ -429,6 +454,15 @@ mod browser {
         }
     }
 
+    thread_local! {
+        /// The pending pause after a choice: dropping it cancels it.
+        static PENDING: std::cell::RefCell<Option<gloo_timers::callback::Timeout>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// How long the choice must rest before the dashboard is asked for: moving through a
+    /// closed list with the arrow keys changes it at each step, in some browsers.
+    const PAUSE_MS: u32 = 400;
+
     pub fn changed(event: &web_sys::Event) {
         let Some(select) = element(event.target())
             .filter(|e| e.id() == SCOPE_ID)
@@ -436,6 +470,12 @@ mod browser {
         else {
             return;
         };
+        let pause = gloo_timers::callback::Timeout::new(PAUSE_MS, move || chosen(&select));
+        PENDING.with(|p| p.replace(Some(pause)));
+    }
+
+    /// Shows the dashboard `select` now names.
+    fn chosen(select: &web_sys::HtmlSelectElement) {
         let chosen = select.value();
         let address = format!(
             "/explore?dashboard={}",

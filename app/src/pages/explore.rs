@@ -26,12 +26,17 @@ pub fn ExplorePage() -> impl IntoView {
     };
     let scope = move || Scope::from_explored(&chosen());
     let dashboard = crate::components::page_data(scope, |scope| async move {
+        // An address naming no dashboard (a policy area that does not exist, say) is refused.
+        let refused = || AppError::BadRequest {
+            field: "dashboard".into(),
+            reason: Key::ExploreDashboardUnknown,
+        };
         match scope {
-            Some(scope) => crate::server_fns::get_dashboard(scope).await,
-            None => Err(AppError::BadRequest {
-                field: "dashboard".into(),
-                reason: Key::ExploreDashboardUnknown,
-            }),
+            Some(scope) => match crate::server_fns::get_dashboard(scope).await {
+                Ok(None) => Err(refused()),
+                found => found,
+            },
+            None => Err(refused()),
         }
     });
     view! {
@@ -94,10 +99,7 @@ fn ExploreBody(explore: Explore) -> impl IntoView {
         .into_iter()
         .map(|(name, n)| (Scope::Institution(name.clone()).page_path(), name, n))
         .collect();
-    let institutions_heading = t_with(
-        Key::ExploreInstitutions,
-        &[("count", &Explore::INSTITUTIONS.to_string())],
-    );
+    let institutions_heading = t_count(Key::ExploreInstitutions, Explore::INSTITUTIONS, &[]);
     view! {
         <WayIn id="regions" heading=t(Key::ExploreRegions).to_string() ways=regions/>
         <WayIn id="values" heading=t(Key::ExploreValues).to_string() ways=values/>

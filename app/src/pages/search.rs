@@ -136,7 +136,15 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
         Facet::Early => {
             return ResultLevel::from_machine(key).map_or_else(
                 || key.to_string(),
-                |level| format!("{}: {}", t(level.scale_key()), t(level.label_key())),
+                |level| {
+                    t_with(
+                        Key::FacetScaleLevel,
+                        &[
+                            ("scale", t(level.scale_key())),
+                            ("level", t(level.label_key())),
+                        ],
+                    )
+                },
             )
         }
         Facet::Member | Facet::Cycle | Facet::PolicyArea | Facet::Plan | Facet::Institution => None,

@@ -28,7 +28,7 @@ pub(super) async fn facts_changed(conn: &mut dyn Conn, ids: &[i64]) -> Result<()
     Ok(())
 }
 
-/// Declares that the facts of the commitment milestone `milestone_id` is part of change.
+/// Declares that the facts of the commitment holding milestone `milestone_id` change.
 pub(super) async fn milestone_facts_changed(
     conn: &mut dyn Conn,
     milestone_id: i64,
@@ -62,7 +62,8 @@ pub(super) async fn number_declared(conn: &mut dyn Conn) -> Result<(), StorageEr
         conn,
         sqlx::query(
             "UPDATE fact_changes SET seq = (SELECT change_seq FROM site_version WHERE id = 1),
-                version = (SELECT version FROM site_version WHERE id = 1)
+                version = (SELECT version FROM site_version WHERE id = 1),
+                previous_version = (SELECT previous_version FROM site_version WHERE id = 1)
              WHERE seq IS NULL"
         )
     )?;
@@ -70,8 +71,8 @@ pub(super) async fn number_declared(conn: &mut dyn Conn) -> Result<(), StorageEr
         execute!(
             conn,
             sqlx::query(
-                "INSERT INTO fact_changes (seq, version, commitment_id)
-                 SELECT change_seq, version, NULL FROM site_version WHERE id = 1"
+                "INSERT INTO fact_changes (seq, version, previous_version, commitment_id)
+                 SELECT change_seq, version, previous_version, NULL FROM site_version WHERE id = 1"
             )
         )?;
     }
@@ -113,11 +114,11 @@ pub(super) async fn changed_between(
     if to.seq < from.seq || from.seq == 0 {
         return Ok(None);
     }
-    let rows: Vec<(i64, i64, Option<i64>)> = run!(
+    let rows: Vec<Declared> = run!(
         conn,
         fetch_all,
         sqlx::query_as(
-            "SELECT seq, version, commitment_id FROM fact_changes
+            "SELECT seq, version, previous_version, commitment_id FROM fact_changes
              WHERE seq >= $1 AND seq <= $2 ORDER BY seq"
         )
         .bind(from.seq)
@@ -126,24 +127,31 @@ pub(super) async fn changed_between(
     Ok(changed_in(&rows, from, to))
 }
 
+/// A declared change: its write's number, the version it left and the one it started from,
+/// and the commitment (`None`: any).
+type Declared = (i64, i64, i64, Option<i64>);
+
 /// [`changed_between`] from the rows numbered `from.seq` to `to.seq`: each write in between
-/// must be there, the first and the last with the versions read, since numbers start again
-/// in a database restored from a backup while versions never repeat.
-fn changed_in(rows: &[(i64, i64, Option<i64>)], from: Mark, to: Mark) -> Option<Vec<i64>> {
+/// must be there, each starting from the version the one before left (else the version was
+/// changed outside), the first and the last with the versions read (numbers start again in
+/// a database restored from a backup, while versions never repeat).
+fn changed_in(rows: &[Declared], from: Mark, to: Mark) -> Option<Vec<i64>> {
     let version_at = |seq: i64| rows.iter().find(|r| r.0 == seq).map(|r| r.1);
     if version_at(from.seq) != Some(from.version) || version_at(to.seq) != Some(to.version) {
         return None;
     }
-    let mut seen = from.seq;
+    let mut seen = (from.seq, from.version);
     let mut ids = Vec::new();
-    for (seq, _, id) in rows.iter().filter(|r| r.0 > from.seq) {
-        if *seq > seen + 1 {
-            return None;
+    for (seq, version, previous, id) in rows.iter().filter(|r| r.0 > from.seq) {
+        if *seq != seen.0 {
+            if *seq != seen.0 + 1 || *previous != seen.1 {
+                return None;
+            }
+            seen = (*seq, *version);
         }
-        seen = *seq;
         ids.push((*id)?);
     }
-    if seen != to.seq || ids.len() > MOST_DECLARED {
+    if seen.0 != to.seq || ids.len() > MOST_DECLARED {
         return None;
     }
     ids.sort_unstable();
@@ -166,18 +174,22 @@ mod tests {
             seq: 12,
         };
         let rows = [
-            (10, 7, Some(1)),
-            (11, 8, Some(4)),
-            (11, 8, Some(2)),
-            (12, 9, Some(4)),
+            (10, 7, 6, Some(1)),
+            (11, 8, 7, Some(4)),
+            (11, 8, 7, Some(2)),
+            (12, 9, 8, Some(4)),
         ];
         assert_eq!(changed_in(&rows, from, to), Some(vec![2, 4]));
         // Nothing written since.
         assert_eq!(changed_in(&rows[..1], from, from), Some(vec![]));
         // A write that declared anything.
         let mut anything = rows.to_vec();
-        anything[2].2 = None;
+        anything[2].3 = None;
         assert_eq!(changed_in(&anything, from, to), None);
+        // The version changed outside between two writes.
+        let mut outside = rows.to_vec();
+        outside[3].2 = 42;
+        assert_eq!(changed_in(&outside, from, to), None);
         // A write missing (forgotten), the start no longer kept, another history.
         assert_eq!(changed_in(&[rows[0], rows[3]], from, to), None);
         assert_eq!(changed_in(&rows[1..], from, to), None);

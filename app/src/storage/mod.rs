@@ -254,8 +254,8 @@ impl Tx {
         match &mut self {
             Tx::Sqlite(tx, _) => {
                 sqlx::query(
-                    "UPDATE site_version SET version = random(), change_seq = change_seq + 1
-                     WHERE id = 1",
+                    "UPDATE site_version SET previous_version = version, version = random(),
+                        change_seq = change_seq + 1 WHERE id = 1",
                 )
                 .execute(&mut **tx)
                 .await?;
@@ -263,8 +263,9 @@ impl Tx {
             Tx::Postgres(tx) => {
                 // random() has 52 random bits: a number is never drawn twice in practice.
                 sqlx::query(
-                    "UPDATE site_version SET version = (random() * 9.2e18)::BIGINT,
-                        change_seq = change_seq + 1 WHERE id = 1",
+                    "UPDATE site_version SET previous_version = version,
+                        version = (random() * 9.2e18)::BIGINT, change_seq = change_seq + 1
+                     WHERE id = 1",
                 )
                 .execute(&mut **tx)
                 .await?;
@@ -416,6 +417,8 @@ impl Db {
             )
         )?;
         if applied != seen || counted > 0 || indexed {
+            // A migration may have changed anything the facts read, and declared nothing.
+            facts_changed_everywhere(&mut tx).await?;
             execute!(
                 &mut tx,
                 sqlx::query("UPDATE site_version SET migrations = $1 WHERE id = 1").bind(applied)

@@ -748,6 +748,9 @@ async fn add_facts(
     let mut cycles = Numbering::over(cycles);
     let mut plans = Numbering::over(plans);
     let mut institutions = Numbering::over(institutions);
+    // Names numbered in code order (the search's tie-breaks read names, not numbers).
+    let mut rows = rows;
+    rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     table_rows.reserve(rows.len());
     for row in rows {
         let member = members.of(&row.member_slug, || row.member_name.clone());
@@ -1014,7 +1017,6 @@ impl FactTable {
 /// process) at a version of the site, on a day.
 struct KeptFacts {
     database: String,
-    version: i64,
     /// The version and the count of writes they were worked out at.
     mark: Mark,
     day: NaiveDate,
@@ -1043,7 +1045,7 @@ pub(super) async fn facts_at(
     // One works them out; those asking meanwhile wait and find them.
     let mut kept = kept.lock().await;
     if let Some(k) = &*kept {
-        if k.database == database && k.version == version && k.day == today {
+        if k.database == database && k.mark.version == version && k.day == today {
             return Ok(k.table.clone());
         }
     }
@@ -1061,7 +1063,6 @@ pub(super) async fn facts_at(
     }
     *kept = Some(KeptFacts {
         database,
-        version: now.version,
         mark: now,
         day: today,
         table: table.clone(),
@@ -1094,7 +1095,7 @@ async fn recent_facts(db: &super::Db, today: NaiveDate) -> Result<Arc<FactTable>
     let kept = FACTS.get_or_init(Default::default);
     if let Ok(guard) = kept.try_lock() {
         if let Some(k) = &*guard {
-            if k.database == database && k.version == version && k.day == today {
+            if k.database == database && k.mark.version == version && k.day == today {
                 return Ok(k.table.clone());
             }
         }
@@ -1141,7 +1142,8 @@ pub async fn kept_search(
     let database = super::dashboard::database_of(db);
     let key: SearchKey = (terms(&request.q), request.filters.clone(), request.page);
     let kept = SEARCHES.get_or_init(Default::default);
-    let same = |k: &KeptSearches| k.database == database && k.version == version && k.day == today;
+    let same =
+        |k: &KeptSearches| k.database == database && k.version == version && k.day == today;
     {
         let kept = kept
             .lock()
@@ -1274,7 +1276,17 @@ async fn search_in(
                 .filter(|(_, n)| *n > 0)
                 .map(|(key, n)| (key as u32, n))
                 .collect();
-            values.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
+            // The most first; between equals, in the order of the levels, or by the key of
+            // a name from the data, which (unlike its number, given as the facts were read)
+            // is the same on every app server.
+            let named = matches!(
+                facet,
+                Facet::Member | Facet::PolicyArea | Facet::Cycle | Facet::Plan | Facet::Institution
+            );
+            values.sort_by_cached_key(|(key, n)| {
+                let name = named.then(|| facts.value_of(facet, *key).0);
+                (std::cmp::Reverse(*n), name, *key)
+            });
             // Only what the page lists: the most frequent, and the one chosen.
             let chosen = chosen
                 .iter()

@@ -747,6 +747,7 @@ async fn the_explorer_shows_the_dashboard_its_filter_chose() {
         "/plans/AP_ESP04",
         "/regions/atlantis",
         "/regions/../admin",
+        "/policy-areas/no-such-area",
         "nowhere",
     ] {
         let (status, _, body) = get(&router, &format!("/explore?dashboard={refused}"), &[]).await;

@@ -816,4 +816,23 @@ async fn facts_refreshed_for_the_commitments_written_equal_facts_worked_out_in_f
     let still = undeclared.caught_up(&mut conn, today()).await.unwrap();
     assert_eq!(still.refreshed, Some(vec![]));
     assert_eq!(still.described(), undeclared.described());
+
+    // A change made by hand, with the version raised as the README says, then a declared
+    // write: the change outside is found, and every commitment worked out again.
+    on_pool!(&t.db, |pool| {
+        sqlx::query("UPDATE commitments SET lead_institution = 'By hand' WHERE code = 'FR0001'")
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE site_version SET version = version + 1")
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    let mut tx = t.db.begin().await.unwrap();
+    irm_completion(&mut tx, ids[0], Completion::Limited).await;
+    tx.commit().await.unwrap();
+    let after_hand = still.caught_up(&mut conn, today()).await.unwrap();
+    assert_eq!(after_hand.refreshed, None);
+    assert!(after_hand.described().iter().any(|f| f.contains("By hand")));
 }
