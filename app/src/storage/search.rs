@@ -1142,8 +1142,7 @@ pub async fn kept_search(
     let database = super::dashboard::database_of(db);
     let key: SearchKey = (terms(&request.q), request.filters.clone(), request.page);
     let kept = SEARCHES.get_or_init(Default::default);
-    let same =
-        |k: &KeptSearches| k.database == database && k.version == version && k.day == today;
+    let same = |k: &KeptSearches| k.database == database && k.version == version && k.day == today;
     {
         let kept = kept
             .lock()
