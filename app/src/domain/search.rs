@@ -798,11 +798,7 @@ mod tests {
         );
 
         // Text without spaces between its words is cut between characters.
-        let long = format!(
-            "{} {}",
-            "政府".repeat(200),
-            format!("预算{}", "公开".repeat(300))
-        );
+        let long = format!("{} 预算{}", "政府".repeat(200), "公开".repeat(300));
         let pieces = excerpt(&long, &terms("预算公"), 40).unwrap();
         let shown: String = pieces.iter().map(|p| p.text.as_str()).collect();
         assert!(shown.chars().count() <= 45, "{shown}");
