@@ -156,4 +156,23 @@ test.describe("exploring without JavaScript", () => {
     expect(total).toBeGreaterThan(1);
     await expect(page.locator("figure[data-chart=milestones]")).toBeVisible();
   });
+
+  test("from a commitment to a similar one elsewhere, and to its feed", async ({ page, request }) => {
+    await page.goto("/commitments/AR0045");
+    const similar = page.locator("section[data-section=similar] li[data-similar]");
+    expect(await similar.count()).toBeGreaterThan(0);
+    // Another member's, best results first.
+    const code = (await similar.first().getAttribute("data-similar"))!;
+    expect(code.startsWith("AR")).toBe(false);
+    const results = await similar.evaluateAll((items) => items.map((i) => Number(i.getAttribute("data-results"))));
+    expect(results).toEqual([...results].sort((a, b) => b - a));
+    await similar.first().locator(`a[href="/commitments/${code}"]`).click();
+    await expect(page).toHaveURL(new RegExp(`/commitments/${code}$`));
+    // Its feed, linked from its page.
+    const feed = (await page.locator("nav.feeds a[data-feed='updates.atom']").getAttribute("href"))!;
+    expect(feed).toBe(`/commitments/${code}/updates.atom`);
+    const answer = await request.get(feed);
+    expect(answer.status()).toBe(200);
+    expect(await answer.text()).toContain("<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+  });
 });

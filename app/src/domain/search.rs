@@ -322,6 +322,9 @@ pub enum Facet {
     Results,
     /// The IRM's early results at the end of term, on either scale set.
     Early,
+    /// Where its milestones stand: a commitment has each state one of its milestones is in
+    /// ([`MILESTONE_STATES`]), so the milestones chart's bars list the commitments behind them.
+    Milestones,
     /// Listed only once chosen (there are too many): the lists behind a plan's and an
     /// institution's dashboards.
     Plan,
@@ -329,7 +332,7 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 15] = [
+    pub const ALL: [Facet; 16] = [
         Facet::Member,
         Facet::Region,
         Facet::Kind,
@@ -343,13 +346,14 @@ impl Facet {
         Facet::Promising,
         Facet::Results,
         Facet::Early,
+        Facet::Milestones,
         Facet::Plan,
         Facet::Institution,
     ];
 
     /// Whether the search page lists its values (the others show only once chosen).
     pub fn is_listed(self) -> bool {
-        !matches!(self, Facet::Plan | Facet::Institution)
+        !matches!(self, Facet::Plan | Facet::Institution | Facet::Milestones)
     }
 
     /// Its name in a search's address.
@@ -368,6 +372,7 @@ impl Facet {
             Facet::Promising => "promising",
             Facet::Results => "results",
             Facet::Early => "early",
+            Facet::Milestones => "milestones",
             Facet::Plan => "plan",
             Facet::Institution => "institution",
         }
@@ -388,6 +393,7 @@ impl Facet {
             Facet::Promising => Key::FacetPromising,
             Facet::Results => Key::FacetResults,
             Facet::Early => Key::FacetEarly,
+            Facet::Milestones => Key::FacetMilestones,
             Facet::Plan => Key::FacetPlan,
             Facet::Institution => Key::FacetInstitution,
         }
@@ -413,6 +419,7 @@ impl Facet {
                 .is_some_and(|s| COMMITMENT_STATUSES.contains(&s)),
             Facet::Completion => Completion::from_machine(value).is_some(),
             Facet::Early => ResultLevel::from_machine(value).is_some(),
+            Facet::Milestones => MILESTONE_STATES.iter().any(|(key, _)| *key == value),
             Facet::Starred => matches!(value, "yes" | "no"),
             Facet::Overdue | Facet::Promising | Facet::Results => value == "yes",
             // Plan keys and institutions are as the data has them.
@@ -440,6 +447,22 @@ pub fn scope_filter(scope: &super::Scope) -> Option<(Facet, String)> {
     }
 }
 
+/// The address of the search listing the commitments of `scope` with the values `chosen`:
+/// where a dashboard's figure leads.
+pub fn list_address(scope: &super::Scope, chosen: &[(Facet, &str)]) -> String {
+    let base = SearchRequest {
+        filters: scope_filter(scope).into_iter().collect(),
+        page: 1,
+        ..Default::default()
+    };
+    chosen
+        .iter()
+        .fold(base, |request, (facet, value)| {
+            request.with(*facet, Some(value))
+        })
+        .address()
+}
+
 /// A cycle's key: the plan's first and last years, as `2016-2018`.
 pub fn cycle_key(start: Option<i64>, end: Option<i64>) -> Option<String> {
     match (start, end) {
@@ -462,6 +485,14 @@ pub fn cycle_years(key: &str) -> Option<(i64, Option<i64>)> {
 /// completed (every milestone not withdrawn is), not started (none has progress), or in
 /// progress. The milestone statuses' own labels name them.
 pub type CommitmentStatus = MilestoneStatus;
+
+/// Where a milestone stands on a day, as the milestones chart counts them: its key and name.
+pub const MILESTONE_STATES: [(&str, Key); 4] = [
+    ("completed", Key::StatusCompleted),
+    ("on_time", Key::MilestonesOnTime),
+    ("overdue", Key::Overdue),
+    ("withdrawn", Key::StatusWithdrawn),
+];
 
 /// The statuses a commitment can have (a milestone's "delayed" is not one: overdue is a
 /// facet of its own).

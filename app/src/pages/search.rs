@@ -132,6 +132,10 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
         Facet::Overdue => Some(Key::SearchOverdueYes),
         Facet::Promising => Some(Key::ResultsPromising),
         Facet::Results => Some(Key::SimilarStrongResults),
+        Facet::Milestones => crate::domain::search::MILESTONE_STATES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, label)| *label),
         // Both scale sets have an "outstanding": the scale's name comes first.
         Facet::Early => {
             return ResultLevel::from_machine(key).map_or_else(

@@ -486,12 +486,27 @@ async fn dashboard_with(
 ) -> Result<Option<Dashboard>, StorageError> {
     let results = super::search::results_charts(facts, scope);
     let dashboard = dashboard(&mut db.acquire().await?, scope, today).await?;
-    Ok(dashboard.map(|d| with_results(d, results)))
+    Ok(dashboard.map(|d| with_results(d, results, scope)))
 }
 
 /// `dashboard` with the `results` charts after the IRM's end-of-term completion, beside
-/// which they read.
-fn with_results(mut dashboard: Dashboard, results: [crate::domain::Chart; 4]) -> Dashboard {
+/// which they read, and the milestones chart's bars linked to the commitments holding
+/// those milestones.
+fn with_results(
+    mut dashboard: Dashboard,
+    results: [crate::domain::Chart; 4],
+    scope: &Scope,
+) -> Dashboard {
+    use crate::domain::search::{list_address, Facet};
+    if let Some(chart) = dashboard
+        .charts
+        .iter_mut()
+        .find(|c| c.id == crate::domain::ChartId::Milestones)
+    {
+        for bar in &mut chart.bars {
+            bar.href = Some(list_address(scope, &[(Facet::Milestones, &bar.key)]));
+        }
+    }
     let at = dashboard
         .charts
         .iter()

@@ -12,7 +12,7 @@ use super::{Conn, Native, StorageError};
 use crate::domain::search::{
     commitment_status, cycle_key, excerpt, index_text, marked, terms, terms_found,
     CommitmentStatus, Facet, FacetCounts, FacetValue, FoundIn, SearchHit, SearchRequest,
-    SearchResults, Term, MOST_VALUES, PAGE_SIZE,
+    SearchResults, Term, MILESTONE_STATES, MOST_VALUES, PAGE_SIZE,
 };
 use crate::domain::similar::{most_alike, rank_similar, Likeness, SimilarCommitment};
 use crate::domain::{
@@ -382,6 +382,8 @@ struct Facts {
     promising: bool,
     /// Its early results at the end of term (the refreshed scale's, where both are given).
     early: Option<ResultLevel>,
+    /// The states of [`MILESTONE_STATES`] one of its milestones is in, one bit each.
+    milestone_states: u8,
     overdue: bool,
     plan: u32,
     institution: Option<u32>,
@@ -422,10 +424,24 @@ struct FactRow {
 #[derive(sqlx::FromRow)]
 struct MilestoneFactRow {
     commitment_id: i64,
+    /// Those not withdrawn, and of them how many are completed, started and overdue.
     milestones: i64,
     completed: i64,
     started: i64,
     overdue: i64,
+    withdrawn: i64,
+}
+
+impl MilestoneFactRow {
+    /// Bits of [`MILESTONE_STATES`]: completed, on time, overdue, withdrawn.
+    fn states(&self) -> u8 {
+        let on_time = self.milestones - self.completed - self.overdue;
+        [self.completed, on_time, self.overdue, self.withdrawn]
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .fold(0, |bits, (at, _)| bits | 1 << at)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -695,13 +711,18 @@ async fn add_facts(
         conn,
         fetch_all,
         sqlx::query_as(&format!(
-            "SELECT ms.commitment_id, CAST(COUNT(*) AS BIGINT) AS milestones,
+            "SELECT ms.commitment_id,
+                CAST(SUM(CASE WHEN ms.status <> 'withdrawn' THEN 1 ELSE 0 END) AS BIGINT)
+                    AS milestones,
                 CAST(SUM(CASE WHEN ms.status = 'completed' THEN 1 ELSE 0 END) AS BIGINT)
                     AS completed,
-                CAST(SUM(CASE WHEN ms.status <> 'not_started' OR ms.progress > 0 THEN 1 ELSE 0 END)
+                CAST(SUM(CASE WHEN ms.status <> 'withdrawn'
+                    AND (ms.status <> 'not_started' OR ms.progress > 0) THEN 1 ELSE 0 END)
                     AS BIGINT) AS started,
-                CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS overdue
-             FROM milestones ms WHERE ms.status <> 'withdrawn'{} GROUP BY ms.commitment_id",
+                CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS overdue,
+                CAST(SUM(CASE WHEN ms.status = 'withdrawn' THEN 1 ELSE 0 END) AS BIGINT)
+                    AS withdrawn
+             FROM milestones ms WHERE 1 = 1{} GROUP BY ms.commitment_id",
             super::OVERDUE,
             among("ms.commitment_id")
         ))
@@ -756,12 +777,13 @@ async fn add_facts(
         let member = members.of(&row.member_slug, || row.member_name.clone());
         let cycle = cycle_key(row.year_submitted, row.end_year)
             .map(|key| cycles.of(&key, || key.replace('-', "\u{2013}")));
-        let (status, overdue) = match milestones.get(&row.id) {
+        let (status, overdue, milestone_states) = match milestones.get(&row.id) {
             Some(m) => (
                 commitment_status(row.withdrawn, m.milestones, m.completed, m.started),
                 m.overdue > 0,
+                m.states(),
             ),
-            None => (commitment_status(row.withdrawn, 0, 0, 0), false),
+            None => (commitment_status(row.withdrawn, 0, 0, 0), false, 0),
         };
         let mut facts = Facts {
             id: row.id,
@@ -792,6 +814,7 @@ async fn add_facts(
             strong_results: false,
             promising: false,
             early: None,
+            milestone_states,
             overdue,
             plan: plans.of(&row.plan_key, || row.plan_key.clone()),
             institution: row
@@ -923,6 +946,9 @@ impl FactTable {
                     each(position(&ResultLevel::ALL, level))
                 }
             }
+            Facet::Milestones => (0..MILESTONE_STATES.len() as u32)
+                .filter(|at| facts.milestone_states & (1 << at) != 0)
+                .for_each(each),
             Facet::Plan => each(facts.plan),
             Facet::Institution => {
                 if let Some(institution) = facts.institution {
@@ -950,6 +976,7 @@ impl FactTable {
             Facet::Status => MilestoneStatus::ALL.len(),
             Facet::Completion => Completion::ALL.len(),
             Facet::Early => ResultLevel::ALL.len(),
+            Facet::Milestones => MILESTONE_STATES.len(),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => 2,
             Facet::Plan => self.plans.len(),
             Facet::Institution => self.institutions.len(),
@@ -975,6 +1002,7 @@ impl FactTable {
             ),
             Facet::Completion => position(Completion::ALL.iter().position(|c| c.as_str() == value)),
             Facet::Early => position(ResultLevel::ALL.iter().position(|l| l.as_str() == value)),
+            Facet::Milestones => position(MILESTONE_STATES.iter().position(|(k, _)| *k == value)),
             Facet::Starred => match value {
                 "yes" => Some(1),
                 "no" => Some(0),
@@ -1004,6 +1032,7 @@ impl FactTable {
             Facet::Status => (MilestoneStatus::ALL[k].as_str().to_string(), None),
             Facet::Completion => (Completion::ALL[k].as_str().to_string(), None),
             Facet::Early => (ResultLevel::ALL[k].as_str().to_string(), None),
+            Facet::Milestones => (MILESTONE_STATES[k].0.to_string(), None),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => {
                 ((if key == 1 { "yes" } else { "no" }).to_string(), None)
             }
@@ -1553,15 +1582,5 @@ pub(super) fn results_charts(
         .map(|(key, _)| key.clone())
         .zip(by_cycle)
         .collect();
-    let base = SearchRequest {
-        filters: scope_filter.into_iter().collect(),
-        page: 1,
-        ..Default::default()
-    };
-    results.charts(|chosen| {
-        let request = chosen.iter().fold(base.clone(), |request, (facet, value)| {
-            request.with(*facet, Some(value))
-        });
-        Some(request.address())
-    })
+    results.charts(|chosen| Some(crate::domain::search::list_address(scope, chosen)))
 }

@@ -515,6 +515,40 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
             assert_eq!(listed.total as i64, bar.value, "{scope:?} {href}");
         }
     }
+    // The milestones chart's bars list the commitments holding those milestones.
+    let all = storage::kept_dashboard(&t.db, &Scope::All, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let milestones = all.chart(ChartId::Milestones).unwrap();
+    for (state, figure, listed) in [
+        ("completed", 1, vec!["FR0001"]),
+        ("on_time", 0, vec![]),
+        ("overdue", 1, vec!["ES0001"]),
+        ("withdrawn", 0, vec![]),
+    ] {
+        let bar = milestones.bars.iter().find(|b| b.key == state).unwrap();
+        assert_eq!(bar.value, figure, "{state}");
+        assert_eq!(
+            bar.href.as_deref(),
+            Some(format!("/search?milestones={state}").as_str())
+        );
+        assert_eq!(
+            codes(&search(&t.db, &[("milestones", state)]).await),
+            listed,
+            "{state}"
+        );
+    }
+    let europe = storage::kept_dashboard(&t.db, &Scope::Region(Region::Europe), today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        europe.chart(ChartId::Milestones).unwrap().bars[2]
+            .href
+            .as_deref(),
+        Some("/search?region=europe&milestones=overdue")
+    );
     // The page shows the figure as a link to its list.
     let (status, _, page) = get(&test_router(&t.db), "/regions/europe", &[]).await;
     assert_eq!(status, StatusCode::OK);
