@@ -322,6 +322,9 @@ pub enum Facet {
     Results,
     /// The IRM's early results at the end of term, on either scale set.
     Early,
+    /// The IRM's completion level at the end of term (the latest is [`Facet::Completion`]):
+    /// what the end-of-term completion chart's bars list.
+    EndOfTerm,
     /// Where its milestones stand: a commitment has each state one of its milestones is in
     /// ([`MILESTONE_STATES`]), so the milestones chart's bars list the commitments behind them.
     Milestones,
@@ -332,7 +335,7 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 16] = [
+    pub const ALL: [Facet; 17] = [
         Facet::Member,
         Facet::Region,
         Facet::Kind,
@@ -346,6 +349,7 @@ impl Facet {
         Facet::Promising,
         Facet::Results,
         Facet::Early,
+        Facet::EndOfTerm,
         Facet::Milestones,
         Facet::Plan,
         Facet::Institution,
@@ -353,7 +357,10 @@ impl Facet {
 
     /// Whether the search page lists its values (the others show only once chosen).
     pub fn is_listed(self) -> bool {
-        !matches!(self, Facet::Plan | Facet::Institution | Facet::Milestones)
+        !matches!(
+            self,
+            Facet::Plan | Facet::Institution | Facet::Milestones | Facet::EndOfTerm
+        )
     }
 
     /// Its name in a search's address.
@@ -372,6 +379,7 @@ impl Facet {
             Facet::Promising => "promising",
             Facet::Results => "results",
             Facet::Early => "early",
+            Facet::EndOfTerm => "end_of_term",
             Facet::Milestones => "milestones",
             Facet::Plan => "plan",
             Facet::Institution => "institution",
@@ -393,6 +401,7 @@ impl Facet {
             Facet::Promising => Key::FacetPromising,
             Facet::Results => Key::FacetResults,
             Facet::Early => Key::FacetEarly,
+            Facet::EndOfTerm => Key::FacetEndOfTerm,
             Facet::Milestones => Key::FacetMilestones,
             Facet::Plan => Key::FacetPlan,
             Facet::Institution => Key::FacetInstitution,
@@ -417,7 +426,7 @@ impl Facet {
             Facet::Value => OgpValue::from_machine(value).is_some(),
             Facet::Status => CommitmentStatus::from_machine(value)
                 .is_some_and(|s| COMMITMENT_STATUSES.contains(&s)),
-            Facet::Completion => Completion::from_machine(value).is_some(),
+            Facet::Completion | Facet::EndOfTerm => Completion::from_machine(value).is_some(),
             Facet::Early => ResultLevel::from_machine(value).is_some(),
             Facet::Milestones => MILESTONE_STATES.iter().any(|(key, _)| *key == value),
             Facet::Starred => matches!(value, "yes" | "no"),

@@ -126,7 +126,9 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
         Facet::Kind => MemberKind::from_machine(key).map(MemberKind::label_key),
         Facet::Value => OgpValue::from_machine(key).map(OgpValue::label_key),
         Facet::Status => MilestoneStatus::from_machine(key).map(MilestoneStatus::label_key),
-        Facet::Completion => Completion::from_machine(key).map(Completion::label_key),
+        Facet::Completion | Facet::EndOfTerm => {
+            Completion::from_machine(key).map(Completion::label_key)
+        }
         Facet::Starred if key == "yes" => Some(Key::SearchStarredYes),
         Facet::Starred => Some(Key::SearchStarredNo),
         Facet::Overdue => Some(Key::SearchOverdueYes),

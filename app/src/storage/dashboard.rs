@@ -490,8 +490,10 @@ async fn dashboard_with(
 }
 
 /// `dashboard` with the `results` charts after the IRM's end-of-term completion, beside
-/// which they read, and the milestones chart's bars linked to the commitments holding
-/// those milestones.
+/// which they read; the milestones chart's bars linked to the commitments holding those
+/// milestones, and the end-of-term completion's levels to the commitments at each (a
+/// commitment the IRM assessed twice at the end of term counts twice in the chart, once in
+/// the list; OGP's missing-value codes have no list).
 fn with_results(
     mut dashboard: Dashboard,
     results: [crate::domain::Chart; 4],
@@ -505,6 +507,16 @@ fn with_results(
     {
         for bar in &mut chart.bars {
             bar.href = Some(list_address(scope, &[(Facet::Milestones, &bar.key)]));
+        }
+    }
+    if let Some(chart) = dashboard
+        .charts
+        .iter_mut()
+        .find(|c| c.id == crate::domain::ChartId::Completion)
+    {
+        for bar in &mut chart.bars {
+            bar.href = crate::domain::Completion::from_machine(&bar.key)
+                .map(|_| list_address(scope, &[(Facet::EndOfTerm, &bar.key)]));
         }
     }
     let at = dashboard

@@ -375,6 +375,8 @@ struct Facts {
     areas: Vec<u32>,
     status: CommitmentStatus,
     completion: Option<Completion>,
+    /// The IRM's completion level at the end of term.
+    end_of_term: Option<Completion>,
     starred: Option<bool>,
     /// Strong results at the end of term (see [`SimilarCommitment::strong_results`]).
     strong_results: bool,
@@ -810,6 +812,7 @@ async fn add_facts(
                 .collect(),
             status,
             completion: None,
+            end_of_term: None,
             starred: None,
             strong_results: false,
             promising: false,
@@ -863,6 +866,10 @@ fn read_scores(facts: &mut Facts, values: &FactScores, year: Option<i64>) {
         })
     };
     facts.completion = completion(None);
+    facts.end_of_term = match rating(None, "end_of_term", Indicator::Completion) {
+        Some(Rating::Completion(c)) => Some(c),
+        _ => None,
+    };
     facts.promising = matches!(
         rating(None, "design", Indicator::Promising),
         Some(Rating::YesNo(crate::domain::YesNo::Yes))
@@ -921,6 +928,11 @@ impl FactTable {
                     each(position(Completion::ALL, completion))
                 }
             }
+            Facet::EndOfTerm => {
+                if let Some(completion) = facts.end_of_term {
+                    each(position(Completion::ALL, completion))
+                }
+            }
             Facet::Starred => {
                 if let Some(starred) = facts.starred {
                     each(u32::from(starred))
@@ -974,7 +986,7 @@ impl FactTable {
             Facet::Kind => MemberKind::ALL.len(),
             Facet::Value => OgpValue::ALL.len(),
             Facet::Status => MilestoneStatus::ALL.len(),
-            Facet::Completion => Completion::ALL.len(),
+            Facet::Completion | Facet::EndOfTerm => Completion::ALL.len(),
             Facet::Early => ResultLevel::ALL.len(),
             Facet::Milestones => MILESTONE_STATES.len(),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => 2,
@@ -1000,7 +1012,9 @@ impl FactTable {
                     .iter()
                     .position(|s| s.as_str() == value),
             ),
-            Facet::Completion => position(Completion::ALL.iter().position(|c| c.as_str() == value)),
+            Facet::Completion | Facet::EndOfTerm => {
+                position(Completion::ALL.iter().position(|c| c.as_str() == value))
+            }
             Facet::Early => position(ResultLevel::ALL.iter().position(|l| l.as_str() == value)),
             Facet::Milestones => position(MILESTONE_STATES.iter().position(|(k, _)| *k == value)),
             Facet::Starred => match value {
@@ -1030,7 +1044,7 @@ impl FactTable {
             Facet::Kind => (MemberKind::ALL[k].as_str().to_string(), None),
             Facet::Value => (OgpValue::ALL[k].as_str().to_string(), None),
             Facet::Status => (MilestoneStatus::ALL[k].as_str().to_string(), None),
-            Facet::Completion => (Completion::ALL[k].as_str().to_string(), None),
+            Facet::Completion | Facet::EndOfTerm => (Completion::ALL[k].as_str().to_string(), None),
             Facet::Early => (ResultLevel::ALL[k].as_str().to_string(), None),
             Facet::Milestones => (MILESTONE_STATES[k].0.to_string(), None),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => {

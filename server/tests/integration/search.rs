@@ -539,6 +539,23 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
             "{state}"
         );
     }
+    // The end-of-term completion's levels list the commitments at each.
+    let complete = all
+        .chart(ChartId::Completion)
+        .unwrap()
+        .bars
+        .iter()
+        .find(|b| b.key == "complete")
+        .unwrap();
+    assert_eq!(complete.value, 1);
+    assert_eq!(
+        complete.href.as_deref(),
+        Some("/search?end_of_term=complete")
+    );
+    assert_eq!(
+        codes(&search(&t.db, &[("end_of_term", "complete")]).await),
+        ["FR0001"]
+    );
     let europe = storage::kept_dashboard(&t.db, &Scope::Region(Region::Europe), today())
         .await
         .unwrap()
