@@ -32,10 +32,12 @@ fn median(mut samples: Vec<Duration>) -> (f64, f64) {
     (ms(samples[samples.len() / 2]), ms(*samples.last().unwrap()))
 }
 
-/// The id of the `n`th milestone (of those not withdrawn), its commitment and version.
+/// The id of the `n`th milestone (of those not withdrawn, counted round), its commitment
+/// and version.
 async fn nth_milestone(db: &Db, n: i64) -> (i64, i64, i64) {
     const NTH: &str = "SELECT id, commitment_id, version FROM milestones
-        WHERE status <> 'withdrawn' ORDER BY id LIMIT 1 OFFSET $1";
+        WHERE status <> 'withdrawn' ORDER BY id LIMIT 1
+        OFFSET $1 % (SELECT COUNT(*) FROM milestones WHERE status <> 'withdrawn')";
     match db {
         Db::Sqlite(pool, _) => sqlx::query_as(NTH).bind(n).fetch_one(pool).await.unwrap(),
         Db::Postgres(pool) => sqlx::query_as(NTH).bind(n).fetch_one(pool).await.unwrap(),
