@@ -525,24 +525,25 @@ async fn fact_scores(
 
 /// The facts now, with the mark they were worked out at: `earlier` ones (worked out at
 /// their mark on `today`) with the commitments declared changed since worked out again,
-/// or every commitment's when that cannot be told.
+/// or every commitment's when that cannot be told; and those commitments (`None`: every
+/// one).
 async fn caught_up(
     conn: &mut dyn Conn,
     today: NaiveDate,
     earlier: Option<(Arc<FactTable>, Mark)>,
-) -> Result<(Arc<FactTable>, Mark), StorageError> {
+) -> Result<(Arc<FactTable>, Mark, Option<Vec<i64>>), StorageError> {
     // Read before the data, so the data is at least as new as the mark says.
     let now = fact_changes::mark(conn).await?;
     let changed = match &earlier {
         Some((_, mark)) => fact_changes::changed_between(conn, *mark, now).await?,
         None => None,
     };
-    let table = match (earlier, changed) {
+    let table = match (earlier, &changed) {
         (Some((table, _)), Some(ids)) if ids.is_empty() => table,
-        (Some((table, _)), Some(ids)) => Arc::new(refreshed(conn, today, &table, &ids).await?),
+        (Some((table, _)), Some(ids)) => Arc::new(refreshed(conn, today, &table, ids).await?),
         _ => Arc::new(fact_table(conn, today).await?),
     };
-    Ok((table, now))
+    Ok((table, now, changed))
 }
 
 /// Every commitment's facts at one moment, for tests to hold the facts worked out again
@@ -558,7 +559,7 @@ pub struct FactsAt {
 #[doc(hidden)]
 impl FactsAt {
     pub async fn in_full(conn: &mut dyn Conn, today: NaiveDate) -> Result<FactsAt, StorageError> {
-        let (table, mark) = caught_up(conn, today, None).await?;
+        let (table, mark, _) = caught_up(conn, today, None).await?;
         Ok(FactsAt {
             table,
             mark,
@@ -572,9 +573,8 @@ impl FactsAt {
         conn: &mut dyn Conn,
         today: NaiveDate,
     ) -> Result<FactsAt, StorageError> {
-        let now = fact_changes::mark(conn).await?;
-        let refreshed = fact_changes::changed_between(conn, self.mark, now).await?;
-        let (table, mark) = caught_up(conn, today, Some((self.table.clone(), self.mark))).await?;
+        let (table, mark, refreshed) =
+            caught_up(conn, today, Some((self.table.clone(), self.mark))).await?;
         Ok(FactsAt {
             table,
             mark,
@@ -1096,7 +1096,7 @@ pub(super) async fn facts_at(
         .as_ref()
         .filter(|k| k.database == database && k.day == today)
         .map(|k| (k.table.clone(), k.mark));
-    let (table, now) = caught_up(&mut db.acquire().await?, today, earlier).await?;
+    let (table, now, _) = caught_up(&mut db.acquire().await?, today, earlier).await?;
     {
         let mut latest = LATEST_FACTS
             .lock()
