@@ -265,21 +265,22 @@ pub struct MilestoneCounts {
 }
 
 impl MilestoneCounts {
+    /// One bar per state of [`super::search::MILESTONE_STATES`], whose keys the search's
+    /// `milestones` facet reads, so each bar's list is the one its key names.
     pub fn chart(self) -> Chart {
-        let bar = |key: &str, label, value| Bar {
-            key: key.to_string(),
-            label: BarLabel::Key(label),
-            value,
-            href: None,
-        };
+        let figures = [self.completed, self.on_time, self.overdue, self.withdrawn];
         Chart::new(
             ChartId::Milestones,
-            vec![
-                bar("completed", Key::StatusCompleted, self.completed),
-                bar("on_time", Key::MilestonesOnTime, self.on_time),
-                bar("overdue", Key::Overdue, self.overdue),
-                bar("withdrawn", Key::StatusWithdrawn, self.withdrawn),
-            ],
+            super::search::MILESTONE_STATES
+                .iter()
+                .zip(figures)
+                .map(|((key, label), value)| Bar {
+                    key: key.to_string(),
+                    label: BarLabel::Key(*label),
+                    value,
+                    href: None,
+                })
+                .collect(),
         )
     }
 }
