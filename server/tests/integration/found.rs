@@ -26,8 +26,8 @@ fn meta<'a>(body: &'a str, attribute: &str, name: &str) -> Option<&'a str> {
     body[start..].split('"').next()
 }
 
-#[tokio::test]
-async fn public_pages_say_what_they_are_in_the_readers_language() {
+/// The current file's site with a public address, and Argentina's slug.
+async fn argentina() -> (TestDb, axum::Router, String) {
     let (t, router) = site(&[CURRENT], Some("https://tracker.example.org/")).await;
     let slug: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
         "SELECT slug FROM members WHERE code = 'ARG'"
@@ -35,6 +35,12 @@ async fn public_pages_say_what_they_are_in_the_readers_language() {
     .fetch_one(pool)
     .await
     .unwrap());
+    (t, router, slug)
+}
+
+#[tokio::test]
+async fn public_pages_say_what_they_are_in_the_readers_language() {
+    let (_t, router, slug) = argentina().await;
     let (status, _, body) = get(&router, &format!("/members/{slug}?lang=es"), &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<html lang=\"es\""));
@@ -232,18 +238,13 @@ async fn a_plan_prints_with_every_commitment_in_full() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-/// Members and plans have a link preview: their milestones chart drawn to PNG at Open
-/// Graph's size, in the reader's language, named by their pages' `og:image`.
+/// Members and plans have a link preview: their headline chart (here the IRM's latest
+/// completion, OGP's data having no milestones) drawn to PNG at Open Graph's size, in the
+/// reader's language, named by their pages' `og:image`.
 #[tokio::test]
 async fn members_and_plans_have_a_link_preview_of_their_headline_chart() {
     use resvg::tiny_skia::Pixmap;
-    let (t, router) = site(&[CURRENT], Some("https://tracker.example.org/")).await;
-    let slug: String = on_pool!(&t.db, |pool| sqlx::query_scalar(
-        "SELECT slug FROM members WHERE code = 'ARG'"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let (_t, router, slug) = argentina().await;
     // The pages name their images, absolute, in their language.
     for (page, image) in [
         (
