@@ -473,18 +473,18 @@ pub async fn whole_dashboard(
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let facts = super::search::facts_at(db, version_now(db).await?, today).await?;
+    let facts = super::facts::facts_at(db, version_now(db).await?, today).await?;
     dashboard_with(db, &facts, scope, today).await
 }
 
 /// [`whole_dashboard`] with the facts already at hand.
 async fn dashboard_with(
     db: &super::Db,
-    facts: &super::search::FactTable,
+    facts: &super::facts::FactTable,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let results = super::search::results_charts(facts, scope);
+    let results = super::facts::results_charts(facts, scope);
     let dashboard = dashboard(&mut db.acquire().await?, scope, today).await?;
     Ok(dashboard.map(|d| with_results(d, results, scope)))
 }
@@ -539,7 +539,7 @@ pub async fn kept_dashboard(
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
     let version = version_now(db).await?;
-    let facts = super::search::facts_at(db, version, today).await?;
+    let facts = super::facts::facts_at(db, version, today).await?;
     let Some(mut memo) = current_memo(db, version, today).await else {
         return dashboard_with(db, &facts, scope, today).await;
     };
