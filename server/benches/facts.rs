@@ -1,18 +1,18 @@
 //! How long the facts that searches and dashboards count (`storage::FactsAt`) take to work
 //! out: in full (a start, a new day, a write that declared nothing) and again after one
 //! write declared the commitments it changed (a progress update, an IRM assessment), which
-//! is what the first search or dashboard after a write waits for. Demo data at BENCH_SCALE
-//! (default 10; a SQLite file of that scale made by `bench/dashboards.sh` is copied when it
-//! is there, else demo data is generated), on SQLite and, with BENCH_DATABASE_URL, on
-//! PostgreSQL (generated).
+//! is what the first search or dashboard after a write waits for; and the overview's
+//! dashboard counted from them. Demo data at BENCH_SCALE (default 10; a SQLite file of that
+//! scale made by `bench/dashboards.sh` is copied when it is there, else demo data is
+//! generated), on SQLite and, with BENCH_DATABASE_URL, on PostgreSQL (generated).
 //!
 //! Run with `cargo bench -p ogp-tracker --bench facts`.
 
 mod support;
 
 use app::domain::{
-    Assessment, AssessmentSource, Completion, Indicator, MilestoneStatus, Rating, ScaleSet, Score,
-    ScoreValue, Stage,
+    Assessment, AssessmentSource, Completion, Indicator, MilestoneStatus, Rating, ScaleSet, Scope,
+    Score, ScoreValue, Stage,
 };
 use app::storage::{self, Db, FactsAt};
 use chrono::Utc;
@@ -55,7 +55,19 @@ async fn measure(label: &str, db: Db, scale: f64) {
         facts = FactsAt::in_full(&mut conn, today).await.unwrap();
         full.push(started.elapsed());
     }
-    let (mut updated, mut assessed) = (Vec::new(), Vec::new());
+    // The overview's dashboard, counted from the facts an app server keeps: first from
+    // nothing, then again with them kept, then after each pair of writes below.
+    let overview = || storage::whole_dashboard(&db, &Scope::All, today);
+    let started = Instant::now();
+    overview().await.unwrap().unwrap();
+    let dashboard_first = started.elapsed();
+    let mut dashboard_kept = Vec::new();
+    for _ in 0..FULL_RUNS {
+        let started = Instant::now();
+        overview().await.unwrap().unwrap();
+        dashboard_kept.push(started.elapsed());
+    }
+    let (mut updated, mut assessed, mut dashboards) = (Vec::new(), Vec::new(), Vec::new());
     for n in 0..WRITES as i64 {
         // A milestone's state changed with a progress update, as the update form does.
         let (milestone, commitment, version) = nth_milestone(&db, n * 997).await;
@@ -108,15 +120,27 @@ async fn measure(label: &str, db: Db, scale: f64) {
         facts = facts.caught_up(&mut conn, today).await.unwrap();
         assessed.push(started.elapsed());
         assert!(facts.refreshed.is_some());
+        let started = Instant::now();
+        overview().await.unwrap().unwrap();
+        dashboards.push(started.elapsed());
     }
     let (full_p50, full_max) = median(full);
     let (update_p50, update_max) = median(updated);
     let (assessed_p50, assessed_max) = median(assessed);
+    let (kept_p50, kept_max) = median(dashboard_kept);
+    let (dashboard_p50, dashboard_max) = median(dashboards);
     println!(
         "{label}, scale {scale} ({commitments} commitments): in full {full_p50:.0} ms \
          (slowest {full_max:.0} ms, {FULL_RUNS} runs); after a progress update {update_p50:.1} ms \
          (slowest {update_max:.1} ms); after an assessment {assessed_p50:.1} ms \
          (slowest {assessed_max:.1} ms), {WRITES} writes each"
+    );
+    println!(
+        "{label}, scale {scale}: the overview's dashboard from nothing {:.0} ms; with the \
+         facts kept {kept_p50:.1} ms (slowest {kept_max:.1} ms, {FULL_RUNS} runs); after a \
+         progress update and an assessment {dashboard_p50:.1} ms (slowest \
+         {dashboard_max:.1} ms, {WRITES} runs)",
+        ms(dashboard_first)
     );
 }
 

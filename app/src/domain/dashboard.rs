@@ -325,46 +325,67 @@ pub enum Gap {
     GovernmentLower,
 }
 
-/// The gap chart from pairs of completion levels given to one commitment at one stage (the
-/// government's, an independent source's) with how many commitments share the pair. Pairs
-/// where either is not a level (a missing-value code, or withdrawn or unclear, which are no
-/// degree of completion) are left out.
-pub fn gap_chart(pairs: &[(ScoreValue, ScoreValue, i64)]) -> Chart {
-    let rank = |value: &ScoreValue| match value {
-        ScoreValue::Rated(super::Rating::Completion(level)) => match level {
-            Completion::NoEvidence | Completion::NotStarted => Some(0),
-            Completion::Limited => Some(1),
-            Completion::Substantial => Some(2),
-            Completion::Complete => Some(3),
-            Completion::Withdrawn | Completion::Unclear => None,
-        },
-        _ => None,
-    };
-    let mut counts = [0i64; 3];
-    for (government, independent, n) in pairs {
-        let (Some(g), Some(i)) = (rank(government), rank(independent)) else {
-            continue;
+impl Gap {
+    pub const ALL: [Gap; 3] = [Gap::GovernmentHigher, Gap::Same, Gap::GovernmentLower];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gap::GovernmentHigher => "government_higher",
+            Gap::Same => "same",
+            Gap::GovernmentLower => "government_lower",
+        }
+    }
+
+    pub fn from_machine(value: &str) -> Option<Gap> {
+        Gap::ALL.into_iter().find(|g| g.as_str() == value)
+    }
+
+    pub fn label_key(self) -> Key {
+        match self {
+            Gap::GovernmentHigher => Key::GapGovernmentHigher,
+            Gap::Same => Key::GapSame,
+            Gap::GovernmentLower => Key::GapGovernmentLower,
+        }
+    }
+
+    /// How the `government`'s completion level for a commitment at one stage compares with
+    /// an `independent` source's; `None` where either is not a degree of completion (a
+    /// missing-value code, withdrawn, unclear).
+    pub fn between(government: &ScoreValue, independent: &ScoreValue) -> Option<Gap> {
+        let rank = |value: &ScoreValue| match value {
+            ScoreValue::Rated(super::Rating::Completion(level)) => match level {
+                Completion::NoEvidence | Completion::NotStarted => Some(0),
+                Completion::Limited => Some(1),
+                Completion::Substantial => Some(2),
+                Completion::Complete => Some(3),
+                Completion::Withdrawn | Completion::Unclear => None,
+            },
+            _ => None,
         };
-        let gap = match g.cmp(&i) {
+        Some(match rank(government)?.cmp(&rank(independent)?) {
             std::cmp::Ordering::Greater => Gap::GovernmentHigher,
             std::cmp::Ordering::Equal => Gap::Same,
             std::cmp::Ordering::Less => Gap::GovernmentLower,
-        };
-        counts[gap as usize] += n;
+        })
     }
-    let bar = |key: &str, label, value| Bar {
-        key: key.to_string(),
-        label: BarLabel::Key(label),
-        value,
-        href: None,
-    };
+}
+
+/// The gap chart from how many pairs of completion levels (the government's and an
+/// independent source's, given to one commitment at one stage) fall under each [`Gap`], in
+/// [`Gap::ALL`]'s order.
+pub fn gap_chart(counts: &[i64; 3]) -> Chart {
     Chart::new(
         ChartId::SelfAssessmentGap,
-        vec![
-            bar("government_higher", Key::GapGovernmentHigher, counts[0]),
-            bar("same", Key::GapSame, counts[1]),
-            bar("government_lower", Key::GapGovernmentLower, counts[2]),
-        ],
+        Gap::ALL
+            .iter()
+            .zip(counts)
+            .map(|(gap, value)| Bar {
+                key: gap.as_str().to_string(),
+                label: BarLabel::Key(gap.label_key()),
+                value: *value,
+                href: None,
+            })
+            .collect(),
     )
 }
 
@@ -732,28 +753,48 @@ mod tests {
 
     #[test]
     fn the_gap_compares_degrees_of_completion_only() {
-        let chart = gap_chart(&[
-            (
-                level(Completion::Complete),
-                level(Completion::Substantial),
-                3,
+        let gap = |g, i| Gap::between(&level(g), &level(i));
+        assert_eq!(
+            gap(Completion::Complete, Completion::Substantial),
+            Some(Gap::GovernmentHigher)
+        );
+        assert_eq!(
+            gap(Completion::Limited, Completion::Limited),
+            Some(Gap::Same)
+        );
+        assert_eq!(
+            gap(Completion::NotStarted, Completion::NoEvidence),
+            Some(Gap::Same),
+            "neither is started"
+        );
+        assert_eq!(
+            gap(Completion::Limited, Completion::Complete),
+            Some(Gap::GovernmentLower)
+        );
+        assert_eq!(gap(Completion::Withdrawn, Completion::Complete), None);
+        assert_eq!(gap(Completion::Complete, Completion::Unclear), None);
+        assert_eq!(
+            Gap::between(
+                &ScoreValue::Missing(MissingCode::NoData),
+                &level(Completion::Complete)
             ),
-            (level(Completion::Limited), level(Completion::Limited), 2),
-            (
-                level(Completion::NotStarted),
-                level(Completion::NoEvidence),
-                1,
-            ),
-            (level(Completion::Limited), level(Completion::Complete), 4),
-            (level(Completion::Withdrawn), level(Completion::Complete), 9),
-            (
-                ScoreValue::Missing(MissingCode::NoData),
-                level(Completion::Complete),
-                9,
-            ),
-        ]);
-        let values: Vec<i64> = chart.bars.iter().map(|b| b.value).collect();
-        assert_eq!(values, [3, 3, 4]);
+            None
+        );
+        let chart = gap_chart(&[3, 2, 4]);
+        let bars: Vec<(&str, i64)> = chart
+            .bars
+            .iter()
+            .map(|b| (b.key.as_str(), b.value))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("government_higher", 3),
+                ("same", 2),
+                ("government_lower", 4)
+            ]
+        );
+        assert!(bars.iter().all(|(key, _)| Gap::from_machine(key).is_some()));
     }
 
     #[test]

@@ -328,6 +328,11 @@ pub enum Facet {
     /// Where its milestones stand: a commitment has each state one of its milestones is in
     /// ([`MILESTONE_STATES`]), so the milestones chart's bars list the commitments behind them.
     Milestones,
+    /// How its government's own completion level compares with an independent source's at
+    /// one stage ([`super::Gap`]): what the gap chart's bars list.
+    Gap,
+    /// A month it had progress updates in (`2026-07`): what the updates chart's bars list.
+    Updated,
     /// Listed only once chosen (there are too many): the lists behind a plan's and an
     /// institution's dashboards.
     Plan,
@@ -335,7 +340,7 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 17] = [
+    pub const ALL: [Facet; 19] = [
         Facet::Member,
         Facet::Region,
         Facet::Kind,
@@ -351,6 +356,8 @@ impl Facet {
         Facet::Early,
         Facet::EndOfTerm,
         Facet::Milestones,
+        Facet::Gap,
+        Facet::Updated,
         Facet::Plan,
         Facet::Institution,
     ];
@@ -359,7 +366,12 @@ impl Facet {
     pub fn is_listed(self) -> bool {
         !matches!(
             self,
-            Facet::Plan | Facet::Institution | Facet::Milestones | Facet::EndOfTerm
+            Facet::Plan
+                | Facet::Institution
+                | Facet::Milestones
+                | Facet::EndOfTerm
+                | Facet::Gap
+                | Facet::Updated
         )
     }
 
@@ -381,6 +393,8 @@ impl Facet {
             Facet::Early => "early",
             Facet::EndOfTerm => "end_of_term",
             Facet::Milestones => "milestones",
+            Facet::Gap => "gap",
+            Facet::Updated => "updated",
             Facet::Plan => "plan",
             Facet::Institution => "institution",
         }
@@ -403,6 +417,8 @@ impl Facet {
             Facet::Early => Key::FacetEarly,
             Facet::EndOfTerm => Key::FacetEndOfTerm,
             Facet::Milestones => Key::FacetMilestones,
+            Facet::Gap => Key::FacetGap,
+            Facet::Updated => Key::FacetUpdated,
             Facet::Plan => Key::FacetPlan,
             Facet::Institution => Key::FacetInstitution,
         }
@@ -429,6 +445,8 @@ impl Facet {
             Facet::Completion | Facet::EndOfTerm => Completion::from_machine(value).is_some(),
             Facet::Early => ResultLevel::from_machine(value).is_some(),
             Facet::Milestones => MILESTONE_STATES.iter().any(|(key, _)| *key == value),
+            Facet::Gap => super::Gap::from_machine(value).is_some(),
+            Facet::Updated => month_of(value).is_some(),
             Facet::Starred => matches!(value, "yes" | "no"),
             Facet::Overdue | Facet::Promising | Facet::Results => value == "yes",
             // Plan keys and institutions are as the data has them.
@@ -439,6 +457,18 @@ impl Facet {
             }
         }
     }
+}
+
+/// The year and month (from 1) a month's key names (`2026-07`, as the updates chart's bars
+/// and the `updated` facet write it).
+pub fn month_of(key: &str) -> Option<(i32, u32)> {
+    let (year, month) = key.split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    (year >= 1000 && (1..=12).contains(&month)).then_some((year, month))
 }
 
 /// The filter that narrows a search to `scope` (`None` for the whole installation, and for

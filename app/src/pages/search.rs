@@ -10,7 +10,9 @@ use crate::domain::search::{
     Facet, FacetCounts, FacetValue, Piece, SearchHit, SearchRequest, SearchResults, MOST_VALUES,
     PAGE_SIZE,
 };
-use crate::domain::{Completion, MemberKind, MilestoneStatus, OgpValue, Region, ResultLevel};
+use crate::domain::{
+    BarLabel, Completion, MemberKind, MilestoneStatus, OgpValue, Region, ResultLevel,
+};
 use crate::error::AppError;
 use crate::i18n::{format_count, t, t_with, Key};
 use crate::server_fns::get_search;
@@ -138,6 +140,13 @@ fn value_name(facet: Facet, value: &FacetValue) -> String {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, label)| *label),
+        Facet::Gap => crate::domain::Gap::from_machine(key).map(crate::domain::Gap::label_key),
+        Facet::Updated => {
+            return crate::domain::search::month_of(key).map_or_else(
+                || key.to_string(),
+                |(year, month)| crate::charts::bar_label(&BarLabel::Month { year, month }),
+            )
+        }
         // Both scale sets have an "outstanding": the scale's name comes first.
         Facet::Early => {
             return ResultLevel::from_machine(key).map_or_else(

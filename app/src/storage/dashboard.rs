@@ -1,237 +1,96 @@
-//! A scope's dashboard figures (see `domain::dashboard`), worked out when read: each is one
-//! grouped statement over the scope's rows, or over the score counts kept per plan.
+//! A scope's dashboard (see `domain::dashboard`), counted from its commitments' facts
+//! (`super::facts`), and the explore pages' lists and rankings, grouped in SQL.
 
 use super::scope::{bind_scope, ScopeFilter, TO_MEMBER};
-use super::{Conn, Native, StorageError};
+use super::{Conn, StorageError};
+use crate::domain::search::{list_address, Facet};
 use crate::domain::{
     completion_chart, gap_chart, high_completion_levels, last_twelve_months, strong_result_levels,
-    updates_chart, Dashboard, Explore, Indicator, MemberResults, MilestoneCounts, OgpValue,
-    OverdueCommitment, Region, Scope, ScoreValue, INDEPENDENT_SOURCES,
+    updates_chart, Chart, Completion, Dashboard, Explore, MemberResults, OgpValue,
+    OverdueCommitment, Region, Scope,
 };
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 
 /// The commitments listed as most overdue.
 pub const MOST_OVERDUE: usize = 10;
 
-/// The dashboard of `scope` on `today`; `None` when the scope names nothing.
-pub async fn dashboard(
+/// The dashboard of `scope` on `today` from `facts` (worked out for `today`); `None` when
+/// the scope names nothing. Every bar links to the commitments it counts, save OGP's
+/// missing-value codes'. A figure may count more than its list holds: the end-of-term
+/// completion chart counts assessments (a commitment assessed twice, twice), the gap chart
+/// pairs of assessments, the updates chart updates, the milestones chart milestones.
+async fn dashboard(
     conn: &mut dyn Conn,
+    facts: &super::facts::FactTable,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
     if super::scope_name(conn, scope).await?.is_none() {
         return Ok(None);
     }
-    let filter = ScopeFilter::of(scope);
-    let milestones = milestone_counts(conn, &filter, today).await?;
-    let completion = completion_counts(conn, &filter).await?;
-    let gaps = completion_pairs(conn, &filter).await?;
-    let months = updates_per_month(conn, &filter, today).await?;
+    let months: Vec<String> = last_twelve_months(today)
+        .iter()
+        .map(|m| m.format("%Y-%m").to_string())
+        .collect();
+    let counts = super::facts::scope_counts(facts, scope, &months, MOST_OVERDUE);
+    let list = |facet: Facet, key: &str| Some(list_address(scope, &[(facet, key)]));
+    let linked = |mut chart: Chart, facet: Facet| {
+        for bar in &mut chart.bars {
+            bar.href = list(facet, &bar.key);
+        }
+        chart
+    };
+    let mut completion = completion_chart(&counts.end_of_term);
+    for bar in &mut completion.bars {
+        bar.href =
+            Completion::from_machine(&bar.key).and_then(|_| list(Facet::EndOfTerm, &bar.key));
+    }
+    let [latest, by_cycle, results, early] = counts
+        .results
+        .charts(|chosen| Some(list_address(scope, chosen)));
     Ok(Some(Dashboard {
         as_of: today,
         charts: vec![
-            milestones.chart(),
-            completion_chart(&completion),
-            gap_chart(&gaps),
-            updates_chart(&months, today),
+            linked(counts.milestones.chart(), Facet::Milestones),
+            completion,
+            latest,
+            by_cycle,
+            results,
+            early,
+            linked(gap_chart(&counts.gaps), Facet::Gap),
+            linked(updates_chart(&counts.months, today), Facet::Updated),
         ],
-        most_overdue: most_overdue(conn, &filter, today).await?,
+        most_overdue: most_overdue(conn, counts.most_overdue).await?,
     }))
 }
 
-#[derive(sqlx::FromRow)]
-struct MilestoneRow {
-    completed: i64,
-    withdrawn: i64,
-    overdue: i64,
-    total: i64,
-}
-
-/// The scope's milestones by where they stand on `today`; overdue by the rule of
-/// `storage::OVERDUE`.
-async fn milestone_counts(
-    conn: &mut dyn Conn,
-    filter: &ScopeFilter<'_>,
-    today: NaiveDate,
-) -> Result<MilestoneCounts, StorageError> {
-    let today_param = filter.next_param();
-    let count = |condition: &str| {
-        format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)")
-    };
-    let sql = format!(
-        "SELECT {} AS completed, {} AS withdrawn, {} AS overdue, CAST(COUNT(*) AS BIGINT) AS total
-         FROM milestones ms JOIN commitments c ON c.id = ms.commitment_id {}
-         WHERE {}",
-        count("ms.status = 'completed'"),
-        count("ms.status = 'withdrawn'"),
-        count(&super::milestones::OVERDUE.replace("$1", &format!("${today_param}"))),
-        filter.joins,
-        filter.condition,
-    );
-    let row: MilestoneRow = run!(
-        conn,
-        fetch_one,
-        bind_scope!(sqlx::query_as(&sql), filter).bind(today)
-    )?;
-    Ok(MilestoneCounts {
-        completed: row.completed,
-        withdrawn: row.withdrawn,
-        overdue: row.overdue,
-        on_time: row.total - row.completed - row.withdrawn - row.overdue,
-    })
-}
-
-/// How many published IRM assessments gave each completion level at the end of term: for a
-/// scope of whole plans from the counts kept per plan (each its row plus the changes not
-/// folded yet), else counted from the scores.
-async fn completion_counts(
-    conn: &mut dyn Conn,
-    filter: &ScopeFilter<'_>,
-) -> Result<Vec<(ScoreValue, i64)>, StorageError> {
-    if !filter.is_per_plan() {
-        let sql = format!(
-            "SELECT s.value, CAST(COUNT(*) AS BIGINT)
-             FROM assessments a
-             JOIN assessment_scores s ON s.assessment_id = a.id AND s.indicator = 'completion'
-             JOIN commitments c ON c.id = a.commitment_id {}
-             WHERE a.status = 'published' AND a.source = 'irm' AND a.stage = 'end_of_term'
-               AND {}
-             GROUP BY s.value",
-            filter.joins, filter.condition
-        );
-        let rows: Vec<(String, i64)> =
-            run!(conn, fetch_all, bind_scope!(sqlx::query_as(&sql), filter))?;
-        return rows
-            .into_iter()
-            .map(|(value, n)| Ok((completion_value(&value)?, n)))
-            .collect();
-    }
-    let rows_of = |table: &str| {
-        format!(
-            "SELECT value, n FROM {table}
-             WHERE stage = 'end_of_term' AND source = 'irm' AND indicator = 'completion'
-               AND {}",
-            filter.plans_condition()
-        )
-    };
-    let sql = format!(
-        "SELECT value, CAST(SUM(n) AS BIGINT) FROM ({} UNION ALL {}) t
-         GROUP BY value HAVING SUM(n) <> 0",
-        rows_of("score_totals"),
-        rows_of("score_changes")
-    );
-    let rows: Vec<(String, i64)> =
-        run!(conn, fetch_all, bind_scope!(sqlx::query_as(&sql), filter))?;
-    rows.into_iter()
-        .map(|(value, n)| Ok((completion_value(&value)?, n)))
-        .collect()
-}
-
-fn completion_value(raw: &str) -> Result<ScoreValue, StorageError> {
-    super::assessments::score_value(Indicator::Completion, raw)
-}
-
-/// Pairs of completion levels that a government's published assessment and an
-/// independent source's gave one commitment at one stage, with how many there are.
-async fn completion_pairs(
-    conn: &mut dyn Conn,
-    filter: &ScopeFilter<'_>,
-) -> Result<Vec<(ScoreValue, ScoreValue, i64)>, StorageError> {
-    let independent: Vec<String> = INDEPENDENT_SOURCES
-        .iter()
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
-    let sql = format!(
-        "SELECT gs.value, xs.value, CAST(COUNT(*) AS BIGINT)
-         FROM assessments g
-         JOIN assessment_scores gs ON gs.assessment_id = g.id AND gs.indicator = 'completion'
-         JOIN assessments x ON x.commitment_id = g.commitment_id AND x.stage = g.stage
-            AND x.status = 'published' AND x.source IN ({})
-         JOIN assessment_scores xs ON xs.assessment_id = x.id AND xs.indicator = 'completion'
-         JOIN commitments c ON c.id = g.commitment_id {}
-         WHERE g.source = 'government' AND g.status = 'published' AND {}
-         GROUP BY gs.value, xs.value",
-        independent.join(", "),
-        filter.joins,
-        filter.condition
-    );
-    let rows: Vec<(String, String, i64)> =
-        run!(conn, fetch_all, bind_scope!(sqlx::query_as(&sql), filter))?;
-    rows.into_iter()
-        .map(|(g, x, n)| Ok((completion_value(&g)?, completion_value(&x)?, n)))
-        .collect()
-}
-
-/// Progress updates of the scope per month (`YYYY-MM`, in UTC), in the twelve months up to
-/// `today`'s.
-async fn updates_per_month(
-    conn: &mut dyn Conn,
-    filter: &ScopeFilter<'_>,
-    today: NaiveDate,
-) -> Result<Vec<(String, i64)>, StorageError> {
-    let first = last_twelve_months(today)[0];
-    let since = Utc.from_utc_datetime(&first.and_hms_opt(0, 0, 0).unwrap_or_default());
-    // SQLite keeps the time as RFC 3339 text, in UTC.
-    let month = match conn.native() {
-        Native::Sqlite(_) => "substr(u.created_at, 1, 7)",
-        Native::Postgres(_) => "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM')",
-    };
-    let sql = format!(
-        "SELECT {month} AS month, CAST(COUNT(*) AS BIGINT)
-         FROM progress_updates u
-         JOIN milestones ms ON ms.id = u.milestone_id
-         JOIN commitments c ON c.id = ms.commitment_id {}
-         WHERE {} AND u.created_at >= ${}
-         GROUP BY {month}",
-        filter.joins,
-        filter.condition,
-        filter.next_param()
-    );
-    Ok(run!(
-        conn,
-        fetch_all,
-        bind_scope!(sqlx::query_as(&sql), filter).bind(since)
-    )?)
-}
-
-#[derive(sqlx::FromRow)]
-struct OverdueRow {
-    code: String,
-    title: String,
-    overdue_milestones: i64,
-    overdue_since: NaiveDate,
-}
-
-/// The scope's commitments with the most overdue milestones on `today`, the longest
-/// overdue first among equals.
+/// The most overdue commitments with their titles (read now: the facts hold none).
 async fn most_overdue(
     conn: &mut dyn Conn,
-    filter: &ScopeFilter<'_>,
-    today: NaiveDate,
+    counted: Vec<(i64, String, i64, NaiveDate)>,
 ) -> Result<Vec<OverdueCommitment>, StorageError> {
-    let overdue = super::milestones::OVERDUE.replace("$1", &format!("${}", filter.next_param()));
+    if counted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = counted.iter().map(|(id, ..)| *id).collect();
     let sql = format!(
-        "SELECT c.code, c.title, CAST(COUNT(*) AS BIGINT) AS overdue_milestones,
-            MIN(ms.planned_end) AS overdue_since
-         FROM milestones ms JOIN commitments c ON c.id = ms.commitment_id {}
-         WHERE {} AND {overdue}
-         GROUP BY c.id, c.code, c.title
-         ORDER BY overdue_milestones DESC, overdue_since, c.id
-         LIMIT {MOST_OVERDUE}",
-        filter.joins, filter.condition
+        "SELECT id, title FROM commitments WHERE id IN ({})",
+        super::search::id_list(&ids)
     );
-    let rows: Vec<OverdueRow> = run!(
-        conn,
-        fetch_all,
-        bind_scope!(sqlx::query_as(&sql), filter).bind(today)
-    )?;
-    Ok(rows
+    let titles: std::collections::HashMap<i64, String> =
+        run!(conn, fetch_all, sqlx::query_as::<_, (i64, String)>(&sql))?
+            .into_iter()
+            .collect();
+    Ok(counted
         .into_iter()
-        .map(|row| OverdueCommitment {
-            code: row.code,
-            title: row.title,
-            overdue_milestones: row.overdue_milestones,
-            overdue_since: row.overdue_since,
+        .filter_map(|(id, code, overdue_milestones, overdue_since)| {
+            // One removed since the facts were worked out is left out.
+            Some(OverdueCommitment {
+                title: titles.get(&id)?.clone(),
+                code,
+                overdue_milestones,
+                overdue_since,
+            })
         })
         .collect())
 }
@@ -466,66 +325,14 @@ fn has_room(memo: &Memo) -> bool {
     memo.dashboards.len() + memo.pages.len() < MEMO_ENTRIES
 }
 
-/// [`dashboard`] with the charts of its commitments' results, which are counted from the
-/// facts searches narrow by (`search::results_charts`), so each bar links to its list.
+/// The dashboard of `scope` on `today` (see [`dashboard`]), from the facts now.
 pub async fn whole_dashboard(
     db: &super::Db,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
     let facts = super::facts::facts_at(db, version_now(db).await?, today).await?;
-    dashboard_with(db, &facts, scope, today).await
-}
-
-/// [`whole_dashboard`] with the facts already at hand.
-async fn dashboard_with(
-    db: &super::Db,
-    facts: &super::facts::FactTable,
-    scope: &Scope,
-    today: NaiveDate,
-) -> Result<Option<Dashboard>, StorageError> {
-    let results = super::facts::results_charts(facts, scope);
-    let dashboard = dashboard(&mut db.acquire().await?, scope, today).await?;
-    Ok(dashboard.map(|d| with_results(d, results, scope)))
-}
-
-/// `dashboard` with the `results` charts after the IRM's end-of-term completion, beside
-/// which they read; the milestones chart's bars linked to the commitments holding those
-/// milestones, and the end-of-term completion's levels to the commitments at each (a
-/// commitment the IRM assessed twice at the end of term counts twice in the chart, once in
-/// the list; OGP's missing-value codes have no list).
-fn with_results(
-    mut dashboard: Dashboard,
-    results: [crate::domain::Chart; 4],
-    scope: &Scope,
-) -> Dashboard {
-    use crate::domain::search::{list_address, Facet};
-    if let Some(chart) = dashboard
-        .charts
-        .iter_mut()
-        .find(|c| c.id == crate::domain::ChartId::Milestones)
-    {
-        for bar in &mut chart.bars {
-            bar.href = Some(list_address(scope, &[(Facet::Milestones, &bar.key)]));
-        }
-    }
-    if let Some(chart) = dashboard
-        .charts
-        .iter_mut()
-        .find(|c| c.id == crate::domain::ChartId::Completion)
-    {
-        for bar in &mut chart.bars {
-            bar.href = crate::domain::Completion::from_machine(&bar.key)
-                .map(|_| list_address(scope, &[(Facet::EndOfTerm, &bar.key)]));
-        }
-    }
-    let at = dashboard
-        .charts
-        .iter()
-        .position(|c| c.id == crate::domain::ChartId::Completion)
-        .map_or(dashboard.charts.len(), |i| i + 1);
-    dashboard.charts.splice(at..at, results);
-    dashboard
+    dashboard(&mut db.acquire().await?, &facts, scope, today).await
 }
 
 /// [`whole_dashboard`], remembered until the next write (scopes that name nothing are not).
@@ -541,12 +348,12 @@ pub async fn kept_dashboard(
     let version = version_now(db).await?;
     let facts = super::facts::facts_at(db, version, today).await?;
     let Some(mut memo) = current_memo(db, version, today).await else {
-        return dashboard_with(db, &facts, scope, today).await;
+        return dashboard(&mut db.acquire().await?, &facts, scope, today).await;
     };
     if let Some(found) = memo.dashboards.get(scope) {
         return Ok(Some(found.clone()));
     }
-    let worked_out = dashboard_with(db, &facts, scope, today).await?;
+    let worked_out = dashboard(&mut db.acquire().await?, &facts, scope, today).await?;
     if let Some(found) = &worked_out {
         if has_room(&memo) {
             memo.dashboards.insert(scope.clone(), found.clone());

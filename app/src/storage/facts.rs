@@ -5,13 +5,13 @@
 
 use super::fact_changes::{self, Mark};
 use super::search::id_list;
-use super::{Conn, StorageError};
+use super::{Conn, Native, StorageError};
 use crate::domain::search::{
     commitment_status, cycle_key, index_text, CommitmentStatus, Facet, MILESTONE_STATES,
 };
 use crate::domain::{
-    Completion, Indicator, MemberKind, MilestoneStatus, OgpValue, Rating, Region, ResultLevel,
-    StarInputs, StarRule,
+    CommitmentResults, Completion, Gap, Indicator, MemberKind, MilestoneCounts, MilestoneStatus,
+    OgpValue, Rating, Region, ResultLevel, ScoreValue, StarInputs, StarRule, INDEPENDENT_SOURCES,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -42,11 +42,31 @@ pub(super) struct Facts {
     pub(super) promising: bool,
     /// Its early results at the end of term (the refreshed scale's, where both are given).
     pub(super) early: Option<ResultLevel>,
-    /// The states of [`MILESTONE_STATES`] one of its milestones is in, one bit each.
-    pub(super) milestone_states: u8,
-    pub(super) overdue: bool,
+    /// How many of its milestones are in each state of [`MILESTONE_STATES`] (completed,
+    /// on time, overdue, withdrawn) on the day.
+    pub(super) milestones: [u32; 4],
+    /// The planned end of its longest-overdue milestone.
+    pub(super) overdue_since: Option<NaiveDate>,
+    /// The completion levels, or OGP's missing-value codes, that its published IRM
+    /// assessments gave at the end of term, one per assessment (the end-of-term completion
+    /// chart counts assessments).
+    pub(super) end_of_term_scores: Vec<ScoreValue>,
+    /// How many pairs of completion levels (its government's published one and an
+    /// independent source's, at one stage) fall under each [`Gap`], in [`Gap::ALL`]'s order.
+    pub(super) gaps: [u32; 3],
+    /// Its progress updates per month (numbered as [`FactTable::months`] names them).
+    pub(super) updates: Vec<(u32, u32)>,
     pub(super) plan: u32,
     pub(super) institution: Option<u32>,
+}
+
+/// Where `overdue` is in [`MILESTONE_STATES`].
+const OVERDUE_AT: usize = 2;
+
+impl Facts {
+    pub(super) fn overdue_milestones(&self) -> u32 {
+        self.milestones[OVERDUE_AT]
+    }
 }
 
 /// Every commitment's [`Facts`], with the names its numbers stand for.
@@ -63,6 +83,8 @@ pub(super) struct FactTable {
     /// By number: key, and the same (the name shown is the page's).
     pub(super) plans: Vec<(String, String)>,
     pub(super) institutions: Vec<(String, String)>,
+    /// By number: key (`2026-07`), and the same (the name shown is the page's).
+    pub(super) months: Vec<(String, String)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -90,17 +112,14 @@ struct MilestoneFactRow {
     started: i64,
     overdue: i64,
     withdrawn: i64,
+    overdue_since: Option<NaiveDate>,
 }
 
 impl MilestoneFactRow {
-    /// Bits of [`MILESTONE_STATES`]: completed, on time, overdue, withdrawn.
-    fn states(&self) -> u8 {
+    /// In [`MILESTONE_STATES`]' order: completed, on time, overdue, withdrawn.
+    fn counts(&self) -> [u32; 4] {
         let on_time = self.milestones - self.completed - self.overdue;
-        [self.completed, on_time, self.overdue, self.withdrawn]
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .fold(0, |bits, (at, _)| bits | 1 << at)
+        [self.completed, on_time, self.overdue, self.withdrawn].map(|n| n.max(0) as u32)
     }
 }
 
@@ -134,6 +153,14 @@ const FACT_SCORES: [(&str, bool, &str); 12] = [
 /// A commitment's values of [`FACT_SCORES`], in turn.
 type FactScores = [Option<String>; FACT_SCORES.len()];
 
+/// A commitment's published IRM scores as its facts read them.
+#[derive(Default)]
+struct ScoresRead {
+    values: FactScores,
+    /// Every completion score at the end of term, missing-value codes included.
+    end_of_term: Vec<ScoreValue>,
+}
+
 /// Each commitment's [`FactScores`]. The scores are read in one pass and sorted out here:
 /// choosing them in SQL (a `CASE` per score per row, or the index probed per indicator)
 /// took twice as long at demo scale 10.
@@ -141,7 +168,7 @@ type FactScores = [Option<String>; FACT_SCORES.len()];
 async fn fact_scores(
     conn: &mut dyn Conn,
     among: &str,
-) -> Result<HashMap<i64, FactScores>, StorageError> {
+) -> Result<HashMap<i64, ScoresRead>, StorageError> {
     let sql = format!(
         "SELECT a.commitment_id, {} AS scores
          FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
@@ -154,9 +181,9 @@ async fn fact_scores(
         )
     );
     let rows: Vec<ScoreFactRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    let mut scores: HashMap<i64, FactScores> = HashMap::with_capacity(rows.len());
+    let mut scores: HashMap<i64, ScoresRead> = HashMap::with_capacity(rows.len());
     for row in rows {
-        let kept: &mut FactScores = scores.entry(row.commitment_id).or_default();
+        let read: &mut ScoresRead = scores.entry(row.commitment_id).or_default();
         for score in row.scores.split(';') {
             let mut parts = score.split(' ');
             let (Some(stage), Some(scale), Some(indicator), Some(value)) =
@@ -164,13 +191,19 @@ async fn fact_scores(
             else {
                 continue;
             };
+            if stage == "end_of_term" && indicator == "completion" {
+                // Values are checked when written; one that is not a level is not counted.
+                if let Ok(score) = super::assessments::score_value(Indicator::Completion, value) {
+                    read.end_of_term.push(score);
+                }
+            }
             if matches!(value, "ND" | "NR" | "NA") {
                 continue;
             }
             let classic = scale == "classic";
             for (at, (want_stage, classic_only, want)) in FACT_SCORES.iter().enumerate() {
                 if *want_stage == stage && *want == indicator && (classic || !classic_only) {
-                    let slot = &mut kept[at];
+                    let slot = &mut read.values[at];
                     if slot.as_deref().is_none_or(|earlier| value < earlier) {
                         *slot = Some(value.to_string());
                     }
@@ -179,6 +212,63 @@ async fn fact_scores(
         }
     }
     Ok(scores)
+}
+
+/// How many pairs of completion levels, a government's published one and an independent
+/// source's at the same stage, each commitment has under each [`Gap`]. `among` narrows
+/// them (`AND g.commitment_id IN (...)`), or is empty.
+async fn fact_gaps(
+    conn: &mut dyn Conn,
+    among: &str,
+) -> Result<HashMap<i64, [u32; 3]>, StorageError> {
+    let independent: Vec<String> = INDEPENDENT_SOURCES
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    let sql = format!(
+        "SELECT g.commitment_id, gs.value, xs.value, CAST(COUNT(*) AS BIGINT)
+         FROM assessments g
+         JOIN assessment_scores gs ON gs.assessment_id = g.id AND gs.indicator = 'completion'
+         JOIN assessments x ON x.commitment_id = g.commitment_id AND x.stage = g.stage
+            AND x.status = 'published' AND x.source IN ({})
+         JOIN assessment_scores xs ON xs.assessment_id = x.id AND xs.indicator = 'completion'
+         WHERE g.source = 'government' AND g.status = 'published'{among}
+         GROUP BY g.commitment_id, gs.value, xs.value",
+        independent.join(", ")
+    );
+    let rows: Vec<(i64, String, String, i64)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    let mut gaps: HashMap<i64, [u32; 3]> = HashMap::new();
+    for (id, government, independent, n) in rows {
+        let level = |raw: &str| super::assessments::score_value(Indicator::Completion, raw).ok();
+        let (Some(g), Some(x)) = (level(&government), level(&independent)) else {
+            continue;
+        };
+        if let Some(gap) = Gap::between(&g, &x) {
+            gaps.entry(id).or_default()[gap as usize] += n.max(0) as u32;
+        }
+    }
+    Ok(gaps)
+}
+
+/// Each commitment's progress updates' months (`2026-07`, in UTC), one per update, joined
+/// by spaces. `among` narrows them (`AND ms.commitment_id IN (...)`), or is empty.
+async fn fact_update_months(
+    conn: &mut dyn Conn,
+    among: &str,
+) -> Result<HashMap<i64, String>, StorageError> {
+    // SQLite keeps the time as RFC 3339 text, in UTC.
+    let month = match conn.native() {
+        Native::Sqlite(_) => "substr(u.created_at, 1, 7)",
+        Native::Postgres(_) => "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM')",
+    };
+    let sql = format!(
+        "SELECT ms.commitment_id, {} FROM progress_updates u
+         JOIN milestones ms ON ms.id = u.milestone_id
+         WHERE 1 = 1{among} GROUP BY ms.commitment_id",
+        super::dialect::joined(conn, month, " ")
+    );
+    let rows: Vec<(i64, String)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The facts now, with the mark they were worked out at: `earlier` ones (worked out at
@@ -250,8 +340,15 @@ impl FactsAt {
             .map(|r| {
                 let mut areas: Vec<String> = r.areas.iter().map(|a| named(&t.areas, *a)).collect();
                 areas.sort();
+                let mut updates: Vec<(String, u32)> = r
+                    .updates
+                    .iter()
+                    .map(|(month, n)| (named(&t.months, *month), *n))
+                    .collect();
+                updates.sort();
                 format!(
-                    "{} {} [{}] {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?}",
+                    "{} {} [{}] {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} \
+                     {:?} {:?} {:?} {:?} {:?} {:?}",
                     r.id,
                     r.code,
                     r.title_words,
@@ -263,15 +360,17 @@ impl FactsAt {
                     areas,
                     r.status,
                     r.completion,
+                    r.end_of_term,
                     r.starred,
                     r.strong_results,
                     r.promising,
                     r.early,
-                    r.overdue,
-                    (
-                        named(&t.plans, r.plan),
-                        r.institution.map(|i| named(&t.institutions, i))
-                    ),
+                    (r.milestones, r.overdue_since),
+                    r.end_of_term_scores,
+                    r.gaps,
+                    updates,
+                    named(&t.plans, r.plan),
+                    r.institution.map(|i| named(&t.institutions, i)),
                 )
             })
             .collect()
@@ -335,6 +434,7 @@ async fn refreshed(
         cycles: table.cycles.clone(),
         plans: table.plans.clone(),
         institutions: table.institutions.clone(),
+        months: table.months.clone(),
     };
     add_facts(conn, today, Some(changed), &mut fresh).await?;
     Ok(fresh)
@@ -379,16 +479,19 @@ async fn add_facts(
                 CAST(SUM(CASE WHEN ms.status <> 'withdrawn'
                     AND (ms.status <> 'not_started' OR ms.progress > 0) THEN 1 ELSE 0 END)
                     AS BIGINT) AS started,
-                CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS overdue,
+                CAST(SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END) AS BIGINT) AS overdue,
                 CAST(SUM(CASE WHEN ms.status = 'withdrawn' THEN 1 ELSE 0 END) AS BIGINT)
-                    AS withdrawn
+                    AS withdrawn,
+                MIN(CASE WHEN {overdue} THEN ms.planned_end END) AS overdue_since
              FROM milestones ms WHERE 1 = 1{} GROUP BY ms.commitment_id",
-            super::OVERDUE,
-            among("ms.commitment_id")
+            among("ms.commitment_id"),
+            overdue = super::OVERDUE,
         ))
         .bind(today)
     )?;
     let mut scored = fact_scores(conn, &among("a.commitment_id")).await?;
+    let mut gaps = fact_gaps(conn, &among("g.commitment_id")).await?;
+    let mut update_months = fact_update_months(conn, &among("ms.commitment_id")).await?;
     // One row per commitment, its values joined (the driver hands rows over one by one).
     let sql = format!(
         "SELECT commitment_id, {} FROM commitment_values WHERE 1 = 1{} GROUP BY commitment_id",
@@ -422,6 +525,7 @@ async fn add_facts(
         cycles,
         plans,
         institutions,
+        months,
         ..
     } = table;
     let mut members = Numbering::over(members);
@@ -429,6 +533,7 @@ async fn add_facts(
     let mut cycles = Numbering::over(cycles);
     let mut plans = Numbering::over(plans);
     let mut institutions = Numbering::over(institutions);
+    let mut months = Numbering::over(months);
     // Names numbered in code order (the search's tie-breaks read names, not numbers).
     let mut rows = rows;
     rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
@@ -437,14 +542,25 @@ async fn add_facts(
         let member = members.of(&row.member_slug, || row.member_name.clone());
         let cycle = cycle_key(row.year_submitted, row.end_year)
             .map(|key| cycles.of(&key, || key.replace('-', "\u{2013}")));
-        let (status, overdue, milestone_states) = match milestones.get(&row.id) {
+        let (status, milestone_counts, overdue_since) = match milestones.get(&row.id) {
             Some(m) => (
                 commitment_status(row.withdrawn, m.milestones, m.completed, m.started),
-                m.overdue > 0,
-                m.states(),
+                m.counts(),
+                m.overdue_since,
             ),
-            None => (commitment_status(row.withdrawn, 0, 0, 0), false, 0),
+            None => (commitment_status(row.withdrawn, 0, 0, 0), [0; 4], None),
         };
+        let mut updates: Vec<(u32, u32)> = Vec::new();
+        for month in update_months.remove(&row.id).unwrap_or_default().split(' ') {
+            if month.is_empty() {
+                continue;
+            }
+            let number = months.of(month, || month.to_string());
+            match updates.iter_mut().find(|(m, _)| *m == number) {
+                Some((_, n)) => *n += 1,
+                None => updates.push((number, 1)),
+            }
+        }
         let mut facts = Facts {
             id: row.id,
             code: row.code,
@@ -475,8 +591,11 @@ async fn add_facts(
             strong_results: false,
             promising: false,
             early: None,
-            milestone_states,
-            overdue,
+            milestones: milestone_counts,
+            overdue_since,
+            end_of_term_scores: Vec::new(),
+            gaps: gaps.remove(&row.id).unwrap_or_default(),
+            updates,
             plan: plans.of(&row.plan_key, || row.plan_key.clone()),
             institution: row
                 .lead_institution
@@ -484,7 +603,8 @@ async fn add_facts(
                 .map(|name| institutions.of(name, || name.to_string())),
         };
         let scores = scored.remove(&facts.id).unwrap_or_default();
-        read_scores(&mut facts, &scores, row.year_submitted);
+        read_scores(&mut facts, &scores.values, row.year_submitted);
+        facts.end_of_term_scores = scores.end_of_term;
         table_rows.push(facts);
     }
     table_rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
@@ -597,7 +717,7 @@ impl FactTable {
                 }
             }
             Facet::Overdue => {
-                if facts.overdue {
+                if facts.overdue_milestones() > 0 {
                     each(1)
                 }
             }
@@ -617,8 +737,12 @@ impl FactTable {
                 }
             }
             Facet::Milestones => (0..MILESTONE_STATES.len() as u32)
-                .filter(|at| facts.milestone_states & (1 << at) != 0)
+                .filter(|at| facts.milestones[*at as usize] > 0)
                 .for_each(each),
+            Facet::Gap => (0..Gap::ALL.len() as u32)
+                .filter(|at| facts.gaps[*at as usize] > 0)
+                .for_each(each),
+            Facet::Updated => facts.updates.iter().for_each(|(month, _)| each(*month)),
             Facet::Plan => each(facts.plan),
             Facet::Institution => {
                 if let Some(institution) = facts.institution {
@@ -647,6 +771,8 @@ impl FactTable {
             Facet::Completion | Facet::EndOfTerm => Completion::ALL.len(),
             Facet::Early => ResultLevel::ALL.len(),
             Facet::Milestones => MILESTONE_STATES.len(),
+            Facet::Gap => Gap::ALL.len(),
+            Facet::Updated => self.months.len(),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => 2,
             Facet::Plan => self.plans.len(),
             Facet::Institution => self.institutions.len(),
@@ -675,6 +801,8 @@ impl FactTable {
             }
             Facet::Early => position(ResultLevel::ALL.iter().position(|l| l.as_str() == value)),
             Facet::Milestones => position(MILESTONE_STATES.iter().position(|(k, _)| *k == value)),
+            Facet::Gap => position(Gap::ALL.iter().position(|g| g.as_str() == value)),
+            Facet::Updated => named(&self.months),
             Facet::Starred => match value {
                 "yes" => Some(1),
                 "no" => Some(0),
@@ -705,6 +833,9 @@ impl FactTable {
             Facet::Completion | Facet::EndOfTerm => (Completion::ALL[k].as_str().to_string(), None),
             Facet::Early => (ResultLevel::ALL[k].as_str().to_string(), None),
             Facet::Milestones => (MILESTONE_STATES[k].0.to_string(), None),
+            Facet::Gap => (Gap::ALL[k].as_str().to_string(), None),
+            // Named in the reader's language by the page.
+            Facet::Updated => (self.months[k].0.clone(), None),
             Facet::Starred | Facet::Overdue | Facet::Promising | Facet::Results => {
                 ((if key == 1 { "yes" } else { "no" }).to_string(), None)
             }
@@ -817,23 +948,50 @@ pub(super) async fn recent_facts(
     Ok(latest)
 }
 
-/// The charts of a scope's commitments counted from the facts a search narrows by (see
-/// [`crate::domain::CommitmentResults`]), each bar linked to its search.
-pub(super) fn results_charts(
+/// What a scope's dashboard draws, counted from its commitments' facts (so each figure's
+/// list, a search narrowed the same way, holds what it counts).
+pub(super) struct ScopeCounts {
+    pub(super) milestones: MilestoneCounts,
+    /// The IRM's completion scores at the end of term, one per assessment.
+    pub(super) end_of_term: Vec<(ScoreValue, i64)>,
+    /// In [`Gap::ALL`]'s order.
+    pub(super) gaps: [i64; 3],
+    /// The progress updates of each month (`2026-07`) that has some.
+    pub(super) months: Vec<(String, i64)>,
+    /// The commitments with the most overdue milestones, the longest overdue first among
+    /// equals: id, code, overdue milestones, since when.
+    pub(super) most_overdue: Vec<(i64, String, i64, NaiveDate)>,
+    pub(super) results: CommitmentResults,
+}
+
+/// The counts of `scope`'s dashboard on the day `facts` were worked out for, with at most
+/// `most_overdue` of the most overdue commitments and the updates of `months` (keys).
+pub(super) fn scope_counts(
     facts: &FactTable,
     scope: &crate::domain::Scope,
-) -> [crate::domain::Chart; 4] {
+    months: &[String],
+    most_overdue: usize,
+) -> ScopeCounts {
     let scope_filter = crate::domain::search::scope_filter(scope);
     let narrowed = scope_filter
         .as_ref()
         .map(|(facet, value)| (*facet, facts.key_of(*facet, value)));
     let levels = Completion::ALL.len();
-    let mut results = crate::domain::CommitmentResults {
+    let mut results = CommitmentResults {
         latest_completion: vec![0; levels],
         early: vec![0; ResultLevel::ALL.len()],
         ..Default::default()
     };
     let mut by_cycle: Vec<Vec<i64>> = vec![vec![0; levels]; facts.cycles.len()];
+    let mut milestones = [0i64; 4];
+    let mut end_of_term: Vec<(ScoreValue, i64)> = Vec::new();
+    let mut gaps = [0i64; 3];
+    let month_numbers: Vec<Option<u32>> = months
+        .iter()
+        .map(|m| facts.key_of(Facet::Updated, m))
+        .collect();
+    let mut per_month = vec![0i64; months.len()];
+    let mut overdue: Vec<&Facts> = Vec::new();
     for row in &facts.rows {
         if let Some((facet, key)) = narrowed {
             if !key.is_some_and(|k| FactTable::has(row, facet, k)) {
@@ -853,6 +1011,26 @@ pub(super) fn results_charts(
         results.starred += i64::from(row.starred == Some(true));
         results.promising += i64::from(row.promising);
         results.strong_results += i64::from(row.strong_results);
+        for (sum, n) in milestones.iter_mut().zip(row.milestones) {
+            *sum += i64::from(n);
+        }
+        for (sum, n) in gaps.iter_mut().zip(row.gaps) {
+            *sum += i64::from(n);
+        }
+        for score in &row.end_of_term_scores {
+            match end_of_term.iter_mut().find(|(s, _)| s == score) {
+                Some((_, n)) => *n += 1,
+                None => end_of_term.push((*score, 1)),
+            }
+        }
+        for (month, n) in &row.updates {
+            if let Some(at) = month_numbers.iter().position(|m| *m == Some(*month)) {
+                per_month[at] += i64::from(*n);
+            }
+        }
+        if row.overdue_milestones() > 0 {
+            overdue.push(row);
+        }
     }
     results.by_cycle = facts
         .cycles
@@ -860,5 +1038,40 @@ pub(super) fn results_charts(
         .map(|(key, _)| key.clone())
         .zip(by_cycle)
         .collect();
-    results.charts(|chosen| Some(crate::domain::search::list_address(scope, chosen)))
+    overdue.sort_unstable_by(|a, b| {
+        b.overdue_milestones()
+            .cmp(&a.overdue_milestones())
+            .then(a.overdue_since.cmp(&b.overdue_since))
+            .then(a.id.cmp(&b.id))
+    });
+    let [completed, on_time, overdue_milestones, withdrawn] = milestones;
+    ScopeCounts {
+        milestones: MilestoneCounts {
+            completed,
+            on_time,
+            overdue: overdue_milestones,
+            withdrawn,
+        },
+        end_of_term,
+        gaps,
+        months: months
+            .iter()
+            .cloned()
+            .zip(per_month)
+            .filter(|(_, n)| *n > 0)
+            .collect(),
+        most_overdue: overdue
+            .into_iter()
+            .take(most_overdue)
+            .map(|row| {
+                (
+                    row.id,
+                    row.code.clone(),
+                    i64::from(row.overdue_milestones()),
+                    row.overdue_since.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        results,
+    }
 }

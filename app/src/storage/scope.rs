@@ -19,28 +19,25 @@ pub(super) struct ScopeFilter<'a> {
     /// a value.
     pub condition: &'static str,
     pub value: Option<&'a str>,
-    per_plan: bool,
 }
 
 impl<'a> ScopeFilter<'a> {
     pub fn of(scope: &'a Scope) -> ScopeFilter<'a> {
-        let (joins, condition, value, per_plan) = match scope {
-            Scope::All => ("", "TRUE", None, true),
-            Scope::Member(slug) => (TO_MEMBER, "m.slug = $1", Some(slug.as_str()), true),
+        let (joins, condition, value) = match scope {
+            Scope::All => ("", "TRUE", None),
+            Scope::Member(slug) => (TO_MEMBER, "m.slug = $1", Some(slug.as_str())),
             Scope::Plan(key) => (
                 "JOIN action_plans p ON p.id = c.plan_id",
                 "p.plan_key = $1",
                 Some(key.as_str()),
-                true,
             ),
-            Scope::Commitment(code) => ("", "c.code = $1", Some(code.as_str()), false),
-            Scope::Region(region) => (TO_MEMBER, "m.region = $1", Some(region.as_str()), true),
+            Scope::Commitment(code) => ("", "c.code = $1", Some(code.as_str())),
+            Scope::Region(region) => (TO_MEMBER, "m.region = $1", Some(region.as_str())),
             Scope::Value(value) => (
                 "",
                 "EXISTS (SELECT 1 FROM commitment_values cv
                     WHERE cv.commitment_id = c.id AND cv.value = $1)",
                 Some(value.as_str()),
-                false,
             ),
             Scope::PolicyArea(slug) => (
                 "",
@@ -48,21 +45,14 @@ impl<'a> ScopeFilter<'a> {
                     JOIN policy_areas pa ON pa.id = cpa.policy_area_id
                     WHERE cpa.commitment_id = c.id AND pa.slug = $1)",
                 Some(slug.as_str()),
-                false,
             ),
-            Scope::Institution(name) => ("", "c.lead_institution = $1", Some(name.as_str()), false),
+            Scope::Institution(name) => ("", "c.lead_institution = $1", Some(name.as_str())),
         };
         ScopeFilter {
             joins,
             condition,
             value,
-            per_plan,
         }
-    }
-
-    /// Whether the scope holds whole plans, so that counts kept per plan are its counts.
-    pub fn is_per_plan(&self) -> bool {
-        self.per_plan
     }
 
     /// The number of the parameter after the scope's own.
@@ -72,18 +62,6 @@ impl<'a> ScopeFilter<'a> {
         } else {
             1
         }
-    }
-
-    /// A condition keeping rows whose `plan_id` is one of the scope's plans (for the counts
-    /// kept per plan).
-    pub fn plans_condition(&self) -> String {
-        if self.value.is_none() {
-            return "TRUE".to_string();
-        }
-        format!(
-            "plan_id IN (SELECT c.plan_id FROM commitments c {} WHERE {})",
-            self.joins, self.condition
-        )
     }
 }
 

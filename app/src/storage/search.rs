@@ -3,9 +3,9 @@
 //!
 //! The databases find the commitments that hold every word (SQLite's FTS5, PostgreSQL's
 //! `@@` on a GIN index). They are ranked, and the facets counted, here, from each
-//! commitment's facts (`super::facts`), which are worked out once per version of the site (every write
-//! changes it) and day (overdue changes with it): a search reads one index, groups nothing
-//! in SQL, and ranks the same on both databases.
+//! commitment's facts (`super::facts`), which are worked out once per version of the site
+//! (every write changes it) and day (overdue changes with it): a search reads one index,
+//! groups nothing in SQL, and ranks the same on both databases.
 
 use super::facts::{facts_at, kept_facts, recent_facts, FactTable, Facts};
 use super::{Conn, Native, StorageError};

@@ -203,6 +203,18 @@ fn figures(dashboard: &Dashboard, id: ChartId) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// Every bar's key and figure, chart by chart (their links name each scope).
+fn every_figure(dashboard: &Dashboard) -> Vec<(ChartId, Vec<(String, i64)>)> {
+    dashboard
+        .charts
+        .iter()
+        .map(|c| {
+            let bars = c.every_bar().map(|(g, b)| (bar_key(g, b), b.value));
+            (c.id, bars.collect())
+        })
+        .collect()
+}
+
 fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
     list.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
@@ -222,7 +234,7 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
     let contracting = Scope::PolicyArea("open-contracting".into());
     let finance = Scope::Institution("Ministry of Finance".into());
     for scope in [&spain, &esp04, &access, &contracting, &finance] {
-        let dashboard = storage::dashboard(&mut conn(&t.db).await, scope, today)
+        let dashboard = storage::whole_dashboard(&t.db, scope, today)
             .await
             .unwrap()
             .unwrap();
@@ -270,37 +282,29 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
             ]
         );
     }
-    let all = storage::dashboard(&mut conn(&t.db).await, &Scope::All, today)
+    let all = storage::whole_dashboard(&t.db, &Scope::All, today)
         .await
         .unwrap()
         .unwrap();
-    let europe = storage::dashboard(
-        &mut conn(&t.db).await,
-        &Scope::Region(Region::Europe),
-        today,
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    assert_eq!(europe.charts, all.charts, "every member here is in Europe");
+    let europe = storage::whole_dashboard(&t.db, &Scope::Region(Region::Europe), today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        every_figure(&europe),
+        every_figure(&all),
+        "every member here is in Europe"
+    );
     assert_eq!(europe.most_overdue, all.most_overdue);
-    let americas = storage::dashboard(
-        &mut conn(&t.db).await,
-        &Scope::Region(Region::Americas),
-        today,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let americas = storage::whole_dashboard(&t.db, &Scope::Region(Region::Americas), today)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(americas.charts.iter().all(|c| c.total() == 0) && americas.most_overdue.is_empty());
-    let civic = storage::dashboard(
-        &mut conn(&t.db).await,
-        &Scope::Value(OgpValue::CivicParticipation),
-        today,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let civic = storage::whole_dashboard(&t.db, &Scope::Value(OgpValue::CivicParticipation), today)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         figures(&civic, ChartId::Milestones),
         pairs(&[("completed", 1), ("overdue", 1)])
@@ -326,7 +330,7 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
     );
     assert_eq!(
         figures(&all, ChartId::UpdatesPerMonth),
-        vec![(two_months_ago, 1), (this_month, 2)]
+        vec![(two_months_ago.clone(), 1), (this_month.clone(), 2)]
     );
     let codes: Vec<&str> = all.most_overdue.iter().map(|c| c.code.as_str()).collect();
     assert_eq!(
@@ -334,9 +338,69 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
         ["ES0002", "ES0001", "FR0001"],
         "most, then longest overdue"
     );
+    // The gap's and the months' bars list the commitments behind them: Spain's ES0002
+    // (the government higher than the IRM and than civil society: two pairs) and ES0001
+    // (the same as the IRM); this month's two updates are ES0001's and FR0001's.
+    for (chart, key, listed) in [
+        (
+            ChartId::SelfAssessmentGap,
+            "government_higher",
+            vec!["ES0002"],
+        ),
+        (ChartId::SelfAssessmentGap, "same", vec!["ES0001"]),
+        (ChartId::SelfAssessmentGap, "government_lower", vec![]),
+        (
+            ChartId::UpdatesPerMonth,
+            this_month.as_str(),
+            vec!["ES0001", "FR0001"],
+        ),
+        (
+            ChartId::UpdatesPerMonth,
+            two_months_ago.as_str(),
+            vec!["ES0001"],
+        ),
+        (
+            ChartId::UpdatesPerMonth,
+            last_twelve_months(today)[5]
+                .format("%Y-%m")
+                .to_string()
+                .as_str(),
+            vec![],
+        ),
+    ] {
+        let bar = all
+            .chart(chart)
+            .unwrap()
+            .bars
+            .iter()
+            .find(|b| b.key == key)
+            .unwrap();
+        assert_eq!(
+            listed_by(&t.db, bar.href.as_deref().unwrap()).await,
+            listed,
+            "{key}"
+        );
+    }
+    let months = all.chart(ChartId::UpdatesPerMonth).unwrap();
+    assert_eq!(
+        months.bars.last().unwrap().href.as_deref(),
+        Some(format!("/search?updated={this_month}").as_str())
+    );
+    // An update older than the chart's twelve months is listed by its month all the same.
+    let thirteen_months_ago = (last_twelve_months(today)[0] - chrono::Months::new(1))
+        .format("%Y-%m")
+        .to_string();
+    assert_eq!(
+        listed_by(&t.db, &format!("/search?updated={thirteen_months_ago}")).await,
+        ["ES0001"]
+    );
+    assert_eq!(
+        listed_by(&t.db, "/search?region=europe&gap=government_higher").await,
+        ["ES0002"]
+    );
     // Tomorrow, France's milestone due yesterday is still overdue and Spain's due in 100
     // days is not yet: the day decides, not the stored status.
-    let later = storage::dashboard(&mut conn(&t.db).await, &spain, today + Duration::days(101))
+    let later = storage::whole_dashboard(&t.db, &spain, today + Duration::days(101))
         .await
         .unwrap()
         .unwrap();
@@ -355,11 +419,25 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
         Scope::PolicyArea("nowhere".into()),
         Scope::Institution("Nobody".into()),
     ] {
-        assert!(storage::dashboard(&mut conn(&t.db).await, &nothing, today)
+        assert!(storage::whole_dashboard(&t.db, &nothing, today)
             .await
             .unwrap()
             .is_none());
     }
+}
+
+/// The codes of the commitments a search address lists.
+async fn listed_by(db: &storage::Db, href: &str) -> Vec<String> {
+    let query = href.strip_prefix("/search?").unwrap();
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap())
+        .collect();
+    let request = app::domain::search::SearchRequest::from_pairs(pairs).unwrap();
+    let found = storage::search(db, &request, Utc::now().date_naive())
+        .await
+        .unwrap();
+    found.hits.into_iter().map(|h| h.code).collect()
 }
 
 /// A bar's key with its group's (`group/key`) where it has one.
