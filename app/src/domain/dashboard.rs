@@ -293,12 +293,15 @@ pub fn completion_chart(counts: &[(ScoreValue, i64)]) -> Chart {
         .iter()
         .map(|level| ScoreValue::Rated(super::Rating::Completion(*level)))
         .collect();
-    // Missing-value codes only where the data has them.
-    for (value, _) in counts {
-        if !values.contains(value) {
-            values.push(*value);
-        }
-    }
+    // Missing-value codes only where the data has them, in a fixed order.
+    let mut missing: Vec<ScoreValue> = counts
+        .iter()
+        .map(|(value, _)| *value)
+        .filter(|value| !values.contains(value))
+        .collect();
+    missing.sort_by_key(|value| value.as_str());
+    missing.dedup();
+    values.extend(missing);
     Chart::new(
         ChartId::Completion,
         values

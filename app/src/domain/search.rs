@@ -463,7 +463,8 @@ impl Facet {
 /// and the `updated` facet write it).
 pub fn month_of(key: &str) -> Option<(i32, u32)> {
     let (year, month) = key.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 {
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if year.len() != 4 || month.len() != 2 || !digits(year) || !digits(month) {
         return None;
     }
     let year: i32 = year.parse().ok()?;
@@ -771,6 +772,19 @@ impl SearchResults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_is_four_digits_a_dash_and_two() {
+        assert_eq!(month_of("2026-07"), Some((2026, 7)));
+        assert_eq!(month_of("1999-12"), Some((1999, 12)));
+        for bad in [
+            "2026-7", "2026-13", "2026-00", "2026-+7", "+026-07", "26-07", "2026_07", "",
+        ] {
+            assert_eq!(month_of(bad), None, "{bad}");
+            assert!(!Facet::Updated.accepts(bad), "{bad}");
+        }
+        assert!(Facet::Gap.accepts("government_lower") && !Facet::Gap.accepts("lower"));
+    }
 
     fn texts(pieces: &[Piece]) -> Vec<(&str, bool)> {
         pieces

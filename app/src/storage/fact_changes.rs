@@ -1,5 +1,5 @@
 //! Which commitments each write changed (migration 0022), so that an app server works out
-//! again only their facts (`search::FactTable`) rather than every commitment's. A write
+//! again only their facts (`facts::FactTable`) rather than every commitment's. A write
 //! declares them in its transaction; `Tx::commit` numbers them in commit order; a commit
 //! that declared nothing is read as "anything may have changed". So a write that forgets
 //! to declare costs a full working-out, never stale figures.

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// What a search knows of a commitment to narrow and count by.
+/// What searches narrow, rank and count by, and dashboards count, of a commitment.
 #[derive(Clone)]
 pub(super) struct Facts {
     pub(super) id: i64,
@@ -33,8 +33,6 @@ pub(super) struct Facts {
     pub(super) areas: Vec<u32>,
     pub(super) status: CommitmentStatus,
     pub(super) completion: Option<Completion>,
-    /// The IRM's completion level at the end of term.
-    pub(super) end_of_term: Option<Completion>,
     pub(super) starred: Option<bool>,
     /// Strong results at the end of term (see [`SimilarCommitment::strong_results`]).
     pub(super) strong_results: bool,
@@ -60,12 +58,12 @@ pub(super) struct Facts {
     pub(super) institution: Option<u32>,
 }
 
-/// Where `overdue` is in [`MILESTONE_STATES`].
-const OVERDUE_AT: usize = 2;
-
 impl Facts {
     pub(super) fn overdue_milestones(&self) -> u32 {
-        self.milestones[OVERDUE_AT]
+        let overdue = MILESTONE_STATES
+            .iter()
+            .position(|(key, _)| *key == "overdue");
+        overdue.map_or(0, |at| self.milestones[at])
     }
 }
 
@@ -244,7 +242,8 @@ async fn fact_gaps(
             continue;
         };
         if let Some(gap) = Gap::between(&g, &x) {
-            gaps.entry(id).or_default()[gap as usize] += n.max(0) as u32;
+            let at = position(&Gap::ALL, gap) as usize;
+            gaps.entry(id).or_default()[at] += n.max(0) as u32;
         }
     }
     Ok(gaps)
@@ -347,7 +346,7 @@ impl FactsAt {
                     .collect();
                 updates.sort();
                 format!(
-                    "{} {} [{}] {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} \
+                    "{} {} [{}] {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} \
                      {:?} {:?} {:?} {:?} {:?} {:?}",
                     r.id,
                     r.code,
@@ -360,7 +359,6 @@ impl FactsAt {
                     areas,
                     r.status,
                     r.completion,
-                    r.end_of_term,
                     r.starred,
                     r.strong_results,
                     r.promising,
@@ -586,7 +584,6 @@ async fn add_facts(
                 .collect(),
             status,
             completion: None,
-            end_of_term: None,
             starred: None,
             strong_results: false,
             promising: false,
@@ -604,7 +601,10 @@ async fn add_facts(
         };
         let scores = scored.remove(&facts.id).unwrap_or_default();
         read_scores(&mut facts, &scores.values, row.year_submitted);
-        facts.end_of_term_scores = scores.end_of_term;
+        // In a fixed order: the databases join a commitment's scores in any.
+        let mut end_of_term = scores.end_of_term;
+        end_of_term.sort_by_key(|score| score.as_str());
+        facts.end_of_term_scores = end_of_term;
         table_rows.push(facts);
     }
     table_rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
@@ -644,10 +644,6 @@ fn read_scores(facts: &mut Facts, values: &FactScores, year: Option<i64>) {
         })
     };
     facts.completion = completion(None);
-    facts.end_of_term = match rating(None, "end_of_term", Indicator::Completion) {
-        Some(Rating::Completion(c)) => Some(c),
-        _ => None,
-    };
     facts.promising = matches!(
         rating(None, "design", Indicator::Promising),
         Some(Rating::YesNo(crate::domain::YesNo::Yes))
@@ -706,9 +702,21 @@ impl FactTable {
                     each(position(Completion::ALL, completion))
                 }
             }
+            // Every level the IRM gave it at the end of term (the chart counts each).
             Facet::EndOfTerm => {
-                if let Some(completion) = facts.end_of_term {
-                    each(position(Completion::ALL, completion))
+                let levels = facts
+                    .end_of_term_scores
+                    .iter()
+                    .filter_map(|score| match score {
+                        ScoreValue::Rated(Rating::Completion(level)) => Some(*level),
+                        _ => None,
+                    });
+                let mut seen: Vec<Completion> = Vec::new();
+                for level in levels {
+                    if !seen.contains(&level) {
+                        seen.push(level);
+                        each(position(Completion::ALL, level));
+                    }
                 }
             }
             Facet::Starred => {
@@ -992,7 +1000,15 @@ pub(super) fn scope_counts(
         .collect();
     let mut per_month = vec![0i64; months.len()];
     let mut overdue: Vec<&Facts> = Vec::new();
-    for row in &facts.rows {
+    // A commitment's own dashboard counts its facts alone (no facet names one commitment).
+    let rows: &[Facts] = match scope {
+        crate::domain::Scope::Commitment(code) => facts
+            .by_code
+            .get(code)
+            .map_or(&[], |at| std::slice::from_ref(&facts.rows[*at])),
+        _ => &facts.rows,
+    };
+    for row in rows {
         if let Some((facet, key)) = narrowed {
             if !key.is_some_and(|k| FactTable::has(row, facet, k)) {
                 continue;

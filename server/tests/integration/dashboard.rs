@@ -413,7 +413,26 @@ async fn every_figure_of_every_dashboard_is_what_the_data_says() {
             ("withdrawn", 1)
         ])
     );
+    // A commitment's dashboard counts that commitment alone.
+    let es0001 = storage::whole_dashboard(&t.db, &Scope::Commitment("ES0001".into()), today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        figures(&es0001, ChartId::Milestones),
+        pairs(&[
+            ("completed", 1),
+            ("on_time", 1),
+            ("overdue", 1),
+            ("withdrawn", 1)
+        ])
+    );
+    assert_eq!(
+        figures(&es0001, ChartId::SelfAssessmentGap),
+        pairs(&[("same", 1)])
+    );
     for nothing in [
+        Scope::Commitment("XX0001".into()),
         Scope::Member("nowhere".into()),
         Scope::Plan("AP_XXX01".into()),
         Scope::PolicyArea("nowhere".into()),

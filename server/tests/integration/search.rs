@@ -370,28 +370,27 @@ async fn the_page_shares_its_search_by_address_and_refuses_an_unknown_filter() {
 }
 
 /// An IRM end-of-term assessment of commitment `id` with completion `level`.
+/// The IRM's end-of-term assessment giving `level` of completion.
+fn irm_assessment(level: Completion) -> Assessment {
+    Assessment {
+        source: AssessmentSource::Irm,
+        assessor: "IRM".into(),
+        stage: Stage::EndOfTerm,
+        scale: ScaleSet::Refreshed,
+        scores: vec![Score {
+            indicator: Indicator::Completion,
+            value: ScoreValue::Rated(Rating::Completion(level)),
+            justification: None,
+            evidence: Vec::new(),
+        }],
+    }
+}
+
 async fn irm_completion(tx: &mut storage::Tx, id: i64, level: Completion) {
-    storage::save_assessment(
-        tx,
-        id,
-        &Assessment {
-            source: AssessmentSource::Irm,
-            assessor: "IRM".into(),
-            stage: Stage::EndOfTerm,
-            scale: ScaleSet::Refreshed,
-            scores: vec![Score {
-                indicator: Indicator::Completion,
-                value: ScoreValue::Rated(Rating::Completion(level)),
-                justification: None,
-                evidence: Vec::new(),
-            }],
-        },
-        Utc::now(),
-        true,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    storage::save_assessment(tx, id, &irm_assessment(level), Utc::now(), true)
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]
@@ -803,6 +802,34 @@ async fn facts_refreshed_for_the_commitments_written_equal_facts_worked_out_in_f
     .await
     .unwrap());
     irm_completion(&mut tx, ids[2], Completion::Substantial).await;
+    // The government's own end-of-term level for MA0001 (a gap against the IRM's), and a
+    // progress update on ES0001 (this month's updates).
+    let mut government = irm_assessment(Completion::Complete);
+    government.source = AssessmentSource::Government;
+    storage::save_assessment(&mut tx, ids[2], &government, Utc::now(), true)
+        .await
+        .unwrap()
+        .unwrap();
+    storage::insert_progress_update(
+        &mut tx,
+        milestone_id,
+        &storage::NewProgressUpdate {
+            author: PublicActor::default(),
+            author_id: None,
+            created_at: Utc::now(),
+            status: MilestoneStatus::Completed,
+            progress: 100,
+            narrative: "Done".into(),
+            evidence: Vec::new(),
+            files: Vec::new(),
+            corrects: None,
+        },
+    )
+    .await
+    .unwrap();
+    storage::index_update(&mut tx, ids[0], "Done")
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut tx = t.db.begin().await.unwrap();
     let fra = storage::stored_plan(&mut tx, "AP_FRA02")
@@ -839,6 +866,15 @@ async fn facts_refreshed_for_the_commitments_written_equal_facts_worked_out_in_f
     let full = FactsAt::in_full(&mut conn, today()).await.unwrap();
     assert_eq!(refreshed.described(), full.described());
     assert_eq!(full.described().len(), 5);
+    let this_month = today().format("%Y-%m").to_string();
+    assert!(full
+        .described()
+        .iter()
+        .any(|f| f.contains("MA0001") && f.contains("[1, 0, 0]")));
+    assert!(full
+        .described()
+        .iter()
+        .any(|f| f.contains("ES0001") && f.contains(&format!("(\"{this_month}\", 1)"))));
     assert!(full
         .described()
         .iter()
