@@ -231,8 +231,8 @@ async fn member_results(
 
 /// Dashboards and explore pages worked out at the site's current version, so that reading
 /// one again before the next write (every page a signed-in reader opens is rendered for
-/// them) does not group every row again: the installation's dashboard took some 270 ms, a
-/// region's members ranked 120 ms, at demo scale 10. Keyed by the database, the version
+/// them) does not count every commitment's facts again, nor group every row for a
+/// ranking (a region's members ranked took 120 ms at demo scale 10). Keyed by the database, the version
 /// every write changes in its own transaction, and the day: never stale. Each app server
 /// keeps its own.
 struct Memo {
