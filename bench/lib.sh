@@ -25,10 +25,12 @@ to_ms() {
   }'
 }
 
-# "requests/s p50 p99 non-2xx" of `url` under load.
+# "requests/s p50 p99 non-2xx" of `url` under load; wrk's own options may follow it (a
+# script, say, which needs `url` before them).
 measure() {
-  local out rps p50 p99 bad
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$1")
+  local out rps p50 p99 bad url=$1
+  shift
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url" "$@")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")

@@ -6,7 +6,8 @@
 # server: its first answer searches (search pages are never kept rendered, since they load
 # the script that answers as people type). Then wrk asks for it at 64 connections for
 # BENCH_SECONDS (default 8): each app server keeps a search's results until the next write,
-# so those answers read what the first one found. Also times the first start on a database
+# so those answers read what the first one found. Then searches nobody asked for before, at
+# 64 and at 8 connections (bench/distinct-searches.lua). Also times the first start on a database
 # made before the search index (the migration, then the index built from every
 # commitment). Reuses the database of bench/dashboards.sh at that scale (BENCH_FRESH=1 makes
 # it again). Prints a table and appends it, dated, to bench/RESULTS.md.
@@ -42,6 +43,7 @@ databases=(sqlite)
 [ "${BENCH_POSTGRES:-0}" = 1 ] && databases+=(postgres)
 rows=()
 starts=()
+distinct=()
 for database in "${databases[@]}"; do
   url=$(demo_database "$database")
   started=$(date +%s.%N)
@@ -57,6 +59,15 @@ for database in "${databases[@]}"; do
     read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port$search")
     rows+=("| $database | $scale | \`$search\` | $total | $(awk -v t="$first" 'BEGIN {printf "%.1f", t * 1000}') ms | $rps | $p50 ms | $p99 ms | $bad |")
     echo "${rows[-1]}" >&2
+  done
+  # Searches nobody asked for before: every request one of the searches above (without
+  # their page) on a page drawn at random, so none is answered from what was kept.
+  distinct_searches=("${searches[@]%%&page=*}")
+  for distinct_connections in 64 8; do
+    read -r rps p50 p99 bad < <(connections=$distinct_connections measure \
+      "http://127.0.0.1:$port/" -s bench/distinct-searches.lua -- "${distinct_searches[@]}")
+    distinct+=("| $database | $scale | $distinct_connections | $rps | $p50 ms | $p99 ms | $bad |")
+    echo "${distinct[-1]}" >&2
   done
   stop_server
 done
@@ -74,4 +85,10 @@ commit=$(measured_commit)
   echo "| database | scale | search | found | first answer | req/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "Searches nobody asked for before (bench/distinct-searches.lua: each request one of the searches above on a page drawn at random, so each searches), ${seconds} s each:"
+  echo
+  echo "| database | scale | connections | req/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${distinct[@]}"
 } | tee -a bench/RESULTS.md

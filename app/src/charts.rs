@@ -442,6 +442,65 @@ fn columns(chart: &Chart, rtl: bool) -> (f64, String) {
     (HEIGHT, out)
 }
 
+/// [`svg`] as a page draws `chart`, in the reader's language.
+fn page_svg(chart: &Chart) -> std::sync::Arc<str> {
+    let lang = use_lang();
+    let draw = || -> std::sync::Arc<str> {
+        let id = format!("chart-{}", chart.id.as_str());
+        svg(chart, &id, t(chart.id.title_key()), lang.is_rtl()).into()
+    };
+    #[cfg(feature = "ssr")]
+    {
+        drawings::kept(lang, chart, draw)
+    }
+    #[cfg(not(feature = "ssr"))]
+    draw()
+}
+
+/// Drawings kept by an app server. A drawing depends only on its chart and the language,
+/// and every reader of a page is shown the same few charts, so they are drawn once: drawing
+/// them again was a quarter of the time a member's page took to render (2026-12-02, profiled
+/// at demo scale 10). Kept by their whole chart, never by a version of the data, so a chart
+/// whose figures changed is a new drawing and a kept one is never out of date.
+#[cfg(feature = "ssr")]
+mod drawings {
+    use crate::domain::Chart;
+    use crate::i18n::Lang;
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    /// Past this many, the kept drawings are all let go (those still shown are drawn again
+    /// once): charts of every scope in four languages, a few KB each.
+    const KEPT: usize = 2048;
+
+    type Drawings = HashMap<(Lang, Chart), Arc<str>>;
+
+    static KEPT_DRAWINGS: OnceLock<Mutex<Drawings>> = OnceLock::new();
+
+    /// The drawing of `chart` in `lang`, made by `draw` unless kept. `draw` runs outside the
+    /// lock, so renders never queue behind one another's drawing.
+    pub(super) fn kept(lang: Lang, chart: &Chart, draw: impl FnOnce() -> Arc<str>) -> Arc<str> {
+        let kept = KEPT_DRAWINGS.get_or_init(Default::default);
+        let key = (lang, chart.clone());
+        if let Some(drawn) = kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return drawn.clone();
+        }
+        let drawn = draw();
+        let mut kept = kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.len() >= KEPT {
+            kept.clear();
+        }
+        kept.insert(key, drawn.clone());
+        drawn
+    }
+}
+
 /// A figure in the chart's table: a link to its list where it has one.
 fn table_figure(bar: &Bar) -> AnyView {
     match bar.href.clone() {
@@ -456,9 +515,8 @@ fn table_figure(bar: &Bar) -> AnyView {
 /// A chart with its caption, its table and its CSV at `csv_href`.
 #[component]
 pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
-    let id = format!("chart-{}", chart.id.as_str());
     let title = t(chart.id.title_key());
-    let image = svg(&chart, &id, title, use_lang().is_rtl());
+    let image = page_svg(&chart);
     let category = if chart.id.form() == ChartForm::Columns {
         Key::ChartMonth
     } else {
@@ -545,6 +603,28 @@ mod tests {
         let group = svg.split(&format!("data-key=\"{key}\"")).nth(1).unwrap();
         let x = group.split("<rect x=\"").nth(1).unwrap();
         x.split('"').next().unwrap().parse().unwrap()
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_drawing_is_kept_for_its_chart_and_language_only() {
+        use crate::i18n::Lang;
+        let counts = |completed| MilestoneCounts {
+            completed,
+            on_time: 1,
+            overdue: 2,
+            withdrawn: 3,
+        };
+        // Figures no other test draws: the drawings are kept for the whole process.
+        let chart = counts(7_770_001).chart();
+        let first = drawings::kept(Lang::En, &chart, || "first".into());
+        assert_eq!(&*first, "first");
+        let again = drawings::kept(Lang::En, &chart, || "drawn again".into());
+        assert_eq!(&*again, "first");
+        let french = drawings::kept(Lang::Fr, &chart, || "french".into());
+        assert_eq!(&*french, "french");
+        let changed = drawings::kept(Lang::En, &counts(7_770_002).chart(), || "changed".into());
+        assert_eq!(&*changed, "changed");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Which chart: its title, its address and its CSV's name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ChartId {
     /// Milestones by where they stand today.
     Milestones,
@@ -131,7 +131,7 @@ impl ChartId {
 
 /// What a bar is called: a translated label, a month (named in the reader's language), or
 /// text of its own (a plan cycle).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BarLabel {
     Key(Key),
     Month { year: i32, month: u32 },
@@ -139,7 +139,7 @@ pub enum BarLabel {
 }
 
 /// One bar: its stable machine name (the CSV's `key` column), its label and its count.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Bar {
     pub key: String,
     pub label: BarLabel,
@@ -150,7 +150,7 @@ pub struct Bar {
 }
 
 /// Bars drawn together: the parts of one stacked bar, or one of several small charts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BarGroup {
     pub key: String,
     pub label: BarLabel,
@@ -165,7 +165,7 @@ impl BarGroup {
 
 /// A chart: its bars, or for [`ChartForm::Stacked`] and [`ChartForm::SmallMultiples`] its
 /// groups of bars.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Chart {
     pub id: ChartId,
     pub bars: Vec<Bar>,
