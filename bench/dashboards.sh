@@ -3,9 +3,9 @@
 # area, an OGP value and a lead institution, on demo data at BENCH_SCALE (default 10) on
 # SQLite, and on PostgreSQL too with BENCH_POSTGRES=1; each page as served (kept rendered)
 # and rendered every time (PAGE_CACHE_MB=0), with wrk at 64 connections for BENCH_SECONDS
-# (default 8). Each page is first asked for once, alone (its *first answer*: on a server just
-# started, the first page also works out the facts every dashboard counts), so that wrk
-# measures the pages as they answer from then on. Reuses a database of that scale from an
+# (default 8). Each page is first asked for once, alone (its *first answer*, reported apart;
+# finding the pages' links already asked for the overview's dashboard and the member's
+# page), so that wrk measures the pages as they answer from then on. Reuses a database of that scale from an
 # earlier run (BENCH_FRESH=1 makes it again). Prints a table and appends it, dated, to
 # bench/RESULTS.md.
 set -euo pipefail
@@ -39,7 +39,7 @@ for database in "${databases[@]}"; do
     value=$(first_link /explore /values/)
     institution=$(first_link /explore /institutions/)
     for page in / "$member" "$plan" /regions/europe "$area" "$value" "$institution"; do
-      first=$(curl -fsS -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$page")
+      first=$(curl -fsS -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$page") || first=nan
       read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port$page")
       rows+=("| $database | $scale | $pages | \`$page\` | $(awk -v t="$first" 'BEGIN {printf "%.1f", t * 1000}') ms | $rps | $p50 ms | $p99 ms | $bad |")
       echo "${rows[-1]}" >&2

@@ -1,5 +1,5 @@
-# Shell functions the load benchmarks share (sourced by bench/load.sh and
-# bench/dashboards.sh). `measure` reads `connections` and `seconds`; `first_link` reads
+# Shell functions the load benchmarks share (sourced by bench/load.sh, bench/dashboards.sh
+# and bench/search.sh). `measure` reads `connections` and `seconds`; `first_link` reads
 # `port`.
 
 install_missing() {

@@ -6,8 +6,8 @@
 # server: its first answer searches (search pages are never kept rendered, since they load
 # the script that answers as people type). Then wrk asks for it at 64 connections for
 # BENCH_SECONDS (default 8): each app server keeps a search's results until the next write,
-# so those answers read what the first one found. Then searches nobody asked for before, at
-# 64 and at 8 connections (bench/distinct-searches.lua). Also times the first start on a database
+# so those answers read what the first one found. Then searches not kept, at 64 and at 8
+# connections (bench/distinct-searches.lua). Also times the first start on a database
 # made before the search index (the migration, then the index built from every
 # commitment). Reuses the database of bench/dashboards.sh at that scale (BENCH_FRESH=1 makes
 # it again). Prints a table and appends it, dated, to bench/RESULTS.md.
@@ -60,8 +60,8 @@ for database in "${databases[@]}"; do
     rows+=("| $database | $scale | \`$search\` | $total | $(awk -v t="$first" 'BEGIN {printf "%.1f", t * 1000}') ms | $rps | $p50 ms | $p99 ms | $bad |")
     echo "${rows[-1]}" >&2
   done
-  # Searches nobody asked for before: every request one of the searches above (without
-  # their page) on a page drawn at random, so none is answered from what was kept.
+  # Searches not kept: every request one of the searches above (without their page) on a
+  # page drawn at random, so few are answered from what was kept.
   distinct_searches=("${searches[@]%%&page=*}")
   for distinct_connections in 64 8; do
     read -r rps p50 p99 bad < <(connections=$distinct_connections measure \
@@ -86,7 +86,7 @@ commit=$(measured_commit)
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Searches nobody asked for before (bench/distinct-searches.lua: each request one of the searches above on a page drawn at random, so each searches), ${seconds} s each:"
+  echo "Searches not kept (bench/distinct-searches.lua: each request one of the searches above, on a page from 2 to 500 drawn at random, so it searches; an app server keeps 256 searches, so about one request in twenty may find its search kept), ${seconds} s each:"
   echo
   echo "| database | scale | connections | req/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|---|"

@@ -461,16 +461,19 @@ fn page_svg(chart: &Chart) -> std::sync::Arc<str> {
 /// and every reader of a page is shown the same few charts, so they are drawn once: drawing
 /// them again was a quarter of the time a member's page took to render (2026-12-02, profiled
 /// at demo scale 10). Kept by their whole chart, never by a version of the data, so a chart
-/// whose figures changed is a new drawing and a kept one is never out of date.
+/// whose figures changed is a new drawing and a kept one is never out of date. The lists
+/// its bars link to are not drawn (the table beside it carries them), so they are not part
+/// of what a drawing is kept by: the same figures in several scopes are drawn once.
 #[cfg(feature = "ssr")]
 mod drawings {
-    use crate::domain::Chart;
+    use crate::domain::{Bar, Chart};
     use crate::i18n::Lang;
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
 
     /// Past this many, the kept drawings are all let go (those still shown are drawn again
-    /// once): charts of every scope in four languages, a few KB each.
+    /// once). Each is a few KB (up to about 12 in Arabic, for a stacked chart), so they hold
+    /// some 10 to 30 MB at most, besides the pages kept (`PAGE_CACHE_MB`).
     const KEPT: usize = 2048;
 
     type Drawings = HashMap<(Lang, Chart), Arc<str>>;
@@ -481,7 +484,7 @@ mod drawings {
     /// lock, so renders never queue behind one another's drawing.
     pub(super) fn kept(lang: Lang, chart: &Chart, draw: impl FnOnce() -> Arc<str>) -> Arc<str> {
         let kept = KEPT_DRAWINGS.get_or_init(Default::default);
-        let key = (lang, chart.clone());
+        let key = (lang, drawn_part(chart));
         if let Some(drawn) = kept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -497,6 +500,20 @@ mod drawings {
             kept.clear();
         }
         kept.insert(key, drawn.clone());
+        drawn
+    }
+
+    /// `chart` without what its drawing does not show: the lists its bars link to.
+    fn drawn_part(chart: &Chart) -> Chart {
+        let bar = |b: &Bar| Bar {
+            href: None,
+            ..b.clone()
+        };
+        let mut drawn = chart.clone();
+        drawn.bars = chart.bars.iter().map(bar).collect();
+        for group in &mut drawn.groups {
+            group.bars = group.bars.iter().map(bar).collect();
+        }
         drawn
     }
 }
@@ -516,13 +533,14 @@ fn table_figure(bar: &Bar) -> AnyView {
 #[component]
 pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
     let title = t(chart.id.title_key());
-    let image = page_svg(&chart);
     let category = if chart.id.form() == ChartForm::Columns {
         Key::ChartMonth
     } else {
         Key::ChartCategory
     };
     let total = chart.total();
+    // An empty chart is not drawn.
+    let image = (total != 0).then(|| page_svg(&chart));
     let grouped = !chart.groups.is_empty();
     let rows = if grouped {
         chart
@@ -563,10 +581,9 @@ pub fn ChartFigure(chart: Chart, csv_href: String) -> impl IntoView {
                 " "
                 <span class="meta">{t_with(Key::ChartTotal, &[("count", &format_count(total))])}</span>
             </figcaption>
-            {if total == 0 {
-                view! { <p class="empty">{t(Key::ChartEmpty)}</p> }.into_any()
-            } else {
-                view! { <div class="chart-image" inner_html=image></div> }.into_any()
+            {match image {
+                None => view! { <p class="empty">{t(Key::ChartEmpty)}</p> }.into_any(),
+                Some(image) => view! { <div class="chart-image" inner_html=image></div> }.into_any(),
             }}
             <details class="chart-data">
                 <summary>{t(Key::ChartTable)}</summary>
@@ -625,6 +642,11 @@ mod tests {
         assert_eq!(&*french, "french");
         let changed = drawings::kept(Lang::En, &counts(7_770_002).chart(), || "changed".into());
         assert_eq!(&*changed, "changed");
+        // The same figures listed elsewhere are the same drawing.
+        let mut elsewhere = chart.clone();
+        elsewhere.bars[0].href = Some("/search?member=elsewhere".into());
+        let shared = drawings::kept(Lang::En, &elsewhere, || "drawn again".into());
+        assert_eq!(&*shared, "first");
     }
 
     #[test]
