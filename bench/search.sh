@@ -3,8 +3,8 @@
 # the commitments, a prefix, two and three words, words with facets, facets alone, the
 # whole list) on demo data at BENCH_SCALE (default 10) on SQLite, and on PostgreSQL too with
 # BENCH_POSTGRES=1. Each search is first asked for once, alone, on a freshly started
-# server: its first answer searches (search pages are never kept rendered, since they load
-# the script that answers as people type). Then wrk asks for it at 64 connections for
+# server: its first answer searches (a search page is kept rendered only when its address
+# names no words and no facet but a region or a kind, as `/search` alone). Then wrk asks for it at 64 connections for
 # BENCH_SECONDS (default 8): each app server keeps a search's results until the next write,
 # so those answers read what the first one found. Then searches not kept, at 64 and at 8
 # connections (bench/distinct-searches.lua). Also times the first start on a database
