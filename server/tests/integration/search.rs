@@ -166,6 +166,35 @@ async fn a_title_match_ranks_above_a_description_match_with_or_without_accents()
 }
 
 #[tokio::test]
+async fn words_searched_again_are_ranked_and_counted_as_the_first_time() {
+    let t = test_db().await;
+    known_data(&t.db).await;
+    // ES0002 has the word in its title, ES0001 only in a milestone: the title first, out of
+    // code order.
+    let first = search(&t.db, &[("q", "portal")]).await;
+    assert_eq!(codes(&first), ["ES0002", "ES0001"]);
+    let values = pairs(&[("access_to_information", 1), ("civic_participation", 1)]);
+    assert_eq!(counts(&first, Facet::Value), values);
+    // The same words (kept with the facts once found), written otherwise, on their own and
+    // with a facet: the same order and counts.
+    let again = search(&t.db, &[("q", "PORTAL")]).await;
+    assert_eq!(codes(&again), ["ES0002", "ES0001"]);
+    assert_eq!(again.total, 2);
+    assert_eq!(counts(&again, Facet::Value), counts(&first, Facet::Value));
+    assert_eq!(counts(&again, Facet::Member), counts(&first, Facet::Member));
+    let narrowed = search(&t.db, &[("q", "Portal"), ("value", "civic_participation")]).await;
+    assert_eq!(codes(&narrowed), ["ES0002"]);
+    // ES0001 fails only the value chosen: counted there, as choosing its own would bring it.
+    assert_eq!(counts(&narrowed, Facet::Value), values);
+    assert_eq!(counts(&narrowed, Facet::Member), pairs(&[("spain", 1)]));
+    // Other words are found afresh, not taken for these.
+    assert_eq!(
+        codes(&search(&t.db, &[("q", "portal datos")]).await),
+        ["ES0001"]
+    );
+}
+
+#[tokio::test]
 async fn arabic_is_found_without_its_vowel_signs_and_marked_with_them() {
     let t = test_db().await;
     known_data(&t.db).await;
