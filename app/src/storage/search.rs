@@ -302,9 +302,11 @@ enum Combine {
     AnyInText,
 }
 
-/// The commitments holding `terms` as `combine` says, in one row (a word may be in every
-/// commitment, and a row each cost more than the finding: 40,000 rows through sqlx's SQLite
-/// worker took about 60 ms). The databases only find them: they
+/// The commitments holding `terms` as `combine` says, in one row: a word may be in every
+/// commitment, and a row each through sqlx's SQLite worker (a thread handing rows over a
+/// channel) cost more than the finding (at demo scale 10, a whole search for a word in
+/// every commitment took 57 to 75 ms with a row each, 17 to 30 ms with one; under load the
+/// rows' hand-over took most of the server's time). The databases only find them: they
 /// are ranked here, from what each app server keeps ([`FactTable::title_words`]), the same
 /// way for both databases. (Ranking in the database, with bm25 or `ts_rank`, took 21 ms for
 /// a word in 2,852 commitments at demo scale 10, finding them 1.7 ms.)
