@@ -355,7 +355,7 @@ impl FactsAt {
                 updates.sort();
                 format!(
                     "{} {} [{}] {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} \
-                     {:?} {:?} {:?} {:?} {:?} {:?}",
+                     {:?} {:?} {:?} {:?} {:?} {:?} keys worked out from these: {}",
                     r.id,
                     r.code,
                     r.title_words,
@@ -377,6 +377,7 @@ impl FactsAt {
                     updates,
                     named(&t.plans, r.plan),
                     r.institution.map(|i| named(&t.institutions, i)),
+                    *r.facet_keys == *FactTable::all_keys(r),
                 )
             })
             .collect()

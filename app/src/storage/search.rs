@@ -4,8 +4,8 @@
 //! The databases find the commitments that hold every word (SQLite's FTS5, PostgreSQL's
 //! `@@` on a GIN index). They are ranked, and the facets counted, here, from each
 //! commitment's facts (`super::facts`), which are worked out once per version of the site
-//! (every write changes it) and day (overdue changes with it): a search reads one index,
-//! groups nothing in SQL, and ranks the same on both databases.
+//! (every write changes it) and day (overdue changes with it): a search reads one index
+//! (one row, the ids found), groups nothing in SQL, and ranks the same on both databases.
 
 use super::facts::{facts_at, kept_facts, recent_facts, FactTable, Facts};
 use super::{Conn, Native, StorageError};
@@ -458,11 +458,14 @@ async fn search_in(
     } else {
         Some(ranked_matches(&mut conn, facts, &terms).await?)
     };
-    let matched: Box<dyn Iterator<Item = usize>> = match &ranked {
-        Some(ranked) => Box::new(ranked.iter().map(|at| *at as usize)),
-        // The table is in code order.
-        None => Box::new(0..facts.rows.len()),
-    };
+    // Without words, every commitment: the table is in code order.
+    let everyone = ranked
+        .is_none()
+        .then(|| (0..facts.rows.len() as u32).collect::<Vec<u32>>());
+    let matched: &[u32] = ranked
+        .as_deref()
+        .or(everyone.as_deref())
+        .unwrap_or_default();
     // A value the address names that nothing has leaves no result.
     let chosen: Vec<(Facet, Option<u32>)> = request
         .filters
@@ -481,7 +484,8 @@ async fn search_in(
         }
     };
     let mut found: Vec<usize> = Vec::new();
-    for at in matched {
+    for &at in matched {
+        let at = at as usize;
         let row = &facts.rows[at];
         let keys = &row.facet_keys;
         let mut failing = wanted
@@ -566,8 +570,10 @@ async fn search_in(
     })
 }
 
-/// How many searches' words [`ranked_matches`] keeps between two writes.
+/// How many searches' words [`ranked_matches`] keeps between two writes, and how many
+/// commitments' places in all (4 bytes each: 16 MB), since a common word finds them all.
 const KEPT_MATCHES: usize = 64;
+const KEPT_MATCHED_PLACES: usize = 4_000_000;
 
 /// The commitments holding every one of `terms`, by place in `facts`: the most of the
 /// words in their titles first, then in code order. Kept with the facts until the next
@@ -595,11 +601,13 @@ async fn ranked_matches(
         .filter_map(|id| facts.by_id.get(&id).copied())
         .collect();
     found.sort_unstable();
-    // A stable sort: in code order between equals.
+    // Every match is ranked, even where the filters leave few: once, for all the searches
+    // with these words. A stable sort: in code order between equals.
     found.sort_by_cached_key(|at| std::cmp::Reverse(title_hits(&facts.rows[*at], terms)));
     let ranked: std::sync::Arc<[u32]> = found.into_iter().map(|at| at as u32).collect();
     let mut kept = kept();
-    if kept.len() < KEPT_MATCHES {
+    let places: usize = kept.values().map(|r| r.len()).sum();
+    if kept.len() < KEPT_MATCHES && places + ranked.len() <= KEPT_MATCHED_PLACES {
         kept.insert(terms.to_vec(), ranked.clone());
     }
     Ok(ranked)
