@@ -683,7 +683,7 @@ fn read_scores(facts: &mut Facts, values: &FactScores, year: Option<i64>) {
 }
 
 /// Where `x` is in `all`.
-fn position<T: PartialEq>(all: &[T], x: T) -> u32 {
+pub(super) fn position<T: PartialEq>(all: &[T], x: T) -> u32 {
     all.iter().position(|a| *a == x).unwrap_or(0) as u32
 }
 
@@ -774,6 +774,7 @@ impl FactTable {
 
     /// The numbers of `facts`' values of every facet (see [`Facts::facet_keys`]).
     fn all_keys(facts: &Facts) -> Box<[(u8, u32)]> {
+        const _: () = assert!(Facet::ALL.len() <= u8::MAX as usize);
         let mut keys = Vec::new();
         for (at, facet) in Facet::ALL.into_iter().enumerate() {
             FactTable::keys(facts, facet, |key| keys.push((at as u8, key)));

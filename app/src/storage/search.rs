@@ -334,8 +334,12 @@ async fn matching(
             ids.as_deref()
                 .unwrap_or_default()
                 .split(',')
-                .filter_map(|id| id.parse().ok())
-                .collect()
+                .filter(|id| !id.is_empty())
+                .map(|id| {
+                    id.parse()
+                        .map_err(|_| StorageError::Corrupt(format!("search index row id {id:?}")))
+                })
+                .collect::<Result<_, _>>()?
         }
         Native::Postgres(c) => {
             let (weights, join) = match combine {
@@ -472,7 +476,7 @@ async fn search_in(
         .iter()
         .map(|(facet, value)| (*facet, facts.key_of(*facet, value)))
         .collect();
-    let place = |facet: Facet| Facet::ALL.iter().position(|f| *f == facet).unwrap_or(0) as u8;
+    let place = |facet: Facet| super::facts::position(&Facet::ALL, facet) as u8;
     let wanted: Vec<(u8, Option<u32>)> = chosen.iter().map(|(f, k)| (place(*f), *k)).collect();
     let mut counts: Vec<Vec<usize>> = Facet::ALL
         .iter()
