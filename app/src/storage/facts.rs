@@ -683,7 +683,7 @@ fn read_scores(facts: &mut Facts, values: &FactScores, year: Option<i64>) {
 }
 
 /// Where `x` is in `all`.
-pub(super) fn position<T: PartialEq>(all: &[T], x: T) -> u32 {
+fn position<T: PartialEq>(all: &[T], x: T) -> u32 {
     all.iter().position(|a| *a == x).unwrap_or(0) as u32
 }
 
@@ -782,10 +782,15 @@ impl FactTable {
         keys.into_boxed_slice()
     }
 
+    /// The place of `facet` in [`Facet::ALL`], as [`Facts::facet_keys`] names it.
+    pub(super) fn facet_place(facet: Facet) -> u8 {
+        position(&Facet::ALL, facet) as u8
+    }
+
     pub(super) fn has(facts: &Facts, facet: Facet, key: u32) -> bool {
-        let mut found = false;
-        FactTable::keys(facts, facet, |k| found |= k == key);
-        found
+        facts
+            .facet_keys
+            .contains(&(FactTable::facet_place(facet), key))
     }
 
     /// How many values a facet has (its values are numbered from 0).

@@ -456,28 +456,23 @@ async fn search_in(
 ) -> Result<SearchResults, StorageError> {
     let terms = terms(&request.q);
     let mut conn = db.acquire().await?;
-    // By place in the table, best match first.
-    let ranked = if terms.is_empty() {
-        None
+    // By place in the table, best match first; without words, every commitment (the
+    // table is in code order).
+    let matched: std::sync::Arc<[u32]> = if terms.is_empty() {
+        (0..facts.rows.len() as u32).collect()
     } else {
-        Some(ranked_matches(&mut conn, facts, &terms).await?)
+        ranked_matches(&mut conn, facts, &terms).await?
     };
-    // Without words, every commitment: the table is in code order.
-    let everyone = ranked
-        .is_none()
-        .then(|| (0..facts.rows.len() as u32).collect::<Vec<u32>>());
-    let matched: &[u32] = ranked
-        .as_deref()
-        .or(everyone.as_deref())
-        .unwrap_or_default();
     // A value the address names that nothing has leaves no result.
     let chosen: Vec<(Facet, Option<u32>)> = request
         .filters
         .iter()
         .map(|(facet, value)| (*facet, facts.key_of(*facet, value)))
         .collect();
-    let place = |facet: Facet| super::facts::position(&Facet::ALL, facet) as u8;
-    let wanted: Vec<(u8, Option<u32>)> = chosen.iter().map(|(f, k)| (place(*f), *k)).collect();
+    let wanted: Vec<(u8, Option<u32>)> = chosen
+        .iter()
+        .map(|(facet, key)| (FactTable::facet_place(*facet), *key))
+        .collect();
     let mut counts: Vec<Vec<usize>> = Facet::ALL
         .iter()
         .map(|facet| vec![0; facts.value_count(*facet)])
@@ -488,7 +483,7 @@ async fn search_in(
         }
     };
     let mut found: Vec<usize> = Vec::new();
-    for &at in matched {
+    for &at in matched.iter() {
         let at = at as usize;
         let row = &facts.rows[at];
         let keys = &row.facet_keys;
