@@ -19,6 +19,12 @@ fn request_db() -> Result<crate::storage::Db, AppError> {
     })
 }
 
+/// The site version the request's kept reads are looked up at, one for the whole page.
+#[cfg(feature = "ssr")]
+fn read_at() -> crate::storage::ReadAt {
+    use_context::<crate::storage::ReadAt>().unwrap_or_default()
+}
+
 /// A database connection for the request's reads.
 #[cfg(feature = "ssr")]
 async fn db() -> Result<crate::storage::Pooled, AppError> {
@@ -107,12 +113,11 @@ pub struct MemberDetail {
 
 #[server(endpoint = "member", input = GetUrl)]
 pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> {
-    let mut db = db().await?;
-    let Some(member) = crate::storage::member_by_slug(&mut db, &slug).await? else {
+    let found =
+        crate::storage::kept_member_with_plans(&request_db()?, &read_at(), &slug, today()).await?;
+    let Some((member, plans)) = found else {
         return Ok(None);
     };
-    let today = today();
-    let plans = crate::storage::plans_of_member(&mut db, &member.code, today).await?;
     let next_plan_number = plans.iter().map(|p| p.plan.number).max().unwrap_or(0) + 1;
     Ok(Some(MemberDetail {
         member,
@@ -125,7 +130,8 @@ pub async fn get_member(slug: String) -> Result<Option<MemberDetail>, AppError> 
 pub async fn get_plan(key: String, page: i64) -> Result<Option<PlanDetail>, AppError> {
     let offset = page_offset(page)?;
     let today = today();
-    Ok(crate::storage::plan_detail(&mut db().await?, &key, today, PAGE_SIZE, offset).await?)
+    let db = request_db()?;
+    Ok(crate::storage::kept_plan_detail(&db, &read_at(), &key, today, PAGE_SIZE, offset).await?)
 }
 
 /// How many commitments each region, OGP value, policy area and leading institution holds.
@@ -141,7 +147,15 @@ pub async fn get_scope_page(
     page: i64,
 ) -> Result<Option<crate::domain::ScopePage>, AppError> {
     let offset = page_offset(page)?;
-    Ok(crate::storage::kept_scope_page(&request_db()?, &scope, today(), PAGE_SIZE, offset).await?)
+    Ok(crate::storage::kept_scope_page(
+        &request_db()?,
+        &read_at(),
+        &scope,
+        today(),
+        PAGE_SIZE,
+        offset,
+    )
+    .await?)
 }
 
 /// A page of search results with the facets' counts (see [`crate::storage::search`]).
@@ -175,7 +189,7 @@ pub async fn get_similar(
 pub async fn get_dashboard(
     scope: crate::domain::Scope,
 ) -> Result<Option<crate::domain::Dashboard>, AppError> {
-    Ok(crate::storage::kept_dashboard(&request_db()?, &scope, today()).await?)
+    Ok(crate::storage::kept_dashboard(&request_db()?, &read_at(), &scope, today()).await?)
 }
 
 /// A plan with every commitment in full, to print (see [`crate::domain::PrintedPlan`]).
@@ -534,5 +548,6 @@ pub async fn get_scores_summary(
             ))
         }
     };
-    Ok(crate::storage::scores_summary(&mut db().await?, of).await?)
+    let db = request_db()?;
+    Ok(crate::storage::kept_scores_summary(&db, &read_at(), of, today()).await?)
 }

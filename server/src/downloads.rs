@@ -139,7 +139,8 @@ async fn chart_csv(
         return info.refuse(StatusCode::NOT_FOUND, app::i18n::Key::ErrNotFound);
     };
     let today = app::storage::now().date_naive();
-    let dashboard = app::storage::kept_dashboard(&state.db, &scope, today).await;
+    let dashboard =
+        app::storage::kept_dashboard(&state.db, &Default::default(), &scope, today).await;
     let chart = match dashboard {
         Ok(Some(dashboard)) => dashboard.chart(id).cloned(),
         Ok(None) => None,

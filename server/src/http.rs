@@ -201,6 +201,7 @@ pub fn router(state: AppState) -> Router {
             routes,
             move || {
                 provide_context(context_db.clone());
+                provide_context(app::storage::ReadAt::default());
                 provide_context(origin.clone());
             },
             move || shell(shell_options.clone()),
@@ -251,7 +252,11 @@ async fn server_fn_handler(
     State(state): State<AppState>,
     request: Request<Body>,
 ) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.db.clone()), request).await
+    let context = move || {
+        provide_context(state.db.clone());
+        provide_context(app::storage::ReadAt::default());
+    };
+    handle_server_fns_with_context(context, request).await
 }
 
 /// Server functions answer an error with status 500 whatever it is; here it gets the
@@ -307,6 +312,7 @@ async fn render_app(state: &AppState, request: Request<Body>) -> Response {
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(db.clone());
+            provide_context(app::storage::ReadAt::default());
             provide_context(origin.clone());
         },
         move || shell(options.clone()),

@@ -196,7 +196,9 @@ async fn drawn(
     let Some(name) = name else {
         return Ok(None);
     };
-    let Some(dashboard) = app::storage::kept_dashboard(&state.db, &scope, today).await? else {
+    let Some(dashboard) =
+        app::storage::kept_dashboard(&state.db, &Default::default(), &scope, today).await?
+    else {
         return Ok(None);
     };
     let Some(chart) = dashboard.headline().cloned() else {

@@ -689,6 +689,24 @@ pub async fn scores_summary(
     ))
 }
 
+/// [`scores_summary`], as every rendered page of a plan or member reads it: kept until the
+/// next write, where anything is assessed (made-up keys would fill the memo).
+pub async fn kept_scores_summary(
+    db: &super::Db,
+    at: &super::ReadAt,
+    of: ScoresOf<'_>,
+    today: chrono::NaiveDate,
+) -> Result<ScoresSummary, StorageError> {
+    use super::memo::Record;
+    let record = match of {
+        ScoresOf::Plan(key) => Record::PlanScores(key.to_owned()),
+        ScoresOf::Member(slug) => Record::MemberScores(slug.to_owned()),
+    };
+    let read = async { scores_summary(&mut db.acquire().await?, of).await };
+    let assessed = |summary: &ScoresSummary| summary.assessed > 0;
+    super::memo::kept_record(db, at, today, record, assessed, read).await
+}
+
 /// Counts again how many indicators the sources of a commitment's published assessments
 /// disagree on ([`disagreements`]); every write that publishes, replaces or supersedes an
 /// assessment calls it in its transaction, so the summaries never go stale.

@@ -1,6 +1,7 @@
 //! A scope's dashboard (see `domain::dashboard`), counted from its commitments' facts
 //! (`super::facts`), and the explore pages' lists and rankings, grouped in SQL.
 
+use super::memo::{current_memo, has_room, version_now, ReadAt, MEMO_PAGES};
 use super::scope::{bind_scope, ScopeFilter, TO_MEMBER};
 use super::{Conn, StorageError};
 use crate::domain::search::{list_address, Facet};
@@ -229,102 +230,6 @@ async fn member_results(
     Ok(members)
 }
 
-/// Dashboards and explore pages worked out at the site's current version, so that reading
-/// one again before the next write (every page a signed-in reader opens is rendered for
-/// them) does not count every commitment's facts again, nor group every row for a
-/// ranking (a region's members ranked took 120 ms at demo scale 10). Keyed by the database, the version
-/// every write changes in its own transaction, and the day: never stale. Each app server
-/// keeps its own.
-struct Memo {
-    database: String,
-    version: i64,
-    day: NaiveDate,
-    dashboards: std::collections::HashMap<Scope, Dashboard>,
-    /// By scope, page size and offset.
-    pages: std::collections::HashMap<(Scope, i64, i64), crate::domain::ScopePage>,
-}
-
-/// Dashboards, and pages of scopes, remembered at most between two writes.
-const MEMO_ENTRIES: usize = 512;
-
-static MEMO: std::sync::OnceLock<tokio::sync::Mutex<Memo>> = std::sync::OnceLock::new();
-
-/// Which database a memo is of (the tests run many in one process).
-pub(super) fn database_of(db: &super::Db) -> String {
-    match db {
-        super::Db::Sqlite(pool, _) => {
-            format!("sqlite:{}", pool.connect_options().get_filename().display())
-        }
-        super::Db::Postgres(pool) => {
-            let options = pool.connect_options();
-            format!(
-                "postgres:{}:{}:{}",
-                options.get_host(),
-                options.get_port(),
-                options.get_database().unwrap_or_default()
-            )
-        }
-    }
-}
-
-/// How long a read waits for the memo before working its figures out on its own. Longer
-/// than working out the slowest page (a policy area's or a value's, about 0.7 s at demo
-/// scale 10, alone): readers who gave up after one second worked it out all at once, each
-/// slower for the others, and a page opened by 64 readers at once never answered in time.
-const MEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Pages of a scope remembered: the first few, which readers open.
-const MEMO_PAGES: i64 = 5;
-
-/// The memo, for this database at `version` on `today`; `None` when another read holds it
-/// past [`MEMO_WAIT`] or already keeps a newer version (then the caller works its figures
-/// out without it). Emptied when it is of another database, an older version or another
-/// day. The version is read before the data, so a write committed meanwhile can only make
-/// what is remembered newer than its version says. The caller holds it while it works
-/// something out, but not a connection while it waits: one is worked out at a time, and
-/// those asking for the same meanwhile wait and find it.
-async fn current_memo(
-    db: &super::Db,
-    version: i64,
-    today: NaiveDate,
-) -> Option<tokio::sync::MutexGuard<'static, Memo>> {
-    let database = database_of(db);
-    let memo = MEMO.get_or_init(|| {
-        tokio::sync::Mutex::new(Memo {
-            database: String::new(),
-            version: -1,
-            day: today,
-            dashboards: Default::default(),
-            pages: Default::default(),
-        })
-    });
-    let mut memo = tokio::time::timeout(MEMO_WAIT, memo.lock()).await.ok()?;
-    let same_place = memo.database == database && memo.day == today;
-    if same_place && memo.version > version {
-        return None;
-    }
-    if !same_place || memo.version != version {
-        memo.database = database;
-        memo.version = version;
-        memo.day = today;
-        memo.dashboards.clear();
-        memo.pages.clear();
-    }
-    Some(memo)
-}
-
-/// The site's version, on a connection of its own, given back at once.
-pub(super) async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
-    let mut conn = db.acquire().await?;
-    super::site_version(&mut conn).await
-}
-
-/// Whether the memo has room for one more (when full it takes no more until the next
-/// write: emptying it would let made-up addresses drive out what readers open).
-fn has_room(memo: &Memo) -> bool {
-    memo.dashboards.len() + memo.pages.len() < MEMO_ENTRIES
-}
-
 /// The dashboard of `scope` on `today` (see [`dashboard`]), from the facts now.
 pub async fn whole_dashboard(
     db: &super::Db,
@@ -338,14 +243,15 @@ pub async fn whole_dashboard(
 /// [`whole_dashboard`], remembered until the next write (scopes that name nothing are not).
 /// The facts the results charts count are waited for first, outside the memo: they are
 /// worked out once per write (seconds at demo scale 10) and every reader waits for them
-/// alike, where waiting for the memo gives up after [`MEMO_WAIT`] and every reader would
+/// alike, where waiting for the memo gives up after [`super::memo::MEMO_WAIT`] and every reader would
 /// then work the dashboard out at once.
 pub async fn kept_dashboard(
     db: &super::Db,
+    at: &ReadAt,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let version = version_now(db).await?;
+    let version = at.version(db).await?;
     let facts = super::facts::facts_at(db, version, today).await?;
     let Some(mut memo) = current_memo(db, version, today).await else {
         return dashboard(&mut db.acquire().await?, &facts, scope, today).await;
@@ -366,6 +272,7 @@ pub async fn kept_dashboard(
 /// scopes that name something).
 pub async fn kept_scope_page(
     db: &super::Db,
+    at: &ReadAt,
     scope: &Scope,
     today: NaiveDate,
     limit: i64,
@@ -374,7 +281,7 @@ pub async fn kept_scope_page(
     if offset >= MEMO_PAGES * limit {
         return scope_page(&mut db.acquire().await?, scope, today, limit, offset).await;
     }
-    let version = version_now(db).await?;
+    let version = at.version(db).await?;
     let Some(mut memo) = current_memo(db, version, today).await else {
         return scope_page(&mut db.acquire().await?, scope, today, limit, offset).await;
     };

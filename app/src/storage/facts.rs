@@ -899,7 +899,7 @@ pub(super) async fn kept_facts(
     db: &super::Db,
     today: NaiveDate,
 ) -> Result<Arc<FactTable>, StorageError> {
-    let version = super::dashboard::version_now(db).await?;
+    let version = super::memo::version_now(db).await?;
     facts_at(db, version, today).await
 }
 
@@ -910,7 +910,7 @@ pub(super) async fn facts_at(
     version: i64,
     today: NaiveDate,
 ) -> Result<Arc<FactTable>, StorageError> {
-    let database = super::dashboard::database_of(db);
+    let database = super::memo::database_of(db);
     let kept = FACTS.get_or_init(Default::default);
     // One works them out; those asking meanwhile wait and find them.
     let mut kept = kept.lock().await;
@@ -954,7 +954,7 @@ pub(super) async fn recent_facts(
     db: &super::Db,
     today: NaiveDate,
 ) -> Result<Arc<FactTable>, StorageError> {
-    let database = super::dashboard::database_of(db);
+    let database = super::memo::database_of(db);
     let latest = LATEST_FACTS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -964,7 +964,7 @@ pub(super) async fn recent_facts(
     let Some(latest) = latest else {
         return kept_facts(db, today).await;
     };
-    let version = super::dashboard::version_now(db).await?;
+    let version = super::memo::version_now(db).await?;
     let kept = FACTS.get_or_init(Default::default);
     if let Ok(guard) = kept.try_lock() {
         if let Some(k) = &*guard {

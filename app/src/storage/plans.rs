@@ -1,6 +1,7 @@
 //! Reading action plans.
 
 use super::members::{MemberRow, MEMBER_COLUMNS};
+use super::memo::{kept_record, Record, MEMO_PAGES};
 use super::milestones::OVERDUE;
 use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, StorageError};
@@ -105,6 +106,43 @@ pub async fn plans_of_member(
             overdue_milestones: row.overdue_milestones,
         })
         .collect())
+}
+
+/// The member `slug` with its plans ([`plans_of_member`]), as every rendered page of the
+/// member reads them: kept until the next write.
+pub async fn kept_member_with_plans(
+    db: &super::Db,
+    at: &super::ReadAt,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<Option<(crate::domain::Member, Vec<PlanSummary>)>, StorageError> {
+    let read = async {
+        let mut conn = db.acquire().await?;
+        let Some(member) = super::member_by_slug(&mut conn, slug).await? else {
+            return Ok(None);
+        };
+        let plans = plans_of_member(&mut conn, &member.code, today).await?;
+        Ok(Some((member, plans)))
+    };
+    let key = Record::Member(slug.to_owned());
+    kept_record(db, at, today, key, Option::is_some, read).await
+}
+
+/// [`plan_detail`], kept until the next write for the first pages, which readers open.
+pub async fn kept_plan_detail(
+    db: &super::Db,
+    at: &super::ReadAt,
+    key: &str,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Option<PlanDetail>, StorageError> {
+    let read = async { plan_detail(&mut db.acquire().await?, key, today, limit, offset).await };
+    if offset >= MEMO_PAGES * limit {
+        return read.await;
+    }
+    let record = Record::Plan(key.to_owned(), limit, offset);
+    kept_record(db, at, today, record, Option::is_some, read).await
 }
 
 #[derive(sqlx::FromRow)]

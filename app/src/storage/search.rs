@@ -398,8 +398,8 @@ pub async fn kept_search(
     request: &SearchRequest,
     today: NaiveDate,
 ) -> Result<SearchResults, StorageError> {
-    let version = super::dashboard::version_now(db).await?;
-    let database = super::dashboard::database_of(db);
+    let version = super::memo::version_now(db).await?;
+    let database = super::memo::database_of(db);
     let key: SearchKey = (terms(&request.q), request.filters.clone(), request.page);
     let kept = SEARCHES.get_or_init(Default::default);
     let same = |k: &KeptSearches| k.database == database && k.version == version && k.day == today;

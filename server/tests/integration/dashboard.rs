@@ -717,10 +717,14 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
             .await
             .unwrap()
     };
-    let kept = storage::kept_dashboard(&t.db, &spain, today).await.unwrap();
+    let kept = storage::kept_dashboard(&t.db, &Default::default(), &spain, today)
+        .await
+        .unwrap();
     assert_eq!(kept, fresh().await);
     assert_eq!(
-        storage::kept_dashboard(&t.db, &spain, today).await.unwrap(),
+        storage::kept_dashboard(&t.db, &Default::default(), &spain, today)
+            .await
+            .unwrap(),
         kept,
         "read again before any write"
     );
@@ -736,7 +740,9 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let after = storage::kept_dashboard(&t.db, &spain, today).await.unwrap();
+    let after = storage::kept_dashboard(&t.db, &Default::default(), &spain, today)
+        .await
+        .unwrap();
     assert_eq!(after, fresh().await);
     assert_eq!(
         figures(after.as_ref().unwrap(), ChartId::Milestones)[0],
@@ -749,7 +755,7 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
             .await
             .unwrap()
     };
-    let kept_page = storage::kept_scope_page(&t.db, &europe, today, 50, 0)
+    let kept_page = storage::kept_scope_page(&t.db, &Default::default(), &europe, today, 50, 0)
         .await
         .unwrap();
     assert_eq!(kept_page, page().await);
@@ -764,17 +770,88 @@ async fn a_kept_dashboard_is_the_one_worked_out_and_a_write_makes_it_again() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let kept_page = storage::kept_scope_page(&t.db, &europe, today, 50, 0)
+    let kept_page = storage::kept_scope_page(&t.db, &Default::default(), &europe, today, 50, 0)
         .await
         .unwrap();
     assert_eq!(kept_page.as_ref().unwrap().total_commitments, 4);
     assert_eq!(kept_page, page().await);
     // Tomorrow is another day: overdue counts against it.
     let tomorrow = today + Duration::days(1);
-    let next_day = storage::kept_dashboard(&t.db, &spain, tomorrow)
+    let next_day = storage::kept_dashboard(&t.db, &Default::default(), &spain, tomorrow)
         .await
         .unwrap();
     assert_eq!(next_day.unwrap().as_of, tomorrow);
+}
+
+/// A member with its plans, a plan's first page and scores summaries, as rendered pages read
+/// them, are kept until the next write; then read again. Made-up addresses find nothing.
+#[tokio::test]
+async fn kept_members_plans_and_scores_are_those_read_and_a_write_reads_them_again() {
+    let t = test_db().await;
+    let today = Utc::now().date_naive();
+    known_data(&t.db, today).await;
+    let read = || async {
+        let mut conn = conn(&t.db).await;
+        let member = storage::member_by_slug(&mut conn, "spain")
+            .await
+            .unwrap()
+            .unwrap();
+        let plans = storage::plans_of_member(&mut conn, "ESP", today)
+            .await
+            .unwrap();
+        let plan = storage::plan_detail(&mut conn, "AP_ESP04", today, 50, 0)
+            .await
+            .unwrap();
+        let scores = storage::scores_summary(&mut conn, storage::ScoresOf::Member("spain"))
+            .await
+            .unwrap();
+        (Some((member, plans)), plan, scores)
+    };
+    let kept = || async {
+        let at = storage::ReadAt::default();
+        let member = storage::kept_member_with_plans(&t.db, &at, "spain", today)
+            .await
+            .unwrap();
+        let plan = storage::kept_plan_detail(&t.db, &at, "AP_ESP04", today, 50, 0)
+            .await
+            .unwrap();
+        let of = storage::ScoresOf::Member("spain");
+        let scores = storage::kept_scores_summary(&t.db, &at, of, today)
+            .await
+            .unwrap();
+        (member, plan, scores)
+    };
+    let first = kept().await;
+    assert_eq!(first, read().await);
+    assert!(
+        first.2.assessed > 0,
+        "the known data assess Spain's commitments"
+    );
+    assert_eq!(kept().await, first, "read again before any write");
+    // A write (one more commitment in Spain's plan) changes the site's version.
+    let plan = scalar(
+        &t.db,
+        "SELECT id FROM action_plans WHERE plan_key = 'AP_ESP04'",
+    )
+    .await;
+    let mut tx = t.db.begin().await.unwrap();
+    storage::insert_commitment(&mut tx, &commitment("ES0009", "AP_ESP04", "9"), plan, &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let after = kept().await;
+    assert_eq!(after, read().await);
+    let count = |found: &(Option<(Member, Vec<PlanSummary>)>, _, _)| {
+        found.0.as_ref().unwrap().1[0].commitments
+    };
+    assert_eq!(count(&after), count(&first) + 1);
+    let at = storage::ReadAt::default();
+    for _ in 0..2 {
+        let none = storage::kept_member_with_plans(&t.db, &at, "atlantis", today).await;
+        assert_eq!(none.unwrap(), None);
+        let none = storage::kept_plan_detail(&t.db, &at, "AP_ATL01", today, 50, 0).await;
+        assert_eq!(none.unwrap(), None);
+    }
 }
 
 /// `/explore` shows the dashboard its filter chose (the installation's by default), each

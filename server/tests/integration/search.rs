@@ -498,7 +498,7 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
         (Scope::Member("spain".into()), 0),
         (Scope::PolicyArea("open-contracting".into()), 0),
     ] {
-        let dashboard = storage::kept_dashboard(&t.db, &scope, today())
+        let dashboard = storage::kept_dashboard(&t.db, &Default::default(), &scope, today())
             .await
             .unwrap()
             .unwrap();
@@ -544,7 +544,7 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
         }
     }
     // The milestones chart's bars list the commitments holding those milestones.
-    let all = storage::kept_dashboard(&t.db, &Scope::All, today())
+    let all = storage::kept_dashboard(&t.db, &Default::default(), &Scope::All, today())
         .await
         .unwrap()
         .unwrap();
@@ -584,10 +584,15 @@ async fn each_dashboard_counts_its_commitments_results_and_links_each_figure_to_
         codes(&search(&t.db, &[("end_of_term", "complete")]).await),
         ["FR0001"]
     );
-    let europe = storage::kept_dashboard(&t.db, &Scope::Region(Region::Europe), today())
-        .await
-        .unwrap()
-        .unwrap();
+    let europe = storage::kept_dashboard(
+        &t.db,
+        &Default::default(),
+        &Scope::Region(Region::Europe),
+        today(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(
         europe.chart(ChartId::Milestones).unwrap().bars[2]
             .href
@@ -738,7 +743,7 @@ async fn starred_promising_and_strong_results_are_read_from_the_irm_scores() {
         codes(&search(&t.db, &[("completion", "substantial")]).await),
         ["ES0002"]
     );
-    let results = storage::kept_dashboard(&t.db, &Scope::All, today())
+    let results = storage::kept_dashboard(&t.db, &Default::default(), &Scope::All, today())
         .await
         .unwrap()
         .unwrap();
