@@ -697,14 +697,14 @@ pub async fn kept_scores_summary(
     of: ScoresOf<'_>,
     today: chrono::NaiveDate,
 ) -> Result<ScoresSummary, StorageError> {
-    use super::memo::Record;
+    use super::memo::{Record, Working};
     let record = match of {
         ScoresOf::Plan(key) => Record::PlanScores(key.to_owned()),
         ScoresOf::Member(slug) => Record::MemberScores(slug.to_owned()),
     };
     let read = async { scores_summary(&mut db.acquire().await?, of).await };
     let assessed = |summary: &ScoresSummary| summary.assessed > 0;
-    super::memo::kept_record(db, at, today, record, assessed, read).await
+    super::memo::kept_record(db, at, today, record, Working::EachReader, assessed, read).await
 }
 
 /// Counts again how many indicators the sources of a commitment's published assessments

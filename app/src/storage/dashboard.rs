@@ -1,7 +1,7 @@
 //! A scope's dashboard (see `domain::dashboard`), counted from its commitments' facts
 //! (`super::facts`), and the explore pages' lists and rankings, grouped in SQL.
 
-use super::memo::{current_memo, has_room, version_now, ReadAt, MEMO_PAGES};
+use super::memo::{kept_record, version_now, ReadAt, Record, Working, MEMO_PAGES};
 use super::scope::{bind_scope, ScopeFilter, TO_MEMBER};
 use super::{Conn, StorageError};
 use crate::domain::search::{list_address, Facet};
@@ -243,29 +243,27 @@ pub async fn whole_dashboard(
 /// [`whole_dashboard`], remembered until the next write (scopes that name nothing are not).
 /// The facts the results charts count are waited for first, outside the memo: they are
 /// worked out once per write (seconds at demo scale 10) and every reader waits for them
-/// alike, where waiting for the memo gives up after [`super::memo::MEMO_WAIT`] and every reader would
-/// then work the dashboard out at once.
+/// alike, where waiting to work a dashboard out gives up after [`super::memo::MEMO_WAIT`] and
+/// every reader would then work it out at once.
 pub async fn kept_dashboard(
     db: &super::Db,
     at: &ReadAt,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let version = at.version(db).await?;
-    let facts = super::facts::facts_at(db, version, today).await?;
-    let Some(mut memo) = current_memo(db, version, today).await else {
-        return dashboard(&mut db.acquire().await?, &facts, scope, today).await;
-    };
-    if let Some(found) = memo.dashboards.get(scope) {
-        return Ok(Some(found.clone()));
-    }
-    let worked_out = dashboard(&mut db.acquire().await?, &facts, scope, today).await?;
-    if let Some(found) = &worked_out {
-        if has_room(&memo) {
-            memo.dashboards.insert(scope.clone(), found.clone());
-        }
-    }
-    Ok(worked_out)
+    let facts = super::facts::facts_at(db, at.version(db).await?, today).await?;
+    let work = async { dashboard(&mut db.acquire().await?, &facts, scope, today).await };
+    let key = Record::Dashboard(scope.clone());
+    kept_record(
+        db,
+        at,
+        today,
+        key,
+        Working::OneAtATime,
+        Option::is_some,
+        work,
+    )
+    .await
 }
 
 /// [`scope_page`], remembered until the next write (its first [`MEMO_PAGES`] pages, of
@@ -278,22 +276,19 @@ pub async fn kept_scope_page(
     limit: i64,
     offset: i64,
 ) -> Result<Option<crate::domain::ScopePage>, StorageError> {
+    let work = async { scope_page(&mut db.acquire().await?, scope, today, limit, offset).await };
     if offset >= MEMO_PAGES * limit {
-        return scope_page(&mut db.acquire().await?, scope, today, limit, offset).await;
+        return work.await;
     }
-    let version = at.version(db).await?;
-    let Some(mut memo) = current_memo(db, version, today).await else {
-        return scope_page(&mut db.acquire().await?, scope, today, limit, offset).await;
-    };
-    let key = (scope.clone(), limit, offset);
-    if let Some(found) = memo.pages.get(&key) {
-        return Ok(Some(found.clone()));
-    }
-    let worked_out = scope_page(&mut db.acquire().await?, scope, today, limit, offset).await?;
-    if let Some(found) = &worked_out {
-        if has_room(&memo) {
-            memo.pages.insert(key, found.clone());
-        }
-    }
-    Ok(worked_out)
+    let key = Record::ScopePage(scope.clone(), limit, offset);
+    kept_record(
+        db,
+        at,
+        today,
+        key,
+        Working::OneAtATime,
+        Option::is_some,
+        work,
+    )
+    .await
 }

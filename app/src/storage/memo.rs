@@ -2,34 +2,35 @@
 //! each app server until the next write: dashboards and explore pages (`super::dashboard`),
 //! and records every rendered page of a member or a plan reads (a member with its plans, a
 //! plan's first pages, scores summaries). Every page a signed-in reader opens is rendered
-//! for them, and its reads were most of a rendered member page's time.
+//! for them; its database reads were a third of a rendered member page's time.
 
 use super::StorageError;
-use crate::domain::{Dashboard, Scope};
+use crate::domain::Scope;
 use chrono::NaiveDate;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Dashboards and explore pages worked out at the site's current version, so that reading
-/// one again before the next write does not count every commitment's facts again, nor group
-/// every row for a ranking (a region's members ranked took 120 ms at demo scale 10); and
-/// the records pages read besides. Keyed by the database, the version every write changes
-/// in its own transaction, and the day: never stale. Each app server keeps its own.
-pub(super) struct Memo {
+/// What is kept at one site version on one day, of one database. Keyed by the database,
+/// the version every write changes in its own transaction, and the day: never stale. Each
+/// app server keeps its own.
+struct Kept {
     database: String,
     version: i64,
     day: NaiveDate,
-    pub(super) dashboards: HashMap<Scope, Dashboard>,
-    /// By scope, page size and offset.
-    pub(super) pages: HashMap<(Scope, i64, i64), crate::domain::ScopePage>,
-    /// Each of the type its [`Record`] names.
+    /// Each of the type its [`Record`] names, shared so that a reader clones it outside the
+    /// lock.
     records: HashMap<Record, Arc<dyn Any + Send + Sync>>,
 }
 
-/// A record kept in the memo, named by what was asked for. Each kind holds one type.
+/// A record kept, named by what was asked for. Each kind holds one type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Record {
+    /// A scope's dashboard: counting every commitment's facts again took up to 0.7 s.
+    Dashboard(Scope),
+    /// A page of a scope's explore page (page size, offset): grouping every row for a
+    /// ranking (a region's members ranked) took 120 ms at demo scale 10.
+    ScopePage(Scope, i64, i64),
     /// A member, by slug, with its plans.
     Member(String),
     /// A plan, by key, with a page of its commitments (page size, offset).
@@ -40,13 +41,29 @@ pub(super) enum Record {
     MemberScores(String),
 }
 
+/// How a record not kept yet is worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Working {
+    /// One at a time: those asking meanwhile wait and find it (dashboards and explore
+    /// pages, which 64 readers working out at once would each take seconds to get).
+    OneAtATime,
+    /// By each reader who finds it missing (records read in a few milliseconds, which
+    /// should not wait behind a dashboard being worked out).
+    EachReader,
+}
+
 /// Entries remembered at most between two writes.
 const MEMO_ENTRIES: usize = 512;
 
 /// Pages of a list remembered: the first few, which readers open.
 pub(super) const MEMO_PAGES: i64 = 5;
 
-static MEMO: std::sync::OnceLock<tokio::sync::Mutex<Memo>> = std::sync::OnceLock::new();
+/// Looked up under a plain lock, held for a hash lookup: a lock handed from task to task
+/// (tokio's) made 64 readers queue for each lookup.
+static KEPT: std::sync::OnceLock<std::sync::Mutex<Kept>> = std::sync::OnceLock::new();
+
+/// Held while a [`Working::OneAtATime`] record is worked out.
+static WORKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Which database a memo is of (the tests run many in one process).
 pub(super) fn database_of(db: &super::Db) -> String {
@@ -66,99 +83,92 @@ pub(super) fn database_of(db: &super::Db) -> String {
     }
 }
 
-/// How long a read waits for the memo before working its figures out on its own. Longer
-/// than working out the slowest page (a policy area's or a value's, about 0.7 s at demo
-/// scale 10, alone): readers who gave up after one second worked it out all at once, each
-/// slower for the others, and a page opened by 64 readers at once never answered in time.
+/// How long a read waits to work a record out one at a time before working it out on its
+/// own. Longer than working out the slowest page (a policy area's or a value's, about 0.7 s
+/// at demo scale 10, alone): readers who gave up after one second worked it out all at
+/// once, each slower for the others, and a page opened by 64 readers at once never
+/// answered in time.
 pub(super) const MEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// How long a record's read waits for the memo: a record is read from the database in a
-/// few milliseconds, so it does not wait behind a dashboard being worked out.
-const RECORD_WAIT: std::time::Duration = std::time::Duration::from_millis(5);
-
-/// The memo, for this database at `version` on `today`; `None` when another read holds it
-/// past [`MEMO_WAIT`] or already keeps a newer version (then the caller works its figures
-/// out without it). Emptied when it is of another database, an older version or another
-/// day. The version is read before the data, so a write committed meanwhile can only make
-/// what is remembered newer than its version says. The caller holds it while it works
-/// something out, but not a connection while it waits: one is worked out at a time, and
-/// those asking for the same meanwhile wait and find it.
-pub(super) async fn current_memo(
-    db: &super::Db,
+/// `use_kept` on what is kept for this database at `version` on `today`; `None` when a newer
+/// version is already kept (then the caller reads without it). Emptied when it is of another
+/// database, an older version or another day. The version is read before the data, so a
+/// write committed meanwhile can only make what is kept newer than its version says.
+fn with_kept<R>(
+    database: &str,
     version: i64,
     today: NaiveDate,
-) -> Option<tokio::sync::MutexGuard<'static, Memo>> {
-    memo_within(db, version, today, MEMO_WAIT).await
-}
-
-async fn memo_within(
-    db: &super::Db,
-    version: i64,
-    today: NaiveDate,
-    wait: std::time::Duration,
-) -> Option<tokio::sync::MutexGuard<'static, Memo>> {
-    let database = database_of(db);
-    let memo = MEMO.get_or_init(|| {
-        tokio::sync::Mutex::new(Memo {
+    use_kept: impl FnOnce(&mut Kept) -> R,
+) -> Option<R> {
+    let kept = KEPT.get_or_init(|| {
+        std::sync::Mutex::new(Kept {
             database: String::new(),
             version: -1,
             day: today,
-            dashboards: Default::default(),
-            pages: Default::default(),
-            records: Default::default(),
+            records: HashMap::new(),
         })
     });
-    let mut memo = tokio::time::timeout(wait, memo.lock()).await.ok()?;
-    let same_place = memo.database == database && memo.day == today;
-    if same_place && memo.version > version {
+    // Nothing panics while holding it; were it poisoned, what it holds is still whole.
+    let mut kept = kept
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let same_place = kept.database == database && kept.day == today;
+    if same_place && kept.version > version {
         return None;
     }
-    if !same_place || memo.version != version {
-        memo.database = database;
-        memo.version = version;
-        memo.day = today;
-        memo.dashboards.clear();
-        memo.pages.clear();
-        memo.records.clear();
+    if !same_place || kept.version != version {
+        kept.database = database.to_owned();
+        kept.version = version;
+        kept.day = today;
+        kept.records.clear();
     }
-    Some(memo)
-}
-
-/// Whether the memo has room for one more (when full it takes no more until the next
-/// write: emptying it would let made-up addresses drive out what readers open).
-pub(super) fn has_room(memo: &Memo) -> bool {
-    memo.dashboards.len() + memo.pages.len() + memo.records.len() < MEMO_ENTRIES
+    Some(use_kept(&mut kept))
 }
 
 /// The record `key` at the request's version: as kept, or else read by `work` and kept
 /// when `keep` says it is worth it (records that exist: made-up addresses would fill the
-/// memo). Read outside the memo: two readers may both read one the first time, where
-/// holding the memo would make every other page wait.
+/// memo, which then takes no more until the next write rather than let them drive out
+/// what readers open).
 pub(super) async fn kept_record<T: Clone + Send + Sync + 'static>(
     db: &super::Db,
     at: &ReadAt,
     today: NaiveDate,
     key: Record,
+    working: Working,
     keep: impl FnOnce(&T) -> bool,
     work: impl std::future::Future<Output = Result<T, StorageError>>,
 ) -> Result<T, StorageError> {
     let version = at.version(db).await?;
-    if let Some(memo) = memo_within(db, version, today, RECORD_WAIT).await {
-        if let Some(found) = memo
-            .records
-            .get(&key)
-            .and_then(|kept| kept.downcast_ref::<T>())
-        {
-            return Ok(found.clone());
-        }
+    let database = database_of(db);
+    let find = || {
+        let found = with_kept(&database, version, today, |kept| {
+            kept.records.get(&key).cloned()
+        });
+        found
+            .flatten()
+            .and_then(|found| found.downcast_ref::<T>().cloned())
+    };
+    if let Some(found) = find() {
+        return Ok(found);
     }
+    let _alone = match working {
+        Working::OneAtATime => {
+            let alone = tokio::time::timeout(MEMO_WAIT, WORKING.lock()).await.ok();
+            if let Some(found) = find() {
+                return Ok(found);
+            }
+            alone
+        }
+        Working::EachReader => None,
+    };
     let read = work.await?;
     if keep(&read) {
-        if let Some(mut memo) = memo_within(db, version, today, RECORD_WAIT).await {
-            if has_room(&memo) {
-                memo.records.insert(key, Arc::new(read.clone()));
+        let value: Arc<dyn Any + Send + Sync> = Arc::new(read.clone());
+        with_kept(&database, version, today, |kept| {
+            if kept.records.len() < MEMO_ENTRIES {
+                kept.records.insert(key, value);
             }
-        }
+        });
     }
     Ok(read)
 }

@@ -1,7 +1,7 @@
 //! Reading action plans.
 
 use super::members::{MemberRow, MEMBER_COLUMNS};
-use super::memo::{kept_record, Record, MEMO_PAGES};
+use super::memo::{kept_record, Record, Working, MEMO_PAGES};
 use super::milestones::OVERDUE;
 use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, StorageError};
@@ -125,7 +125,16 @@ pub async fn kept_member_with_plans(
         Ok(Some((member, plans)))
     };
     let key = Record::Member(slug.to_owned());
-    kept_record(db, at, today, key, Option::is_some, read).await
+    kept_record(
+        db,
+        at,
+        today,
+        key,
+        Working::EachReader,
+        Option::is_some,
+        read,
+    )
+    .await
 }
 
 /// [`plan_detail`], kept until the next write for the first pages, which readers open.
@@ -142,7 +151,16 @@ pub async fn kept_plan_detail(
         return read.await;
     }
     let record = Record::Plan(key.to_owned(), limit, offset);
-    kept_record(db, at, today, record, Option::is_some, read).await
+    kept_record(
+        db,
+        at,
+        today,
+        record,
+        Working::EachReader,
+        Option::is_some,
+        read,
+    )
+    .await
 }
 
 #[derive(sqlx::FromRow)]
