@@ -690,7 +690,8 @@ pub async fn scores_summary(
 }
 
 /// [`scores_summary`], as every rendered page of a plan or member reads it: kept until the
-/// next write, where anything is assessed (made-up keys would fill the memo).
+/// next write, when something is assessed (made-up keys assess nothing, and would fill the
+/// memo).
 pub async fn kept_scores_summary(
     db: &super::Db,
     at: &super::ReadAt,

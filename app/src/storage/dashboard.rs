@@ -1,7 +1,9 @@
 //! A scope's dashboard (see `domain::dashboard`), counted from its commitments' facts
 //! (`super::facts`), and the explore pages' lists and rankings, grouped in SQL.
 
-use super::memo::{kept_record, version_now, ReadAt, Record, Working, MEMO_PAGES};
+use super::memo::{
+    kept_record, page_worth_keeping, version_now, ReadAt, Record, Working, MEMO_PAGES,
+};
 use super::scope::{bind_scope, ScopeFilter, TO_MEMBER};
 use super::{Conn, StorageError};
 use crate::domain::search::{list_address, Facet};
@@ -251,8 +253,10 @@ pub async fn kept_dashboard(
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let facts = super::facts::facts_at(db, at.version(db).await?, today).await?;
-    let work = async { dashboard(&mut db.acquire().await?, &facts, scope, today).await };
+    let work = async {
+        let facts = super::facts::facts_at(db, at.version(db).await?, today).await?;
+        dashboard(&mut db.acquire().await?, &facts, scope, today).await
+    };
     let key = Record::Dashboard(scope.clone());
     kept_record(
         db,
@@ -281,14 +285,9 @@ pub async fn kept_scope_page(
         return work.await;
     }
     let key = Record::ScopePage(scope.clone(), limit, offset);
-    kept_record(
-        db,
-        at,
-        today,
-        key,
-        Working::OneAtATime,
-        Option::is_some,
-        work,
-    )
-    .await
+    let keep = |page: &Option<crate::domain::ScopePage>| {
+        page.as_ref()
+            .is_some_and(|page| page_worth_keeping(offset, limit, page.commitments.is_empty()))
+    };
+    kept_record(db, at, today, key, Working::OneAtATime, keep, work).await
 }

@@ -4,6 +4,7 @@
 //! plan's first pages, scores summaries). Every page a signed-in reader opens is rendered
 //! for them; its database reads were a third of a rendered member page's time.
 
+use super::fact_changes::Mark;
 use super::StorageError;
 use crate::domain::Scope;
 use chrono::NaiveDate;
@@ -16,11 +17,13 @@ use std::sync::Arc;
 /// app server keeps its own.
 struct Kept {
     database: String,
-    version: i64,
+    mark: Mark,
     day: NaiveDate,
     /// Each of the type its [`Record`] names, shared so that a reader clones it outside the
     /// lock.
     records: HashMap<Record, Arc<dyn Any + Send + Sync>>,
+    /// How many of `records` are [`Working::EachReader`] ones.
+    each_reader: usize,
 }
 
 /// A record kept, named by what was asked for. Each kind holds one type.
@@ -52,8 +55,12 @@ pub(super) enum Working {
     EachReader,
 }
 
-/// Entries remembered at most between two writes.
+/// Dashboards and explore pages remembered at most between two writes.
 const MEMO_ENTRIES: usize = 512;
+
+/// Records read by each reader remembered at most between two writes, apart: a crawler
+/// walking every plan must not leave no room for the dashboards.
+const MEMO_RECORDS: usize = 1024;
 
 /// Pages of a list remembered: the first few, which readers open.
 pub(super) const MEMO_PAGES: i64 = 5;
@@ -90,39 +97,49 @@ pub(super) fn database_of(db: &super::Db) -> String {
 /// answered in time.
 pub(super) const MEMO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// `use_kept` on what is kept for this database at `version` on `today`; `None` when a newer
-/// version is already kept (then the caller reads without it). Emptied when it is of another
-/// database, an older version or another day. The version is read before the data, so a
-/// write committed meanwhile can only make what is kept newer than its version says.
+/// What is kept for `database` at `mark` on `today`, for `use_kept`; `None` when what is kept
+/// is newer (a later write, or a later day: the caller reads without it). Emptied when it is
+/// of another database or older. The version is read before the data, so a write committed
+/// meanwhile can only make what is kept newer than its version says. Versions are drawn at
+/// random; the count of writes beside them orders them.
 fn with_kept<R>(
     database: &str,
-    version: i64,
+    mark: Mark,
     today: NaiveDate,
     use_kept: impl FnOnce(&mut Kept) -> R,
 ) -> Option<R> {
     let kept = KEPT.get_or_init(|| {
         std::sync::Mutex::new(Kept {
             database: String::new(),
-            version: -1,
+            mark: Mark {
+                version: 0,
+                seq: -1,
+            },
             day: today,
             records: HashMap::new(),
+            each_reader: 0,
         })
     });
     // Nothing panics while holding it; were it poisoned, what it holds is still whole.
     let mut kept = kept
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let same_place = kept.database == database && kept.day == today;
-    if same_place && kept.version > version {
+    let same_database = kept.database == database;
+    if same_database && (kept.day > today || (kept.day == today && kept.mark.seq > mark.seq)) {
         return None;
     }
-    if !same_place || kept.version != version {
+    let mut let_go = HashMap::new();
+    if !same_database || kept.day != today || kept.mark != mark {
         kept.database = database.to_owned();
-        kept.version = version;
+        kept.mark = mark;
         kept.day = today;
-        kept.records.clear();
+        kept.each_reader = 0;
+        let_go = std::mem::take(&mut kept.records);
     }
-    Some(use_kept(&mut kept))
+    let answer = use_kept(&mut kept);
+    drop(kept);
+    drop(let_go);
+    Some(answer)
 }
 
 /// The record `key` at the request's version: as kept, or else read by `work` and kept
@@ -138,39 +155,50 @@ pub(super) async fn kept_record<T: Clone + Send + Sync + 'static>(
     keep: impl FnOnce(&T) -> bool,
     work: impl std::future::Future<Output = Result<T, StorageError>>,
 ) -> Result<T, StorageError> {
-    let version = at.version(db).await?;
+    let mark = at.mark(db).await?;
     let database = database_of(db);
+    // `None`: the memo is of a newer version, so this reader works alone.
     let find = || {
-        let found = with_kept(&database, version, today, |kept| {
-            kept.records.get(&key).cloned()
-        });
-        found
-            .flatten()
-            .and_then(|found| found.downcast_ref::<T>().cloned())
+        with_kept(&database, mark, today, |kept| {
+            let found = kept.records.get(&key)?;
+            let found = found.downcast_ref::<T>();
+            if found.is_none() {
+                tracing::error!(?key, "a kept record is of another type than asked for");
+            }
+            found.cloned()
+        })
     };
-    if let Some(found) = find() {
-        return Ok(found);
-    }
-    let _alone = match working {
-        Working::OneAtATime => {
+    let _alone = match (find(), working) {
+        (Some(Some(found)), _) => return Ok(found),
+        (Some(None), Working::OneAtATime) => {
             let alone = tokio::time::timeout(MEMO_WAIT, WORKING.lock()).await.ok();
-            if let Some(found) = find() {
+            if let Some(Some(found)) = find() {
                 return Ok(found);
             }
             alone
         }
-        Working::EachReader => None,
+        _ => None,
     };
     let read = work.await?;
     if keep(&read) {
         let value: Arc<dyn Any + Send + Sync> = Arc::new(read.clone());
-        with_kept(&database, version, today, |kept| {
-            if kept.records.len() < MEMO_ENTRIES {
-                kept.records.insert(key, value);
+        with_kept(&database, mark, today, |kept| {
+            let (count, cap) = match working {
+                Working::OneAtATime => (kept.records.len() - kept.each_reader, MEMO_ENTRIES),
+                Working::EachReader => (kept.each_reader, MEMO_RECORDS),
+            };
+            if count < cap && kept.records.insert(key, value).is_none() {
+                kept.each_reader += usize::from(working == Working::EachReader);
             }
         });
     }
     Ok(read)
+}
+
+/// Whether a page of a list at `offset` is worth keeping: the first few pages, each with
+/// something on it or the first (pages past the end are anyone's to ask for).
+pub(super) fn page_worth_keeping(offset: i64, limit: i64, empty: bool) -> bool {
+    offset < MEMO_PAGES * limit && (offset == 0 || !empty)
 }
 
 /// The site's version, on a connection of its own, given back at once.
@@ -180,13 +208,27 @@ pub(super) async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
 }
 
 /// The site version one request reads at, read once, the first time one of its reads asks
-/// (a rendered member page asked three times). Kept records and dashboards are looked up
-/// at it; the data read is never older than it.
+/// (a rendered member page asked three times), on the database that asked first (another
+/// asking reads its own). Kept records and dashboards are looked up at it; the data read is
+/// never older than it.
 #[derive(Clone, Debug, Default)]
-pub struct ReadAt(Arc<tokio::sync::OnceCell<i64>>);
+pub struct ReadAt(Arc<tokio::sync::OnceCell<(String, Mark)>>);
 
 impl ReadAt {
+    pub(super) async fn mark(&self, db: &super::Db) -> Result<Mark, StorageError> {
+        let database = database_of(db);
+        let read = || async {
+            let mark = super::fact_changes::mark(&mut db.acquire().await?).await?;
+            Ok::<_, StorageError>((database.clone(), mark))
+        };
+        let (read_on, mark) = self.0.get_or_try_init(read).await?;
+        if *read_on == database {
+            return Ok(*mark);
+        }
+        super::fact_changes::mark(&mut db.acquire().await?).await
+    }
+
     pub async fn version(&self, db: &super::Db) -> Result<i64, StorageError> {
-        self.0.get_or_try_init(|| version_now(db)).await.copied()
+        Ok(self.mark(db).await?.version)
     }
 }

@@ -1,7 +1,7 @@
 //! Reading action plans.
 
 use super::members::{MemberRow, MEMBER_COLUMNS};
-use super::memo::{kept_record, Record, Working, MEMO_PAGES};
+use super::memo::{kept_record, page_worth_keeping, Record, Working, MEMO_PAGES};
 use super::milestones::OVERDUE;
 use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, StorageError};
@@ -151,16 +151,11 @@ pub async fn kept_plan_detail(
         return read.await;
     }
     let record = Record::Plan(key.to_owned(), limit, offset);
-    kept_record(
-        db,
-        at,
-        today,
-        record,
-        Working::EachReader,
-        Option::is_some,
-        read,
-    )
-    .await
+    let keep = |plan: &Option<PlanDetail>| {
+        plan.as_ref()
+            .is_some_and(|plan| page_worth_keeping(offset, limit, plan.commitments.is_empty()))
+    };
+    kept_record(db, at, today, record, Working::EachReader, keep, read).await
 }
 
 #[derive(sqlx::FromRow)]

@@ -845,6 +845,25 @@ async fn kept_members_plans_and_scores_are_those_read_and_a_write_reads_them_aga
         found.0.as_ref().unwrap().1[0].commitments
     };
     assert_eq!(count(&after), count(&first) + 1);
+    // A reader who read the version before a write, coming after those who read past it,
+    // finds what is kept newer than its version: it reads the database and keeps nothing,
+    // and the readers after it still find what the write made.
+    let before_write = storage::ReadAt::default();
+    before_write.version(&t.db).await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    storage::insert_commitment(&mut tx, &commitment("ES0010", "AP_ESP04", "10"), plan, &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let now = kept().await;
+    assert_eq!(now, read().await);
+    let total = |plan: &Option<PlanDetail>| plan.as_ref().unwrap().total_commitments;
+    assert_eq!(total(&now.1), total(&after.1) + 1);
+    let late = storage::kept_plan_detail(&t.db, &before_write, "AP_ESP04", today, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(late, now.1);
+    assert_eq!(kept().await, now);
     let at = storage::ReadAt::default();
     for _ in 0..2 {
         let none = storage::kept_member_with_plans(&t.db, &at, "atlantis", today).await;
