@@ -253,10 +253,8 @@ pub async fn kept_dashboard(
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<Option<Dashboard>, StorageError> {
-    let work = async {
-        let facts = super::facts::facts_at(db, at.version(db).await?, today).await?;
-        dashboard(&mut db.acquire().await?, &facts, scope, today).await
-    };
+    let facts = super::facts::facts_at(db, at.version(db).await?, today).await?;
+    let work = async { dashboard(&mut db.acquire().await?, &facts, scope, today).await };
     let key = Record::Dashboard(scope.clone());
     kept_record(
         db,
