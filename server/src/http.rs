@@ -199,11 +199,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || {
-                provide_context(context_db.clone());
-                provide_context(app::storage::ReadAt::default());
-                provide_context(origin.clone());
-            },
+            move || provide_request_context(&context_db, &origin),
             move || shell(shell_options.clone()),
         )
         .fallback(fallback)
@@ -230,6 +226,14 @@ pub fn router(state: AppState) -> Router {
             crate::limits::layer,
         ))
         .with_state(state)
+}
+
+/// What the app's pages read from each request's context: the database, the site version
+/// the request reads at (one for all its parts) and the site's address.
+fn provide_request_context(db: &app::storage::Db, origin: &app::SiteOrigin) {
+    provide_context(db.clone());
+    provide_context(app::storage::ReadAt::default());
+    provide_context(origin.clone());
 }
 
 /// Pages are rendered in the reader's language, so caches must key them on what chose it.
@@ -310,11 +314,7 @@ async fn render_app(state: &AppState, request: Request<Body>) -> Response {
     let db = state.db.clone();
     let origin = state.site_origin();
     let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(db.clone());
-            provide_context(app::storage::ReadAt::default());
-            provide_context(origin.clone());
-        },
+        move || provide_request_context(&db, &origin),
         move || shell(options.clone()),
     );
     render(request).await.into_response()

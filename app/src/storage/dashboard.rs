@@ -1,9 +1,7 @@
 //! A scope's dashboard (see `domain::dashboard`), counted from its commitments' facts
 //! (`super::facts`), and the explore pages' lists and rankings, grouped in SQL.
 
-use super::memo::{
-    kept_record, page_worth_keeping, version_now, ReadAt, Record, Working, MEMO_PAGES,
-};
+use super::memo::{kept_page, kept_record, version_now, ReadAt, Record, Working};
 use super::scope::{bind_scope, ScopeFilter, TO_MEMBER};
 use super::{Conn, StorageError};
 use crate::domain::search::{list_address, Facet};
@@ -268,7 +266,7 @@ pub async fn kept_dashboard(
     .await
 }
 
-/// [`scope_page`], remembered until the next write (its first [`MEMO_PAGES`] pages, of
+/// [`scope_page`], remembered until the next write (its first pages, of
 /// scopes that name something).
 pub async fn kept_scope_page(
     db: &super::Db,
@@ -279,13 +277,17 @@ pub async fn kept_scope_page(
     offset: i64,
 ) -> Result<Option<crate::domain::ScopePage>, StorageError> {
     let work = async { scope_page(&mut db.acquire().await?, scope, today, limit, offset).await };
-    if offset >= MEMO_PAGES * limit {
-        return work.await;
-    }
     let key = Record::ScopePage(scope.clone(), limit, offset);
-    let keep = |page: &Option<crate::domain::ScopePage>| {
-        page.as_ref()
-            .is_some_and(|page| page_worth_keeping(offset, limit, page.commitments.is_empty()))
-    };
-    kept_record(db, at, today, key, Working::OneAtATime, keep, work).await
+    let is_empty = |page: &crate::domain::ScopePage| page.commitments.is_empty();
+    kept_page(
+        db,
+        at,
+        today,
+        key,
+        Working::OneAtATime,
+        (limit, offset),
+        is_empty,
+        work,
+    )
+    .await
 }

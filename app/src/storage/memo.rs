@@ -63,7 +63,7 @@ const MEMO_ENTRIES: usize = 512;
 const MEMO_RECORDS: usize = 1024;
 
 /// Pages of a list remembered: the first few, which readers open.
-pub(super) const MEMO_PAGES: i64 = 5;
+const MEMO_PAGES: i64 = 5;
 
 /// Looked up under a plain lock, held for a hash lookup: a lock handed from task to task
 /// (tokio's) made 64 readers queue for each lookup.
@@ -155,8 +155,7 @@ pub(super) async fn kept_record<T: Clone + Send + Sync + 'static>(
     keep: impl FnOnce(&T) -> bool,
     work: impl std::future::Future<Output = Result<T, StorageError>>,
 ) -> Result<T, StorageError> {
-    let mark = at.mark(db).await?;
-    let database = database_of(db);
+    let (database, mark) = at.mark(db).await?;
     // `None`: the memo is of a newer version, so this reader works alone.
     let find = || {
         with_kept(&database, mark, today, |kept| {
@@ -195,10 +194,29 @@ pub(super) async fn kept_record<T: Clone + Send + Sync + 'static>(
     Ok(read)
 }
 
-/// Whether a page of a list at `offset` is worth keeping: the first few pages, each with
-/// something on it or the first (pages past the end are anyone's to ask for).
-pub(super) fn page_worth_keeping(offset: i64, limit: i64, empty: bool) -> bool {
-    offset < MEMO_PAGES * limit && (offset == 0 || !empty)
+/// [`kept_record`] for a page of a list (`limit` rows from `offset`), of something that
+/// may not exist: the first [`MEMO_PAGES`] pages are kept, the first always and the others
+/// when something is on them (pages past the end are anyone's to ask for); later pages are
+/// read each time.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn kept_page<T: Clone + Send + Sync + 'static>(
+    db: &super::Db,
+    at: &ReadAt,
+    today: NaiveDate,
+    key: Record,
+    working: Working,
+    (limit, offset): (i64, i64),
+    is_empty: impl FnOnce(&T) -> bool,
+    work: impl std::future::Future<Output = Result<Option<T>, StorageError>>,
+) -> Result<Option<T>, StorageError> {
+    if offset >= MEMO_PAGES * limit {
+        return work.await;
+    }
+    let keep = |page: &Option<T>| {
+        page.as_ref()
+            .is_some_and(|page| offset == 0 || !is_empty(page))
+    };
+    kept_record(db, at, today, key, working, keep, work).await
 }
 
 /// The site's version, on a connection of its own, given back at once.
@@ -215,20 +233,22 @@ pub(super) async fn version_now(db: &super::Db) -> Result<i64, StorageError> {
 pub struct ReadAt(Arc<tokio::sync::OnceCell<(String, Mark)>>);
 
 impl ReadAt {
-    pub(super) async fn mark(&self, db: &super::Db) -> Result<Mark, StorageError> {
+    /// The database asked about, as [`database_of`] names it, and the mark read on it.
+    pub(super) async fn mark(&self, db: &super::Db) -> Result<(String, Mark), StorageError> {
         let database = database_of(db);
         let read = || async {
             let mark = super::fact_changes::mark(&mut db.acquire().await?).await?;
             Ok::<_, StorageError>((database.clone(), mark))
         };
         let (read_on, mark) = self.0.get_or_try_init(read).await?;
-        if *read_on == database {
-            return Ok(*mark);
-        }
-        super::fact_changes::mark(&mut db.acquire().await?).await
+        let mark = match *read_on == database {
+            true => *mark,
+            false => super::fact_changes::mark(&mut db.acquire().await?).await?,
+        };
+        Ok((database, mark))
     }
 
     pub async fn version(&self, db: &super::Db) -> Result<i64, StorageError> {
-        Ok(self.mark(db).await?.version)
+        Ok(self.mark(db).await?.1.version)
     }
 }

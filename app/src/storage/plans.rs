@@ -1,7 +1,7 @@
 //! Reading action plans.
 
 use super::members::{MemberRow, MEMBER_COLUMNS};
-use super::memo::{kept_record, page_worth_keeping, Record, Working, MEMO_PAGES};
+use super::memo::{kept_page, kept_record, Record, Working};
 use super::milestones::OVERDUE;
 use super::scope::{bind_scope, ScopeFilter};
 use super::{Conn, StorageError};
@@ -147,15 +147,19 @@ pub async fn kept_plan_detail(
     offset: i64,
 ) -> Result<Option<PlanDetail>, StorageError> {
     let read = async { plan_detail(&mut db.acquire().await?, key, today, limit, offset).await };
-    if offset >= MEMO_PAGES * limit {
-        return read.await;
-    }
     let record = Record::Plan(key.to_owned(), limit, offset);
-    let keep = |plan: &Option<PlanDetail>| {
-        plan.as_ref()
-            .is_some_and(|plan| page_worth_keeping(offset, limit, plan.commitments.is_empty()))
-    };
-    kept_record(db, at, today, record, Working::EachReader, keep, read).await
+    let is_empty = |plan: &PlanDetail| plan.commitments.is_empty();
+    kept_page(
+        db,
+        at,
+        today,
+        record,
+        Working::EachReader,
+        (limit, offset),
+        is_empty,
+        read,
+    )
+    .await
 }
 
 #[derive(sqlx::FromRow)]
