@@ -167,7 +167,7 @@ pub async fn get_search(
     let request = request
         .checked()
         .map_err(|bad| AppError::bad_request(&bad.param, crate::i18n::Key::SearchUnknownFilter))?;
-    Ok(crate::storage::kept_search(&request_db()?, &request, today()).await?)
+    Ok(crate::storage::kept_search(&request_db()?, &read_at(), &request, today()).await?)
 }
 
 /// The commitments of other members most like commitment `code`, the strongest results

@@ -4,7 +4,7 @@
 //! count facets by them; dashboards count their charts from them.
 
 use super::fact_changes::{self, Mark};
-use super::search::id_list;
+use super::search::{id_list, Counted, CountedKey};
 use super::{Conn, Native, StorageError};
 use crate::domain::search::{
     commitment_status, cycle_key, index_text, CommitmentStatus, Facet, Term, MILESTONE_STATES,
@@ -91,6 +91,8 @@ pub(super) struct FactTable {
     /// The commitments searches' words found, ranked (`search::ranked_matches`): kept with
     /// the facts they point into, so that a write, which makes new facts, lets them go.
     pub(super) matches: std::sync::Mutex<HashMap<Vec<Term>, Arc<[u32]>>>,
+    /// What searches' words and filters found and counted (`search::counted`), likewise.
+    pub(super) counted: std::sync::Mutex<HashMap<CountedKey, Arc<Counted>>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -443,6 +445,7 @@ async fn refreshed(
         institutions: table.institutions.clone(),
         months: table.months.clone(),
         matches: Default::default(),
+        counted: Default::default(),
     };
     add_facts(conn, today, Some(changed), &mut fresh).await?;
     Ok(fresh)
@@ -911,6 +914,9 @@ pub(super) async fn facts_at(
     today: NaiveDate,
 ) -> Result<Arc<FactTable>, StorageError> {
     let database = super::memo::database_of(db);
+    if let Some(table) = latest_facts(&database, |v, d| v == version && d == today) {
+        return Ok(table);
+    }
     let kept = FACTS.get_or_init(Default::default);
     // One works them out; those asking meanwhile wait and find them.
     let mut kept = kept.lock().await;
@@ -928,8 +934,13 @@ pub(super) async fn facts_at(
         let mut latest = LATEST_FACTS
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        latest.retain(|(d, _)| *d != database);
-        latest.push((database.clone(), table.clone()));
+        latest.retain(|l| l.database != database);
+        latest.push(LatestFacts {
+            database: database.clone(),
+            version: now.version,
+            day: today,
+            table: table.clone(),
+        });
     }
     *kept = Some(KeptFacts {
         database,
@@ -940,10 +951,31 @@ pub(super) async fn facts_at(
     Ok(table)
 }
 
-/// The facts last worked out for each database, whatever the version: see
-/// [`recent_facts`].
-static LATEST_FACTS: std::sync::Mutex<Vec<(String, Arc<FactTable>)>> =
-    std::sync::Mutex::new(Vec::new());
+/// The facts last worked out for a database, whatever the version: see [`recent_facts`].
+/// Looked up first under a plain lock, held for the lookup: the lock of [`FACTS`], handed
+/// from task to task, made every search not kept queue for it under load.
+struct LatestFacts {
+    database: String,
+    version: i64,
+    day: NaiveDate,
+    table: Arc<FactTable>,
+}
+
+static LATEST_FACTS: std::sync::Mutex<Vec<LatestFacts>> = std::sync::Mutex::new(Vec::new());
+
+/// The facts last worked out for `database`, if `fits` their version and day.
+fn latest_facts(
+    database: &str,
+    fits: impl FnOnce(i64, NaiveDate) -> bool,
+) -> Option<Arc<FactTable>> {
+    LATEST_FACTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .find(|l| l.database == database)
+        .filter(|l| fits(l.version, l.day))
+        .map(|l| l.table.clone())
+}
 
 /// The current facts when they are worked out; else, while they are being worked out (or
 /// from now on, in the background), the last ones. For similar commitments only: a list of
@@ -955,13 +987,7 @@ pub(super) async fn recent_facts(
     today: NaiveDate,
 ) -> Result<Arc<FactTable>, StorageError> {
     let database = super::memo::database_of(db);
-    let latest = LATEST_FACTS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .iter()
-        .find(|(d, _)| *d == database)
-        .map(|(_, table)| table.clone());
-    let Some(latest) = latest else {
+    let Some(latest) = latest_facts(&database, |_, _| true) else {
         return kept_facts(db, today).await;
     };
     let version = super::memo::version_now(db).await?;

@@ -44,12 +44,10 @@ struct CommitmentTextRow {
     theme: Option<String>,
     lead_institution: Option<String>,
     supporting_institutions: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct OwnedTextRow {
-    commitment_id: i64,
-    text: Option<String>,
+    /// JSON arrays of texts: its milestones' titles, then their descriptions, then their
+    /// responsible institutions; its progress updates' narratives, oldest first.
+    milestones: Option<String>,
+    updates: Option<String>,
 }
 
 pub(super) fn id_list(ids: &[i64]) -> String {
@@ -59,17 +57,41 @@ pub(super) fn id_list(ids: &[i64]) -> String {
         .join(", ")
 }
 
-/// The texts of the commitments `ids` (those that exist).
+/// The texts of the commitments `ids` (those that exist), a row each: a page of search
+/// results read them a row per text, and the rows' hand-over from sqlx's SQLite worker
+/// thread was a quarter of the server's time under searches not kept.
 async fn texts_of(conn: &mut dyn Conn, ids: &[i64]) -> Result<HashMap<i64, Texts>, StorageError> {
-    let list = id_list(ids);
+    let array = match conn.native() {
+        Native::Sqlite(_) => "json_group_array",
+        Native::Postgres(_) => "json_agg",
+    };
     let sql = format!(
-        "SELECT id, code, title, short_title, full_text, theme, lead_institution,
-            supporting_institutions
-         FROM commitments WHERE id IN ({list})"
+        "SELECT c.id, c.code, c.title, c.short_title, c.full_text, c.theme,
+            c.lead_institution, c.supporting_institutions,
+            CAST((SELECT {array}(t.text ORDER BY t.kind, t.id) FROM (
+                SELECT id, 0 AS kind, title AS text FROM milestones WHERE commitment_id = c.id
+                UNION ALL
+                SELECT id, 1, description FROM milestones
+                    WHERE commitment_id = c.id AND description IS NOT NULL
+                UNION ALL
+                SELECT id, 2, responsible_institution FROM milestones
+                    WHERE commitment_id = c.id AND responsible_institution IS NOT NULL
+            ) t) AS TEXT) AS milestones,
+            CAST((SELECT {array}(u.narrative ORDER BY u.id)
+                FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
+                WHERE ms.commitment_id = c.id AND u.narrative IS NOT NULL) AS TEXT) AS updates
+         FROM commitments c WHERE c.id IN ({})",
+        id_list(ids)
     );
     let rows: Vec<CommitmentTextRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    let mut texts: HashMap<i64, Texts> = rows
-        .into_iter()
+    let texts_in = |json: Option<String>| -> Result<Vec<String>, StorageError> {
+        match json {
+            None => Ok(Vec::new()),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StorageError::Corrupt(format!("a commitment's texts: {e}"))),
+        }
+    };
+    rows.into_iter()
         .map(|row| {
             let body = [
                 row.short_title,
@@ -82,38 +104,12 @@ async fn texts_of(conn: &mut dyn Conn, ids: &[i64]) -> Result<HashMap<i64, Texts
             let texts = Texts {
                 title: row.title,
                 body: body.into_iter().flatten().collect(),
-                ..Texts::default()
+                milestones: texts_in(row.milestones)?,
+                updates: texts_in(row.updates)?,
             };
-            (row.id, texts)
+            Ok((row.id, texts))
         })
-        .collect();
-    let sql = format!(
-        "SELECT commitment_id, title AS text FROM milestones WHERE commitment_id IN ({list})
-         UNION ALL
-         SELECT commitment_id, description AS text FROM milestones
-            WHERE commitment_id IN ({list}) AND description IS NOT NULL
-         UNION ALL
-         SELECT commitment_id, responsible_institution AS text FROM milestones
-            WHERE commitment_id IN ({list}) AND responsible_institution IS NOT NULL"
-    );
-    let rows: Vec<OwnedTextRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    for row in rows {
-        if let (Some(texts), Some(text)) = (texts.get_mut(&row.commitment_id), row.text) {
-            texts.milestones.push(text);
-        }
-    }
-    let sql = format!(
-        "SELECT ms.commitment_id, u.narrative AS text
-         FROM progress_updates u JOIN milestones ms ON ms.id = u.milestone_id
-         WHERE ms.commitment_id IN ({list}) ORDER BY u.id"
-    );
-    let rows: Vec<OwnedTextRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    for row in rows {
-        if let (Some(texts), Some(text)) = (texts.get_mut(&row.commitment_id), row.text) {
-            texts.updates.push(text);
-        }
-    }
-    Ok(texts)
+        .collect()
 }
 
 /// A commitment's row of the index: its four columns, folded.
@@ -395,11 +391,12 @@ static SEARCHES: std::sync::OnceLock<std::sync::Mutex<Option<KeptSearches>>> =
 /// runs, so searches do not queue behind one another.
 pub async fn kept_search(
     db: &super::Db,
+    at: &super::ReadAt,
     request: &SearchRequest,
     today: NaiveDate,
 ) -> Result<SearchResults, StorageError> {
-    let version = super::memo::version_now(db).await?;
-    let database = super::memo::database_of(db);
+    let (database, mark) = at.mark(db).await?;
+    let version = mark.version;
     let key: SearchKey = (terms(&request.q), request.filters.clone(), request.page);
     let kept = SEARCHES.get_or_init(Default::default);
     let same = |k: &KeptSearches| k.database == database && k.version == version && k.day == today;
@@ -456,16 +453,83 @@ async fn search_in(
 ) -> Result<SearchResults, StorageError> {
     let terms = terms(&request.q);
     let mut conn = db.acquire().await?;
+    let counted = counted(&mut conn, facts, &terms, &request.filters).await?;
+    let total = counted.found.len();
+    // A page past the last shows the last.
+    let shown = request.page.clamp(1, total.div_ceil(PAGE_SIZE).max(1));
+    let page: Vec<&Facts> = counted
+        .found
+        .iter()
+        .skip((shown - 1).saturating_mul(PAGE_SIZE))
+        .take(PAGE_SIZE)
+        .map(|at| &facts.rows[*at as usize])
+        .collect();
+    let hits = hits(&mut conn, facts, &page, &terms).await?;
+    Ok(SearchResults {
+        total,
+        page: shown,
+        hits,
+        facets: counted.facets.clone(),
+    })
+}
+
+/// What a search's words and filters find, whatever its page: the commitments by place in
+/// the facts, best match first, and each facet's values with their counts.
+pub(super) struct Counted {
+    found: Vec<u32>,
+    facets: Vec<FacetCounts>,
+}
+
+/// A search's words (folded, each once) and filters: what [`Counted`] is kept by.
+pub(super) type CountedKey = (Vec<Term>, Vec<(Facet, String)>);
+
+/// How many searches' words and filters [`counted`] keeps between two writes, and how
+/// many commitments' places in all (4 bytes each: 16 MB).
+const KEPT_COUNTED: usize = 256;
+const KEPT_COUNTED_PLACES: usize = 4_000_000;
+
+/// The commitments `terms` and `filters` find and their facets counted, kept with the facts
+/// until the next write: every page of a search counts the same, and counting up to every
+/// commitment's facets was most of what a page of a search kept in part cost (about 5.7 ms
+/// of a core at demo scale 10). Once full, it takes no more until the next write, as
+/// [`kept_search`].
+async fn counted(
+    conn: &mut dyn Conn,
+    facts: &FactTable,
+    terms: &[Term],
+    filters: &[(Facet, String)],
+) -> Result<std::sync::Arc<Counted>, StorageError> {
+    let kept = || {
+        facts
+            .counted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let key: CountedKey = (terms.to_vec(), filters.to_vec());
+    if let Some(counted) = kept().get(&key) {
+        return Ok(counted.clone());
+    }
     // By place in the table, best match first; without words, every commitment (the
     // table is in code order).
     let matched: std::sync::Arc<[u32]> = if terms.is_empty() {
         (0..facts.rows.len() as u32).collect()
     } else {
-        ranked_matches(&mut conn, facts, &terms).await?
+        ranked_matches(conn, facts, terms).await?
     };
+    let counted = std::sync::Arc::new(count(facts, &matched, filters));
+    let mut kept = kept();
+    let places: usize = kept.values().map(|c| c.found.len()).sum();
+    if kept.len() < KEPT_COUNTED && places + counted.found.len() <= KEPT_COUNTED_PLACES {
+        kept.insert(key, counted.clone());
+    }
+    Ok(counted)
+}
+
+/// Of the commitments `matched` (by place in `facts`), those `filters` leave, in the same
+/// order, and each facet's values counted.
+fn count(facts: &FactTable, matched: &[u32], filters: &[(Facet, String)]) -> Counted {
     // A value the address names that nothing has leaves no result.
-    let chosen: Vec<(Facet, Option<u32>)> = request
-        .filters
+    let chosen: Vec<(Facet, Option<u32>)> = filters
         .iter()
         .map(|(facet, value)| (*facet, facts.key_of(*facet, value)))
         .collect();
@@ -482,11 +546,9 @@ async fn search_in(
             *n += 1;
         }
     };
-    let mut found: Vec<usize> = Vec::new();
-    for &at in matched.iter() {
-        let at = at as usize;
-        let row = &facts.rows[at];
-        let keys = &row.facet_keys;
+    let mut found: Vec<u32> = Vec::new();
+    for &at in matched {
+        let keys = &facts.rows[at as usize].facet_keys;
         let mut failing = wanted
             .iter()
             .filter(|(facet_at, key)| !key.is_some_and(|k| keys.contains(&(*facet_at, k))))
@@ -506,16 +568,6 @@ async fn search_in(
             _ => {}
         }
     }
-    let total = found.len();
-    // A page past the last shows the last.
-    let shown = request.page.clamp(1, total.div_ceil(PAGE_SIZE).max(1));
-    let page: Vec<&Facts> = found
-        .iter()
-        .skip((shown - 1).saturating_mul(PAGE_SIZE))
-        .take(PAGE_SIZE)
-        .map(|at| &facts.rows[*at])
-        .collect();
-    let hits = hits(&mut conn, facts, &page, &terms).await?;
     let facets = Facet::ALL
         .into_iter()
         .zip(counts)
@@ -561,12 +613,7 @@ async fn search_in(
             }
         })
         .collect();
-    Ok(SearchResults {
-        total,
-        page: shown,
-        hits,
-        facets,
-    })
+    Counted { found, facets }
 }
 
 /// How many searches' words [`ranked_matches`] keeps between two writes, and how many
@@ -612,16 +659,11 @@ async fn ranked_matches(
     Ok(ranked)
 }
 
-#[derive(sqlx::FromRow)]
-struct HitRow {
-    id: i64,
-    title: String,
-    plan_key: String,
-}
-
 /// How much of a text around its first match a result shows, in characters.
 const EXCERPT_WIDTH: usize = 180;
 
+/// The results of the commitments `page`: with words, their texts are read for the
+/// excerpts (the title with them); without, only their titles.
 async fn hits(
     conn: &mut dyn Conn,
     facts: &FactTable,
@@ -632,29 +674,36 @@ async fn hits(
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = page.iter().map(|f| f.id).collect();
-    let sql = format!(
-        "SELECT c.id, c.title, p.plan_key FROM commitments c
-         JOIN action_plans p ON p.id = c.plan_id WHERE c.id IN ({})",
-        id_list(&ids)
-    );
-    let rows: Vec<HitRow> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-    let rows: HashMap<i64, HitRow> = rows.into_iter().map(|r| (r.id, r)).collect();
-    let texts = if terms.is_empty() {
-        HashMap::new()
+    let mut texts = if terms.is_empty() {
+        let sql = format!(
+            "SELECT id, title FROM commitments WHERE id IN ({})",
+            id_list(&ids)
+        );
+        let titles: Vec<(i64, String)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
+        titles
+            .into_iter()
+            .map(|(id, title)| {
+                let texts = Texts {
+                    title,
+                    ..Texts::default()
+                };
+                (id, texts)
+            })
+            .collect()
     } else {
         texts_of(conn, &ids).await?
     };
     Ok(page
         .iter()
         .filter_map(|f| {
-            let row = rows.get(&f.id)?;
+            let texts = texts.remove(&f.id)?;
             let (member_slug, member_name) = facts.members[f.member as usize].clone();
             Some(SearchHit {
                 code: f.code.clone(),
-                title: marked(&row.title, terms),
+                title: marked(&texts.title, terms),
                 member_name,
                 member_slug,
-                plan_key: row.plan_key.clone(),
+                plan_key: facts.plans[f.plan as usize].0.clone(),
                 period: f
                     .cycle
                     .map(|c| facts.cycles[c as usize].1.clone())
@@ -662,7 +711,7 @@ async fn hits(
                 status: f.status,
                 completion: f.completion,
                 starred: f.starred,
-                excerpt: texts.get(&f.id).and_then(|t| best_excerpt(t, terms)),
+                excerpt: best_excerpt(&texts, terms),
             })
         })
         .collect())

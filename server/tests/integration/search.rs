@@ -187,6 +187,22 @@ async fn words_searched_again_are_ranked_and_counted_as_the_first_time() {
     // ES0001 fails only the value chosen: counted there, as choosing its own would bring it.
     assert_eq!(counts(&narrowed, Facet::Value), values);
     assert_eq!(counts(&narrowed, Facet::Member), pairs(&[("spain", 1)]));
+    // Asked again (its words and filters counted once, kept), on a page past the last: the
+    // last page, as counted the first time.
+    let again = search(
+        &t.db,
+        &[
+            ("value", "civic_participation"),
+            ("q", "portal"),
+            ("page", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (codes(&again), again.page, again.total),
+        (vec!["ES0002"], 1, 1)
+    );
+    assert_eq!(counts(&again, Facet::Value), values);
     // Other words are found afresh, not taken for these.
     assert_eq!(
         codes(&search(&t.db, &[("q", "portal datos")]).await),
@@ -320,7 +336,7 @@ async fn every_write_keeps_the_index_and_a_start_rebuilds_it_when_owed() {
         let db = t.db.clone();
         async move {
             let request = SearchRequest::from_pairs([("q", q)]).unwrap();
-            storage::kept_search(&db, &request, today())
+            storage::kept_search(&db, &Default::default(), &request, today())
                 .await
                 .unwrap()
                 .total
