@@ -104,7 +104,7 @@ commit=$(measured_commit)
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Searches not kept, ${seconds} s each. *Pages of kept words* (run first): one of the searches above on a page from 2 to 500 drawn at random (bench/distinct-searches.lua): an app server keeps the ranked matches of 64 searches' words until the next write but only 256 whole searches, so each counts its facets and renders, and about one in twenty finds its page kept. *New words*: two different words of ${#vocabulary[@]} drawn at random from commitments' titles (bench/new-words.lua), so almost every search finds, ranks and counts."
+  echo "Searches not kept, ${seconds} s each. *Pages of kept words* (run first): one of the searches above on a page from 2 to 500 drawn at random (bench/distinct-searches.lua): an app server keeps what 256 searches' words and filters found, counted, until the next write, and 256 whole searches, so each reads its page's texts and renders them, and about one in twenty finds its page kept. *New words*: two different words of ${#vocabulary[@]} drawn at random from commitments' titles (bench/new-words.lua), so almost every search finds, ranks and counts."
   echo
   echo "| database | scale | searches | connections | req/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|---|---|"
