@@ -45,7 +45,7 @@ struct CommitmentTextRow {
     lead_institution: Option<String>,
     supporting_institutions: Option<String>,
     /// JSON arrays of texts: its milestones' titles, then their descriptions, then their
-    /// responsible institutions; its progress updates' narratives, oldest first.
+    /// responsible institutions; its progress updates' narratives (each in id order).
     milestones: Option<String>,
     updates: Option<String>,
 }
@@ -57,15 +57,53 @@ pub(super) fn id_list(ids: &[i64]) -> String {
         .join(", ")
 }
 
+/// `IN` the ids bound as `$1` by [`fetch_for_ids`], on each database: bound, not written in,
+/// so that a statement is prepared once per connection (its parsing was a twentieth of a
+/// page of results when each page's was new).
+const IDS_BOUND_SQLITE: &str = "IN (SELECT value FROM json_each($1))";
+const IDS_BOUND_POSTGRES: &str = "= ANY($1)";
+
+/// The rows of `sql`, which names `ids` as `$1` with [`IDS_BOUND_SQLITE`] or
+/// [`IDS_BOUND_POSTGRES`].
+async fn fetch_for_ids<T>(
+    conn: &mut dyn Conn,
+    sql: &str,
+    ids: &[i64],
+) -> Result<Vec<T>, StorageError>
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    Ok(match conn.native() {
+        Native::Sqlite(c) => {
+            sqlx::query_as(sql)
+                .bind(format!("[{}]", id_list(ids)))
+                .fetch_all(c)
+                .await?
+        }
+        Native::Postgres(c) => sqlx::query_as(sql).bind(ids).fetch_all(c).await?,
+    })
+}
+
+/// The titles of the commitments `ids` (those that exist).
+async fn titles_of(conn: &mut dyn Conn, ids: &[i64]) -> Result<HashMap<i64, String>, StorageError> {
+    let listed = match conn.native() {
+        Native::Sqlite(_) => IDS_BOUND_SQLITE,
+        Native::Postgres(_) => IDS_BOUND_POSTGRES,
+    };
+    let sql = format!("SELECT id, title FROM commitments WHERE id {listed}");
+    let titles: Vec<(i64, String)> = fetch_for_ids(conn, &sql, ids).await?;
+    Ok(titles.into_iter().collect())
+}
+
 /// The texts of the commitments `ids` (those that exist), a row each: a page of search
 /// results read them a row per text, and the rows' hand-over from sqlx's SQLite worker
 /// thread was a quarter of the server's time under searches not kept.
 async fn texts_of(conn: &mut dyn Conn, ids: &[i64]) -> Result<HashMap<i64, Texts>, StorageError> {
-    // The ids bound, not written in: the statement is prepared once per connection (its
-    // parsing was a twentieth of a page of results when it was new each time).
     let (array, listed) = match conn.native() {
-        Native::Sqlite(_) => ("json_group_array", "IN (SELECT value FROM json_each($1))"),
-        Native::Postgres(_) => ("json_agg", "= ANY($1)"),
+        Native::Sqlite(_) => ("json_group_array", IDS_BOUND_SQLITE),
+        Native::Postgres(_) => ("json_agg", IDS_BOUND_POSTGRES),
     };
     let sql = format!(
         "SELECT c.id, c.code, c.title, c.short_title, c.full_text, c.theme,
@@ -84,19 +122,12 @@ async fn texts_of(conn: &mut dyn Conn, ids: &[i64]) -> Result<HashMap<i64, Texts
                 WHERE ms.commitment_id = c.id AND u.narrative IS NOT NULL) AS TEXT) AS updates
          FROM commitments c WHERE c.id {listed}"
     );
-    let rows: Vec<CommitmentTextRow> = match conn.native() {
-        Native::Sqlite(c) => {
-            sqlx::query_as(&sql)
-                .bind(format!("[{}]", id_list(ids)))
-                .fetch_all(c)
-                .await?
-        }
-        Native::Postgres(c) => sqlx::query_as(&sql).bind(ids).fetch_all(c).await?,
-    };
+    let rows: Vec<CommitmentTextRow> = fetch_for_ids(conn, &sql, ids).await?;
     let texts_in = |json: Option<String>| -> Result<Vec<String>, StorageError> {
         match json {
             None => Ok(Vec::new()),
-            Some(json) => serde_json::from_str(&json)
+            Some(json) => serde_json::from_str::<Vec<Option<String>>>(&json)
+                .map(|texts| texts.into_iter().flatten().collect())
                 .map_err(|e| StorageError::Corrupt(format!("a commitment's texts: {e}"))),
         }
     };
@@ -526,6 +557,14 @@ async fn counted(
         ranked_matches(conn, facts, terms).await?
     };
     let counted = std::sync::Arc::new(count(facts, &matched, filters));
+    // A value nothing has (a made-up address) finds nothing, quickly: not kept, so such
+    // addresses cannot fill what is kept.
+    if filters
+        .iter()
+        .any(|(facet, value)| facts.key_of(*facet, value).is_none())
+    {
+        return Ok(counted);
+    }
     let mut kept = kept();
     let places: usize = kept.values().map(|c| c.found.len()).sum();
     if kept.len() < KEPT_COUNTED && places + counted.found.len() <= KEPT_COUNTED_PLACES {
@@ -684,12 +723,8 @@ async fn hits(
     }
     let ids: Vec<i64> = page.iter().map(|f| f.id).collect();
     let mut texts = if terms.is_empty() {
-        let sql = format!(
-            "SELECT id, title FROM commitments WHERE id IN ({})",
-            id_list(&ids)
-        );
-        let titles: Vec<(i64, String)> = run!(conn, fetch_all, sqlx::query_as(&sql))?;
-        titles
+        titles_of(conn, &ids)
+            .await?
             .into_iter()
             .map(|(id, title)| {
                 let texts = Texts {
@@ -828,15 +863,7 @@ pub async fn similar_commitments(
         .iter()
         .map(|(_, at)| facts.rows[*at].id)
         .collect();
-    let titles: Vec<(i64, String)> = run!(
-        &mut conn,
-        fetch_all,
-        sqlx::query_as(&format!(
-            "SELECT id, title FROM commitments WHERE id IN ({})",
-            id_list(&ids)
-        ))
-    )?;
-    let titles: HashMap<i64, String> = titles.into_iter().collect();
+    let titles = titles_of(&mut conn, &ids).await?;
     let similar = candidates
         .into_iter()
         .filter_map(|(score, at)| {
