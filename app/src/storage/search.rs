@@ -16,6 +16,7 @@ use crate::domain::search::{
 use crate::domain::similar::{most_alike, rank_similar, Likeness, SimilarCommitment};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The version of what the index holds for a commitment. Raise it when that changes (the
 /// folding, the fields): the next start rebuilds the index.
@@ -538,25 +539,19 @@ async fn counted(
     facts: &FactTable,
     terms: &[Term],
     filters: &[(Facet, String)],
-) -> Result<std::sync::Arc<Counted>, StorageError> {
-    let kept = || {
-        facts
-            .counted
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
+) -> Result<Arc<Counted>, StorageError> {
     let key: CountedKey = (terms.to_vec(), filters.to_vec());
-    if let Some(counted) = kept().get(&key) {
-        return Ok(counted.clone());
+    if let Some(counted) = kept_in(&facts.counted, &key) {
+        return Ok(counted);
     }
     // By place in the table, best match first; without words, every commitment (the
     // table is in code order).
-    let matched: std::sync::Arc<[u32]> = if terms.is_empty() {
+    let matched: Arc<[u32]> = if terms.is_empty() {
         (0..facts.rows.len() as u32).collect()
     } else {
         ranked_matches(conn, facts, terms).await?
     };
-    let counted = std::sync::Arc::new(count(facts, &matched, filters));
+    let counted = Arc::new(count(facts, &matched, filters));
     // A value nothing has (a made-up address) finds nothing, quickly: not kept, so such
     // addresses cannot fill what is kept.
     if filters
@@ -565,12 +560,49 @@ async fn counted(
     {
         return Ok(counted);
     }
-    let mut kept = kept();
-    let places: usize = kept.values().map(|c| c.found.len()).sum();
-    if kept.len() < KEPT_COUNTED && places + counted.found.len() <= KEPT_COUNTED_PLACES {
-        kept.insert(key, counted.clone());
-    }
+    keep_in(
+        &facts.counted,
+        key,
+        &counted,
+        (KEPT_COUNTED, KEPT_COUNTED_PLACES),
+        |c| c.found.len(),
+    );
     Ok(counted)
+}
+
+/// What a search keeps with the facts ([`counted`], [`ranked_matches`]) under `key`.
+fn kept_in<K, Q, V>(kept: &std::sync::Mutex<HashMap<K, Arc<V>>>, key: &Q) -> Option<Arc<V>>
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+    V: ?Sized,
+{
+    let kept = kept
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    kept.get(key).cloned()
+}
+
+/// Keeps `value` under `key` while `kept` holds fewer than `most` entries and at most
+/// `most_places` commitments' places in all (`places` of each). Once full, it takes no more
+/// until the next write, as [`kept_search`].
+fn keep_in<K, V>(
+    kept: &std::sync::Mutex<HashMap<K, Arc<V>>>,
+    key: K,
+    value: &Arc<V>,
+    (most, most_places): (usize, usize),
+    places: impl Fn(&V) -> usize,
+) where
+    K: std::hash::Hash + Eq,
+    V: ?Sized,
+{
+    let mut kept = kept
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let held: usize = kept.values().map(|v| places(v)).sum();
+    if kept.len() < most && held + places(value) <= most_places {
+        kept.insert(key, value.clone());
+    }
 }
 
 /// Of the commitments `matched` (by place in `facts`), those `filters` leave, in the same
@@ -679,15 +711,9 @@ async fn ranked_matches(
     conn: &mut dyn Conn,
     facts: &FactTable,
     terms: &[Term],
-) -> Result<std::sync::Arc<[u32]>, StorageError> {
-    let kept = || {
-        facts
-            .matches
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    if let Some(ranked) = kept().get(terms) {
-        return Ok(ranked.clone());
+) -> Result<Arc<[u32]>, StorageError> {
+    if let Some(ranked) = kept_in(&facts.matches, terms) {
+        return Ok(ranked);
     }
     let mut found: Vec<usize> = matching(conn, terms, Combine::All)
         .await?
@@ -698,12 +724,14 @@ async fn ranked_matches(
     // Every match is ranked, even where the filters leave few: once, for all the searches
     // with these words. A stable sort: in code order between equals.
     found.sort_by_cached_key(|at| std::cmp::Reverse(title_hits(&facts.rows[*at], terms)));
-    let ranked: std::sync::Arc<[u32]> = found.into_iter().map(|at| at as u32).collect();
-    let mut kept = kept();
-    let places: usize = kept.values().map(|r| r.len()).sum();
-    if kept.len() < KEPT_MATCHES && places + ranked.len() <= KEPT_MATCHED_PLACES {
-        kept.insert(terms.to_vec(), ranked.clone());
-    }
+    let ranked: Arc<[u32]> = found.into_iter().map(|at| at as u32).collect();
+    keep_in(
+        &facts.matches,
+        terms.to_vec(),
+        &ranked,
+        (KEPT_MATCHES, KEPT_MATCHED_PLACES),
+        |r| r.len(),
+    );
     Ok(ranked)
 }
 
